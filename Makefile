@@ -1,0 +1,48 @@
+# The two commands a new user needs: `make run` and `make test`.
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+export VENV
+
+.PHONY: run test setup setup-dev lint bench screenshots clean
+
+## run: set everything up and start Resilience in the tray
+run: $(VENV)/.run-ready
+	scripts/run.sh
+
+## test: set everything up (virtual desktop included) and run every test
+test: $(VENV)/.dev-ready
+	scripts/system-deps.sh test
+	$(PY) -m ruff check resilience_app resources tests scripts bench
+	$(PY) -m ruff format --check resilience_app resources tests scripts bench
+	$(PY) -m mypy
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+## screenshots: retake docs/screenshots/*.png on a virtual desktop
+screenshots: $(VENV)/.dev-ready
+	scripts/system-deps.sh test
+	$(PY) scripts/screenshots.py
+
+## bench: measure start-up time and memory (see bench/README)
+bench: $(VENV)/.dev-ready
+	scripts/system-deps.sh test
+	$(PY) bench/startup.py
+
+setup: $(VENV)/.run-ready
+setup-dev: $(VENV)/.dev-ready
+
+$(VENV)/.run-ready: pyproject.toml scripts/setup-venv.sh
+	scripts/system-deps.sh run
+	scripts/setup-venv.sh
+	touch $@
+
+$(VENV)/.dev-ready: pyproject.toml scripts/setup-venv.sh
+	scripts/system-deps.sh run
+	scripts/setup-venv.sh dev
+	touch $@ $(VENV)/.run-ready
+
+lint: $(VENV)/.dev-ready
+	$(PY) -m ruff check resilience_app resources tests scripts bench
+	$(PY) -m mypy
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Platform adapters (single instance, notifications, sound, tray), each with a fallback."""

@@ -1,0 +1,357 @@
+"""The recovery loop as a state machine: flag → break → reflect → nudged back to the phone.
+
+The loop owns every rule (when a break ends, which nudge fires, what "dialed" cancels) and
+persists each step through the store before announcing it. It never reads the time itself:
+it asks the injected clock, so a 15-minute nudge is tested by moving a fake clock.
+
+Nothing here runs by itself. Whoever hosts the loop calls `tick()` at (or after) the time
+`next_wakeup()` names; `tick()` is idempotent and catches up on anything overdue, which is
+what makes restarts and sleeping laptops safe.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+from typing import Protocol
+
+from resilience_app.core.clock import Clock
+from resilience_app.core.events import Event
+from resilience_app.core.models import (
+    Incident,
+    Nudge,
+    NudgeKind,
+    NudgeState,
+    Phase,
+    Reflection,
+    ReflectionStatus,
+    new_id,
+)
+from resilience_app.core.settings import Settings
+
+log = logging.getLogger(__name__)
+
+# A nudge that fell due this long ago (app closed all afternoon) is stale: telling the rep
+# to pick up the phone hours later helps nobody, so it is recorded as missed instead.
+STALE_AFTER = timedelta(minutes=60)
+SNOOZE_MINUTES = 2.0
+MAX_BREAK_MINUTES = 10.0
+
+
+class LoopError(Exception):
+    """A request the loop cannot honour in its current state; the message says why."""
+
+
+class IncidentStore(Protocol):
+    def save_incident(self, incident: Incident) -> None: ...
+    def save_nudge(self, nudge: Nudge) -> None: ...
+    def incident(self, incident_id: str) -> Incident | None: ...
+    def latest_incident(self) -> Incident | None: ...
+    def incidents(self) -> list[Incident]: ...
+    def nudges(
+        self, *, state: NudgeState | None = None, incident_id: str | None = None
+    ) -> list[Nudge]: ...
+
+
+class RecoveryLoop:
+    """The heart of the app. All methods are called from one thread (the GUI thread)."""
+
+    def __init__(self, store: IncidentStore, settings: Settings, clock: Clock) -> None:
+        self.store = store
+        self.settings = settings
+        self.clock = clock
+        self.phase_changed: Event[[Phase]] = Event()
+        self.break_started: Event[[Incident]] = Event()
+        self.break_ended: Event[[Incident]] = Event()  # the reflection is due now
+        self.nudge_fired: Event[[Nudge, Incident]] = Event()
+        self.dialed_recorded: Event[[Incident]] = Event()
+        self.reflections_changed: Event[[]] = Event()
+        self.schedule_changed: Event[[]] = Event()  # next_wakeup() may have moved
+        self.save_failed: Event[[str]] = Event()
+        self._phase = Phase.CALM
+        self._current: Incident | None = None
+
+    # -- state --------------------------------------------------------------------------
+
+    @property
+    def phase(self) -> Phase:
+        return self._phase
+
+    @property
+    def current(self) -> Incident | None:
+        """The incident still waiting for its next dial (on break or after), if any."""
+        return self._current
+
+    def restore(self, *, catch_up: bool = True) -> None:
+        """Pick up where the last run stopped, then catch up on anything overdue."""
+        latest = self.store.latest_incident()
+        self._current = latest if latest is not None and latest.dialed_at is None else None
+        self._phase = self._derive_phase()
+        if catch_up:
+            self.tick()
+
+    def _derive_phase(self) -> Phase:
+        if self._current is None:
+            return Phase.CALM
+        return Phase.BREAK if self._current.on_break else Phase.WAITING
+
+    def _set_phase(self) -> None:
+        phase = self._derive_phase()
+        if phase != self._phase:
+            self._phase = phase
+            self.phase_changed.emit(phase)
+
+    # -- the loop -----------------------------------------------------------------------
+
+    def flag(self, label: str = "", rough: int | None = None) -> Incident:
+        """Record that a call went south and start a break."""
+        if rough is not None and not 0 <= rough <= 10:
+            raise LoopError(f"How rough it felt must be 0 to 10 (got {rough}).")
+        label = label.strip()
+        now = self.clock.now()
+        current = self._current
+        if current is not None and current.on_break:
+            # Clicking again during a break just brings the break back into view.
+            if label and not current.label:
+                current.label = label
+            if rough is not None and current.rough is None:
+                current.rough = rough
+            self._save_incident(current)
+            self.break_started.emit(current)
+            return current
+        if current is not None:
+            # Another bad call while we waited for the next dial: that call *was* the dial.
+            self._record_dial(current, now)
+        minutes = self.settings.break_minutes
+        incident = Incident(
+            id=new_id(),
+            flagged_at=now,
+            label=label,
+            rough=rough,
+            break_started_at=now,
+            break_ends_at=now + timedelta(minutes=minutes),
+        )
+        self._current = incident
+        self._save_incident(incident)
+        for kind, after in (
+            (NudgeKind.FIRST, self.settings.first_nudge_minutes),
+            (NudgeKind.SECOND, self.settings.second_nudge_minutes),
+        ):
+            self._save_nudge(
+                Nudge(new_id(), incident.id, kind, now + timedelta(minutes=after))
+            )
+        self._set_phase()
+        self.break_started.emit(incident)
+        self.reflections_changed.emit()
+        self.schedule_changed.emit()
+        return incident
+
+    def extend_break(self, minutes: float = 1.0) -> datetime:
+        """"+1 minute": push the end of the running break out (up to 10 minutes in all)."""
+        current = self._require_break()
+        assert current.break_ends_at is not None and current.break_started_at is not None
+        longest = current.break_started_at + timedelta(minutes=MAX_BREAK_MINUTES)
+        current.break_ends_at = min(current.break_ends_at + timedelta(minutes=minutes), longest)
+        self._save_incident(current)
+        self.schedule_changed.emit()
+        return current.break_ends_at
+
+    def end_break(self) -> Incident:
+        """End the running break now (the rep clicked "end break", or its time ran out)."""
+        current = self._require_break()
+        self._finish_break(current, self.clock.now())
+        return current
+
+    def _finish_break(self, incident: Incident, when: datetime, *, announce: bool = True) -> None:
+        incident.break_ended_at = when
+        self._save_incident(incident)
+        self._set_phase()
+        self.schedule_changed.emit()
+        if announce:
+            self.break_ended.emit(incident)
+
+    def _require_break(self) -> Incident:
+        if self._current is None or not self._current.on_break:
+            raise LoopError("There is no break running right now.")
+        return self._current
+
+    def dialed(self) -> Incident | None:
+        """The rep is back on the phone. Returns the incident it closes, if one was open."""
+        current = self._current
+        if current is None:
+            return None
+        self._record_dial(current, self.clock.now())
+        self._current = None
+        self._set_phase()
+        self.schedule_changed.emit()
+        return current
+
+    def _record_dial(self, incident: Incident, when: datetime) -> None:
+        if incident.on_break:
+            # Dialing mid-break ends it quietly: no reflection pops up during the call.
+            self._finish_break(incident, when, announce=False)
+        incident.dialed_at = when
+        self._save_incident(incident)
+        for nudge in self.store.nudges(state=NudgeState.PENDING, incident_id=incident.id):
+            nudge.state = NudgeState.CANCELLED
+            self._save_nudge(nudge)
+        self.dialed_recorded.emit(incident)
+
+    def snooze(self, minutes: float = SNOOZE_MINUTES) -> Nudge:
+        """"2 more minutes": one more nudge shortly, without cancelling what is planned."""
+        current = self._current
+        if current is None:
+            raise LoopError("Nothing is waiting for a next dial, so there is nothing to snooze.")
+        nudge = Nudge(
+            new_id(), current.id, NudgeKind.SNOOZE, self.clock.now() + timedelta(minutes=minutes)
+        )
+        self._save_nudge(nudge)
+        self.schedule_changed.emit()
+        return nudge
+
+    # -- time ---------------------------------------------------------------------------
+
+    def pending_nudges(self) -> list[Nudge]:
+        return self.store.nudges(state=NudgeState.PENDING)
+
+    def next_wakeup(self) -> datetime | None:
+        """The earliest time `tick()` has something to do, or None when nothing is planned."""
+        times: list[datetime] = [n.due_at for n in self.pending_nudges()]
+        current = self._current
+        if current is not None and current.on_break and current.break_ends_at is not None:
+            times.append(current.break_ends_at)
+        return min(times) if times else None
+
+    def tick(self) -> list[Nudge]:
+        """Do whatever has fallen due by now: end a break, fire nudges. Safe to call often."""
+        now = self.clock.now()
+        current = self._current
+        if (
+            current is not None
+            and current.on_break
+            and current.break_ends_at is not None
+            and current.break_ends_at <= now
+        ):
+            self._finish_break(current, current.break_ends_at)
+        fired = self._fire_due(now)
+        if fired:
+            self.schedule_changed.emit()
+        return fired
+
+    def _fire_due(self, now: datetime) -> list[Nudge]:
+        due = [n for n in self.pending_nudges() if n.due_at <= now]
+        by_incident: dict[str, list[Nudge]] = {}
+        for nudge in due:
+            by_incident.setdefault(nudge.incident_id, []).append(nudge)
+        fired: list[Nudge] = []
+        for incident_id, nudges in by_incident.items():
+            nudges.sort(key=lambda n: n.due_at)
+            # Several overdue at once (the app was closed): only the latest one speaks.
+            *earlier, last = nudges
+            for nudge in earlier:
+                self._mark(nudge, NudgeState.MISSED, now)
+            incident = self.store.incident(incident_id)
+            if incident is None or incident.dialed_at is not None or now - last.due_at > STALE_AFTER:
+                self._mark(last, NudgeState.MISSED, now)
+                continue
+            # Recorded as fired before anyone is told, so a crash cannot make it fire twice.
+            self._mark(last, NudgeState.FIRED, now)
+            fired.append(last)
+            self.nudge_fired.emit(last, incident)
+        return fired
+
+    def _mark(self, nudge: Nudge, state: NudgeState, when: datetime) -> None:
+        nudge.state = state
+        nudge.fired_at = when
+        self._save_nudge(nudge)
+
+    # -- reflection ---------------------------------------------------------------------
+
+    def open_reflections(self) -> list[Incident]:
+        """Notes still to write, newest first (the tray offers the first one)."""
+        found = [i for i in self.store.incidents() if i.reflection_open and not i.on_break]
+        return sorted(found, key=lambda i: i.flagged_at, reverse=True)
+
+    def incident(self, incident_id: str) -> Incident:
+        if self._current is not None and self._current.id == incident_id:
+            return self._current
+        found = self.store.incident(incident_id)
+        if found is None:
+            raise LoopError("That call is no longer in the journal.")
+        return found
+
+    def save_draft(self, incident_id: str, reflection: Reflection) -> None:
+        """Keep what was typed so far; called as the rep types and when a form closes."""
+        incident = self.incident(incident_id)
+        if incident.reflection_status in (ReflectionStatus.SAVED, ReflectionStatus.DISCARDED):
+            return
+        incident.reflection = reflection
+        was = incident.reflection_status
+        incident.reflection_status = (
+            ReflectionStatus.PENDING if reflection.is_empty() else ReflectionStatus.DRAFT
+        )
+        self._save_incident(incident)
+        if was != incident.reflection_status:
+            self.reflections_changed.emit()
+
+    def save_reflection(self, incident_id: str, reflection: Reflection) -> Incident:
+        problems = reflection_problems(reflection)
+        if problems:
+            raise LoopError(problems[0])
+        incident = self.incident(incident_id)
+        reflection.positives = [p.strip() for p in reflection.positives if p.strip()]
+        incident.reflection = reflection
+        incident.reflection_status = ReflectionStatus.SAVED
+        incident.reflection_saved_at = self.clock.now()
+        self._save_incident(incident)
+        self.reflections_changed.emit()
+        return incident
+
+    def discard_reflection(self, incident_id: str) -> None:
+        incident = self.incident(incident_id)
+        incident.reflection = Reflection()
+        incident.reflection_status = ReflectionStatus.DISCARDED
+        self._save_incident(incident)
+        self.reflections_changed.emit()
+
+    # -- persistence --------------------------------------------------------------------
+
+    def _save_incident(self, incident: Incident) -> None:
+        self._guard(lambda: self.store.save_incident(incident))
+
+    def _save_nudge(self, nudge: Nudge) -> None:
+        self._guard(lambda: self.store.save_nudge(nudge))
+
+    def _guard(self, write: object) -> None:
+        assert callable(write)
+        try:
+            write()
+        except OSError as exc:
+            # The store keeps the change in memory; the host retries and tells the rep.
+            log.error("could not save: %s", exc)
+            self.save_failed.emit(_disk_sentence(exc))
+
+
+def reflection_problems(reflection: Reflection) -> list[str]:
+    """What stops a note from being saved, as sentences for the rep (empty when fine)."""
+    problems: list[str] = []
+    if not any(p.strip() for p in reflection.positives):
+        problems.append("Add at least one positive before saving. Even a small one counts.")
+    if reflection.mood_after is not None and not 0 <= reflection.mood_after <= 10:
+        problems.append("How you feel now must be between 0 and 10.")
+    return problems
+
+
+def _disk_sentence(exc: OSError) -> str:
+    reason = exc.strerror or str(exc)
+    return (
+        f"Resilience could not save to disk ({reason}). Your notes are kept in memory and "
+        "it will keep trying; free some space or check the data folder."
+    )
+
+
+def incidents_on(day: datetime, incidents: Iterable[Incident]) -> int:
+    """How many incidents were flagged on the local calendar day of `day`."""
+    local_day = day.astimezone().date()
+    return sum(1 for i in incidents if i.flagged_at.astimezone().date() == local_day)

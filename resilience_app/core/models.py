@@ -1,0 +1,123 @@
+"""Domain objects: what the rest of the app talks in (never raw database dicts)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+
+class Phase(StrEnum):
+    """Where the rep is in the recovery loop; the tray icon shows it."""
+
+    CALM = "calm"
+    BREAK = "break"
+    WAITING = "waiting"  # break over, next dial not made yet
+
+
+class MyPart(StrEnum):
+    UNPREPARED = "unprepared"
+    PUSHED_TOO_HARD = "pushed_too_hard"
+    COULDNT_ANSWER = "couldnt_answer"
+    TALKED_TOO_MUCH = "talked_too_much"
+    NOT_ME = "not_me"
+
+
+class LossReason(StrEnum):
+    MY_APPROACH = "my_approach"
+    PRODUCT_GAP = "product_gap"
+    PRICE_OR_TERMS = "price_or_terms"
+    TIMING = "timing"
+    PROSPECT_BEHAVIOUR = "prospect_behaviour"
+    OTHER = "other"
+
+
+class ReflectionStatus(StrEnum):
+    PENDING = "pending"  # nothing written yet
+    DRAFT = "draft"  # something typed, not saved ("later", or the window was closed)
+    SAVED = "saved"
+    DISCARDED = "discarded"
+
+
+class NudgeKind(StrEnum):
+    FIRST = "first"
+    SECOND = "second"
+    SNOOZE = "snooze"  # "2 more minutes"
+
+
+class NudgeState(StrEnum):
+    PENDING = "pending"
+    FIRED = "fired"
+    CANCELLED = "cancelled"  # the rep dialed first
+    MISSED = "missed"  # fell due while the app was closed; a later nudge fired instead
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+@dataclass
+class Reflection:
+    """The private note about one call; also used for drafts."""
+
+    what_happened: str = ""
+    my_part: MyPart | None = None
+    loss_reason: LossReason | None = None
+    lesson: str = ""
+    positives: list[str] = field(default_factory=list)
+    mood_after: int | None = None
+
+    def is_empty(self) -> bool:
+        return not (
+            self.what_happened.strip()
+            or self.my_part
+            or self.loss_reason
+            or self.lesson.strip()
+            or any(p.strip() for p in self.positives)
+            or self.mood_after is not None
+        )
+
+
+@dataclass
+class Incident:
+    """One call that went south, from the flag to the next dial."""
+
+    id: str
+    flagged_at: datetime
+    label: str = ""
+    rough: int | None = None
+    break_started_at: datetime | None = None
+    break_ends_at: datetime | None = None
+    break_ended_at: datetime | None = None
+    dialed_at: datetime | None = None
+    reflection: Reflection = field(default_factory=Reflection)
+    reflection_status: ReflectionStatus = ReflectionStatus.PENDING
+    reflection_saved_at: datetime | None = None
+
+    @property
+    def on_break(self) -> bool:
+        return self.break_started_at is not None and self.break_ended_at is None
+
+    @property
+    def time_to_dial(self) -> timedelta | None:
+        if self.dialed_at is None:
+            return None
+        return self.dialed_at - self.flagged_at
+
+    @property
+    def reflection_open(self) -> bool:
+        """True while the note is still waiting to be written or finished."""
+        return self.reflection_status in (ReflectionStatus.PENDING, ReflectionStatus.DRAFT)
+
+
+@dataclass
+class Nudge:
+    """A scheduled push back to the phone. The store, not the scheduler, owns these."""
+
+    id: str
+    incident_id: str
+    kind: NudgeKind
+    due_at: datetime
+    state: NudgeState = NudgeState.PENDING
+    fired_at: datetime | None = None

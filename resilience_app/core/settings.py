@@ -1,0 +1,173 @@
+"""Every setting in one declared schema: key, type, default, limits and a description.
+
+`resilience config get|set`, the settings window and the loop all read this schema, so a
+key, its limits and its error messages exist in one place only.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from resilience_app.core.breathing import DEFAULT_PATTERN, PATTERNS
+from resilience_app.core.events import Event
+
+
+class SettingError(ValueError):
+    """A key or value the rep gave is not acceptable; the message says why."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    kind: type  # float, int, bool or str
+    default: Any
+    description: str
+    minimum: float | None = None
+    maximum: float | None = None
+    choices: tuple[str, ...] = ()
+
+    def parse(self, raw: Any) -> Any:
+        """Turn `raw` (text from the command line, or a stored value) into a valid value."""
+        if self.kind is bool:
+            value: Any = _parse_bool(self.key, raw)
+        elif self.kind in (int, float):
+            value = _parse_number(self.key, raw, whole=self.kind is int)
+            if self.minimum is not None and value < self.minimum:
+                raise SettingError(f"{self.key} must be at least {_fmt(self.minimum)} ({self.description}).")
+            if self.maximum is not None and value > self.maximum:
+                raise SettingError(f"{self.key} must be at most {_fmt(self.maximum)} ({self.description}).")
+        else:
+            value = str(raw).strip()
+            if self.choices and value not in self.choices:
+                raise SettingError(f"{self.key} must be one of: {', '.join(self.choices)}.")
+        return value
+
+
+def _fmt(number: float) -> str:
+    return str(int(number)) if float(number).is_integer() else str(number)
+
+
+def _parse_bool(key: str, raw: Any) -> bool:
+    if isinstance(raw, bool):
+        return raw
+    text = str(raw).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off"):
+        return False
+    raise SettingError(f"{key} must be on or off (got {raw!r}).")
+
+
+def _parse_number(key: str, raw: Any, *, whole: bool) -> float | int:
+    if isinstance(raw, bool):
+        raise SettingError(f"{key} must be a number (got {raw!r}).")
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        raise SettingError(f"{key} must be a number (got {raw!r}).") from None
+    if not math.isfinite(value):
+        raise SettingError(f"{key} must be a finite number (got {raw!r}).")
+    if whole:
+        if not value.is_integer():
+            raise SettingError(f"{key} must be a whole number (got {raw!r}).")
+        return int(value)
+    return value
+
+
+SCHEMA: dict[str, Setting] = {
+    s.key: s
+    for s in (
+        Setting("break.minutes", float, 3.0, "length of a break in minutes, 1 to 10", 1, 10),
+        Setting(
+            "break.pattern",
+            str,
+            DEFAULT_PATTERN,
+            "the breathing guide used in a break",
+            choices=tuple(PATTERNS),
+        ),
+        Setting("break.reduced_motion", bool, False, "show text and a counter, no animation"),
+        Setting("break.sound", bool, False, "a soft chime when a break ends"),
+        Setting(
+            "nudge.first_minutes",
+            float,
+            10.0,
+            "minutes after a flag for the first nudge back to the phone",
+            0.01,
+            240,
+        ),
+        Setting(
+            "nudge.second_minutes",
+            float,
+            15.0,
+            "minutes after a flag for the second, firmer nudge",
+            0.01,
+            240,
+        ),
+    )
+}
+
+
+def lookup(key: str) -> Setting:
+    try:
+        return SCHEMA[key]
+    except KeyError:
+        raise SettingError(
+            f"There is no setting called {key!r}. Known settings: {', '.join(SCHEMA)}."
+        ) from None
+
+
+class Settings:
+    """Current values, validated against the schema; `changed` fires after each set."""
+
+    def __init__(self, values: Mapping[str, Any] | None = None) -> None:
+        self._values: dict[str, Any] = {key: s.default for key, s in SCHEMA.items()}
+        self.changed: Event[[str, Any]] = Event()
+        for key, raw in (values or {}).items():
+            # A stored value that no longer fits (hand-edited file, older limits) falls
+            # back to the default rather than stopping the app.
+            if key in SCHEMA:
+                try:
+                    self._values[key] = SCHEMA[key].parse(raw)
+                except SettingError:
+                    pass
+
+    def get(self, key: str) -> Any:
+        lookup(key)
+        return self._values[key]
+
+    def set(self, key: str, raw: Any) -> Any:
+        value = lookup(key).parse(raw)
+        trial = dict(self._values)
+        trial[key] = value
+        _check_together(trial)
+        self._values[key] = value
+        self.changed.emit(key, value)
+        return value
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self._values)
+
+    # Typed shortcuts for the values the loop uses all the time.
+    @property
+    def break_minutes(self) -> float:
+        return float(self._values["break.minutes"])
+
+    @property
+    def first_nudge_minutes(self) -> float:
+        return float(self._values["nudge.first_minutes"])
+
+    @property
+    def second_nudge_minutes(self) -> float:
+        return float(self._values["nudge.second_minutes"])
+
+
+def _check_together(values: Mapping[str, Any]) -> None:
+    first, second = values["nudge.first_minutes"], values["nudge.second_minutes"]
+    if second <= first:
+        raise SettingError(
+            f"nudge.second_minutes ({_fmt(second)}) must be later than "
+            f"nudge.first_minutes ({_fmt(first)})."
+        )

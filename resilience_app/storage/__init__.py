@@ -1,0 +1,1 @@
+"""Storage boundary: the only package that knows TinyDB and the files on disk."""

@@ -1,0 +1,138 @@
+"""Everything recorded, as JSON (lossless), CSV (one row per call) or Markdown (to read)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from resilience_app import __version__
+from resilience_app.core import texts
+from resilience_app.core.models import Incident, Nudge, ReflectionStatus
+from resilience_app.storage.store import SCHEMA_VERSION, incident_to_dict, nudge_to_dict
+
+FORMATS = ("json", "csv", "markdown")
+
+
+def export(fmt: str, incidents: Sequence[Incident], nudges: Sequence[Nudge], now: datetime) -> str:
+    if fmt == "json":
+        return to_json(incidents, nudges, now)
+    if fmt == "csv":
+        return to_csv(incidents)
+    if fmt == "markdown":
+        return to_markdown(incidents, now)
+    raise ValueError(f"unknown format {fmt!r}")
+
+
+def _seconds_to_dial(incident: Incident) -> float | None:
+    delta = incident.time_to_dial
+    return round(delta.total_seconds(), 3) if delta is not None else None
+
+
+def to_json(incidents: Sequence[Incident], nudges: Sequence[Nudge], now: datetime) -> str:
+    by_incident: dict[str, list[dict[str, Any]]] = {}
+    for nudge in nudges:
+        by_incident.setdefault(nudge.incident_id, []).append(nudge_to_dict(nudge))
+    records = []
+    for incident in incidents:
+        record = incident_to_dict(incident)
+        record["time_to_next_dial_seconds"] = _seconds_to_dial(incident)
+        record["nudges"] = by_incident.get(incident.id, [])
+        records.append(record)
+    document = {
+        "app": "resilience",
+        "version": __version__,
+        "schema": SCHEMA_VERSION,
+        "exported_at": now.isoformat(),
+        "incidents": records,
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+CSV_COLUMNS = (
+    "flagged_at",
+    "label",
+    "rough_before",
+    "break_minutes",
+    "dialed_at",
+    "minutes_to_next_dial",
+    "note_status",
+    "what_happened",
+    "my_part",
+    "loss_reason",
+    "lesson",
+    "positives",
+    "feel_after",
+)
+
+
+def to_csv(incidents: Sequence[Incident]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for i in incidents:
+        r = i.reflection
+        break_minutes = ""
+        if i.break_started_at and i.break_ended_at:
+            break_minutes = f"{(i.break_ended_at - i.break_started_at).total_seconds() / 60:.1f}"
+        to_dial = _seconds_to_dial(i)
+        writer.writerow(
+            (
+                _local(i.flagged_at),
+                i.label,
+                "" if i.rough is None else i.rough,
+                break_minutes,
+                _local(i.dialed_at) if i.dialed_at else "",
+                "" if to_dial is None else f"{to_dial / 60:.1f}",
+                i.reflection_status.value,
+                r.what_happened,
+                texts.MY_PART[r.my_part] if r.my_part else "",
+                texts.LOSS_REASON[r.loss_reason] if r.loss_reason else "",
+                r.lesson,
+                " | ".join(r.positives),
+                "" if r.mood_after is None else r.mood_after,
+            )
+        )
+    return out.getvalue()
+
+
+def _local(when: datetime | None) -> str:
+    return when.astimezone().strftime("%Y-%m-%d %H:%M") if when else ""
+
+
+def to_markdown(incidents: Sequence[Incident], now: datetime) -> str:
+    lines = ["# My Resilience journal", "", f"Exported {_local(now)}.", ""]
+    if not incidents:
+        lines.append("No tough calls recorded yet.")
+    for i in sorted(incidents, key=lambda x: x.flagged_at, reverse=True):
+        title = _local(i.flagged_at) + (f" — {i.label}" if i.label else "")
+        lines += [f"## {title}", ""]
+        facts = []
+        if i.rough is not None:
+            facts.append(f"felt {i.rough}/10 before the break")
+        if i.reflection.mood_after is not None and i.reflection_status is ReflectionStatus.SAVED:
+            facts.append(f"{i.reflection.mood_after}/10 after")
+        to_dial = i.time_to_dial
+        if to_dial is not None:
+            facts.append(f"back on the phone after {to_dial.total_seconds() / 60:.0f} min")
+        if facts:
+            lines += ["*" + ", ".join(facts) + ".*", ""]
+        r = i.reflection
+        if i.reflection_status is not ReflectionStatus.SAVED:
+            status = "not written yet" if i.reflection_open else "note discarded"
+            lines += [f"_Reflection {status}._", ""]
+            continue
+        if r.what_happened:
+            lines += [f"**What happened:** {r.what_happened}", ""]
+        if r.my_part:
+            lines += [f"**My part:** {texts.MY_PART[r.my_part]}", ""]
+        if r.loss_reason:
+            lines += [f"**Why it was lost:** {texts.LOSS_REASON[r.loss_reason]}", ""]
+        if r.lesson:
+            lines += [f"**Lesson for the next call:** {r.lesson}", ""]
+        if r.positives:
+            lines += ["**Positives:**", *[f"- {p}" for p in r.positives], ""]
+    return "\n".join(lines).rstrip() + "\n"
