@@ -147,6 +147,18 @@ class Settings:
         self.changed.emit(key, value)
         return value
 
+    def update(self, raw_values: Mapping[str, Any]) -> dict[str, Any]:
+        """Set several keys at once, checked together (all or nothing)."""
+        trial = dict(self._values)
+        for key, raw in raw_values.items():
+            trial[key] = lookup(key).parse(raw)
+        _check_together(trial)
+        changed = {k: v for k, v in trial.items() if v != self._values[k]}
+        self._values = trial
+        for key, value in changed.items():
+            self.changed.emit(key, value)
+        return changed
+
     def as_dict(self) -> dict[str, Any]:
         return dict(self._values)
 

@@ -1,0 +1,92 @@
+"""Wake-ups for the loop, run by APScheduler; TinyDB stays the source of truth.
+
+The loop says when it next has work (`next_wakeup()`); this runner asks APScheduler to
+call back at that wall-clock time and then hands control to the GUI thread, where the
+loop's `tick()` decides what is due. Design choices, each for a known pitfall:
+
+- BackgroundScheduler, not QtScheduler: under PySide6 QtScheduler keeps the None that
+  `QTimer.singleShot` returns and can never stop its timers.
+- `misfire_grace_time=None`: the default (1 s) silently drops a job that runs late, which
+  is exactly what happens after a laptop wakes up.
+- Jobs run on APScheduler's worker thread, so they only emit a Qt signal; the slot runs in
+  the GUI thread (queued connection).
+- Its thread waits on monotonic time, which stands still while the machine sleeps, so
+  while anything is planned a heartbeat job wakes it every 30 s; a due time that passed
+  during sleep is then noticed within 30 s of waking. With nothing planned there is no
+  job at all and the process sleeps.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+
+log = logging.getLogger(__name__)
+
+HEARTBEAT_SECONDS = 30.0
+_WAKE_JOB = "wake"
+_HEARTBEAT_JOB = "heartbeat"
+
+
+class WakeupRunner(QObject):
+    """Calls `on_wake` in the GUI thread at the planned time (and on heartbeats)."""
+
+    _woke = Signal()
+
+    def __init__(
+        self,
+        on_wake: Callable[[], None],
+        *,
+        heartbeat_seconds: float = HEARTBEAT_SECONDS,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._on_wake = on_wake
+        self._heartbeat_seconds = heartbeat_seconds
+        self._scheduler: Any = None  # created on first use: the tray starts without it
+        self.planned: datetime | None = None
+        self._woke.connect(self._wake_in_gui_thread)
+
+    def plan(self, when: datetime | None) -> None:
+        """Wake at `when` (wall clock); None clears every job."""
+        self.planned = when
+        if when is None:
+            if self._scheduler is not None:
+                self._scheduler.remove_all_jobs()
+            return
+        scheduler = self._ensure_scheduler()
+        scheduler.add_job(
+            self._woke.emit, "date", run_date=when, id=_WAKE_JOB, replace_existing=True
+        )
+        if scheduler.get_job(_HEARTBEAT_JOB) is None:
+            scheduler.add_job(
+                self._woke.emit,
+                "interval",
+                seconds=self._heartbeat_seconds,
+                id=_HEARTBEAT_JOB,
+            )
+
+    def shutdown(self) -> None:
+        if self._scheduler is not None:
+            self._scheduler.shutdown(wait=False)
+            self._scheduler = None
+
+    def _ensure_scheduler(self) -> Any:
+        if self._scheduler is None:
+            from apscheduler.schedulers.background import BackgroundScheduler
+
+            logging.getLogger("apscheduler").setLevel(logging.WARNING)
+            self._scheduler = BackgroundScheduler(
+                timezone=UTC,
+                daemon=True,
+                job_defaults={"misfire_grace_time": None, "coalesce": True, "max_instances": 1},
+            )
+            self._scheduler.start()
+        return self._scheduler
+
+    def _wake_in_gui_thread(self) -> None:
+        self._on_wake()

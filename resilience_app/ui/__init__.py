@@ -1,0 +1,1 @@
+"""Thin Qt views: they render state and forward clicks; the core decides."""

@@ -1,0 +1,226 @@
+"""The break: a small, calm window with a breathing guide, a countdown and a tip.
+
+Everything on screen is computed from the clock by `render_at(now)`: the breathing shape
+from `breathing.state_at(elapsed)`, the countdown from the break's end time. The frame
+ticker only runs while the window is visible.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent, QHideEvent, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from resilience_app.core.breathing import PATTERNS, BreathState, state_at
+from resilience_app.core.models import Incident
+from resilience_app.ui import style
+from resilience_app.ui.breathing_view import BreathingView
+from resilience_app.ui.ticker import Ticker
+
+FRAME_MS = 33  # ~30 fps while the shape moves
+REDUCED_MS = 250  # text only: a few updates a second keep the counter exact
+
+
+def format_left(seconds: float) -> str:
+    seconds = max(0, int(seconds + 0.999))
+    return f"{seconds // 60}:{seconds % 60:02d} left"
+
+
+class BreakWindow(QWidget):
+    end_requested = Signal()
+    add_minute_requested = Signal()
+    pattern_chosen = Signal(str)
+    reduced_motion_toggled = Signal(bool)
+
+    def __init__(self, now: Callable[[], datetime], parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self._now = now
+        self._incident: Incident | None = None
+        self._pattern = PATTERNS["box"]
+        self._reduced = False
+        self.state: BreathState | None = None
+        self.setObjectName("calmWindow")
+        self.setWindowTitle("Resilience — take a breath")
+        self.setStyleSheet(style.STYLE)
+        self.ticker = Ticker("break-frames", FRAME_MS, self._frame, self)
+
+        self.title = QLabel("That call is over. Take a few minutes.")
+        self.title.setProperty("role", "title")
+        self.title.setWordWrap(True)
+        self.subtitle = QLabel()
+        self.subtitle.setProperty("role", "muted")
+        self.view = BreathingView()
+        self.cue = QLabel()
+        self.cue.setProperty("role", "cue")
+        self.cue.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.counter = QLabel()
+        self.counter.setProperty("role", "big-counter")
+        self.counter.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.detail = QLabel()
+        self.detail.setProperty("role", "muted")
+        self.detail.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.detail.setWordWrap(True)
+        self.countdown = QLabel()
+        self.countdown.setProperty("role", "countdown")
+        self.countdown.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
+        self.pattern_box = QComboBox()
+        for key, pattern in PATTERNS.items():
+            self.pattern_box.addItem(pattern.name, key)
+        self.pattern_box.setToolTip("Which breathing guide to follow")
+        self.pattern_box.activated.connect(
+            lambda index: self.pattern_chosen.emit(self.pattern_box.itemData(index))
+        )
+        self.reduced_box = QCheckBox("Less motion")
+        self.reduced_box.setToolTip("Show the instruction and a counter instead of the moving shape")
+        self.reduced_box.toggled.connect(self.reduced_motion_toggled.emit)
+        controls = QHBoxLayout()
+        controls.addWidget(self.pattern_box, 1)
+        controls.addWidget(self.reduced_box)
+
+        self.tip = QLabel()
+        self.tip.setWordWrap(True)
+        tip_card = QFrame()
+        tip_card.setProperty("role", "card")
+        tip_layout = QVBoxLayout(tip_card)
+        tip_layout.addWidget(self.tip)
+        self.positive = QLabel()
+        self.positive.setWordWrap(True)
+        self.positive_card = QFrame()
+        self.positive_card.setProperty("role", "card")
+        positive_layout = QVBoxLayout(self.positive_card)
+        positive_layout.addWidget(self.positive)
+
+        self.more_button = QPushButton("+1 minute")
+        self.more_button.setToolTip("Make this break a minute longer (Ctrl++)")
+        self.more_button.clicked.connect(self.add_minute_requested.emit)
+        self.end_button = QPushButton("End break")
+        self.end_button.setProperty("role", "primary")
+        self.end_button.setToolTip("Finish now and write a short note (Ctrl+Return)")
+        self.end_button.clicked.connect(self.end_requested.emit)
+        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.end_requested.emit)
+        QShortcut(QKeySequence("Ctrl++"), self, activated=self.add_minute_requested.emit)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.more_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.end_button)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 18, 20, 18)
+        layout.setSpacing(8)
+        layout.addWidget(self.title)
+        layout.addWidget(self.subtitle)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.counter, 1)
+        layout.addWidget(self.cue)
+        layout.addWidget(self.detail)
+        layout.addWidget(self.countdown)
+        layout.addLayout(controls)
+        layout.addWidget(tip_card)
+        layout.addWidget(self.positive_card)
+        layout.addLayout(buttons)
+        self.resize(400, 600)
+        self._apply_motion()
+
+    # -- what to show ---------------------------------------------------------------------
+
+    def show_break(
+        self,
+        incident: Incident,
+        *,
+        pattern: str,
+        reduced_motion: bool,
+        tip: str,
+        positive: str | None = None,
+    ) -> None:
+        self._incident = incident
+        self.set_pattern(pattern)
+        self.set_reduced_motion(reduced_motion)
+        details = []
+        if incident.label:
+            details.append(incident.label)
+        if incident.rough is not None:
+            details.append(f"felt {incident.rough}/10")
+        self.subtitle.setText(" · ".join(details))
+        self.subtitle.setVisible(bool(details))
+        self.tip.setText(tip)
+        if positive:
+            self.positive.setText(f"You've handled worse before. You once wrote: “{positive}”")
+        self.positive_card.setVisible(bool(positive))
+        self.render_at(self._now())
+
+    def set_pattern(self, key: str) -> None:
+        self._pattern = PATTERNS.get(key, PATTERNS["box"])
+        index = self.pattern_box.findData(self._pattern.key)
+        if index >= 0 and index != self.pattern_box.currentIndex():
+            self.pattern_box.setCurrentIndex(index)
+
+    def set_reduced_motion(self, reduced: bool) -> None:
+        self._reduced = reduced
+        if self.reduced_box.isChecked() != reduced:
+            self.reduced_box.blockSignals(True)
+            self.reduced_box.setChecked(reduced)
+            self.reduced_box.blockSignals(False)
+        self._apply_motion()
+
+    def update_incident(self, incident: Incident) -> None:
+        """The break's end moved ("+1 minute")."""
+        self._incident = incident
+        self.render_at(self._now())
+
+    @property
+    def incident_id(self) -> str | None:
+        return self._incident.id if self._incident else None
+
+    def _apply_motion(self) -> None:
+        self.view.setVisible(not self._reduced)
+        self.counter.setVisible(self._reduced)
+        self.ticker.set_interval(REDUCED_MS if self._reduced else FRAME_MS)
+
+    # -- drawing --------------------------------------------------------------------------
+
+    def render_at(self, now: datetime) -> None:
+        incident = self._incident
+        if incident is None or incident.break_started_at is None:
+            return
+        elapsed = (now - incident.break_started_at).total_seconds()
+        state = state_at(self._pattern, elapsed)
+        self.state = state
+        self.view.set_shape_size(state.size)
+        if self._reduced:
+            self.cue.setText(state.cue)
+            self.counter.setText(str(state.seconds_left))
+        else:
+            self.cue.setText(state.label)
+        self.detail.setText(state.detail)
+        self.detail.setVisible(bool(state.detail))
+        if incident.break_ends_at is not None:
+            self.countdown.setText(format_left((incident.break_ends_at - now).total_seconds()))
+
+    def _frame(self) -> None:
+        self.render_at(self._now())
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
+        super().showEvent(event)
+        self.ticker.start()
+
+    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt API
+        self.ticker.stop()
+        super().hideEvent(event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+        # Closing the window is the same as ending the break: the note comes next.
+        event.ignore()
+        self.end_requested.emit()

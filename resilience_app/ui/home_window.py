@@ -1,0 +1,73 @@
+"""Used instead of the tray when the desktop has none: the same actions, in a window."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
+
+from resilience_app.core.models import Phase
+from resilience_app.ui import style
+from resilience_app.ui.icons import icon
+from resilience_app.ui.tray import FLAG_TEXT
+
+NO_TRAY = (
+    "Your desktop has no system tray (on GNOME, the AppIndicator extension adds one), "
+    "so Resilience lives in this small window instead. Keep it open or minimised."
+)
+
+
+class HomeWindow(QWidget):
+    flag_requested = Signal()
+    dialing_requested = Signal()
+    reflection_requested = Signal()
+    settings_requested = Signal()
+    quit_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.setObjectName("calmWindow")
+        self.setWindowTitle("Resilience")
+        self.setWindowIcon(icon("app"))
+        self.setStyleSheet(style.STYLE)
+        why = QLabel(NO_TRAY)
+        why.setWordWrap(True)
+        why.setProperty("role", "muted")
+        self.state = QLabel()
+        self.state.setProperty("role", "title")
+        self.state.setWordWrap(True)
+        self.flag_button = QPushButton(FLAG_TEXT)
+        self.flag_button.setProperty("role", "primary")
+        self.dialing_button = QPushButton("I'm dialing")
+        self.reflection_button = QPushButton("Write my note")
+        self.settings_button = QPushButton("Settings…")
+        self.quit_button = QPushButton("Quit Resilience")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 18, 20, 18)
+        layout.addWidget(self.state)
+        for button in (
+            self.flag_button,
+            self.dialing_button,
+            self.reflection_button,
+            self.settings_button,
+            self.quit_button,
+        ):
+            layout.addWidget(button)
+        layout.addWidget(why)
+        self.flag_button.clicked.connect(self.flag_requested.emit)
+        self.dialing_button.clicked.connect(self.dialing_requested.emit)
+        self.reflection_button.clicked.connect(self.reflection_requested.emit)
+        self.settings_button.clicked.connect(self.settings_requested.emit)
+        self.quit_button.clicked.connect(self.quit_requested.emit)
+        self.setFixedWidth(380)
+
+    def render(self, phase: Phase, tooltip: str, open_notes: int) -> None:
+        self.setWindowIcon(icon(phase.value))
+        self.state.setText(tooltip.removeprefix("Resilience — ").capitalize())
+        self.dialing_button.setEnabled(phase is not Phase.CALM)
+        self.reflection_button.setEnabled(open_notes > 0)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+        # With no tray, closing this window would leave nothing to click: minimise instead.
+        event.ignore()
+        self.showMinimized()

@@ -1,0 +1,56 @@
+"""A small always-on-top card: the nudge of last resort, and the firm one at 15 minutes."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from resilience_app.ui import style
+
+
+class NudgeWindow(QWidget):
+    dialing_requested = Signal()
+    snooze_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(
+            parent,
+            Qt.WindowType.Window
+            | Qt.WindowType.WindowStaysOnTopHint
+            | Qt.WindowType.WindowDoesNotAcceptFocus,
+        )
+        self.setObjectName("calmWindow")
+        self.setWindowTitle("Resilience — back to the phone")
+        self.setStyleSheet(style.STYLE)
+        self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
+        self.title = QLabel()
+        self.title.setProperty("role", "title")
+        self.body = QLabel()
+        self.body.setWordWrap(True)
+        self.dialing_button = QPushButton("I'm dialing")
+        self.dialing_button.setProperty("role", "primary")
+        self.snooze_button = QPushButton("2 more minutes")
+        self.dialing_button.clicked.connect(self.dialing_requested.emit)
+        self.snooze_button.clicked.connect(self.snooze_requested.emit)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.snooze_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.dialing_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(18, 14, 18, 14)
+        layout.addWidget(self.title)
+        layout.addWidget(self.body)
+        layout.addLayout(buttons)
+        self.setFixedWidth(360)
+
+    def show_nudge(self, title: str, body: str) -> None:
+        self.title.setText(title)
+        self.body.setText(body)
+        self.adjustSize()
+        screen = QGuiApplication.primaryScreen()
+        if screen is not None:
+            area = screen.availableGeometry()
+            self.move(area.right() - self.width() - 24, area.bottom() - self.height() - 64)
+        self.show()
+        self.raise_()

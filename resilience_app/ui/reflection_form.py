@@ -1,0 +1,255 @@
+"""The private note after a break. Kind prompts, nothing required but one positive.
+
+What is typed is handed out as a draft (debounced while typing, and at once when the
+window closes), so closing the window or quitting the app never loses it.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSlider,
+    QVBoxLayout,
+    QWidget,
+)
+
+from resilience_app.core import texts
+from resilience_app.core.loop import reflection_problems
+from resilience_app.core.models import Incident, LossReason, MyPart, Reflection
+from resilience_app.ui import style
+from resilience_app.ui.ticker import Ticker
+
+DRAFT_DELAY_MS = 600
+NO_MOOD = -1
+
+
+class ReflectionForm(QWidget):
+    save_requested = Signal(str, object)  # incident id, Reflection
+    later_requested = Signal(str, object)
+    discard_requested = Signal(str)
+    draft_changed = Signal(str, object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self._incident_id: str | None = None
+        self._loading = False
+        self.setObjectName("calmWindow")
+        self.setWindowTitle("Resilience — a private note")
+        self.setStyleSheet(style.STYLE)
+        self.draft_ticker = Ticker("draft-save", DRAFT_DELAY_MS, self._emit_draft, self)
+
+        title = QLabel("A private note about that call")
+        title.setProperty("role", "title")
+        intro = QLabel("Only you will see this. Be honest, and be as kind as you would be to a friend.")
+        intro.setProperty("role", "muted")
+        intro.setWordWrap(True)
+        self.context = QLabel()
+        self.context.setProperty("role", "muted")
+
+        self.what = QLineEdit()
+        self.what.setPlaceholderText("In a sentence, e.g. “They hung up after my second question.”")
+        self.my_part = QComboBox()
+        self.my_part.addItem("Choose one…", None)
+        for part, label in texts.MY_PART.items():
+            self.my_part.addItem(label, part.value)
+        self.reason = QComboBox()
+        self.reason.addItem("Choose one…", None)
+        for reason, label in texts.LOSS_REASON.items():
+            self.reason.addItem(label, reason.value)
+        self.reason_hint = QLabel()
+        self.reason_hint.setProperty("role", "muted")
+        self.reason_hint.setWordWrap(True)
+        self.lesson = QLineEdit()
+        self.lesson.setPlaceholderText("One thing to try on the next call")
+        self.positives = QPlainTextEdit()
+        self.positives.setPlaceholderText(
+            "What went right, however small? Getting past the gatekeeper counts.\n"
+            "One per line."
+        )
+        self.positives.setFixedHeight(72)
+        self.mood = QSlider(Qt.Orientation.Horizontal)
+        self.mood.setRange(NO_MOOD, 10)
+        self.mood.setValue(NO_MOOD)
+        self.mood.setPageStep(1)
+        self.mood_value = QLabel()
+        self.mood_value.setMinimumWidth(110)
+        mood_row = QHBoxLayout()
+        mood_row.addWidget(self.mood, 1)
+        mood_row.addWidget(self.mood_value)
+
+        form = QFormLayout()
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
+        form.addRow("What happened?", self.what)
+        form.addRow("My part, honestly:", self.my_part)
+        form.addRow("Why was it lost?", self.reason)
+        form.addRow(self.reason_hint)
+        form.addRow("One lesson for the next call:", self.lesson)
+        form.addRow("At least one positive:", self.positives)
+        form.addRow("How do you feel now? (0 = awful, 10 = great)", mood_row)
+
+        self.error = QLabel()
+        self.error.setProperty("role", "error")
+        self.error.setWordWrap(True)
+        self.error.hide()
+
+        self.discard_button = QPushButton("Discard")
+        self.discard_button.setToolTip("Throw this note away")
+        self.later_button = QPushButton("Later")
+        self.later_button.setToolTip("Keep what you wrote; finish it from the tray menu")
+        self.save_button = QPushButton("Save note")
+        self.save_button.setProperty("role", "primary")
+        self.save_button.setDefault(True)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.discard_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.later_button)
+        buttons.addWidget(self.save_button)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 18, 20, 18)
+        layout.addWidget(title)
+        layout.addWidget(intro)
+        layout.addWidget(self.context)
+        layout.addLayout(form)
+        layout.addWidget(self.error)
+        layout.addLayout(buttons)
+        self.resize(460, 560)
+
+        self.save_button.clicked.connect(self._save)
+        self.later_button.clicked.connect(self._later)
+        self.discard_button.clicked.connect(self._discard)
+        self.reason.currentIndexChanged.connect(self._show_hint)
+        self.mood.valueChanged.connect(self._show_mood)
+        for signal in (
+            self.what.textChanged,
+            self.lesson.textChanged,
+            self.positives.textChanged,
+            self.my_part.currentIndexChanged,
+            self.reason.currentIndexChanged,
+            self.mood.valueChanged,
+        ):
+            signal.connect(self._edited)
+        self._show_mood(NO_MOOD)
+
+    # -- in and out -----------------------------------------------------------------------
+
+    @property
+    def incident_id(self) -> str | None:
+        return self._incident_id
+
+    def load(self, incident: Incident) -> None:
+        self._loading = True
+        self._incident_id = incident.id
+        r = incident.reflection
+        self.what.setText(r.what_happened)
+        self.my_part.setCurrentIndex(max(0, self.my_part.findData(r.my_part.value if r.my_part else None)))
+        self.reason.setCurrentIndex(
+            max(0, self.reason.findData(r.loss_reason.value if r.loss_reason else None))
+        )
+        self.lesson.setText(r.lesson)
+        self.positives.setPlainText("\n".join(r.positives))
+        self.mood.setValue(NO_MOOD if r.mood_after is None else r.mood_after)
+        when = incident.flagged_at.astimezone().strftime("%H:%M")
+        bits = [f"Call flagged at {when}"]
+        if incident.label:
+            bits.append(incident.label)
+        if incident.rough is not None:
+            bits.append(f"before the break it felt {incident.rough}/10")
+        self.context.setText(" · ".join(bits))
+        self.error.hide()
+        self._loading = False
+        self.what.setFocus()
+
+    def reflection(self) -> Reflection:
+        part = self.my_part.currentData()
+        reason = self.reason.currentData()
+        mood = self.mood.value()
+        return Reflection(
+            what_happened=self.what.text().strip(),
+            my_part=MyPart(part) if part else None,
+            loss_reason=LossReason(reason) if reason else None,
+            lesson=self.lesson.text().strip(),
+            positives=[line.strip() for line in self.positives.toPlainText().splitlines() if line.strip()],
+            mood_after=None if mood == NO_MOOD else mood,
+        )
+
+    def show_error(self, message: str) -> None:
+        self.error.setText(message)
+        self.error.show()
+
+    def flush_draft(self) -> None:
+        """Hand out what is typed now (before quitting or closing)."""
+        if self.draft_ticker.active:
+            self.draft_ticker.stop()
+        if self._incident_id is not None:
+            self.draft_changed.emit(self._incident_id, self.reflection())
+
+    # -- reactions ------------------------------------------------------------------------
+
+    def _edited(self) -> None:
+        if self._loading:
+            return
+        self.error.hide()
+        # Restarted on each keystroke: one save shortly after the rep pauses typing.
+        self.draft_ticker.stop()
+        self.draft_ticker.start()
+
+    def _emit_draft(self) -> None:
+        self.draft_ticker.stop()
+        if self._incident_id is not None:
+            self.draft_changed.emit(self._incident_id, self.reflection())
+
+    def _show_hint(self) -> None:
+        reason = self.reason.currentData()
+        self.reason_hint.setText(texts.LOSS_REASON_HINT[LossReason(reason)] if reason else "")
+        self.reason_hint.setVisible(bool(reason))
+
+    def _show_mood(self, value: int) -> None:
+        self.mood_value.setText("not rated" if value == NO_MOOD else f"{value} / 10")
+
+    def _save(self) -> None:
+        if self._incident_id is None:
+            return
+        reflection = self.reflection()
+        problems = reflection_problems(reflection)
+        if problems:
+            self.show_error(problems[0])
+            self.positives.setFocus()
+            return
+        self.draft_ticker.stop()
+        self.save_requested.emit(self._incident_id, reflection)
+
+    def _later(self) -> None:
+        if self._incident_id is not None:
+            self.draft_ticker.stop()
+            self.later_requested.emit(self._incident_id, self.reflection())
+
+    def _discard(self) -> None:
+        if self._incident_id is None:
+            return
+        if not self.reflection().is_empty():
+            answer = QMessageBox.question(
+                self,
+                "Discard this note?",
+                "What you wrote about this call will be deleted.",
+                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel,
+            )
+            if answer != QMessageBox.StandardButton.Discard:
+                return
+        self.draft_ticker.stop()
+        self.discard_requested.emit(self._incident_id)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+        # Closing is "later": keep the draft, the tray still offers the note.
+        self._later()
+        super().closeEvent(event)

@@ -1,0 +1,111 @@
+"""Settings: every field maps to one key of `core.settings.SCHEMA`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from resilience_app.core.breathing import PATTERNS
+from resilience_app.core.settings import SCHEMA
+from resilience_app.ui import style
+
+
+class SettingsWindow(QWidget):
+    """Shows values; `apply_requested(dict)` hands the edited ones to whoever validates."""
+
+    apply_requested = Signal(dict)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.setObjectName("calmWindow")
+        self.setWindowTitle("Resilience — settings")
+        self.setStyleSheet(style.STYLE)
+
+        def minutes(key: str, step: float) -> QDoubleSpinBox:
+            spec = SCHEMA[key]
+            box = QDoubleSpinBox()
+            box.setDecimals(2)
+            box.setSingleStep(step)
+            box.setRange(float(spec.minimum or 0), float(spec.maximum or 600))
+            box.setSuffix(" min")
+            box.setToolTip(spec.description)
+            return box
+
+        self.break_minutes = minutes("break.minutes", 0.5)
+        self.pattern = QComboBox()
+        for key, pattern in PATTERNS.items():
+            self.pattern.addItem(f"{pattern.name} — {pattern.summary}", key)
+        self.reduced_motion = QCheckBox("Less motion: text and a counter, no moving shape")
+        self.sound = QCheckBox("A soft chime when a break ends")
+        self.first = minutes("nudge.first_minutes", 1)
+        self.second = minutes("nudge.second_minutes", 1)
+        form = QFormLayout()
+        form.addRow("Break length:", self.break_minutes)
+        form.addRow("Breathing guide:", self.pattern)
+        form.addRow("", self.reduced_motion)
+        form.addRow("", self.sound)
+        form.addRow("First nudge after:", self.first)
+        form.addRow("Firmer nudge after:", self.second)
+        hint = QLabel("Nudges count from the moment you flag a call. 10 and 15 minutes is a good rule.")
+        hint.setProperty("role", "muted")
+        hint.setWordWrap(True)
+        self.error = QLabel()
+        self.error.setProperty("role", "error")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        self.saved = QLabel("Saved.")
+        self.saved.setProperty("role", "muted")
+        self.saved.hide()
+        self.save_button = QPushButton("Save")
+        self.save_button.setProperty("role", "primary")
+        self.close_button = QPushButton("Close")
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.saved)
+        buttons.addStretch(1)
+        buttons.addWidget(self.close_button)
+        buttons.addWidget(self.save_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 18, 20, 18)
+        layout.addLayout(form)
+        layout.addWidget(hint)
+        layout.addWidget(self.error)
+        layout.addLayout(buttons)
+        self.save_button.clicked.connect(lambda: self.apply_requested.emit(self.values()))
+        self.close_button.clicked.connect(self.close)
+
+    def load(self, values: dict[str, Any]) -> None:
+        self.break_minutes.setValue(float(values["break.minutes"]))
+        self.pattern.setCurrentIndex(max(0, self.pattern.findData(values["break.pattern"])))
+        self.reduced_motion.setChecked(bool(values["break.reduced_motion"]))
+        self.sound.setChecked(bool(values["break.sound"]))
+        self.first.setValue(float(values["nudge.first_minutes"]))
+        self.second.setValue(float(values["nudge.second_minutes"]))
+        self.error.hide()
+        self.saved.hide()
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "break.minutes": self.break_minutes.value(),
+            "break.pattern": self.pattern.currentData(),
+            "break.reduced_motion": self.reduced_motion.isChecked(),
+            "break.sound": self.sound.isChecked(),
+            "nudge.first_minutes": self.first.value(),
+            "nudge.second_minutes": self.second.value(),
+        }
+
+    def show_result(self, error: str | None) -> None:
+        self.error.setText(error or "")
+        self.error.setVisible(bool(error))
+        self.saved.setVisible(not error)

@@ -1,0 +1,334 @@
+"""Connects the loop to what the rep sees: tray (or home window), break, note, nudges.
+
+The shell holds no rules. It renders the loop's state, forwards clicks to the loop, and
+picks the best channel that works here for a nudge: a desktop notification, else a tray
+balloon, else a small always-on-top window.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections import deque
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QSystemTrayIcon, QWidget
+
+from resilience_app.adapters.notify import Notifier
+from resilience_app.adapters.sound import Chime
+from resilience_app.core import journal, texts
+from resilience_app.core.loop import LoopError, RecoveryLoop
+from resilience_app.core.models import Incident, Nudge, NudgeKind, Phase, Reflection
+from resilience_app.core.settings import SettingError, Settings
+from resilience_app.ui.break_window import BreakWindow
+from resilience_app.ui.home_window import HomeWindow
+from resilience_app.ui.nudge_window import NudgeWindow
+from resilience_app.ui.reflection_form import ReflectionForm
+from resilience_app.ui.settings_window import SettingsWindow
+from resilience_app.ui.ticker import Ticker
+from resilience_app.ui.tray import Tray
+
+log = logging.getLogger(__name__)
+TOOLTIP_REFRESH_MS = 60_000
+
+
+class Shell(QObject):
+    quit_requested = Signal()
+
+    def __init__(
+        self,
+        loop: RecoveryLoop,
+        settings: Settings,
+        notifier: Notifier,
+        *,
+        tray_available: Callable[[], bool] = QSystemTrayIcon.isSystemTrayAvailable,
+        chime: Chime | None = None,
+        rng: random.Random | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.loop = loop
+        self.settings = settings
+        self.notifier = notifier
+        self._tray_available = tray_available
+        self.chime = chime or Chime()
+        self._rng = rng or random.Random()
+        self._recent_positives: deque[str] = deque(maxlen=5)
+        self._degraded_logged: set[str] = set()
+        self.deliveries: list[tuple[str, str]] = []  # (channel, title), newest last
+        self.tray: Tray | None = None
+        self.home: HomeWindow | None = None
+        self.break_window = BreakWindow(loop.clock.now)
+        self.form = ReflectionForm()
+        self.nudge_window = NudgeWindow()
+        self.settings_window = SettingsWindow()
+        self.tooltip_ticker = Ticker("tooltip-refresh", TOOLTIP_REFRESH_MS, self.render, self)
+
+        loop.phase_changed.connect(lambda phase: self.render())
+        loop.break_started.connect(self.show_break)
+        loop.break_ended.connect(self._break_ended)
+        loop.nudge_fired.connect(self.deliver_nudge)
+        loop.dialed_recorded.connect(lambda incident: self.nudge_window.hide())
+        loop.reflections_changed.connect(self.render)
+        loop.schedule_changed.connect(self._refresh_break)
+        loop.save_failed.connect(self.tell)
+        settings.changed.connect(self._setting_changed)
+
+        self.break_window.end_requested.connect(self._end_break)
+        self.break_window.add_minute_requested.connect(self._add_minute)
+        self.break_window.pattern_chosen.connect(lambda key: self._set("break.pattern", key))
+        self.break_window.reduced_motion_toggled.connect(
+            lambda on: self._set("break.reduced_motion", on)
+        )
+        self.form.save_requested.connect(self._save_note)
+        self.form.later_requested.connect(self._later_note)
+        self.form.discard_requested.connect(self._discard_note)
+        self.form.draft_changed.connect(self._draft)
+        self.nudge_window.dialing_requested.connect(self.dialed)
+        self.nudge_window.snooze_requested.connect(self._snooze)
+        self.settings_window.apply_requested.connect(self._apply_settings)
+
+    # -- start and stop -------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Show the tray (or the home window) and whatever the last run left open."""
+        if self._tray_available():
+            self.tray = Tray(self)
+            self._connect_actions(self.tray)
+            self.tray.show()
+        else:
+            log.warning("no system tray on this desktop; using a small window instead")
+            self.home = HomeWindow()
+            self._connect_actions(self.home)
+            self.home.show()
+        self.render()
+        current = self.loop.current
+        if current is not None and self.loop.phase is Phase.BREAK:
+            self.show_break(current)
+        elif current is not None and current.reflection_open:
+            self.open_note(current)
+
+    def _connect_actions(self, target: Tray | HomeWindow) -> None:
+        target.flag_requested.connect(self.flag)
+        target.dialing_requested.connect(self.dialed)
+        target.reflection_requested.connect(self.open_next_note)
+        target.settings_requested.connect(self.open_settings)
+        target.quit_requested.connect(self.quit_requested.emit)
+
+    def shutdown(self) -> None:
+        """Keep any half-written note, then close every window."""
+        if self.form.incident_id is not None and self.form.isVisible():
+            self.form.flush_draft()
+        self.tooltip_ticker.stop()
+        for window in (self.break_window, self.form, self.nudge_window, self.settings_window):
+            window.hide()
+        if self.tray is not None:
+            self.tray.hide()
+        if self.home is not None:
+            self.home.hide()
+
+    def present(self) -> None:
+        """A second `resilience` start hands over here: bring the app's face forward."""
+        current = self.loop.current
+        if self.loop.phase is Phase.BREAK and current is not None:
+            self.show_break(current)
+        elif self.form.isVisible():
+            _raise(self.form)
+        elif self.home is not None:
+            self.home.showNormal()
+            _raise(self.home)
+        elif self.tray is not None:
+            self.tray.message("Resilience is running", "It lives here in the tray.", urgent=False)
+
+    # -- rendering ------------------------------------------------------------------------
+
+    def tooltip(self) -> str:
+        phase = self.loop.phase
+        current = self.loop.current
+        if phase is Phase.WAITING and current is not None:
+            minutes = int((self.loop.clock.now() - current.flagged_at).total_seconds() // 60)
+            target = int(self.settings.second_nudge_minutes)
+            return (
+                f"Resilience — {minutes} min since the tough call. "
+                f"Aim to dial again within {target} min."
+            )
+        return f"Resilience — {texts.PHASE_NAME[phase]}"
+
+    def render(self) -> None:
+        phase = self.loop.phase
+        tooltip = self.tooltip()
+        notes = len(self.loop.open_reflections())
+        if self.tray is not None:
+            self.tray.render(phase, tooltip, notes)
+        if self.home is not None:
+            self.home.render(phase, tooltip, notes)
+        # Minutes since the flag only change while waiting; otherwise nothing ticks.
+        if phase is Phase.WAITING:
+            self.tooltip_ticker.start()
+        else:
+            self.tooltip_ticker.stop()
+
+    # -- the loop, from clicks ------------------------------------------------------------
+
+    def flag(self) -> None:
+        self.loop.flag()
+
+    def dialed(self) -> None:
+        self.loop.dialed()
+
+    def show_break(self, incident: Incident) -> None:
+        positive = journal.pick_positive(
+            self.loop.store.incidents(), list(self._recent_positives), self._rng
+        )
+        if positive:
+            self._recent_positives.append(positive)
+        self.break_window.show_break(
+            incident,
+            pattern=self.settings.get("break.pattern"),
+            reduced_motion=self.settings.get("break.reduced_motion"),
+            tip=journal.tip_for(len(self.loop.store.incidents())),
+            positive=positive,
+        )
+        self.break_window.show()
+        _raise(self.break_window)
+
+    def _refresh_break(self) -> None:
+        current = self.loop.current
+        if self.break_window.isVisible() and current is not None and current.on_break:
+            self.break_window.update_incident(current)
+
+    def _end_break(self) -> None:
+        try:
+            self.loop.end_break()
+        except LoopError:
+            self.break_window.hide()
+
+    def _add_minute(self) -> None:
+        try:
+            self.loop.extend_break(1)
+        except LoopError as exc:
+            log.info("+1 minute ignored: %s", exc)
+
+    def _break_ended(self, incident: Incident) -> None:
+        self.break_window.hide()
+        if self.settings.get("break.sound"):
+            self.chime.play()
+        self.open_note(incident)
+
+    def _snooze(self) -> None:
+        self.nudge_window.hide()
+        try:
+            self.loop.snooze()
+        except LoopError as exc:
+            log.info("snooze ignored: %s", exc)
+
+    # -- notes ----------------------------------------------------------------------------
+
+    def open_note(self, incident: Incident) -> None:
+        if self.form.isVisible() and self.form.incident_id not in (None, incident.id):
+            self.form.flush_draft()
+        self.form.load(incident)
+        self.form.show()
+        _raise(self.form)
+
+    def open_next_note(self) -> None:
+        waiting = self.loop.open_reflections()
+        if waiting:
+            self.open_note(waiting[0])
+
+    def _draft(self, incident_id: str, reflection: Reflection) -> None:
+        try:
+            self.loop.save_draft(incident_id, reflection)
+        except LoopError as exc:
+            log.warning("draft not kept: %s", exc)
+
+    def _save_note(self, incident_id: str, reflection: Reflection) -> None:
+        try:
+            self.loop.save_reflection(incident_id, reflection)
+        except LoopError as exc:
+            self.form.show_error(str(exc))
+            return
+        self.form.hide()
+
+    def _later_note(self, incident_id: str, reflection: Reflection) -> None:
+        self._draft(incident_id, reflection)
+        self.form.hide()
+
+    def _discard_note(self, incident_id: str) -> None:
+        try:
+            self.loop.discard_reflection(incident_id)
+        except LoopError as exc:
+            log.warning("discard ignored: %s", exc)
+        self.form.hide()
+
+    # -- nudges ---------------------------------------------------------------------------
+
+    def deliver_nudge(self, nudge: Nudge, incident: Incident) -> None:
+        minutes = (self.loop.clock.now() - incident.flagged_at).total_seconds() / 60
+        title = texts.NUDGE_TITLE[nudge.kind]
+        body = texts.nudge_body(nudge.kind, minutes)
+        firm = nudge.kind is not NudgeKind.FIRST
+        channel = self.notify(title, body, urgent=firm)
+        # The firm nudge also gets a card with buttons, unless that already was the channel.
+        if firm and channel != "window":
+            self.nudge_window.show_nudge(title, body)
+            self.deliveries.append(("window", title))
+
+    def notify(self, title: str, body: str, *, urgent: bool = False) -> str:
+        """Send through the best channel that works here; returns the channel's name."""
+        if self.notifier.available():
+            self.notifier.send(title, body, urgent=urgent)
+            channel = "desktop"
+        elif self.tray is not None and QSystemTrayIcon.supportsMessages():
+            self._degraded("desktop notifications unavailable; using tray messages")
+            self.tray.message(title, body, urgent=urgent)
+            channel = "tray"
+        else:
+            self._degraded("no notifications or tray messages; using a small window")
+            self.nudge_window.show_nudge(title, body)
+            channel = "window"
+        self.deliveries.append((channel, title))
+        return channel
+
+    def tell(self, message: str) -> None:
+        """A sentence the rep must see (storage trouble, a damaged file set aside)."""
+        self.notify("Resilience", message, urgent=True)
+
+    def _degraded(self, message: str) -> None:
+        if message not in self._degraded_logged:
+            self._degraded_logged.add(message)
+            log.warning(message)
+
+    # -- settings -------------------------------------------------------------------------
+
+    def open_settings(self) -> None:
+        self.settings_window.load(self.settings.as_dict())
+        self.settings_window.show()
+        _raise(self.settings_window)
+
+    def _apply_settings(self, values: dict[str, Any]) -> None:
+        try:
+            self.settings.update(values)
+        except SettingError as exc:
+            self.settings_window.show_result(str(exc))
+            return
+        self.settings_window.show_result(None)
+
+    def _set(self, key: str, value: Any) -> None:
+        try:
+            self.settings.set(key, value)
+        except SettingError as exc:
+            log.warning("setting refused: %s", exc)
+
+    def _setting_changed(self, key: str, value: Any) -> None:
+        if key == "break.pattern":
+            self.break_window.set_pattern(value)
+        elif key == "break.reduced_motion":
+            self.break_window.set_reduced_motion(bool(value))
+
+
+def _raise(window: QWidget) -> None:
+    window.raise_()
+    window.activateWindow()

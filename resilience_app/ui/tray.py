@@ -1,0 +1,72 @@
+"""The tray icon: one click flags a call; the menu holds everything else."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QAction, QFont
+from PySide6.QtWidgets import QMenu, QSystemTrayIcon
+
+from resilience_app.core.models import Phase
+from resilience_app.ui.icons import icon
+
+FLAG_TEXT = "A call went south — take a break"
+
+
+class Tray(QObject):
+    flag_requested = Signal()
+    dialing_requested = Signal()
+    reflection_requested = Signal()
+    settings_requested = Signal()
+    quit_requested = Signal()
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.icon = QSystemTrayIcon(icon("calm"), self)
+        self.menu = QMenu()
+        self.flag_action = QAction(FLAG_TEXT, self.menu)
+        bold = QFont()
+        bold.setBold(True)
+        self.flag_action.setFont(bold)
+        self.dialing_action = QAction("I'm dialing", self.menu)
+        self.reflection_action = QAction("Write my note", self.menu)
+        self.settings_action = QAction("Settings…", self.menu)
+        self.quit_action = QAction("Quit Resilience", self.menu)
+        self.menu.addAction(self.flag_action)
+        self.menu.addAction(self.dialing_action)
+        self.menu.addAction(self.reflection_action)
+        self.menu.addSeparator()
+        self.menu.addAction(self.settings_action)
+        self.menu.addAction(self.quit_action)
+        self.icon.setContextMenu(self.menu)
+        self.flag_action.triggered.connect(self.flag_requested.emit)
+        self.dialing_action.triggered.connect(self.dialing_requested.emit)
+        self.reflection_action.triggered.connect(self.reflection_requested.emit)
+        self.settings_action.triggered.connect(self.settings_requested.emit)
+        self.quit_action.triggered.connect(self.quit_requested.emit)
+        self.icon.activated.connect(self._activated)
+        self.phase = Phase.CALM
+
+    def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
+        if reason == QSystemTrayIcon.ActivationReason.Trigger:
+            self.flag_requested.emit()
+
+    def show(self) -> None:
+        self.icon.show()
+
+    def hide(self) -> None:
+        self.icon.hide()
+
+    def render(self, phase: Phase, tooltip: str, open_notes: int) -> None:
+        if phase != self.phase:
+            self.phase = phase
+            self.icon.setIcon(icon(phase.value))
+        self.icon.setToolTip(tooltip)
+        self.dialing_action.setEnabled(phase is not Phase.CALM)
+        self.reflection_action.setEnabled(open_notes > 0)
+        self.reflection_action.setText(
+            "Write my note" if open_notes <= 1 else f"Write my notes ({open_notes} waiting)"
+        )
+
+    def message(self, title: str, body: str, *, urgent: bool) -> None:
+        kind = QSystemTrayIcon.MessageIcon.Warning if urgent else QSystemTrayIcon.MessageIcon.Information
+        self.icon.showMessage(title, body, kind, 20000)
