@@ -63,7 +63,7 @@ def _out(seconds: float, start: float = 1.0) -> Step:
 
 def _muscle(area: str, how: str) -> tuple[Step, Step]:
     return (
-        Step("Tense", 5, 0.3, 1.0, f"{area}: {how}"),
+        Step("Tense", 5, 0.0, 1.0, f"{area}: {how}"),
         Step("Let go", 10, 1.0, 0.0, f"{area}: let it all go and notice the difference"),
     )
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from tinydb import Query, TinyDB
+from tinydb.table import Document
 from tinydb.storages import Storage
 
 from resilience_app.core.models import (
@@ -280,7 +281,11 @@ class Store:
     def _upsert(self, table: Any, index: dict[str, int], key: str, doc: dict[str, Any]) -> None:
         doc_id = index.get(key)
         if doc_id is None:
-            index[key] = table.insert(doc)
+            # Our own id, recorded before the write: if the disk refuses it, the document is
+            # still in memory (TinyDB changed it in place) and must stay findable.
+            doc_id = max(index.values(), default=0) + 1
+            index[key] = doc_id
+            table.insert(Document(doc, doc_id=doc_id))
         else:
             table.update(doc, doc_ids=[doc_id])
 

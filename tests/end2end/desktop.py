@@ -31,11 +31,10 @@ import sys
 import tempfile
 import threading
 import time
-import weakref
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
-from typing import IO, Any, NamedTuple
+from typing import IO, Any, Literal, NamedTuple
 
 __all__ = [
     "TOOL_PACKAGES",
@@ -64,11 +63,12 @@ TOOL_PACKAGES: dict[str, str] = {
     "notify-send": "libnotify-bin",
 }
 
-#: A notification as seen by dunst; keys: ``id`` (int), ``appname``,
-#: ``summary``, ``body``, ``urgency`` ("low"/"normal"/"critical"),
-#: ``icon_path``, ``category``, ``stack_tag``, ``urls``, ``desktop_entry``
-#: (str), ``progress``, ``timeout`` (int, dunst's microseconds),
-#: ``timestamp`` (int, dunst's monotonic microseconds) and ``closed`` (bool).
+#: A notification as received by dunst. Keys: ``id`` (int), ``appname``,
+#: ``summary``, ``body`` (raw, markup kept), ``urgency`` ("low", "normal" or
+#: "critical"), ``icon_path``, ``category``, ``stack_tag``, ``urls``,
+#: ``desktop_entry`` (str), ``progress`` (int, -1: none), ``timeout`` (int,
+#: ms, 0: never expires), ``timestamp`` (int, monotonic ms) and ``closed``
+#: (bool: dunst has moved it to its history).
 Notification = dict[str, Any]
 
 _TOOL_TIMEOUT = 10.0
@@ -244,7 +244,7 @@ class AppProcess:
             return "".join(self._err)
 
     def wait_for_output(
-        self, pattern: str, timeout: float = 10.0, *, stream: str = "stdout"
+        self, pattern: str, timeout: float = 10.0, *, stream: Literal["stdout", "stderr"] = "stdout"
     ) -> re.Match[str]:
         """Wait until a line of ``stream`` matches regex ``pattern``."""
         regex = re.compile(pattern)
@@ -367,6 +367,8 @@ _DUNSTRC = """[global]
     markup = full
     font = DejaVu Sans 9
     always_run_script = true
+    # Each Notify call must stay its own notification, as the app sent it.
+    stack_duplicates = false
 
 [urgency_low]
     timeout = 10
@@ -381,28 +383,18 @@ _DUNSTRC = """[global]
     script = {script}
 """
 
+# The command verified with trayer 1.1.8 (no window manager needed).
+# fmt: off
 _TRAYER_ARGS = [
-    "--edge",
-    "bottom",
-    "--align",
-    "right",
-    "--widthtype",
-    "request",
-    "--height",
-    "32",
-    "--SetDockType",
-    "true",
-    "--SetPartialStrut",
-    "false",
-    "--transparent",
-    "false",
-    "--tint",
-    "0xffffff",
-    "--expand",
-    "true",
+    "--edge", "bottom", "--align", "right",
+    "--widthtype", "request", "--height", "32",
+    "--SetDockType", "true", "--transparent", "false", "--tint", "0xffffff",
 ]
+# fmt: on
 
-_live_desktops: weakref.WeakSet[VirtualDesktop] = weakref.WeakSet()
+# Strong references on purpose: a desktop nobody stopped must survive until
+# the atexit hook below can stop it.
+_live_desktops: set[VirtualDesktop] = set()
 
 
 @atexit.register
@@ -481,14 +473,14 @@ class VirtualDesktop:
         """Start all components; on any failure stop what was started and raise."""
         if self._started:
             return self
-        for tool in ("Xvfb", "xdpyinfo", "xwininfo", "xdotool"):
-            require_tool(tool)
+        # Check everything up front: a clear "install X" beats a half-started desktop.
+        tools = ["Xvfb", "xdpyinfo", "xwininfo", "xdotool", "dbus-daemon"]
         if self.with_notifications:
-            for tool in ("dbus-daemon", "dbus-send", "dunst", "dunstctl"):
-                require_tool(tool)
+            tools += ["dbus-send", "dunst", "dunstctl"]
         if self.with_tray:
-            require_tool("trayer")
-        require_tool("dbus-daemon")
+            tools += ["trayer"]
+        for tool in tools:
+            require_tool(tool)
         _live_desktops.add(self)
         self._started = True
         try:
@@ -602,20 +594,12 @@ class VirtualDesktop:
             while self._display_in_use(number):
                 number += 1
             self.display_number = number
+            screen = f"{self.width}x{self.height}x{self.depth}"
+            # -noreset keeps server state (selections, atoms) when the last
+            # client disconnects, e.g. between two app runs without a tray.
             proc = self._launch(
                 "xvfb",
-                [
-                    "Xvfb",
-                    f":{number}",
-                    "-screen",
-                    "0",
-                    f"{self.width}x{self.height}x{self.depth}",
-                    "-nolisten",
-                    "tcp",
-                    # Keep server state (selections, atoms) when the last
-                    # client disconnects, e.g. between two app runs.
-                    "-noreset",
-                ],
+                ["Xvfb", f":{number}", "-screen", "0", screen, "-nolisten", "tcp", "-noreset"],
             )
             deadline = time.monotonic() + self.start_timeout
             while time.monotonic() < deadline and proc.poll() is None:
@@ -714,8 +698,8 @@ class VirtualDesktop:
             QT_QPA_PLATFORM="xcb",
             XDG_SESSION_TYPE="x11",
             GDK_BACKEND="x11",
-            # Private runtime dir: Qt wants one (else it warns) and it keeps
-            # sockets/locks of the app under test away from the host session.
+            # Private runtime dir: keeps sockets/locks of the app under test
+            # away from the host session (QStandardPaths warns if it is unset).
             XDG_RUNTIME_DIR=str(runtime_dir),
         )
         return env
@@ -927,7 +911,7 @@ class VirtualDesktop:
         if proc is None:
             return None
         ids = self._xdotool_search(
-            ["--all", "--onlyvisible", "--pid", str(proc.pid), "--classname", "^panel$"]
+            ["--all", "--onlyvisible", "--pid", str(proc.pid), "--classname"], "^panel$"
         )
         return ids[0] if ids else None
 
@@ -977,24 +961,28 @@ class VirtualDesktop:
         return self.window_geometry(self.tray_window())
 
     # --------------------------------------------------------------- windows
-    def _xdotool_search(self, criteria: Sequence[str]) -> list[int]:
-        result = self.run(["xdotool", "search", *criteria], check=False)
+    def _xdotool_search(self, flags: Sequence[str], pattern: str) -> list[int]:
+        # "--" so that a pattern starting with "-" is not taken for an option.
+        result = self.run(["xdotool", "search", *flags, "--", pattern], check=False)
         # Exit status 1 just means "nothing found".
         return [int(line) for line in result.stdout.split() if line.isdigit()]
 
     def find_windows(
         self, name: str | None = None, *, class_name: str | None = None, only_visible: bool = True
     ) -> list[int]:
-        """Window ids whose title (and/or WM_CLASS) matches the given regexes."""
-        criteria = ["--all"] + (["--onlyvisible"] if only_visible else [])
-        if name is not None:
-            criteria += ["--name", name]
+        """Window ids whose WM_NAME and/or WM_CLASS match the given regexes.
+
+        Qt sets WM_NAME from ``windowTitle()``; untitled windows (menus,
+        tray balloons) only match ``name=None``.
+        """
+        flags = ["--onlyvisible"] if only_visible else []
+        # xdotool takes one pattern per search, so search once per criterion.
+        ids = self._xdotool_search([*flags, "--name"], name or "")
         if class_name is not None:
-            criteria += ["--class", class_name]
-        if name is None and class_name is None:
-            criteria += ["--name", ""]
+            by_class = set(self._xdotool_search([*flags, "--class"], class_name))
+            ids = [wid for wid in ids if wid in by_class]
         root = self.root_window()
-        return [wid for wid in self._xdotool_search(criteria) if wid != root]
+        return [wid for wid in ids if wid != root]
 
     def root_window(self) -> int:
         """Id of the root window."""

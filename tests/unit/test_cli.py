@@ -1,0 +1,114 @@
+"""The command line without a running app: clear sentences, exit codes, no Qt."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from resilience_app.cli import main
+from resilience_app.core.clock import FakeClock
+from resilience_app.core.loop import RecoveryLoop
+from resilience_app.core.models import Reflection
+from resilience_app.core.settings import Settings
+from resilience_app.storage.store import Store
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_flag_without_a_running_app_says_so(capsys: pytest.CaptureFixture[str], data_dir: Path) -> None:
+    code, out, err = run(capsys, "--data-dir", str(data_dir), "flag")
+    assert code == 1
+    assert err.startswith("resilience: Resilience is not running.")
+    assert "Traceback" not in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("value", ["42", "-1", "bad"])
+def test_rough_out_of_range_is_a_usage_error(capsys: pytest.CaptureFixture[str], value: str) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["flag", "--rough", value])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "--rough" in err and "0 (fine) to 10 (awful)" in err
+    assert "Traceback" not in err
+
+
+def test_data_dir_works_before_and_after_the_command(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    a, b = tmp_path / "a", tmp_path / "b"
+    assert run(capsys, "--data-dir", str(a), "config", "set", "break.minutes", "5")[0] == 0
+    assert run(capsys, "config", "set", "break.minutes", "7", "--data-dir", str(b))[0] == 0
+    assert run(capsys, "config", "get", "break.minutes", "--data-dir", str(a))[1] == "5\n"
+    assert run(capsys, "--data-dir", str(b), "config", "get", "break.minutes")[1] == "7\n"
+
+
+def test_config_errors(capsys: pytest.CaptureFixture[str], data_dir: Path) -> None:
+    code, _, err = run(capsys, "--data-dir", str(data_dir), "config", "set", "colour", "blue")
+    assert code == 2 and "no setting called 'colour'" in err
+    code, _, err = run(capsys, "--data-dir", str(data_dir), "config", "set", "break.minutes", "99")
+    assert code == 2 and "at most 10" in err
+    code, out, _ = run(capsys, "--data-dir", str(data_dir), "config", "list")
+    assert code == 0 and "nudge.second_minutes = 15" in out
+
+
+def test_status_and_export_read_the_journal_when_the_app_is_not_running(
+    capsys: pytest.CaptureFixture[str], data_dir: Path
+) -> None:
+    clock = FakeClock()
+    store = Store(data_dir)
+    loop = RecoveryLoop(store, Settings(), clock)
+    incident = loop.flag("Acme", 6)
+    loop.end_break()
+    loop.save_reflection(incident.id, Reflection("hung up", positives=["kept calm"]))
+    clock.advance(minutes=8)
+    loop.dialed()
+    store.close()
+
+    code, out, _ = run(capsys, "--data-dir", str(data_dir), "status")
+    status = json.loads(out)
+    assert code == 0 and status["running"] is False and status["phase"] == "calm"
+    assert status["incidents_total"] == 1
+
+    code, out, _ = run(capsys, "--data-dir", str(data_dir), "export", "--format", "json")
+    exported = json.loads(out)
+    [record] = exported["incidents"]
+    assert record["label"] == "Acme" and record["time_to_next_dial_seconds"] == 480
+    assert record["reflection"]["positives"] == ["kept calm"]
+    assert [n["state"] for n in record["nudges"]] == ["cancelled", "cancelled"]
+
+    code, out, _ = run(capsys, "--data-dir", str(data_dir), "export", "--format", "csv")
+    assert out.splitlines()[0].startswith("flagged_at,label,rough_before")
+    assert "kept calm" in out
+    code, out, _ = run(capsys, "--data-dir", str(data_dir), "export", "--format", "markdown")
+    assert "## " in out and "- kept calm" in out and "back on the phone after 8 min" in out
+
+
+def test_export_to_a_folder_is_refused(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    code, _, err = run(capsys, "--data-dir", str(tmp_path / "d"), "export", "--output", str(tmp_path))
+    assert code == 2 and "is a folder" in err
+
+
+def test_a_damaged_journal_gets_a_sentence_not_a_traceback(
+    capsys: pytest.CaptureFixture[str], data_dir: Path
+) -> None:
+    data_dir.mkdir(parents=True)
+    (data_dir / "journal.json").write_text("{not json", encoding="utf-8")
+    code, _, err = run(capsys, "--data-dir", str(data_dir), "export")
+    assert code == 1 and "damaged" in err and "Traceback" not in err
+    assert (data_dir / "journal.json").exists()  # a reader never moves the file
+
+
+def test_command_path_imports_no_qt(tmp_path: Path) -> None:
+    code = (
+        "import sys; from resilience_app.cli import main; "
+        f"main(['--data-dir', {str(tmp_path)!r}, 'status']); "
+        "print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'apscheduler', 'plyer'))))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip().splitlines()[-1] == "[]"

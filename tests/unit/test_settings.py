@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+import pytest
+
+from resilience_app.core.settings import SettingError, Settings
+
+
+def test_defaults_match_the_product() -> None:
+    s = Settings()
+    assert s.break_minutes == 3
+    assert (s.first_nudge_minutes, s.second_nudge_minutes) == (10, 15)
+    assert s.get("break.pattern") == "box"
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("break.minutes", "0.5", "at least 1"),
+        ("break.minutes", "11", "at most 10"),
+        ("break.minutes", "three", "must be a number"),
+        ("break.minutes", "nan", "finite"),
+        ("break.pattern", "yoga", "must be one of"),
+        ("break.reduced_motion", "maybe", "on or off"),
+        ("nudge.second_minutes", "5", "later than nudge.first_minutes"),
+        ("colour", "blue", "no setting called 'colour'"),
+    ],
+)
+def test_bad_values_get_a_sentence(key: str, value: str, message: str) -> None:
+    s = Settings()
+    with pytest.raises(SettingError, match=message):
+        s.set(key, value)
+    assert s.as_dict() == Settings().as_dict()
+
+
+def test_fractions_allowed_for_nudges_so_tests_can_use_seconds() -> None:
+    s = Settings()
+    s.set("nudge.first_minutes", "0.05")
+    s.set("nudge.second_minutes", "0.1")
+    assert s.first_nudge_minutes == pytest.approx(0.05)
+
+
+def test_update_checks_keys_together() -> None:
+    s = Settings()
+    changed = s.update({"nudge.first_minutes": 20, "nudge.second_minutes": 25})
+    assert changed == {"nudge.first_minutes": 20.0, "nudge.second_minutes": 25.0}
+    with pytest.raises(SettingError):
+        s.update({"nudge.first_minutes": 30})
+    assert s.first_nudge_minutes == 20
+
+
+def test_stored_values_that_no_longer_fit_fall_back_to_defaults() -> None:
+    s = Settings({"break.minutes": 99, "break.pattern": "coherent", "unknown": 1})
+    assert s.break_minutes == 3
+    assert s.get("break.pattern") == "coherent"
+
+
+def test_changed_event_fires_with_the_parsed_value() -> None:
+    s = Settings()
+    seen: list[tuple[str, object]] = []
+    s.changed.connect(lambda k, v: seen.append((k, v)))
+    s.set("break.reduced_motion", "on")
+    assert seen == [("break.reduced_motion", True)]

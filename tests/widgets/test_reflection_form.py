@@ -1,0 +1,97 @@
+"""The note form, offscreen: prompts, validation, and drafts that survive closing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pytestqt.qtbot import QtBot
+
+from resilience_app.core.clock import FakeClock
+from resilience_app.core.loop import RecoveryLoop
+from resilience_app.core.models import LossReason, MyPart, Reflection, ReflectionStatus
+from resilience_app.core.settings import Settings
+from resilience_app.storage.store import Store
+from resilience_app.ui.reflection_form import ReflectionForm
+
+
+def form_for(qtbot: QtBot, loop: RecoveryLoop) -> tuple[ReflectionForm, str]:
+    incident = loop.flag("Acme", 8)
+    loop.end_break()
+    form = ReflectionForm()
+    qtbot.addWidget(form)
+    form.draft_changed.connect(loop.save_draft)
+    form.later_requested.connect(loop.save_draft)
+    form.load(incident)
+    return form, incident.id
+
+
+def test_typed_text_becomes_a_draft_that_survives_a_restart(
+    qtbot: QtBot, loop: RecoveryLoop, data_dir: Path, clock: FakeClock
+) -> None:
+    form, incident_id = form_for(qtbot, loop)
+    form.show()
+    qtbot.keyClicks(form.what, "They shouted about price")
+    qtbot.keyClicks(form.positives, "I kept my voice calm")
+    qtbot.waitUntil(lambda: loop.incident(incident_id).reflection_status is ReflectionStatus.DRAFT, timeout=3000)
+    form.close()  # the window's X: nothing typed may be lost
+    assert not form.isVisible()
+
+    reopened = RecoveryLoop(Store(data_dir), Settings(), clock)
+    reopened.restore()
+    [waiting] = reopened.open_reflections()
+    assert waiting.reflection.what_happened == "They shouted about price"
+    assert waiting.reflection.positives == ["I kept my voice calm"]
+    again = ReflectionForm()
+    qtbot.addWidget(again)
+    again.load(waiting)
+    assert again.what.text() == "They shouted about price"
+
+
+def test_close_right_after_typing_keeps_the_text(qtbot: QtBot, loop: RecoveryLoop) -> None:
+    form, incident_id = form_for(qtbot, loop)
+    form.show()
+    qtbot.keyClicks(form.lesson, "Have the price sheet open")
+    form.close()  # before the debounce fired
+    assert loop.incident(incident_id).reflection.lesson == "Have the price sheet open"
+
+
+def test_saving_needs_one_positive_and_says_so_kindly(qtbot: QtBot, loop: RecoveryLoop) -> None:
+    form, incident_id = form_for(qtbot, loop)
+    form.show()
+    saved: list[object] = []
+    form.save_requested.connect(lambda i, r: saved.append(r))
+    form.what.setText("Hung up")
+    form.save_button.click()
+    assert saved == []
+    assert form.error.isVisible() and "at least one positive" in form.error.text()
+    qtbot.keyClicks(form.positives, "Got past the gatekeeper")
+    assert not form.error.isVisible()
+    form.save_button.click()
+    assert len(saved) == 1
+
+
+def test_every_field_is_read_back(qtbot: QtBot, loop: RecoveryLoop) -> None:
+    form, _ = form_for(qtbot, loop)
+    form.what.setText("Lost on timing")
+    form.my_part.setCurrentIndex(form.my_part.findData(MyPart.NOT_ME.value))
+    form.reason.setCurrentIndex(form.reason.findData(LossReason.PRODUCT_GAP.value))
+    form.lesson.setText("Ask about budget cycles")
+    form.positives.setPlainText("Good rapport\n\n  Clear demo  ")
+    form.mood.setValue(7)
+    assert form.reflection() == Reflection(
+        "Lost on timing",
+        MyPart.NOT_ME,
+        LossReason.PRODUCT_GAP,
+        "Ask about budget cycles",
+        ["Good rapport", "Clear demo"],
+        7,
+    )
+    assert "manager or product team" in form.reason_hint.text()
+    assert form.mood_value.text() == "7 / 10"
+    assert "before the break it felt 8/10" in form.context.text()
+
+
+def test_mood_starts_unrated(qtbot: QtBot, loop: RecoveryLoop) -> None:
+    form, _ = form_for(qtbot, loop)
+    assert form.reflection().mood_after is None
+    assert form.mood_value.text() == "not rated"
