@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import logging.handlers
 import os
@@ -24,7 +25,10 @@ def run(data_dir: Path) -> int:
     try:
         ensure_private_dir(data_dir)
     except OSError as exc:
-        print(f"resilience: cannot use the data folder {data_dir}: {exc.strerror or exc}.", file=sys.stderr)
+        print(
+            f"resilience: cannot use the data folder {data_dir}: {exc.strerror or exc}.",
+            file=sys.stderr,
+        )
         return 1
     lock = InstanceLock(data_dir)
     if not lock.acquire():
@@ -51,7 +55,9 @@ def _hand_over(data_dir: Path) -> int:
 
 def _setup_logging(data_dir: Path) -> None:
     path = data_dir / LOG_FILE
-    handler = logging.handlers.RotatingFileHandler(path, maxBytes=512_000, backupCount=2, encoding="utf-8")
+    handler = logging.handlers.RotatingFileHandler(
+        path, maxBytes=512_000, backupCount=2, encoding="utf-8"
+    )
     if os.name == "posix":
         os.chmod(path, 0o600)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
@@ -104,7 +110,9 @@ def _run_locked(data_dir: Path) -> int:
         try:
             save_settings(data_dir, settings.as_dict())
         except OSError as exc:
-            shell.tell(f"Could not save your settings ({exc.strerror or exc}); they apply until you quit.")
+            shell.tell(
+                f"Could not save your settings ({exc.strerror or exc}); they apply until you quit."
+            )
 
     settings.changed.connect(persist_settings)
 
@@ -125,7 +133,11 @@ def _run_locked(data_dir: Path) -> int:
 
     server = CommandServer(socket_path(data_dir), Commands(loop, settings, shell.present).handle)
     if not server.listen():
-        print("resilience: could not open the command channel; `resilience flag` will not reach this app.", file=sys.stderr)
+        print(
+            "resilience: could not open the command channel; "
+            "`resilience flag` will not reach this app.",
+            file=sys.stderr,
+        )
 
     def quit_app() -> None:
         shell.shutdown()
@@ -143,10 +155,8 @@ def _run_locked(data_dir: Path) -> int:
     notifier = QSocketNotifier(read_end.fileno(), QSocketNotifier.Type.Read)
 
     def on_signal() -> None:
-        try:
+        with contextlib.suppress(OSError):
             read_end.recv(64)
-        except OSError:
-            pass
         quit_app()
 
     notifier.activated.connect(on_signal)

@@ -51,7 +51,7 @@ def _rough(text: str) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument(
         "--data-dir",
         metavar="DIR",
@@ -60,7 +60,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser = _Parser(
         prog="resilience",
-        description="A calm break, a private note and a nudge back to the phone after a tough call.",
+        description="A calm break, a private note and a nudge back to the phone "
+        "after a tough call.",
         parents=[common],
     )
     parser.add_argument("--version", action="version", version=f"resilience {__version__}")

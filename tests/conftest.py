@@ -11,10 +11,10 @@ import pytest
 # Widget tests run offscreen; end-to-end tests set their own DISPLAY for the app process.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from resilience_app.core.clock import FakeClock  # noqa: E402
-from resilience_app.core.loop import RecoveryLoop  # noqa: E402
-from resilience_app.core.settings import Settings  # noqa: E402
-from resilience_app.storage.store import Store  # noqa: E402
+from resilience_app.core.clock import FakeClock
+from resilience_app.core.loop import RecoveryLoop
+from resilience_app.core.settings import Settings
+from resilience_app.storage.store import Store
 
 
 @pytest.fixture

@@ -41,7 +41,9 @@ def decode(line: bytes) -> dict[str, Any]:
     return data
 
 
-def request(name: str, command: str, args: dict[str, Any] | None = None, *, timeout: float = 10.0) -> dict[str, Any]:
+def request(
+    name: str, command: str, args: dict[str, Any] | None = None, *, timeout: float = 10.0
+) -> dict[str, Any]:
     """Send one command to the app listening at `name`; return its reply object."""
     payload = encode({"protocol": PROTOCOL, "command": command, "args": args or {}})
     if os.name == "posix":
@@ -49,7 +51,9 @@ def request(name: str, command: str, args: dict[str, Any] | None = None, *, time
     return _request_qt(name, payload, timeout)  # pragma: no cover - Windows
 
 
-def request_for(data_dir: Any, command: str, args: dict[str, Any] | None = None, *, timeout: float = 10.0) -> dict[str, Any]:
+def request_for(
+    data_dir: Any, command: str, args: dict[str, Any] | None = None, *, timeout: float = 10.0
+) -> dict[str, Any]:
     return request(socket_path(data_dir), command, args, timeout=timeout)
 
 

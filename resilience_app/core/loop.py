@@ -138,9 +138,7 @@ class RecoveryLoop:
             (NudgeKind.FIRST, self.settings.first_nudge_minutes),
             (NudgeKind.SECOND, self.settings.second_nudge_minutes),
         ):
-            self._save_nudge(
-                Nudge(new_id(), incident.id, kind, now + timedelta(minutes=after))
-            )
+            self._save_nudge(Nudge(new_id(), incident.id, kind, now + timedelta(minutes=after)))
         self._set_phase()
         self.break_started.emit(incident)
         self.reflections_changed.emit()
@@ -148,7 +146,7 @@ class RecoveryLoop:
         return incident
 
     def extend_break(self, minutes: float = 1.0) -> datetime:
-        """"+1 minute": push the end of the running break out (up to 10 minutes in all)."""
+        """ "+1 minute": push the end of the running break out (up to 10 minutes in all)."""
         current = self._require_break()
         assert current.break_ends_at is not None and current.break_started_at is not None
         longest = current.break_started_at + timedelta(minutes=MAX_BREAK_MINUTES)
@@ -199,7 +197,7 @@ class RecoveryLoop:
         self.dialed_recorded.emit(incident)
 
     def snooze(self, minutes: float = SNOOZE_MINUTES) -> Nudge:
-        """"2 more minutes": one more nudge shortly, without cancelling what is planned."""
+        """ "2 more minutes": one more nudge shortly, without cancelling what is planned."""
         current = self._current
         if current is None:
             raise LoopError("Nothing is waiting for a next dial, so there is nothing to snooze.")
@@ -252,7 +250,11 @@ class RecoveryLoop:
             for nudge in earlier:
                 self._mark(nudge, NudgeState.MISSED, now)
             incident = self.store.incident(incident_id)
-            if incident is None or incident.dialed_at is not None or now - last.due_at > STALE_AFTER:
+            if (
+                incident is None
+                or incident.dialed_at is not None
+                or now - last.due_at > STALE_AFTER
+            ):
                 self._mark(last, NudgeState.MISSED, now)
                 continue
             # Recorded as fired before anyone is told, so a crash cannot make it fire twice.

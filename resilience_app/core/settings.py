@@ -6,6 +6,7 @@ key, its limits and its error messages exist in one place only.
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -36,9 +37,13 @@ class Setting:
         elif self.kind in (int, float):
             value = _parse_number(self.key, raw, whole=self.kind is int)
             if self.minimum is not None and value < self.minimum:
-                raise SettingError(f"{self.key} must be at least {_fmt(self.minimum)} ({self.description}).")
+                raise SettingError(
+                    f"{self.key} must be at least {_fmt(self.minimum)} ({self.description})."
+                )
             if self.maximum is not None and value > self.maximum:
-                raise SettingError(f"{self.key} must be at most {_fmt(self.maximum)} ({self.description}).")
+                raise SettingError(
+                    f"{self.key} must be at most {_fmt(self.maximum)} ({self.description})."
+                )
         else:
             value = str(raw).strip()
             if self.choices and value not in self.choices:
@@ -129,10 +134,8 @@ class Settings:
             # A stored value that no longer fits (hand-edited file, older limits) falls
             # back to the default rather than stopping the app.
             if key in SCHEMA:
-                try:
+                with contextlib.suppress(SettingError):
                     self._values[key] = SCHEMA[key].parse(raw)
-                except SettingError:
-                    pass
 
     def get(self, key: str) -> Any:
         lookup(key)

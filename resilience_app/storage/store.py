@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from tinydb import Query, TinyDB
-from tinydb.table import Document
 from tinydb.storages import Storage
+from tinydb.table import Document
 
 from resilience_app.core.models import (
     Incident,
@@ -308,7 +308,9 @@ class Store:
         found = self.incidents()
         return found[-1] if found else None
 
-    def nudges(self, *, state: NudgeState | None = None, incident_id: str | None = None) -> list[Nudge]:
+    def nudges(
+        self, *, state: NudgeState | None = None, incident_id: str | None = None
+    ) -> list[Nudge]:
         where = Query()
         docs = self._nudges.all()
         if state is not None:

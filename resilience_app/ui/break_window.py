@@ -84,7 +84,9 @@ class BreakWindow(QWidget):
             lambda index: self.pattern_chosen.emit(self.pattern_box.itemData(index))
         )
         self.reduced_box = QCheckBox("Less motion")
-        self.reduced_box.setToolTip("Show the instruction and a counter instead of the moving shape")
+        self.reduced_box.setToolTip(
+            "Show the instruction and a counter instead of the moving shape"
+        )
         self.reduced_box.toggled.connect(self.reduced_motion_toggled.emit)
         controls = QHBoxLayout()
         controls.addWidget(self.pattern_box, 1)
@@ -212,15 +214,15 @@ class BreakWindow(QWidget):
     def _frame(self) -> None:
         self.render_at(self._now())
 
-    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt API
+    def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self.ticker.start()
 
-    def hideEvent(self, event: QHideEvent) -> None:  # noqa: N802 - Qt API
+    def hideEvent(self, event: QHideEvent) -> None:
         self.ticker.stop()
         super().hideEvent(event)
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+    def closeEvent(self, event: QCloseEvent) -> None:
         # Closing the window is the same as ending the break: the note comes next.
         event.ignore()
         self.end_requested.emit()

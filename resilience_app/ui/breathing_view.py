@@ -30,14 +30,14 @@ class BreathingView(QWidget):
             self._size = size
             self.update()
 
-    def sizeHint(self) -> QSize:  # noqa: N802 - Qt API
+    def sizeHint(self) -> QSize:
         return QSize(240, 240)
 
     def radius(self) -> float:
         full = min(self.width(), self.height()) / 2 - 6
         return full * (SMALLEST + (1 - SMALLEST) * self._size)
 
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt API
+    def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         centre = QPointF(self.width() / 2, self.height() / 2)
@@ -52,5 +52,7 @@ class BreathingView(QWidget):
         gradient.setColorAt(1.0, QColor(style.ACCENT))
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(gradient)
-        painter.drawEllipse(QRectF(centre.x() - radius, centre.y() - radius, 2 * radius, 2 * radius))
+        painter.drawEllipse(
+            QRectF(centre.x() - radius, centre.y() - radius, 2 * radius, 2 * radius)
+        )
         painter.end()

@@ -61,13 +61,13 @@ class HomeWindow(QWidget):
         self.quit_button.clicked.connect(self.quit_requested.emit)
         self.setFixedWidth(380)
 
-    def render(self, phase: Phase, tooltip: str, open_notes: int) -> None:
+    def show_state(self, phase: Phase, tooltip: str, open_notes: int) -> None:
         self.setWindowIcon(icon(phase.value))
         self.state.setText(tooltip.removeprefix("Resilience — ").capitalize())
         self.dialing_button.setEnabled(phase is not Phase.CALM)
         self.reflection_button.setEnabled(open_notes > 0)
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+    def closeEvent(self, event: QCloseEvent) -> None:
         # With no tray, closing this window would leave nothing to click: minimise instead.
         event.ignore()
         self.showMinimized()

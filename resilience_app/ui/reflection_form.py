@@ -49,7 +49,9 @@ class ReflectionForm(QWidget):
 
         title = QLabel("A private note about that call")
         title.setProperty("role", "title")
-        intro = QLabel("Only you will see this. Be honest, and be as kind as you would be to a friend.")
+        intro = QLabel(
+            "Only you will see this. Be honest, and be as kind as you would be to a friend."
+        )
         intro.setProperty("role", "muted")
         intro.setWordWrap(True)
         self.context = QLabel()
@@ -72,8 +74,7 @@ class ReflectionForm(QWidget):
         self.lesson.setPlaceholderText("One thing to try on the next call")
         self.positives = QPlainTextEdit()
         self.positives.setPlaceholderText(
-            "What went right, however small? Getting past the gatekeeper counts.\n"
-            "One per line."
+            "What went right, however small? Getting past the gatekeeper counts.\nOne per line."
         )
         self.positives.setFixedHeight(72)
         self.mood = QSlider(Qt.Orientation.Horizontal)
@@ -151,7 +152,9 @@ class ReflectionForm(QWidget):
         self._incident_id = incident.id
         r = incident.reflection
         self.what.setText(r.what_happened)
-        self.my_part.setCurrentIndex(max(0, self.my_part.findData(r.my_part.value if r.my_part else None)))
+        self.my_part.setCurrentIndex(
+            max(0, self.my_part.findData(r.my_part.value if r.my_part else None))
+        )
         self.reason.setCurrentIndex(
             max(0, self.reason.findData(r.loss_reason.value if r.loss_reason else None))
         )
@@ -178,7 +181,9 @@ class ReflectionForm(QWidget):
             my_part=MyPart(part) if part else None,
             loss_reason=LossReason(reason) if reason else None,
             lesson=self.lesson.text().strip(),
-            positives=[line.strip() for line in self.positives.toPlainText().splitlines() if line.strip()],
+            positives=[
+                line.strip() for line in self.positives.toPlainText().splitlines() if line.strip()
+            ],
             mood_after=None if mood == NO_MOOD else mood,
         )
 
@@ -249,7 +254,7 @@ class ReflectionForm(QWidget):
         self.draft_ticker.stop()
         self.discard_requested.emit(self._incident_id)
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt API
+    def closeEvent(self, event: QCloseEvent) -> None:
         # Closing is "later": keep the draft, the tray still offers the note.
         self._later()
         super().closeEvent(event)

@@ -58,7 +58,9 @@ class SettingsWindow(QWidget):
         form.addRow("", self.sound)
         form.addRow("First nudge after:", self.first)
         form.addRow("Firmer nudge after:", self.second)
-        hint = QLabel("Nudges count from the moment you flag a call. 10 and 15 minutes is a good rule.")
+        hint = QLabel(
+            "Nudges count from the moment you flag a call. 10 and 15 minutes is a good rule."
+        )
         hint.setProperty("role", "muted")
         hint.setWordWrap(True)
         self.error = QLabel()

@@ -161,9 +161,9 @@ class Shell(QObject):
         tooltip = self.tooltip()
         notes = len(self.loop.open_reflections())
         if self.tray is not None:
-            self.tray.render(phase, tooltip, notes)
+            self.tray.show_state(phase, tooltip, notes)
         if self.home is not None:
-            self.home.render(phase, tooltip, notes)
+            self.home.show_state(phase, tooltip, notes)
         # Minutes since the flag only change while waiting; otherwise nothing ticks.
         if phase is Phase.WAITING:
             self.tooltip_ticker.start()

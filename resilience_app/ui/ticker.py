@@ -12,7 +12,13 @@ from PySide6.QtCore import QObject, Qt, QTimer
 
 
 class Ticker(QObject):
-    def __init__(self, name: str, interval_ms: int, callback: Callable[[], None], parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        name: str,
+        interval_ms: int,
+        callback: Callable[[], None],
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName(name)
         self._callback = callback

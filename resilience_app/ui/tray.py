@@ -56,7 +56,7 @@ class Tray(QObject):
     def hide(self) -> None:
         self.icon.hide()
 
-    def render(self, phase: Phase, tooltip: str, open_notes: int) -> None:
+    def show_state(self, phase: Phase, tooltip: str, open_notes: int) -> None:
         if phase != self.phase:
             self.phase = phase
             self.icon.setIcon(icon(phase.value))
@@ -68,5 +68,9 @@ class Tray(QObject):
         )
 
     def message(self, title: str, body: str, *, urgent: bool) -> None:
-        kind = QSystemTrayIcon.MessageIcon.Warning if urgent else QSystemTrayIcon.MessageIcon.Information
+        kind = (
+            QSystemTrayIcon.MessageIcon.Warning
+            if urgent
+            else QSystemTrayIcon.MessageIcon.Information
+        )
         self.icon.showMessage(title, body, kind, 20000)

@@ -23,15 +23,19 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-def test_flag_without_a_running_app_says_so(capsys: pytest.CaptureFixture[str], data_dir: Path) -> None:
-    code, out, err = run(capsys, "--data-dir", str(data_dir), "flag")
+def test_flag_without_a_running_app_says_so(
+    capsys: pytest.CaptureFixture[str], data_dir: Path
+) -> None:
+    code, _out, err = run(capsys, "--data-dir", str(data_dir), "flag")
     assert code == 1
     assert err.startswith("resilience: Resilience is not running.")
     assert "Traceback" not in err and err.count("\n") == 1
 
 
 @pytest.mark.parametrize("value", ["42", "-1", "bad"])
-def test_rough_out_of_range_is_a_usage_error(capsys: pytest.CaptureFixture[str], value: str) -> None:
+def test_rough_out_of_range_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], value: str
+) -> None:
     with pytest.raises(SystemExit) as exc:
         main(["flag", "--rough", value])
     assert exc.value.code == 2
@@ -40,7 +44,9 @@ def test_rough_out_of_range_is_a_usage_error(capsys: pytest.CaptureFixture[str],
     assert "Traceback" not in err
 
 
-def test_data_dir_works_before_and_after_the_command(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_data_dir_works_before_and_after_the_command(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     a, b = tmp_path / "a", tmp_path / "b"
     assert run(capsys, "--data-dir", str(a), "config", "set", "break.minutes", "5")[0] == 0
     assert run(capsys, "config", "set", "break.minutes", "7", "--data-dir", str(b))[0] == 0
@@ -90,7 +96,9 @@ def test_status_and_export_read_the_journal_when_the_app_is_not_running(
 
 
 def test_export_to_a_folder_is_refused(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    code, _, err = run(capsys, "--data-dir", str(tmp_path / "d"), "export", "--output", str(tmp_path))
+    code, _, err = run(
+        capsys, "--data-dir", str(tmp_path / "d"), "export", "--output", str(tmp_path)
+    )
     assert code == 2 and "is a folder" in err
 
 
@@ -110,5 +118,7 @@ def test_command_path_imports_no_qt(tmp_path: Path) -> None:
         f"main(['--data-dir', {str(tmp_path)!r}, 'status']); "
         "print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'apscheduler', 'plyer'))))"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
     assert out.strip().splitlines()[-1] == "[]"

@@ -34,7 +34,9 @@ class Recorder:
         loop.break_ended.connect(lambda incident: self.breaks_ended.append(incident.id))
 
 
-def reopen(data_dir: Path, clock: FakeClock, settings: Settings | None = None) -> tuple[RecoveryLoop, Recorder]:
+def reopen(
+    data_dir: Path, clock: FakeClock, settings: Settings | None = None
+) -> tuple[RecoveryLoop, Recorder]:
     """A new loop over the files on disk, as after quitting and restarting the app."""
     loop = RecoveryLoop(Store(data_dir), settings or Settings(), clock)
     recorder = Recorder(loop)
@@ -53,7 +55,9 @@ def test_full_loop_flag_break_reflect_nudges_dialed(loop: RecoveryLoop, clock: F
     assert loop.phase is Phase.WAITING
     assert seen.breaks_ended == [incident.id]
 
-    loop.save_reflection(incident.id, Reflection("They hung up", positives=["Got past the gatekeeper"], mood_after=5))
+    loop.save_reflection(
+        incident.id, Reflection("They hung up", positives=["Got past the gatekeeper"], mood_after=5)
+    )
     clock.advance(minutes=6, seconds=59)  # 9:59 after the flag
     assert loop.tick() == []
     clock.advance(seconds=1)  # 10:00
@@ -127,7 +131,9 @@ def test_restart_keeps_pending_nudges_and_fires_them_once(data_dir: Path, clock:
     assert seen_again.nudges == [NudgeKind.SECOND]
 
 
-def test_restart_after_both_were_due_fires_only_the_firm_one(data_dir: Path, clock: FakeClock) -> None:
+def test_restart_after_both_were_due_fires_only_the_firm_one(
+    data_dir: Path, clock: FakeClock
+) -> None:
     loop, _ = reopen(data_dir, clock)
     incident = loop.flag()
     clock.advance(minutes=20)
@@ -137,7 +143,9 @@ def test_restart_after_both_were_due_fires_only_the_firm_one(data_dir: Path, clo
     assert states == {NudgeKind.FIRST: NudgeState.MISSED, NudgeKind.SECOND: NudgeState.FIRED}
 
 
-def test_a_nudge_hours_late_is_recorded_as_missed_not_fired(data_dir: Path, clock: FakeClock) -> None:
+def test_a_nudge_hours_late_is_recorded_as_missed_not_fired(
+    data_dir: Path, clock: FakeClock
+) -> None:
     loop, _ = reopen(data_dir, clock)
     loop.flag()
     clock.advance(minutes=15)
@@ -148,7 +156,9 @@ def test_a_nudge_hours_late_is_recorded_as_missed_not_fired(data_dir: Path, cloc
     assert restarted.phase is Phase.WAITING  # still waiting: the dial itself is not invented
 
 
-def test_sleep_across_a_due_time_fires_on_the_first_tick_after_waking(loop: RecoveryLoop, clock: FakeClock) -> None:
+def test_sleep_across_a_due_time_fires_on_the_first_tick_after_waking(
+    loop: RecoveryLoop, clock: FakeClock
+) -> None:
     seen = Recorder(loop)
     loop.flag()
     clock.advance(minutes=3)
@@ -161,7 +171,9 @@ def test_sleep_across_a_due_time_fires_on_the_first_tick_after_waking(loop: Reco
     assert seen.nudges == [NudgeKind.FIRST]
 
 
-def test_restart_during_a_break_resumes_it_and_ends_it_when_due(data_dir: Path, clock: FakeClock) -> None:
+def test_restart_during_a_break_resumes_it_and_ends_it_when_due(
+    data_dir: Path, clock: FakeClock
+) -> None:
     loop, _ = reopen(data_dir, clock)
     incident = loop.flag()
     clock.advance(minutes=1)
@@ -255,7 +267,9 @@ def test_draft_then_later_then_save(loop: RecoveryLoop, clock: FakeClock, data_d
     assert [i.reflection.what_happened for i in waiting] == ["Shouted at me"]
     with pytest.raises(LoopError, match="at least one positive"):
         restarted.save_reflection(incident.id, Reflection(what_happened="Shouted at me"))
-    saved = restarted.save_reflection(incident.id, Reflection("Shouted at me", positives=["  I stayed calm "]))
+    saved = restarted.save_reflection(
+        incident.id, Reflection("Shouted at me", positives=["  I stayed calm "])
+    )
     assert saved.reflection.positives == ["I stayed calm"]
     assert restarted.open_reflections() == []
     # A late draft (a form closing after the save) must not overwrite the saved note.

@@ -13,7 +13,9 @@ from resilience_app.ui.break_window import BreakWindow, format_left
 
 def incident(clock: FakeClock, minutes: float = 3) -> Incident:
     now = clock.now()
-    return Incident("i1", now, "Acme", 7, break_started_at=now, break_ends_at=now + timedelta(minutes=minutes))
+    return Incident(
+        "i1", now, "Acme", 7, break_started_at=now, break_ends_at=now + timedelta(minutes=minutes)
+    )
 
 
 def make(qtbot: QtBot, clock: FakeClock) -> BreakWindow:
@@ -58,7 +60,9 @@ def test_countdown_and_header(qtbot: QtBot, clock: FakeClock) -> None:
 
 def test_a_past_positive_is_shown_in_our_words(qtbot: QtBot, clock: FakeClock) -> None:
     window = make(qtbot, clock)
-    window.show_break(incident(clock), pattern="box", reduced_motion=False, tip="t", positive="Booked a demo")
+    window.show_break(
+        incident(clock), pattern="box", reduced_motion=False, tip="t", positive="Booked a demo"
+    )
     assert not window.positive_card.isHidden()
     assert "Booked a demo" in window.positive.text()
 

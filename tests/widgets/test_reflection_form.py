@@ -32,7 +32,9 @@ def test_typed_text_becomes_a_draft_that_survives_a_restart(
     form.show()
     qtbot.keyClicks(form.what, "They shouted about price")
     qtbot.keyClicks(form.positives, "I kept my voice calm")
-    qtbot.waitUntil(lambda: loop.incident(incident_id).reflection_status is ReflectionStatus.DRAFT, timeout=3000)
+    qtbot.waitUntil(
+        lambda: loop.incident(incident_id).reflection_status is ReflectionStatus.DRAFT, timeout=3000
+    )
     form.close()  # the window's X: nothing typed may be lost
     assert not form.isVisible()
 
@@ -56,7 +58,7 @@ def test_close_right_after_typing_keeps_the_text(qtbot: QtBot, loop: RecoveryLoo
 
 
 def test_saving_needs_one_positive_and_says_so_kindly(qtbot: QtBot, loop: RecoveryLoop) -> None:
-    form, incident_id = form_for(qtbot, loop)
+    form, _incident_id = form_for(qtbot, loop)
     form.show()
     saved: list[object] = []
     form.save_requested.connect(lambda i, r: saved.append(r))

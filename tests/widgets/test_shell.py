@@ -33,14 +33,19 @@ def test_no_tray_means_a_home_window_that_says_why(shell: Shell) -> None:
     assert shell.home.state.text() == "Calm"
 
 
-def test_flag_to_break_to_note(shell: Shell, loop: RecoveryLoop, clock: FakeClock, qtbot: QtBot) -> None:
+def test_flag_to_break_to_note(
+    shell: Shell, loop: RecoveryLoop, clock: FakeClock, qtbot: QtBot
+) -> None:
     assert shell.home is not None
     shell.home.flag_button.click()
     assert loop.phase is Phase.BREAK
     assert shell.break_window.isVisible()
     assert shell.home.state.text() == "On a break"
     shell.break_window.more_button.click()
-    assert loop.current is not None and loop.current.break_ends_at == loop.current.flagged_at + timedelta(minutes=4)
+    assert (
+        loop.current is not None
+        and loop.current.break_ends_at == loop.current.flagged_at + timedelta(minutes=4)
+    )
     assert shell.break_window.countdown.text() == "4:00 left"
     clock.advance(minutes=4)
     loop.tick()
@@ -68,11 +73,16 @@ def test_nudges_fall_back_to_the_window_and_im_dialing_closes_the_loop(
     assert loop.store.incidents()[0].time_to_dial == timedelta(minutes=12)
 
 
-def test_tooltip_counts_minutes_while_waiting(shell: Shell, loop: RecoveryLoop, clock: FakeClock) -> None:
+def test_tooltip_counts_minutes_while_waiting(
+    shell: Shell, loop: RecoveryLoop, clock: FakeClock
+) -> None:
     loop.flag()
     loop.end_break()
     clock.advance(minutes=6)
-    assert shell.tooltip() == "Resilience — 6 min since the tough call. Aim to dial again within 15 min."
+    assert (
+        shell.tooltip()
+        == "Resilience — 6 min since the tough call. Aim to dial again within 15 min."
+    )
     shell.render()
     assert shell.tooltip_ticker.active
     loop.dialed()
@@ -91,7 +101,9 @@ def test_saving_the_note_from_the_form(shell: Shell, loop: RecoveryLoop) -> None
     assert loop.open_reflections() == []
 
 
-def test_a_past_positive_appears_in_the_next_break(shell: Shell, loop: RecoveryLoop, clock: FakeClock) -> None:
+def test_a_past_positive_appears_in_the_next_break(
+    shell: Shell, loop: RecoveryLoop, clock: FakeClock
+) -> None:
     first = loop.flag()
     loop.end_break()
     loop.save_reflection(first.id, Reflection(positives=["Booked a follow-up"]))
