@@ -66,7 +66,7 @@ class Shell(QObject):
         self.settings_window = SettingsWindow()
         self.tooltip_ticker = Ticker("tooltip-refresh", TOOLTIP_REFRESH_MS, self.render, self)
 
-        loop.phase_changed.connect(lambda phase: self.render())
+        loop.phase_changed.connect(self._phase_changed)
         loop.break_started.connect(self.show_break)
         loop.break_ended.connect(self._break_ended)
         loop.nudge_fired.connect(self.deliver_nudge)
@@ -169,6 +169,12 @@ class Shell(QObject):
             self.tooltip_ticker.start()
         else:
             self.tooltip_ticker.stop()
+
+    def _phase_changed(self, phase: Phase) -> None:
+        if phase is not Phase.BREAK:
+            # However the break ended (time, button, or dialing mid-break), its window goes.
+            self.break_window.hide()
+        self.render()
 
     # -- the loop, from clicks ------------------------------------------------------------
 

@@ -127,3 +127,11 @@ def test_settings_window_validates_together(shell: Shell, settings: Settings) ->
     assert not window.error.isVisible()
     assert (settings.first_nudge_minutes, settings.second_nudge_minutes) == (20, 30)
     assert settings.get("break.pattern") == "478"
+
+
+def test_dialing_mid_break_closes_the_break_window(shell: Shell, loop: RecoveryLoop) -> None:
+    loop.flag()
+    assert shell.break_window.isVisible()
+    loop.dialed()
+    assert not shell.break_window.isVisible()
+    assert not shell.form.isVisible()  # no note pops up while the rep is on the phone
