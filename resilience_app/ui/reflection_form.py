@@ -93,6 +93,7 @@ class ReflectionForm(QWidget):
         form.addRow("My part, honestly:", self.my_part)
         form.addRow("Why was it lost?", self.reason)
         form.addRow(self.reason_hint)
+        self._form = form
         form.addRow("One lesson for the next call:", self.lesson)
         form.addRow("At least one positive:", self.positives)
         form.addRow("How do you feel now? (0 = awful, 10 = great)", mood_row)
@@ -216,7 +217,8 @@ class ReflectionForm(QWidget):
     def _show_hint(self) -> None:
         reason = self.reason.currentData()
         self.reason_hint.setText(texts.LOSS_REASON_HINT[LossReason(reason)] if reason else "")
-        self.reason_hint.setVisible(bool(reason))
+        # Hiding the whole row (not just the label) leaves no gap in the form.
+        self._form.setRowVisible(self.reason_hint, bool(reason))
 
     def _show_mood(self, value: int) -> None:
         self.mood_value.setText("not rated" if value == NO_MOOD else f"{value} / 10")

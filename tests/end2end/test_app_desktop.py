@@ -75,7 +75,9 @@ def ours(desktop: VirtualDesktop) -> list[dict[str, Any]]:
     return [n for n in desktop.notifications() if n["appname"] == "Resilience"]
 
 
-def test_flag_from_the_cli_break_nudges_dialed_export(app: RunningApp, desktop: VirtualDesktop) -> None:
+def test_flag_from_the_cli_break_nudges_dialed_export(
+    app: RunningApp, desktop: VirtualDesktop
+) -> None:
     assert app.status()["phase"] == "calm"
     flagged = time.monotonic()
     app.cli("flag", "--label", "Acme", "--rough", "7")
@@ -117,7 +119,9 @@ def test_tray_click_flags_and_dialing_early_stops_every_nudge(
     assert record["reflection_status"] == "pending"  # still offered from the tray
 
 
-def test_end_break_then_write_later_keeps_the_draft(app: RunningApp, desktop: VirtualDesktop) -> None:
+def test_end_break_then_write_later_keeps_the_draft(
+    app: RunningApp, desktop: VirtualDesktop
+) -> None:
     app.cli("flag", "--label", "Globex")
     window = desktop.wait_for_window("take a breath", timeout=5)
     desktop.key(window, "ctrl+Return")  # "End break"
@@ -134,7 +138,9 @@ def test_end_break_then_write_later_keeps_the_draft(app: RunningApp, desktop: Vi
     assert app.status()["unfinished_reflections"] == 1
 
 
-def test_second_start_hands_over_to_the_running_app(app: RunningApp, desktop: VirtualDesktop) -> None:
+def test_second_start_hands_over_to_the_running_app(
+    app: RunningApp, desktop: VirtualDesktop
+) -> None:
     result = app.cli()
     assert "already running" in result.stdout
     assert len(desktop.tray_icons()) == 1
