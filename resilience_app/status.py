@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from resilience_app.core.loop import RecoveryLoop, incidents_on
+from resilience_app.core.loop import RecoveryLoop, incidents_on, start_of_local_day
 from resilience_app.core.models import Phase
 
 
 def describe(loop: RecoveryLoop, *, running: bool) -> dict[str, Any]:
     now = loop.clock.now()
-    incidents = loop.store.incidents()
+    today = loop.store.incidents_since(start_of_local_day(now))
     current = loop.current
     status: dict[str, Any] = {
         "running": running,
@@ -21,8 +21,7 @@ def describe(loop: RecoveryLoop, *, running: bool) -> dict[str, Any]:
             {"kind": n.kind.value, "due_at": n.due_at.isoformat(), "incident_id": n.incident_id}
             for n in loop.pending_nudges()
         ],
-        "incidents_today": incidents_on(now, incidents),
-        "incidents_total": len(incidents),
+        "incidents_today": incidents_on(now, today),
         "unfinished_reflections": len(loop.open_reflections()),
     }
     if current is not None:

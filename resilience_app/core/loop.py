@@ -35,6 +35,9 @@ log = logging.getLogger(__name__)
 # A nudge that fell due this long ago (app closed all afternoon) is stale: telling the rep
 # to pick up the phone hours later helps nobody, so it is recorded as missed instead.
 STALE_AFTER = timedelta(minutes=60)
+# Notes left unwritten longer than this stop being offered from the tray (they stay in the
+# journal); it also bounds how much history the tray reads at start.
+NOTES_OFFERED_FOR = timedelta(days=30)
 SNOOZE_MINUTES = 2.0
 MAX_BREAK_MINUTES = 10.0
 
@@ -49,6 +52,7 @@ class IncidentStore(Protocol):
     def incident(self, incident_id: str) -> Incident | None: ...
     def latest_incident(self) -> Incident | None: ...
     def incidents(self) -> list[Incident]: ...
+    def incidents_since(self, since: datetime) -> list[Incident]: ...
     def nudges(
         self, *, state: NudgeState | None = None, incident_id: str | None = None
     ) -> list[Nudge]: ...
@@ -272,7 +276,10 @@ class RecoveryLoop:
 
     def open_reflections(self) -> list[Incident]:
         """Notes still to write, newest first (the tray offers the first one)."""
-        found = [i for i in self.store.incidents() if i.reflection_open and not i.on_break]
+        since = self.clock.now() - NOTES_OFFERED_FOR
+        found = [
+            i for i in self.store.incidents_since(since) if i.reflection_open and not i.on_break
+        ]
         return sorted(found, key=lambda i: i.flagged_at, reverse=True)
 
     def incident(self, incident_id: str) -> Incident:
@@ -351,6 +358,11 @@ def _disk_sentence(exc: OSError) -> str:
         f"Resilience could not save to disk ({reason}). Your notes are kept in memory and "
         "it will keep trying; free some space or check the data folder."
     )
+
+
+def start_of_local_day(moment: datetime) -> datetime:
+    local = moment.astimezone()
+    return local.replace(hour=0, minute=0, second=0, microsecond=0)
 
 
 def incidents_on(day: datetime, incidents: Iterable[Incident]) -> int:

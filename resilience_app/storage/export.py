@@ -12,7 +12,8 @@ from typing import Any
 from resilience_app import __version__
 from resilience_app.core import texts
 from resilience_app.core.models import Incident, Nudge, ReflectionStatus
-from resilience_app.storage.store import SCHEMA_VERSION, incident_to_dict, nudge_to_dict
+from resilience_app.storage.codec import incident_to_dict, nudge_to_dict
+from resilience_app.storage.store import SCHEMA_VERSION
 
 FORMATS = ("json", "csv", "markdown")
 

@@ -1,68 +1,77 @@
 """The journal on disk: TinyDB behind one class that speaks in domain objects.
 
-Files in the data directory:
-- ``journal.json``: incidents, nudges and a schema version (TinyDB, durable storage below);
-- ``settings.json``: the values of `core.settings.SCHEMA` that differ from nothing.
+Layout of the data directory:
 
-The storage keeps the data in memory after the first read and writes every change through
-to disk (temp file, fsync, rename) before the call returns, so an acknowledged change is
-never only in memory. A failed write keeps the in-memory data; `flush()` retries it.
+- ``journal/YYYY-MM.json``: one TinyDB file per calendar month (UTC) of flags, holding
+  that month's incidents, their nudges and a schema version. A heavy user writes ~400
+  incidents a month, so one durable save rewrites ~0.3 MB (a few ms) however many years
+  of history lie in the other files.
+- ``backups/YYYY-MM/DATE.json``: before the first change of the day to a month, the file
+  as it was; the newest 7 copies per month are kept.
+- ``settings.json``: setting values.
+
+Each file is read once and then kept in memory; every change is written through (temp
+file, fsync, rename, fsync folder) before the call returns, so an acknowledged change is
+never only in memory. A failed write keeps the change in memory; `flush()` retries.
+
+Only the month files a question needs are read: starting the app reads the newest month
+and the last few weeks, whatever the size of the history.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import os
 import shutil
-from collections.abc import Callable, Iterable
-from datetime import datetime
+from collections.abc import Callable, Iterable, Iterator
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from tinydb import Query, TinyDB
+from tinydb import TinyDB
 from tinydb.storages import Storage
-from tinydb.table import Document
+from tinydb.table import Document, Table
 
-from resilience_app.core.models import (
-    Incident,
-    LossReason,
-    MyPart,
-    Nudge,
-    NudgeKind,
-    NudgeState,
-    Reflection,
-    ReflectionStatus,
+from resilience_app.core.models import Incident, Nudge, NudgeState
+from resilience_app.storage.codec import (
+    incident_from_dict,
+    incident_to_dict,
+    nudge_from_dict,
+    nudge_to_dict,
 )
 from resilience_app.storage.files import atomic_write, ensure_private_dir
 
 log = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 1
-JOURNAL_FILE = "journal.json"
+SCHEMA_VERSION = 2  # 1: a single journal.json (0.1.0 development builds); 2: month files
+JOURNAL_DIR = "journal"
+BACKUP_DIR = "backups"
+LEGACY_FILE = "journal.json"
 SETTINGS_FILE = "settings.json"
+BACKUPS_KEPT = 7
 
 
 class StorageError(Exception):
     """The journal cannot be used as it is; the message says what to do."""
 
 
+class DamagedFile(Exception):
+    """A journal file did not parse."""
+
+
+def shard_name(when: datetime) -> str:
+    return when.astimezone(UTC).strftime("%Y-%m")
+
+
 class DurableJSONStorage(Storage):
     """TinyDB storage: read once, then every write is durable before `write` returns."""
 
-    def __init__(
-        self,
-        path: str,
-        on_notice: Callable[[str], None] | None = None,
-        *,
-        readonly: bool = False,
-    ) -> None:
+    def __init__(self, path: str, *, readonly: bool = False) -> None:
         self.path = Path(path)
         self.readonly = readonly
         self._data: dict[str, dict[str, Any]] | None = None
         self._loaded = False
-        self._on_notice = on_notice or (lambda message: None)
-        self.dirty = False  # in-memory data not yet on disk (last write failed)
+        self.dirty = False  # in-memory data not yet on disk (the last write failed)
 
     def read(self) -> dict[str, dict[str, Any]] | None:
         if not self._loaded:
@@ -71,12 +80,10 @@ class DurableJSONStorage(Storage):
         return self._data
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:
-        if self.readonly:
-            # Readers (export, status with no app running) get a copy; never the file.
-            self._data = data
-            return
         self._data = data
         self._loaded = True
+        if self.readonly:
+            return  # readers (export, status with no app running) never touch the file
         self.dirty = True
         atomic_write(self.path, _dump(data))
         self.dirty = False
@@ -91,32 +98,410 @@ class DurableJSONStorage(Storage):
             raw = self.path.read_bytes()
         except FileNotFoundError:
             return None
-        try:
-            data = json.loads(raw) if raw.strip() else None
-            if data is not None and not isinstance(data, dict):
-                raise ValueError("top level is not an object")
-            return data
-        except ValueError as exc:
-            if self.readonly:
-                raise StorageError(
-                    f"The journal at {self.path} is damaged ({exc}). Start Resilience once: "
-                    "it sets the damaged file aside and starts a fresh one."
-                ) from None
-            aside = _move_aside(self.path)
-            log.error("journal %s did not parse (%s); moved to %s", self.path, exc, aside)
-            self._on_notice(
-                f"Your journal file was damaged, so it was set aside at {aside} and a fresh "
-                "one was started. Nothing was deleted."
-            )
-            return None
+        return parse(raw)
+
+
+def parse(raw: bytes) -> dict[str, dict[str, Any]] | None:
+    """A journal file's content; an empty file is an empty journal. Raises DamagedFile."""
+    if not raw.strip():
+        return None
+    try:
+        data = json.loads(raw)
+    except ValueError as exc:
+        raise DamagedFile(str(exc)) from None
+    if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
+        raise DamagedFile("the file is not a journal")
+    return data
 
 
 def _dump(data: Any) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
+def _search_text(doc: dict[str, Any]) -> str:
+    reflection = doc.get("reflection") or {}
+    parts = [
+        doc.get("label") or "",
+        reflection.get("what_happened") or "",
+        reflection.get("lesson") or "",
+        *(reflection.get("positives") or []),
+    ]
+    return "\n".join(parts).casefold()
+
+
+class Shard:
+    """One month file: its TinyDB tables and in-memory indexes."""
+
+    def __init__(self, path: Path, *, readonly: bool) -> None:
+        self.name = path.stem
+        self.path = path
+        self.storage = DurableJSONStorage(str(path), readonly=readonly)
+        self.storage.read()  # parse now, so damage is found when the month is opened
+        self.db = TinyDB(str(path), storage=lambda _path: self.storage)
+        self.incidents: Table = self.db.table("incidents")
+        self.nudges: Table = self.db.table("nudges")
+        self.meta: Table = self.db.table("meta")
+        self.incident_ids = {doc["id"]: doc.doc_id for doc in self.incidents.all()}
+        self.nudge_ids = {doc["id"]: doc.doc_id for doc in self.nudges.all()}
+        self._next = {
+            "incidents": max(self.incident_ids.values(), default=0) + 1,
+            "nudges": max(self.nudge_ids.values(), default=0) + 1,
+        }
+        self.search_text: dict[str, str] = {}
+        self.backed_up_on: date | None = None
+
+    @property
+    def schema(self) -> int | None:
+        meta = self.meta.get(doc_id=1)
+        return None if meta is None else int(meta.get("schema", 0))
+
+    def upsert(self, table: Table, index: dict[str, int], key: str, doc: dict[str, Any]) -> None:
+        if self.schema is None:
+            self.meta.insert(Document({"schema": SCHEMA_VERSION}, doc_id=1))
+        doc_id = index.get(key)
+        if doc_id is None:
+            # Our own id, recorded before the write: if the disk refuses it, the document
+            # is still in memory (TinyDB changed it in place) and must stay findable.
+            doc_id = self._next[table.name]
+            self._next[table.name] = doc_id + 1
+            index[key] = doc_id
+            table.insert(Document(doc, doc_id=doc_id))
+        else:
+            table.update(doc, doc_ids=[doc_id])
+
+    def incident_docs(self) -> Iterator[dict[str, Any]]:
+        data = self.storage.read() or {}
+        return iter((data.get("incidents") or {}).values())
+
+    def nudge_docs(self) -> Iterator[dict[str, Any]]:
+        data = self.storage.read() or {}
+        return iter((data.get("nudges") or {}).values())
+
+    def text_of(self, doc: dict[str, Any]) -> str:
+        key = doc["id"]
+        text = self.search_text.get(key)
+        if text is None:
+            text = self.search_text[key] = _search_text(doc)
+        return text
+
+
+class Store:
+    """Incidents and nudges, durable. Only the running app (or a command holding the
+    instance lock) opens one for writing; readers pass ``readonly=True``."""
+
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        readonly: bool = False,
+        today: Callable[[], date] = date.today,
+    ) -> None:
+        self.data_dir = Path(data_dir) if readonly else ensure_private_dir(Path(data_dir))
+        self.readonly = readonly
+        self.journal_dir = self.data_dir / JOURNAL_DIR
+        self.backup_dir = self.data_dir / BACKUP_DIR
+        self._today = today
+        self.notices: list[str] = []  # sentences for the rep about what storage had to do
+        self._shards: dict[str, Shard] = {}
+        self._owner: dict[str, str] = {}  # incident id -> month, for loaded months
+        if not readonly:
+            ensure_private_dir(self.journal_dir)
+            # Temp files of writes cut short by a crash: never part of the journal, and
+            # only the writer (holding the instance lock) gets here.
+            for stale in self.journal_dir.glob(".*.tmp"):
+                stale.unlink(missing_ok=True)
+        if (self.data_dir / LEGACY_FILE).exists():
+            self._migrate_legacy()
+        self._on_disk = set(self._files_on_disk())
+
+    # -- months -------------------------------------------------------------------------
+
+    def _files_on_disk(self) -> Iterator[str]:
+        if self.journal_dir.is_dir():
+            for path in self.journal_dir.glob("????-??.json"):
+                yield path.stem
+
+    def _shard(self, name: str, *, create: bool = False) -> Shard | None:
+        shard = self._shards.get(name)
+        if shard is not None:
+            return shard
+        if name not in self._on_disk and not create:
+            return None
+        shard = self._open(self.journal_dir / f"{name}.json")
+        self._shards[name] = shard
+        self._on_disk.add(name)
+        for incident_id in shard.incident_ids:
+            self._owner[incident_id] = name
+        return shard
+
+    def _open(self, path: Path) -> Shard:
+        try:
+            shard = Shard(path, readonly=self.readonly)
+        except DamagedFile as exc:
+            if self.readonly:
+                raise StorageError(
+                    f"The journal file {path} is damaged ({exc}). Start Resilience once: it "
+                    "sets the damaged file aside and restores the last good backup."
+                ) from None
+            self._recover(path, str(exc))
+            shard = Shard(path, readonly=False)
+        if (shard.schema or 0) > SCHEMA_VERSION:
+            raise StorageError(
+                f"The journal file {path} was written by a newer version of Resilience "
+                f"(format {shard.schema}; this version reads up to {SCHEMA_VERSION}). "
+                "Update Resilience to open it; the file was left untouched."
+            )
+        return shard
+
+    def _recover(self, path: Path, reason: str) -> None:
+        aside = _move_aside(path)
+        log.error("%s did not parse (%s); moved to %s", path, reason, aside)
+        for backup in sorted((self.backup_dir / path.stem).glob("*.json"), reverse=True):
+            try:
+                raw = backup.read_bytes()
+                parse(raw)
+            except (OSError, DamagedFile):
+                continue
+            atomic_write(path, raw)
+            self.notices.append(
+                f"Your journal for {path.stem} was damaged. It was restored from the backup "
+                f"of {backup.stem}; the damaged file is kept at {aside}."
+            )
+            return
+        self.notices.append(
+            f"Your journal for {path.stem} was damaged and no backup could be read, so that "
+            f"month starts empty. The damaged file is kept at {aside}; nothing was deleted."
+        )
+
+    def _load_all(self) -> list[Shard]:
+        for name in sorted(self._on_disk):
+            self._shard(name)
+        return [self._shards[name] for name in sorted(self._shards)]
+
+    def _load_since(self, since: datetime) -> list[Shard]:
+        first = shard_name(since)
+        for name in sorted(self._on_disk):
+            if name >= first:
+                self._shard(name)
+        return [self._shards[n] for n in sorted(self._shards) if n >= first]
+
+    def _newest(self) -> Shard | None:
+        for name in sorted(self._on_disk, reverse=True):
+            shard = self._shard(name)
+            if shard is not None and shard.incident_ids:
+                return shard
+        return None
+
+    def _backup_before_change(self, shard: Shard) -> None:
+        """Once a day per month file: keep a copy of it as it was before today's changes."""
+        today = self._today()
+        if shard.backed_up_on == today:
+            return
+        folder = self.backup_dir / shard.name
+        target = folder / f"{today.isoformat()}.json"
+        if shard.path.exists() and not target.exists():
+            try:
+                ensure_private_dir(self.backup_dir)
+                ensure_private_dir(folder)
+                atomic_write(target, shard.path.read_bytes())
+                for old in sorted(folder.glob("*.json"), reverse=True)[BACKUPS_KEPT:]:
+                    old.unlink()
+            except OSError as exc:
+                # A backup that fails must not stop the save it protects.
+                log.warning("backup of %s failed: %s", shard.name, exc)
+                return
+        shard.backed_up_on = today
+
+    # -- writes -------------------------------------------------------------------------
+
+    @property
+    def dirty(self) -> bool:
+        """True when a write failed and some changes exist only in memory."""
+        return any(shard.storage.dirty for shard in self._shards.values())
+
+    def flush(self) -> None:
+        """Retry failed writes. Raises OSError if the disk still refuses."""
+        for shard in self._shards.values():
+            shard.storage.flush()
+
+    def save_incident(self, incident: Incident) -> None:
+        name = self._owner.get(incident.id) or shard_name(incident.flagged_at)
+        shard = self._shard(name, create=True)
+        assert shard is not None
+        self._backup_before_change(shard)
+        doc = incident_to_dict(incident)
+        self._owner[incident.id] = name
+        shard.search_text.pop(incident.id, None)
+        shard.upsert(shard.incidents, shard.incident_ids, incident.id, doc)
+
+    def save_nudge(self, nudge: Nudge) -> None:
+        """A nudge lives in the month file of its incident."""
+        name = self._owner.get(nudge.incident_id)
+        if name is None:
+            self._load_all()
+            name = self._owner.get(nudge.incident_id) or shard_name(nudge.due_at)
+        shard = self._shard(name, create=True)
+        assert shard is not None
+        self._backup_before_change(shard)
+        shard.upsert(shard.nudges, shard.nudge_ids, nudge.id, nudge_to_dict(nudge))
+
+    def add_many(self, incidents: Iterable[Incident], nudges: Iterable[Nudge]) -> None:
+        """Bulk insert (import, migrations): one durable write per month touched."""
+        by_month: dict[str, tuple[list[Incident], list[Nudge]]] = {}
+        owner = dict(self._owner)
+        for incident in incidents:
+            name = owner.setdefault(incident.id, shard_name(incident.flagged_at))
+            by_month.setdefault(name, ([], []))[0].append(incident)
+        for nudge in nudges:
+            name = owner.get(nudge.incident_id) or shard_name(nudge.due_at)
+            by_month.setdefault(name, ([], []))[1].append(nudge)
+        for name, (month_incidents, month_nudges) in sorted(by_month.items()):
+            shard = self._shard(name, create=True)
+            assert shard is not None
+            self._backup_before_change(shard)
+            data = shard.storage.read() or {}
+            data.setdefault("meta", {}).setdefault("1", {"schema": SCHEMA_VERSION})
+            for table_name, index, items, encode in (
+                ("incidents", shard.incident_ids, month_incidents, incident_to_dict),
+                ("nudges", shard.nudge_ids, month_nudges, nudge_to_dict),
+            ):
+                table = data.setdefault(table_name, {})
+                for item in items:
+                    doc_id = index.get(item.id)
+                    if doc_id is None:
+                        doc_id = shard._next[table_name]
+                        shard._next[table_name] = doc_id + 1
+                        index[item.id] = doc_id
+                    table[str(doc_id)] = encode(item)  # type: ignore[arg-type]
+            for incident in month_incidents:
+                self._owner[incident.id] = name
+                shard.search_text.pop(incident.id, None)
+            shard.incidents.clear_cache()
+            shard.nudges.clear_cache()
+            shard.storage.write(data)
+
+    # -- reads --------------------------------------------------------------------------
+
+    def incident(self, incident_id: str) -> Incident | None:
+        name = self._owner.get(incident_id)
+        if name is None:
+            self._load_all()
+            name = self._owner.get(incident_id)
+            if name is None:
+                return None
+        shard = self._shards[name]
+        doc = shard.incidents.get(doc_id=shard.incident_ids[incident_id])
+        return incident_from_dict(dict(doc)) if isinstance(doc, dict) else None
+
+    def incidents(self) -> list[Incident]:
+        """Every incident, oldest first. Reads the whole history (once)."""
+        return _sorted_incidents(doc for s in self._load_all() for doc in s.incident_docs())
+
+    def incidents_since(self, since: datetime) -> list[Incident]:
+        """Incidents flagged at or after `since`, oldest first; reads only those months."""
+        found = (
+            incident_from_dict(doc)
+            for shard in self._load_since(since)
+            for doc in shard.incident_docs()
+        )
+        return sorted((i for i in found if i.flagged_at >= since), key=lambda i: i.flagged_at)
+
+    def latest_incident(self) -> Incident | None:
+        shard = self._newest()
+        if shard is None:
+            return None
+        docs = list(shard.incident_docs())
+        newest = max(docs, key=lambda d: datetime.fromisoformat(d["flagged_at"]))
+        return incident_from_dict(newest)
+
+    def nudges(
+        self, *, state: NudgeState | None = None, incident_id: str | None = None
+    ) -> list[Nudge]:
+        """Nudges, soonest first. Pending ones only ever belong to the newest incident
+        (a new flag settles the one before), so asking for those reads the newest month;
+        any other question reads every month."""
+        if state is NudgeState.PENDING:
+            self._newest()
+            shards = [self._shards[name] for name in sorted(self._shards)]
+        elif incident_id is not None and incident_id in self._owner:
+            shards = [self._shards[self._owner[incident_id]]]
+        else:
+            shards = self._load_all()
+        found = []
+        for shard in shards:
+            for doc in shard.nudge_docs():
+                if state is not None and doc.get("state") != state.value:
+                    continue
+                if incident_id is not None and doc.get("incident_id") != incident_id:
+                    continue
+                found.append(nudge_from_dict(doc))
+        found.sort(key=lambda nudge: nudge.due_at)
+        return found
+
+    def search(self, text: str) -> list[Incident]:
+        """Incidents whose label or note contains `text` (any case), newest first."""
+        needle = text.casefold().strip()
+        hits = [
+            doc
+            for shard in self._load_all()
+            for doc in shard.incident_docs()
+            if needle in shard.text_of(doc)
+        ]
+        return list(reversed(_sorted_incidents(hits)))
+
+    def close(self) -> None:
+        for shard in self._shards.values():
+            shard.db.close()
+
+    # -- migration ----------------------------------------------------------------------
+
+    def _migrate_legacy(self) -> None:
+        """Format 1 kept everything in one journal.json; split it into month files."""
+        legacy = self.data_dir / LEGACY_FILE
+        if self.readonly:
+            raise StorageError(
+                f"The journal in {self.data_dir} uses an older format. Start Resilience once "
+                "to upgrade it (a backup is kept), then try again."
+            )
+        raw = legacy.read_bytes()
+        try:
+            data = parse(raw) or {}
+        except DamagedFile as exc:
+            aside = _move_aside(legacy)
+            log.error("legacy journal damaged (%s); moved to %s", exc, aside)
+            self.notices.append(
+                f"Your old journal file was damaged, so it was set aside at {aside}. "
+                "Nothing was deleted."
+            )
+            return
+        schema = int((data.get("meta") or {}).get("1", {}).get("schema", 1))
+        if schema > 1:
+            raise StorageError(
+                f"{legacy} has format {schema}, which this version does not know. "
+                "Update Resilience to open it; the file was left untouched."
+            )
+        folder = ensure_private_dir(ensure_private_dir(self.backup_dir) / "before-upgrade")
+        atomic_write(folder / f"journal-format-1-{_stamp()}.json", raw)  # backup first
+        incidents = [incident_from_dict(d) for d in (data.get("incidents") or {}).values()]
+        nudges = [nudge_from_dict(d) for d in (data.get("nudges") or {}).values()]
+        self._on_disk = set(self._files_on_disk())
+        self.add_many(incidents, nudges)
+        legacy.unlink()
+        log.info("migrated %d incidents from format 1", len(incidents))
+
+
+def _sorted_incidents(docs: Iterable[dict[str, Any]]) -> list[Incident]:
+    found = [incident_from_dict(doc) for doc in docs]
+    found.sort(key=lambda incident: incident.flagged_at)
+    return found
+
+
+def _stamp() -> str:
+    return datetime.now().strftime("%Y%m%d-%H%M%S")
+
+
 def _move_aside(path: Path) -> Path:
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    stamp = _stamp()
     aside = path.with_name(f"{path.name}.damaged-{stamp}")
     counter = 1
     while aside.exists():
@@ -124,205 +509,6 @@ def _move_aside(path: Path) -> Path:
         counter += 1
     shutil.move(str(path), aside)
     return aside
-
-
-# --- codec: dicts on disk <-> domain objects -------------------------------------------
-
-
-def _when(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
-
-
-def _parse_when(value: Any) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
-
-
-def reflection_to_dict(reflection: Reflection) -> dict[str, Any]:
-    return {
-        "what_happened": reflection.what_happened,
-        "my_part": reflection.my_part.value if reflection.my_part else None,
-        "loss_reason": reflection.loss_reason.value if reflection.loss_reason else None,
-        "lesson": reflection.lesson,
-        "positives": list(reflection.positives),
-        "mood_after": reflection.mood_after,
-    }
-
-
-def reflection_from_dict(data: dict[str, Any]) -> Reflection:
-    return Reflection(
-        what_happened=data.get("what_happened") or "",
-        my_part=MyPart(data["my_part"]) if data.get("my_part") else None,
-        loss_reason=LossReason(data["loss_reason"]) if data.get("loss_reason") else None,
-        lesson=data.get("lesson") or "",
-        positives=[str(p) for p in data.get("positives") or []],
-        mood_after=data.get("mood_after"),
-    )
-
-
-def incident_to_dict(incident: Incident) -> dict[str, Any]:
-    return {
-        "id": incident.id,
-        "flagged_at": _when(incident.flagged_at),
-        "label": incident.label,
-        "rough": incident.rough,
-        "break_started_at": _when(incident.break_started_at),
-        "break_ends_at": _when(incident.break_ends_at),
-        "break_ended_at": _when(incident.break_ended_at),
-        "dialed_at": _when(incident.dialed_at),
-        "reflection": reflection_to_dict(incident.reflection),
-        "reflection_status": incident.reflection_status.value,
-        "reflection_saved_at": _when(incident.reflection_saved_at),
-    }
-
-
-def incident_from_dict(data: dict[str, Any]) -> Incident:
-    flagged_at = _parse_when(data["flagged_at"])
-    assert flagged_at is not None
-    return Incident(
-        id=data["id"],
-        flagged_at=flagged_at,
-        label=data.get("label") or "",
-        rough=data.get("rough"),
-        break_started_at=_parse_when(data.get("break_started_at")),
-        break_ends_at=_parse_when(data.get("break_ends_at")),
-        break_ended_at=_parse_when(data.get("break_ended_at")),
-        dialed_at=_parse_when(data.get("dialed_at")),
-        reflection=reflection_from_dict(data.get("reflection") or {}),
-        reflection_status=ReflectionStatus(data.get("reflection_status") or "pending"),
-        reflection_saved_at=_parse_when(data.get("reflection_saved_at")),
-    )
-
-
-def nudge_to_dict(nudge: Nudge) -> dict[str, Any]:
-    return {
-        "id": nudge.id,
-        "incident_id": nudge.incident_id,
-        "kind": nudge.kind.value,
-        "due_at": _when(nudge.due_at),
-        "state": nudge.state.value,
-        "fired_at": _when(nudge.fired_at),
-    }
-
-
-def nudge_from_dict(data: dict[str, Any]) -> Nudge:
-    due_at = _parse_when(data["due_at"])
-    assert due_at is not None
-    return Nudge(
-        id=data["id"],
-        incident_id=data["incident_id"],
-        kind=NudgeKind(data["kind"]),
-        due_at=due_at,
-        state=NudgeState(data["state"]),
-        fired_at=_parse_when(data.get("fired_at")),
-    )
-
-
-# --- the store ---------------------------------------------------------------------------
-
-
-class Store:
-    """Incidents and nudges, durable. Only the running app (or a command holding the
-    instance lock) may create one for writing."""
-
-    def __init__(self, data_dir: Path, *, readonly: bool = False) -> None:
-        self.data_dir = Path(data_dir) if readonly else ensure_private_dir(Path(data_dir))
-        self.readonly = readonly
-        self.notices: list[str] = []
-        self._storage: DurableJSONStorage | None = None
-        path = self.data_dir / JOURNAL_FILE
-
-        def make_storage(p: str) -> DurableJSONStorage:
-            self._storage = DurableJSONStorage(p, self.notices.append, readonly=readonly)
-            return self._storage
-
-        self._db = TinyDB(str(path), storage=make_storage)
-        self._incidents = self._db.table("incidents")
-        self._nudges = self._db.table("nudges")
-        self._meta = self._db.table("meta")
-        self._check_schema()
-        self._incident_ids = {doc["id"]: doc.doc_id for doc in self._incidents.all()}
-        self._nudge_ids = {doc["id"]: doc.doc_id for doc in self._nudges.all()}
-
-    def _check_schema(self) -> None:
-        meta = self._meta.get(doc_id=1)
-        if meta is None:
-            self._meta.insert({"schema": SCHEMA_VERSION})
-            return
-        version = int(meta.get("schema", 0))
-        if version > SCHEMA_VERSION:
-            raise StorageError(
-                f"The journal in {self.data_dir} was written by a newer version of Resilience "
-                f"(format {version}; this version reads up to {SCHEMA_VERSION}). "
-                "Update Resilience to open it; the file was left untouched."
-            )
-
-    # -- writes ------------------------------------------------------------------------
-
-    @property
-    def dirty(self) -> bool:
-        """True when a write failed and some changes exist only in memory."""
-        return bool(self._storage and self._storage.dirty)
-
-    def flush(self) -> None:
-        """Retry a failed write. Raises OSError if the disk still refuses it."""
-        if self._storage is not None:
-            self._storage.flush()
-
-    def save_incident(self, incident: Incident) -> None:
-        self._upsert(self._incidents, self._incident_ids, incident.id, incident_to_dict(incident))
-
-    def save_nudge(self, nudge: Nudge) -> None:
-        self._upsert(self._nudges, self._nudge_ids, nudge.id, nudge_to_dict(nudge))
-
-    def save_nudges(self, nudges: Iterable[Nudge]) -> None:
-        for nudge in nudges:
-            self.save_nudge(nudge)
-
-    def _upsert(self, table: Any, index: dict[str, int], key: str, doc: dict[str, Any]) -> None:
-        doc_id = index.get(key)
-        if doc_id is None:
-            # Our own id, recorded before the write: if the disk refuses it, the document is
-            # still in memory (TinyDB changed it in place) and must stay findable.
-            doc_id = max(index.values(), default=0) + 1
-            index[key] = doc_id
-            table.insert(Document(doc, doc_id=doc_id))
-        else:
-            table.update(doc, doc_ids=[doc_id])
-
-    # -- reads -------------------------------------------------------------------------
-
-    def incident(self, incident_id: str) -> Incident | None:
-        doc_id = self._incident_ids.get(incident_id)
-        if doc_id is None:
-            return None
-        doc = self._incidents.get(doc_id=doc_id)
-        return incident_from_dict(dict(doc)) if doc is not None else None
-
-    def incidents(self) -> list[Incident]:
-        """Every incident, oldest first."""
-        found = [incident_from_dict(dict(doc)) for doc in self._incidents.all()]
-        found.sort(key=lambda incident: incident.flagged_at)
-        return found
-
-    def latest_incident(self) -> Incident | None:
-        found = self.incidents()
-        return found[-1] if found else None
-
-    def nudges(
-        self, *, state: NudgeState | None = None, incident_id: str | None = None
-    ) -> list[Nudge]:
-        where = Query()
-        docs = self._nudges.all()
-        if state is not None:
-            docs = self._nudges.search(where.state == state.value)
-        found = [nudge_from_dict(dict(doc)) for doc in docs]
-        if incident_id is not None:
-            found = [n for n in found if n.incident_id == incident_id]
-        found.sort(key=lambda nudge: nudge.due_at)
-        return found
-
-    def close(self) -> None:
-        self._db.close()
 
 
 # --- settings file -----------------------------------------------------------------------
@@ -346,5 +532,18 @@ def save_settings(data_dir: Path, values: dict[str, Any]) -> None:
     atomic_write(Path(data_dir) / SETTINGS_FILE, json.dumps(values, indent=2).encode() + b"\n")
 
 
-def journal_exists(data_dir: Path) -> bool:
-    return os.path.exists(Path(data_dir) / JOURNAL_FILE)
+def journal_paths(data_dir: Path) -> list[Path]:
+    """Every month file, oldest first (for tests and tools)."""
+    return sorted((Path(data_dir) / JOURNAL_DIR).glob("????-??.json"))
+
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "DurableJSONStorage",
+    "StorageError",
+    "Store",
+    "journal_paths",
+    "load_settings",
+    "save_settings",
+    "shard_name",
+]

@@ -11,6 +11,7 @@ import logging
 import random
 from collections import deque
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -32,6 +33,9 @@ from resilience_app.ui.tray import Tray
 
 log = logging.getLogger(__name__)
 TOOLTIP_REFRESH_MS = 60_000
+# The positive shown in a break comes from this far back (a bounded read, however long
+# the history).
+POSITIVES_FROM = timedelta(days=120)
 
 
 class Shell(QObject):
@@ -185,16 +189,15 @@ class Shell(QObject):
         self.loop.dialed()
 
     def show_break(self, incident: Incident) -> None:
-        positive = journal.pick_positive(
-            self.loop.store.incidents(), list(self._recent_positives), self._rng
-        )
+        recent = self.loop.store.incidents_since(self.loop.clock.now() - POSITIVES_FROM)
+        positive = journal.pick_positive(recent, list(self._recent_positives), self._rng)
         if positive:
             self._recent_positives.append(positive)
         self.break_window.show_break(
             incident,
             pattern=self.settings.get("break.pattern"),
             reduced_motion=self.settings.get("break.reduced_motion"),
-            tip=journal.tip_for(len(self.loop.store.incidents())),
+            tip=journal.tip_for(len(recent)),
             positive=positive,
         )
         self.break_window.show()
