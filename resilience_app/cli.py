@@ -75,6 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export", parents=[common], help="everything recorded")
     export.add_argument("--format", choices=("json", "csv", "markdown"), default="json")
     export.add_argument("--output", metavar="FILE", help="write to FILE instead of the screen")
+    imp = sub.add_parser("import", parents=[common], help="add calls from a JSON export")
+    imp.add_argument("file", help="a file written by `resilience export --format json`")
     config = sub.add_parser("config", parents=[common], help="read or change a setting")
     config_sub = config.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
     config_sub.required = True
@@ -201,6 +203,40 @@ def _export(args: argparse.Namespace, data_dir: Path) -> int:
     return EXIT_OK
 
 
+def _import(args: argparse.Namespace, data_dir: Path) -> int:
+    from resilience_app.adapters.lock import InstanceLock
+    from resilience_app.storage.importer import ImportProblems, import_into
+    from resilience_app.storage.store import StorageError, Store
+
+    path = Path(args.file).expanduser().resolve()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CliError(f"There is no file at {path}.", EXIT_USAGE) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CliError(f"Could not read {path}: {exc}.") from None
+    lock = InstanceLock(data_dir)
+    if not lock.acquire():
+        reply = _ask(data_dir, "import", {"path": str(path)})
+        print(reply.get("message", "Imported."))
+        return EXIT_OK
+    try:
+        store = Store(data_dir)
+        result = import_into(store, text)
+    except ImportProblems as exc:
+        raise CliError(str(exc)) from None
+    except StorageError as exc:
+        raise CliError(str(exc)) from None
+    except OSError as exc:
+        raise CliError(
+            f"Could not save the import: {exc.strerror or exc}. Nothing was lost."
+        ) from None
+    finally:
+        lock.release()
+    print(result.message)
+    return EXIT_OK
+
+
 def _config(args: argparse.Namespace, data_dir: Path) -> int:
     from resilience_app.core.settings import SCHEMA, SettingError, Settings, lookup
     from resilience_app.storage.store import load_settings
@@ -257,4 +293,5 @@ _COMMANDS = {
     "status": _status,
     "export": _export,
     "config": _config,
+    "import": _import,
 }

@@ -64,6 +64,25 @@ class Commands:
         value = self.settings.set(str(args.get("key")), args.get("value"))
         return {"value": value}
 
+    def _import(self, args: dict[str, Any]) -> dict[str, Any]:
+        from pathlib import Path
+
+        from resilience_app.storage.importer import ImportProblems, import_into
+        from resilience_app.storage.store import Store
+
+        store = self.loop.store
+        if not isinstance(store, Store):
+            return {"ok": False, "error": "This app cannot import."}
+        try:
+            text = Path(str(args.get("path"))).read_text(encoding="utf-8")
+            result = import_into(store, text)
+        except ImportProblems as exc:
+            return {"ok": False, "error": str(exc)}
+        except (OSError, UnicodeDecodeError) as exc:
+            return {"ok": False, "error": f"Could not import: {exc}."}
+        self.loop.reflections_changed.emit()
+        return {"message": result.message, "added": result.added}
+
     def _show(self, args: dict[str, Any]) -> dict[str, Any]:
         self.present()
         return {"message": "Resilience is already running; it is in your tray."}

@@ -145,3 +145,17 @@ def test_sigterm_quits_cleanly_and_releases_the_lock(data_dir: Path) -> None:
     assert app.proc.returncode == 0, stderr
     flag = cli(data_dir, "flag", check=False)
     assert flag.returncode == 1 and "not running" in flag.stderr
+
+
+def test_import_goes_through_the_running_app(app: App, data_dir: Path, tmp_path: Path) -> None:
+    cli(data_dir, "flag", "--label", "Existing")
+    cli(data_dir, "dialed")
+    document = json.loads(cli(data_dir, "export").stdout)
+    record = dict(document["incidents"][0], id="imported-1", label="From my old laptop")
+    record["nudges"] = []
+    file = tmp_path / "old.json"
+    file.write_text(json.dumps(dict(document, incidents=[record])), encoding="utf-8")
+    out = cli(data_dir, "import", str(file)).stdout
+    assert out == "Imported 1 call.\n"
+    labels = sorted(i["label"] for i in json.loads(cli(data_dir, "export").stdout)["incidents"])
+    assert labels == ["Existing", "From my old laptop"]

@@ -146,7 +146,7 @@ def test_a_failed_write_keeps_the_old_file_and_the_change_in_memory(
 
 def test_read_only_folder_fails_with_an_oserror_and_keeps_data(data_dir: Path) -> None:
     if os.geteuid() == 0:
-        pytest.skip("root ignores folder permissions; the disk-full case covers this path")
+        pytest.skip("root ignores folder permissions; test_disk_faults remounts a tmpfs read-only")
     store = Store(data_dir)
     store.save_incident(sample())
     folder = journal_paths(data_dir)[0].parent

@@ -1,0 +1,206 @@
+"""`resilience import`: read what `resilience export --format json` wrote, all or nothing.
+
+Every record is checked before anything is written; a file with any bad record imports
+nothing, and each problem is named by the record's position and field.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from resilience_app.core.models import (
+    Incident,
+    LossReason,
+    MyPart,
+    Nudge,
+    NudgeKind,
+    NudgeState,
+    ReflectionStatus,
+)
+from resilience_app.storage.codec import incident_from_dict, nudge_from_dict
+from resilience_app.storage.store import SCHEMA_VERSION, Store
+
+MAX_PROBLEMS_SHOWN = 20
+
+
+class ImportProblems(Exception):
+    """The file cannot be imported; `problems` lists every reason found."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        shown = problems[:MAX_PROBLEMS_SHOWN]
+        more = len(problems) - len(shown)
+        text = "Nothing was imported. " + " ".join(shown)
+        if more:
+            text += f" (and {more} more problems)"
+        super().__init__(text)
+
+
+@dataclass
+class ImportResult:
+    added: int = 0
+    already_there: int = 0
+    nudges: int = 0
+    skipped_ids: list[str] = field(default_factory=list)
+
+    @property
+    def message(self) -> str:
+        calls = f"{self.added} call{'s' if self.added != 1 else ''}"
+        text = f"Imported {calls}."
+        if self.already_there:
+            text += f" {self.already_there} already in your journal were left as they were."
+        return text
+
+
+def _is_when(value: Any) -> bool:
+    if not isinstance(value, str):
+        return False
+    try:
+        return datetime.fromisoformat(value).tzinfo is not None
+    except ValueError:
+        return False
+
+
+def _check(
+    record: Any, where: str, rules: dict[str, tuple[bool, Callable[[Any], bool], str]]
+) -> list[str]:
+    if not isinstance(record, dict):
+        return [f"{where} is not an object."]
+    problems = []
+    for key, (required, valid, expected) in rules.items():
+        if key not in record:
+            if required:
+                problems.append(f"{where} has no {key!r}.")
+            continue
+        if not valid(record[key]):
+            problems.append(f"{where}: {key!r} should be {expected} (got {record[key]!r}).")
+    return problems
+
+
+def _optional(check: Callable[[Any], bool]) -> Callable[[Any], bool]:
+    return lambda value: value is None or check(value)
+
+
+def _one_of(values: list[str]) -> Callable[[Any], bool]:
+    return lambda value: value in values
+
+
+def _text(value: Any) -> bool:
+    return isinstance(value, str)
+
+
+def _score(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 10
+
+
+WHEN = (_is_when, "a date and time with a time zone, like 2026-11-24T15:00:00+00:00")
+INCIDENT_RULES: dict[str, tuple[bool, Callable[[Any], bool], str]] = {
+    "id": (True, lambda v: isinstance(v, str) and bool(v.strip()), "a non-empty text"),
+    "flagged_at": (True, *WHEN),
+    "label": (False, _optional(_text), "text"),
+    "rough": (False, _optional(_score), "a whole number from 0 to 10, or null"),
+    "break_started_at": (False, _optional(_is_when), WHEN[1]),
+    "break_ends_at": (False, _optional(_is_when), WHEN[1]),
+    "break_ended_at": (False, _optional(_is_when), WHEN[1]),
+    "dialed_at": (False, _optional(_is_when), WHEN[1]),
+    "reflection_status": (
+        False,
+        _one_of([s.value for s in ReflectionStatus]),
+        "one of " + ", ".join(s.value for s in ReflectionStatus),
+    ),
+    "reflection_saved_at": (False, _optional(_is_when), WHEN[1]),
+    "reflection": (False, _optional(lambda v: isinstance(v, dict)), "an object"),
+    "nudges": (False, lambda v: isinstance(v, list), "a list"),
+}
+REFLECTION_RULES: dict[str, tuple[bool, Callable[[Any], bool], str]] = {
+    "what_happened": (False, _optional(_text), "text"),
+    "my_part": (False, _optional(_one_of([p.value for p in MyPart])), "a known 'my part'"),
+    "loss_reason": (
+        False,
+        _optional(_one_of([r.value for r in LossReason])),
+        "a known loss reason",
+    ),
+    "lesson": (False, _optional(_text), "text"),
+    "positives": (
+        False,
+        lambda v: isinstance(v, list) and all(isinstance(p, str) for p in v),
+        "a list of texts",
+    ),
+    "mood_after": (False, _optional(_score), "a whole number from 0 to 10, or null"),
+}
+NUDGE_RULES: dict[str, tuple[bool, Callable[[Any], bool], str]] = {
+    "id": (True, lambda v: isinstance(v, str) and bool(v.strip()), "a non-empty text"),
+    "kind": (True, _one_of([k.value for k in NudgeKind]), "first, second or snooze"),
+    "due_at": (True, *WHEN),
+    "state": (True, _one_of([s.value for s in NudgeState]), "a known nudge state"),
+    "fired_at": (False, _optional(_is_when), WHEN[1]),
+}
+
+
+def parse_export(text: str) -> tuple[list[Incident], list[Nudge]]:
+    """Validate a JSON export completely; raise ImportProblems listing what is wrong."""
+    try:
+        document = json.loads(text)
+    except ValueError as exc:
+        raise ImportProblems([f"The file is not valid JSON ({exc})."]) from None
+    if not isinstance(document, dict) or document.get("app") != "resilience":
+        raise ImportProblems(
+            ["The file is not a Resilience export (made with `export --format json`)."]
+        )
+    schema = document.get("schema")
+    if not isinstance(schema, int) or schema > SCHEMA_VERSION:
+        raise ImportProblems(
+            [f"The file was made by a newer Resilience (format {schema!r}); update first."]
+        )
+    records = document.get("incidents")
+    if not isinstance(records, list):
+        raise ImportProblems(["The file has no list of 'incidents'."])
+    problems: list[str] = []
+    seen: set[str] = set()
+    incidents: list[Incident] = []
+    nudges: list[Nudge] = []
+    for index, record in enumerate(records, start=1):
+        where = f"Incident #{index}"
+        found = _check(record, where, INCIDENT_RULES)
+        if not found and isinstance(record.get("reflection"), dict):
+            found += _check(record["reflection"], f"{where} reflection", REFLECTION_RULES)
+        if not found:
+            for n, nudge in enumerate(record.get("nudges") or [], start=1):
+                found += _check(nudge, f"{where} nudge #{n}", NUDGE_RULES)
+                if isinstance(nudge, dict) and nudge.get("incident_id") not in (None, record["id"]):
+                    found.append(f"{where} nudge #{n} belongs to another incident.")
+        if not found and record["id"] in seen:
+            found.append(f"{where} repeats the id {record['id']!r}.")
+        problems += found
+        if found:
+            continue
+        seen.add(record["id"])
+        incidents.append(incident_from_dict(record))
+        for nudge in record.get("nudges") or []:
+            nudges.append(nudge_from_dict({**nudge, "incident_id": record["id"]}))
+    if problems:
+        raise ImportProblems(problems)
+    return incidents, nudges
+
+
+def import_into(store: Store, text: str) -> ImportResult:
+    """Add the file's incidents that the journal does not have yet (all checked first)."""
+    incidents, nudges = parse_export(text)
+    result = ImportResult()
+    new_ids = set()
+    for incident in incidents:
+        if store.incident(incident.id) is None:
+            new_ids.add(incident.id)
+        else:
+            result.already_there += 1
+            result.skipped_ids.append(incident.id)
+    fresh = [i for i in incidents if i.id in new_ids]
+    fresh_nudges = [n for n in nudges if n.incident_id in new_ids]
+    store.add_many(fresh, fresh_nudges)
+    result.added = len(fresh)
+    result.nudges = len(fresh_nudges)
+    return result
