@@ -16,13 +16,19 @@ from resilience_app.core.models import (
     ReflectionStatus,
 )
 
+# Enum(value) walks a slow path; a plain dict lookup decodes 50,000 records much faster.
+_MY_PART = {member.value: member for member in MyPart}
+_LOSS_REASON = {member.value: member for member in LossReason}
+_STATUS = {member.value: member for member in ReflectionStatus}
+_parse = datetime.fromisoformat
+
 
 def _when(value: datetime | None) -> str | None:
     return value.isoformat() if value is not None else None
 
 
 def _parse_when(value: Any) -> datetime | None:
-    return datetime.fromisoformat(value) if value else None
+    return _parse(value) if value else None
 
 
 def reflection_to_dict(reflection: Reflection) -> dict[str, Any]:
@@ -39,8 +45,8 @@ def reflection_to_dict(reflection: Reflection) -> dict[str, Any]:
 def reflection_from_dict(data: dict[str, Any]) -> Reflection:
     return Reflection(
         what_happened=data.get("what_happened") or "",
-        my_part=MyPart(data["my_part"]) if data.get("my_part") else None,
-        loss_reason=LossReason(data["loss_reason"]) if data.get("loss_reason") else None,
+        my_part=_MY_PART[data["my_part"]] if data.get("my_part") else None,
+        loss_reason=_LOSS_REASON[data["loss_reason"]] if data.get("loss_reason") else None,
         lesson=data.get("lesson") or "",
         positives=[str(p) for p in data.get("positives") or []],
         mood_after=data.get("mood_after"),
@@ -76,7 +82,7 @@ def incident_from_dict(data: dict[str, Any]) -> Incident:
         break_ended_at=_parse_when(data.get("break_ended_at")),
         dialed_at=_parse_when(data.get("dialed_at")),
         reflection=reflection_from_dict(data.get("reflection") or {}),
-        reflection_status=ReflectionStatus(data.get("reflection_status") or "pending"),
+        reflection_status=_STATUS[data.get("reflection_status") or "pending"],
         reflection_saved_at=_parse_when(data.get("reflection_saved_at")),
     )
 

@@ -141,8 +141,11 @@ class Shard:
         self.incidents: Table = self.db.table("incidents")
         self.nudges: Table = self.db.table("nudges")
         self.meta: Table = self.db.table("meta")
-        self.incident_ids = {doc["id"]: doc.doc_id for doc in self.incidents.all()}
-        self.nudge_ids = {doc["id"]: doc.doc_id for doc in self.nudges.all()}
+        # Indexes straight from the parsed dicts: TinyDB's all() would build a Document
+        # per record only for us to throw it away.
+        data = self.storage.read() or {}
+        self.incident_ids = {d["id"]: int(k) for k, d in (data.get("incidents") or {}).items()}
+        self.nudge_ids = {d["id"]: int(k) for k, d in (data.get("nudges") or {}).items()}
         self._next = {
             "incidents": max(self.incident_ids.values(), default=0) + 1,
             "nudges": max(self.nudge_ids.values(), default=0) + 1,
