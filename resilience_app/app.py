@@ -126,7 +126,7 @@ def _run_locked(data_dir: Path) -> int:
             log.warning("save still failing: %s", exc)
             return
         save_retry.stop()
-        shell.notify("Resilience", "Saved. Everything you wrote is safely on disk again.")
+        shell.saved_again()
 
     save_retry = Ticker("save-retry", SAVE_RETRY_MS, retry_save)
     loop.save_failed.connect(lambda message: save_retry.start())
@@ -166,6 +166,7 @@ def _run_locked(data_dir: Path) -> int:
     runner.plan(loop.next_wakeup())
     for notice in store.notices:
         shell.tell(notice)
+    store.on_notice = shell.tell
     log.info("ready")
     code = app.exec()
     runner.shutdown()

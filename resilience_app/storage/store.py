@@ -205,6 +205,9 @@ class Store:
         self.backup_dir = self.data_dir / BACKUP_DIR
         self._today = today
         self.notices: list[str] = []  # sentences for the rep about what storage had to do
+        # Called with each new notice once the app can show it (months open lazily, so a
+        # damaged one may be found long after start-up).
+        self.on_notice: Callable[[str], None] | None = None
         self._shards: dict[str, Shard] = {}
         self._owner: dict[str, str] = {}  # incident id -> month, for loaded months
         if not readonly:
@@ -266,15 +269,20 @@ class Store:
             except (OSError, DamagedFile):
                 continue
             atomic_write(path, raw)
-            self.notices.append(
+            self._notice(
                 f"Your journal for {path.stem} was damaged. It was restored from the backup "
                 f"of {backup.stem}; the damaged file is kept at {aside}."
             )
             return
-        self.notices.append(
+        self._notice(
             f"Your journal for {path.stem} was damaged and no backup could be read, so that "
             f"month starts empty. The damaged file is kept at {aside}; nothing was deleted."
         )
+
+    def _notice(self, message: str) -> None:
+        self.notices.append(message)
+        if self.on_notice is not None:
+            self.on_notice(message)
 
     def _load_all(self) -> list[Shard]:
         for name in sorted(self._on_disk):
@@ -472,7 +480,7 @@ class Store:
         except DamagedFile as exc:
             aside = _move_aside(legacy)
             log.error("legacy journal damaged (%s); moved to %s", exc, aside)
-            self.notices.append(
+            self._notice(
                 f"Your old journal file was damaged, so it was set aside at {aside}. "
                 "Nothing was deleted."
             )

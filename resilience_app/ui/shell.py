@@ -77,7 +77,8 @@ class Shell(QObject):
         loop.dialed_recorded.connect(lambda incident: self.nudge_window.hide())
         loop.reflections_changed.connect(self.render)
         loop.schedule_changed.connect(self._refresh_break)
-        loop.save_failed.connect(self.tell)
+        loop.save_failed.connect(self._save_failed)
+        self._unsaved = False
         settings.changed.connect(self._setting_changed)
 
         self.break_window.end_requested.connect(self._end_break)
@@ -304,6 +305,17 @@ class Shell(QObject):
     def tell(self, message: str) -> None:
         """A sentence the rep must see (storage trouble, a damaged file set aside)."""
         self.notify("Resilience", message, urgent=True)
+
+    def _save_failed(self, message: str) -> None:
+        # Once per outage: drafts save as the rep types, and each would fail the same way.
+        if not self._unsaved:
+            self._unsaved = True
+            self.tell(message)
+
+    def saved_again(self) -> None:
+        if self._unsaved:
+            self._unsaved = False
+            self.notify("Resilience", "Saved. Everything you wrote is safely on disk again.")
 
     def _degraded(self, message: str) -> None:
         if message not in self._degraded_logged:

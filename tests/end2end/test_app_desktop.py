@@ -144,3 +144,26 @@ def test_second_start_hands_over_to_the_running_app(
     result = app.cli()
     assert "already running" in result.stdout
     assert len(desktop.tray_icons()) == 1
+
+
+def test_a_damaged_journal_is_restored_and_the_rep_is_told(
+    desktop: VirtualDesktop, tmp_path: Path
+) -> None:
+    data_dir = tmp_path / "data"
+    desktop.clear_notifications()
+    first = RunningApp(desktop, data_dir)
+    first.cli("flag", "--label", "Saved before the damage")
+    first.cli("dialed")
+    assert first.proc.terminate(timeout=10) == 0
+    [month] = sorted((data_dir / "journal").glob("*.json"))
+    month.write_text('{"incidents": {"1": ', encoding="utf-8")  # a torn file
+
+    second = RunningApp(desktop, data_dir)
+    try:
+        told = desktop.wait_for_notification(summary="Resilience", timeout=10)
+        assert "was damaged" in told["body"] and ".damaged-" in told["body"]
+        assert [p for p in month.parent.iterdir() if ".damaged-" in p.name]
+        second.cli("flag", "--label", "After")
+        assert [r["label"] for r in second.export()] == ["After"]
+    finally:
+        assert second.proc.terminate(timeout=10) == 0

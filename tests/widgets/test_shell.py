@@ -135,3 +135,14 @@ def test_dialing_mid_break_closes_the_break_window(shell: Shell, loop: RecoveryL
     loop.dialed()
     assert not shell.break_window.isVisible()
     assert not shell.form.isVisible()  # no note pops up while the rep is on the phone
+
+
+def test_a_disk_outage_is_told_once_and_its_end_too(shell: Shell, loop: RecoveryLoop) -> None:
+    for _ in range(3):
+        loop.save_failed.emit("Resilience could not save to disk (No space left on device).")
+    assert [title for _, title in shell.deliveries] == ["Resilience"]
+    assert "No space left" in shell.nudge_window.body.text()
+    shell.saved_again()
+    shell.saved_again()
+    assert len(shell.deliveries) == 2
+    assert "safely on disk again" in shell.nudge_window.body.text()
