@@ -11,6 +11,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -50,6 +51,17 @@ def _rough(text: str) -> int:
     return value
 
 
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a date like 2026-11-24, got {text!r}") from None
+
+
+def local_midnight(day: date) -> datetime:
+    return datetime.combine(day, time(0, 0)).astimezone()
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = _Parser(add_help=False)
     common.add_argument(
@@ -75,6 +87,8 @@ def build_parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export", parents=[common], help="everything recorded")
     export.add_argument("--format", choices=("json", "csv", "markdown"), default="json")
     export.add_argument("--output", metavar="FILE", help="write to FILE instead of the screen")
+    export.add_argument("--since", type=_day, metavar="DATE", help="calls from DATE (YYYY-MM-DD)")
+    export.add_argument("--until", type=_day, metavar="DATE", help="calls up to and including DATE")
     imp = sub.add_parser("import", parents=[common], help="add calls from a JSON export")
     imp.add_argument("file", help="a file written by `resilience export --format json`")
     config = sub.add_parser("config", parents=[common], help="read or change a setting")
@@ -185,10 +199,15 @@ def _read_store(data_dir: Path) -> Any:
 
 def _export(args: argparse.Namespace, data_dir: Path) -> int:
     from resilience_app.core.clock import SystemClock
-    from resilience_app.storage.export import export
+    from resilience_app.storage.export import export, gather
 
+    if args.since and args.until and args.until < args.since:
+        raise CliError("--until must not be before --since.", EXIT_USAGE)
+    since = local_midnight(args.since) if args.since else None
+    until = local_midnight(args.until + timedelta(days=1)) if args.until else None
     store = _read_store(data_dir)
-    text = export(args.format, store.incidents(), store.nudges(), SystemClock().now())
+    journal = gather(store, since, until)
+    text = export(args.format, journal, SystemClock().now())
     if args.output:
         out = Path(args.output).expanduser()
         try:
@@ -197,7 +216,7 @@ def _export(args: argparse.Namespace, data_dir: Path) -> int:
             out.write_text(text, encoding="utf-8", newline="")
         except OSError as exc:
             raise CliError(f"Could not write {out}: {exc.strerror or exc}.") from None
-        print(f"Exported {len(store.incidents())} calls to {out}.", file=sys.stderr)
+        print(f"Exported {len(journal.incidents)} calls to {out}.", file=sys.stderr)
     else:
         sys.stdout.write(text)
     return EXIT_OK

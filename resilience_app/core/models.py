@@ -121,3 +121,42 @@ class Nudge:
     due_at: datetime
     state: NudgeState = NudgeState.PENDING
     fired_at: datetime | None = None
+
+
+class FollowUpKind(StrEnum):
+    DEBRIEF = "debrief"  # a separate short call to ask what could have been done differently
+    SAVE_DEAL = "save_deal"  # one more try
+    THANK_YOU = "thank_you"  # a card
+    REFERRAL = "referral"
+    CHECK_IN = "check_in"  # casual, a month or three later
+    TALK_IT_OVER = "talk_it_over"  # with a colleague or manager, once the heat is gone
+
+
+class FollowUpState(StrEnum):
+    PENDING = "pending"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+@dataclass
+class FollowUp:
+    """A reminder the rep chose after a reflection; it stays in the record once done."""
+
+    id: str
+    incident_id: str
+    kind: FollowUpKind
+    due_at: datetime
+    created_at: datetime
+    state: FollowUpState = FollowUpState.PENDING
+    note: str = ""
+    reminded_at: datetime | None = None  # when the notification went out (once per due time)
+    done_at: datetime | None = None
+
+
+@dataclass
+class Positive:
+    """A positive written on its own, not after a bad call (a good call, a referral)."""
+
+    id: str
+    created_at: datetime
+    text: str

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from resilience_app.core.models import LossReason, MyPart, NudgeKind, Phase
+from resilience_app.core.models import FollowUpKind, LossReason, MyPart, NudgeKind, Phase
 
 MY_PART: dict[MyPart, str] = {
     MyPart.UNPREPARED: "I wasn't prepared",
@@ -66,3 +66,36 @@ def nudge_body(kind: NudgeKind, minutes_since_flag: float) -> str:
             "call now."
         )
     return "Pick an easy lead and dial. You've got this."
+
+
+FOLLOW_UP: dict[FollowUpKind, str] = {
+    FollowUpKind.DEBRIEF: "Debrief call: ask what I could have done differently",
+    FollowUpKind.SAVE_DEAL: "One more try to save the deal",
+    FollowUpKind.THANK_YOU: "Send a thank-you card",
+    FollowUpKind.REFERRAL: "Ask for a referral",
+    FollowUpKind.CHECK_IN: "Casual check-in: how is the other provider treating them?",
+    FollowUpKind.TALK_IT_OVER: "Talk it over with a colleague or my manager",
+}
+
+FOLLOW_UP_SHORT: dict[FollowUpKind, str] = {
+    FollowUpKind.DEBRIEF: "Debrief call",
+    FollowUpKind.SAVE_DEAL: "One more try",
+    FollowUpKind.THANK_YOU: "Thank-you card",
+    FollowUpKind.REFERRAL: "Ask for a referral",
+    FollowUpKind.CHECK_IN: "Check-in",
+    FollowUpKind.TALK_IT_OVER: "Talk it over",
+}
+
+FOLLOW_UP_HINT: dict[FollowUpKind, str] = {
+    FollowUpKind.DEBRIEF: "A separate call of about 15 minutes. Listen more than you talk.",
+    FollowUpKind.SAVE_DEAL: "Stay upbeat: many lost deals can still be turned around.",
+    FollowUpKind.THANK_YOU: "A short handwritten card is remembered long after the call.",
+    FollowUpKind.REFERRAL: "They may not buy, but they may know someone who will.",
+    FollowUpKind.CHECK_IN: "No pitch: just ask how it is going with their new provider.",
+    FollowUpKind.TALK_IT_OVER: "Once the heat is gone, another view helps you see it clearly.",
+}
+
+
+def followup_title(kind: FollowUpKind, label: str) -> str:
+    who = f" — {label}" if label else ""
+    return f"{FOLLOW_UP_SHORT[kind]}{who}"

@@ -6,12 +6,16 @@ from datetime import datetime
 from typing import Any
 
 from resilience_app.core.models import (
+    FollowUp,
+    FollowUpKind,
+    FollowUpState,
     Incident,
     LossReason,
     MyPart,
     Nudge,
     NudgeKind,
     NudgeState,
+    Positive,
     Reflection,
     ReflectionStatus,
 )
@@ -109,3 +113,44 @@ def nudge_from_dict(data: dict[str, Any]) -> Nudge:
         state=NudgeState(data["state"]),
         fired_at=_parse_when(data.get("fired_at")),
     )
+
+
+def followup_to_dict(followup: FollowUp) -> dict[str, Any]:
+    return {
+        "id": followup.id,
+        "incident_id": followup.incident_id,
+        "kind": followup.kind.value,
+        "due_at": _when(followup.due_at),
+        "created_at": _when(followup.created_at),
+        "state": followup.state.value,
+        "note": followup.note,
+        "reminded_at": _when(followup.reminded_at),
+        "done_at": _when(followup.done_at),
+    }
+
+
+def followup_from_dict(data: dict[str, Any]) -> FollowUp:
+    due_at = _parse_when(data["due_at"])
+    created_at = _parse_when(data.get("created_at")) or due_at
+    assert due_at is not None and created_at is not None
+    return FollowUp(
+        id=data["id"],
+        incident_id=data["incident_id"],
+        kind=FollowUpKind(data["kind"]),
+        due_at=due_at,
+        created_at=created_at,
+        state=FollowUpState(data.get("state") or "pending"),
+        note=data.get("note") or "",
+        reminded_at=_parse_when(data.get("reminded_at")),
+        done_at=_parse_when(data.get("done_at")),
+    )
+
+
+def positive_to_dict(positive: Positive) -> dict[str, Any]:
+    return {"id": positive.id, "created_at": _when(positive.created_at), "text": positive.text}
+
+
+def positive_from_dict(data: dict[str, Any]) -> Positive:
+    created_at = _parse_when(data["created_at"])
+    assert created_at is not None
+    return Positive(id=data["id"], created_at=created_at, text=data.get("text") or "")

@@ -6,25 +6,55 @@ import csv
 import io
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 from resilience_app import __version__
 from resilience_app.core import texts
-from resilience_app.core.models import Incident, Nudge, ReflectionStatus
-from resilience_app.storage.codec import incident_to_dict, nudge_to_dict
-from resilience_app.storage.store import SCHEMA_VERSION
+from resilience_app.core.models import FollowUp, Incident, Nudge, Positive, ReflectionStatus
+from resilience_app.storage.codec import (
+    followup_to_dict,
+    incident_to_dict,
+    nudge_to_dict,
+    positive_to_dict,
+)
+from resilience_app.storage.store import SCHEMA_VERSION, Store
 
 FORMATS = ("json", "csv", "markdown")
 
 
-def export(fmt: str, incidents: Sequence[Incident], nudges: Sequence[Nudge], now: datetime) -> str:
+@dataclass
+class Journal:
+    """Everything recorded in a period, as exported."""
+
+    incidents: Sequence[Incident]
+    nudges: Sequence[Nudge] = ()
+    followups: Sequence[FollowUp] = ()
+    positives: Sequence[Positive] = ()
+    since: datetime | None = None
+    until: datetime | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def gather(store: Store, since: datetime | None = None, until: datetime | None = None) -> Journal:
+    """What `export` writes: calls flagged in [since, until) with their nudges and
+    follow-ups, and the positives written on their own in that period."""
+    incidents = store.incidents_between(since, until)
+    wanted = {i.id for i in incidents}
+    everything = since is None and until is None
+    nudges = [n for n in store.nudges() if everything or n.incident_id in wanted]
+    followups = [f for f in store.followups() if everything or f.incident_id in wanted]
+    return Journal(incidents, nudges, followups, store.positives(since, until), since, until)
+
+
+def export(fmt: str, journal: Journal, now: datetime) -> str:
     if fmt == "json":
-        return to_json(incidents, nudges, now)
+        return to_json(journal, now)
     if fmt == "csv":
-        return to_csv(incidents)
+        return to_csv(journal.incidents)
     if fmt == "markdown":
-        return to_markdown(incidents, now)
+        return to_markdown(journal, now)
     raise ValueError(f"unknown format {fmt!r}")
 
 
@@ -33,22 +63,29 @@ def _seconds_to_dial(incident: Incident) -> float | None:
     return round(delta.total_seconds(), 3) if delta is not None else None
 
 
-def to_json(incidents: Sequence[Incident], nudges: Sequence[Nudge], now: datetime) -> str:
-    by_incident: dict[str, list[dict[str, Any]]] = {}
-    for nudge in nudges:
-        by_incident.setdefault(nudge.incident_id, []).append(nudge_to_dict(nudge))
+def to_json(journal: Journal, now: datetime) -> str:
+    nudges: dict[str, list[dict[str, Any]]] = {}
+    for nudge in journal.nudges:
+        nudges.setdefault(nudge.incident_id, []).append(nudge_to_dict(nudge))
+    followups: dict[str, list[dict[str, Any]]] = {}
+    for followup in sorted(journal.followups, key=lambda f: (f.created_at, f.id)):
+        followups.setdefault(followup.incident_id, []).append(followup_to_dict(followup))
     records = []
-    for incident in incidents:
+    for incident in journal.incidents:
         record = incident_to_dict(incident)
         record["time_to_next_dial_seconds"] = _seconds_to_dial(incident)
-        record["nudges"] = by_incident.get(incident.id, [])
+        record["nudges"] = nudges.get(incident.id, [])
+        record["followups"] = followups.get(incident.id, [])
         records.append(record)
     document = {
         "app": "resilience",
         "version": __version__,
         "schema": SCHEMA_VERSION,
         "exported_at": now.isoformat(),
+        "since": journal.since.isoformat() if journal.since else None,
+        "until": journal.until.isoformat() if journal.until else None,
         "incidents": records,
+        "positives": [positive_to_dict(p) for p in journal.positives],
     }
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 
@@ -104,10 +141,26 @@ def _local(when: datetime | None) -> str:
     return when.astimezone().strftime("%Y-%m-%d %H:%M") if when else ""
 
 
-def to_markdown(incidents: Sequence[Incident], now: datetime) -> str:
-    lines = ["# My Resilience journal", "", f"Exported {_local(now)}.", ""]
+def to_markdown(journal: Journal, now: datetime) -> str:
+    incidents = journal.incidents
+    period = ""
+    if journal.since or journal.until:
+        start = _local(journal.since)[:10] if journal.since else "the start"
+        end = _local(journal.until)[:10] if journal.until else "today"
+        period = f" Covers {start} to {end}."
+    lines = ["# My Resilience journal", "", f"Exported {_local(now)}.{period}", ""]
+    if journal.positives:
+        lines += ["## Good moments, written on their own", ""]
+        lines += [
+            f"- {_local(p.created_at)[:10]}: {p.text}"
+            for p in sorted(journal.positives, key=lambda p: p.created_at, reverse=True)
+        ]
+        lines.append("")
     if not incidents:
-        lines.append("No tough calls recorded yet.")
+        lines.append("No tough calls recorded in this period.")
+    by_incident: dict[str, list[FollowUp]] = {}
+    for followup in journal.followups:
+        by_incident.setdefault(followup.incident_id, []).append(followup)
     for i in sorted(incidents, key=lambda x: x.flagged_at, reverse=True):
         title = _local(i.flagged_at) + (f" — {i.label}" if i.label else "")
         lines += [f"## {title}", ""]
@@ -136,4 +189,11 @@ def to_markdown(incidents: Sequence[Incident], now: datetime) -> str:
             lines += [f"**Lesson for the next call:** {r.lesson}", ""]
         if r.positives:
             lines += ["**Positives:**", *[f"- {p}" for p in r.positives], ""]
+        if by_incident.get(i.id):
+            lines.append("**Follow-ups:**")
+            for f in sorted(by_incident[i.id], key=lambda f: f.due_at):
+                mark = "x" if f.state.value == "done" else " "
+                state = "" if f.state.value != "cancelled" else " (cancelled)"
+                lines.append(f"- [{mark}] {_local(f.due_at)}: {texts.FOLLOW_UP[f.kind]}{state}")
+            lines.append("")
     return "\n".join(lines).rstrip() + "\n"

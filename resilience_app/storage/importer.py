@@ -13,15 +13,24 @@ from datetime import datetime
 from typing import Any
 
 from resilience_app.core.models import (
+    FollowUp,
+    FollowUpKind,
+    FollowUpState,
     Incident,
     LossReason,
     MyPart,
     Nudge,
     NudgeKind,
     NudgeState,
+    Positive,
     ReflectionStatus,
 )
-from resilience_app.storage.codec import incident_from_dict, nudge_from_dict
+from resilience_app.storage.codec import (
+    followup_from_dict,
+    incident_from_dict,
+    nudge_from_dict,
+    positive_from_dict,
+)
 from resilience_app.storage.store import SCHEMA_VERSION, Store
 
 MAX_PROBLEMS_SHOWN = 20
@@ -44,7 +53,6 @@ class ImportProblems(Exception):
 class ImportResult:
     added: int = 0
     already_there: int = 0
-    nudges: int = 0
     skipped_ids: list[str] = field(default_factory=list)
 
     @property
@@ -115,6 +123,7 @@ INCIDENT_RULES: dict[str, tuple[bool, Callable[[Any], bool], str]] = {
     "reflection_saved_at": (False, _optional(_is_when), WHEN[1]),
     "reflection": (False, _optional(lambda v: isinstance(v, dict)), "an object"),
     "nudges": (False, lambda v: isinstance(v, list), "a list"),
+    "followups": (False, lambda v: isinstance(v, list), "a list"),
 }
 REFLECTION_RULES: dict[str, tuple[bool, Callable[[Any], bool], str]] = {
     "what_happened": (False, _optional(_text), "text"),
@@ -141,7 +150,32 @@ NUDGE_RULES: dict[str, tuple[bool, Callable[[Any], bool], str]] = {
 }
 
 
-def parse_export(text: str) -> tuple[list[Incident], list[Nudge]]:
+FOLLOWUP_RULES: dict[str, tuple[bool, Callable[[Any], bool], str]] = {
+    "id": (True, lambda v: isinstance(v, str) and bool(v.strip()), "a non-empty text"),
+    "kind": (True, _one_of([k.value for k in FollowUpKind]), "a known follow-up kind"),
+    "due_at": (True, *WHEN),
+    "created_at": (False, _optional(_is_when), WHEN[1]),
+    "state": (False, _one_of([s.value for s in FollowUpState]), "pending, done or cancelled"),
+    "note": (False, _optional(_text), "text"),
+    "reminded_at": (False, _optional(_is_when), WHEN[1]),
+    "done_at": (False, _optional(_is_when), WHEN[1]),
+}
+POSITIVE_RULES: dict[str, tuple[bool, Callable[[Any], bool], str]] = {
+    "id": (True, lambda v: isinstance(v, str) and bool(v.strip()), "a non-empty text"),
+    "created_at": (True, *WHEN),
+    "text": (True, lambda v: isinstance(v, str) and bool(v.strip()), "a non-empty text"),
+}
+
+
+@dataclass
+class Parsed:
+    incidents: list[Incident] = field(default_factory=list)
+    nudges: list[Nudge] = field(default_factory=list)
+    followups: list[FollowUp] = field(default_factory=list)
+    positives: list[Positive] = field(default_factory=list)
+
+
+def parse_export(text: str) -> Parsed:
     """Validate a JSON export completely; raise ImportProblems listing what is wrong."""
     try:
         document = json.loads(text)
@@ -159,48 +193,68 @@ def parse_export(text: str) -> tuple[list[Incident], list[Nudge]]:
     records = document.get("incidents")
     if not isinstance(records, list):
         raise ImportProblems(["The file has no list of 'incidents'."])
+    positives = document.get("positives", [])
+    if not isinstance(positives, list):
+        raise ImportProblems(["'positives' should be a list."])
     problems: list[str] = []
     seen: set[str] = set()
-    incidents: list[Incident] = []
-    nudges: list[Nudge] = []
+    parsed = Parsed()
     for index, record in enumerate(records, start=1):
         where = f"Incident #{index}"
         found = _check(record, where, INCIDENT_RULES)
         if not found and isinstance(record.get("reflection"), dict):
             found += _check(record["reflection"], f"{where} reflection", REFLECTION_RULES)
         if not found:
-            for n, nudge in enumerate(record.get("nudges") or [], start=1):
-                found += _check(nudge, f"{where} nudge #{n}", NUDGE_RULES)
-                if isinstance(nudge, dict) and nudge.get("incident_id") not in (None, record["id"]):
-                    found.append(f"{where} nudge #{n} belongs to another incident.")
+            for field_name, rules, what in (
+                ("nudges", NUDGE_RULES, "nudge"),
+                ("followups", FOLLOWUP_RULES, "follow-up"),
+            ):
+                for n, item in enumerate(record.get(field_name) or [], start=1):
+                    found += _check(item, f"{where} {what} #{n}", rules)
+                    if isinstance(item, dict) and item.get("incident_id") not in (
+                        None,
+                        record["id"],
+                    ):
+                        found.append(f"{where} {what} #{n} belongs to another incident.")
         if not found and record["id"] in seen:
             found.append(f"{where} repeats the id {record['id']!r}.")
         problems += found
         if found:
             continue
         seen.add(record["id"])
-        incidents.append(incident_from_dict(record))
+        parsed.incidents.append(incident_from_dict(record))
         for nudge in record.get("nudges") or []:
-            nudges.append(nudge_from_dict({**nudge, "incident_id": record["id"]}))
+            parsed.nudges.append(nudge_from_dict({**nudge, "incident_id": record["id"]}))
+        for followup in record.get("followups") or []:
+            parsed.followups.append(followup_from_dict({**followup, "incident_id": record["id"]}))
+    for index, positive in enumerate(positives, start=1):
+        found = _check(positive, f"Positive #{index}", POSITIVE_RULES)
+        problems += found
+        if not found:
+            parsed.positives.append(positive_from_dict(positive))
     if problems:
         raise ImportProblems(problems)
-    return incidents, nudges
+    return parsed
 
 
 def import_into(store: Store, text: str) -> ImportResult:
     """Add the file's incidents that the journal does not have yet (all checked first)."""
-    incidents, nudges = parse_export(text)
+    parsed = parse_export(text)
     result = ImportResult()
     new_ids = set()
-    for incident in incidents:
+    for incident in parsed.incidents:
         if store.incident(incident.id) is None:
             new_ids.add(incident.id)
         else:
             result.already_there += 1
             result.skipped_ids.append(incident.id)
-    fresh = [i for i in incidents if i.id in new_ids]
-    fresh_nudges = [n for n in nudges if n.incident_id in new_ids]
-    store.add_many(fresh, fresh_nudges)
+    known_positives = {p.id for p in store.positives()}
+    fresh = [i for i in parsed.incidents if i.id in new_ids]
+    store.add_many(
+        fresh,
+        [n for n in parsed.nudges if n.incident_id in new_ids],
+        [f for f in parsed.followups if f.incident_id in new_ids],
+        [p for p in parsed.positives if p.id not in known_positives],
+    )
     result.added = len(fresh)
-    result.nudges = len(fresh_nudges)
     return result

@@ -24,6 +24,7 @@ import json
 import logging
 import shutil
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -32,12 +33,23 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document, Table
 
-from resilience_app.core.models import Incident, Nudge, NudgeState
+from resilience_app.core.models import (
+    FollowUp,
+    FollowUpState,
+    Incident,
+    Nudge,
+    NudgeState,
+    Positive,
+)
 from resilience_app.storage.codec import (
+    followup_from_dict,
+    followup_to_dict,
     incident_from_dict,
     incident_to_dict,
     nudge_from_dict,
     nudge_to_dict,
+    positive_from_dict,
+    positive_to_dict,
 )
 from resilience_app.storage.files import atomic_write, ensure_private_dir
 
@@ -47,6 +59,7 @@ SCHEMA_VERSION = 2  # 1: a single journal.json (0.1.0 development builds); 2: mo
 JOURNAL_DIR = "journal"
 BACKUP_DIR = "backups"
 LEGACY_FILE = "journal.json"
+FOLLOWUPS_FILE = "followups.json"
 SETTINGS_FILE = "settings.json"
 BACKUPS_KEPT = 7
 
@@ -130,55 +143,76 @@ def _search_text(doc: dict[str, Any]) -> str:
 
 
 class Shard:
-    """One month file: its TinyDB tables and in-memory indexes."""
+    """One journal file (a month, or the follow-ups): TinyDB tables and in-memory indexes."""
 
-    def __init__(self, path: Path, *, readonly: bool) -> None:
+    def __init__(self, path: Path, tables: tuple[str, ...], *, readonly: bool) -> None:
         self.name = path.stem
         self.path = path
         self.storage = DurableJSONStorage(str(path), readonly=readonly)
-        self.storage.read()  # parse now, so damage is found when the month is opened
+        data = self.storage.read() or {}  # parsed now, so damage is found on opening
         self.db = TinyDB(str(path), storage=lambda _path: self.storage)
-        self.incidents: Table = self.db.table("incidents")
-        self.nudges: Table = self.db.table("nudges")
+        self.tables: dict[str, Table] = {name: self.db.table(name) for name in tables}
         self.meta: Table = self.db.table("meta")
         # Indexes straight from the parsed dicts: TinyDB's all() would build a Document
         # per record only for us to throw it away.
-        data = self.storage.read() or {}
-        self.incident_ids = {d["id"]: int(k) for k, d in (data.get("incidents") or {}).items()}
-        self.nudge_ids = {d["id"]: int(k) for k, d in (data.get("nudges") or {}).items()}
-        self._next = {
-            "incidents": max(self.incident_ids.values(), default=0) + 1,
-            "nudges": max(self.nudge_ids.values(), default=0) + 1,
+        self.ids: dict[str, dict[str, int]] = {
+            name: {d["id"]: int(k) for k, d in (data.get(name) or {}).items()} for name in tables
         }
+        self._next = {name: max(ids.values(), default=0) + 1 for name, ids in self.ids.items()}
         self.search_text: dict[str, str] = {}
         self.backed_up_on: date | None = None
+
+    @property
+    def incident_ids(self) -> dict[str, int]:
+        return self.ids["incidents"]
 
     @property
     def schema(self) -> int | None:
         meta = self.meta.get(doc_id=1)
         return None if meta is None else int(meta.get("schema", 0))
 
-    def upsert(self, table: Table, index: dict[str, int], key: str, doc: dict[str, Any]) -> None:
+    def upsert(self, table_name: str, key: str, doc: dict[str, Any]) -> None:
         if self.schema is None:
             self.meta.insert(Document({"schema": SCHEMA_VERSION}, doc_id=1))
+        index = self.ids[table_name]
+        table = self.tables[table_name]
         doc_id = index.get(key)
         if doc_id is None:
             # Our own id, recorded before the write: if the disk refuses it, the document
             # is still in memory (TinyDB changed it in place) and must stay findable.
-            doc_id = self._next[table.name]
-            self._next[table.name] = doc_id + 1
-            index[key] = doc_id
+            doc_id = self.new_doc_id(table_name, key)
             table.insert(Document(doc, doc_id=doc_id))
         else:
             table.update(doc, doc_ids=[doc_id])
 
-    def incident_docs(self) -> Iterator[dict[str, Any]]:
+    def new_doc_id(self, table_name: str, key: str) -> int:
+        doc_id = self._next[table_name]
+        self._next[table_name] = doc_id + 1
+        self.ids[table_name][key] = doc_id
+        return doc_id
+
+    def remove(self, table_name: str, keys: Iterable[str]) -> None:
+        doc_ids = [self.ids[table_name].pop(key) for key in keys if key in self.ids[table_name]]
+        if doc_ids:
+            self.tables[table_name].remove(doc_ids=doc_ids)
+
+    def docs(self, table_name: str) -> Iterator[dict[str, Any]]:
         data = self.storage.read() or {}
-        return iter((data.get("incidents") or {}).values())
+        return iter((data.get(table_name) or {}).values())
+
+    def get(self, table_name: str, key: str) -> dict[str, Any] | None:
+        doc_id = self.ids[table_name].get(key)
+        if doc_id is None:
+            return None
+        data = self.storage.read() or {}
+        found = (data.get(table_name) or {}).get(str(doc_id))
+        return found if isinstance(found, dict) else None
+
+    def incident_docs(self) -> Iterator[dict[str, Any]]:
+        return self.docs("incidents")
 
     def nudge_docs(self) -> Iterator[dict[str, Any]]:
-        data = self.storage.read() or {}
-        return iter((data.get("nudges") or {}).values())
+        return self.docs("nudges")
 
     def text_of(self, doc: dict[str, Any]) -> str:
         key = doc["id"]
@@ -188,9 +222,23 @@ class Shard:
         return text
 
 
+MONTH_TABLES = ("incidents", "nudges", "positives")
+FOLLOWUP_TABLES = ("followups",)
+
+
+@dataclass
+class Removed:
+    """What a deletion took out, kept so that "undo" can put it back exactly."""
+
+    incident: Incident
+    nudges: list[Nudge]
+    followups: list[FollowUp]
+
+
 class Store:
-    """Incidents and nudges, durable. Only the running app (or a command holding the
-    instance lock) opens one for writing; readers pass ``readonly=True``."""
+    """Incidents, nudges, positives and follow-ups, durable. Only the running app (or a
+    command holding the instance lock) opens one for writing; readers pass
+    ``readonly=True``."""
 
     def __init__(
         self,
@@ -210,6 +258,7 @@ class Store:
         self.on_notice: Callable[[str], None] | None = None
         self._shards: dict[str, Shard] = {}
         self._owner: dict[str, str] = {}  # incident id -> month, for loaded months
+        self._followups: Shard | None = None
         if not readonly:
             ensure_private_dir(self.journal_dir)
             # Temp files of writes cut short by a crash: never part of the journal, and
@@ -220,7 +269,7 @@ class Store:
             self._migrate_legacy()
         self._on_disk = set(self._files_on_disk())
 
-    # -- months -------------------------------------------------------------------------
+    # -- files --------------------------------------------------------------------------
 
     def _files_on_disk(self) -> Iterator[str]:
         if self.journal_dir.is_dir():
@@ -233,16 +282,21 @@ class Store:
             return shard
         if name not in self._on_disk and not create:
             return None
-        shard = self._open(self.journal_dir / f"{name}.json")
+        shard = self._open(self.journal_dir / f"{name}.json", MONTH_TABLES)
         self._shards[name] = shard
         self._on_disk.add(name)
         for incident_id in shard.incident_ids:
             self._owner[incident_id] = name
         return shard
 
-    def _open(self, path: Path) -> Shard:
+    def _followup_book(self) -> Shard:
+        if self._followups is None:
+            self._followups = self._open(self.journal_dir / FOLLOWUPS_FILE, FOLLOWUP_TABLES)
+        return self._followups
+
+    def _open(self, path: Path, tables: tuple[str, ...]) -> Shard:
         try:
-            shard = Shard(path, readonly=self.readonly)
+            shard = Shard(path, tables, readonly=self.readonly)
         except DamagedFile as exc:
             if self.readonly:
                 raise StorageError(
@@ -250,7 +304,7 @@ class Store:
                     "sets the damaged file aside and restores the last good backup."
                 ) from None
             self._recover(path, str(exc))
-            shard = Shard(path, readonly=False)
+            shard = Shard(path, tables, readonly=False)
         if (shard.schema or 0) > SCHEMA_VERSION:
             raise StorageError(
                 f"The journal file {path} was written by a newer version of Resilience "
@@ -276,7 +330,7 @@ class Store:
             return
         self._notice(
             f"Your journal for {path.stem} was damaged and no backup could be read, so that "
-            f"month starts empty. The damaged file is kept at {aside}; nothing was deleted."
+            f"part starts empty. The damaged file is kept at {aside}; nothing was deleted."
         )
 
     def _notice(self, message: str) -> None:
@@ -289,12 +343,13 @@ class Store:
             self._shard(name)
         return [self._shards[name] for name in sorted(self._shards)]
 
-    def _load_since(self, since: datetime) -> list[Shard]:
-        first = shard_name(since)
+    def _load_between(self, since: datetime | None, until: datetime | None) -> list[Shard]:
+        first = shard_name(since) if since else ""
+        last = shard_name(until) if until else "9999-99"
         for name in sorted(self._on_disk):
-            if name >= first:
+            if first <= name <= last:
                 self._shard(name)
-        return [self._shards[n] for n in sorted(self._shards) if n >= first]
+        return [self._shards[n] for n in sorted(self._shards) if first <= n <= last]
 
     def _newest(self) -> Shard | None:
         for name in sorted(self._on_disk, reverse=True):
@@ -304,7 +359,7 @@ class Store:
         return None
 
     def _backup_before_change(self, shard: Shard) -> None:
-        """Once a day per month file: keep a copy of it as it was before today's changes."""
+        """Once a day per file: keep a copy of it as it was before today's changes."""
         today = self._today()
         if shard.backed_up_on == today:
             return
@@ -323,73 +378,142 @@ class Store:
                 return
         shard.backed_up_on = today
 
+    def _all_shards(self) -> list[Shard]:
+        shards = list(self._shards.values())
+        if self._followups is not None:
+            shards.append(self._followups)
+        return shards
+
     # -- writes -------------------------------------------------------------------------
 
     @property
     def dirty(self) -> bool:
         """True when a write failed and some changes exist only in memory."""
-        return any(shard.storage.dirty for shard in self._shards.values())
+        return any(shard.storage.dirty for shard in self._all_shards())
 
     def flush(self) -> None:
         """Retry failed writes. Raises OSError if the disk still refuses."""
-        for shard in self._shards.values():
+        for shard in self._all_shards():
             shard.storage.flush()
+
+    def _month_for(self, incident_id: str, fallback: datetime) -> Shard:
+        name = self._owner.get(incident_id)
+        if name is None:
+            self._load_all()
+            name = self._owner.get(incident_id) or shard_name(fallback)
+        shard = self._shard(name, create=True)
+        assert shard is not None
+        self._backup_before_change(shard)
+        return shard
 
     def save_incident(self, incident: Incident) -> None:
         name = self._owner.get(incident.id) or shard_name(incident.flagged_at)
         shard = self._shard(name, create=True)
         assert shard is not None
         self._backup_before_change(shard)
-        doc = incident_to_dict(incident)
         self._owner[incident.id] = name
         shard.search_text.pop(incident.id, None)
-        shard.upsert(shard.incidents, shard.incident_ids, incident.id, doc)
+        shard.upsert("incidents", incident.id, incident_to_dict(incident))
 
     def save_nudge(self, nudge: Nudge) -> None:
         """A nudge lives in the month file of its incident."""
-        name = self._owner.get(nudge.incident_id)
-        if name is None:
-            self._load_all()
-            name = self._owner.get(nudge.incident_id) or shard_name(nudge.due_at)
+        shard = self._month_for(nudge.incident_id, nudge.due_at)
+        shard.upsert("nudges", nudge.id, nudge_to_dict(nudge))
+
+    def save_positive(self, positive: Positive) -> None:
+        name = shard_name(positive.created_at)
+        for loaded in self._load_all():
+            if positive.id in loaded.ids["positives"]:
+                name = loaded.name
         shard = self._shard(name, create=True)
         assert shard is not None
         self._backup_before_change(shard)
-        shard.upsert(shard.nudges, shard.nudge_ids, nudge.id, nudge_to_dict(nudge))
+        shard.upsert("positives", positive.id, positive_to_dict(positive))
 
-    def add_many(self, incidents: Iterable[Incident], nudges: Iterable[Nudge]) -> None:
-        """Bulk insert (import, migrations): one durable write per month touched."""
-        by_month: dict[str, tuple[list[Incident], list[Nudge]]] = {}
+    def save_followup(self, followup: FollowUp) -> None:
+        book = self._followup_book()
+        self._backup_before_change(book)
+        book.upsert("followups", followup.id, followup_to_dict(followup))
+
+    def delete_incident(self, incident_id: str) -> Removed | None:
+        """Remove an incident with its nudges and follow-ups; returns them for an undo."""
+        incident = self.incident(incident_id)
+        if incident is None:
+            return None
+        shard = self._month_for(incident_id, incident.flagged_at)
+        nudges = self.nudges(incident_id=incident_id)
+        followups = [f for f in self.followups() if f.incident_id == incident_id]
+        shard.search_text.pop(incident_id, None)
+        # One write for the month: drop the nudges in memory, then the incident writes.
+        data = shard.storage.read() or {}
+        for nudge in nudges:
+            doc_id = shard.ids["nudges"].pop(nudge.id, None)
+            if doc_id is not None:
+                (data.get("nudges") or {}).pop(str(doc_id), None)
+        shard.tables["nudges"].clear_cache()
+        shard.remove("incidents", [incident_id])
+        self._owner.pop(incident_id, None)
+        if followups:
+            book = self._followup_book()
+            self._backup_before_change(book)
+            book.remove("followups", [f.id for f in followups])
+        return Removed(incident, nudges, followups)
+
+    def restore(self, removed: Removed) -> None:
+        """Put back what `delete_incident` removed (undo)."""
+        self.add_many([removed.incident], removed.nudges, removed.followups)
+
+    def add_many(
+        self,
+        incidents: Iterable[Incident],
+        nudges: Iterable[Nudge] = (),
+        followups: Iterable[FollowUp] = (),
+        positives: Iterable[Positive] = (),
+    ) -> None:
+        """Bulk insert (import, undo, migrations): one durable write per file touched."""
+        by_month: dict[str, dict[str, list[tuple[str, dict[str, Any]]]]] = {}
         owner = dict(self._owner)
+
+        def put(name: str, table: str, key: str, doc: dict[str, Any]) -> None:
+            by_month.setdefault(name, {}).setdefault(table, []).append((key, doc))
+
         for incident in incidents:
             name = owner.setdefault(incident.id, shard_name(incident.flagged_at))
-            by_month.setdefault(name, ([], []))[0].append(incident)
+            put(name, "incidents", incident.id, incident_to_dict(incident))
         for nudge in nudges:
             name = owner.get(nudge.incident_id) or shard_name(nudge.due_at)
-            by_month.setdefault(name, ([], []))[1].append(nudge)
-        for name, (month_incidents, month_nudges) in sorted(by_month.items()):
+            put(name, "nudges", nudge.id, nudge_to_dict(nudge))
+        for positive in positives:
+            put(
+                shard_name(positive.created_at),
+                "positives",
+                positive.id,
+                positive_to_dict(positive),
+            )
+        for name, tables in sorted(by_month.items()):
             shard = self._shard(name, create=True)
             assert shard is not None
-            self._backup_before_change(shard)
-            data = shard.storage.read() or {}
-            data.setdefault("meta", {}).setdefault("1", {"schema": SCHEMA_VERSION})
-            for table_name, index, items, encode in (
-                ("incidents", shard.incident_ids, month_incidents, incident_to_dict),
-                ("nudges", shard.nudge_ids, month_nudges, nudge_to_dict),
-            ):
-                table = data.setdefault(table_name, {})
-                for item in items:
-                    doc_id = index.get(item.id)
-                    if doc_id is None:
-                        doc_id = shard._next[table_name]
-                        shard._next[table_name] = doc_id + 1
-                        index[item.id] = doc_id
-                    table[str(doc_id)] = encode(item)  # type: ignore[arg-type]
-            for incident in month_incidents:
-                self._owner[incident.id] = name
-                shard.search_text.pop(incident.id, None)
-            shard.incidents.clear_cache()
-            shard.nudges.clear_cache()
-            shard.storage.write(data)
+            self._bulk_write(shard, tables)
+            for key, _doc in tables.get("incidents", []):
+                self._owner[key] = name
+                shard.search_text.pop(key, None)
+        followup_docs = [(f.id, followup_to_dict(f)) for f in followups]
+        if followup_docs:
+            self._bulk_write(self._followup_book(), {"followups": followup_docs})
+
+    def _bulk_write(
+        self, shard: Shard, tables: dict[str, list[tuple[str, dict[str, Any]]]]
+    ) -> None:
+        self._backup_before_change(shard)
+        data = shard.storage.read() or {}
+        data.setdefault("meta", {}).setdefault("1", {"schema": SCHEMA_VERSION})
+        for table_name, items in tables.items():
+            table = data.setdefault(table_name, {})
+            for key, doc in items:
+                doc_id = shard.ids[table_name].get(key) or shard.new_doc_id(table_name, key)
+                table[str(doc_id)] = doc
+            shard.tables[table_name].clear_cache()
+        shard.storage.write(data)
 
     # -- reads --------------------------------------------------------------------------
 
@@ -400,22 +524,34 @@ class Store:
             name = self._owner.get(incident_id)
             if name is None:
                 return None
-        shard = self._shards[name]
-        doc = shard.incidents.get(doc_id=shard.incident_ids[incident_id])
-        return incident_from_dict(dict(doc)) if isinstance(doc, dict) else None
+        doc = self._shards[name].get("incidents", incident_id)
+        return incident_from_dict(doc) if doc is not None else None
 
     def incidents(self) -> list[Incident]:
         """Every incident, oldest first. Reads the whole history (once)."""
         return _sorted_incidents(doc for s in self._load_all() for doc in s.incident_docs())
 
-    def incidents_since(self, since: datetime) -> list[Incident]:
-        """Incidents flagged at or after `since`, oldest first; reads only those months."""
+    def incidents_between(
+        self, since: datetime | None = None, until: datetime | None = None
+    ) -> list[Incident]:
+        """Incidents flagged in [since, until), oldest first; reads only those months."""
         found = (
             incident_from_dict(doc)
-            for shard in self._load_since(since)
+            for shard in self._load_between(since, until)
             for doc in shard.incident_docs()
         )
-        return sorted((i for i in found if i.flagged_at >= since), key=lambda i: i.flagged_at)
+        return sorted(
+            (
+                i
+                for i in found
+                if (since is None or i.flagged_at >= since)
+                and (until is None or i.flagged_at < until)
+            ),
+            key=lambda i: i.flagged_at,
+        )
+
+    def incidents_since(self, since: datetime) -> list[Incident]:
+        return self.incidents_between(since, None)
 
     def latest_incident(self) -> Incident | None:
         shard = self._newest()
@@ -449,6 +585,37 @@ class Store:
         found.sort(key=lambda nudge: nudge.due_at)
         return found
 
+    def positives(
+        self, since: datetime | None = None, until: datetime | None = None
+    ) -> list[Positive]:
+        """Positives written on their own, oldest first."""
+        found = [
+            positive_from_dict(doc)
+            for shard in self._load_between(since, until)
+            for doc in shard.docs("positives")
+        ]
+        return sorted(
+            (
+                p
+                for p in found
+                if (since is None or p.created_at >= since)
+                and (until is None or p.created_at < until)
+            ),
+            key=lambda p: p.created_at,
+        )
+
+    def followup(self, followup_id: str) -> FollowUp | None:
+        doc = self._followup_book().get("followups", followup_id)
+        return followup_from_dict(doc) if doc is not None else None
+
+    def followups(self, *, state: FollowUpState | None = None) -> list[FollowUp]:
+        found = [
+            followup_from_dict(doc)
+            for doc in self._followup_book().docs("followups")
+            if state is None or doc.get("state") == state.value
+        ]
+        return sorted(found, key=lambda f: f.due_at)
+
     def search(self, text: str) -> list[Incident]:
         """Incidents whose label or note contains `text` (any case), newest first."""
         needle = text.casefold().strip()
@@ -461,7 +628,7 @@ class Store:
         return list(reversed(_sorted_incidents(hits)))
 
     def close(self) -> None:
-        for shard in self._shards.values():
+        for shard in self._all_shards():
             shard.db.close()
 
     # -- migration ----------------------------------------------------------------------
