@@ -9,6 +9,7 @@ import os
 import signal
 import socket
 import sys
+from datetime import datetime
 from pathlib import Path
 
 from resilience_app import APP_NAME, __version__
@@ -79,6 +80,7 @@ def _run_locked(data_dir: Path) -> int:
     from resilience_app.adapters.server import CommandServer
     from resilience_app.commands import Commands
     from resilience_app.core.clock import SystemClock
+    from resilience_app.core.followups import FollowUps
     from resilience_app.core.loop import RecoveryLoop
     from resilience_app.core.settings import Settings
     from resilience_app.storage.store import StorageError, Store, load_settings, save_settings
@@ -104,7 +106,8 @@ def _run_locked(data_dir: Path) -> int:
     settings = Settings(load_settings(data_dir))
     clock = SystemClock()
     loop = RecoveryLoop(store, settings, clock)
-    shell = Shell(loop, settings, PlyerNotifier(APP_NAME))
+    followups = FollowUps(store, clock)
+    shell = Shell(loop, settings, PlyerNotifier(APP_NAME), followups=followups)
 
     def persist_settings(key: str, value: object) -> None:
         try:
@@ -116,8 +119,17 @@ def _run_locked(data_dir: Path) -> int:
 
     settings.changed.connect(persist_settings)
 
-    runner = WakeupRunner(loop.tick)
-    loop.schedule_changed.connect(lambda: runner.plan(loop.next_wakeup()))
+    def wake() -> None:
+        loop.tick()
+        followups.tick()
+
+    def next_wakeup() -> datetime | None:
+        times = [t for t in (loop.next_wakeup(), followups.next_wakeup()) if t is not None]
+        return min(times) if times else None
+
+    runner = WakeupRunner(wake)
+    loop.schedule_changed.connect(lambda: runner.plan(next_wakeup()))
+    followups.changed.connect(lambda: runner.plan(next_wakeup()))
 
     def retry_save() -> None:
         try:
@@ -131,7 +143,8 @@ def _run_locked(data_dir: Path) -> int:
     save_retry = Ticker("save-retry", SAVE_RETRY_MS, retry_save)
     loop.save_failed.connect(lambda message: save_retry.start())
 
-    server = CommandServer(socket_path(data_dir), Commands(loop, settings, shell.present).handle)
+    commands = Commands(loop, settings, followups, store, shell.present)
+    server = CommandServer(socket_path(data_dir), commands.handle)
     if not server.listen():
         print(
             "resilience: could not open the command channel; "
@@ -163,7 +176,8 @@ def _run_locked(data_dir: Path) -> int:
 
     loop.restore()
     shell.start()
-    runner.plan(loop.next_wakeup())
+    followups.tick()
+    runner.plan(next_wakeup())
     for notice in store.notices:
         shell.tell(notice)
     store.on_notice = shell.tell

@@ -58,6 +58,26 @@ def _day(text: str) -> date:
         raise argparse.ArgumentTypeError(f"must be a date like 2026-11-24, got {text!r}") from None
 
 
+def _moment(text: str) -> str:
+    try:
+        datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"must be a date and time like 2026-11-26T10:00, got {text!r}"
+        ) from None
+    return text
+
+
+def _minutes(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not (value > 0 and value < 60 * 24 * 366):
+        raise argparse.ArgumentTypeError(f"must be a positive number of minutes, got {text!r}")
+    return value
+
+
 def local_midnight(day: date) -> datetime:
     return datetime.combine(day, time(0, 0)).astimezone()
 
@@ -89,6 +109,33 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--output", metavar="FILE", help="write to FILE instead of the screen")
     export.add_argument("--since", type=_day, metavar="DATE", help="calls from DATE (YYYY-MM-DD)")
     export.add_argument("--until", type=_day, metavar="DATE", help="calls up to and including DATE")
+    fu = sub.add_parser("followup", parents=[common], help="upcoming follow-ups after lost calls")
+    fu_sub = fu.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    fu_sub.required = True
+    fu_list = fu_sub.add_parser("list", parents=[common], help="upcoming follow-ups")
+    fu_list.add_argument("--json", action="store_true", help="print JSON")
+    fu_add = fu_sub.add_parser("add", parents=[common], help="plan a follow-up")
+    fu_add.add_argument(
+        "--kind",
+        required=True,
+        choices=("debrief", "save_deal", "thank_you", "referral", "check_in", "talk_it_over"),
+    )
+    fu_add.add_argument("--incident", metavar="ID", help="the call (default: the latest)")
+    when = fu_add.add_mutually_exclusive_group()
+    when.add_argument("--at", type=_moment, metavar="WHEN", help="e.g. 2026-11-26T10:00")
+    when.add_argument("--in-minutes", type=_minutes, metavar="N", help="N minutes from now")
+    when.add_argument("--months", type=int, choices=(1, 3), help="for a check-in")
+    fu_add.add_argument("--note", default="", metavar="TEXT")
+    for action, text in (("done", "mark it done"), ("cancel", "cancel it"), ("snooze", "later")):
+        parser_ = fu_sub.add_parser(action, parents=[common], help=text)
+        parser_.add_argument("id", help="its id, or the first characters of it")
+        if action == "snooze":
+            parser_.add_argument("--minutes", type=_minutes, default=60.0, metavar="N")
+    pos = sub.add_parser("positive", parents=[common], help="add a positive on its own")
+    pos_sub = pos.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    pos_sub.required = True
+    pos_add = pos_sub.add_parser("add", parents=[common], help="a good call, a gatekeeper passed")
+    pos_add.add_argument("text")
     imp = sub.add_parser("import", parents=[common], help="add calls from a JSON export")
     imp.add_argument("file", help="a file written by `resilience export --format json`")
     config = sub.add_parser("config", parents=[common], help="read or change a setting")
@@ -132,22 +179,59 @@ def _start_app(data_dir: Path) -> int:
 # -- talking to the running app ----------------------------------------------------------
 
 
-def _ask(data_dir: Path, command: str, args: dict[str, Any] | None = None) -> dict[str, Any]:
+def _ask(
+    data_dir: Path, command: str, args: dict[str, Any] | None = None, *, offline: bool = False
+) -> dict[str, Any]:
+    """Send a command to the running app; with `offline`, run it here when none runs."""
     from resilience_app.adapters import ipc
 
     try:
         reply = ipc.request_for(data_dir, command, args)
     except ipc.AppNotRunning:
-        raise CliError(
-            "Resilience is not running. Start it first (run `resilience`, or open it from "
-            "your apps menu), then try again."
-        ) from None
+        if not offline:
+            raise CliError(
+                "Resilience is not running. Start it first (run `resilience`, or open it from "
+                "your apps menu), then try again."
+            ) from None
+        reply = _run_here(data_dir, command, args or {})
     except (ipc.ChannelError, OSError) as exc:
         raise CliError(f"Could not talk to the running Resilience app: {exc}.") from None
     if not reply.get("ok"):
         code = EXIT_USAGE if reply.get("usage") else EXIT_FAILED
         raise CliError(str(reply.get("error") or "The app refused the request."), code)
     return reply
+
+
+def _run_here(data_dir: Path, command: str, args: dict[str, Any]) -> dict[str, Any]:
+    """No app is running: take the instance lock and be the one writer for a moment."""
+    from resilience_app.adapters.lock import InstanceLock
+    from resilience_app.commands import Commands
+    from resilience_app.core.clock import SystemClock
+    from resilience_app.core.followups import FollowUps
+    from resilience_app.core.loop import RecoveryLoop
+    from resilience_app.core.settings import Settings
+    from resilience_app.storage.store import StorageError, Store, load_settings, save_settings
+
+    readonly = command in ("status", "followup-list")
+    lock = InstanceLock(data_dir) if not readonly else None
+    if lock is not None and not lock.acquire():
+        raise CliError("Resilience is starting with this data folder; try again in a moment.")
+    try:
+        store = Store(data_dir, readonly=readonly)
+        settings = Settings(load_settings(data_dir))
+        settings.changed.connect(lambda key, value: save_settings(data_dir, settings.as_dict()))
+        clock = SystemClock()
+        loop = RecoveryLoop(store, settings, clock)
+        loop.restore(catch_up=False)  # nudges are the running app's job, not a command's
+        commands = Commands(loop, settings, FollowUps(store, clock), store, running=False)
+        return commands.handle(command, args)
+    except StorageError as exc:
+        raise CliError(str(exc)) from None
+    except OSError as exc:
+        raise CliError(f"Could not save: {exc.strerror or exc}. Nothing was changed.") from None
+    finally:
+        if lock is not None:
+            lock.release()
 
 
 def _flag(args: argparse.Namespace, data_dir: Path) -> int:
@@ -163,29 +247,9 @@ def _dialed(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def _status(args: argparse.Namespace, data_dir: Path) -> int:
-    from resilience_app.adapters import ipc
-
-    try:
-        status = ipc.request_for(data_dir, "status").get("status")
-    except ipc.AppNotRunning:
-        status = _offline_status(data_dir)
-    except (ipc.ChannelError, OSError) as exc:
-        raise CliError(f"Could not talk to the running Resilience app: {exc}.") from None
+    status = _ask(data_dir, "status", offline=True).get("status")
     print(json.dumps(status, indent=2, ensure_ascii=False))
     return EXIT_OK
-
-
-def _offline_status(data_dir: Path) -> dict[str, Any]:
-    from resilience_app.core.clock import SystemClock
-    from resilience_app.core.loop import RecoveryLoop
-    from resilience_app.core.settings import Settings
-    from resilience_app.status import describe
-    from resilience_app.storage.store import load_settings
-
-    store = _read_store(data_dir)
-    loop = RecoveryLoop(store, Settings(load_settings(data_dir)), SystemClock())
-    loop.restore(catch_up=False)
-    return describe(loop, running=False)
 
 
 def _read_store(data_dir: Path) -> Any:
@@ -223,36 +287,45 @@ def _export(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def _import(args: argparse.Namespace, data_dir: Path) -> int:
-    from resilience_app.adapters.lock import InstanceLock
-    from resilience_app.storage.importer import ImportProblems, import_into
-    from resilience_app.storage.store import StorageError, Store
-
     path = Path(args.file).expanduser().resolve()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise CliError(f"There is no file at {path}.", EXIT_USAGE) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CliError(f"Could not read {path}: {exc}.") from None
-    lock = InstanceLock(data_dir)
-    if not lock.acquire():
-        reply = _ask(data_dir, "import", {"path": str(path)})
-        print(reply.get("message", "Imported."))
+    if not path.is_file():
+        raise CliError(f"There is no file at {path}.", EXIT_USAGE)
+    reply = _ask(data_dir, "import", {"path": str(path)}, offline=True)
+    print(reply.get("message", "Imported."))
+    return EXIT_OK
+
+
+def _followup(args: argparse.Namespace, data_dir: Path) -> int:
+    if args.action == "list":
+        followups = _ask(data_dir, "followup-list", offline=True).get("followups") or []
+        if args.json:
+            print(json.dumps(followups, indent=2, ensure_ascii=False))
+        elif not followups:
+            print("Nothing upcoming.")
+        for f in [] if args.json else followups:
+            due = datetime.fromisoformat(f["due_at"]).astimezone().strftime("%a %d %b %H:%M")
+            print(f"{f['id'][:8]}  {due}  {f['title']}")
         return EXIT_OK
-    try:
-        store = Store(data_dir)
-        result = import_into(store, text)
-    except ImportProblems as exc:
-        raise CliError(str(exc)) from None
-    except StorageError as exc:
-        raise CliError(str(exc)) from None
-    except OSError as exc:
-        raise CliError(
-            f"Could not save the import: {exc.strerror or exc}. Nothing was lost."
-        ) from None
-    finally:
-        lock.release()
-    print(result.message)
+    request: dict[str, Any]
+    if args.action == "add":
+        request = {
+            "kind": args.kind,
+            "incident": args.incident,
+            "at": args.at,
+            "in_minutes": args.in_minutes,
+            "months": args.months,
+            "note": args.note,
+        }
+    else:
+        request = {"id": args.id, "minutes": getattr(args, "minutes", None)}
+    reply = _ask(data_dir, f"followup-{args.action}", request, offline=True)
+    print(reply.get("message", "Done."))
+    return EXIT_OK
+
+
+def _positive(args: argparse.Namespace, data_dir: Path) -> int:
+    reply = _ask(data_dir, "positive-add", {"text": args.text}, offline=True)
+    print(reply.get("message", "Added."))
     return EXIT_OK
 
 
@@ -276,24 +349,7 @@ def _config(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def _config_set(data_dir: Path, key: str, raw: str) -> int:
-    from resilience_app.adapters.lock import InstanceLock
-    from resilience_app.core.settings import Settings
-    from resilience_app.storage.store import load_settings, save_settings
-
-    lock = InstanceLock(data_dir)
-    if lock.acquire():
-        # No app is running: we are the only writer while we hold the lock.
-        try:
-            settings = Settings(load_settings(data_dir))
-            value = settings.set(key, raw)
-            try:
-                save_settings(data_dir, settings.as_dict())
-            except OSError as exc:
-                raise CliError(f"Could not save settings: {exc.strerror or exc}.") from None
-        finally:
-            lock.release()
-    else:
-        value = _ask(data_dir, "config-set", {"key": key, "value": raw}).get("value")
+    value = _ask(data_dir, "config-set", {"key": key, "value": raw}, offline=True).get("value")
     print(f"{key} = {_show(value)}")
     return EXIT_OK
 
@@ -313,4 +369,6 @@ _COMMANDS = {
     "export": _export,
     "config": _config,
     "import": _import,
+    "followup": _followup,
+    "positive": _positive,
 }

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -28,6 +28,10 @@ from PySide6.QtCore import QObject, Signal
 log = logging.getLogger(__name__)
 
 HEARTBEAT_SECONDS = 30.0
+# A follow-up weeks away does not need a 30 s heartbeat; a few minutes late after a
+# sleep is fine for it, and the process stays quiet.
+FAR_HEARTBEAT_SECONDS = 300.0
+NEAR = timedelta(hours=1)
 _WAKE_JOB = "wake"
 _HEARTBEAT_JOB = "heartbeat"
 
@@ -49,6 +53,7 @@ class WakeupRunner(QObject):
         self._heartbeat_seconds = heartbeat_seconds
         self._scheduler: Any = None  # created on first use: the tray starts without it
         self.planned: datetime | None = None
+        self.heartbeat_seconds: float | None = None  # the current heartbeat, if any
         self._woke.connect(self._wake_in_gui_thread)
 
     def plan(self, when: datetime | None) -> None:
@@ -57,18 +62,25 @@ class WakeupRunner(QObject):
         if when is None:
             if self._scheduler is not None:
                 self._scheduler.remove_all_jobs()
+            self.heartbeat_seconds = None
             return
         scheduler = self._ensure_scheduler()
         scheduler.add_job(
             self._woke.emit, "date", run_date=when, id=_WAKE_JOB, replace_existing=True
         )
-        if scheduler.get_job(_HEARTBEAT_JOB) is None:
+        near = when - datetime.now(UTC) < NEAR
+        interval = (
+            self._heartbeat_seconds if near else max(self._heartbeat_seconds, FAR_HEARTBEAT_SECONDS)
+        )
+        if self.heartbeat_seconds != interval:
             scheduler.add_job(
                 self._woke.emit,
                 "interval",
-                seconds=self._heartbeat_seconds,
+                seconds=interval,
                 id=_HEARTBEAT_JOB,
+                replace_existing=True,
             )
+            self.heartbeat_seconds = interval
 
     def shutdown(self) -> None:
         if self._scheduler is not None:

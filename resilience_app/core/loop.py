@@ -26,6 +26,7 @@ from resilience_app.core.models import (
     Phase,
     Reflection,
     ReflectionStatus,
+    Removed,
     new_id,
 )
 from resilience_app.core.settings import Settings
@@ -56,6 +57,8 @@ class IncidentStore(Protocol):
     def nudges(
         self, *, state: NudgeState | None = None, incident_id: str | None = None
     ) -> list[Nudge]: ...
+    def delete_incident(self, incident_id: str) -> Removed | None: ...
+    def restore(self, removed: Removed) -> None: ...
 
 
 class RecoveryLoop:
@@ -322,6 +325,23 @@ class RecoveryLoop:
         incident.reflection = Reflection()
         incident.reflection_status = ReflectionStatus.DISCARDED
         self._save_incident(incident)
+        self.reflections_changed.emit()
+
+    def delete(self, incident_id: str) -> Removed:
+        """Delete a call from the journal (its note, nudges and follow-ups go with it)."""
+        if self._current is not None and self._current.id == incident_id:
+            raise LoopError(
+                "This call is still waiting for your next dial. Click “I'm dialing” first, "
+                "then you can delete it."
+            )
+        removed = self.store.delete_incident(incident_id)
+        if removed is None:
+            raise LoopError("That call is no longer in the journal.")
+        self.reflections_changed.emit()
+        return removed
+
+    def undo_delete(self, removed: Removed) -> None:
+        self.store.restore(removed)
         self.reflections_changed.emit()
 
     # -- persistence --------------------------------------------------------------------

@@ -160,3 +160,12 @@ class Positive:
     id: str
     created_at: datetime
     text: str
+
+
+@dataclass
+class Removed:
+    """What deleting a call took out, kept so that "undo" can put it back exactly."""
+
+    incident: Incident
+    nudges: list[Nudge]
+    followups: list[FollowUp]

@@ -24,7 +24,6 @@ import json
 import logging
 import shutil
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -40,6 +39,7 @@ from resilience_app.core.models import (
     Nudge,
     NudgeState,
     Positive,
+    Removed,
 )
 from resilience_app.storage.codec import (
     followup_from_dict,
@@ -224,15 +224,6 @@ class Shard:
 
 MONTH_TABLES = ("incidents", "nudges", "positives")
 FOLLOWUP_TABLES = ("followups",)
-
-
-@dataclass
-class Removed:
-    """What a deletion took out, kept so that "undo" can put it back exactly."""
-
-    incident: Incident
-    nudges: list[Nudge]
-    followups: list[FollowUp]
 
 
 class Store:

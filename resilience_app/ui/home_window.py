@@ -22,6 +22,8 @@ class HomeWindow(QWidget):
     dialing_requested = Signal()
     reflection_requested = Signal()
     settings_requested = Signal()
+    journal_requested = Signal()
+    followup_action = Signal(str, str)
     quit_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -40,6 +42,7 @@ class HomeWindow(QWidget):
         self.flag_button.setProperty("role", "primary")
         self.dialing_button = QPushButton("I'm dialing")
         self.reflection_button = QPushButton("Write my note")
+        self.journal_button = QPushButton("My journal…")
         self.settings_button = QPushButton("Settings…")
         self.quit_button = QPushButton("Quit Resilience")
         layout = QVBoxLayout(self)
@@ -49,6 +52,7 @@ class HomeWindow(QWidget):
             self.flag_button,
             self.dialing_button,
             self.reflection_button,
+            self.journal_button,
             self.settings_button,
             self.quit_button,
         ):
@@ -58,6 +62,7 @@ class HomeWindow(QWidget):
         self.dialing_button.clicked.connect(self.dialing_requested.emit)
         self.reflection_button.clicked.connect(self.reflection_requested.emit)
         self.settings_button.clicked.connect(self.settings_requested.emit)
+        self.journal_button.clicked.connect(self.journal_requested.emit)
         self.quit_button.clicked.connect(self.quit_requested.emit)
         self.setFixedWidth(380)
 
@@ -66,6 +71,10 @@ class HomeWindow(QWidget):
         self.state.setText(tooltip.removeprefix("Resilience — ").capitalize())
         self.dialing_button.setEnabled(phase is not Phase.CALM)
         self.reflection_button.setEnabled(open_notes > 0)
+
+    def set_upcoming(self, items: list[tuple[str, str]]) -> None:
+        count = f" ({len(items)} upcoming)" if items else ""
+        self.journal_button.setText(f"My journal{count}…")
 
     def closeEvent(self, event: QCloseEvent) -> None:
         # With no tray, closing this window would leave nothing to click: minimise instead.

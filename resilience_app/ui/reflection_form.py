@@ -6,11 +6,16 @@ window closes), so closing the window or quitting the app never loses it.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from datetime import datetime
+
+from PySide6.QtCore import QDateTime, Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
+    QDateTimeEdit,
     QFormLayout,
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -18,13 +23,15 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSlider,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from resilience_app.core import texts
+from resilience_app.core.followups import default_due
 from resilience_app.core.loop import reflection_problems
-from resilience_app.core.models import Incident, LossReason, MyPart, Reflection
+from resilience_app.core.models import FollowUpKind, Incident, LossReason, MyPart, Reflection
 from resilience_app.ui import style
 from resilience_app.ui.ticker import Ticker
 
@@ -33,7 +40,7 @@ NO_MOOD = -1
 
 
 class ReflectionForm(QWidget):
-    save_requested = Signal(str, object)  # incident id, Reflection
+    save_requested = Signal(str, object, object)  # incident id, Reflection, [(kind, due)]
     later_requested = Signal(str, object)
     discard_requested = Signal(str)
     draft_changed = Signal(str, object)
@@ -98,6 +105,37 @@ class ReflectionForm(QWidget):
         form.addRow("At least one positive:", self.positives)
         form.addRow("How do you feel now? (0 = awful, 10 = great)", mood_row)
 
+        self.followup_toggle = QToolButton()
+        self.followup_toggle.setText("Plan a follow-up (optional)")
+        self.followup_toggle.setCheckable(True)
+        self.followup_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.followup_toggle.setArrowType(Qt.ArrowType.RightArrow)
+        self.followup_box = QWidget()
+        grid = QGridLayout(self.followup_box)
+        grid.setContentsMargins(0, 0, 0, 0)
+        self.followup_checks: dict[FollowUpKind, QCheckBox] = {}
+        self.followup_times: dict[FollowUpKind, QDateTimeEdit] = {}
+        for row, kind in enumerate(FollowUpKind):
+            check = QCheckBox(texts.FOLLOW_UP_SHORT[kind])
+            check.setToolTip(texts.FOLLOW_UP_HINT[kind])
+            when = QDateTimeEdit()
+            when.setCalendarPopup(True)
+            when.setDisplayFormat("ddd d MMM, HH:mm")
+            when.setEnabled(False)
+            check.toggled.connect(when.setEnabled)
+            grid.addWidget(check, row, 0)
+            grid.addWidget(when, row, 1)
+            self.followup_checks[kind] = check
+            self.followup_times[kind] = when
+        self.check_in_months = QComboBox()
+        self.check_in_months.addItem("in a month", 1)
+        self.check_in_months.addItem("in 3 months", 3)
+        self.check_in_months.currentIndexChanged.connect(self._check_in_changed)
+        grid.addWidget(self.check_in_months, list(FollowUpKind).index(FollowUpKind.CHECK_IN), 2)
+        self.followup_box.hide()
+        self.followup_toggle.toggled.connect(self._toggle_followups)
+        self._flagged_at: datetime | None = None
+
         self.error = QLabel()
         self.error.setProperty("role", "error")
         self.error.setWordWrap(True)
@@ -122,6 +160,8 @@ class ReflectionForm(QWidget):
         layout.addWidget(intro)
         layout.addWidget(self.context)
         layout.addLayout(form)
+        layout.addWidget(self.followup_toggle)
+        layout.addWidget(self.followup_box)
         layout.addWidget(self.error)
         layout.addLayout(buttons)
         self.resize(460, 560)
@@ -169,6 +209,12 @@ class ReflectionForm(QWidget):
         if incident.rough is not None:
             bits.append(f"before the break it felt {incident.rough}/10")
         self.context.setText(" · ".join(bits))
+        self._flagged_at = incident.flagged_at
+        for kind, check in self.followup_checks.items():
+            check.setChecked(False)
+            self._set_time(kind, default_due(kind, incident.flagged_at))
+        self.check_in_months.setCurrentIndex(0)
+        self.followup_toggle.setChecked(False)
         self.error.hide()
         self._loading = False
         self.what.setFocus()
@@ -187,6 +233,33 @@ class ReflectionForm(QWidget):
             ],
             mood_after=None if mood == NO_MOOD else mood,
         )
+
+    def chosen_followups(self) -> list[tuple[FollowUpKind, datetime]]:
+        """The follow-ups ticked, with the times shown (local time, made aware)."""
+        chosen = []
+        for kind, check in self.followup_checks.items():
+            if check.isChecked():
+                stamp = self.followup_times[kind].dateTime().toSecsSinceEpoch()
+                chosen.append((kind, datetime.fromtimestamp(stamp).astimezone()))
+        return chosen
+
+    def _set_time(self, kind: FollowUpKind, when: datetime) -> None:
+        self.followup_times[kind].setDateTime(QDateTime.fromSecsSinceEpoch(int(when.timestamp())))
+
+    def _check_in_changed(self) -> None:
+        if self._flagged_at is not None:
+            months = int(self.check_in_months.currentData())
+            self._set_time(
+                FollowUpKind.CHECK_IN,
+                default_due(FollowUpKind.CHECK_IN, self._flagged_at, months=months),
+            )
+
+    def _toggle_followups(self, shown: bool) -> None:
+        self.followup_box.setVisible(shown)
+        self.followup_toggle.setArrowType(
+            Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow
+        )
+        self.adjustSize()
 
     def show_error(self, message: str) -> None:
         self.error.setText(message)
@@ -233,7 +306,7 @@ class ReflectionForm(QWidget):
             self.positives.setFocus()
             return
         self.draft_ticker.stop()
-        self.save_requested.emit(self._incident_id, reflection)
+        self.save_requested.emit(self._incident_id, reflection, self.chosen_followups())
 
     def _later(self) -> None:
         if self._incident_id is not None:

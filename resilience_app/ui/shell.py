@@ -11,7 +11,7 @@ import logging
 import random
 from collections import deque
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from PySide6.QtCore import QObject, Signal
@@ -20,8 +20,20 @@ from PySide6.QtWidgets import QSystemTrayIcon, QWidget
 from resilience_app.adapters.notify import Notifier
 from resilience_app.adapters.sound import Chime
 from resilience_app.core import journal, texts
+from resilience_app.core.followups import FollowUpError, FollowUps
 from resilience_app.core.loop import LoopError, RecoveryLoop
-from resilience_app.core.models import Incident, Nudge, NudgeKind, Phase, Reflection
+from resilience_app.core.models import (
+    FollowUp,
+    FollowUpKind,
+    Incident,
+    Nudge,
+    NudgeKind,
+    Phase,
+    Positive,
+    Reflection,
+    Removed,
+    new_id,
+)
 from resilience_app.core.settings import SettingError, Settings
 from resilience_app.ui.break_window import BreakWindow
 from resilience_app.ui.home_window import HomeWindow
@@ -47,6 +59,7 @@ class Shell(QObject):
         settings: Settings,
         notifier: Notifier,
         *,
+        followups: FollowUps | None = None,
         tray_available: Callable[[], bool] = QSystemTrayIcon.isSystemTrayAvailable,
         chime: Chime | None = None,
         rng: random.Random | None = None,
@@ -56,6 +69,9 @@ class Shell(QObject):
         self.loop = loop
         self.settings = settings
         self.notifier = notifier
+        self.followups = followups
+        self._journal: Any = None  # built on first use: the tray starts without it
+        self._last_removed: Removed | None = None
         self._tray_available = tray_available
         self.chime = chime or Chime()
         self._rng = rng or random.Random()
@@ -94,6 +110,9 @@ class Shell(QObject):
         self.nudge_window.dialing_requested.connect(self.dialed)
         self.nudge_window.snooze_requested.connect(self._snooze)
         self.settings_window.apply_requested.connect(self._apply_settings)
+        if followups is not None:
+            followups.reminder_due.connect(self.deliver_followup)
+            followups.changed.connect(self._followups_changed)
 
     # -- start and stop -------------------------------------------------------------------
 
@@ -109,6 +128,7 @@ class Shell(QObject):
             self._connect_actions(self.home)
             self.home.show()
         self.render()
+        self._followups_changed()
         current = self.loop.current
         if current is not None and self.loop.phase is Phase.BREAK:
             self.show_break(current)
@@ -120,6 +140,8 @@ class Shell(QObject):
         target.dialing_requested.connect(self.dialed)
         target.reflection_requested.connect(self.open_next_note)
         target.settings_requested.connect(self.open_settings)
+        target.journal_requested.connect(self.open_journal)
+        target.followup_action.connect(self._followup_action)
         target.quit_requested.connect(self.quit_requested.emit)
 
     def shutdown(self) -> None:
@@ -129,6 +151,8 @@ class Shell(QObject):
         self.tooltip_ticker.stop()
         for window in (self.break_window, self.form, self.nudge_window, self.settings_window):
             window.hide()
+        if self._journal is not None:
+            self._journal.hide()
         if self.tray is not None:
             self.tray.hide()
         if self.home is not None:
@@ -254,13 +278,22 @@ class Shell(QObject):
         except LoopError as exc:
             log.warning("draft not kept: %s", exc)
 
-    def _save_note(self, incident_id: str, reflection: Reflection) -> None:
+    def _save_note(
+        self,
+        incident_id: str,
+        reflection: Reflection,
+        chosen: list[tuple[FollowUpKind, datetime]] | None = None,
+    ) -> None:
         try:
             self.loop.save_reflection(incident_id, reflection)
         except LoopError as exc:
             self.form.show_error(str(exc))
             return
+        if self.followups is not None:
+            for kind, due in chosen or []:
+                self.followups.add(incident_id, kind, due)
         self.form.hide()
+        self._refresh_journal()
 
     def _later_note(self, incident_id: str, reflection: Reflection) -> None:
         self._draft(incident_id, reflection)
@@ -321,6 +354,159 @@ class Shell(QObject):
         if message not in self._degraded_logged:
             self._degraded_logged.add(message)
             log.warning(message)
+
+    # -- follow-ups -----------------------------------------------------------------------
+
+    def deliver_followup(self, followup: FollowUp) -> None:
+        incident = self.loop.store.incident(followup.incident_id)
+        title = texts.followup_title(followup.kind, incident.label if incident else "")
+        body = texts.FOLLOW_UP_HINT[followup.kind]
+        if followup.note:
+            body = f"{followup.note}. {body}"
+        self.notify(f"Follow-up: {title}", body + " Mark it done from Upcoming in the tray.")
+
+    def _upcoming_items(self) -> list[tuple[FollowUp, str]]:
+        if self.followups is None:
+            return []
+        items = []
+        for followup in self.followups.upcoming():
+            incident = self.loop.store.incident(followup.incident_id)
+            items.append((followup, incident.label if incident else ""))
+        return items
+
+    def _followups_changed(self) -> None:
+        items = self._upcoming_items()
+        menu = [
+            (
+                f.id,
+                f"{f.due_at.astimezone():%a %d %b %H:%M} · {texts.followup_title(f.kind, label)}",
+            )
+            for f, label in items
+        ]
+        for target in (self.tray, self.home):
+            if target is not None:
+                target.set_upcoming(menu)
+        if self._journal is not None:
+            self._journal.show_upcoming(items)
+
+    def _followup_action(self, followup_id: str, action: str) -> None:
+        if self.followups is None:
+            return
+        try:
+            if action == "done":
+                self.followups.done(followup_id)
+            elif action == "cancel":
+                self.followups.cancel(followup_id)
+            elif action == "hour":
+                self.followups.snooze(followup_id, 60)
+            elif action == "tomorrow":
+                self.followups.snooze(followup_id, 24 * 60)
+        except FollowUpError as exc:
+            log.info("follow-up action ignored: %s", exc)
+
+    # -- journal --------------------------------------------------------------------------
+
+    @property
+    def journal_window(self) -> Any:
+        if self._journal is None:
+            from resilience_app.ui.journal_window import JournalWindow
+
+            window = JournalWindow()
+            window.refresh_requested.connect(self._refresh_journal)
+            window.add_positive_requested.connect(self._add_positive)
+            window.open_incident_requested.connect(self._open_incident)
+            window.delete_requested.connect(self._delete_incident)
+            window.undo_requested.connect(self._undo_delete)
+            window.followup_done_requested.connect(lambda i: self._followup_action(i, "done"))
+            window.followup_cancel_requested.connect(lambda i: self._followup_action(i, "cancel"))
+            window.followup_snooze_requested.connect(self._snooze_followup)
+            window.followup_move_requested.connect(self._move_followup)
+            window.export_requested.connect(self._export)
+            self._journal = window
+        return self._journal
+
+    def open_journal(self) -> None:
+        window = self.journal_window
+        self._refresh_journal()
+        self._followups_changed()
+        window.show()
+        _raise(window)
+
+    def _refresh_journal(self) -> None:
+        window = self._journal
+        if window is None:
+            return
+        store = self.loop.store
+        incidents = store.incidents()
+        text, since, until = window.positive_query()
+        entries = journal.positive_entries(incidents, store.positives())  # type: ignore[attr-defined]
+        window.show_positives(journal.search_positives(entries, text, since, until))
+        window.show_incidents(journal.filter_incidents(incidents, window.call_filter()))
+
+    def _add_positive(self, text: str) -> None:
+        positive = Positive(new_id(), self.loop.clock.now(), text)
+        try:
+            self.loop.store.save_positive(positive)  # type: ignore[attr-defined]
+        except OSError as exc:
+            self.tell(f"Could not save that positive ({exc.strerror or exc}).")
+            return
+        self._refresh_journal()
+
+    def _open_incident(self, incident_id: str) -> None:
+        try:
+            self.open_note(self.loop.incident(incident_id))
+        except LoopError as exc:
+            log.info("open ignored: %s", exc)
+
+    def _delete_incident(self, incident_id: str) -> None:
+        try:
+            self._last_removed = self.loop.delete(incident_id)
+        except LoopError as exc:
+            self.journal_window.show_undo(str(exc))
+            self.journal_window.undo_button.hide()
+            return
+        label = self._last_removed.incident.label
+        self.journal_window.show_undo(f"Deleted the call{' with ' + label if label else ''}.")
+        self._refresh_journal()
+        self._followups_changed()
+
+    def _undo_delete(self) -> None:
+        if self._last_removed is not None:
+            self.loop.undo_delete(self._last_removed)
+            self._last_removed = None
+        self.journal_window.hide_undo()
+        self._refresh_journal()
+        self._followups_changed()
+
+    def _snooze_followup(self, followup_id: str, minutes: float) -> None:
+        if self.followups is not None:
+            try:
+                self.followups.snooze(followup_id, minutes)
+            except FollowUpError as exc:
+                log.info("snooze ignored: %s", exc)
+
+    def _move_followup(self, followup_id: str, due: datetime) -> None:
+        if self.followups is not None:
+            try:
+                self.followups.reschedule(followup_id, due)
+            except FollowUpError as exc:
+                log.info("move ignored: %s", exc)
+
+    def _export(self, fmt: str, path: str, since: datetime | None, until: datetime | None) -> None:
+        from pathlib import Path
+
+        from resilience_app.storage.export import export, gather
+
+        try:
+            journal_data = gather(self.loop.store, since, until)  # type: ignore[arg-type]
+            Path(path).write_text(
+                export(fmt, journal_data, self.loop.clock.now()), encoding="utf-8"
+            )
+        except OSError as exc:
+            self.journal_window.status.setText(f"Could not write {path}: {exc.strerror or exc}.")
+            return
+        count = len(journal_data.incidents)
+        self.journal_window.status.setText(f"Exported {count} calls to {path}.")
 
     # -- settings -------------------------------------------------------------------------
 

@@ -17,6 +17,8 @@ class Tray(QObject):
     dialing_requested = Signal()
     reflection_requested = Signal()
     settings_requested = Signal()
+    journal_requested = Signal()
+    followup_action = Signal(str, str)  # follow-up id, "done" | "hour" | "tomorrow" | "cancel"
     quit_requested = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -29,12 +31,16 @@ class Tray(QObject):
         self.flag_action.setFont(bold)
         self.dialing_action = QAction("I'm dialing", self.menu)
         self.reflection_action = QAction("Write my note", self.menu)
+        self.journal_action = QAction("My journal…", self.menu)
+        self.upcoming_menu = QMenu("Upcoming", self.menu)
         self.settings_action = QAction("Settings…", self.menu)
         self.quit_action = QAction("Quit Resilience", self.menu)
         self.menu.addAction(self.flag_action)
         self.menu.addAction(self.dialing_action)
         self.menu.addAction(self.reflection_action)
         self.menu.addSeparator()
+        self.menu.addAction(self.journal_action)
+        self.menu.addMenu(self.upcoming_menu)
         self.menu.addAction(self.settings_action)
         self.menu.addAction(self.quit_action)
         self.icon.setContextMenu(self.menu)
@@ -42,6 +48,8 @@ class Tray(QObject):
         self.dialing_action.triggered.connect(self.dialing_requested.emit)
         self.reflection_action.triggered.connect(self.reflection_requested.emit)
         self.settings_action.triggered.connect(self.settings_requested.emit)
+        self.journal_action.triggered.connect(self.journal_requested.emit)
+        self.set_upcoming([])
         self.quit_action.triggered.connect(self.quit_requested.emit)
         self.icon.activated.connect(self._activated)
         self.phase = Phase.CALM
@@ -66,6 +74,29 @@ class Tray(QObject):
         self.reflection_action.setText(
             "Write my note" if open_notes <= 1 else f"Write my notes ({open_notes} waiting)"
         )
+
+    def set_upcoming(self, items: list[tuple[str, str]]) -> None:
+        """(id, text) of pending follow-ups, soonest first; each gets done/later/cancel."""
+        self.upcoming_menu.clear()
+        self.upcoming_menu.setTitle(f"Upcoming ({len(items)})" if items else "Upcoming")
+        if not items:
+            empty = self.upcoming_menu.addAction("Nothing planned")
+            empty.setEnabled(False)
+        for followup_id, text in items[:8]:
+            entry = self.upcoming_menu.addMenu(text)
+            for action, label in (
+                ("done", "Done"),
+                ("hour", "Remind me in an hour"),
+                ("tomorrow", "Remind me tomorrow"),
+                ("cancel", "Cancel it"),
+            ):
+                item = entry.addAction(label)
+                item.triggered.connect(
+                    lambda _=False, i=followup_id, a=action: self.followup_action.emit(i, a)
+                )
+        if len(items) > 8:
+            more = self.upcoming_menu.addAction(f"All {len(items)} in the journal…")
+            more.triggered.connect(self.journal_requested.emit)
 
     def message(self, title: str, body: str, *, urgent: bool) -> None:
         kind = (

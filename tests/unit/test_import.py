@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from resilience_app.cli import main
 from resilience_app.core.clock import FakeClock
+from resilience_app.core.followups import FollowUps
 from resilience_app.core.loop import RecoveryLoop
-from resilience_app.core.models import LossReason, MyPart, Reflection
+from resilience_app.core.models import FollowUpKind, LossReason, MyPart, Positive, Reflection
 from resilience_app.core.settings import Settings
 from resilience_app.storage.store import Store
 
 
 def history(data_dir: Path) -> None:
     clock = FakeClock()
-    loop = RecoveryLoop(Store(data_dir), Settings(), clock)
+    store = Store(data_dir)
+    loop = RecoveryLoop(store, Settings(), clock)
+    book = FollowUps(store, clock)
     for n in range(3):
         incident = loop.flag(f"Prospect {n}", n + 4)
         clock.advance(minutes=3)
@@ -28,6 +32,13 @@ def history(data_dir: Path) -> None:
                 "hung up", MyPart.TALKED_TOO_MUCH, LossReason.TIMING, "listen", [f"p{n}"], 5
             ),
         )
+        debrief = book.add(incident.id, FollowUpKind.DEBRIEF, clock.now() + timedelta(days=2))
+        book.add(incident.id, FollowUpKind.CHECK_IN, clock.now() + timedelta(days=90), "ask re: Q3")
+        if n == 0:
+            clock.advance(minutes=60 * 48)
+            book.tick()
+            book.done(debrief.id)
+        store.save_positive(Positive(f"pos{n}", clock.now(), f"Good call number {n}"))
         clock.advance(minutes=9)
         loop.tick()
         loop.dialed()
@@ -58,6 +69,10 @@ def test_export_import_export_is_identical(
     assert main(["--data-dir", str(target), "import", str(file)]) == 0
     assert capsys.readouterr().out == "Imported 4 calls.\n"
     assert without_timestamp(export(capsys, target)) == without_timestamp(first)
+    document = json.loads(first)
+    assert len(document["positives"]) == 3
+    followups = [f for record in document["incidents"] for f in record["followups"]]
+    assert len(followups) == 6 and {f["state"] for f in followups} == {"pending", "done"}
     # Importing again adds nothing and says so.
     assert main(["--data-dir", str(target), "import", str(file)]) == 0
     assert "4 already in your journal" in capsys.readouterr().out
@@ -112,3 +127,41 @@ def test_files_that_cannot_be_imported(
 def test_missing_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     assert main(["--data-dir", str(tmp_path / "d"), "import", str(tmp_path / "nope.json")]) == 2
     assert "There is no file at" in capsys.readouterr().err
+
+
+def test_export_period_keeps_only_calls_in_it(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    source = tmp_path / "source"
+    history(source)  # calls on 24 Nov, 16 Dec and 5 Jan (20 days apart)
+    everything = json.loads(export(capsys, source))["incidents"]
+    second_day = everything[1]["flagged_at"][:10]
+    assert (
+        main(["--data-dir", str(source), "export", "--since", second_day, "--until", second_day])
+        == 0
+    )
+    document = json.loads(capsys.readouterr().out)
+    assert [r["id"] for r in document["incidents"]] == [everything[1]["id"]]
+    assert all(
+        f["incident_id"] == everything[1]["id"] for f in document["incidents"][0]["followups"]
+    )
+    with pytest.raises(SystemExit):
+        main(["--data-dir", str(source), "export", "--since", "24/11/2026"])
+    assert "like 2026-11-24" in capsys.readouterr().err
+    assert (
+        main(
+            ["--data-dir", str(source), "export", "--since", "2026-12-01", "--until", "2026-11-01"]
+        )
+        == 2
+    )
+    assert "must not be before" in capsys.readouterr().err
+
+
+def test_markdown_reads_like_a_journal(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    history(tmp_path / "d")
+    assert main(["--data-dir", str(tmp_path / "d"), "export", "--format", "markdown"]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("# My Resilience journal")
+    assert "## Good moments, written on their own" in text and "Good call number 2" in text
+    assert "**Follow-ups:**" in text and "- [x]" in text and "Debrief call" in text
+    assert "**Lesson for the next call:** listen" in text

@@ -277,3 +277,24 @@ def test_add_many_writes_each_month_once_and_merges(data_dir: Path) -> None:
     assert sorted(i.id for i in again.incidents()) == ["b0", "b1", "b2", "existing"]
     assert again.nudges(incident_id="b1")[0].id == "nb"
     assert len(journal_paths(data_dir)) == 3
+
+
+def test_delete_and_restore_put_everything_back(data_dir: Path) -> None:
+    from resilience_app.core.models import FollowUp, FollowUpKind
+
+    store = Store(data_dir)
+    store.save_incident(sample("a"))
+    store.save_incident(sample("b", WHEN + timedelta(hours=1)))
+    store.save_nudge(Nudge("n1", "a", NudgeKind.FIRST, WHEN))
+    store.save_followup(FollowUp("f1", "a", FollowUpKind.DEBRIEF, WHEN, WHEN))
+    removed = store.delete_incident("a")
+    assert removed is not None and [n.id for n in removed.nudges] == ["n1"]
+    fresh = Store(data_dir)
+    assert [i.id for i in fresh.incidents()] == ["b"]
+    assert fresh.nudges() == [] and fresh.followups() == []
+    assert fresh.search("price") == [fresh.incident("b")]
+    fresh.restore(removed)
+    again = Store(data_dir)
+    assert again.incident("a") == sample("a")
+    assert [n.id for n in again.nudges()] == ["n1"] and [f.id for f in again.followups()] == ["f1"]
+    assert store.delete_incident("missing") is None

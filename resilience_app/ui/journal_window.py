@@ -1,0 +1,434 @@
+"""The rep's journal: positives to read on a bad day, every call, and what is coming up.
+
+A view only: it shows what it is given and says what the rep asked for through signals;
+the shell reads the store, applies the filters (pure functions in core.journal) and
+answers with fresh lists.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import date, datetime, time, timedelta
+
+from PySide6.QtCore import QDate, QDateTime, Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDateTimeEdit,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from resilience_app.core import texts
+from resilience_app.core.journal import IncidentFilter, PositiveEntry
+from resilience_app.core.models import FollowUp, Incident, LossReason, MyPart
+from resilience_app.ui import style
+from resilience_app.ui.ticker import Ticker
+
+SHOWN_AT_MOST = 400  # a list the rep can scroll; narrowing the search finds older ones
+UNDO_MS = 10_000
+
+
+def _day(when: datetime) -> str:
+    return when.astimezone().strftime("%a %d %b %Y")
+
+
+def _moment(when: datetime) -> str:
+    return when.astimezone().strftime("%a %d %b, %H:%M")
+
+
+class Period(QWidget):
+    """All time / recent spans / a custom range of days; gives [since, until) or Nones."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.choice = QComboBox()
+        for label, days in (
+            ("All time", None),
+            ("Last 7 days", 7),
+            ("Last 30 days", 30),
+            ("Last 12 months", 365),
+            ("Between dates…", -1),
+        ):
+            self.choice.addItem(label, days)
+        today = QDate.currentDate()
+        self.start = QDateEdit(today.addDays(-30))
+        self.end = QDateEdit(today)
+        for edit in (self.start, self.end):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("d MMM yyyy")
+            edit.hide()
+            edit.dateChanged.connect(self.changed.emit)
+        self.dash = QLabel("to")
+        self.dash.hide()
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.choice, self.start, self.dash, self.end):
+            layout.addWidget(widget)
+        self.choice.currentIndexChanged.connect(self._chosen)
+
+    def _chosen(self) -> None:
+        custom = self.choice.currentData() == -1
+        for widget in (self.start, self.dash, self.end):
+            widget.setVisible(custom)
+        self.changed.emit()
+
+    def set_days(self, first: date, last: date) -> None:
+        self.choice.setCurrentIndex(self.choice.count() - 1)
+        self.start.setDate(QDate(first.year, first.month, first.day))
+        self.end.setDate(QDate(last.year, last.month, last.day))
+
+    def span(self) -> tuple[datetime | None, datetime | None]:
+        days = self.choice.currentData()
+        if days is None:
+            return None, None
+        if days == -1:
+            first = self.start.date().toPython()
+            last = self.end.date().toPython()
+            assert isinstance(first, date) and isinstance(last, date)
+            since = datetime.combine(first, time(0)).astimezone()
+            until = datetime.combine(last + timedelta(days=1), time(0)).astimezone()
+            return since, until
+        now = datetime.now().astimezone()
+        return now - timedelta(days=int(days)), None
+
+
+class JournalWindow(QWidget):
+    refresh_requested = Signal()
+    add_positive_requested = Signal(str)
+    open_incident_requested = Signal(str)
+    delete_requested = Signal(str)
+    undo_requested = Signal()
+    followup_done_requested = Signal(str)
+    followup_cancel_requested = Signal(str)
+    followup_snooze_requested = Signal(str, float)  # minutes
+    followup_move_requested = Signal(str, object)  # new due datetime
+    export_requested = Signal(str, str, object, object)  # format, path, since, until
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.setObjectName("calmWindow")
+        self.setWindowTitle("Resilience — my journal")
+        self.setStyleSheet(style.STYLE)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._build_positives(), "Positives")
+        self.tabs.addTab(self._build_calls(), "Calls")
+        self.tabs.addTab(self._build_upcoming(), "Upcoming")
+        self.export_button = QPushButton("Export…")
+        self.export_button.setToolTip("Save the calls in the period chosen under Calls")
+        self.export_button.clicked.connect(self._export)
+        self.status = QLabel()
+        self.status.setProperty("role", "muted")
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.status, 1)
+        bottom.addWidget(self.export_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 14, 16, 14)
+        layout.addWidget(self.tabs)
+        layout.addLayout(bottom)
+        self.resize(620, 640)
+
+    def _changed(self, *_: object) -> None:
+        self.refresh_requested.emit()
+
+    # -- positives ------------------------------------------------------------------------
+
+    def _build_positives(self) -> QWidget:
+        page = QWidget()
+        intro = QLabel("Everything that went right, in your own words. Read a few on a hard day.")
+        intro.setWordWrap(True)
+        intro.setProperty("role", "muted")
+        self.new_positive = QLineEdit()
+        self.new_positive.setPlaceholderText("Something went well? A good call, a referral… add it")
+        self.new_positive.returnPressed.connect(self._add_positive)
+        self.add_positive_button = QPushButton("Add")
+        self.add_positive_button.setProperty("role", "primary")
+        self.add_positive_button.clicked.connect(self._add_positive)
+        adder = QHBoxLayout()
+        adder.addWidget(self.new_positive, 1)
+        adder.addWidget(self.add_positive_button)
+        self.positive_search = QLineEdit()
+        self.positive_search.setPlaceholderText("Search your positives")
+        self.positive_search.setClearButtonEnabled(True)
+        self.positive_period = Period()
+        filters = QHBoxLayout()
+        filters.addWidget(self.positive_search, 1)
+        filters.addWidget(self.positive_period)
+        self.positive_view = QTextBrowser()
+        self.positive_view.setOpenLinks(False)
+        layout = QVBoxLayout(page)
+        layout.addWidget(intro)
+        layout.addLayout(adder)
+        layout.addLayout(filters)
+        layout.addWidget(self.positive_view, 1)
+        self.positive_search.textChanged.connect(self._changed)
+        self.positive_period.changed.connect(self._changed)
+        return page
+
+    def _add_positive(self) -> None:
+        text = self.new_positive.text().strip()
+        if text:
+            self.add_positive_requested.emit(text)
+            self.new_positive.clear()
+
+    def positive_query(self) -> tuple[str, datetime | None, datetime | None]:
+        return (self.positive_search.text(), *self.positive_period.span())
+
+    def show_positives(self, entries: list[PositiveEntry]) -> None:
+        shown = entries[:SHOWN_AT_MOST]
+        if not shown:
+            searching = bool(self.positive_search.text().strip())
+            message = (
+                "Nothing matches that search."
+                if searching
+                else "No positives yet. After your next note, or any good moment, they gather here."
+            )
+            self.positive_view.setHtml(f"<p style='color:{style.MUTED}'>{html.escape(message)}</p>")
+            return
+        cards = []
+        for entry in shown:
+            source = (
+                f"after the call with {entry.label}"
+                if entry.label
+                else ("after a tough call" if entry.incident_id else "written on its own")
+            )
+            cards.append(
+                "<table width='100%' cellpadding='10' style='margin-bottom:8px;"
+                f"background:{style.CARD}'><tr><td>"
+                f"<div style='font-size:15px; color:{style.TEXT}'>“{html.escape(entry.text)}”</div>"
+                f"<div style='color:{style.MUTED}; font-size:11px'>{_day(entry.when)} · "
+                f"{html.escape(source)}</div></td></tr></table>"
+            )
+        if len(entries) > len(shown):
+            cards.append(
+                f"<p style='color:{style.MUTED}'>Showing the newest {len(shown)} of "
+                f"{len(entries)}. Search or pick a period to see older ones.</p>"
+            )
+        self.positive_view.setHtml("".join(cards))
+
+    # -- calls ----------------------------------------------------------------------------
+
+    def _build_calls(self) -> QWidget:
+        page = QWidget()
+        self.call_search = QLineEdit()
+        self.call_search.setPlaceholderText("Search notes, lessons and positives")
+        self.call_search.setClearButtonEnabled(True)
+        self.call_label = QLineEdit()
+        self.call_label.setPlaceholderText("Prospect or company")
+        self.call_label.setClearButtonEnabled(True)
+        self.call_reason = QComboBox()
+        self.call_reason.addItem("Any loss reason", None)
+        for reason, label in texts.LOSS_REASON.items():
+            self.call_reason.addItem(label, reason.value)
+        self.call_part = QComboBox()
+        self.call_part.addItem("Any part of mine", None)
+        for part, label in texts.MY_PART.items():
+            self.call_part.addItem(label, part.value)
+        self.call_period = Period()
+        self.call_unfinished = QCheckBox("Unfinished notes only")
+        row1 = QHBoxLayout()
+        row1.addWidget(self.call_search, 2)
+        row1.addWidget(self.call_label, 1)
+        row2 = QHBoxLayout()
+        row2.addWidget(self.call_reason)
+        row2.addWidget(self.call_part)
+        row3 = QHBoxLayout()
+        row3.addWidget(self.call_period)
+        row3.addStretch(1)
+        row3.addWidget(self.call_unfinished)
+        self.call_list = QListWidget()
+        self.call_list.setAlternatingRowColors(True)
+        self.call_list.itemActivated.connect(
+            lambda item: self.open_incident_requested.emit(item.data(Qt.ItemDataRole.UserRole))
+        )
+        self.open_button = QPushButton("Open note")
+        self.delete_button = QPushButton("Delete")
+        self.open_button.clicked.connect(self._open_selected)
+        self.delete_button.clicked.connect(self._delete_selected)
+        self.undo_label = QLabel()
+        self.undo_button = QPushButton("Undo")
+        self.undo_button.clicked.connect(self.undo_requested.emit)
+        self.undo_ticker = Ticker("journal-undo", UNDO_MS, self.hide_undo, self)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.undo_label)
+        buttons.addWidget(self.undo_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.delete_button)
+        buttons.addWidget(self.open_button)
+        layout = QVBoxLayout(page)
+        for row in (row1, row2, row3):
+            layout.addLayout(row)
+        layout.addWidget(self.call_list, 1)
+        layout.addLayout(buttons)
+        self.hide_undo()
+        for signal in (
+            self.call_search.textChanged,
+            self.call_label.textChanged,
+            self.call_reason.currentIndexChanged,
+            self.call_part.currentIndexChanged,
+            self.call_unfinished.toggled,
+            self.call_period.changed,
+        ):
+            signal.connect(self._changed)
+        return page
+
+    def call_filter(self) -> IncidentFilter:
+        reason = self.call_reason.currentData()
+        part = self.call_part.currentData()
+        since, until = self.call_period.span()
+        return IncidentFilter(
+            text=self.call_search.text(),
+            label=self.call_label.text().strip(),
+            loss_reason=LossReason(reason) if reason else None,
+            my_part=MyPart(part) if part else None,
+            since=since,
+            until=until,
+            unfinished_only=self.call_unfinished.isChecked(),
+        )
+
+    def show_incidents(self, incidents: list[Incident]) -> None:
+        selected = self.selected_incident()
+        self.call_list.clear()
+        for incident in incidents[:SHOWN_AT_MOST]:
+            bits = [_moment(incident.flagged_at)]
+            if incident.label:
+                bits.append(incident.label)
+            r = incident.reflection
+            if incident.reflection_open:
+                bits.append("note unfinished")
+            elif r.loss_reason:
+                bits.append(texts.LOSS_REASON[r.loss_reason])
+            if r.what_happened:
+                bits.append(f"“{r.what_happened}”")
+            item = QListWidgetItem(" · ".join(bits))
+            item.setData(Qt.ItemDataRole.UserRole, incident.id)
+            self.call_list.addItem(item)
+            if incident.id == selected:
+                self.call_list.setCurrentItem(item)
+        more = len(incidents) - min(len(incidents), SHOWN_AT_MOST)
+        count = f"{len(incidents)} call{'s' if len(incidents) != 1 else ''}"
+        self.status.setText(count + (f" (the newest {SHOWN_AT_MOST} shown)" if more else ""))
+
+    def selected_incident(self) -> str | None:
+        item = self.call_list.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+
+    def _open_selected(self) -> None:
+        chosen = self.selected_incident()
+        if chosen:
+            self.open_incident_requested.emit(chosen)
+
+    def _delete_selected(self) -> None:
+        chosen = self.selected_incident()
+        if chosen:
+            self.delete_requested.emit(chosen)
+
+    def show_undo(self, message: str) -> None:
+        self.undo_label.setText(message)
+        self.undo_label.show()
+        self.undo_button.show()
+        self.undo_ticker.stop()
+        self.undo_ticker.start()
+
+    def hide_undo(self) -> None:
+        self.undo_ticker.stop()
+        self.undo_label.hide()
+        self.undo_button.hide()
+
+    # -- upcoming -------------------------------------------------------------------------
+
+    def _build_upcoming(self) -> QWidget:
+        page = QWidget()
+        intro = QLabel("Follow-ups you planned after tough calls. Many lost deals come back.")
+        intro.setWordWrap(True)
+        intro.setProperty("role", "muted")
+        self.upcoming_list = QListWidget()
+        self.done_button = QPushButton("Done")
+        self.done_button.setProperty("role", "primary")
+        self.snooze_button = QPushButton("In an hour")
+        self.tomorrow_button = QPushButton("Tomorrow")
+        self.cancel_button = QPushButton("Cancel it")
+        self.move_to = QDateTimeEdit(QDateTime.currentDateTime().addDays(1))
+        self.move_to.setCalendarPopup(True)
+        self.move_to.setDisplayFormat("ddd d MMM, HH:mm")
+        self.move_button = QPushButton("Move")
+        row = QHBoxLayout()
+        for widget in (self.done_button, self.snooze_button, self.tomorrow_button):
+            row.addWidget(widget)
+        row.addStretch(1)
+        row.addWidget(self.cancel_button)
+        move = QHBoxLayout()
+        move.addWidget(QLabel("Reschedule to"))
+        move.addWidget(self.move_to)
+        move.addWidget(self.move_button)
+        move.addStretch(1)
+        layout = QVBoxLayout(page)
+        layout.addWidget(intro)
+        layout.addWidget(self.upcoming_list, 1)
+        layout.addLayout(row)
+        layout.addLayout(move)
+
+        def chosen() -> str | None:
+            item = self.upcoming_list.currentItem()
+            return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+
+        def act(signal: Signal, *extra: object) -> None:
+            followup_id = chosen()
+            if followup_id:
+                signal.emit(followup_id, *extra)
+
+        self.done_button.clicked.connect(lambda: act(self.followup_done_requested))
+        self.cancel_button.clicked.connect(lambda: act(self.followup_cancel_requested))
+        self.snooze_button.clicked.connect(lambda: act(self.followup_snooze_requested, 60.0))
+        self.tomorrow_button.clicked.connect(lambda: act(self.followup_snooze_requested, 24 * 60.0))
+        self.move_button.clicked.connect(
+            lambda: act(
+                self.followup_move_requested,
+                datetime.fromtimestamp(self.move_to.dateTime().toSecsSinceEpoch()).astimezone(),
+            )
+        )
+        return page
+
+    def show_upcoming(self, items: list[tuple[FollowUp, str]]) -> None:
+        """Pending follow-ups, soonest first, with the label of their call."""
+        self.upcoming_list.clear()
+        if not items:
+            placeholder = QListWidgetItem("Nothing planned. You can add follow-ups from a note.")
+            placeholder.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.upcoming_list.addItem(placeholder)
+        for followup, label in items:
+            text = f"{_moment(followup.due_at)} · {texts.followup_title(followup.kind, label)}"
+            if followup.note:
+                text += f" · {followup.note}"
+            item = QListWidgetItem(text)
+            item.setToolTip(texts.FOLLOW_UP_HINT[followup.kind])
+            item.setData(Qt.ItemDataRole.UserRole, followup.id)
+            self.upcoming_list.addItem(item)
+        self.tabs.setTabText(2, f"Upcoming ({len(items)})" if items else "Upcoming")
+
+    # -- export ---------------------------------------------------------------------------
+
+    def _export(self) -> None:
+        path, chosen = QFileDialog.getSaveFileName(
+            self,
+            "Export my journal",
+            "resilience-journal.md",
+            "Markdown, to read or print (*.md);;CSV, for a spreadsheet (*.csv);;"
+            "JSON, to move to another computer (*.json)",
+        )
+        if path:
+            fmt = "csv" if "CSV" in chosen else "json" if "JSON" in chosen else "markdown"
+            since, until = self.call_period.span()
+            self.export_requested.emit(fmt, path, since, until)

@@ -1,0 +1,197 @@
+"""The journal, offscreen, through the shell with a real store: search, filter, edit,
+delete with undo, positives, and follow-ups planned from a note."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from resilience_app.adapters.notify import NullNotifier
+from resilience_app.core.clock import FakeClock
+from resilience_app.core.followups import FollowUps
+from resilience_app.core.loop import RecoveryLoop
+from resilience_app.core.models import FollowUpKind, LossReason, Reflection
+from resilience_app.core.settings import Settings
+from resilience_app.storage.store import Store
+from resilience_app.ui.shell import Shell
+
+
+@pytest.fixture
+def book(store: Store, clock: FakeClock) -> FollowUps:
+    return FollowUps(store, clock)
+
+
+@pytest.fixture
+def shell(qtbot: QtBot, loop: RecoveryLoop, settings: Settings, book: FollowUps) -> Iterator[Shell]:
+    s = Shell(loop, settings, NullNotifier(), followups=book, tray_available=lambda: False)
+    s.start()
+    for window in (s.break_window, s.form, s.nudge_window, s.settings_window, s.home):
+        qtbot.addWidget(window)
+    yield s
+    s.shutdown()
+
+
+def history(loop: RecoveryLoop, clock: FakeClock) -> list[str]:
+    ids = []
+    for label, what, reason, positive in (
+        ("Acme", "asked for a discount", LossReason.PRICE_OR_TERMS, "stayed friendly"),
+        ("Globex", "bad timing, budget frozen", LossReason.TIMING, "booked a call in March"),
+        ("Initech", "they shouted", LossReason.PROSPECT_BEHAVIOUR, "did not take it personally"),
+    ):
+        incident = loop.flag(label)
+        loop.end_break()
+        loop.save_reflection(
+            incident.id, Reflection(what, loss_reason=reason, positives=[positive])
+        )
+        clock.advance(minutes=8)
+        loop.dialed()
+        clock.advance(minutes=60 * 24)
+        ids.append(incident.id)
+    return ids
+
+
+def labels(shell: Shell) -> list[str]:
+    view = shell.journal_window.call_list
+    return [view.item(i).text() for i in range(view.count())]
+
+
+def test_calls_search_and_filters(
+    shell: Shell, loop: RecoveryLoop, clock: FakeClock, qtbot: QtBot
+) -> None:
+    history(loop, clock)
+    shell.open_journal()
+    qtbot.addWidget(shell.journal_window)
+    window = shell.journal_window
+    assert len(labels(shell)) == 3 and "Initech" in labels(shell)[0]  # newest first
+    assert window.status.text() == "3 calls"
+    qtbot.keyClicks(window.call_search, "budget")
+    assert len(labels(shell)) == 1 and "Globex" in labels(shell)[0]
+    window.call_search.clear()
+    window.call_reason.setCurrentIndex(window.call_reason.findData(LossReason.PRICE_OR_TERMS.value))
+    assert len(labels(shell)) == 1 and "Acme" in labels(shell)[0]
+    window.call_reason.setCurrentIndex(0)
+    window.call_label.setText("glob")
+    assert len(labels(shell)) == 1
+
+
+def test_positives_are_listed_searchable_and_can_be_added(
+    shell: Shell, loop: RecoveryLoop, clock: FakeClock, qtbot: QtBot
+) -> None:
+    history(loop, clock)
+    shell.open_journal()
+    window = shell.journal_window
+    qtbot.addWidget(window)
+    text = window.positive_view.toPlainText()
+    assert text.index("did not take it personally") < text.index("stayed friendly")
+    assert "after the call with Initech" in text
+    qtbot.keyClicks(window.new_positive, "Got a referral from an old client")
+    window.add_positive_button.click()
+    assert window.new_positive.text() == ""
+    shown = window.positive_view.toPlainText().strip()
+    assert shown.startswith("“Got a referral from an old client”")
+    assert "written on its own" in window.positive_view.toPlainText()
+    qtbot.keyClicks(window.positive_search, "MARCH")
+    assert "booked a call in March" in window.positive_view.toPlainText()
+    assert "stayed friendly" not in window.positive_view.toPlainText()
+    window.positive_search.setText("nothing like this")
+    assert "Nothing matches that search." in window.positive_view.toPlainText()
+
+
+def test_open_edit_and_save_an_old_note(
+    shell: Shell, loop: RecoveryLoop, clock: FakeClock, qtbot: QtBot
+) -> None:
+    ids = history(loop, clock)
+    shell.open_journal()
+    window = shell.journal_window
+    qtbot.addWidget(window)
+    window.call_list.setCurrentRow(2)  # the oldest: Acme
+    window.open_button.click()
+    assert shell.form.isVisible() and shell.form.what.text() == "asked for a discount"
+    shell.form.lesson.setText("Know the discount rules")
+    shell.form.save_button.click()
+    assert loop.incident(ids[0]).reflection.lesson == "Know the discount rules"
+
+
+def test_delete_with_undo(
+    shell: Shell, loop: RecoveryLoop, clock: FakeClock, qtbot: QtBot, book: FollowUps
+) -> None:
+    ids = history(loop, clock)
+    book.add(ids[1], FollowUpKind.CHECK_IN, clock.now() + timedelta(days=30))
+    shell.open_journal()
+    window = shell.journal_window
+    qtbot.addWidget(window)
+    window.tabs.setCurrentIndex(1)  # Calls
+    window.call_list.setCurrentRow(1)  # Globex
+    window.delete_button.click()
+    assert len(labels(shell)) == 2 and not any("Globex" in t for t in labels(shell))
+    assert window.undo_button.isVisible() and "Globex" in window.undo_label.text()
+    assert book.upcoming() == []  # its follow-up went with it
+    window.undo_button.click()
+    assert len(labels(shell)) == 3 and not window.undo_button.isVisible()
+    assert [f.incident_id for f in book.upcoming()] == [ids[1]]
+    # The undo offer goes away by itself.
+    window.call_list.setCurrentRow(0)
+    window.delete_button.click()
+    assert window.undo_ticker.active
+    window.undo_ticker.fire()
+    assert not window.undo_button.isVisible()
+
+
+def test_the_call_still_waiting_cannot_be_deleted(
+    shell: Shell, loop: RecoveryLoop, qtbot: QtBot
+) -> None:
+    loop.flag("Live one")
+    shell.open_journal()
+    window = shell.journal_window
+    qtbot.addWidget(window)
+    window.call_list.setCurrentRow(0)
+    window.delete_button.click()
+    assert "I'm dialing" in window.undo_label.text()
+    assert len(labels(shell)) == 1
+
+
+def test_follow_ups_planned_from_the_note_appear_under_upcoming(
+    shell: Shell, loop: RecoveryLoop, book: FollowUps, qtbot: QtBot
+) -> None:
+    incident = loop.flag("Umbrella")
+    loop.end_break()
+    form = shell.form
+    form.followup_toggle.click()
+    assert form.followup_box.isVisible()
+    form.followup_checks[FollowUpKind.DEBRIEF].setChecked(True)
+    form.followup_checks[FollowUpKind.CHECK_IN].setChecked(True)
+    form.check_in_months.setCurrentIndex(1)  # in 3 months
+    form.positives.setPlainText("They took my card")
+    form.save_button.click()
+    planned = {f.kind: f for f in book.upcoming()}
+    assert set(planned) == {FollowUpKind.DEBRIEF, FollowUpKind.CHECK_IN}
+    months = (planned[FollowUpKind.CHECK_IN].due_at - incident.flagged_at).days
+    assert 85 <= months <= 95
+    assert shell.home is not None and "(2 upcoming)" in shell.home.journal_button.text()
+
+    shell.open_journal()
+    window = shell.journal_window
+    qtbot.addWidget(window)
+    upcoming = window.upcoming_list
+    assert upcoming.count() == 2 and "Debrief call — Umbrella" in upcoming.item(0).text()
+    assert window.tabs.tabText(2) == "Upcoming (2)"
+    upcoming.setCurrentRow(0)
+    window.done_button.click()
+    assert [f.kind for f in book.upcoming()] == [FollowUpKind.CHECK_IN]
+    assert upcoming.count() == 1
+
+
+def test_export_from_the_journal(
+    shell: Shell, loop: RecoveryLoop, clock: FakeClock, tmp_path: Path, qtbot: QtBot
+) -> None:
+    history(loop, clock)
+    shell.open_journal()
+    qtbot.addWidget(shell.journal_window)
+    target = tmp_path / "journal.md"
+    shell.journal_window.export_requested.emit("markdown", str(target), None, None)
+    assert "## " in target.read_text(encoding="utf-8")
+    assert shell.journal_window.status.text() == f"Exported 3 calls to {target}."
