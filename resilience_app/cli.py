@@ -104,6 +104,8 @@ def build_parser() -> argparse.ArgumentParser:
     flag.add_argument("--rough", type=_rough, metavar="N", help="how rough it felt, 0 to 10")
     sub.add_parser("dialed", parents=[common], help="I'm back on the phone")
     sub.add_parser("status", parents=[common], help="print the current state as JSON")
+    journal = sub.add_parser("journal", parents=[common], help="open the journal window")
+    journal.add_argument("--tab", choices=("positives", "calls", "upcoming"), default="positives")
     export = sub.add_parser("export", parents=[common], help="everything recorded")
     export.add_argument("--format", choices=("json", "csv", "markdown"), default="json")
     export.add_argument("--output", metavar="FILE", help="write to FILE instead of the screen")
@@ -323,6 +325,12 @@ def _followup(args: argparse.Namespace, data_dir: Path) -> int:
     return EXIT_OK
 
 
+def _journal(args: argparse.Namespace, data_dir: Path) -> int:
+    reply = _ask(data_dir, "show", {"window": "journal", "tab": args.tab})
+    print(reply.get("message", "The journal is open."))
+    return EXIT_OK
+
+
 def _positive(args: argparse.Namespace, data_dir: Path) -> int:
     reply = _ask(data_dir, "positive-add", {"text": args.text}, offline=True)
     print(reply.get("message", "Added."))
@@ -371,4 +379,5 @@ _COMMANDS = {
     "import": _import,
     "followup": _followup,
     "positive": _positive,
+    "journal": _journal,
 }

@@ -47,7 +47,7 @@ class Commands:
         settings: Settings,
         followups: FollowUps,
         store: Store,
-        present: Callable[[], None] | None = None,
+        present: Callable[[str, str], None] | None = None,
         *,
         running: bool = True,
     ) -> None:
@@ -109,8 +109,11 @@ class Commands:
         return {"value": value}
 
     def _show(self, args: dict[str, Any]) -> dict[str, Any]:
+        window = str(args.get("window") or "")
         if self.present is not None:
-            self.present()
+            self.present(window, str(args.get("tab") or ""))
+        if window == "journal":
+            return {"message": "The journal is open."}
         return {"message": "Resilience is already running; it is in your tray."}
 
     # -- the record -------------------------------------------------------------------

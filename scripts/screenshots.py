@@ -9,14 +9,22 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from resilience_app.core.clock import FakeClock  # noqa: E402
+from resilience_app.core.followups import FollowUps  # noqa: E402
 from resilience_app.core.loop import RecoveryLoop  # noqa: E402
-from resilience_app.core.models import LossReason, MyPart, Reflection  # noqa: E402
+from resilience_app.core.models import (  # noqa: E402
+    FollowUpKind,
+    LossReason,
+    MyPart,
+    Positive,
+    Reflection,
+)
 from resilience_app.core.settings import Settings  # noqa: E402
 from resilience_app.storage.store import Store  # noqa: E402
 from tests.end2end.desktop import Geometry, VirtualDesktop  # noqa: E402
@@ -25,25 +33,78 @@ OUT = ROOT / "docs" / "screenshots"
 
 
 def seed(data_dir: Path) -> None:
-    """A week of history, so the break can show one of the rep's own positives."""
-    clock = FakeClock()
-    clock.advance(minutes=-60 * 24 * 3)
-    loop = RecoveryLoop(Store(data_dir), Settings(), clock)
-    incident = loop.flag("Northwind", 8)
-    loop.end_break()
-    loop.save_reflection(
-        incident.id,
-        Reflection(
+    """Two weeks of a rep's record, so the journal and the break have something to show."""
+    clock = FakeClock(datetime.now(UTC) - timedelta(days=14))
+    store = Store(data_dir)
+    loop = RecoveryLoop(store, Settings(), clock)
+    book = FollowUps(store, clock)
+    calls = (
+        (
+            "Northwind",
+            8,
             "They wanted a discount I couldn't give",
             MyPart.COULDNT_ANSWER,
             LossReason.PRICE_OR_TERMS,
             "Know the discount rules before the call",
             ["Booked a follow-up demo with their ops lead"],
+        ),
+        (
+            "Fabrikam",
             6,
+            "Budget frozen until spring",
+            MyPart.NOT_ME,
+            LossReason.TIMING,
+            "Ask about budget cycles early",
+            ["They asked me to call back in March"],
+        ),
+        (
+            "Tailspin Toys",
+            9,
+            "The buyer shouted and hung up",
+            MyPart.NOT_ME,
+            LossReason.PROSPECT_BEHAVIOUR,
+            "Don't take the tone home",
+            ["I stayed calm and polite"],
+        ),
+        (
+            "Litware",
+            5,
+            "They needed an integration we don't have",
+            MyPart.NOT_ME,
+            LossReason.PRODUCT_GAP,
+            "Pass the integration request to product",
+            ["Got past the gatekeeper on the first try"],
+        ),
+        (
+            "Adventure Works",
+            7,
+            "I talked over their questions",
+            MyPart.TALKED_TOO_MUCH,
+            LossReason.MY_APPROACH,
+            "Ask, then count to three before answering",
+            ["Good opener: they laughed"],
         ),
     )
-    clock.advance(minutes=9)
-    loop.dialed()
+    for n, (label, rough, what, part, reason, lesson, positives) in enumerate(calls):
+        incident = loop.flag(label, rough)
+        clock.advance(minutes=3)
+        loop.tick()
+        loop.save_reflection(
+            incident.id, Reflection(what, part, reason, lesson, positives, rough - 3)
+        )
+        if n in (0, 1, 3):
+            kind = (FollowUpKind.DEBRIEF, FollowUpKind.CHECK_IN, FollowUpKind.SAVE_DEAL)[
+                n // 2 if n < 3 else 2
+            ]
+            book.add(incident.id, kind, datetime.now(UTC) + timedelta(days=n + 1, hours=2))
+        clock.advance(minutes=7)
+        loop.dialed()
+        clock.advance(minutes=60 * 24 * 2 + 37 * n)
+    store.save_positive(
+        Positive("p1", clock.now() - timedelta(days=3), "Closed the Contoso renewal")
+    )
+    store.save_positive(Positive("p2", clock.now() - timedelta(days=1), "A customer thanked me"))
+    store.close()
 
 
 def main() -> int:
@@ -67,7 +128,7 @@ def main() -> int:
         desktop.click_tray_icon(0, button=3)
         time.sleep(0.6)
         tray = desktop.tray_geometry()
-        region = Geometry(tray.x + tray.width - 320, tray.y + tray.height - 150, 320, 150)
+        region = Geometry(tray.x + tray.width - 330, tray.y + tray.height - 200, 330, 200)
         desktop.screenshot(OUT / "tray-menu.png", region)
         desktop.key(None, "Escape")
         time.sleep(0.3)
@@ -83,9 +144,16 @@ def main() -> int:
         form = desktop.wait_for_window("a private note", timeout=5)
         time.sleep(0.4)
         desktop.type_text(form, "They hung up when I mentioned the contract length")
-        desktop.key(form, "Tab Down Down Down Tab Down Down Down")
+        desktop.key(form, "Tab Down Down Down Tab Down Down Down Tab")
+        desktop.type_text(form, "Lead with value before terms")
+        desktop.key(form, "Tab")
+        desktop.type_text(form, "They listened for five minutes")
+        # On to the mood slider, then the follow-ups switch, which opens with Space.
+        desktop.key(form, "Tab Right Right Right Right Right Right Right Tab space")
         time.sleep(0.3)
-        desktop.screenshot(OUT / "reflection-form.png", form)
+        desktop.key(form, "Tab space")  # tick the debrief call
+        time.sleep(0.4)
+        desktop.screenshot(OUT / "reflection-form.png", desktop.window_geometry(form))
         desktop.key(form, "alt+l")
 
         # 4. The firm nudge card (a 2-minute snooze shows it sooner than 15 minutes).
@@ -100,6 +168,14 @@ def main() -> int:
         card = desktop.wait_for_window("back to the phone", timeout=15)
         time.sleep(0.4)
         desktop.screenshot(OUT / "nudge-card.png", card)
+        cli("dialed")
+
+        # 5. The journal: positives, calls, and what is coming up.
+        for tab in ("positives", "calls", "upcoming"):
+            cli("journal", "--tab", tab)
+            journal = desktop.wait_for_window("my journal", timeout=5)
+            time.sleep(0.5)
+            desktop.screenshot(OUT / f"journal-{tab}.png", journal)
         app.terminate(timeout=10)
     for path in sorted(OUT.glob("*.png")):
         print(path.relative_to(ROOT))

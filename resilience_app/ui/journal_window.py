@@ -250,6 +250,9 @@ class JournalWindow(QWidget):
         row3.addWidget(self.call_unfinished)
         self.call_list = QListWidget()
         self.call_list.setAlternatingRowColors(True)
+        self.call_list.setWordWrap(True)  # long notes wrap instead of running off the side
+        self.call_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.call_list.setSpacing(2)
         self.call_list.itemActivated.connect(
             lambda item: self.open_incident_requested.emit(item.data(Qt.ItemDataRole.UserRole))
         )
@@ -355,6 +358,8 @@ class JournalWindow(QWidget):
         intro.setWordWrap(True)
         intro.setProperty("role", "muted")
         self.upcoming_list = QListWidget()
+        self.upcoming_list.setWordWrap(True)
+        self.upcoming_list.setSpacing(2)
         self.done_button = QPushButton("Done")
         self.done_button.setProperty("role", "primary")
         self.snooze_button = QPushButton("In an hour")

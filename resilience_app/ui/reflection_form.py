@@ -84,6 +84,7 @@ class ReflectionForm(QWidget):
             "What went right, however small? Getting past the gatekeeper counts.\nOne per line."
         )
         self.positives.setFixedHeight(72)
+        self.positives.setTabChangesFocus(True)  # Tab moves on, as in every other field
         self.mood = QSlider(Qt.Orientation.Horizontal)
         self.mood.setRange(NO_MOOD, 10)
         self.mood.setValue(NO_MOOD)
@@ -259,7 +260,9 @@ class ReflectionForm(QWidget):
         self.followup_toggle.setArrowType(
             Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow
         )
-        self.adjustSize()
+        # Grow (or shrink back) to fit, so no row is ever squeezed over another.
+        self.layout().activate()
+        self.resize(self.width(), self.sizeHint().height())
 
     def show_error(self, message: str) -> None:
         self.error.setText(message)

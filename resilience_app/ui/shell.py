@@ -158,8 +158,14 @@ class Shell(QObject):
         if self.home is not None:
             self.home.hide()
 
-    def present(self) -> None:
-        """A second `resilience` start hands over here: bring the app's face forward."""
+    def present(self, window: str = "", tab: str = "") -> None:
+        """A second `resilience` start hands over here: bring the app's face forward.
+        `resilience journal` asks for the journal instead."""
+        if window == "journal":
+            self.open_journal()
+            tabs = {"positives": 0, "calls": 1, "upcoming": 2}
+            self.journal_window.tabs.setCurrentIndex(tabs.get(tab, 0))
+            return
         current = self.loop.current
         if self.loop.phase is Phase.BREAK and current is not None:
             self.show_break(current)

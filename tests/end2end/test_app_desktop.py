@@ -167,3 +167,41 @@ def test_a_damaged_journal_is_restored_and_the_rep_is_told(
         assert [r["label"] for r in second.export()] == ["After"]
     finally:
         assert second.proc.terminate(timeout=10) == 0
+
+
+def test_a_follow_up_reminds_at_dunst_and_done_removes_it(
+    app: RunningApp, desktop: VirtualDesktop
+) -> None:
+    app.cli("flag", "--label", "Wayne Enterprises")
+    app.cli("dialed")
+    app.cli("followup", "add", "--kind", "debrief", "--in-minutes", "0.03")  # ~2 s
+    app.cli("followup", "add", "--kind", "referral", "--in-minutes", "600")
+    told = desktop.wait_for_notification(
+        summary="Follow-up: Debrief call — Wayne Enterprises", timeout=10
+    )
+    assert "15 minutes" in told["body"]
+    upcoming = json.loads(app.cli("followup", "list", "--json").stdout)
+    assert [f["kind"] for f in upcoming] == ["debrief", "referral"]
+    app.cli("followup", "done", upcoming[0]["id"][:8])
+    assert [f["kind"] for f in app.status()["upcoming_followups"]] == ["referral"]
+    [record] = app.export()
+    assert {f["kind"]: f["state"] for f in record["followups"]} == {
+        "debrief": "done",
+        "referral": "pending",
+    }
+
+
+def test_done_from_the_tray_upcoming_menu(app: RunningApp, desktop: VirtualDesktop) -> None:
+    app.cli("flag", "--label", "Stark")
+    app.cli("dialed")
+    app.cli("followup", "add", "--kind", "thank_you", "--in-minutes", "600")
+    desktop.click_tray_icon(0, button=3)
+    time.sleep(0.5)
+    # Menu: flag, dialing (disabled), note, ─, journal, Upcoming ▸ (keyboard skips disabled).
+    desktop.key(None, ["Down", "Down", "Down", "Down", "Right", "Right", "Return"])
+    deadline = time.monotonic() + 5
+    while app.status()["upcoming_followups"] and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert app.status()["upcoming_followups"] == []
+    [record] = app.export()
+    assert record["followups"][0]["state"] == "done"
