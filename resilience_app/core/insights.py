@@ -1,0 +1,444 @@
+"""Patterns in the rep's own calls, as pure functions over the stored records.
+
+Everything here takes incidents and a time zone and returns plain data; the Insights
+window, `resilience stats` and the tests all read the same figures. Days and weeks are
+calendar days in the rep's time zone (weeks start on Monday), so a call at 23:30 on a
+Sunday counts for that Sunday even across a daylight-saving change.
+
+Mood is on one scale, 0 = awful and 10 = great: "how rough it felt" before the break
+(0 = fine, 10 = awful) is turned round as 10 - rough, to compare with "how I feel now".
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, tzinfo
+from typing import Any
+
+from resilience_app.core import texts
+from resilience_app.core.models import Incident, LossReason, MyPart, ReflectionStatus
+
+TARGET_MINUTES = 15.0
+# Below these counts a statement would be a guess dressed up as a pattern.
+MIN_FOR_HOURS = 8
+MIN_FOR_COMPARISON = 5
+MIN_FOR_MOOD = 5
+MIN_FOR_REASONS = 6
+MIN_LESSON_REPEATS = 3
+MIN_NOTES_FOR_LESSONS = 5  # three notes that all say the same thing are not yet a habit
+
+
+def local(when: datetime, tz: tzinfo | None) -> datetime:
+    """`when` in the rep's zone; with tz=None the system's rules at that very instant."""
+    return when.astimezone(tz) if tz is not None else when.astimezone()
+
+
+def local_day(when: datetime, tz: tzinfo | None) -> date:
+    return local(when, tz).date()
+
+
+def week_of(day: date) -> date:
+    """The Monday starting the week of `day`."""
+    return day - timedelta(days=day.weekday())
+
+
+def median(values: Sequence[float]) -> float | None:
+    """The middle value (the mean of the two middle ones for an even count); None if empty."""
+    return statistics.median(values) if values else None
+
+
+def quartiles(values: Sequence[float]) -> tuple[float, float] | None:
+    """First and third quartile (inclusive method); None with fewer than two values."""
+    if len(values) < 2:
+        return None
+    q1, _, q3 = statistics.quantiles(values, n=4, method="inclusive")
+    return q1, q3
+
+
+def per_day(
+    incidents: Iterable[Incident], first: date, last: date, tz: tzinfo | None = None
+) -> list[tuple[date, int]]:
+    """Bad calls on every day from `first` to `last` inclusive, zeros included."""
+    counts = Counter(local_day(i.flagged_at, tz) for i in incidents)
+    days = (last - first).days + 1
+    return [(first + timedelta(days=n), counts[first + timedelta(days=n)]) for n in range(days)]
+
+
+def per_week(
+    incidents: Iterable[Incident], first: date, last: date, tz: tzinfo | None = None
+) -> list[tuple[date, int]]:
+    """Bad calls per week (Monday dates) covering `first`..`last`, zeros included."""
+    counts = Counter(week_of(local_day(i.flagged_at, tz)) for i in incidents)
+    start, end = week_of(first), week_of(last)
+    weeks = (end - start).days // 7 + 1
+    return [(start + timedelta(weeks=n), counts[start + timedelta(weeks=n)]) for n in range(weeks)]
+
+
+def by_hour(incidents: Iterable[Incident], tz: tzinfo | None = None) -> list[int]:
+    counts = [0] * 24
+    for incident in incidents:
+        counts[local(incident.flagged_at, tz).hour] += 1
+    return counts
+
+
+def by_weekday(incidents: Iterable[Incident], tz: tzinfo | None = None) -> list[int]:
+    """Monday first."""
+    counts = [0] * 7
+    for incident in incidents:
+        counts[local(incident.flagged_at, tz).weekday()] += 1
+    return counts
+
+
+def _saved(incidents: Iterable[Incident]) -> list[Incident]:
+    return [i for i in incidents if i.reflection_status is ReflectionStatus.SAVED]
+
+
+def loss_reasons(incidents: Iterable[Incident]) -> dict[LossReason, int]:
+    """How often each loss reason was chosen in saved notes, every reason listed."""
+    counts = Counter(
+        i.reflection.loss_reason for i in _saved(incidents) if i.reflection.loss_reason
+    )
+    return {reason: counts[reason] for reason in LossReason}
+
+
+def my_parts(incidents: Iterable[Incident]) -> dict[MyPart, int]:
+    counts = Counter(i.reflection.my_part for i in _saved(incidents) if i.reflection.my_part)
+    return {part: counts[part] for part in MyPart}
+
+
+def reasons_by_week(
+    incidents: Iterable[Incident], tz: tzinfo | None = None
+) -> dict[date, dict[LossReason, int]]:
+    """How the loss reasons shift: per week, the count of each reason."""
+    weeks: dict[date, Counter[LossReason]] = {}
+    for incident in _saved(incidents):
+        reason = incident.reflection.loss_reason
+        if reason is not None:
+            week = week_of(local_day(incident.flagged_at, tz))
+            weeks.setdefault(week, Counter())[reason] += 1
+    return {week: {r: c[r] for r in LossReason} for week, c in sorted(weeks.items())}
+
+
+@dataclass(frozen=True)
+class DialWeek:
+    week: date
+    count: int
+    median_minutes: float
+    quartiles: tuple[float, float] | None
+    within_target: int  # how many were back on the phone within the target
+
+
+def minutes_to_dial(incident: Incident) -> float | None:
+    delta = incident.time_to_dial
+    return None if delta is None else delta.total_seconds() / 60
+
+
+def time_to_dial_by_week(
+    incidents: Iterable[Incident], tz: tzinfo | None = None, target: float = TARGET_MINUTES
+) -> list[DialWeek]:
+    weeks: dict[date, list[float]] = {}
+    for incident in incidents:
+        minutes = minutes_to_dial(incident)
+        if minutes is not None:
+            weeks.setdefault(week_of(local_day(incident.flagged_at, tz)), []).append(minutes)
+    result = []
+    for week, values in sorted(weeks.items()):
+        middle = median(values)
+        assert middle is not None
+        result.append(
+            DialWeek(week, len(values), middle, quartiles(values), sum(v <= target for v in values))
+        )
+    return result
+
+
+@dataclass(frozen=True)
+class MoodWeek:
+    week: date
+    count: int
+    before: float  # mean mood before the break, 0 = awful, 10 = great
+    after: float  # mean mood after the note
+
+    @property
+    def change(self) -> float:
+        return self.after - self.before
+
+
+def mood_pairs(incidents: Iterable[Incident]) -> list[tuple[Incident, int, int]]:
+    """(incident, before, after) where both moods were given."""
+    return [
+        (i, 10 - i.rough, i.reflection.mood_after)
+        for i in _saved(incidents)
+        if i.rough is not None and i.reflection.mood_after is not None
+    ]
+
+
+def mood_by_week(incidents: Iterable[Incident], tz: tzinfo | None = None) -> list[MoodWeek]:
+    weeks: dict[date, list[tuple[int, int]]] = {}
+    for incident, before, after in mood_pairs(incidents):
+        weeks.setdefault(week_of(local_day(incident.flagged_at, tz)), []).append((before, after))
+    return [
+        MoodWeek(
+            week,
+            len(pairs),
+            statistics.fmean(b for b, _ in pairs),
+            statistics.fmean(a for _, a in pairs),
+        )
+        for week, pairs in sorted(weeks.items())
+    ]
+
+
+@dataclass(frozen=True)
+class Lesson:
+    text: str  # as written the last time
+    count: int
+    last: date
+
+
+def _lesson_key(text: str) -> str:
+    return re.sub(r"[^\w\s]", "", text.casefold()).strip()
+
+
+def lessons_by_reason(
+    incidents: Iterable[Incident], tz: tzinfo | None = None
+) -> dict[LossReason | None, list[Lesson]]:
+    """Lessons written, grouped by loss reason; the same lesson (any case or punctuation)
+    counted together, most repeated first, so a recurring one stands out."""
+    groups: dict[LossReason | None, dict[str, list[Incident]]] = {}
+    for incident in sorted(_saved(incidents), key=lambda i: i.flagged_at):
+        lesson = incident.reflection.lesson.strip()
+        if lesson:
+            by_text = groups.setdefault(incident.reflection.loss_reason, {})
+            by_text.setdefault(_lesson_key(lesson), []).append(incident)
+    result: dict[LossReason | None, list[Lesson]] = {}
+    for reason, by_text in groups.items():
+        lessons = [
+            Lesson(
+                found[-1].reflection.lesson.strip(), len(found), local_day(found[-1].flagged_at, tz)
+            )
+            for found in by_text.values()
+        ]
+        lessons.sort(key=lambda lesson: (-lesson.count, -lesson.last.toordinal()))
+        result[reason] = lessons
+    return result
+
+
+def _hour_name(hour: int) -> str:
+    hour %= 24
+    if hour == 0:
+        return "midnight"
+    if hour == 12:
+        return "noon"
+    return f"{hour % 12} {'am' if hour < 12 else 'pm'}"
+
+
+def highlights(
+    incidents: Sequence[Incident],
+    now: datetime,
+    tz: tzinfo | None = None,
+    target: float = TARGET_MINUTES,
+) -> list[str]:
+    """A few plain sentences about the last 30 days, each only where the data holds it up.
+    Never a verdict: what the numbers show, and at most a gentle suggestion."""
+    month_ago = now - timedelta(days=30)
+    recent = [i for i in incidents if month_ago <= i.flagged_at <= now]
+    before = [i for i in incidents if month_ago - timedelta(days=30) <= i.flagged_at < month_ago]
+    said: list[str] = []
+
+    hours = by_hour(recent, tz)
+    if len(recent) >= MIN_FOR_HOURS:
+        best = max(range(24), key=lambda h: (hours[h] + hours[(h + 1) % 24], -h))
+        in_window = hours[best] + hours[(best + 1) % 24]
+        share = in_window / len(recent)
+        # Two hours of an eight-hour day hold a quarter by chance; say something only well above it.
+        if share >= 0.4:
+            most = "Most" if share > 0.5 else "Many"
+            said.append(
+                f"{most} of your tough calls this month ({in_window} of {len(recent)}) came "
+                f"between {_hour_name(best)} and {_hour_name(best + 2)}. A short pause before "
+                "that stretch might help."
+            )
+
+    now_dial = [m for m in map(minutes_to_dial, recent) if m is not None]
+    then_dial = [m for m in map(minutes_to_dial, before) if m is not None]
+    if len(now_dial) >= MIN_FOR_COMPARISON and len(then_dial) >= MIN_FOR_COMPARISON:
+        now_median, then_median = median(now_dial), median(then_dial)
+        assert now_median is not None and then_median is not None
+        difference = round(then_median - now_median)
+        if difference >= 1:
+            said.append(
+                f"You're back on the phone {difference} minute{'s' if difference != 1 else ''} "
+                "faster than the month before."
+            )
+        elif difference <= -1:
+            said.append(
+                f"Getting back on the phone took {-difference} minute"
+                f"{'s' if difference != -1 else ''} longer than the month before. "
+                "Starting with an easy lead can make the next dial lighter."
+            )
+    if len(now_dial) >= MIN_FOR_COMPARISON:
+        within = sum(m <= target for m in now_dial)
+        if within == len(now_dial):
+            said.append(f"Every time this month you dialed again within {target:g} minutes.")
+        elif within / len(now_dial) >= 0.75:
+            said.append(
+                f"You dialed again within {target:g} minutes after {within} of "
+                f"{len(now_dial)} tough calls this month."
+            )
+
+    pairs = mood_pairs(recent)
+    if len(pairs) >= MIN_FOR_MOOD:
+        gain = statistics.fmean(after - before for _, before, after in pairs)
+        if gain >= 1:
+            said.append(
+                f"After a break and a note you feel {gain:.1f} points better on average "
+                "(out of 10). The routine is doing its job."
+            )
+
+    reasons = loss_reasons(recent)
+    total = sum(reasons.values())
+    if total >= MIN_FOR_REASONS:
+        top, count = max(reasons.items(), key=lambda item: item[1])
+        if count / total >= 0.4:
+            said.append(
+                f"“{texts.LOSS_REASON[top]}” was behind {count} of {total} lost calls this "
+                f"month. {texts.LOSS_REASON_HINT[top]}"
+            )
+
+    for lesson in (
+        repeated_lessons(recent, tz) if len(_saved(recent)) >= MIN_NOTES_FOR_LESSONS else []
+    ):
+        said.append(
+            f"You wrote “{lesson.text}” {lesson.count} times this month. It may be "
+            "the one to practise this week."
+        )
+    return said
+
+
+def repeated_lessons(incidents: Iterable[Incident], tz: tzinfo | None = None) -> list[Lesson]:
+    """Lessons written at least MIN_LESSON_REPEATS times, whatever the loss reason."""
+    found: dict[str, list[Incident]] = {}
+    for incident in sorted(_saved(incidents), key=lambda i: i.flagged_at):
+        lesson = incident.reflection.lesson.strip()
+        if lesson:
+            found.setdefault(_lesson_key(lesson), []).append(incident)
+    return [
+        Lesson(group[-1].reflection.lesson.strip(), len(group), local_day(group[-1].flagged_at, tz))
+        for group in found.values()
+        if len(group) >= MIN_LESSON_REPEATS
+    ]
+
+
+@dataclass
+class Insights:
+    """Every figure for a period, for the window and for `resilience stats`."""
+
+    first: date
+    last: date
+    total: int
+    per_day: list[tuple[date, int]]
+    per_week: list[tuple[date, int]]
+    by_hour: list[int]
+    by_weekday: list[int]
+    loss_reasons: dict[LossReason, int]
+    my_parts: dict[MyPart, int]
+    reasons_by_week: dict[date, dict[LossReason, int]]
+    dial_weeks: list[DialWeek]
+    dial_median: float | None
+    dial_within_target: int
+    dial_count: int
+    mood_weeks: list[MoodWeek]
+    lessons: dict[LossReason | None, list[Lesson]]
+    highlights: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "from": self.first.isoformat(),
+            "to": self.last.isoformat(),
+            "bad_calls": self.total,
+            "per_day": {d.isoformat(): n for d, n in self.per_day},
+            "per_week": {d.isoformat(): n for d, n in self.per_week},
+            "by_hour": self.by_hour,
+            "by_weekday": dict(
+                zip(("mon", "tue", "wed", "thu", "fri", "sat", "sun"), self.by_weekday, strict=True)
+            ),
+            "loss_reasons": {r.value: n for r, n in self.loss_reasons.items()},
+            "my_part": {p.value: n for p, n in self.my_parts.items()},
+            "loss_reasons_by_week": {
+                w.isoformat(): {r.value: n for r, n in counts.items() if n}
+                for w, counts in self.reasons_by_week.items()
+            },
+            "time_to_next_dial": {
+                "median_minutes": _round(self.dial_median),
+                "within_target": self.dial_within_target,
+                "count": self.dial_count,
+                "target_minutes": TARGET_MINUTES,
+                "weeks": [
+                    {
+                        "week": w.week.isoformat(),
+                        "count": w.count,
+                        "median_minutes": _round(w.median_minutes),
+                        "quartiles": [_round(q) for q in w.quartiles] if w.quartiles else None,
+                        "within_target": w.within_target,
+                    }
+                    for w in self.dial_weeks
+                ],
+            },
+            "mood": [
+                {
+                    "week": m.week.isoformat(),
+                    "count": m.count,
+                    "before": _round(m.before),
+                    "after": _round(m.after),
+                }
+                for m in self.mood_weeks
+            ],
+            "lessons": {
+                (reason.value if reason else "none"): [
+                    {"lesson": lesson.text, "times": lesson.count, "last": lesson.last.isoformat()}
+                    for lesson in lessons
+                ]
+                for reason, lessons in self.lessons.items()
+            },
+            "highlights": self.highlights,
+        }
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+def summarize(
+    incidents: Sequence[Incident],
+    first: date,
+    last: date,
+    now: datetime,
+    tz: tzinfo | None = None,
+    target: float = TARGET_MINUTES,
+) -> Insights:
+    """All figures for the calls flagged on local days `first`..`last` (inclusive);
+    highlights look at the 60 days up to `now` among the incidents given."""
+    chosen = [i for i in incidents if first <= local_day(i.flagged_at, tz) <= last]
+    dials = [m for m in map(minutes_to_dial, chosen) if m is not None]
+    return Insights(
+        first=first,
+        last=last,
+        total=len(chosen),
+        per_day=per_day(chosen, first, last, tz),
+        per_week=per_week(chosen, first, last, tz),
+        by_hour=by_hour(chosen, tz),
+        by_weekday=by_weekday(chosen, tz),
+        loss_reasons=loss_reasons(chosen),
+        my_parts=my_parts(chosen),
+        reasons_by_week=reasons_by_week(chosen, tz),
+        dial_weeks=time_to_dial_by_week(chosen, tz, target),
+        dial_median=median(dials),
+        dial_within_target=sum(m <= target for m in dials),
+        dial_count=len(dials),
+        mood_weeks=mood_by_week(chosen, tz),
+        lessons=lessons_by_reason(chosen, tz),
+        highlights=highlights(incidents, now, tz, target),
+    )
