@@ -22,11 +22,12 @@ screenshots: $(VENV)/.dev-ready
 	scripts/system-deps.sh test
 	$(PY) scripts/screenshots.py
 
-## bench: start-up time and memory next to an empty tray app; storage at 1k/10k/50k calls
+## bench: start-up and memory vs an empty tray app; storage at 1k-50k calls; Insights at 50k
 bench: $(VENV)/.dev-ready
 	scripts/system-deps.sh test
 	$(PY) bench/startup.py
 	$(PY) bench/storage.py
+	$(PY) bench/insights.py
 
 setup: $(VENV)/.run-ready
 setup-dev: $(VENV)/.dev-ready

@@ -81,9 +81,11 @@ def _run_locked(data_dir: Path) -> int:
     from resilience_app.commands import Commands
     from resilience_app.core.clock import SystemClock
     from resilience_app.core.followups import FollowUps
+    from resilience_app.core.lookback import WeeklyLookBack
     from resilience_app.core.loop import RecoveryLoop
     from resilience_app.core.settings import Settings
     from resilience_app.storage.store import StorageError, Store, load_settings, save_settings
+    from resilience_app.ui import style
     from resilience_app.ui.icons import icon
     from resilience_app.ui.shell import Shell
     from resilience_app.ui.ticker import Ticker
@@ -104,10 +106,13 @@ def _run_locked(data_dir: Path) -> int:
         print(f"resilience: {exc}", file=sys.stderr)
         return 1
     settings = Settings(load_settings(data_dir))
+    style.prefer(settings.get("ui.theme"))
     clock = SystemClock()
     loop = RecoveryLoop(store, settings, clock)
     followups = FollowUps(store, clock)
+    lookback = WeeklyLookBack(settings, clock)
     shell = Shell(loop, settings, PlyerNotifier(APP_NAME), followups=followups)
+    lookback.due.connect(shell.weekly_look_back)
 
     def persist_settings(key: str, value: object) -> None:
         try:
@@ -122,14 +127,17 @@ def _run_locked(data_dir: Path) -> int:
     def wake() -> None:
         loop.tick()
         followups.tick()
+        lookback.tick()
 
     def next_wakeup() -> datetime | None:
-        times = [t for t in (loop.next_wakeup(), followups.next_wakeup()) if t is not None]
+        planned = (loop.next_wakeup(), followups.next_wakeup(), lookback.next_wakeup())
+        times = [t for t in planned if t is not None]
         return min(times) if times else None
 
     runner = WakeupRunner(wake)
     loop.schedule_changed.connect(lambda: runner.plan(next_wakeup()))
     followups.changed.connect(lambda: runner.plan(next_wakeup()))
+    lookback.changed.connect(lambda: runner.plan(next_wakeup()))
 
     def retry_save() -> None:
         try:

@@ -104,6 +104,14 @@ def build_parser() -> argparse.ArgumentParser:
     flag.add_argument("--rough", type=_rough, metavar="N", help="how rough it felt, 0 to 10")
     sub.add_parser("dialed", parents=[common], help="I'm back on the phone")
     sub.add_parser("status", parents=[common], help="print the current state as JSON")
+    stats = sub.add_parser("stats", parents=[common], help="patterns in your tough calls")
+    stats.add_argument(
+        "--since", type=_day, metavar="DATE", help="from DATE (default: 12 weeks ago)"
+    )
+    stats.add_argument("--until", type=_day, metavar="DATE", help="up to DATE (default: today)")
+    stats.add_argument("--json", action="store_true", help="print every figure as JSON")
+    insights_cmd = sub.add_parser("insights", parents=[common], help="open the Insights window")
+    insights_cmd.set_defaults(window="insights")
     journal = sub.add_parser("journal", parents=[common], help="open the journal window")
     journal.add_argument("--tab", choices=("positives", "calls", "upcoming"), default="positives")
     export = sub.add_parser("export", parents=[common], help="everything recorded")
@@ -325,7 +333,60 @@ def _followup(args: argparse.Namespace, data_dir: Path) -> int:
     return EXIT_OK
 
 
+def _stats(args: argparse.Namespace, data_dir: Path) -> int:
+    from resilience_app.core import insights, texts
+    from resilience_app.core.clock import SystemClock
+
+    now = SystemClock().now()
+    last = args.until or now.astimezone().date()
+    first = args.since or last - timedelta(weeks=12) + timedelta(days=1)
+    if last < first:
+        raise CliError("--until must not be before --since.", EXIT_USAGE)
+    store = _read_store(data_dir)
+    # Highlights compare this month with the one before, so read at least 60 days.
+    read_from = min(first, now.astimezone().date() - timedelta(days=61))
+    incidents = store.incidents_between(
+        local_midnight(read_from), local_midnight(last + timedelta(days=1))
+    )
+    summary = insights.summarize(incidents, first, last, now)
+    if args.json:
+        print(json.dumps(summary.as_json(), indent=2, ensure_ascii=False))
+        return EXIT_OK
+    print(f"Tough calls from {first:%d %b %Y} to {last:%d %b %Y}: {summary.total}")
+    if summary.total:
+        days = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+        busiest = max(range(7), key=lambda d: summary.by_weekday[d])
+        hour = max(range(24), key=lambda h: summary.by_hour[h])
+        print(
+            f"  busiest day: {days[busiest]} ({summary.by_weekday[busiest]}), "
+            f"busiest hour: {hour}:00"
+        )
+        reasons = sorted(summary.loss_reasons.items(), key=lambda item: -item[1])
+        named = [f"{texts.LOSS_REASON[r]} {n}" for r, n in reasons if n]
+        if named:
+            print("  why they were lost: " + ", ".join(named))
+        if summary.dial_median is not None:
+            print(
+                f"  back on the phone: median {summary.dial_median:.1f} min, within "
+                f"{insights.TARGET_MINUTES:g} min {summary.dial_within_target} "
+                f"of {summary.dial_count}"
+            )
+        pairs = sum(w.count for w in summary.mood_weeks)
+        if pairs:
+            change = sum(w.change * w.count for w in summary.mood_weeks) / pairs
+            print(
+                f"  mood after a break and a note: {change:+.1f} points on average ({pairs} notes)"
+            )
+    for line in summary.highlights:
+        print(f"* {line}")
+    return EXIT_OK
+
+
 def _journal(args: argparse.Namespace, data_dir: Path) -> int:
+    if getattr(args, "window", None) == "insights":
+        reply = _ask(data_dir, "show", {"window": "insights"})
+        print(reply.get("message", "Insights is open."))
+        return EXIT_OK
     reply = _ask(data_dir, "show", {"window": "journal", "tab": args.tab})
     print(reply.get("message", "The journal is open."))
     return EXIT_OK
@@ -380,4 +441,6 @@ _COMMANDS = {
     "followup": _followup,
     "positive": _positive,
     "journal": _journal,
+    "insights": _journal,
+    "stats": _stats,
 }

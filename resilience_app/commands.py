@@ -114,6 +114,8 @@ class Commands:
             self.present(window, str(args.get("tab") or ""))
         if window == "journal":
             return {"message": "The journal is open."}
+        if window == "insights":
+            return {"message": "Insights is open."}
         return {"message": "Resilience is already running; it is in your tray."}
 
     # -- the record -------------------------------------------------------------------

@@ -26,6 +26,7 @@ from resilience_app.core.models import (  # noqa: E402
     Reflection,
 )
 from resilience_app.core.settings import Settings  # noqa: E402
+from resilience_app.demo import generate  # noqa: E402
 from resilience_app.storage.store import Store  # noqa: E402
 from tests.end2end.desktop import Geometry, VirtualDesktop  # noqa: E402
 
@@ -109,7 +110,8 @@ def seed(data_dir: Path) -> None:
 
 def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory() as tmp, VirtualDesktop() as desktop:
+    # Tall enough for the Insights window to show most of its charts at once.
+    with tempfile.TemporaryDirectory() as tmp, VirtualDesktop(1280, 1100) as desktop:
         data_dir = Path(tmp) / "data"
         seed(data_dir)
         command = [sys.executable, "-m", "resilience_app", "--data-dir", str(data_dir)]
@@ -176,6 +178,21 @@ def main() -> int:
             journal = desktop.wait_for_window("my journal", timeout=5)
             time.sleep(0.5)
             desktop.screenshot(OUT / f"journal-{tab}.png", journal)
+        app.terminate(timeout=10)
+
+        # 6. Insights over four months of a believable record.
+        history = Path(tmp) / "history"
+        store = Store(history)
+        store.add_many(*generate(datetime.now(UTC), 120))
+        store.close()
+        command = [sys.executable, "-m", "resilience_app", "--data-dir", str(history)]
+        app = desktop.spawn(command, env=desktop.env)
+        desktop.wait_for_tray_icons(1, timeout=15)
+        cli("insights")
+        window = desktop.wait_for_window("insights", timeout=10)
+        desktop.run(["xdotool", "windowsize", str(window), "780", "1060"])
+        time.sleep(0.8)
+        desktop.screenshot(OUT / "insights.png", desktop.window_geometry(window))
         app.terminate(timeout=10)
     for path in sorted(OUT.glob("*.png")):
         print(path.relative_to(ROOT))

@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
+from functools import cache, lru_cache
 from typing import Any
 
 from resilience_app.core import texts
@@ -32,18 +33,28 @@ MIN_LESSON_REPEATS = 3
 MIN_NOTES_FOR_LESSONS = 5  # three notes that all say the same thing are not yet a habit
 
 
+# Each figure converts every incident's time to the rep's zone; over ten years that is
+# half a million conversions, so `summarize` remembers them for the length of one call.
+@cache
 def local(when: datetime, tz: tzinfo | None) -> datetime:
     """`when` in the rep's zone; with tz=None the system's rules at that very instant."""
     return when.astimezone(tz) if tz is not None else when.astimezone()
 
 
+@cache
 def local_day(when: datetime, tz: tzinfo | None) -> date:
     return local(when, tz).date()
 
 
+@lru_cache(maxsize=4096)
 def week_of(day: date) -> date:
     """The Monday starting the week of `day`."""
     return day - timedelta(days=day.weekday())
+
+
+def forget_conversions() -> None:
+    local.cache_clear()
+    local_day.cache_clear()
 
 
 def median(values: Sequence[float]) -> float | None:
@@ -308,9 +319,9 @@ def highlights(
                 f"month. {texts.LOSS_REASON_HINT[top]}"
             )
 
-    for lesson in (
-        repeated_lessons(recent, tz) if len(_saved(recent)) >= MIN_NOTES_FOR_LESSONS else []
-    ):
+    repeated = repeated_lessons(recent, tz) if len(_saved(recent)) >= MIN_NOTES_FOR_LESSONS else []
+    # Only the one written most often (the latest among equals): a list would nag.
+    for lesson in sorted(repeated, key=lambda x: (-x.count, -x.last.toordinal()))[:1]:
         said.append(
             f"You wrote “{lesson.text}” {lesson.count} times this month. It may be "
             "the one to practise this week."
@@ -421,6 +432,20 @@ def summarize(
 ) -> Insights:
     """All figures for the calls flagged on local days `first`..`last` (inclusive);
     highlights look at the 60 days up to `now` among the incidents given."""
+    try:
+        return _summarize(incidents, first, last, now, tz, target)
+    finally:
+        forget_conversions()
+
+
+def _summarize(
+    incidents: Sequence[Incident],
+    first: date,
+    last: date,
+    now: datetime,
+    tz: tzinfo | None,
+    target: float,
+) -> Insights:
     chosen = [i for i in incidents if first <= local_day(i.flagged_at, tz) <= last]
     dials = [m for m in map(minutes_to_dial, chosen) if m is not None]
     return Insights(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -29,6 +30,7 @@ class Setting:
     minimum: float | None = None
     maximum: float | None = None
     choices: tuple[str, ...] = ()
+    pattern: str = ""  # a full-match regular expression for text values
 
     def parse(self, raw: Any) -> Any:
         """Turn `raw` (text from the command line, or a stored value) into a valid value."""
@@ -48,6 +50,10 @@ class Setting:
             value = str(raw).strip()
             if self.choices and value not in self.choices:
                 raise SettingError(f"{self.key} must be one of: {', '.join(self.choices)}.")
+            if self.pattern and not re.fullmatch(self.pattern, value):
+                raise SettingError(
+                    f"{self.key} must be {self.description.split(', as ')[-1]} (got {value!r})."
+                )
         return value
 
 
@@ -95,6 +101,33 @@ SCHEMA: dict[str, Setting] = {
         ),
         Setting("break.reduced_motion", bool, False, "show text and a counter, no animation"),
         Setting("break.sound", bool, False, "a soft chime when a break ends"),
+        Setting(
+            "ui.theme",
+            str,
+            "auto",
+            "colours: auto follows the desktop, or light or dark",
+            choices=("auto", "light", "dark"),
+        ),
+        Setting(
+            "lookback.enabled",
+            bool,
+            False,
+            "a weekly look back at your calls, opening Insights",
+        ),
+        Setting(
+            "lookback.day",
+            str,
+            "fri",
+            "the day of the weekly look back",
+            choices=("mon", "tue", "wed", "thu", "fri", "sat", "sun"),
+        ),
+        Setting(
+            "lookback.time",
+            str,
+            "16:30",
+            "the time of the weekly look back, as HH:MM",
+            pattern=r"([01]\d|2[0-3]):[0-5]\d",
+        ),
         Setting(
             "nudge.first_minutes",
             float,

@@ -21,6 +21,23 @@ LOSS_REASON: dict[LossReason, str] = {
     LossReason.OTHER: "Something else",
 }
 
+# Short forms for chart axes, where the full sentence would be cut off.
+LOSS_REASON_SHORT: dict[LossReason, str] = {
+    LossReason.MY_APPROACH: "My approach",
+    LossReason.PRODUCT_GAP: "Product gap",
+    LossReason.PRICE_OR_TERMS: "Price, terms",
+    LossReason.TIMING: "Timing",
+    LossReason.PROSPECT_BEHAVIOUR: "Their behaviour",
+    LossReason.OTHER: "Other",
+}
+MY_PART_SHORT: dict[MyPart, str] = {
+    MyPart.UNPREPARED: "Unprepared",
+    MyPart.PUSHED_TOO_HARD: "Pushed too hard",
+    MyPart.COULDNT_ANSWER: "No answer",
+    MyPart.TALKED_TOO_MUCH: "Talked too much",
+    MyPart.NOT_ME: "Not me",
+}
+
 # What to do with each kind of reason: a skill to practise, a gap to pass on upwards,
 # or conditions to talk over. Shown under the choice, never as a verdict.
 LOSS_REASON_HINT: dict[LossReason, str] = {

@@ -53,7 +53,7 @@ class BreakWindow(QWidget):
         self.state: BreathState | None = None
         self.setObjectName("calmWindow")
         self.setWindowTitle("Resilience — take a breath")
-        self.setStyleSheet(style.STYLE)
+        self.setStyleSheet(style.sheet())
         self.ticker = Ticker("break-frames", FRAME_MS, self._frame, self)
 
         self.title = QLabel("That call is over. Take a few minutes.")

@@ -43,13 +43,14 @@ class BreathingView(QWidget):
         centre = QPointF(self.width() / 2, self.height() / 2)
         full = min(self.width(), self.height()) / 2 - 6
         # A faint guide ring shows how far the shape will grow.
-        painter.setPen(QColor(style.ACCENT_SOFT))
+        colours = style.current()
+        painter.setPen(QColor(colours.accent_soft))
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawEllipse(centre, full, full)
         radius = self.radius()
         gradient = QRadialGradient(centre, radius)
-        gradient.setColorAt(0.0, QColor("#8fd1c6"))
-        gradient.setColorAt(1.0, QColor(style.ACCENT))
+        gradient.setColorAt(0.0, QColor(colours.shape_inner))
+        gradient.setColorAt(1.0, QColor(colours.accent))
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(gradient)
         painter.drawEllipse(

@@ -23,6 +23,7 @@ class HomeWindow(QWidget):
     reflection_requested = Signal()
     settings_requested = Signal()
     journal_requested = Signal()
+    insights_requested = Signal()
     followup_action = Signal(str, str)
     quit_requested = Signal()
 
@@ -31,7 +32,7 @@ class HomeWindow(QWidget):
         self.setObjectName("calmWindow")
         self.setWindowTitle("Resilience")
         self.setWindowIcon(icon("app"))
-        self.setStyleSheet(style.STYLE)
+        self.setStyleSheet(style.sheet())
         why = QLabel(NO_TRAY)
         why.setWordWrap(True)
         why.setProperty("role", "muted")
@@ -43,6 +44,7 @@ class HomeWindow(QWidget):
         self.dialing_button = QPushButton("I'm dialing")
         self.reflection_button = QPushButton("Write my note")
         self.journal_button = QPushButton("My journal…")
+        self.insights_button = QPushButton("Insights…")
         self.settings_button = QPushButton("Settings…")
         self.quit_button = QPushButton("Quit Resilience")
         layout = QVBoxLayout(self)
@@ -53,6 +55,7 @@ class HomeWindow(QWidget):
             self.dialing_button,
             self.reflection_button,
             self.journal_button,
+            self.insights_button,
             self.settings_button,
             self.quit_button,
         ):
@@ -63,6 +66,7 @@ class HomeWindow(QWidget):
         self.reflection_button.clicked.connect(self.reflection_requested.emit)
         self.settings_button.clicked.connect(self.settings_requested.emit)
         self.journal_button.clicked.connect(self.journal_requested.emit)
+        self.insights_button.clicked.connect(self.insights_requested.emit)
         self.quit_button.clicked.connect(self.quit_requested.emit)
         self.setFixedWidth(380)
 

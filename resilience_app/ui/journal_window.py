@@ -121,7 +121,7 @@ class JournalWindow(QWidget):
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("calmWindow")
         self.setWindowTitle("Resilience — my journal")
-        self.setStyleSheet(style.STYLE)
+        self.setStyleSheet(style.sheet())
         self.tabs = QTabWidget()
         self.tabs.addTab(self._build_positives(), "Positives")
         self.tabs.addTab(self._build_calls(), "Calls")
@@ -188,6 +188,7 @@ class JournalWindow(QWidget):
 
     def show_positives(self, entries: list[PositiveEntry]) -> None:
         shown = entries[:SHOWN_AT_MOST]
+        c = style.current()
         if not shown:
             searching = bool(self.positive_search.text().strip())
             message = (
@@ -195,7 +196,7 @@ class JournalWindow(QWidget):
                 if searching
                 else "No positives yet. After your next note, or any good moment, they gather here."
             )
-            self.positive_view.setHtml(f"<p style='color:{style.MUTED}'>{html.escape(message)}</p>")
+            self.positive_view.setHtml(f"<p style='color:{c.muted}'>{html.escape(message)}</p>")
             return
         cards = []
         for entry in shown:
@@ -206,14 +207,14 @@ class JournalWindow(QWidget):
             )
             cards.append(
                 "<table width='100%' cellpadding='10' style='margin-bottom:8px;"
-                f"background:{style.CARD}'><tr><td>"
-                f"<div style='font-size:15px; color:{style.TEXT}'>“{html.escape(entry.text)}”</div>"
-                f"<div style='color:{style.MUTED}; font-size:11px'>{_day(entry.when)} · "
+                f"background:{c.card}'><tr><td>"
+                f"<div style='font-size:15px; color:{c.text}'>“{html.escape(entry.text)}”</div>"
+                f"<div style='color:{c.muted}; font-size:11px'>{_day(entry.when)} · "
                 f"{html.escape(source)}</div></td></tr></table>"
             )
         if len(entries) > len(shown):
             cards.append(
-                f"<p style='color:{style.MUTED}'>Showing the newest {len(shown)} of "
+                f"<p style='color:{c.muted}'>Showing the newest {len(shown)} of "
                 f"{len(entries)}. Search or pick a period to see older ones.</p>"
             )
         self.positive_view.setHtml("".join(cards))

@@ -22,7 +22,7 @@ class NudgeWindow(QWidget):
         )
         self.setObjectName("calmWindow")
         self.setWindowTitle("Resilience — back to the phone")
-        self.setStyleSheet(style.STYLE)
+        self.setStyleSheet(style.sheet())
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
         self.title = QLabel()
         self.title.setProperty("role", "title")

@@ -51,7 +51,7 @@ class ReflectionForm(QWidget):
         self._loading = False
         self.setObjectName("calmWindow")
         self.setWindowTitle("Resilience — a private note")
-        self.setStyleSheet(style.STYLE)
+        self.setStyleSheet(style.sheet())
         self.draft_ticker = Ticker("draft-save", DRAFT_DELAY_MS, self._emit_draft, self)
 
         title = QLabel("A private note about that call")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTime, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -31,7 +32,7 @@ class SettingsWindow(QWidget):
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("calmWindow")
         self.setWindowTitle("Resilience — settings")
-        self.setStyleSheet(style.STYLE)
+        self.setStyleSheet(style.sheet())
 
         def minutes(key: str, step: float) -> QDoubleSpinBox:
             spec = SCHEMA[key]
@@ -51,6 +52,25 @@ class SettingsWindow(QWidget):
         self.sound = QCheckBox("A soft chime when a break ends")
         self.first = minutes("nudge.first_minutes", 1)
         self.second = minutes("nudge.second_minutes", 1)
+        self.theme = QComboBox()
+        for key, label in (("auto", "Follow my desktop"), ("light", "Light"), ("dark", "Dark")):
+            self.theme.addItem(label, key)
+        self.lookback = QCheckBox("A weekly look back at my calls (opens Insights)")
+        self.lookback_day = QComboBox()
+        for key, label in zip(
+            SCHEMA["lookback.day"].choices,
+            ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+            strict=True,
+        ):
+            self.lookback_day.addItem(label, key)
+        self.lookback_time = QTimeEdit()
+        self.lookback_time.setDisplayFormat("HH:mm")
+        when = QHBoxLayout()
+        when.addWidget(self.lookback_day)
+        when.addWidget(self.lookback_time)
+        when.addStretch(1)
+        self.lookback.toggled.connect(self.lookback_day.setEnabled)
+        self.lookback.toggled.connect(self.lookback_time.setEnabled)
         form = QFormLayout()
         form.addRow("Break length:", self.break_minutes)
         form.addRow("Breathing guide:", self.pattern)
@@ -58,6 +78,9 @@ class SettingsWindow(QWidget):
         form.addRow("", self.sound)
         form.addRow("First nudge after:", self.first)
         form.addRow("Firmer nudge after:", self.second)
+        form.addRow("Colours:", self.theme)
+        form.addRow("", self.lookback)
+        form.addRow("Look back on:", when)
         hint = QLabel(
             "Nudges count from the moment you flag a call. 10 and 15 minutes is a good rule."
         )
@@ -94,6 +117,15 @@ class SettingsWindow(QWidget):
         self.sound.setChecked(bool(values["break.sound"]))
         self.first.setValue(float(values["nudge.first_minutes"]))
         self.second.setValue(float(values["nudge.second_minutes"]))
+        self.theme.setCurrentIndex(max(0, self.theme.findData(values["ui.theme"])))
+        self.lookback.setChecked(bool(values["lookback.enabled"]))
+        self.lookback_day.setCurrentIndex(
+            max(0, self.lookback_day.findData(values["lookback.day"]))
+        )
+        hour, minute = (int(p) for p in str(values["lookback.time"]).split(":"))
+        self.lookback_time.setTime(QTime(hour, minute))
+        self.lookback_day.setEnabled(self.lookback.isChecked())
+        self.lookback_time.setEnabled(self.lookback.isChecked())
         self.error.hide()
         self.saved.hide()
 
@@ -105,6 +137,10 @@ class SettingsWindow(QWidget):
             "break.sound": self.sound.isChecked(),
             "nudge.first_minutes": self.first.value(),
             "nudge.second_minutes": self.second.value(),
+            "ui.theme": self.theme.currentData(),
+            "lookback.enabled": self.lookback.isChecked(),
+            "lookback.day": self.lookback_day.currentData(),
+            "lookback.time": self.lookback_time.time().toString("HH:mm"),
         }
 
     def show_result(self, error: str | None) -> None:

@@ -35,6 +35,7 @@ from resilience_app.core.models import (
     new_id,
 )
 from resilience_app.core.settings import SettingError, Settings
+from resilience_app.ui import style
 from resilience_app.ui.break_window import BreakWindow
 from resilience_app.ui.home_window import HomeWindow
 from resilience_app.ui.nudge_window import NudgeWindow
@@ -71,6 +72,7 @@ class Shell(QObject):
         self.notifier = notifier
         self.followups = followups
         self._journal: Any = None  # built on first use: the tray starts without it
+        self._insights: Any = None  # likewise, and it brings QtCharts
         self._last_removed: Removed | None = None
         self._tray_available = tray_available
         self.chime = chime or Chime()
@@ -141,6 +143,7 @@ class Shell(QObject):
         target.reflection_requested.connect(self.open_next_note)
         target.settings_requested.connect(self.open_settings)
         target.journal_requested.connect(self.open_journal)
+        target.insights_requested.connect(self.open_insights)
         target.followup_action.connect(self._followup_action)
         target.quit_requested.connect(self.quit_requested.emit)
 
@@ -151,8 +154,9 @@ class Shell(QObject):
         self.tooltip_ticker.stop()
         for window in (self.break_window, self.form, self.nudge_window, self.settings_window):
             window.hide()
-        if self._journal is not None:
-            self._journal.hide()
+        for lazy in (self._journal, self._insights):
+            if lazy is not None:
+                lazy.hide()
         if self.tray is not None:
             self.tray.hide()
         if self.home is not None:
@@ -161,6 +165,9 @@ class Shell(QObject):
     def present(self, window: str = "", tab: str = "") -> None:
         """A second `resilience` start hands over here: bring the app's face forward.
         `resilience journal` asks for the journal instead."""
+        if window == "insights":
+            self.open_insights()
+            return
         if window == "journal":
             self.open_journal()
             tabs = {"positives": 0, "calls": 1, "upcoming": 2}
@@ -514,6 +521,41 @@ class Shell(QObject):
         count = len(journal_data.incidents)
         self.journal_window.status.setText(f"Exported {count} calls to {path}.")
 
+    # -- insights -------------------------------------------------------------------------
+
+    @property
+    def insights_window(self) -> Any:
+        if self._insights is None:
+            from resilience_app.ui.insights_window import InsightsWindow
+
+            self._insights = InsightsWindow()
+            self._insights.period_changed.connect(lambda days: self._refresh_insights())
+        return self._insights
+
+    def open_insights(self) -> None:
+        window = self.insights_window
+        self._refresh_insights()
+        window.show()
+        _raise(window)
+
+    def _refresh_insights(self) -> None:
+        from resilience_app.core import insights
+
+        window = self.insights_window
+        now = self.loop.clock.now()
+        today = now.astimezone().date()
+        days = window.days_back()
+        store = self.loop.store
+        if days:
+            first = today - timedelta(days=days - 1)
+            read_from = min(first, today - timedelta(days=61))
+            since = datetime.combine(read_from, datetime.min.time()).astimezone()
+            incidents = store.incidents_between(since, None)  # type: ignore[attr-defined]
+        else:
+            incidents = store.incidents()
+            first = incidents[0].flagged_at.astimezone().date() if incidents else today
+        window.show_insights(insights.summarize(incidents, first, today, now))
+
     # -- settings -------------------------------------------------------------------------
 
     def open_settings(self) -> None:
@@ -535,8 +577,29 @@ class Shell(QObject):
         except SettingError as exc:
             log.warning("setting refused: %s", exc)
 
+    def weekly_look_back(self) -> None:
+        self.notify(
+            "Your week in calls",
+            "A few minutes to look back: what went well, and what keeps coming up. "
+            "Insights is open.",
+        )
+        self.open_insights()
+
+    def _restyle(self) -> None:
+        windows = [self.break_window, self.form, self.nudge_window, self.settings_window]
+        windows += [w for w in (self.home, self._journal, self._insights) if w is not None]
+        for window in windows:
+            window.setStyleSheet(style.sheet())
+            window.update()
+        if self._insights is not None and self._insights.isVisible():
+            self._insights = None  # charts take their theme when built; rebuild on next open
+            self.open_insights()
+
     def _setting_changed(self, key: str, value: Any) -> None:
-        if key == "break.pattern":
+        if key == "ui.theme":
+            style.prefer(str(value))
+            self._restyle()
+        elif key == "break.pattern":
             self.break_window.set_pattern(value)
         elif key == "break.reduced_motion":
             self.break_window.set_reduced_motion(bool(value))

@@ -18,6 +18,7 @@ class Tray(QObject):
     reflection_requested = Signal()
     settings_requested = Signal()
     journal_requested = Signal()
+    insights_requested = Signal()
     followup_action = Signal(str, str)  # follow-up id, "done" | "hour" | "tomorrow" | "cancel"
     quit_requested = Signal()
 
@@ -32,6 +33,7 @@ class Tray(QObject):
         self.dialing_action = QAction("I'm dialing", self.menu)
         self.reflection_action = QAction("Write my note", self.menu)
         self.journal_action = QAction("My journal…", self.menu)
+        self.insights_action = QAction("Insights…", self.menu)
         self.upcoming_menu = QMenu("Upcoming", self.menu)
         self.settings_action = QAction("Settings…", self.menu)
         self.quit_action = QAction("Quit Resilience", self.menu)
@@ -41,6 +43,7 @@ class Tray(QObject):
         self.menu.addSeparator()
         self.menu.addAction(self.journal_action)
         self.menu.addMenu(self.upcoming_menu)
+        self.menu.addAction(self.insights_action)
         self.menu.addAction(self.settings_action)
         self.menu.addAction(self.quit_action)
         self.icon.setContextMenu(self.menu)
@@ -49,6 +52,7 @@ class Tray(QObject):
         self.reflection_action.triggered.connect(self.reflection_requested.emit)
         self.settings_action.triggered.connect(self.settings_requested.emit)
         self.journal_action.triggered.connect(self.journal_requested.emit)
+        self.insights_action.triggered.connect(self.insights_requested.emit)
         self.set_upcoming([])
         self.quit_action.triggered.connect(self.quit_requested.emit)
         self.icon.activated.connect(self._activated)

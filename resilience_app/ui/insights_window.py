@@ -1,0 +1,347 @@
+"""Insights: a private picture of the rep's own tough calls, drawn with QtCharts.
+
+The window only draws an `Insights` summary (core.insights computes every figure); the
+shell hands it a new one when the period changes. QtCharts is imported here only, so the
+tray never pays for it.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import date
+
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSeries,
+    QBarSet,
+    QChart,
+    QChartView,
+    QHorizontalBarSeries,
+    QLineSeries,
+    QValueAxis,
+)
+from PySide6.QtCore import QMargins, QPointF, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from resilience_app.core import texts
+from resilience_app.core.insights import TARGET_MINUTES, Insights
+from resilience_app.ui import style
+
+PERIODS = (("Last 4 weeks", 28), ("Last 12 weeks", 84), ("Last 12 months", 365), ("All time", 0))
+DEFAULT_PERIOD = 1
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+BEFORE_COLOUR = "#c98b4f"
+
+
+def _short(day: date) -> str:
+    return day.strftime("%d %b").lstrip("0")
+
+
+def _month_labels(weeks: list[date]) -> list[str]:
+    """A week axis labelled with the month where a month starts, blank (but distinct)
+    elsewhere: a dozen full dates would not fit a small chart and would be cut off."""
+    labels = []
+    for n, week in enumerate(weeks):
+        new_month = n == 0 or week.month != weeks[n - 1].month
+        labels.append(week.strftime("%b") if new_month else " " * (n + 1))
+    if len(weeks) > 60:  # years: name each January by its year instead
+        labels = [
+            week.strftime("%Y") if week.month == 1 and weeks[n - 1].month == 12 else " " * (n + 1)
+            for n, week in enumerate(weeks)
+        ]
+    return labels
+
+
+class Chart(QChartView):
+    """A small chart that follows the app's palette; `values` keeps what it draws."""
+
+    def __init__(self, title: str, parent: QWidget | None = None) -> None:
+        chart = QChart()
+        chart.setTitle(title)
+        chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+        chart.setMargins(QMargins(4, 4, 4, 4))
+        chart.legend().setVisible(False)
+        super().__init__(chart, parent)
+        self.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.setMinimumHeight(210)
+        self.values: dict[str, list[float]] = {}
+        self.categories: list[str] = []
+        self._style(chart)
+
+    def _style(self, chart: QChart) -> None:
+        c = style.current()
+        chart.setTheme(
+            QChart.ChartTheme.ChartThemeDark if c.dark else QChart.ChartTheme.ChartThemeLight
+        )
+        chart.setBackgroundBrush(QColor(c.card))
+        chart.setBackgroundRoundness(8)
+        title = QFont()
+        title.setPointSize(10)
+        title.setBold(True)
+        chart.setTitleFont(title)
+        chart.setTitleBrush(QColor(c.text))
+
+    def _axis_font(self, axis: QBarCategoryAxis | QValueAxis) -> None:
+        font = QFont()
+        font.setPointSize(8)
+        axis.setLabelsFont(font)
+        axis.setLabelsColor(QColor(style.current().muted))
+        axis.setGridLineColor(QColor(style.current().accent_soft))
+
+    def bars(
+        self,
+        categories: list[str],
+        series: list[tuple[str, list[float], str]],
+        *,
+        horizontal: bool = False,
+        label_every: int = 1,
+    ) -> None:
+        chart = self.chart()
+        chart.removeAllSeries()
+        for axis in chart.axes():
+            chart.removeAxis(axis)
+        self.categories = categories
+        self.values = {name: values for name, values, _ in series}
+        bar_series = QHorizontalBarSeries() if horizontal else QBarSeries()
+        for name, values, colour in series:
+            bar_set = QBarSet(name)
+            bar_set.append(values)
+            bar_set.setColor(QColor(colour))
+            bar_set.setBorderColor(QColor(colour))
+            bar_series.append(bar_set)
+        bar_series.setBarWidth(0.75)
+        chart.addSeries(bar_series)
+        shown = [
+            name if n % label_every == 0 else " " * (n + 1) for n, name in enumerate(categories)
+        ]  # blank (but distinct) labels keep a crowded axis readable
+        category_axis = QBarCategoryAxis()
+        category_axis.append(shown)
+        value_axis = QValueAxis()
+        top = max([max(values, default=0) for _, values, _ in series], default=0)
+        value_axis.setRange(0, max(4.0, top * 1.1))
+        value_axis.applyNiceNumbers()  # ticks at 0, 5, 10… rather than 0, 4.2, 8.4…
+        value_axis.setLabelFormat("%d")
+        for axis in (category_axis, value_axis):
+            self._axis_font(axis)
+        chart.addAxis(
+            category_axis,
+            Qt.AlignmentFlag.AlignLeft if horizontal else Qt.AlignmentFlag.AlignBottom,
+        )
+        chart.addAxis(
+            value_axis, Qt.AlignmentFlag.AlignBottom if horizontal else Qt.AlignmentFlag.AlignLeft
+        )
+        bar_series.attachAxis(category_axis)
+        bar_series.attachAxis(value_axis)
+        chart.legend().setVisible(len(series) > 1)
+
+    def lines(
+        self,
+        categories: list[str],
+        series: list[tuple[str, list[float], str]],
+        *,
+        top: float,
+        guide: float | None = None,
+        label_every: int = 1,
+    ) -> None:
+        chart = self.chart()
+        chart.removeAllSeries()
+        for axis in chart.axes():
+            chart.removeAxis(axis)
+        self.categories = categories
+        self.values = {name: values for name, values, _ in series}
+        category_axis = QBarCategoryAxis()
+        category_axis.append(
+            [name if n % label_every == 0 else " " * (n + 1) for n, name in enumerate(categories)]
+        )
+        value_axis = QValueAxis()
+        highest = max([max(v, default=0) for _, v, _ in series] + [guide or 0, 0])
+        value_axis.setRange(0, max(top, highest * 1.1))
+        value_axis.applyNiceNumbers()
+        value_axis.setLabelFormat("%d")
+        for axis in (category_axis, value_axis):
+            self._axis_font(axis)
+        chart.addAxis(category_axis, Qt.AlignmentFlag.AlignBottom)
+        chart.addAxis(value_axis, Qt.AlignmentFlag.AlignLeft)
+        plotted = list(series)
+        if guide is not None and categories:
+            plotted.append(("target", [guide] * len(categories), style.current().muted))
+        for name, values, colour in plotted:
+            line = QLineSeries()
+            line.setName(name)
+            for x, y in enumerate(values):
+                line.append(QPointF(x, y))
+            pen = QPen(QColor(colour))
+            pen.setWidth(2 if name != "target" else 1)
+            if name == "target":
+                pen.setStyle(Qt.PenStyle.DashLine)
+            line.setPen(pen)
+            line.setPointsVisible(name != "target")
+            chart.addSeries(line)
+            line.attachAxis(category_axis)
+            line.attachAxis(value_axis)
+        chart.legend().setVisible(True)
+        chart.legend().setLabelColor(QColor(style.current().muted))
+
+
+class InsightsWindow(QWidget):
+    period_changed = Signal(int)  # days back; 0 = all time
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.setObjectName("calmWindow")
+        self.setWindowTitle("Resilience — insights")
+        self.setStyleSheet(style.sheet())
+        title = QLabel("Your tough calls, in patterns")
+        title.setProperty("role", "title")
+        note = QLabel("Private to you. Patterns, not verdicts.")
+        note.setProperty("role", "muted")
+        self.period = QComboBox()
+        for label, days in PERIODS:
+            self.period.addItem(label, days)
+        self.period.setCurrentIndex(DEFAULT_PERIOD)
+        self.period.currentIndexChanged.connect(
+            lambda _: self.period_changed.emit(int(self.period.currentData()))
+        )
+        head = QHBoxLayout()
+        words = QVBoxLayout()
+        words.addWidget(title)
+        words.addWidget(note)
+        head.addLayout(words, 1)
+        head.addWidget(self.period)
+
+        self.highlights = QLabel()
+        self.highlights.setWordWrap(True)
+        self.highlights.setTextFormat(Qt.TextFormat.RichText)
+        card = QFrame()
+        card.setProperty("role", "card")
+        card_layout = QVBoxLayout(card)
+        card_layout.addWidget(self.highlights)
+
+        self.per_time = Chart("Tough calls per week")
+        self.hours = Chart("By hour of the day")
+        self.weekdays = Chart("By day of the week")
+        self.reasons = Chart("Why they were lost")
+        self.parts = Chart("My part")
+        self.dial = Chart(f"Minutes to the next dial (median per week; target {TARGET_MINUTES:g})")
+        self.mood = Chart("Mood before the break and after the note (0–10)")
+        self.lessons = QLabel()
+        self.lessons.setWordWrap(True)
+        self.lessons.setTextFormat(Qt.TextFormat.RichText)
+        lessons_card = QFrame()
+        lessons_card.setProperty("role", "card")
+        lessons_layout = QVBoxLayout(lessons_card)
+        lessons_layout.addWidget(self.lessons)
+
+        grid = QGridLayout()
+        grid.addWidget(self.per_time, 0, 0, 1, 2)
+        grid.addWidget(self.hours, 1, 0)
+        grid.addWidget(self.weekdays, 1, 1)
+        grid.addWidget(self.reasons, 2, 0)
+        grid.addWidget(self.parts, 2, 1)
+        grid.addWidget(self.dial, 3, 0, 1, 2)
+        grid.addWidget(self.mood, 4, 0, 1, 2)
+        grid.addWidget(lessons_card, 5, 0, 1, 2)
+        body = QWidget()
+        body.setObjectName("calmWindow")
+        body_layout = QVBoxLayout(body)
+        body_layout.addWidget(card)
+        body_layout.addLayout(grid)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 14, 16, 14)
+        layout.addLayout(head)
+        layout.addWidget(scroll, 1)
+        self.resize(760, 720)
+
+    def days_back(self) -> int:
+        return int(self.period.currentData())
+
+    def show_insights(self, data: Insights) -> None:
+        c = style.current()
+        if data.highlights:
+            items = "".join(f"<li>{html.escape(line)}</li>" for line in data.highlights)
+            self.highlights.setText(f"<b>What stands out</b><ul>{items}</ul>")
+        else:
+            self.highlights.setText(
+                f"<b>{data.total} tough call{'s' if data.total != 1 else ''} in this period.</b> "
+                "Not enough yet for patterns worth naming; they show up here as your record grows."
+            )
+
+        if (data.last - data.first).days <= 31:
+            self.per_time.chart().setTitle("Tough calls per day")
+            days = data.per_day
+            self.per_time.bars(
+                [_short(d) for d, _ in days],
+                [("calls", [n for _, n in days], c.accent)],
+                label_every=3,
+            )
+        else:
+            self.per_time.chart().setTitle("Tough calls per week")
+            weeks = data.per_week
+            self.per_time.bars(
+                _month_labels([w for w, _ in weeks]), [("calls", [n for _, n in weeks], c.accent)]
+            )
+        # The working day, widened to any hour that had a call.
+        busy = [h for h, n in enumerate(data.by_hour) if n]
+        first, last = min([8, *busy]), max([18, *busy])
+        hours = list(range(first, last + 1))
+        self.hours.bars(
+            [str(h) if (h - first) % 2 == 0 else " " * h for h in hours],
+            [("calls", [data.by_hour[h] for h in hours], c.accent)],
+        )
+        self.weekdays.bars(list(WEEKDAYS), [("calls", list(data.by_weekday), c.accent)])
+        self.reasons.bars(
+            [texts.LOSS_REASON_SHORT[r] for r in data.loss_reasons],
+            [("notes", list(data.loss_reasons.values()), c.accent)],
+            horizontal=True,
+        )
+        self.parts.bars(
+            [texts.MY_PART_SHORT[p] for p in data.my_parts],
+            [("notes", list(data.my_parts.values()), BEFORE_COLOUR)],
+            horizontal=True,
+        )
+        weeks = data.dial_weeks
+        self.dial.lines(
+            _month_labels([w.week for w in weeks]),
+            [("median minutes", [w.median_minutes for w in weeks], c.accent)],
+            top=TARGET_MINUTES * 1.5,
+            guide=TARGET_MINUTES,
+        )
+        moods = data.mood_weeks
+        self.mood.lines(
+            _month_labels([m.week for m in moods]),
+            [
+                ("before the break", [m.before for m in moods], BEFORE_COLOUR),
+                ("after the note", [m.after for m in moods], c.accent),
+            ],
+            top=10,
+        )
+        self._show_lessons(data)
+
+    def _show_lessons(self, data: Insights) -> None:
+        if not any(data.lessons.values()):
+            self.lessons.setText("<b>Lessons</b><br>No lessons written in this period yet.")
+            return
+        parts = ["<b>Lessons you wrote, by loss reason</b>"]
+        for reason, lessons in data.lessons.items():
+            name = texts.LOSS_REASON[reason] if reason else "No reason given"
+            rows = "".join(
+                f"<li>{html.escape(lesson.text)}"
+                + (f" <b>×{lesson.count}</b>" if lesson.count > 1 else "")
+                + "</li>"
+                for lesson in lessons[:6]
+            )
+            parts.append(f"<p><i>{html.escape(name)}</i><ul>{rows}</ul></p>")
+        self.lessons.setText("".join(parts))
