@@ -3,7 +3,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 export VENV
 
-.PHONY: run test setup setup-dev lint bench screenshots clean
+.PHONY: run test test-package package icons setup setup-dev lint bench screenshots clean
 
 ## run: set everything up and start Resilience in the tray
 run: $(VENV)/.run-ready
@@ -16,6 +16,20 @@ test: $(VENV)/.dev-ready
 	$(PY) -m ruff format --check resilience_app resources tests scripts bench
 	$(PY) -m mypy
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+## package: a standalone one-folder app for this platform, in dist/Resilience (PyInstaller)
+package: $(VENV)/.dev-ready
+	$(PY) -m pip install --quiet --disable-pip-version-check "pyinstaller>=6.10"
+	$(PY) packaging/build.py
+
+## test-package: build the bundle (or reuse an up-to-date one) and smoke-test it
+test-package: package
+	scripts/system-deps.sh test
+	$(PY) -m pytest -m package tests/package $(PYTEST_ARGS)
+
+## icons: re-render the PNG icons from resources/icons/*.svg
+icons: $(VENV)/.dev-ready
+	$(PY) scripts/render_icons.py
 
 ## screenshots: retake docs/screenshots/*.png on a virtual desktop
 screenshots: $(VENV)/.dev-ready
