@@ -15,7 +15,7 @@ from pathlib import Path
 from resilience_app import APP_NAME, __version__
 from resilience_app.adapters import ipc
 from resilience_app.adapters.lock import InstanceLock
-from resilience_app.paths import LOG_FILE, socket_path
+from resilience_app.paths import LOG_FILE, default_data_dir, socket_path
 from resilience_app.storage.files import ensure_private_dir
 
 log = logging.getLogger("resilience_app")
@@ -123,6 +123,22 @@ def _run_locked(data_dir: Path) -> int:
             )
 
     settings.changed.connect(persist_settings)
+
+    from resilience_app.adapters import autostart
+
+    login = autostart.for_this_system()
+    login_command = autostart.launch_command(data_dir, default_data_dir())
+
+    def follow_login_setting(key: str, value: object) -> None:
+        if key == "app.start_at_login":
+            try:
+                autostart.apply(login, bool(value), login_command)
+            except (OSError, autostart.AutostartError) as exc:
+                shell.tell(f"Could not change start at login: {exc}")
+
+    settings.changed.connect(follow_login_setting)
+    if settings.get("app.start_at_login"):
+        follow_login_setting("app.start_at_login", True)  # follow a moved installation
 
     def wake() -> None:
         loop.tick()

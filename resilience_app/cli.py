@@ -212,6 +212,20 @@ def _ask(
     return reply
 
 
+def _follow_login(data_dir: Path, key: str, value: Any) -> None:
+    """`config set app.start_at_login` with no app running still writes the entry."""
+    if key != "app.start_at_login":
+        return
+    from resilience_app.adapters import autostart
+    from resilience_app.paths import default_data_dir
+
+    try:
+        command = autostart.launch_command(data_dir, default_data_dir())
+        autostart.apply(autostart.for_this_system(), bool(value), command)
+    except autostart.AutostartError as exc:
+        raise CliError(str(exc)) from None
+
+
 def _run_here(data_dir: Path, command: str, args: dict[str, Any]) -> dict[str, Any]:
     """No app is running: take the instance lock and be the one writer for a moment."""
     from resilience_app.adapters.lock import InstanceLock
@@ -230,6 +244,7 @@ def _run_here(data_dir: Path, command: str, args: dict[str, Any]) -> dict[str, A
         store = Store(data_dir, readonly=readonly)
         settings = Settings(load_settings(data_dir))
         settings.changed.connect(lambda key, value: save_settings(data_dir, settings.as_dict()))
+        settings.changed.connect(lambda key, value: _follow_login(data_dir, key, value))
         clock = SystemClock()
         loop = RecoveryLoop(store, settings, clock)
         loop.restore(catch_up=False)  # nudges are the running app's job, not a command's

@@ -10,7 +10,8 @@ what=${1:-run}
 run_pkgs=(libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
   libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0
   libegl1 libgl1 libfontconfig1 libdbus-1-3 fonts-dejavu-core libnotify-bin)
-test_pkgs=(xvfb xauth trayer dunst dbus dbus-x11 xdotool imagemagick x11-utils x11-xserver-utils)
+test_pkgs=(xvfb xauth trayer dunst dbus dbus-x11 xdotool imagemagick x11-utils x11-xserver-utils
+  desktop-file-utils appstream libglib2.0-bin python3-gi)
 
 pkgs=("${run_pkgs[@]}")
 [ "$what" = test ] && pkgs+=("${test_pkgs[@]}")

@@ -101,6 +101,7 @@ SCHEMA: dict[str, Setting] = {
         ),
         Setting("break.reduced_motion", bool, False, "show text and a counter, no animation"),
         Setting("break.sound", bool, False, "a soft chime when a break ends"),
+        Setting("app.start_at_login", bool, False, "start Resilience when you log in"),
         Setting(
             "ui.theme",
             str,

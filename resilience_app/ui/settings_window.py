@@ -52,6 +52,7 @@ class SettingsWindow(QWidget):
         self.sound = QCheckBox("A soft chime when a break ends")
         self.first = minutes("nudge.first_minutes", 1)
         self.second = minutes("nudge.second_minutes", 1)
+        self.start_at_login = QCheckBox("Start Resilience when I log in")
         self.theme = QComboBox()
         for key, label in (("auto", "Follow my desktop"), ("light", "Light"), ("dark", "Dark")):
             self.theme.addItem(label, key)
@@ -78,6 +79,7 @@ class SettingsWindow(QWidget):
         form.addRow("", self.sound)
         form.addRow("First nudge after:", self.first)
         form.addRow("Firmer nudge after:", self.second)
+        form.addRow("", self.start_at_login)
         form.addRow("Colours:", self.theme)
         form.addRow("", self.lookback)
         form.addRow("Look back on:", when)
@@ -118,6 +120,7 @@ class SettingsWindow(QWidget):
         self.first.setValue(float(values["nudge.first_minutes"]))
         self.second.setValue(float(values["nudge.second_minutes"]))
         self.theme.setCurrentIndex(max(0, self.theme.findData(values["ui.theme"])))
+        self.start_at_login.setChecked(bool(values["app.start_at_login"]))
         self.lookback.setChecked(bool(values["lookback.enabled"]))
         self.lookback_day.setCurrentIndex(
             max(0, self.lookback_day.findData(values["lookback.day"]))
@@ -138,6 +141,7 @@ class SettingsWindow(QWidget):
             "nudge.first_minutes": self.first.value(),
             "nudge.second_minutes": self.second.value(),
             "ui.theme": self.theme.currentData(),
+            "app.start_at_login": self.start_at_login.isChecked(),
             "lookback.enabled": self.lookback.isChecked(),
             "lookback.day": self.lookback_day.currentData(),
             "lookback.time": self.lookback_time.time().toString("HH:mm"),
