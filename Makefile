@@ -3,7 +3,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 export VENV
 
-.PHONY: run test test-package package icons setup setup-dev lint bench screenshots clean
+.PHONY: run test test-package package icons install uninstall setup setup-dev lint bench screenshots clean
 
 ## run: set everything up and start Resilience in the tray
 run: $(VENV)/.run-ready
@@ -26,6 +26,17 @@ package: $(VENV)/.dev-ready
 test-package: package
 	scripts/system-deps.sh test
 	$(PY) -m pytest -m package tests/package $(PYTEST_ARGS)
+
+## install: install Resilience for this user with pipx (or pip --user), plus its launcher
+install:
+	scripts/system-deps.sh run
+	if command -v pipx >/dev/null; then pipx install --force .; else python3 -m pip install --user .; fi
+	scripts/desktop-integration.sh install "$$(command -v resilience || echo $$HOME/.local/bin/resilience)"
+
+## uninstall: remove the app and its launcher; your journal stays where it is
+uninstall:
+	scripts/desktop-integration.sh remove
+	if command -v pipx >/dev/null && pipx list --short | grep -q '^resilience '; then pipx uninstall resilience; else python3 -m pip uninstall -y resilience || true; fi
 
 ## icons: re-render the PNG icons from resources/icons/*.svg
 icons: $(VENV)/.dev-ready

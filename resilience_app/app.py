@@ -96,7 +96,7 @@ def _run_locked(data_dir: Path) -> int:
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
     app.setApplicationVersion(__version__)
-    app.setDesktopFileName("resilience")
+    app.setDesktopFileName("org.resilience.Resilience")  # matches the .desktop launcher
     app.setQuitOnLastWindowClosed(False)
     app.setWindowIcon(icon("app"))
 
