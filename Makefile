@@ -12,8 +12,8 @@ run: $(VENV)/.run-ready
 ## test: set everything up (virtual desktop included) and run every test
 test: $(VENV)/.dev-ready
 	scripts/system-deps.sh test
-	$(PY) -m ruff check resilience_app resources tests scripts bench
-	$(PY) -m ruff format --check resilience_app resources tests scripts bench
+	$(PY) -m ruff check resilience_app resources tests scripts bench packaging
+	$(PY) -m ruff format --check resilience_app resources tests scripts bench packaging
 	$(PY) -m mypy
 	$(PY) -m pytest $(PYTEST_ARGS)
 
@@ -68,7 +68,7 @@ $(VENV)/.dev-ready: pyproject.toml scripts/setup-venv.sh
 	touch $@ $(VENV)/.run-ready
 
 lint: $(VENV)/.dev-ready
-	$(PY) -m ruff check resilience_app resources tests scripts bench
+	$(PY) -m ruff check resilience_app resources tests scripts bench packaging
 	$(PY) -m mypy
 
 clean:

@@ -196,7 +196,7 @@ def _ask(
     from resilience_app.adapters import ipc
 
     try:
-        reply = ipc.request_for(data_dir, command, args)
+        reply = _request_waiting_for_start(data_dir, command, args)
     except ipc.AppNotRunning:
         if not offline:
             raise CliError(
@@ -224,6 +224,33 @@ def _follow_login(data_dir: Path, key: str, value: Any) -> None:
         autostart.apply(autostart.for_this_system(), bool(value), command)
     except autostart.AutostartError as exc:
         raise CliError(str(exc)) from None
+
+
+STARTING_WAIT = 10.0
+
+
+def _request_waiting_for_start(
+    data_dir: Path, command: str, args: dict[str, Any] | None
+) -> dict[str, Any]:
+    """Ask the app; if it holds the instance lock but does not answer yet, it is starting
+    (its tray icon shows before its command channel opens), so wait for it a little."""
+    import time
+
+    from resilience_app.adapters import ipc
+    from resilience_app.adapters.lock import InstanceLock
+
+    deadline = time.monotonic() + STARTING_WAIT
+    while True:
+        try:
+            return ipc.request_for(data_dir, command, args)
+        except ipc.AppNotRunning:
+            lock = InstanceLock(data_dir)
+            if lock.acquire():
+                lock.release()
+                raise  # nobody holds the lock: no app at all
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 def _run_here(data_dir: Path, command: str, args: dict[str, Any]) -> dict[str, Any]:

@@ -199,7 +199,12 @@ def for_this_system(
 def launch_command(data_dir: Path | None = None, default_dir: Path | None = None) -> list[str]:
     """How a login should start this very installation (and with this data folder)."""
     if getattr(sys, "frozen", False):
-        command = [sys.executable]  # the PyInstaller bundle
+        exe = Path(sys.executable)
+        # On Windows the bundle has a console twin for terminals; a login starts the
+        # windowed one beside it.
+        if exe.name.lower() == "resilience-cli.exe" and (exe.parent / "Resilience.exe").exists():
+            exe = exe.parent / "Resilience.exe"
+        command = [str(exe)]  # the PyInstaller bundle
     else:
         script = shutil.which("resilience")
         here = Path(sys.executable).parent / "resilience"

@@ -84,7 +84,9 @@ class WakeupRunner(QObject):
 
     def shutdown(self) -> None:
         if self._scheduler is not None:
-            self._scheduler.shutdown(wait=False)
+            # Wait for a job mid-emit: a signal fired into half-destroyed Qt objects at exit
+            # crashes the interpreter.
+            self._scheduler.shutdown(wait=True)
             self._scheduler = None
 
     def _ensure_scheduler(self) -> Any:

@@ -26,3 +26,8 @@ def icon(name: str) -> QIcon:
         painter.end()
         result.addPixmap(QPixmap.fromImage(image))
     return result
+
+
+def forget() -> None:
+    """Drop the cached icons while Qt is still up (pixmaps must not outlive the app)."""
+    icon.cache_clear()

@@ -265,6 +265,12 @@ class InsightsWindow(QWidget):
         layout.addWidget(scroll, 1)
         self.resize(760, 720)
 
+    def restyle(self) -> None:
+        """Follow a theme change: the window's sheet and every chart's theme."""
+        self.setStyleSheet(style.sheet())
+        for chart in self.findChildren(Chart):
+            chart._style(chart.chart())
+
     def days_back(self) -> int:
         return int(self.period.currentData())
 

@@ -12,8 +12,10 @@ import random
 from collections import deque
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
+import shiboken6
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QSystemTrayIcon, QWidget
 
@@ -36,13 +38,15 @@ from resilience_app.core.models import (
 )
 from resilience_app.core.settings import SettingError, Settings
 from resilience_app.ui import style
-from resilience_app.ui.break_window import BreakWindow
-from resilience_app.ui.home_window import HomeWindow
-from resilience_app.ui.nudge_window import NudgeWindow
-from resilience_app.ui.reflection_form import ReflectionForm
-from resilience_app.ui.settings_window import SettingsWindow
 from resilience_app.ui.ticker import Ticker
 from resilience_app.ui.tray import Tray
+
+if TYPE_CHECKING:
+    from resilience_app.ui.break_window import BreakWindow
+    from resilience_app.ui.home_window import HomeWindow
+    from resilience_app.ui.nudge_window import NudgeWindow
+    from resilience_app.ui.reflection_form import ReflectionForm
+    from resilience_app.ui.settings_window import SettingsWindow
 
 log = logging.getLogger(__name__)
 TOOLTIP_REFRESH_MS = 60_000
@@ -82,49 +86,85 @@ class Shell(QObject):
         self.deliveries: list[tuple[str, str]] = []  # (channel, title), newest last
         self.tray: Tray | None = None
         self.home: HomeWindow | None = None
-        self.break_window = BreakWindow(loop.clock.now)
-        self.form = ReflectionForm()
-        self.nudge_window = NudgeWindow()
-        self.settings_window = SettingsWindow()
         self.tooltip_ticker = Ticker("tooltip-refresh", TOOLTIP_REFRESH_MS, self.render, self)
 
         loop.phase_changed.connect(self._phase_changed)
         loop.break_started.connect(self.show_break)
         loop.break_ended.connect(self._break_ended)
         loop.nudge_fired.connect(self.deliver_nudge)
-        loop.dialed_recorded.connect(lambda incident: self.nudge_window.hide())
+        loop.dialed_recorded.connect(lambda incident: self._hide("nudge_window"))
         loop.reflections_changed.connect(self.render)
         loop.schedule_changed.connect(self._refresh_break)
         loop.save_failed.connect(self._save_failed)
         self._unsaved = False
         settings.changed.connect(self._setting_changed)
-
-        self.break_window.end_requested.connect(self._end_break)
-        self.break_window.add_minute_requested.connect(self._add_minute)
-        self.break_window.pattern_chosen.connect(lambda key: self._set("break.pattern", key))
-        self.break_window.reduced_motion_toggled.connect(
-            lambda on: self._set("break.reduced_motion", on)
-        )
-        self.form.save_requested.connect(self._save_note)
-        self.form.later_requested.connect(self._later_note)
-        self.form.discard_requested.connect(self._discard_note)
-        self.form.draft_changed.connect(self._draft)
-        self.nudge_window.dialing_requested.connect(self.dialed)
-        self.nudge_window.snooze_requested.connect(self._snooze)
-        self.settings_window.apply_requested.connect(self._apply_settings)
         if followups is not None:
             followups.reminder_due.connect(self.deliver_followup)
             followups.changed.connect(self._followups_changed)
 
+    # -- windows, built on first use (the tray starts with none of them) ------------------
+
+    @cached_property
+    def break_window(self) -> BreakWindow:
+        from resilience_app.ui.break_window import BreakWindow
+
+        window = BreakWindow(self.loop.clock.now)
+        window.end_requested.connect(self._end_break)
+        window.add_minute_requested.connect(self._add_minute)
+        window.pattern_chosen.connect(lambda key: self._set("break.pattern", key))
+        window.reduced_motion_toggled.connect(lambda on: self._set("break.reduced_motion", on))
+        return window
+
+    @cached_property
+    def form(self) -> ReflectionForm:
+        from resilience_app.ui.reflection_form import ReflectionForm
+
+        form = ReflectionForm()
+        form.save_requested.connect(self._save_note)
+        form.later_requested.connect(self._later_note)
+        form.discard_requested.connect(self._discard_note)
+        form.draft_changed.connect(self._draft)
+        return form
+
+    @cached_property
+    def nudge_window(self) -> NudgeWindow:
+        from resilience_app.ui.nudge_window import NudgeWindow
+
+        window = NudgeWindow()
+        window.dialing_requested.connect(self.dialed)
+        window.snooze_requested.connect(self._snooze)
+        return window
+
+    @cached_property
+    def settings_window(self) -> SettingsWindow:
+        from resilience_app.ui.settings_window import SettingsWindow
+
+        window = SettingsWindow()
+        window.apply_requested.connect(self._apply_settings)
+        return window
+
+    def built(self, name: str) -> Any:
+        """The window called `name` if it exists yet, else None (never builds it)."""
+        return self.__dict__.get(name)
+
+    def _hide(self, name: str) -> None:
+        window = self.built(name)
+        if window is not None:
+            window.hide()
+
     # -- start and stop -------------------------------------------------------------------
 
-    def start(self) -> None:
-        """Show the tray (or the home window) and whatever the last run left open."""
-        if self._tray_available():
-            self.tray = Tray(self)
+    def start(self, tray: Tray | None = None) -> None:
+        """Show the tray (or the home window) and whatever the last run left open.
+        `tray` is one the app already put up while the rest was loading."""
+        if tray is not None or self._tray_available():
+            self.tray = tray or Tray(self)
+            self.tray.setParent(self)  # one owner, so Qt tears it down in order at exit
             self._connect_actions(self.tray)
             self.tray.show()
         else:
+            from resilience_app.ui.home_window import HomeWindow
+
             log.warning("no system tray on this desktop; using a small window instead")
             self.home = HomeWindow()
             self._connect_actions(self.home)
@@ -149,14 +189,19 @@ class Shell(QObject):
 
     def shutdown(self) -> None:
         """Keep any half-written note, then close every window."""
-        if self.form.incident_id is not None and self.form.isVisible():
-            self.form.flush_draft()
+        form = self.built("form")
+        if form is not None and form.incident_id is not None and form.isVisible():
+            form.flush_draft()
         self.tooltip_ticker.stop()
-        for window in (self.break_window, self.form, self.nudge_window, self.settings_window):
-            window.hide()
-        for lazy in (self._journal, self._insights):
-            if lazy is not None:
-                lazy.hide()
+        # Delete the windows now, in order, rather than leave top-level widgets to be
+        # destroyed during interpreter shutdown, which crashes PySide6.
+        windows = [self.__dict__.pop(n, None) for n in ("break_window", "form", "nudge_window")]
+        windows += [self.__dict__.pop("settings_window", None), self._journal, self._insights]
+        self._journal = self._insights = None
+        for window in windows:
+            if window is not None:
+                window.hide()
+                shiboken6.delete(window)
         if self.tray is not None:
             self.tray.hide()
         if self.home is not None:
@@ -176,7 +221,7 @@ class Shell(QObject):
         current = self.loop.current
         if self.loop.phase is Phase.BREAK and current is not None:
             self.show_break(current)
-        elif self.form.isVisible():
+        elif self.built("form") is not None and self.form.isVisible():
             _raise(self.form)
         elif self.home is not None:
             self.home.showNormal()
@@ -215,7 +260,7 @@ class Shell(QObject):
     def _phase_changed(self, phase: Phase) -> None:
         if phase is not Phase.BREAK:
             # However the break ended (time, button, or dialing mid-break), its window goes.
-            self.break_window.hide()
+            self._hide("break_window")
         self.render()
 
     # -- the loop, from clicks ------------------------------------------------------------
@@ -243,14 +288,15 @@ class Shell(QObject):
 
     def _refresh_break(self) -> None:
         current = self.loop.current
-        if self.break_window.isVisible() and current is not None and current.on_break:
-            self.break_window.update_incident(current)
+        window = self.built("break_window")
+        if window is not None and window.isVisible() and current is not None and current.on_break:
+            window.update_incident(current)
 
     def _end_break(self) -> None:
         try:
             self.loop.end_break()
         except LoopError:
-            self.break_window.hide()
+            self._hide("break_window")
 
     def _add_minute(self) -> None:
         try:
@@ -259,13 +305,13 @@ class Shell(QObject):
             log.info("+1 minute ignored: %s", exc)
 
     def _break_ended(self, incident: Incident) -> None:
-        self.break_window.hide()
+        self._hide("break_window")
         if self.settings.get("break.sound"):
             self.chime.play()
         self.open_note(incident)
 
     def _snooze(self) -> None:
-        self.nudge_window.hide()
+        self._hide("nudge_window")
         try:
             self.loop.snooze()
         except LoopError as exc:
@@ -586,22 +632,23 @@ class Shell(QObject):
         self.open_insights()
 
     def _restyle(self) -> None:
-        windows = [self.break_window, self.form, self.nudge_window, self.settings_window]
-        windows += [w for w in (self.home, self._journal, self._insights) if w is not None]
-        for window in windows:
+        names = ("break_window", "form", "nudge_window", "settings_window")
+        windows = [self.built(name) for name in names]
+        windows += [self.home, self._journal]
+        for window in [w for w in windows if w is not None]:
             window.setStyleSheet(style.sheet())
             window.update()
-        if self._insights is not None and self._insights.isVisible():
-            self._insights = None  # charts take their theme when built; rebuild on next open
-            self.open_insights()
+        if self._insights is not None:
+            self._insights.restyle()
+            self._refresh_insights()  # series colours come from the palette too
 
     def _setting_changed(self, key: str, value: Any) -> None:
         if key == "ui.theme":
             style.prefer(str(value))
             self._restyle()
-        elif key == "break.pattern":
+        elif key == "break.pattern" and self.built("break_window") is not None:
             self.break_window.set_pattern(value)
-        elif key == "break.reduced_motion":
+        elif key == "break.reduced_motion" and self.built("break_window") is not None:
             self.break_window.set_reduced_motion(bool(value))
 
 
