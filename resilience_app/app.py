@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import gc
 import logging
-import logging.handlers
 import os
 import signal
 import socket
@@ -57,6 +56,8 @@ def _hand_over(data_dir: Path) -> int:
 
 
 def _setup_logging(data_dir: Path) -> None:
+    import logging.handlers
+
     path = data_dir / LOG_FILE
     handler = logging.handlers.RotatingFileHandler(
         path, maxBytes=512_000, backupCount=2, encoding="utf-8"
@@ -77,8 +78,6 @@ def _run_locked(data_dir: Path) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
-    _setup_logging(data_dir)
-    log.info("starting %s %s with data in %s", APP_NAME, __version__, data_dir)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName(APP_NAME)
     app.setApplicationDisplayName(APP_NAME)
@@ -149,6 +148,9 @@ class Running:
             self.app.exit(1)
 
     def _build(self) -> None:
+        _setup_logging(self.data_dir)  # after the icon: the log file can wait a frame
+        log.info("starting %s %s with data in %s", APP_NAME, __version__, self.data_dir)
+
         from resilience_app.adapters import autostart
         from resilience_app.adapters.notify import PlyerNotifier
         from resilience_app.adapters.scheduler import WakeupRunner
@@ -230,7 +232,15 @@ class Running:
         save_retry = Ticker("save-retry", SAVE_RETRY_MS, retry_save, shell)
         loop.save_failed.connect(lambda message: save_retry.start())
 
-        commands = Commands(loop, settings, followups, store, shell.present)
+        commands = Commands(
+            loop,
+            settings,
+            followups,
+            store,
+            shell.present,
+            on_flag=shell.mark_flag,
+            metrics=shell.metrics,
+        )
         server = self.parts["server"] = CommandServer(socket_path(data_dir), commands.handle)
         if not server.listen():
             print(

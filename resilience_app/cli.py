@@ -103,6 +103,29 @@ def build_parser() -> argparse.ArgumentParser:
     flag.add_argument("--label", default="", metavar="TEXT", help="prospect or company")
     flag.add_argument("--rough", type=_rough, metavar="N", help="how rough it felt, 0 to 10")
     sub.add_parser("dialed", parents=[common], help="I'm back on the phone")
+    note = sub.add_parser("note", parents=[common], help="save the note about the latest call")
+    note.add_argument("--incident", metavar="ID", help="another call than the latest")
+    note.add_argument("--what", default="", metavar="TEXT", help="what happened")
+    note.add_argument(
+        "--my-part",
+        choices=("unprepared", "pushed_too_hard", "couldnt_answer", "talked_too_much", "not_me"),
+    )
+    note.add_argument(
+        "--reason",
+        choices=(
+            "my_approach",
+            "product_gap",
+            "price_or_terms",
+            "timing",
+            "prospect_behaviour",
+            "other",
+        ),
+    )
+    note.add_argument("--lesson", default="", metavar="TEXT")
+    note.add_argument(
+        "--positive", action="append", default=[], metavar="TEXT", help="at least one (repeatable)"
+    )
+    note.add_argument("--feel", type=_rough, metavar="N", help="how you feel now, 0 to 10")
     sub.add_parser("status", parents=[common], help="print the current state as JSON")
     stats = sub.add_parser("stats", parents=[common], help="patterns in your tough calls")
     stats.add_argument(
@@ -181,9 +204,19 @@ def gui_main() -> int:
 
 
 def _start_app(data_dir: Path) -> int:
+    import logging
+    import os
+
     from resilience_app.app import run  # Qt is imported only here
 
-    return run(data_dir)
+    code = run(data_dir)
+    # Everything is on disk (every save is durable before it returns) and the app has shut
+    # down in order. Skip the interpreter's own teardown: PySide6 has crashed
+    # garbage-collecting Qt wrappers there, which would turn a clean quit into a core dump.
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 # -- talking to the running app ----------------------------------------------------------
@@ -295,6 +328,20 @@ def _flag(args: argparse.Namespace, data_dir: Path) -> int:
 def _dialed(args: argparse.Namespace, data_dir: Path) -> int:
     reply = _ask(data_dir, "dialed")
     print(reply.get("message", "Recorded."))
+    return EXIT_OK
+
+
+def _note(args: argparse.Namespace, data_dir: Path) -> int:
+    request = {
+        "incident": args.incident,
+        "what": args.what,
+        "my_part": args.my_part,
+        "reason": args.reason,
+        "lesson": args.lesson,
+        "positives": args.positive,
+        "feel": args.feel,
+    }
+    print(_ask(data_dir, "note", request).get("message", "Saved."))
     return EXIT_OK
 
 
@@ -477,6 +524,7 @@ _COMMANDS = {
     "flag": _flag,
     "dialed": _dialed,
     "status": _status,
+    "note": _note,
     "export": _export,
     "config": _config,
     "import": _import,

@@ -17,7 +17,15 @@ from typing import Any
 from resilience_app.core import texts
 from resilience_app.core.followups import FollowUpError, FollowUps, default_due
 from resilience_app.core.loop import LoopError, RecoveryLoop
-from resilience_app.core.models import FollowUp, FollowUpKind, Positive, new_id
+from resilience_app.core.models import (
+    FollowUp,
+    FollowUpKind,
+    LossReason,
+    MyPart,
+    Positive,
+    Reflection,
+    new_id,
+)
 from resilience_app.core.settings import SettingError, Settings
 from resilience_app.status import describe
 from resilience_app.storage.store import Store
@@ -50,7 +58,11 @@ class Commands:
         present: Callable[[str, str], None] | None = None,
         *,
         running: bool = True,
+        on_flag: Callable[[], None] | None = None,
+        metrics: Callable[[], dict[str, Any]] | None = None,
     ) -> None:
+        self.on_flag = on_flag
+        self.metrics = metrics
         self.loop = loop
         self.settings = settings
         self.followups = followups
@@ -79,6 +91,8 @@ class Commands:
         if rough is not None and (isinstance(rough, bool) or not isinstance(rough, int)):
             return {"ok": False, "usage": True, "error": "How rough it felt must be 0 to 10."}
         already = self.loop.current is not None and self.loop.current.on_break
+        if self.on_flag is not None:
+            self.on_flag()
         incident = self.loop.flag(label, rough)
         if already:
             message = "You're already on a break; the break window is open."
@@ -99,9 +113,29 @@ class Commands:
             "time_to_next_dial_seconds": round(seconds, 3),
         }
 
+    def _note(self, args: dict[str, Any]) -> dict[str, Any]:
+        incident_id = args.get("incident")
+        if not incident_id:
+            waiting = self.loop.open_reflections()
+            if not waiting:
+                return {"ok": False, "error": "No call is waiting for a note."}
+            incident_id = waiting[0].id
+        reflection = Reflection(
+            what_happened=str(args.get("what") or "")[:MAX_TEXT],
+            my_part=MyPart(args["my_part"]) if args.get("my_part") else None,
+            loss_reason=LossReason(args["reason"]) if args.get("reason") else None,
+            lesson=str(args.get("lesson") or "")[:MAX_TEXT],
+            positives=[str(p)[:MAX_TEXT] for p in args.get("positives") or []],
+            mood_after=args.get("feel"),
+        )
+        self.loop.save_reflection(str(incident_id), reflection)
+        return {"message": "Note saved. Thank you for taking the time.", "incident_id": incident_id}
+
     def _status(self, args: dict[str, Any]) -> dict[str, Any]:
         status = describe(self.loop, running=self.running)
         status["upcoming_followups"] = [_followup_json(f) for f in self.followups.upcoming()]
+        if self.metrics is not None:
+            status["metrics"] = self.metrics()
         return {"status": status}
 
     def _config_set(self, args: dict[str, Any]) -> dict[str, Any]:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 from pathlib import Path
 
 LOCK_FILE = "app.lock"
@@ -35,6 +34,8 @@ def socket_path(data_dir: Path) -> str:
     inside = data_dir / "ipc.sock"
     if len(str(inside)) <= _MAX_SOCKET_PATH:
         return str(inside)
+    import tempfile  # rarely needed: only for very long data folder paths
+
     runtime = os.environ.get("XDG_RUNTIME_DIR") or tempfile.gettempdir()
     folder = Path(runtime) / f"resilience-{os.getuid()}"
     folder.mkdir(mode=0o700, exist_ok=True)

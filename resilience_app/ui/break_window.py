@@ -11,7 +11,14 @@ from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QHideEvent, QKeySequence, QShortcut, QShowEvent
+from PySide6.QtGui import (
+    QCloseEvent,
+    QHideEvent,
+    QKeySequence,
+    QPaintEvent,
+    QShortcut,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -43,6 +50,7 @@ class BreakWindow(QWidget):
     add_minute_requested = Signal()
     pattern_chosen = Signal(str)
     reduced_motion_toggled = Signal(bool)
+    first_painted = Signal()  # once after each show: the rep can see it now
 
     def __init__(self, now: Callable[[], datetime], parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
@@ -51,6 +59,8 @@ class BreakWindow(QWidget):
         self._pattern = PATTERNS["box"]
         self._reduced = False
         self.state: BreathState | None = None
+        self.frames = 0  # animation frames drawn (make bench reads it through `status`)
+        self._awaiting_paint = False
         self.setObjectName("calmWindow")
         self.setWindowTitle("Resilience — take a breath")
         self.setStyleSheet(style.sheet())
@@ -62,6 +72,7 @@ class BreakWindow(QWidget):
         self.subtitle = QLabel()
         self.subtitle.setProperty("role", "muted")
         self.view = BreathingView()
+        self.view.painted.connect(self._painted)  # the shape is drawn: the window is up
         self.cue = QLabel()
         self.cue.setProperty("role", "cue")
         self.cue.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -212,10 +223,21 @@ class BreakWindow(QWidget):
             self.countdown.setText(format_left((incident.break_ends_at - now).total_seconds()))
 
     def _frame(self) -> None:
+        self.frames += 1
         self.render_at(self._now())
+
+    def _painted(self) -> None:
+        if self._awaiting_paint:
+            self._awaiting_paint = False
+            self.first_painted.emit()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        self._painted()
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
+        self._awaiting_paint = True
         self.ticker.start()
 
     def hideEvent(self, event: QHideEvent) -> None:

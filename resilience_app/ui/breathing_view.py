@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QRadialGradient
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -13,6 +13,8 @@ SMALLEST = 0.32  # fraction of the available radius at size 0
 
 class BreathingView(QWidget):
     """Draws the shape at a given size (0..1). It keeps no time of its own."""
+
+    painted = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -57,3 +59,4 @@ class BreathingView(QWidget):
             QRectF(centre.x() - radius, centre.y() - radius, 2 * radius, 2 * radius)
         )
         painter.end()
+        self.painted.emit()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import random
+import time
 from collections import deque
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -78,6 +79,8 @@ class Shell(QObject):
         self._journal: Any = None  # built on first use: the tray starts without it
         self._insights: Any = None  # likewise, and it brings QtCharts
         self._last_removed: Removed | None = None
+        self._flag_started: float | None = None
+        self.flag_to_window_ms: float | None = None
         self._tray_available = tray_available
         self.chime = chime or Chime()
         self._rng = rng or random.Random()
@@ -113,6 +116,7 @@ class Shell(QObject):
         window.add_minute_requested.connect(self._add_minute)
         window.pattern_chosen.connect(lambda key: self._set("break.pattern", key))
         window.reduced_motion_toggled.connect(lambda on: self._set("break.reduced_motion", on))
+        window.first_painted.connect(self._break_visible)
         return window
 
     @cached_property
@@ -266,7 +270,25 @@ class Shell(QObject):
     # -- the loop, from clicks ------------------------------------------------------------
 
     def flag(self) -> None:
+        self.mark_flag()
         self.loop.flag()
+
+    def mark_flag(self) -> None:
+        """A flag arrived (click or command): time it until the break window is drawn."""
+        self._flag_started = time.perf_counter()
+
+    def _break_visible(self) -> None:
+        if self._flag_started is not None:
+            self.flag_to_window_ms = (time.perf_counter() - self._flag_started) * 1000
+            self._flag_started = None
+
+    def metrics(self) -> dict[str, Any]:
+        """Figures `make bench` reads through `resilience status`."""
+        window = self.built("break_window")
+        return {
+            "flag_to_window_ms": self.flag_to_window_ms,
+            "animation_frames": window.frames if window is not None else 0,
+        }
 
     def dialed(self) -> None:
         self.loop.dialed()

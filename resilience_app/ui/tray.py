@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QFont
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
-from resilience_app.core.models import Phase
 from resilience_app.ui.icons import icon
+
+if TYPE_CHECKING:
+    from resilience_app.core.models import Phase
 
 FLAG_TEXT = "A call went south — take a break"
 
@@ -56,7 +60,7 @@ class Tray(QObject):
         self.set_upcoming([])
         self.quit_action.triggered.connect(self.quit_requested.emit)
         self.icon.activated.connect(self._activated)
-        self.phase = Phase.CALM
+        self.phase = "calm"  # a Phase value; the models load after the icon is up
 
     def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
         if reason == QSystemTrayIcon.ActivationReason.Trigger:
@@ -69,11 +73,11 @@ class Tray(QObject):
         self.icon.hide()
 
     def show_state(self, phase: Phase, tooltip: str, open_notes: int) -> None:
-        if phase != self.phase:
-            self.phase = phase
+        if phase.value != self.phase:
+            self.phase = phase.value
             self.icon.setIcon(icon(phase.value))
         self.icon.setToolTip(tooltip)
-        self.dialing_action.setEnabled(phase is not Phase.CALM)
+        self.dialing_action.setEnabled(phase.value != "calm")
         self.reflection_action.setEnabled(open_notes > 0)
         self.reflection_action.setText(
             "Write my note" if open_notes <= 1 else f"Write my notes ({open_notes} waiting)"
