@@ -42,8 +42,11 @@ def run(data_dir: Path) -> int:
 
 
 def _hand_over(data_dir: Path) -> int:
+    from resilience_app.cli import request_waiting_for_start
+
     try:
-        reply = ipc.request_for(data_dir, "show", timeout=5)
+        # The running app may still be opening its channel (its tray shows first).
+        reply = request_waiting_for_start(data_dir, "show", {})
     except (ipc.AppNotRunning, ipc.ChannelError, OSError):
         print(
             "resilience: another Resilience is starting with this data folder; "

@@ -229,7 +229,7 @@ def _ask(
     from resilience_app.adapters import ipc
 
     try:
-        reply = _request_waiting_for_start(data_dir, command, args)
+        reply = request_waiting_for_start(data_dir, command, args)
     except ipc.AppNotRunning:
         if not offline:
             raise CliError(
@@ -262,7 +262,7 @@ def _follow_login(data_dir: Path, key: str, value: Any) -> None:
 STARTING_WAIT = 10.0
 
 
-def _request_waiting_for_start(
+def request_waiting_for_start(
     data_dir: Path, command: str, args: dict[str, Any] | None
 ) -> dict[str, Any]:
     """Ask the app; if it holds the instance lock but does not answer yet, it is starting

@@ -4,7 +4,8 @@
 - packaging/icons/png/NAME-SIZE.png for the app and each tray phase, 16 to 256 px;
 - packaging/icons/hicolor/SIZExSIZE/apps/org.resilience.Resilience.png (Linux icon theme);
 - packaging/icons/resilience.ico (Windows) and packaging/icons/resilience.icns (macOS),
-  both simply containers of PNG images, written here without extra libraries.
+  both simply containers of PNG images, written here without extra libraries;
+- resources/icons/NAME-SIZE.png, which the running app loads (the SVGs stay the source).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from PySide6.QtSvg import QSvgRenderer  # noqa: E402
 
 APP_ID = "org.resilience.Resilience"
 SIZES = (16, 22, 24, 32, 48, 64, 128, 256)
+RUNTIME_SIZES = (16, 22, 24, 32, 48, 64, 128)
 NAMES = ("app", "calm", "break", "waiting")
 OUT = ROOT / "packaging" / "icons"
 ICNS_TYPES = {16: b"icp4", 32: b"icp5", 64: b"icp6", 128: b"ic07", 256: b"ic08", 512: b"ic09"}
@@ -88,7 +90,12 @@ def main() -> int:
     (OUT / "resilience.icns").write_bytes(
         icns({s: render(app_svg, s) for s in (16, 32, 64, 128, 256, 512)})
     )
-    print(f"icons written under {OUT.relative_to(ROOT)}")
+    # The app itself loads these PNGs (no SVG renderer to import before the tray shows).
+    runtime = ROOT / "resources" / "icons"
+    for name in NAMES:
+        for size in RUNTIME_SIZES:
+            (runtime / f"{name}-{size}.png").write_bytes(render(runtime / f"{name}.svg", size))
+    print(f"icons written under {OUT.relative_to(ROOT)} and resources/icons")
     return 0
 
 

@@ -1,12 +1,14 @@
-"""Icons by name, rendered from the SVGs in resources/icons."""
+"""Icons by name, from PNGs rendered out of resources/icons/*.svg by `make icons`.
+
+PNGs load with QtGui alone; rendering the SVGs at start would import QtSvg before the
+tray icon can show.
+"""
 
 from __future__ import annotations
 
 from functools import cache
 
-from PySide6.QtCore import QByteArray, QSize, Qt
-from PySide6.QtGui import QIcon, QImage, QPainter, QPixmap
-from PySide6.QtSvg import QSvgRenderer
+from PySide6.QtGui import QIcon, QImage, QPixmap
 
 from resilience_app.resources import read_bytes
 
@@ -15,15 +17,10 @@ SIZES = (16, 22, 24, 32, 48, 64, 128)
 
 @cache
 def icon(name: str) -> QIcon:
-    """An icon with pixmaps at the usual tray and window sizes (no SVG plugin needed)."""
-    renderer = QSvgRenderer(QByteArray(read_bytes("icons", f"{name}.svg")))
+    """An icon with a pixmap at each size the tray and window managers ask for."""
     result = QIcon()
     for size in SIZES:
-        image = QImage(QSize(size, size), QImage.Format.Format_ARGB32_Premultiplied)
-        image.fill(Qt.GlobalColor.transparent)
-        painter = QPainter(image)
-        renderer.render(painter)
-        painter.end()
+        image = QImage.fromData(read_bytes("icons", f"{name}-{size}.png"))
         result.addPixmap(QPixmap.fromImage(image))
     return result
 
