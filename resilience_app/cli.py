@@ -135,6 +135,8 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("--json", action="store_true", help="print every figure as JSON")
     insights_cmd = sub.add_parser("insights", parents=[common], help="open the Insights window")
     insights_cmd.set_defaults(window="insights")
+    settings_cmd = sub.add_parser("settings", parents=[common], help="open the settings window")
+    settings_cmd.set_defaults(window="settings")
     journal = sub.add_parser("journal", parents=[common], help="open the journal window")
     journal.add_argument("--tab", choices=("positives", "calls", "upcoming"), default="positives")
     export = sub.add_parser("export", parents=[common], help="everything recorded")
@@ -472,9 +474,10 @@ def _stats(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def _journal(args: argparse.Namespace, data_dir: Path) -> int:
-    if getattr(args, "window", None) == "insights":
-        reply = _ask(data_dir, "show", {"window": "insights"})
-        print(reply.get("message", "Insights is open."))
+    window = getattr(args, "window", None)
+    if window in ("insights", "settings"):
+        reply = _ask(data_dir, "show", {"window": window})
+        print(reply.get("message", "It is open."))
         return EXIT_OK
     reply = _ask(data_dir, "show", {"window": "journal", "tab": args.tab})
     print(reply.get("message", "The journal is open."))
@@ -532,5 +535,6 @@ _COMMANDS = {
     "positive": _positive,
     "journal": _journal,
     "insights": _journal,
+    "settings": _journal,
     "stats": _stats,
 }

@@ -150,6 +150,8 @@ class Commands:
             return {"message": "The journal is open."}
         if window == "insights":
             return {"message": "Insights is open."}
+        if window == "settings":
+            return {"message": "Settings are open."}
         return {"message": "Resilience is already running; it is in your tray."}
 
     # -- the record -------------------------------------------------------------------

@@ -172,7 +172,16 @@ def main() -> int:
         desktop.screenshot(OUT / "nudge-card.png", card)
         cli("dialed")
 
-        # 5. The journal: positives, calls, and what is coming up.
+        # 5. Settings, back at the defaults a rep starts with.
+        cli("config", "set", "nudge.second_minutes", "15")
+        cli("config", "set", "nudge.first_minutes", "10")
+        cli("settings")
+        window = desktop.wait_for_window("settings", timeout=5)
+        time.sleep(0.4)
+        desktop.screenshot(OUT / "settings.png", desktop.window_geometry(window))
+        desktop.key(window, "Escape")
+
+        # 6. The journal: positives, calls, and what is coming up.
         for tab in ("positives", "calls", "upcoming"):
             cli("journal", "--tab", tab)
             journal = desktop.wait_for_window("my journal", timeout=5)

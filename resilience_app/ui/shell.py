@@ -217,6 +217,9 @@ class Shell(QObject):
         if window == "insights":
             self.open_insights()
             return
+        if window == "settings":
+            self.open_settings()
+            return
         if window == "journal":
             self.open_journal()
             tabs = {"positives": 0, "calls": 1, "upcoming": 2}
