@@ -98,6 +98,16 @@ class Chart(QChartView):
         axis.setLabelsColor(QColor(style.current().muted))
         axis.setGridLineColor(QColor(style.current().accent_soft))
 
+    def _reset(self, categories: list[str], series: list[tuple[str, list[float], str]]) -> QChart:
+        """Clear the chart for new data, remembering what it will draw."""
+        chart = self.chart()
+        chart.removeAllSeries()
+        for axis in chart.axes():
+            chart.removeAxis(axis)
+        self.categories = categories
+        self.values = {name: values for name, values, _ in series}
+        return chart
+
     def bars(
         self,
         categories: list[str],
@@ -106,12 +116,7 @@ class Chart(QChartView):
         horizontal: bool = False,
         label_every: int = 1,
     ) -> None:
-        chart = self.chart()
-        chart.removeAllSeries()
-        for axis in chart.axes():
-            chart.removeAxis(axis)
-        self.categories = categories
-        self.values = {name: values for name, values, _ in series}
+        chart = self._reset(categories, series)
         bar_series = QHorizontalBarSeries() if horizontal else QBarSeries()
         for name, values, colour in series:
             bar_set = QBarSet(name)
@@ -153,12 +158,7 @@ class Chart(QChartView):
         guide: float | None = None,
         label_every: int = 1,
     ) -> None:
-        chart = self.chart()
-        chart.removeAllSeries()
-        for axis in chart.axes():
-            chart.removeAxis(axis)
-        self.categories = categories
-        self.values = {name: values for name, values, _ in series}
+        chart = self._reset(categories, series)
         category_axis = QBarCategoryAxis()
         category_axis.append(
             [name if n % label_every == 0 else " " * (n + 1) for n, name in enumerate(categories)]
