@@ -33,19 +33,6 @@ from resilience_app.storage.store import Store
 log = logging.getLogger(__name__)
 MAX_LABEL = 200
 MAX_TEXT = 2000
-OFFLINE_COMMANDS = frozenset(
-    {
-        "status",
-        "config-set",
-        "import",
-        "followup-list",
-        "followup-add",
-        "followup-done",
-        "followup-snooze",
-        "followup-cancel",
-        "positive-add",
-    }
-)
 
 
 class Commands:

@@ -12,7 +12,7 @@ what makes restarts and sleeping laptops safe.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -352,8 +352,7 @@ class RecoveryLoop:
     def _save_nudge(self, nudge: Nudge) -> None:
         self._guard(lambda: self.store.save_nudge(nudge))
 
-    def _guard(self, write: object) -> None:
-        assert callable(write)
+    def _guard(self, write: Callable[[], None]) -> None:
         try:
             write()
         except OSError as exc:

@@ -6,7 +6,7 @@ import csv
 import io
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -34,7 +34,6 @@ class Journal:
     positives: Sequence[Positive] = ()
     since: datetime | None = None
     until: datetime | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def gather(store: Store, since: datetime | None = None, until: datetime | None = None) -> Journal:

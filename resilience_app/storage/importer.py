@@ -53,7 +53,6 @@ class ImportProblems(Exception):
 class ImportResult:
     added: int = 0
     already_there: int = 0
-    skipped_ids: list[str] = field(default_factory=list)
 
     @property
     def message(self) -> str:
@@ -247,7 +246,6 @@ def import_into(store: Store, text: str) -> ImportResult:
             new_ids.add(incident.id)
         else:
             result.already_there += 1
-            result.skipped_ids.append(incident.id)
     known_positives = {p.id for p in store.positives()}
     fresh = [i for i in parsed.incidents if i.id in new_ids]
     store.add_many(

@@ -101,6 +101,14 @@ class DurableJSONStorage(Storage):
         atomic_write(self.path, _dump(data))
         self.dirty = False
 
+    def memory(self) -> dict[str, dict[str, Any]]:
+        """The in-memory data itself (created empty for a new file), to change in place
+        before the next write carries it to disk."""
+        data = self.read()
+        if data is None:
+            data = self._data = {}
+        return data
+
     def flush(self) -> None:
         """Write the in-memory data again (after a failed write)."""
         if self._data is not None and self.dirty:
@@ -173,7 +181,10 @@ class Shard:
 
     def upsert(self, table_name: str, key: str, doc: dict[str, Any]) -> None:
         if self.schema is None:
-            self.meta.insert(Document({"schema": SCHEMA_VERSION}, doc_id=1))
+            # In memory only: the write below carries it. A separate write could fail on
+            # its own (disk full) and stop the record from ever reaching memory.
+            self.storage.memory().setdefault("meta", {})["1"] = {"schema": SCHEMA_VERSION}
+            self.meta.clear_cache()
         index = self.ids[table_name]
         table = self.tables[table_name]
         doc_id = index.get(key)
@@ -250,6 +261,8 @@ class Store:
         self._shards: dict[str, Shard] = {}
         self._owner: dict[str, str] = {}  # incident id -> month, for loaded months
         self._followups: Shard | None = None
+        # Goes up with every change, so readers can keep what they decoded until it moves.
+        self.generation = 0
         if not readonly:
             ensure_private_dir(self.journal_dir)
             # Temp files of writes cut short by a crash: never part of the journal, and
@@ -398,6 +411,7 @@ class Store:
         return shard
 
     def save_incident(self, incident: Incident) -> None:
+        self.generation += 1
         name = self._owner.get(incident.id) or shard_name(incident.flagged_at)
         shard = self._shard(name, create=True)
         assert shard is not None
@@ -408,10 +422,12 @@ class Store:
 
     def save_nudge(self, nudge: Nudge) -> None:
         """A nudge lives in the month file of its incident."""
+        self.generation += 1
         shard = self._month_for(nudge.incident_id, nudge.due_at)
         shard.upsert("nudges", nudge.id, nudge_to_dict(nudge))
 
     def save_positive(self, positive: Positive) -> None:
+        self.generation += 1
         name = shard_name(positive.created_at)
         for loaded in self._load_all():
             if positive.id in loaded.ids["positives"]:
@@ -422,12 +438,14 @@ class Store:
         shard.upsert("positives", positive.id, positive_to_dict(positive))
 
     def save_followup(self, followup: FollowUp) -> None:
+        self.generation += 1
         book = self._followup_book()
         self._backup_before_change(book)
         book.upsert("followups", followup.id, followup_to_dict(followup))
 
     def delete_incident(self, incident_id: str) -> Removed | None:
         """Remove an incident with its nudges and follow-ups; returns them for an undo."""
+        self.generation += 1
         incident = self.incident(incident_id)
         if incident is None:
             return None
@@ -462,6 +480,7 @@ class Store:
         positives: Iterable[Positive] = (),
     ) -> None:
         """Bulk insert (import, undo, migrations): one durable write per file touched."""
+        self.generation += 1
         by_month: dict[str, dict[str, list[tuple[str, dict[str, Any]]]]] = {}
         owner = dict(self._owner)
 
@@ -496,7 +515,7 @@ class Store:
         self, shard: Shard, tables: dict[str, list[tuple[str, dict[str, Any]]]]
     ) -> None:
         self._backup_before_change(shard)
-        data = shard.storage.read() or {}
+        data = shard.storage.memory()
         data.setdefault("meta", {}).setdefault("1", {"schema": SCHEMA_VERSION})
         for table_name, items in tables.items():
             table = data.setdefault(table_name, {})

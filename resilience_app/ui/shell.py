@@ -80,6 +80,7 @@ class Shell(QObject):
         self._insights: Any = None  # likewise, and it brings QtCharts
         self._last_removed: Removed | None = None
         self._flag_started: float | None = None
+        self._record_cache: tuple[int, list[Incident], list[journal.PositiveEntry]] | None = None
         self.flag_to_window_ms: float | None = None
         self._tray_available = tray_available
         self.chime = chime or Chime()
@@ -520,12 +521,21 @@ class Shell(QObject):
         window = self._journal
         if window is None:
             return
-        store = self.loop.store
-        incidents = store.incidents()
+        incidents, entries = self._record()
         text, since, until = window.positive_query()
-        entries = journal.positive_entries(incidents, store.positives())  # type: ignore[attr-defined]
         window.show_positives(journal.search_positives(entries, text, since, until))
         window.show_incidents(journal.filter_incidents(incidents, window.call_filter()))
+
+    def _record(self) -> tuple[list[Incident], list[journal.PositiveEntry]]:
+        """Every call and positive, decoded once per change to the store: typing in a
+        search box must not re-read ten years of history on every key."""
+        store: Any = self.loop.store
+        generation = store.generation
+        if self._record_cache is None or self._record_cache[0] != generation:
+            incidents = store.incidents()
+            entries = journal.positive_entries(incidents, store.positives())
+            self._record_cache = (generation, incidents, entries)
+        return self._record_cache[1], self._record_cache[2]
 
     def _add_positive(self, text: str) -> None:
         positive = Positive(new_id(), self.loop.clock.now(), text)

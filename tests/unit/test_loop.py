@@ -10,8 +10,6 @@ import pytest
 from resilience_app.core.clock import FakeClock
 from resilience_app.core.loop import STALE_AFTER, LoopError, RecoveryLoop
 from resilience_app.core.models import (
-    Incident,
-    Nudge,
     NudgeKind,
     NudgeState,
     Phase,
@@ -288,32 +286,24 @@ def test_discard_forgets_the_text(loop: RecoveryLoop) -> None:
     assert loop.open_reflections() == []
 
 
-class FullDisk:
-    """A store whose disk refuses writes until `heal()`: the loop must keep going."""
+def test_a_failed_save_is_reported_and_the_loop_goes_on(
+    store: Store, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from resilience_app.storage import files
 
-    def __init__(self, inner: Store) -> None:
-        self.inner = inner
-        self.full = True
-
-    def save_incident(self, incident: Incident) -> None:
-        self.inner.save_incident(incident) if not self.full else self._fail()
-
-    def save_nudge(self, nudge: Nudge) -> None:
-        self.inner.save_nudge(nudge) if not self.full else self._fail()
-
-    def _fail(self) -> None:
+    def disk_full(fd: int) -> None:
         raise OSError(28, "No space left on device")
 
-    def __getattr__(self, name: str) -> object:
-        return getattr(self.inner, name)
-
-
-def test_a_failed_save_is_reported_and_the_loop_goes_on(store: Store, clock: FakeClock) -> None:
-    disk = FullDisk(store)
-    loop = RecoveryLoop(disk, Settings(), clock)  # type: ignore[arg-type]
+    monkeypatch.setattr(files.os, "fsync", disk_full)  # the disk, not our store, fails
+    loop = RecoveryLoop(store, Settings(), clock)
     messages: list[str] = []
     loop.save_failed.connect(messages.append)
-    incident = loop.flag()
+    incident = loop.flag("Kept in memory")
     assert loop.phase is Phase.BREAK and loop.current is incident
     assert messages and "No space left on device" in messages[0]
     assert "kept in memory" in messages[0]
+    assert store.dirty and store.incident(incident.id) is not None
+    monkeypatch.undo()
+    store.flush()
+    stored = Store(store.data_dir).incident(incident.id)
+    assert stored is not None and stored.label == "Kept in memory"
