@@ -12,13 +12,14 @@ from datetime import date, datetime, time, timedelta
 from typing import Protocol
 
 from resilience_app.core.clock import Clock
+from resilience_app.core.errors import UserError
 from resilience_app.core.events import Event
 from resilience_app.core.models import FollowUp, FollowUpKind, FollowUpState, new_id
 
 WORKDAY_START = time(10, 0)  # reminders land mid-morning, local time
 
 
-class FollowUpError(Exception):
+class FollowUpError(UserError):
     """A follow-up request that cannot be honoured; the message says why."""
 
 

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from resilience_app.core.clock import Clock
+from resilience_app.core.errors import UserError
 from resilience_app.core.events import Event
 from resilience_app.core.models import (
     Incident,
@@ -43,7 +44,7 @@ SNOOZE_MINUTES = 2.0
 MAX_BREAK_MINUTES = 10.0
 
 
-class LoopError(Exception):
+class LoopError(UserError):
     """A request the loop cannot honour in its current state; the message says why."""
 
 
@@ -358,7 +359,7 @@ class RecoveryLoop:
         except OSError as exc:
             # The store keeps the change in memory; the host retries and tells the rep.
             log.error("could not save: %s", exc)
-            self.save_failed.emit(_disk_sentence(exc))
+            self.save_failed.emit(disk_sentence(exc))
 
 
 def reflection_problems(reflection: Reflection) -> list[str]:
@@ -371,7 +372,8 @@ def reflection_problems(reflection: Reflection) -> list[str]:
     return problems
 
 
-def _disk_sentence(exc: OSError) -> str:
+def disk_sentence(exc: OSError) -> str:
+    """What the rep is told when the disk refuses a write."""
     reason = exc.strerror or str(exc)
     return (
         f"Resilience could not save to disk ({reason}). Your notes are kept in memory and "

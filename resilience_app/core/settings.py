@@ -14,11 +14,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from resilience_app.core.breathing import DEFAULT_PATTERN, PATTERNS
+from resilience_app.core.errors import UserError
 from resilience_app.core.events import Event
 
 
-class SettingError(ValueError):
+class SettingError(UserError, ValueError):
     """A key or value the rep gave is not acceptable; the message says why."""
+
+    usage = True
 
 
 @dataclass(frozen=True)

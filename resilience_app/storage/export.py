@@ -8,11 +8,14 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from resilience_app import __version__
 from resilience_app.core import texts
+from resilience_app.core.errors import UserError
 from resilience_app.core.models import FollowUp, Incident, Nudge, Positive, ReflectionStatus
+from resilience_app.files import atomic_write
 from resilience_app.storage.codec import (
     followup_to_dict,
     incident_to_dict,
@@ -55,6 +58,17 @@ def export(fmt: str, journal: Journal, now: datetime) -> str:
     if fmt == "markdown":
         return to_markdown(journal, now)
     raise ValueError(f"unknown format {fmt!r}")
+
+
+def write_file(path: Path, text: str) -> None:
+    """Write an export where the rep asked, durably and readable by them alone."""
+    path = Path(path).expanduser()
+    if path.is_dir():
+        raise UserError(f"{path} is a folder; give a file name to export to.", usage=True)
+    try:
+        atomic_write(path, text.encode("utf-8"))
+    except OSError as exc:
+        raise UserError(f"Could not write {path}: {exc.strerror or exc}.") from None
 
 
 def _seconds_to_dial(incident: Incident) -> float | None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from resilience_app.core.errors import UserError
 from resilience_app.core.models import (
     FollowUp,
     FollowUpKind,
@@ -36,7 +37,7 @@ from resilience_app.storage.store import SCHEMA_VERSION, Store
 MAX_PROBLEMS_SHOWN = 20
 
 
-class ImportProblems(Exception):
+class ImportProblems(UserError):
     """The file cannot be imported; `problems` lists every reason found."""
 
     def __init__(self, problems: list[str]) -> None:

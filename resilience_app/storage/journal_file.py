@@ -1,0 +1,132 @@
+"""One journal file (a month, or the follow-ups): its TinyDB tables and in-memory indexes.
+
+The store never edits a file's tables or TinyDB's caches itself; it asks the file to
+upsert, put many or remove, and each of those is one durable write.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from tinydb import TinyDB
+from tinydb.table import Document, Table
+
+from resilience_app.storage.driver import DurableJSONStorage
+
+SCHEMA_VERSION = 2  # 1: a single journal.json (0.1.0 development builds); 2: month files
+MONTH_TABLES = ("incidents", "nudges", "positives")
+FOLLOWUP_TABLES = ("followups",)
+
+Rows = Mapping[str, Iterable[tuple[str, dict[str, Any]]]]
+
+
+class JournalFile:
+    """Tables keyed by each record's own id. Opening parses the file (DamagedFile if it
+    does not parse), so damage is found when a file is first needed."""
+
+    def __init__(self, path: Path, tables: tuple[str, ...], *, readonly: bool) -> None:
+        self.name = path.stem
+        self.path = path
+        self.storage = DurableJSONStorage(str(path), readonly=readonly)
+        data = self.storage.read() or {}
+        self._db = TinyDB(str(path), storage=lambda _path: self.storage)
+        self._tables: dict[str, Table] = {name: self._db.table(name) for name in tables}
+        self._meta: Table = self._db.table("meta")
+        # Indexes straight from the parsed dicts: TinyDB's all() would build a Document
+        # per record only for us to throw it away.
+        self._ids: dict[str, dict[str, int]] = {
+            name: {d["id"]: int(k) for k, d in (data.get(name) or {}).items()} for name in tables
+        }
+        self._next = {name: max(ids.values(), default=0) + 1 for name, ids in self._ids.items()}
+        self.backed_up_on: date | None = None
+
+    # -- questions ------------------------------------------------------------------------
+
+    @property
+    def schema(self) -> int | None:
+        meta = self._meta.get(doc_id=1)
+        return None if meta is None or isinstance(meta, list) else int(meta.get("schema", 0))
+
+    @property
+    def dirty(self) -> bool:
+        return self.storage.dirty
+
+    def keys(self, table: str) -> Iterable[str]:
+        return self._ids[table].keys()
+
+    def has(self, table: str, key: str) -> bool:
+        return key in self._ids[table]
+
+    def count(self, table: str) -> int:
+        return len(self._ids[table])
+
+    def docs(self, table: str) -> Iterator[dict[str, Any]]:
+        data = self.storage.read() or {}
+        return iter((data.get(table) or {}).values())
+
+    def get(self, table: str, key: str) -> dict[str, Any] | None:
+        doc_id = self._ids[table].get(key)
+        if doc_id is None:
+            return None
+        data = self.storage.read() or {}
+        found = (data.get(table) or {}).get(str(doc_id))
+        return found if isinstance(found, dict) else None
+
+    # -- changes (each one durable write) -------------------------------------------------
+
+    def upsert(self, table: str, key: str, doc: dict[str, Any]) -> None:
+        self._mark_schema()
+        doc_id = self._ids[table].get(key)
+        if doc_id is None:
+            # Our own id, recorded before the write: if the disk refuses it, the document
+            # is still in memory (TinyDB changed it in place) and must stay findable.
+            doc_id = self._new_doc_id(table, key)
+            self._tables[table].insert(Document(doc, doc_id=doc_id))
+        else:
+            self._tables[table].update(doc, doc_ids=[doc_id])
+
+    def put_many(self, rows: Rows) -> None:
+        """Insert or replace many records in several tables with one write."""
+        data = self.storage.memory()
+        self._mark_schema()
+        for table, items in rows.items():
+            stored = data.setdefault(table, {})
+            for key, doc in items:
+                doc_id = self._ids[table].get(key) or self._new_doc_id(table, key)
+                stored[str(doc_id)] = doc
+            self._tables[table].clear_cache()
+        self.storage.write(data)
+
+    def remove(self, keys: Mapping[str, Iterable[str]]) -> None:
+        """Remove records from several tables with one write."""
+        data = self.storage.memory()
+        for table, wanted in keys.items():
+            stored = data.get(table) or {}
+            for key in wanted:
+                doc_id = self._ids[table].pop(key, None)
+                if doc_id is not None:
+                    stored.pop(str(doc_id), None)
+            self._tables[table].clear_cache()
+        self.storage.write(data)
+
+    def flush(self) -> None:
+        self.storage.flush()
+
+    def close(self) -> None:
+        self._db.close()
+
+    def _mark_schema(self) -> None:
+        if self.schema is None:
+            # In memory only: the change's own write carries it. A separate write could
+            # fail on its own (disk full) and stop the record from ever reaching memory.
+            self.storage.memory().setdefault("meta", {})["1"] = {"schema": SCHEMA_VERSION}
+            self._meta.clear_cache()
+
+    def _new_doc_id(self, table: str, key: str) -> int:
+        doc_id = self._next[table]
+        self._next[table] = doc_id + 1
+        self._ids[table][key] = doc_id
+        return doc_id
