@@ -9,18 +9,16 @@ import os
 import signal
 import socket
 import sys
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from resilience_app import APP_NAME, __version__
 from resilience_app.adapters import ipc
 from resilience_app.adapters.lock import InstanceLock
-from resilience_app.paths import LOG_FILE, default_data_dir, socket_path
-from resilience_app.storage.files import ensure_private_dir
+from resilience_app.files import ensure_private_dir
+from resilience_app.paths import LOG_FILE, socket_path
 
 log = logging.getLogger("resilience_app")
-SAVE_RETRY_MS = 10_000
 
 
 def run(data_dir: Path) -> int:
@@ -42,11 +40,9 @@ def run(data_dir: Path) -> int:
 
 
 def _hand_over(data_dir: Path) -> int:
-    from resilience_app.cli import request_waiting_for_start
-
     try:
         # The running app may still be opening its channel (its tray shows first).
-        reply = request_waiting_for_start(data_dir, "show", {})
+        reply = ipc.request_waiting_for_start(data_dir, "show", {})
     except (ipc.AppNotRunning, ipc.ChannelError, OSError):
         print(
             "resilience: another Resilience is starting with this data folder; "
@@ -141,12 +137,12 @@ class Running:
         notifier.activated.connect(on_signal)
 
     def build(self) -> None:
-        from resilience_app.storage.store import StorageError
+        from resilience_app.core.errors import UserError
 
         try:
             self._build()
-        except StorageError as exc:
-            print(f"resilience: {exc}", file=sys.stderr)
+        except UserError as exc:
+            print(f"resilience: {exc.message}", file=sys.stderr)
             self.failed = 1
             self.app.exit(1)
 
@@ -154,97 +150,28 @@ class Running:
         _setup_logging(self.data_dir)  # after the icon: the log file can wait a frame
         log.info("starting %s %s with data in %s", APP_NAME, __version__, self.data_dir)
 
-        from resilience_app.adapters import autostart
-        from resilience_app.adapters.notify import PlyerNotifier
+        from resilience_app.adapters.notify import NotifierChain, PlyerNotifier
         from resilience_app.adapters.scheduler import WakeupRunner
         from resilience_app.adapters.server import CommandServer
-        from resilience_app.commands import Commands
-        from resilience_app.core.clock import SystemClock
-        from resilience_app.core.followups import FollowUps
-        from resilience_app.core.lookback import WeeklyLookBack
-        from resilience_app.core.loop import RecoveryLoop
-        from resilience_app.core.settings import Settings
-        from resilience_app.storage.store import Store, load_settings, save_settings
+        from resilience_app.adapters.sound import Chime
+        from resilience_app.commands import CommandTable
+        from resilience_app.service.build import open_service
         from resilience_app.ui import style
         from resilience_app.ui.icons import icon
-        from resilience_app.ui.shell import Shell
-        from resilience_app.ui.ticker import Ticker
+        from resilience_app.ui.presenter import Presenter
 
         app, data_dir = self.app, self.data_dir
         app.setWindowIcon(icon("app"))
-        store = self.parts["store"] = Store(data_dir)
-        settings = Settings(load_settings(data_dir))
-        style.prefer(settings.get("ui.theme"))
-        clock = SystemClock()
-        loop = RecoveryLoop(store, settings, clock)
-        followups = FollowUps(store, clock)
-        lookback = WeeklyLookBack(settings, clock)
-        shell = Shell(loop, settings, PlyerNotifier(APP_NAME), followups=followups)
-        self.parts["shell"] = shell
-        lookback.due.connect(shell.weekly_look_back)
+        notifier = NotifierChain([PlyerNotifier(APP_NAME)])
+        service = open_service(data_dir, running=True, notifier=notifier, sound=Chime())
+        self.parts["service"] = service
+        style.prefer(service.setting("ui.theme"))
+        presenter = self.parts["presenter"] = Presenter(service, notifier)
+        runner = self.parts["runner"] = WakeupRunner(service.tick)
+        service.schedule_changed.connect(lambda: runner.plan(service.next_wakeup()))
 
-        def persist_settings(key: str, value: object) -> None:
-            try:
-                save_settings(data_dir, settings.as_dict())
-            except OSError as exc:
-                shell.tell(
-                    f"Could not save your settings ({exc.strerror or exc}); "
-                    "they apply until you quit."
-                )
-
-        settings.changed.connect(persist_settings)
-
-        login = autostart.for_this_system()
-        login_command = autostart.launch_command(data_dir, default_data_dir())
-
-        def follow_login_setting(key: str, value: object) -> None:
-            if key == "app.start_at_login":
-                try:
-                    autostart.apply(login, bool(value), login_command)
-                except (OSError, autostart.AutostartError) as exc:
-                    shell.tell(f"Could not change start at login: {exc}")
-
-        settings.changed.connect(follow_login_setting)
-        if settings.get("app.start_at_login"):
-            follow_login_setting("app.start_at_login", True)  # follow a moved installation
-
-        def wake() -> None:
-            loop.tick()
-            followups.tick()
-            lookback.tick()
-
-        def next_wakeup() -> datetime | None:
-            planned = (loop.next_wakeup(), followups.next_wakeup(), lookback.next_wakeup())
-            times = [t for t in planned if t is not None]
-            return min(times) if times else None
-
-        runner = self.parts["runner"] = WakeupRunner(wake)
-        loop.schedule_changed.connect(lambda: runner.plan(next_wakeup()))
-        followups.changed.connect(lambda: runner.plan(next_wakeup()))
-        lookback.changed.connect(lambda: runner.plan(next_wakeup()))
-
-        def retry_save() -> None:
-            try:
-                store.flush()
-            except OSError as exc:
-                log.warning("save still failing: %s", exc)
-                return
-            save_retry.stop()
-            shell.saved_again()
-
-        save_retry = Ticker("save-retry", SAVE_RETRY_MS, retry_save, shell)
-        loop.save_failed.connect(lambda message: save_retry.start())
-
-        commands = Commands(
-            loop,
-            settings,
-            followups,
-            store,
-            shell.present,
-            on_flag=shell.mark_flag,
-            metrics=shell.metrics,
-        )
-        server = self.parts["server"] = CommandServer(socket_path(data_dir), commands.handle)
+        table = CommandTable(service)
+        server = self.parts["server"] = CommandServer(socket_path(data_dir), table.handle)
         if not server.listen():
             print(
                 "resilience: could not open the command channel; "
@@ -253,19 +180,14 @@ class Running:
             )
 
         def quit_app() -> None:
-            shell.shutdown()
+            presenter.shutdown()
             app.quit()
 
-        shell.quit_requested.connect(quit_app)
+        presenter.quit_requested.connect(quit_app)
         self.parts["quit"] = quit_app
 
-        loop.restore()
-        shell.start(tray=self.tray)
-        followups.tick()
-        runner.plan(next_wakeup())
-        for notice in store.notices:
-            shell.tell(notice)
-        store.on_notice = shell.tell
+        presenter.start(tray=self.tray)
+        service.start()
         log.info("ready")
 
     def close(self) -> None:
@@ -273,8 +195,8 @@ class Running:
             self.parts["runner"].shutdown()
         if "server" in self.parts:
             self.parts["server"].close()
-        if "store" in self.parts:
-            self.parts["store"].close()
+        if "service" in self.parts:
+            self.parts["service"].close()
         if "signal_pipe" in self.parts:
             signal.set_wakeup_fd(-1)
             for end in self.parts["signal_pipe"]:
@@ -282,7 +204,7 @@ class Running:
         if self.tray is not None:
             self.tray.hide()
         # Let Qt objects go while the interpreter is still whole, owners last.
-        for name in ("signal_notifier", "server", "runner", "shell"):
+        for name in ("signal_notifier", "server", "runner", "presenter"):
             self.parts.pop(name, None)
         self.parts.clear()
         self.tray = None

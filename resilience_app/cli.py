@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from resilience_app import __version__
+from resilience_app.core.kinds import FollowUpKind, LossReason, MyPart
 from resilience_app.paths import resolve_data_dir
 
 EXIT_OK = 0
@@ -106,21 +107,8 @@ def build_parser() -> argparse.ArgumentParser:
     note = sub.add_parser("note", parents=[common], help="save the note about the latest call")
     note.add_argument("--incident", metavar="ID", help="another call than the latest")
     note.add_argument("--what", default="", metavar="TEXT", help="what happened")
-    note.add_argument(
-        "--my-part",
-        choices=("unprepared", "pushed_too_hard", "couldnt_answer", "talked_too_much", "not_me"),
-    )
-    note.add_argument(
-        "--reason",
-        choices=(
-            "my_approach",
-            "product_gap",
-            "price_or_terms",
-            "timing",
-            "prospect_behaviour",
-            "other",
-        ),
-    )
+    note.add_argument("--my-part", choices=[p.value for p in MyPart])
+    note.add_argument("--reason", choices=[r.value for r in LossReason])
     note.add_argument("--lesson", default="", metavar="TEXT")
     note.add_argument(
         "--positive", action="append", default=[], metavar="TEXT", help="at least one (repeatable)"
@@ -150,11 +138,7 @@ def build_parser() -> argparse.ArgumentParser:
     fu_list = fu_sub.add_parser("list", parents=[common], help="upcoming follow-ups")
     fu_list.add_argument("--json", action="store_true", help="print JSON")
     fu_add = fu_sub.add_parser("add", parents=[common], help="plan a follow-up")
-    fu_add.add_argument(
-        "--kind",
-        required=True,
-        choices=("debrief", "save_deal", "thank_you", "referral", "check_in", "talk_it_over"),
-    )
+    fu_add.add_argument("--kind", required=True, choices=[k.value for k in FollowUpKind])
     fu_add.add_argument("--incident", metavar="ID", help="the call (default: the latest)")
     when = fu_add.add_mutually_exclusive_group()
     when.add_argument("--at", type=_moment, metavar="WHEN", help="e.g. 2026-11-26T10:00")
@@ -231,7 +215,7 @@ def _ask(
     from resilience_app.adapters import ipc
 
     try:
-        reply = request_waiting_for_start(data_dir, command, args)
+        reply = ipc.request_waiting_for_start(data_dir, command, args)
     except ipc.AppNotRunning:
         if not offline:
             raise CliError(
@@ -247,78 +231,42 @@ def _ask(
     return reply
 
 
-def _follow_login(data_dir: Path, key: str, value: Any) -> None:
-    """`config set app.start_at_login` with no app running still writes the entry."""
-    if key != "app.start_at_login":
-        return
-    from resilience_app.adapters import autostart
-    from resilience_app.paths import default_data_dir
-
-    try:
-        command = autostart.launch_command(data_dir, default_data_dir())
-        autostart.apply(autostart.for_this_system(), bool(value), command)
-    except autostart.AutostartError as exc:
-        raise CliError(str(exc)) from None
-
-
-STARTING_WAIT = 10.0
-
-
-def request_waiting_for_start(
-    data_dir: Path, command: str, args: dict[str, Any] | None
-) -> dict[str, Any]:
-    """Ask the app; if it holds the instance lock but does not answer yet, it is starting
-    (its tray icon shows before its command channel opens), so wait for it a little."""
-    import time
-
-    from resilience_app.adapters import ipc
-    from resilience_app.adapters.lock import InstanceLock
-
-    deadline = time.monotonic() + STARTING_WAIT
-    while True:
-        try:
-            return ipc.request_for(data_dir, command, args)
-        except ipc.AppNotRunning:
-            lock = InstanceLock(data_dir)
-            if lock.acquire():
-                lock.release()
-                raise  # nobody holds the lock: no app at all
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.02)
-
-
 def _run_here(data_dir: Path, command: str, args: dict[str, Any]) -> dict[str, Any]:
     """No app is running: take the instance lock and be the one writer for a moment."""
     from resilience_app.adapters.lock import InstanceLock
-    from resilience_app.commands import Commands
-    from resilience_app.core.clock import SystemClock
-    from resilience_app.core.followups import FollowUps
-    from resilience_app.core.loop import RecoveryLoop
-    from resilience_app.core.settings import Settings
-    from resilience_app.storage.store import StorageError, Store, load_settings, save_settings
+    from resilience_app.commands import READ_ONLY, CommandTable
+    from resilience_app.core.errors import UserError
+    from resilience_app.service.build import open_service
 
-    readonly = command in ("status", "followup-list")
+    readonly = command in READ_ONLY
     lock = InstanceLock(data_dir) if not readonly else None
     if lock is not None and not lock.acquire():
         raise CliError("Resilience is starting with this data folder; try again in a moment.")
     try:
-        store = Store(data_dir, readonly=readonly)
-        settings = Settings(load_settings(data_dir))
-        settings.changed.connect(lambda key, value: save_settings(data_dir, settings.as_dict()))
-        settings.changed.connect(lambda key, value: _follow_login(data_dir, key, value))
-        clock = SystemClock()
-        loop = RecoveryLoop(store, settings, clock)
-        loop.restore(catch_up=False)  # nudges are the running app's job, not a command's
-        commands = Commands(loop, settings, FollowUps(store, clock), store, running=False)
-        return commands.handle(command, args)
-    except StorageError as exc:
-        raise CliError(str(exc)) from None
+        service = open_service(data_dir, readonly=readonly)
+        try:
+            service.open_offline()
+            return CommandTable(service).handle(command, args)
+        finally:
+            service.close()
+    except UserError as exc:
+        raise CliError(exc.message, EXIT_USAGE if exc.usage else EXIT_FAILED) from None
     except OSError as exc:
         raise CliError(f"Could not save: {exc.strerror or exc}. Nothing was changed.") from None
     finally:
         if lock is not None:
             lock.release()
+
+
+def _reader(data_dir: Path) -> Any:
+    """A service that only reads (export, stats, settings): no lock, no writes."""
+    from resilience_app.core.errors import UserError
+    from resilience_app.service.build import open_service
+
+    try:
+        return open_service(data_dir, readonly=True)
+    except UserError as exc:
+        raise CliError(exc.message) from None
 
 
 def _flag(args: argparse.Namespace, data_dir: Path) -> int:
@@ -353,37 +301,22 @@ def _status(args: argparse.Namespace, data_dir: Path) -> int:
     return EXIT_OK
 
 
-def _read_store(data_dir: Path) -> Any:
-    from resilience_app.storage.store import StorageError, Store
-
-    try:
-        return Store(data_dir, readonly=True)
-    except StorageError as exc:
-        raise CliError(str(exc)) from None
-
-
 def _export(args: argparse.Namespace, data_dir: Path) -> int:
-    from resilience_app.core.clock import SystemClock
-    from resilience_app.storage.export import export, gather
+    from resilience_app.core.errors import UserError
 
     if args.since and args.until and args.until < args.since:
         raise CliError("--until must not be before --since.", EXIT_USAGE)
     since = local_midnight(args.since) if args.since else None
     until = local_midnight(args.until + timedelta(days=1)) if args.until else None
-    store = _read_store(data_dir)
-    journal = gather(store, since, until)
-    text = export(args.format, journal, SystemClock().now())
-    if args.output:
-        out = Path(args.output).expanduser()
-        try:
-            if out.is_dir():
-                raise CliError(f"{out} is a folder; give a file name for --output.", 2)
-            out.write_text(text, encoding="utf-8", newline="")
-        except OSError as exc:
-            raise CliError(f"Could not write {out}: {exc.strerror or exc}.") from None
-        print(f"Exported {len(journal.incidents)} calls to {out}.", file=sys.stderr)
+    output = Path(args.output).expanduser() if args.output else None
+    try:
+        result = _reader(data_dir).export(args.format, since, until, path=output)
+    except UserError as exc:
+        raise CliError(exc.message, EXIT_USAGE if exc.usage else EXIT_FAILED) from None
+    if output is not None:
+        print(f"Exported {result.calls} calls to {output}.", file=sys.stderr)
     else:
-        sys.stdout.write(text)
+        sys.stdout.write(result.text)
     return EXIT_OK
 
 
@@ -426,23 +359,18 @@ def _followup(args: argparse.Namespace, data_dir: Path) -> int:
 
 def _stats(args: argparse.Namespace, data_dir: Path) -> int:
     from resilience_app.core import insights, texts
-    from resilience_app.core.clock import SystemClock
+    from resilience_app.core.errors import UserError
 
-    now = SystemClock().now()
-    last = args.until or now.astimezone().date()
-    first = args.since or last - timedelta(weeks=12) + timedelta(days=1)
-    if last < first:
+    if args.since and args.until and args.until < args.since:
         raise CliError("--until must not be before --since.", EXIT_USAGE)
-    store = _read_store(data_dir)
-    # Highlights compare this month with the one before, so read at least 60 days.
-    read_from = min(first, now.astimezone().date() - timedelta(days=61))
-    incidents = store.incidents_between(
-        local_midnight(read_from), local_midnight(last + timedelta(days=1))
-    )
-    summary = insights.summarize(incidents, first, last, now)
+    try:
+        summary = _reader(data_dir).insights(args.since, args.until)
+    except UserError as exc:
+        raise CliError(exc.message, EXIT_USAGE if exc.usage else EXIT_FAILED) from None
     if args.json:
         print(json.dumps(summary.as_json(), indent=2, ensure_ascii=False))
         return EXIT_OK
+    first, last = summary.first, summary.last
     print(f"Tough calls from {first:%d %b %Y} to {last:%d %b %Y}: {summary.total}")
     if summary.total:
         days = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -491,18 +419,17 @@ def _positive(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def _config(args: argparse.Namespace, data_dir: Path) -> int:
-    from resilience_app.core.settings import SCHEMA, SettingError, Settings, lookup
-    from resilience_app.storage.store import load_settings
+    from resilience_app.core.settings import SCHEMA, SettingError, lookup
 
     if args.action == "list":
-        settings = Settings(load_settings(data_dir))
+        values = _reader(data_dir).setting_values()
         for key, setting in SCHEMA.items():
-            print(f"{key} = {_show(settings.get(key))}    # {setting.description}")
+            print(f"{key} = {_show(values[key])}    # {setting.description}")
         return EXIT_OK
     try:
         lookup(args.key)
         if args.action == "get":
-            print(_show(Settings(load_settings(data_dir)).get(args.key)))
+            print(_show(_reader(data_dir).setting(args.key)))
             return EXIT_OK
         return _config_set(data_dir, args.key, args.value)
     except SettingError as exc:

@@ -1,95 +1,177 @@
-"""What the app does with a request from `resilience <command>`.
+"""The command channel's table: what each `resilience <command>` asks of the service.
 
-The running app answers these over the command channel. When no app is running, the CLI
-builds the same Commands (no windows) under the instance lock for the commands that make
-sense without a tray (follow-ups, positives, import, settings), so there is still only one
-writer at a time.
+The running app answers these over its local channel; with no app running, the CLI builds
+the same table over a service of its own (holding the instance lock, so there is still
+one writer). Each command is one line in `CommandTable.routes` and one short method that
+reads its arguments and calls the service. The channel is a boundary where anything may
+arrive, so arguments are read into domain values here, once, and anything wrong comes back
+as a sentence, never as an "internal error".
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from datetime import datetime, timedelta
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from resilience_app.core import texts
-from resilience_app.core.followups import FollowUpError, FollowUps, default_due
-from resilience_app.core.loop import LoopError, RecoveryLoop
-from resilience_app.core.models import (
-    FollowUp,
-    FollowUpKind,
-    LossReason,
-    MyPart,
-    Positive,
-    Reflection,
-    new_id,
-)
-from resilience_app.core.settings import SettingError, Settings
-from resilience_app.status import describe
-from resilience_app.storage.store import Store
+from resilience_app.core.errors import UserError
+from resilience_app.core.models import FollowUpKind, LossReason, MyPart, Reflection
+from resilience_app.service.service import MAX_LABEL, MAX_TEXT, Service
+from resilience_app.service.views import UpcomingItem
 
 log = logging.getLogger(__name__)
-MAX_LABEL = 200
-MAX_TEXT = 2000
+
+Reply = dict[str, Any]
+E = TypeVar("E", bound=StrEnum)
+
+# Questions that only read: with no app running they need no lock and write nothing.
+READ_ONLY = frozenset({"status", "followup-list"})
+# Commands that only mean something to a running app (its windows, its break).
+NEEDS_APP = frozenset({"flag", "dialed", "note", "show"})
+WINDOWS = ("", "journal", "insights", "settings")
+TABS = ("positives", "calls", "upcoming")
 
 
-class Commands:
-    def __init__(
-        self,
-        loop: RecoveryLoop,
-        settings: Settings,
-        followups: FollowUps,
-        store: Store,
-        present: Callable[[str, str], None] | None = None,
-        *,
-        running: bool = True,
-        on_flag: Callable[[], None] | None = None,
-        metrics: Callable[[], dict[str, Any]] | None = None,
-    ) -> None:
-        self.on_flag = on_flag
-        self.metrics = metrics
-        self.loop = loop
-        self.settings = settings
-        self.followups = followups
-        self.store = store
-        self.present = present
-        self.running = running
+class Args:
+    """A request's arguments, read into domain values; a sentence for anything wrong."""
 
-    def handle(self, command: str, args: dict[str, Any]) -> dict[str, Any]:
-        handler = getattr(self, "_" + command.replace("-", "_"), None)
-        if handler is None or command.startswith("_"):
+    def __init__(self, raw: Mapping[str, Any]) -> None:
+        self._raw = raw
+
+    def _get(self, key: str) -> Any:
+        return self._raw.get(key)
+
+    def text(self, key: str, *, limit: int = MAX_TEXT, what: str = "") -> str:
+        value = self._get(key)
+        if value is None:
+            return ""
+        if not isinstance(value, str):
+            raise UserError(f"{what or key} must be text.", usage=True)
+        return value[:limit]
+
+    def texts(self, key: str, *, limit: int = MAX_TEXT, what: str = "") -> list[str]:
+        value = self._get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise UserError(f"{what or key} must be a list of texts.", usage=True)
+        return [v[:limit] for v in value]
+
+    def score(self, key: str, *, what: str) -> int | None:
+        """A whole number from 0 to 10, or nothing."""
+        value = self._get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
+            raise UserError(f"{what} must be a whole number from 0 to 10.", usage=True)
+        return value
+
+    def number(self, key: str, *, what: str) -> float | None:
+        """A positive number (minutes), or nothing."""
+        value = self._get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+            raise UserError(f"{what} must be a positive number.", usage=True)
+        if value >= 60 * 24 * 366:
+            raise UserError(f"{what} must be less than a year.", usage=True)
+        return float(value)
+
+    def whole(self, key: str, *, allowed: tuple[int, ...], what: str) -> int | None:
+        value = self._get(key)
+        if value is None:
+            return None
+        if isinstance(value, bool) or value not in allowed:
+            shown = " or ".join(str(a) for a in allowed)
+            raise UserError(f"{what} must be {shown}.", usage=True)
+        return int(value)
+
+    def choice(self, key: str, enum: type[E], *, what: str) -> E | None:
+        value = self._get(key)
+        if value is None or value == "":
+            return None
+        for member in enum:
+            if member.value == value:
+                return member
+        known = ", ".join(m.value for m in enum)
+        raise UserError(f"{what} must be one of: {known}.", usage=True)
+
+    def one_of(self, key: str, allowed: tuple[str, ...], *, what: str) -> str:
+        value = self._get(key) or ""
+        if value not in allowed:
+            known = ", ".join(a for a in allowed if a)
+            raise UserError(f"{what} must be one of: {known}.", usage=True)
+        return str(value)
+
+    def moment(self, key: str, *, what: str) -> datetime | None:
+        """A date and time; without a zone it is the rep's local time."""
+        value = self._get(key)
+        if value is None or value == "":
+            return None
+        try:
+            moment = datetime.fromisoformat(str(value))
+            return moment if moment.tzinfo is not None else moment.astimezone()
+        except (ValueError, OverflowError, OSError):
+            raise UserError(
+                f"{what} must be a date and time like 2026-11-26T10:00.", usage=True
+            ) from None
+
+    def raw(self, key: str) -> Any:
+        return self._get(key)
+
+
+class CommandTable:
+    """Every command the channel answers, each a thin call into the service."""
+
+    def __init__(self, service: Service) -> None:
+        self.service = service
+        self.routes: dict[str, Callable[[Args], Reply]] = {
+            "flag": self.flag,
+            "dialed": self.dialed,
+            "note": self.note,
+            "status": self.status,
+            "show": self.show,
+            "config-set": self.config_set,
+            "import": self.import_file,
+            "positive-add": self.positive_add,
+            "followup-list": self.followup_list,
+            "followup-add": self.followup_add,
+            "followup-done": self.followup_done,
+            "followup-cancel": self.followup_cancel,
+            "followup-snooze": self.followup_snooze,
+        }
+
+    def handle(self, command: str, args: Mapping[str, Any]) -> Reply:
+        route = self.routes.get(command)
+        if route is None:
             return {"ok": False, "usage": True, "error": f"Unknown command {command!r}."}
         try:
-            result: dict[str, Any] = handler(args)
-        except (LoopError, FollowUpError) as exc:
-            return {"ok": False, "error": str(exc)}
-        except SettingError as exc:
-            return {"ok": False, "usage": True, "error": str(exc)}
-        result.setdefault("ok", True)
-        return result
+            reply = route(Args(args))
+        except UserError as exc:
+            return {"ok": False, "usage": exc.usage, "error": exc.message}
+        reply.setdefault("ok", True)
+        reply.setdefault("saved", self.service.durable)
+        return reply
 
     # -- the loop ---------------------------------------------------------------------
 
-    def _flag(self, args: dict[str, Any]) -> dict[str, Any]:
-        label = str(args.get("label") or "")[:MAX_LABEL]
-        rough = args.get("rough")
-        if rough is not None and (isinstance(rough, bool) or not isinstance(rough, int)):
-            return {"ok": False, "usage": True, "error": "How rough it felt must be 0 to 10."}
-        already = self.loop.current is not None and self.loop.current.on_break
-        if self.on_flag is not None:
-            self.on_flag()
-        incident = self.loop.flag(label, rough)
-        if already:
+    def flag(self, a: Args) -> Reply:
+        outcome = self.service.flag(
+            a.text("label", limit=MAX_LABEL, what="The label"),
+            a.score("rough", what="How rough it felt"),
+        )
+        if outcome.already_on_break:
             message = "You're already on a break; the break window is open."
         else:
-            minutes = self.loop.settings.break_minutes
-            message = f"Flagged. Take {minutes:g} minutes: the break window is open."
-        return {"message": message, "incident_id": incident.id}
+            message = f"Flagged. Take {outcome.break_minutes:g} minutes: the break window is open."
+        return {"message": message, "incident_id": outcome.incident.id}
 
-    def _dialed(self, args: dict[str, Any]) -> dict[str, Any]:
-        incident = self.loop.dialed()
+    def dialed(self, a: Args) -> Reply:
+        incident = self.service.dialed()
         if incident is None or incident.time_to_dial is None:
             return {"message": "No tough call was waiting for a next dial; nothing to record."}
         seconds = incident.time_to_dial.total_seconds()
@@ -100,145 +182,102 @@ class Commands:
             "time_to_next_dial_seconds": round(seconds, 3),
         }
 
-    def _note(self, args: dict[str, Any]) -> dict[str, Any]:
-        incident_id = args.get("incident")
-        if not incident_id:
-            waiting = self.loop.open_reflections()
-            if not waiting:
-                return {"ok": False, "error": "No call is waiting for a note."}
-            incident_id = waiting[0].id
+    def note(self, a: Args) -> Reply:
         reflection = Reflection(
-            what_happened=str(args.get("what") or "")[:MAX_TEXT],
-            my_part=MyPart(args["my_part"]) if args.get("my_part") else None,
-            loss_reason=LossReason(args["reason"]) if args.get("reason") else None,
-            lesson=str(args.get("lesson") or "")[:MAX_TEXT],
-            positives=[str(p)[:MAX_TEXT] for p in args.get("positives") or []],
-            mood_after=args.get("feel"),
+            what_happened=a.text("what", what="What happened"),
+            my_part=a.choice("my_part", MyPart, what="My part"),
+            loss_reason=a.choice("reason", LossReason, what="The loss reason"),
+            lesson=a.text("lesson", what="The lesson"),
+            positives=a.texts("positives", what="The positives"),
+            mood_after=a.score("feel", what="How you feel now"),
         )
-        self.loop.save_reflection(str(incident_id), reflection)
-        return {"message": "Note saved. Thank you for taking the time.", "incident_id": incident_id}
+        incident = self.service.save_note(a.text("incident") or None, reflection)
+        return {
+            "message": "Note saved. Thank you for taking the time.",
+            "incident_id": incident.id,
+        }
 
-    def _status(self, args: dict[str, Any]) -> dict[str, Any]:
-        status = describe(self.loop, running=self.running)
-        status["upcoming_followups"] = [_followup_json(f) for f in self.followups.upcoming()]
-        if self.metrics is not None:
-            status["metrics"] = self.metrics()
+    def status(self, a: Args) -> Reply:
+        status = self.service.status()
+        status["upcoming_followups"] = [followup_json(i) for i in self.service.upcoming()]
         return {"status": status}
 
-    def _config_set(self, args: dict[str, Any]) -> dict[str, Any]:
-        value = self.settings.set(str(args.get("key")), args.get("value"))
-        return {"value": value}
+    def show(self, a: Args) -> Reply:
+        window = a.one_of("window", WINDOWS, what="The window")
+        tab = a.text("tab") if a.raw("tab") in TABS else ""
+        self.service.request_window(window, tab)
+        return {
+            "message": {
+                "journal": "The journal is open.",
+                "insights": "Insights is open.",
+                "settings": "Settings are open.",
+            }.get(window, "Resilience is already running; it is in your tray.")
+        }
 
-    def _show(self, args: dict[str, Any]) -> dict[str, Any]:
-        window = str(args.get("window") or "")
-        if self.present is not None:
-            self.present(window, str(args.get("tab") or ""))
-        if window == "journal":
-            return {"message": "The journal is open."}
-        if window == "insights":
-            return {"message": "Insights is open."}
-        if window == "settings":
-            return {"message": "Settings are open."}
-        return {"message": "Resilience is already running; it is in your tray."}
+    def config_set(self, a: Args) -> Reply:
+        key = a.text("key", what="The setting")
+        return {"value": self.service.set_setting(key, a.raw("value"))}
 
     # -- the record -------------------------------------------------------------------
 
-    def _import(self, args: dict[str, Any]) -> dict[str, Any]:
-        from resilience_app.storage.importer import ImportProblems, import_into
-
-        try:
-            text = Path(str(args.get("path"))).read_text(encoding="utf-8")
-            result = import_into(self.store, text)
-        except ImportProblems as exc:
-            return {"ok": False, "error": str(exc)}
-        except (OSError, UnicodeDecodeError) as exc:
-            return {"ok": False, "error": f"Could not import: {exc}."}
-        self.loop.reflections_changed.emit()
-        self.followups.changed.emit()
+    def import_file(self, a: Args) -> Reply:
+        path = a.text("path", limit=4096, what="The file")
+        if not path:
+            raise UserError("Name the file to import.", usage=True)
+        result = self.service.import_file(Path(path))
         return {"message": result.message, "added": result.added}
 
-    def _positive_add(self, args: dict[str, Any]) -> dict[str, Any]:
-        text = str(args.get("text") or "").strip()
-        if not text:
-            return {
-                "ok": False,
-                "usage": True,
-                "error": "Write the positive, e.g. "
-                'resilience positive add "Booked a demo with Acme".',
-            }
-        positive = Positive(new_id(), self.loop.clock.now(), text[:MAX_TEXT])
-        self.store.save_positive(positive)
+    def positive_add(self, a: Args) -> Reply:
+        positive = self.service.add_positive(a.text("text", what="The positive"))
         return {"message": "Added to your positives. Nice one.", "id": positive.id}
 
     # -- follow-ups -------------------------------------------------------------------
 
-    def _followup_list(self, args: dict[str, Any]) -> dict[str, Any]:
-        return {"followups": [_followup_json(f, self.store) for f in self.followups.upcoming()]}
+    def followup_list(self, a: Args) -> Reply:
+        return {"followups": [followup_json(item) for item in self.service.upcoming()]}
 
-    def _followup_add(self, args: dict[str, Any]) -> dict[str, Any]:
-        try:
-            kind = FollowUpKind(str(args.get("kind")))
-        except ValueError:
+    def followup_add(self, a: Args) -> Reply:
+        kind = a.choice("kind", FollowUpKind, what="The kind of follow-up")
+        if kind is None:
             kinds = ", ".join(k.value for k in FollowUpKind)
-            return {"ok": False, "usage": True, "error": f"Kind must be one of: {kinds}."}
-        incident_id = args.get("incident")
-        incident = (
-            self.loop.incident(str(incident_id)) if incident_id else self.store.latest_incident()
+            raise UserError(f"Kind must be one of: {kinds}.", usage=True)
+        item = self.service.add_followup(
+            kind,
+            a.text("incident") or None,
+            at=a.moment("at", what="The time"),
+            in_minutes=a.number("in_minutes", what="The minutes"),
+            months=a.whole("months", allowed=(1, 3), what="The months"),
+            note=a.text("note", what="The note"),
         )
-        if incident is None:
-            return {"ok": False, "error": "There is no flagged call to attach a follow-up to."}
-        now = self.loop.clock.now()
-        if args.get("in_minutes") is not None:
-            due = now + timedelta(minutes=float(args["in_minutes"]))
-        elif args.get("at"):
-            due = datetime.fromisoformat(str(args["at"]))
-            if due.tzinfo is None:
-                due = due.astimezone()
-        else:
-            due = default_due(kind, incident.flagged_at, months=int(args.get("months") or 1))
-        followup = self.followups.add(incident.id, kind, due, str(args.get("note") or ""))
-        when = due.astimezone().strftime("%a %d %b %H:%M")
+        when = item.followup.due_at.astimezone().strftime("%a %d %b %H:%M")
         return {
-            "message": f"{texts.FOLLOW_UP_SHORT[kind]} planned for {when} (id {followup.id[:8]}).",
-            "followup": _followup_json(followup, self.store),
+            "message": f"{texts.FOLLOW_UP_SHORT[kind]} planned for {when} "
+            f"(id {item.followup.id[:8]}).",
+            "followup": followup_json(item),
         }
 
-    def _resolve(self, args: dict[str, Any]) -> str:
-        """Follow-ups can be named by the first few characters of their id."""
-        wanted = str(args.get("id") or "").strip()
-        if not wanted:
-            raise FollowUpError("Name the follow-up by its id (see `resilience followup list`).")
-        matches = [f.id for f in self.followups.upcoming() if f.id.startswith(wanted)]
-        if len(matches) == 1:
-            return matches[0]
-        if not matches:
-            raise FollowUpError(f"No upcoming follow-up has an id starting with {wanted!r}.")
-        raise FollowUpError(f"Several follow-ups start with {wanted!r}; give more of the id.")
-
-    def _followup_done(self, args: dict[str, Any]) -> dict[str, Any]:
-        followup = self.followups.done(self._resolve(args))
+    def followup_done(self, a: Args) -> Reply:
+        followup = self.service.followup_done(self.service.find_followup(a.text("id")))
         return {"message": f"Marked done: {texts.FOLLOW_UP_SHORT[followup.kind]}. Well done."}
 
-    def _followup_cancel(self, args: dict[str, Any]) -> dict[str, Any]:
-        followup = self.followups.cancel(self._resolve(args))
+    def followup_cancel(self, a: Args) -> Reply:
+        followup = self.service.followup_cancel(self.service.find_followup(a.text("id")))
         return {"message": f"Cancelled: {texts.FOLLOW_UP_SHORT[followup.kind]}."}
 
-    def _followup_snooze(self, args: dict[str, Any]) -> dict[str, Any]:
-        minutes = float(args.get("minutes") or 60)
-        followup = self.followups.snooze(self._resolve(args), minutes)
+    def followup_snooze(self, a: Args) -> Reply:
+        followup_id = self.service.find_followup(a.text("id"))
+        minutes = a.number("minutes", what="The minutes") or 60.0
+        followup = self.service.followup_snooze(followup_id, minutes)
         when = followup.due_at.astimezone().strftime("%a %d %b %H:%M")
         return {"message": f"Snoozed until {when}."}
 
 
-def _followup_json(followup: FollowUp, store: Store | None = None) -> dict[str, Any]:
-    label = ""
-    if store is not None:
-        incident = store.incident(followup.incident_id)
-        label = incident.label if incident else ""
+def followup_json(item: UpcomingItem) -> dict[str, Any]:
+    followup = item.followup
     return {
         "id": followup.id,
         "kind": followup.kind.value,
-        "title": texts.followup_title(followup.kind, label),
+        "title": item.title,
         "due_at": followup.due_at.isoformat(),
         "incident_id": followup.incident_id,
         "state": followup.state.value,

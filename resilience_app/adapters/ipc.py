@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import os
 import socket
+import time
+from pathlib import Path
 from typing import Any
 
 from resilience_app.paths import socket_path
@@ -55,6 +57,30 @@ def request_for(
     data_dir: Any, command: str, args: dict[str, Any] | None = None, *, timeout: float = 10.0
 ) -> dict[str, Any]:
     return request(socket_path(data_dir), command, args, timeout=timeout)
+
+
+STARTING_WAIT = 10.0
+
+
+def request_waiting_for_start(
+    data_dir: Path, command: str, args: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Ask the app; if it holds the instance lock but does not answer yet, it is starting
+    (its tray icon shows before its command channel opens), so wait for it a little."""
+    from resilience_app.adapters.lock import InstanceLock
+
+    deadline = time.monotonic() + STARTING_WAIT
+    while True:
+        try:
+            return request_for(data_dir, command, args)
+        except AppNotRunning:
+            lock = InstanceLock(data_dir)
+            if lock.acquire():
+                lock.release()
+                raise  # nobody holds the lock: no app at all
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 def _request_unix(path: str, payload: bytes, timeout: float) -> dict[str, Any]:

@@ -6,8 +6,8 @@ import os
 from pathlib import Path
 from typing import IO
 
+from resilience_app.files import ensure_private_dir
 from resilience_app.paths import LOCK_FILE
-from resilience_app.storage.files import ensure_private_dir
 
 
 class InstanceLock:

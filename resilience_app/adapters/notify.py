@@ -1,8 +1,9 @@
 """Desktop notifications through plyer, with an honest check that someone will show them.
 
 plyer on Linux shells out to `notify-send` (or uses dbus-python) and cannot tell whether
-a notification server exists, so on Linux we first ask the session bus. Where that check
-fails, the caller falls back to the tray balloon and then to a small window.
+a notification server exists, so on Linux we first ask the session bus. `NotifierChain`
+holds the fallbacks in order: the desktop's notifications, then (added by the windows, once
+they exist) the tray's balloon and a small always-on-top card.
 """
 
 from __future__ import annotations
@@ -25,6 +26,50 @@ class Notifier(Protocol):
     def send(self, title: str, message: str, *, urgent: bool) -> None: ...
 
 
+class NotifierChain:
+    """Sends through the first channel that works here and says which one it was.
+
+    A channel that is missing (no notification server, no tray) is skipped; the first
+    time that changes the channel used, the log says so once.
+    """
+
+    name = "chain"
+
+    def __init__(self, channels: list[Notifier] | None = None) -> None:
+        self.channels: list[Notifier] = list(channels or [])
+        self.deliveries: list[tuple[str, str]] = []  # (channel, title), newest last
+        self._degraded: set[str] = set()
+
+    def add(self, channel: Notifier) -> None:
+        """A fallback after the channels already there."""
+        self.channels.append(channel)
+
+    def available(self) -> bool:
+        return any(channel.available() for channel in self.channels)
+
+    def send(self, title: str, message: str, *, urgent: bool) -> str:
+        """Returns the name of the channel used, or "none" when nothing could show it."""
+        skipped: list[str] = []
+        for channel in self.channels:
+            if not channel.available():
+                skipped.append(channel.name)
+                continue
+            if skipped:
+                self._say_once(f"{', '.join(skipped)} unavailable; using {channel.name}")
+            channel.send(title, message, urgent=urgent)
+            self.deliveries.append((channel.name, title))
+            return channel.name
+        self._say_once("no way to show notifications here; they go to the log only")
+        log.info("notification not shown: %s", title)
+        self.deliveries.append(("none", title))
+        return "none"
+
+    def _say_once(self, message: str) -> None:
+        if message not in self._degraded:
+            self._degraded.add(message)
+            log.warning(message)
+
+
 class NullNotifier:
     """Shows nothing; the fallback of last resort and the default in widget tests."""
 
@@ -41,7 +86,7 @@ class PlyerNotifier:
     """plyer's notification facade; the call runs on a short-lived thread because
     `notify-send` is a process start, and the GUI must not wait for it."""
 
-    name = "plyer"
+    name = "desktop"
 
     def __init__(self, app_name: str, icon_path: str = "") -> None:
         self.app_name = app_name

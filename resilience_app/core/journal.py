@@ -21,10 +21,9 @@ def positives(incidents: Iterable[Incident]) -> list[str]:
 
 
 def pick_positive(
-    incidents: Iterable[Incident], recently_shown: Sequence[str], rng: random.Random
+    pool: Sequence[str], recently_shown: Sequence[str], rng: random.Random
 ) -> str | None:
     """One of the rep's own positives, avoiding the ones shown lately where possible."""
-    pool = positives(incidents)
     if not pool:
         return None
     fresh = [p for p in pool if p not in recently_shown]

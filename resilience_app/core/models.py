@@ -5,52 +5,35 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from enum import StrEnum
 
+from resilience_app.core.kinds import (
+    FollowUpKind,
+    FollowUpState,
+    LossReason,
+    MyPart,
+    NudgeKind,
+    NudgeState,
+    Phase,
+    ReflectionStatus,
+)
 
-class Phase(StrEnum):
-    """Where the rep is in the recovery loop; the tray icon shows it."""
-
-    CALM = "calm"
-    BREAK = "break"
-    WAITING = "waiting"  # break over, next dial not made yet
-
-
-class MyPart(StrEnum):
-    UNPREPARED = "unprepared"
-    PUSHED_TOO_HARD = "pushed_too_hard"
-    COULDNT_ANSWER = "couldnt_answer"
-    TALKED_TOO_MUCH = "talked_too_much"
-    NOT_ME = "not_me"
-
-
-class LossReason(StrEnum):
-    MY_APPROACH = "my_approach"
-    PRODUCT_GAP = "product_gap"
-    PRICE_OR_TERMS = "price_or_terms"
-    TIMING = "timing"
-    PROSPECT_BEHAVIOUR = "prospect_behaviour"
-    OTHER = "other"
-
-
-class ReflectionStatus(StrEnum):
-    PENDING = "pending"  # nothing written yet
-    DRAFT = "draft"  # something typed, not saved ("later", or the window was closed)
-    SAVED = "saved"
-    DISCARDED = "discarded"
-
-
-class NudgeKind(StrEnum):
-    FIRST = "first"
-    SECOND = "second"
-    SNOOZE = "snooze"  # "2 more minutes"
-
-
-class NudgeState(StrEnum):
-    PENDING = "pending"
-    FIRED = "fired"
-    CANCELLED = "cancelled"  # the rep dialed first
-    MISSED = "missed"  # fell due while the app was closed; a later nudge fired instead
+__all__ = [
+    "FollowUp",
+    "FollowUpKind",
+    "FollowUpState",
+    "Incident",
+    "LossReason",
+    "MyPart",
+    "Nudge",
+    "NudgeKind",
+    "NudgeState",
+    "Phase",
+    "Positive",
+    "Reflection",
+    "ReflectionStatus",
+    "Removed",
+    "new_id",
+]
 
 
 def new_id() -> str:
@@ -121,21 +104,6 @@ class Nudge:
     due_at: datetime
     state: NudgeState = NudgeState.PENDING
     fired_at: datetime | None = None
-
-
-class FollowUpKind(StrEnum):
-    DEBRIEF = "debrief"  # a separate short call to ask what could have been done differently
-    SAVE_DEAL = "save_deal"  # one more try
-    THANK_YOU = "thank_you"  # a card
-    REFERRAL = "referral"
-    CHECK_IN = "check_in"  # casual, a month or three later
-    TALK_IT_OVER = "talk_it_over"  # with a colleague or manager, once the heat is gone
-
-
-class FollowUpState(StrEnum):
-    PENDING = "pending"
-    DONE = "done"
-    CANCELLED = "cancelled"
 
 
 @dataclass

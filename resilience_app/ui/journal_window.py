@@ -1,8 +1,7 @@
 """The rep's journal: positives to read on a bad day, every call, and what is coming up.
 
 A view only: it shows what it is given and says what the rep asked for through signals;
-the shell reads the store, applies the filters (pure functions in core.journal) and
-answers with fresh lists.
+the presenter asks the service for fresh lists.
 """
 
 from __future__ import annotations
@@ -31,7 +30,8 @@ from PySide6.QtWidgets import (
 
 from resilience_app.core import texts
 from resilience_app.core.journal import IncidentFilter, PositiveEntry
-from resilience_app.core.models import FollowUp, Incident, LossReason, MyPart
+from resilience_app.core.models import Incident, LossReason, MyPart
+from resilience_app.service.views import UpcomingItem
 from resilience_app.ui import style
 from resilience_app.ui.ticker import Ticker
 
@@ -407,15 +407,16 @@ class JournalWindow(QWidget):
         )
         return page
 
-    def show_upcoming(self, items: list[tuple[FollowUp, str]]) -> None:
+    def show_upcoming(self, items: list[UpcomingItem]) -> None:
         """Pending follow-ups, soonest first, with the label of their call."""
         self.upcoming_list.clear()
         if not items:
             placeholder = QListWidgetItem("Nothing planned. You can add follow-ups from a note.")
             placeholder.setFlags(Qt.ItemFlag.NoItemFlags)
             self.upcoming_list.addItem(placeholder)
-        for followup, label in items:
-            text = f"{_moment(followup.due_at)} · {texts.followup_title(followup.kind, label)}"
+        for entry in items:
+            followup = entry.followup
+            text = f"{_moment(followup.due_at)} · {entry.title}"
             if followup.note:
                 text += f" · {followup.note}"
             item = QListWidgetItem(text)

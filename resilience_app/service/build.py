@@ -1,0 +1,59 @@
+"""One function builds the service, for the running app and for commands run without it."""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+
+from resilience_app.adapters import autostart
+from resilience_app.adapters.notify import NotifierChain
+from resilience_app.core.clock import Clock, SystemClock
+from resilience_app.core.errors import UserError
+from resilience_app.core.settings import Settings
+from resilience_app.paths import default_data_dir
+from resilience_app.service.service import Service, Sound
+from resilience_app.storage.settings_file import load_settings, save_settings
+from resilience_app.storage.store import Store
+
+
+def open_service(
+    data_dir: Path,
+    *,
+    readonly: bool = False,
+    running: bool = False,
+    notifier: NotifierChain | None = None,
+    sound: Sound | None = None,
+    clock: Clock | None = None,
+    rng: random.Random | None = None,
+) -> Service:
+    """The service over the journal in `data_dir`.
+
+    `readonly` is for questions asked without the instance lock (status, export); it
+    never writes. The running app passes `running=True` with its notifier and sound.
+    """
+    store = Store(data_dir, readonly=readonly)
+    settings = Settings(load_settings(data_dir))
+
+    def write_settings(values: dict[str, object]) -> None:
+        if readonly:
+            raise UserError("Settings cannot be changed from here; the app is busy.")
+        save_settings(data_dir, values)
+
+    def start_at_login(enabled: bool) -> None:
+        command = autostart.launch_command(data_dir, default_data_dir())
+        try:
+            autostart.apply(autostart.for_this_system(), enabled, command)
+        except autostart.AutostartError as exc:
+            raise UserError(str(exc)) from None
+
+    return Service(
+        store,
+        settings,
+        clock or SystemClock(),
+        notifier=notifier if notifier is not None else NotifierChain(),
+        save_settings=write_settings,
+        start_at_login=None if readonly else start_at_login,
+        sound=sound,
+        running=running,
+        rng=rng,
+    )

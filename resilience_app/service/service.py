@@ -1,0 +1,730 @@
+"""`Service`: the app's use cases over the recovery loop, follow-ups and the journal.
+
+The service decides; it never draws. It announces what happened through events that the
+windows (or nobody, on the command line) listen to, and talks to the outside world only
+through the adapters it was handed: a notifier chain, a sound, start-at-login, the
+settings file. Everything runs in one thread (the GUI thread in the running app).
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from collections import deque
+from collections.abc import Callable, Iterable
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
+
+from resilience_app.core import journal, texts
+from resilience_app.core.clock import Clock
+from resilience_app.core.errors import UserError
+from resilience_app.core.events import Event
+from resilience_app.core.followups import FollowUpError, FollowUps, default_due
+from resilience_app.core.insights import Insights, summarize
+from resilience_app.core.lookback import WeeklyLookBack
+from resilience_app.core.loop import (
+    RecoveryLoop,
+    disk_sentence,
+    incidents_on,
+    start_of_local_day,
+)
+from resilience_app.core.models import (
+    FollowUp,
+    FollowUpKind,
+    Incident,
+    Nudge,
+    NudgeKind,
+    Phase,
+    Positive,
+    Reflection,
+    Removed,
+    new_id,
+)
+from resilience_app.core.settings import Settings
+from resilience_app.service.views import (
+    BreakView,
+    ExportResult,
+    FlagOutcome,
+    TrayState,
+    UpcomingItem,
+)
+from resilience_app.storage import export as exporting
+from resilience_app.storage.importer import ImportResult, import_into
+from resilience_app.storage.store import Store
+
+log = logging.getLogger(__name__)
+
+MAX_LABEL = 200
+MAX_TEXT = 2000
+# The positive shown in a break comes from this far back (a bounded read, however long
+# the history).
+POSITIVES_FROM = timedelta(days=120)
+# While a write is failing, try again this often.
+SAVE_RETRY = timedelta(seconds=10)
+# Highlights compare this month with the one before, so Insights reads at least this far.
+HIGHLIGHTS_NEED_DAYS = 61
+DEFAULT_INSIGHT_WEEKS = 12
+CARD = "window"  # the notifier channel that is the always-on-top card itself
+
+T = TypeVar("T")
+
+
+class Notifier(Protocol):
+    def send(self, title: str, message: str, *, urgent: bool) -> str: ...
+
+
+class Sound(Protocol):
+    def play(self) -> bool: ...
+
+
+class Service:
+    """Every use case of the app. Build it with `service.build.open_service`."""
+
+    def __init__(
+        self,
+        store: Store,
+        settings: Settings,
+        clock: Clock,
+        *,
+        notifier: Notifier,
+        save_settings: Callable[[dict[str, Any]], None],
+        start_at_login: Callable[[bool], None] | None = None,
+        sound: Sound | None = None,
+        running: bool = True,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.store = store
+        self.settings = settings
+        self.clock = clock
+        self.notifier = notifier
+        self.running = running
+        self._save_settings = save_settings
+        self._start_at_login = start_at_login
+        self._sound = sound
+        self._rng = rng or random.Random()
+        self.loop = RecoveryLoop(store, settings, clock)
+        self.followups = FollowUps(store, clock)
+        self.lookback = WeeklyLookBack(settings, clock)
+
+        # -- what happened (the windows listen; nothing listens on the command line) ----
+        self.phase_changed: Event[[Phase]] = Event()
+        self.break_requested: Event[[BreakView]] = Event()  # show (or bring back) a break
+        self.break_changed: Event[[Incident]] = Event()  # its end moved ("+1 minute")
+        self.note_requested: Event[[Incident]] = Event()  # open the note for this call
+        self.card_requested: Event[[str, str]] = Event()  # the firm nudge's card
+        self.dialed_recorded: Event[[Incident]] = Event()
+        self.notes_changed: Event[[]] = Event()  # notes waiting to be written
+        self.followups_changed: Event[[]] = Event()
+        self.journal_changed: Event[[]] = Event()  # anything in the record
+        self.settings_changed: Event[[str, Any]] = Event()
+        self.window_requested: Event[[str, str]] = Event()  # window, tab
+        self.schedule_changed: Event[[]] = Event()  # next_wakeup() may have moved
+
+        self.metrics: dict[str, Any] = {"flag_to_window_ms": None}
+        self._metric_sources: list[Callable[[], dict[str, Any]]] = []
+        self._flag_started: float | None = None
+        self._recent_positives: deque[str] = deque(maxlen=5)
+        self._tips_shown = self._rng.randrange(len(texts.BREAK_TIPS))
+        self._last_removed: Removed | None = None
+        self._record_cache: tuple[int, list[Incident], list[journal.PositiveEntry]] | None = None
+        self._pool: list[str] | None = None  # positives a break may show; None: read again
+        self._unsaved = False  # a write failed and the rep was told
+        self._next_retry: datetime | None = None
+
+        loop = self.loop
+        loop.phase_changed.connect(self.phase_changed.emit)
+        loop.break_started.connect(self._break_started)
+        loop.break_ended.connect(self._break_ended)
+        loop.nudge_fired.connect(self._deliver_nudge)
+        loop.dialed_recorded.connect(self.dialed_recorded.emit)
+        loop.reflections_changed.connect(self.notes_changed.emit)
+        loop.schedule_changed.connect(self.schedule_changed.emit)
+        loop.save_failed.connect(self._save_failed)
+        self.followups.reminder_due.connect(self._deliver_reminder)
+        self.followups.changed.connect(self._followups_moved)
+        self.lookback.due.connect(self._look_back)
+        self.lookback.changed.connect(self.schedule_changed.emit)
+        settings.changed.connect(self.settings_changed.emit)
+
+    # -- start ---------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """The running app: pick up where the last run stopped, catch up on what fell due
+        while it was closed, and say what there is to show."""
+        self.loop.restore(catch_up=False)
+        asked: list[Incident] = []
+        self.note_requested.connect(asked.append)
+        try:
+            self.tick()
+        finally:
+            self.note_requested.disconnect(asked.append)
+        self.phase_changed.emit(self.loop.phase)
+        self.notes_changed.emit()
+        self.followups_changed.emit()
+        current = self.loop.current
+        if current is not None and self.loop.phase is Phase.BREAK:
+            self._request_break(current)
+        elif current is not None and current.reflection_open and current not in asked:
+            self.note_requested.emit(current)
+        if self.settings.get("app.start_at_login"):
+            # Follow a moved installation: rewrite the entry with today's command.
+            problem = self._apply_login(True)
+            if problem:
+                self.tell(f"Could not renew start at login: {problem}")
+        for notice in self.store.notices:
+            self.tell(notice)
+        self.store.on_notice = self.tell
+        self.schedule_changed.emit()
+
+    def open_offline(self) -> None:
+        """A command with no app running: the current state, without firing anything."""
+        self.loop.restore(catch_up=False)
+
+    # -- the loop --------------------------------------------------------------------------
+
+    def flag(self, label: str = "", rough: int | None = None) -> FlagOutcome:
+        """A call went south: start a break (or bring the running one back)."""
+        self._flag_started = time.perf_counter()
+        already = self.loop.current is not None and self.loop.current.on_break
+        incident = self._write(lambda: self.loop.flag(label.strip()[:MAX_LABEL], rough))
+        return FlagOutcome(incident, already, self.settings.break_minutes)
+
+    def dialed(self) -> Incident | None:
+        """The rep is back on the phone; returns the call it closes, if one was open."""
+        return self._write(self.loop.dialed)
+
+    def end_break(self) -> None:
+        self._write(self.loop.end_break)
+
+    def extend_break(self, minutes: float = 1.0) -> None:
+        """ "+1 minute": the running break ends later (10 minutes at most in all)."""
+        self._write(lambda: self.loop.extend_break(minutes))
+        current = self.loop.current
+        if current is not None:
+            self.break_changed.emit(current)
+
+    def snooze(self) -> Nudge:
+        """ "2 more minutes" after a nudge."""
+        return self._write(self.loop.snooze)
+
+    @property
+    def phase(self) -> Phase:
+        return self.loop.phase
+
+    @property
+    def current(self) -> Incident | None:
+        return self.loop.current
+
+    def tray_state(self) -> TrayState:
+        current = self.loop.current
+        minutes = None
+        if self.loop.phase is Phase.WAITING and current is not None:
+            minutes = int((self.clock.now() - current.flagged_at).total_seconds() // 60)
+        return TrayState(
+            self.loop.phase,
+            minutes,
+            self.settings.second_nudge_minutes,
+            len(self.loop.open_reflections()),
+        )
+
+    def show_current(self) -> None:
+        """Bring the running break back into view (a second start of the app)."""
+        current = self.loop.current
+        if current is not None and self.loop.phase is Phase.BREAK:
+            self._request_break(current)
+
+    def _break_started(self, incident: Incident) -> None:
+        self._request_break(incident)
+        self.journal_changed.emit()
+
+    def _request_break(self, incident: Incident) -> None:
+        view = self.break_view(incident, requested_at=self._flag_started)
+        self._flag_started = None
+        self.break_requested.emit(view)
+
+    def break_view(self, incident: Incident, *, requested_at: float | None = None) -> BreakView:
+        """What a break shows: the guide the rep chose, a tip, maybe one of their positives."""
+        positive = journal.pick_positive(
+            self._positive_pool(), list(self._recent_positives), self._rng
+        )
+        if positive:
+            self._recent_positives.append(positive)
+        self._tips_shown += 1
+        return BreakView(
+            incident=incident,
+            pattern=str(self.settings.get("break.pattern")),
+            reduced_motion=bool(self.settings.get("break.reduced_motion")),
+            tip=journal.tip_for(self._tips_shown),
+            positive=positive,
+            requested_at=requested_at,
+        )
+
+    def _positive_pool(self) -> list[str]:
+        """The rep's recent positives, read once and kept until one is written or removed,
+        so a flag does not re-read months of notes."""
+        if self._pool is None:
+            since = self.clock.now() - POSITIVES_FROM
+            from_notes = journal.positives(self.store.incidents_since(since))
+            self._pool = from_notes + [p.text for p in self.store.positives(since)]
+        return self._pool
+
+    def _record_changed(self) -> None:
+        """Something the rep wrote changed: the journal and a break's positive follow."""
+        self._pool = None
+        self.journal_changed.emit()
+
+    def _break_ended(self, incident: Incident) -> None:
+        if self.settings.get("break.sound") and self._sound is not None:
+            self._sound.play()
+        self.note_requested.emit(incident)
+
+    # -- nudges and reminders -------------------------------------------------------------
+
+    def _deliver_nudge(self, nudge: Nudge, incident: Incident) -> None:
+        minutes = (self.clock.now() - incident.flagged_at).total_seconds() / 60
+        title = texts.NUDGE_TITLE[nudge.kind]
+        body = texts.nudge_body(nudge.kind, minutes)
+        firm = nudge.kind is not NudgeKind.FIRST
+        channel = self.notifier.send(title, body, urgent=firm)
+        # The firm nudge also gets a card with "I'm dialing", unless that was the channel.
+        if firm and channel != CARD:
+            self.card_requested.emit(title, body)
+
+    def _deliver_reminder(self, followup: FollowUp) -> None:
+        incident = self.store.incident(followup.incident_id)
+        title = texts.followup_title(followup.kind, incident.label if incident else "")
+        body = texts.FOLLOW_UP_HINT[followup.kind]
+        if followup.note:
+            body = f"{followup.note}. {body}"
+        self.notifier.send(
+            f"Follow-up: {title}", body + " Mark it done from Upcoming in the tray.", urgent=False
+        )
+
+    def _look_back(self) -> None:
+        self.notifier.send(
+            "Your week in calls",
+            "A few minutes to look back: what went well, and what keeps coming up. "
+            "Insights is open.",
+            urgent=False,
+        )
+        self.window_requested.emit("insights", "")
+
+    def tell(self, message: str) -> None:
+        """A sentence the rep must see (storage trouble, a damaged file set aside)."""
+        self.notifier.send("Resilience", message, urgent=True)
+
+    # -- time -------------------------------------------------------------------------------
+
+    def next_wakeup(self) -> datetime | None:
+        """The earliest moment `tick()` has something to do, or None."""
+        planned = (
+            self.loop.next_wakeup(),
+            self.followups.next_wakeup(),
+            self.lookback.next_wakeup(),
+            self._next_retry,
+        )
+        times = [t for t in planned if t is not None]
+        return min(times) if times else None
+
+    def tick(self) -> None:
+        """Do what has fallen due: end a break, nudge, remind, look back, retry a save."""
+        self._write(self.loop.tick)
+        self._write(self.followups.tick)
+        self.lookback.tick()
+        if self._next_retry is not None and self._next_retry <= self.clock.now():
+            self._retry_save()
+
+    # -- notes ------------------------------------------------------------------------------
+
+    def open_notes(self) -> list[Incident]:
+        """Notes still to write, newest first."""
+        return self.loop.open_reflections()
+
+    def incident(self, incident_id: str) -> Incident:
+        return self.loop.incident(incident_id)
+
+    def save_note(
+        self,
+        incident_id: str | None,
+        reflection: Reflection,
+        followups: Iterable[tuple[FollowUpKind, datetime]] = (),
+    ) -> Incident:
+        """Save the note about a call (with no id: the newest call whose note is open, the
+        one on break included), with the follow-ups the rep ticked under it."""
+        if incident_id is None:
+            current = self.loop.current
+            waiting = self.loop.open_reflections()
+            if current is not None and current.reflection_open:
+                incident_id = current.id
+            elif waiting:
+                incident_id = waiting[0].id
+            else:
+                raise UserError("No call is waiting for a note.")
+        reflection = _bounded(reflection)
+        chosen = list(followups)
+        incident = self._write(lambda: self.loop.save_reflection(incident_id, reflection))
+        for kind, due in chosen:
+            self._add_followup(incident.id, kind, due)
+        self._record_changed()
+        return incident
+
+    def save_draft(self, incident_id: str, reflection: Reflection) -> None:
+        """Keep what was typed so far (as the rep types, "later", a closed window)."""
+        self._write(lambda: self.loop.save_draft(incident_id, _bounded(reflection)))
+
+    def _add_followup(self, incident_id: str, kind: FollowUpKind, due: datetime) -> None:
+        self._write(lambda: self.followups.add(incident_id, kind, due))
+
+    def discard_note(self, incident_id: str) -> None:
+        self._write(lambda: self.loop.discard_reflection(incident_id))
+        self._record_changed()
+
+    # -- positives --------------------------------------------------------------------------
+
+    def add_positive(self, text: str) -> Positive:
+        """A good moment written on its own, not after a tough call."""
+        text = text.strip()
+        if not text:
+            raise UserError(
+                'Write the positive, e.g. resilience positive add "Booked a demo with Acme".',
+                usage=True,
+            )
+        positive = Positive(new_id(), self.clock.now(), text[:MAX_TEXT])
+        self._write(lambda: self.store.save_positive(positive))
+        self._record_changed()
+        return positive
+
+    # -- follow-ups -------------------------------------------------------------------------
+
+    def upcoming(self) -> list[UpcomingItem]:
+        """Pending follow-ups, soonest first, each with the label of its call."""
+        items = []
+        for followup in self.followups.upcoming():
+            incident = self.store.incident(followup.incident_id)
+            items.append(UpcomingItem(followup, incident.label if incident else ""))
+        return items
+
+    def add_followup(
+        self,
+        kind: FollowUpKind,
+        incident_id: str | None = None,
+        *,
+        at: datetime | None = None,
+        in_minutes: float | None = None,
+        months: int | None = None,
+        note: str = "",
+    ) -> UpcomingItem:
+        incident = self.loop.incident(incident_id) if incident_id else self.store.latest_incident()
+        if incident is None:
+            raise FollowUpError("There is no flagged call to attach a follow-up to.")
+        if in_minutes is not None:
+            due = self.clock.now() + timedelta(minutes=in_minutes)
+        elif at is not None:
+            due = at if at.tzinfo is not None else at.astimezone()
+        else:
+            due = default_due(kind, incident.flagged_at, months=months or 1)
+        followup = self._write(
+            lambda: self.followups.add(incident.id, kind, due, note.strip()[:MAX_TEXT])
+        )
+        return UpcomingItem(followup, incident.label)
+
+    def find_followup(self, wanted: str) -> str:
+        """An upcoming follow-up named by the first few characters of its id."""
+        wanted = wanted.strip()
+        if not wanted:
+            raise FollowUpError("Name the follow-up by its id (see `resilience followup list`).")
+        matches = [f.id for f in self.followups.upcoming() if f.id.startswith(wanted)]
+        if len(matches) == 1:
+            return matches[0]
+        if not matches:
+            raise FollowUpError(f"No upcoming follow-up has an id starting with {wanted!r}.")
+        raise FollowUpError(f"Several follow-ups start with {wanted!r}; give more of the id.")
+
+    def followup_done(self, followup_id: str) -> FollowUp:
+        return self._write(lambda: self.followups.done(followup_id))
+
+    def followup_cancel(self, followup_id: str) -> FollowUp:
+        return self._write(lambda: self.followups.cancel(followup_id))
+
+    def followup_snooze(self, followup_id: str, minutes: float) -> FollowUp:
+        return self._write(lambda: self.followups.snooze(followup_id, minutes))
+
+    def followup_move(self, followup_id: str, due: datetime) -> FollowUp:
+        return self._write(lambda: self.followups.reschedule(followup_id, due))
+
+    def _followups_moved(self) -> None:
+        self.followups_changed.emit()
+        self.schedule_changed.emit()
+
+    # -- the journal ------------------------------------------------------------------------
+
+    def journal_positives(
+        self, text: str = "", since: datetime | None = None, until: datetime | None = None
+    ) -> list[journal.PositiveEntry]:
+        return journal.search_positives(self._record()[1], text, since, until)
+
+    def journal_calls(self, wanted: journal.IncidentFilter) -> list[Incident]:
+        return journal.filter_incidents(self._record()[0], wanted)
+
+    def _record(self) -> tuple[list[Incident], list[journal.PositiveEntry]]:
+        """Every call and positive, decoded once per change to the store: typing in a
+        search box must not re-read ten years of history on every key."""
+        generation = self.store.generation
+        if self._record_cache is None or self._record_cache[0] != generation:
+            incidents = self.store.incidents()
+            entries = journal.positive_entries(incidents, self.store.positives())
+            self._record_cache = (generation, incidents, entries)
+        return self._record_cache[1], self._record_cache[2]
+
+    def delete_call(self, incident_id: str) -> Removed:
+        """Delete a call with its note, nudges and follow-ups; `undo_delete` puts it back."""
+        removed = self._write(lambda: self.loop.delete(incident_id))
+        self._last_removed = removed
+        self._record_changed()
+        self.followups_changed.emit()
+        return removed
+
+    def undo_delete(self) -> None:
+        removed, self._last_removed = self._last_removed, None
+        if removed is not None:
+            self._write(lambda: self.loop.undo_delete(removed))
+        self._record_changed()
+        self.followups_changed.emit()
+
+    # -- export and import ------------------------------------------------------------------
+
+    def export(
+        self,
+        fmt: str,
+        since: datetime | None = None,
+        until: datetime | None = None,
+        *,
+        path: Path | None = None,
+    ) -> ExportResult:
+        """Everything recorded in [since, until), as text; written to `path` if given."""
+        if fmt not in exporting.FORMATS:
+            raise UserError(f"Export as one of: {', '.join(exporting.FORMATS)}.", usage=True)
+        if since is not None and until is not None and until <= since:
+            raise UserError("The end of the period must not be before its start.", usage=True)
+        gathered = exporting.gather(self.store, since, until)
+        text = exporting.export(fmt, gathered, self.clock.now())
+        if path is not None:
+            exporting.write_file(path, text)
+        return ExportResult(text, len(gathered.incidents), path)
+
+    def import_file(self, path: Path) -> ImportResult:
+        """Add the calls of a JSON export that the journal does not have yet."""
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise UserError(f"There is no file at {path}.", usage=True) from None
+        except UnicodeDecodeError:
+            raise UserError(f"{path} is not a Resilience export (not UTF-8 text).") from None
+        except OSError as exc:
+            raise UserError(f"Could not read {path}: {exc.strerror or exc}.") from None
+        result = self._write(lambda: import_into(self.store, text))
+        self.notes_changed.emit()
+        self.followups_changed.emit()
+        self._record_changed()
+        return result
+
+    # -- insights ---------------------------------------------------------------------------
+
+    def insights(self, first: date | None = None, last: date | None = None) -> Insights:
+        """Patterns from `first` to `last` (local days, inclusive). `last` defaults to
+        today, `first` to 12 weeks before it; `first=date.min` means all of it."""
+        now = self.clock.now()
+        today = now.astimezone().date()
+        last = last or today
+        if first is None:
+            first = last - timedelta(weeks=DEFAULT_INSIGHT_WEEKS) + timedelta(days=1)
+        if last < first:
+            raise UserError("The end of the period must not be before its start.", usage=True)
+        if first == date.min:
+            incidents = self.store.incidents()
+            first = incidents[0].flagged_at.astimezone().date() if incidents else today
+        else:
+            read_from = min(first, today - timedelta(days=HIGHLIGHTS_NEED_DAYS))
+            incidents = self.store.incidents_between(
+                _local_midnight(read_from), _local_midnight(last + timedelta(days=1))
+            )
+        return summarize(incidents, first, last, now)
+
+    def insights_days(self, days: int) -> Insights:
+        """The last `days` days up to today; 0 means all time."""
+        if days <= 0:
+            return self.insights(date.min)
+        today = self.clock.now().astimezone().date()
+        return self.insights(today - timedelta(days=days - 1), today)
+
+    # -- status -----------------------------------------------------------------------------
+
+    def status(self) -> dict[str, Any]:
+        """The state of the loop as plain data (`resilience status`)."""
+        loop = self.loop
+        now = self.clock.now()
+        today = self.store.incidents_since(start_of_local_day(now))
+        current = loop.current
+        status: dict[str, Any] = {
+            "running": self.running,
+            "phase": loop.phase.value,
+            "now": now.isoformat(),
+            "current_incident": None,
+            "pending_nudges": [
+                {"kind": n.kind.value, "due_at": n.due_at.isoformat(), "incident_id": n.incident_id}
+                for n in loop.pending_nudges()
+            ],
+            "incidents_today": incidents_on(now, today),
+            "unfinished_reflections": len(loop.open_reflections()),
+            "unsaved_changes": self.store.dirty,
+        }
+        if current is not None:
+            status["current_incident"] = {
+                "id": current.id,
+                "label": current.label,
+                "rough": current.rough,
+                "flagged_at": current.flagged_at.isoformat(),
+                "minutes_since_flag": round((now - current.flagged_at).total_seconds() / 60, 2),
+                "break_ends_at": (
+                    current.break_ends_at.isoformat()
+                    if loop.phase is Phase.BREAK and current.break_ends_at
+                    else None
+                ),
+            }
+        if self.running:
+            metrics = dict(self.metrics)
+            for source in self._metric_sources:
+                metrics.update(source())
+            status["metrics"] = metrics
+        return status
+
+    def add_metrics_source(self, source: Callable[[], dict[str, Any]]) -> None:
+        """Figures the windows keep (animation frames), for `make bench` via `status`."""
+        self._metric_sources.append(source)
+
+    def record_metric(self, name: str, value: Any) -> None:
+        self.metrics[name] = value
+
+    # -- settings ---------------------------------------------------------------------------
+
+    def setting(self, key: str) -> Any:
+        return self.settings.get(key)
+
+    def setting_values(self) -> dict[str, Any]:
+        return self.settings.as_dict()
+
+    def set_setting(self, key: str, raw: Any) -> Any:
+        """Change one setting: checked, written to disk, then applied."""
+        self.update_settings({key: raw})
+        return self.settings.get(key)
+
+    def update_settings(self, raw_values: dict[str, Any]) -> dict[str, Any]:
+        """Change several settings at once (all or nothing); returns what changed.
+
+        The new values reach the disk before anything applies them, so a setting the rep
+        was told about is still there after a restart."""
+        trial = Settings(self.settings.as_dict())
+        trial.update(raw_values)  # raises SettingError with a sentence
+        changed = {k: v for k, v in trial.as_dict().items() if v != self.settings.get(k)}
+        if not changed:
+            return {}
+        try:
+            self._save_settings(trial.as_dict())
+        except OSError as exc:
+            raise UserError(
+                f"Could not save your settings ({exc.strerror or exc}); nothing was changed."
+            ) from None
+        self.settings.update(changed)
+        if "app.start_at_login" in changed:
+            problem = self._apply_login(bool(changed["app.start_at_login"]))
+            if problem:
+                raise UserError(
+                    f"Your settings are saved, but start at login could not be changed: {problem}"
+                )
+        return changed
+
+    def _apply_login(self, enabled: bool) -> str | None:
+        """Write or remove the start-at-login entry; a sentence if that failed."""
+        if self._start_at_login is None:
+            return None
+        try:
+            self._start_at_login(enabled)
+        except UserError as exc:
+            return exc.message
+        except OSError as exc:
+            return str(exc.strerror or exc)
+        return None
+
+    # -- windows ----------------------------------------------------------------------------
+
+    def request_window(self, window: str = "", tab: str = "") -> None:
+        """Bring a window forward (`resilience journal`, a second start of the app)."""
+        self.window_requested.emit(window, tab)
+
+    # -- saving -----------------------------------------------------------------------------
+
+    @property
+    def durable(self) -> bool:
+        """True when everything acknowledged is on disk."""
+        return not self.store.dirty
+
+    def _write(self, change: Callable[[], T]) -> T:
+        """Run a change; if the disk refused it, it stays in memory, the rep is told once
+        and the save is retried until it succeeds."""
+        try:
+            result = change()
+        except OSError as exc:
+            log.error("could not save: %s", exc)
+            self._save_failed(disk_sentence(exc))
+            raise UserError(disk_sentence(exc)) from None
+        if self.store.dirty and self._next_retry is None:
+            # The loop keeps going when a write fails (its own guard); plan the retry.
+            self._plan_retry()
+        return result
+
+    def _save_failed(self, message: str) -> None:
+        # Once per outage: drafts save as the rep types, and each would fail the same way.
+        if not self._unsaved:
+            self._unsaved = True
+            self.tell(message)
+        self._plan_retry()
+
+    def _plan_retry(self) -> None:
+        self._next_retry = self.clock.now() + SAVE_RETRY
+        self.schedule_changed.emit()
+
+    def _retry_save(self) -> None:
+        try:
+            self.store.flush()
+        except OSError as exc:
+            log.warning("save still failing: %s", exc)
+            self._plan_retry()
+            return
+        self._next_retry = None
+        self.schedule_changed.emit()
+        if self._unsaved:
+            self._unsaved = False
+            self.notifier.send(
+                "Resilience", "Saved. Everything you wrote is safely on disk again.", urgent=False
+            )
+
+    def close(self) -> None:
+        self.store.close()
+
+
+def _bounded(reflection: Reflection) -> Reflection:
+    """A note within the app's limits (what a window or a script may hand in)."""
+    return Reflection(
+        what_happened=reflection.what_happened[:MAX_TEXT],
+        my_part=reflection.my_part,
+        loss_reason=reflection.loss_reason,
+        lesson=reflection.lesson[:MAX_TEXT],
+        positives=[p[:MAX_TEXT] for p in reflection.positives],
+        mood_after=reflection.mood_after,
+    )
+
+
+def _local_midnight(day: date) -> datetime:
+    return datetime.combine(day, datetime.min.time()).astimezone()

@@ -1,0 +1,58 @@
+"""What the service hands to whoever presents it: plain, frozen data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from resilience_app.core import texts
+from resilience_app.core.models import FollowUp, Incident, Phase
+
+
+@dataclass(frozen=True)
+class BreakView:
+    """Everything the break window shows. `requested_at` is `time.perf_counter()` when the
+    flag arrived, so the window can time how long the rep waited to see it."""
+
+    incident: Incident
+    pattern: str
+    reduced_motion: bool
+    tip: str
+    positive: str | None
+    requested_at: float | None = None
+
+
+@dataclass(frozen=True)
+class FlagOutcome:
+    incident: Incident
+    already_on_break: bool
+    break_minutes: float
+
+
+@dataclass(frozen=True)
+class TrayState:
+    """What the tray icon, its tooltip and menu show."""
+
+    phase: Phase
+    minutes_since_flag: int | None  # while waiting for the next dial
+    target_minutes: float
+    open_notes: int
+
+
+@dataclass(frozen=True)
+class UpcomingItem:
+    """A pending follow-up with the label of its call."""
+
+    followup: FollowUp
+    label: str
+
+    @property
+    def title(self) -> str:
+        return texts.followup_title(self.followup.kind, self.label)
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    text: str
+    calls: int
+    path: Path | None = None

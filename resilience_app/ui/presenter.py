@@ -1,0 +1,520 @@
+"""Presents the service: tray (or home window), break, note, nudge card, journal, insights.
+
+The presenter holds no rules and never touches storage. It renders what the service
+announces, forwards clicks to it, and shows the sentence of any `UserError` where the rep
+is looking. Its tray balloon and nudge card join the service's notifier chain as the
+fallbacks after the desktop's own notifications.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from datetime import datetime
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import shiboken6
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QSystemTrayIcon, QWidget
+
+from resilience_app.adapters.notify import NotifierChain
+from resilience_app.core import texts
+from resilience_app.core.errors import UserError
+from resilience_app.core.models import FollowUpKind, Incident, Phase, Reflection
+from resilience_app.service import Service
+from resilience_app.service.views import BreakView, TrayState
+from resilience_app.ui import style
+from resilience_app.ui.ticker import Ticker
+from resilience_app.ui.tray import Tray
+
+if TYPE_CHECKING:
+    from resilience_app.ui.break_window import BreakWindow
+    from resilience_app.ui.home_window import HomeWindow
+    from resilience_app.ui.journal_window import JournalWindow
+    from resilience_app.ui.nudge_window import NudgeWindow
+    from resilience_app.ui.reflection_form import ReflectionForm
+    from resilience_app.ui.settings_window import SettingsWindow
+
+log = logging.getLogger(__name__)
+TOOLTIP_REFRESH_MS = 60_000
+JOURNAL_TABS = {"positives": 0, "calls": 1, "upcoming": 2}
+
+
+class TrayChannel:
+    """The tray's balloon, when the desktop has no notification server."""
+
+    name = "tray"
+
+    def __init__(self, tray: Tray) -> None:
+        self._tray = tray
+
+    def available(self) -> bool:
+        return bool(QSystemTrayIcon.supportsMessages())
+
+    def send(self, title: str, message: str, *, urgent: bool) -> None:
+        self._tray.message(title, message, urgent=urgent)
+
+
+class CardChannel:
+    """The always-on-top card: the channel of last resort, always there."""
+
+    name = "window"
+
+    def __init__(self, show: Callable[[str, str], None]) -> None:
+        self._show = show
+
+    def available(self) -> bool:
+        return True
+
+    def send(self, title: str, message: str, *, urgent: bool) -> None:
+        self._show(title, message)
+
+
+def tooltip(state: TrayState) -> str:
+    if state.phase is Phase.WAITING and state.minutes_since_flag is not None:
+        return (
+            f"Resilience — {state.minutes_since_flag} min since the tough call. "
+            f"Aim to dial again within {int(state.target_minutes)} min."
+        )
+    return f"Resilience — {texts.PHASE_NAME[state.phase]}"
+
+
+class Presenter(QObject):
+    quit_requested = Signal()
+
+    def __init__(
+        self,
+        service: Service,
+        notifier: NotifierChain,
+        *,
+        tray_available: Callable[[], bool] = QSystemTrayIcon.isSystemTrayAvailable,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.service = service
+        self.notifier = notifier
+        self._tray_available = tray_available
+        self._journal: JournalWindow | None = None  # built on first use
+        self._insights: Any = None  # likewise, and it brings QtCharts
+        self._flag_requested_at: float | None = None
+        self.tray: Tray | None = None
+        self.home: HomeWindow | None = None
+        self.tooltip_ticker = Ticker("tooltip-refresh", TOOLTIP_REFRESH_MS, self.render, self)
+
+        service.phase_changed.connect(self._phase_changed)
+        service.break_requested.connect(self.show_break)
+        service.break_changed.connect(self._refresh_break)
+        service.note_requested.connect(self.open_note)
+        service.card_requested.connect(self._show_card)
+        service.dialed_recorded.connect(lambda incident: self._hide("nudge_window"))
+        service.notes_changed.connect(self.render)
+        service.followups_changed.connect(self._followups_changed)
+        service.journal_changed.connect(self._refresh_journal)
+        service.settings_changed.connect(self._setting_changed)
+        service.window_requested.connect(self.present)
+        service.add_metrics_source(self._metrics)
+
+    @property
+    def deliveries(self) -> list[tuple[str, str]]:
+        """(channel, title) of every notification sent, newest last."""
+        return self.notifier.deliveries
+
+    # -- windows, built on first use (the tray starts with none of them) ------------------
+
+    @cached_property
+    def break_window(self) -> BreakWindow:
+        from resilience_app.ui.break_window import BreakWindow
+
+        window = BreakWindow(self.service.clock.now)
+        window.end_requested.connect(self._end_break)
+        window.add_minute_requested.connect(lambda: self._try(self.service.extend_break))
+        window.pattern_chosen.connect(lambda key: self._set("break.pattern", key))
+        window.reduced_motion_toggled.connect(lambda on: self._set("break.reduced_motion", on))
+        window.first_painted.connect(self._break_visible)
+        return window
+
+    @cached_property
+    def form(self) -> ReflectionForm:
+        from resilience_app.ui.reflection_form import ReflectionForm
+
+        form = ReflectionForm()
+        form.save_requested.connect(self._save_note)
+        form.later_requested.connect(self._later_note)
+        form.discard_requested.connect(self._discard_note)
+        form.draft_changed.connect(self._draft)
+        return form
+
+    @cached_property
+    def nudge_window(self) -> NudgeWindow:
+        from resilience_app.ui.nudge_window import NudgeWindow
+
+        window = NudgeWindow()
+        window.dialing_requested.connect(self.dialed)
+        window.snooze_requested.connect(self._snooze)
+        return window
+
+    @cached_property
+    def settings_window(self) -> SettingsWindow:
+        from resilience_app.ui.settings_window import SettingsWindow
+
+        window = SettingsWindow()
+        window.apply_requested.connect(self._apply_settings)
+        return window
+
+    def built(self, name: str) -> Any:
+        """The window called `name` if it exists yet, else None (never builds it)."""
+        return self.__dict__.get(name)
+
+    def _hide(self, name: str) -> None:
+        window = self.built(name)
+        if window is not None:
+            window.hide()
+
+    # -- start and stop -------------------------------------------------------------------
+
+    def start(self, tray: Tray | None = None) -> None:
+        """Show the tray (or the home window). `tray` is one the app already put up while
+        the rest was loading. What to show next, the service says when it starts."""
+        if tray is not None or self._tray_available():
+            self.tray = tray or Tray(self)
+            self.tray.setParent(self)  # one owner, so Qt tears it down in order at exit
+            self._connect_actions(self.tray)
+            self.tray.show()
+            self.notifier.add(TrayChannel(self.tray))
+        else:
+            from resilience_app.ui.home_window import HomeWindow
+
+            log.warning("no system tray on this desktop; using a small window instead")
+            self.home = HomeWindow()
+            self._connect_actions(self.home)
+            self.home.show()
+        self.notifier.add(CardChannel(self._show_card))
+        self.render()
+
+    def _connect_actions(self, target: Tray | HomeWindow) -> None:
+        target.flag_requested.connect(self.flag)
+        target.dialing_requested.connect(self.dialed)
+        target.reflection_requested.connect(self.open_next_note)
+        target.settings_requested.connect(self.open_settings)
+        target.journal_requested.connect(self.open_journal)
+        target.insights_requested.connect(self.open_insights)
+        target.followup_action.connect(self._followup_action)
+        target.quit_requested.connect(self.quit_requested.emit)
+
+    def shutdown(self) -> None:
+        """Keep any half-written note, then close every window."""
+        form = self.built("form")
+        if form is not None and form.incident_id is not None and form.isVisible():
+            form.flush_draft()
+        self.tooltip_ticker.stop()
+        # Delete the windows now, in order, rather than leave top-level widgets to be
+        # destroyed during interpreter shutdown, which crashes PySide6.
+        windows = [self.__dict__.pop(n, None) for n in ("break_window", "form", "nudge_window")]
+        windows += [self.__dict__.pop("settings_window", None), self._journal, self._insights]
+        self._journal = self._insights = None
+        for window in windows:
+            if window is not None:
+                window.hide()
+                shiboken6.delete(window)
+        if self.tray is not None:
+            self.tray.hide()
+        if self.home is not None:
+            self.home.hide()
+
+    def present(self, window: str = "", tab: str = "") -> None:
+        """Bring a window forward: `resilience journal`, or a second start of the app."""
+        if window == "insights":
+            self.open_insights()
+        elif window == "settings":
+            self.open_settings()
+        elif window == "journal":
+            self.open_journal()
+            self.journal_window.tabs.setCurrentIndex(JOURNAL_TABS.get(tab, 0))
+        elif self.service.phase is Phase.BREAK:
+            self.service.show_current()
+        elif self.built("form") is not None and self.form.isVisible():
+            _raise(self.form)
+        elif self.home is not None:
+            self.home.showNormal()
+            _raise(self.home)
+        elif self.tray is not None:
+            self.tray.message("Resilience is running", "It lives here in the tray.", urgent=False)
+
+    # -- rendering ------------------------------------------------------------------------
+
+    def render(self) -> None:
+        state = self.service.tray_state()
+        tip = tooltip(state)
+        if self.tray is not None:
+            self.tray.show_state(state.phase, tip, state.open_notes)
+        if self.home is not None:
+            self.home.show_state(state.phase, tip, state.open_notes)
+        # Minutes since the flag only change while waiting; otherwise nothing ticks.
+        if state.phase is Phase.WAITING:
+            self.tooltip_ticker.start()
+        else:
+            self.tooltip_ticker.stop()
+
+    def _phase_changed(self, phase: Phase) -> None:
+        if phase is not Phase.BREAK:
+            # However the break ended (time, button, or dialing mid-break), its window goes.
+            self._hide("break_window")
+        self.render()
+
+    # -- the loop, from clicks ------------------------------------------------------------
+
+    def flag(self) -> None:
+        self._try(self.service.flag)
+
+    def dialed(self) -> None:
+        self._try(self.service.dialed)
+
+    def show_break(self, view: BreakView) -> None:
+        self._flag_requested_at = view.requested_at
+        self.break_window.show_break(
+            view.incident,
+            pattern=view.pattern,
+            reduced_motion=view.reduced_motion,
+            tip=view.tip,
+            positive=view.positive,
+        )
+        self.break_window.show()
+        _raise(self.break_window)
+
+    def _break_visible(self) -> None:
+        if self._flag_requested_at is not None:
+            elapsed = (time.perf_counter() - self._flag_requested_at) * 1000
+            self.service.record_metric("flag_to_window_ms", elapsed)
+            self._flag_requested_at = None
+
+    def _metrics(self) -> dict[str, Any]:
+        window = self.built("break_window")
+        return {"animation_frames": window.frames if window is not None else 0}
+
+    def _refresh_break(self, incident: Incident) -> None:
+        window = self.built("break_window")
+        if window is not None and window.isVisible():
+            window.update_incident(incident)
+
+    def _end_break(self) -> None:
+        try:
+            self.service.end_break()
+        except UserError:
+            self._hide("break_window")  # nothing left to end: just put the window away
+
+    def _snooze(self) -> None:
+        self._hide("nudge_window")
+        self._try(self.service.snooze)
+
+    def _show_card(self, title: str, body: str) -> None:
+        self.nudge_window.show_nudge(title, body)
+
+    # -- notes ----------------------------------------------------------------------------
+
+    def open_note(self, incident: Incident) -> None:
+        if self.form.isVisible() and self.form.incident_id not in (None, incident.id):
+            self.form.flush_draft()
+        self.form.load(incident)
+        self.form.show()
+        _raise(self.form)
+
+    def open_next_note(self) -> None:
+        waiting = self.service.open_notes()
+        if waiting:
+            self.open_note(waiting[0])
+
+    def _draft(self, incident_id: str, reflection: Reflection) -> None:
+        self._try(lambda: self.service.save_draft(incident_id, reflection))
+
+    def _save_note(
+        self,
+        incident_id: str,
+        reflection: Reflection,
+        chosen: list[tuple[FollowUpKind, datetime]] | None = None,
+    ) -> None:
+        try:
+            self.service.save_note(incident_id, reflection, chosen or [])
+        except UserError as exc:
+            self.form.show_error(exc.message)
+            return
+        self.form.hide()
+
+    def _later_note(self, incident_id: str, reflection: Reflection) -> None:
+        self._draft(incident_id, reflection)
+        self.form.hide()
+
+    def _discard_note(self, incident_id: str) -> None:
+        self._try(lambda: self.service.discard_note(incident_id))
+        self.form.hide()
+
+    # -- follow-ups -----------------------------------------------------------------------
+
+    def _followups_changed(self) -> None:
+        items = self.service.upcoming()
+        menu = [
+            (i.followup.id, f"{i.followup.due_at.astimezone():%a %d %b %H:%M} · {i.title}")
+            for i in items
+        ]
+        for target in (self.tray, self.home):
+            if target is not None:
+                target.set_upcoming(menu)
+        if self._journal is not None:
+            self._journal.show_upcoming(items)
+
+    def _followup_action(self, followup_id: str, action: str) -> None:
+        service = self.service
+        actions: dict[str, Callable[[], object]] = {
+            "done": lambda: service.followup_done(followup_id),
+            "cancel": lambda: service.followup_cancel(followup_id),
+            "hour": lambda: service.followup_snooze(followup_id, 60),
+            "tomorrow": lambda: service.followup_snooze(followup_id, 24 * 60),
+        }
+        if action in actions:
+            self._try(actions[action])
+
+    # -- journal --------------------------------------------------------------------------
+
+    @property
+    def journal_window(self) -> JournalWindow:
+        if self._journal is None:
+            from resilience_app.ui.journal_window import JournalWindow
+
+            window = JournalWindow()
+            service = self.service
+            window.refresh_requested.connect(self._refresh_journal)
+            window.add_positive_requested.connect(
+                lambda text: self._try(lambda: service.add_positive(text))
+            )
+            window.open_incident_requested.connect(self._open_incident)
+            window.delete_requested.connect(self._delete_incident)
+            window.undo_requested.connect(self._undo_delete)
+            window.followup_done_requested.connect(lambda i: self._followup_action(i, "done"))
+            window.followup_cancel_requested.connect(lambda i: self._followup_action(i, "cancel"))
+            window.followup_snooze_requested.connect(
+                lambda i, minutes: self._try(lambda: service.followup_snooze(i, minutes))
+            )
+            window.followup_move_requested.connect(
+                lambda i, due: self._try(lambda: service.followup_move(i, due))
+            )
+            window.export_requested.connect(self._export)
+            self._journal = window
+        return self._journal
+
+    def open_journal(self) -> None:
+        window = self.journal_window
+        self._refresh_journal()
+        self._followups_changed()
+        window.show()
+        _raise(window)
+
+    def _refresh_journal(self) -> None:
+        window = self._journal
+        if window is None:
+            return
+        text, since, until = window.positive_query()
+        window.show_positives(self.service.journal_positives(text, since, until))
+        window.show_incidents(self.service.journal_calls(window.call_filter()))
+
+    def _open_incident(self, incident_id: str) -> None:
+        try:
+            self.open_note(self.service.incident(incident_id))
+        except UserError as exc:
+            log.info("open ignored: %s", exc)
+
+    def _delete_incident(self, incident_id: str) -> None:
+        try:
+            removed = self.service.delete_call(incident_id)
+        except UserError as exc:
+            self.journal_window.show_undo(exc.message)
+            self.journal_window.undo_button.hide()
+            return
+        label = removed.incident.label
+        self.journal_window.show_undo(f"Deleted the call{' with ' + label if label else ''}.")
+
+    def _undo_delete(self) -> None:
+        self._try(self.service.undo_delete)
+        self.journal_window.hide_undo()
+
+    def _export(self, fmt: str, path: str, since: datetime | None, until: datetime | None) -> None:
+        try:
+            result = self.service.export(fmt, since, until, path=Path(path))
+        except UserError as exc:
+            self.journal_window.status.setText(exc.message)
+            return
+        self.journal_window.status.setText(f"Exported {result.calls} calls to {path}.")
+
+    # -- insights -------------------------------------------------------------------------
+
+    @property
+    def insights_window(self) -> Any:
+        if self._insights is None:
+            from resilience_app.ui.insights_window import InsightsWindow
+
+            self._insights = InsightsWindow()
+            self._insights.period_changed.connect(lambda days: self._refresh_insights())
+        return self._insights
+
+    def open_insights(self) -> None:
+        window = self.insights_window
+        self._refresh_insights()
+        window.show()
+        _raise(window)
+
+    def _refresh_insights(self) -> None:
+        window = self.insights_window
+        window.show_insights(self.service.insights_days(window.days_back()))
+
+    # -- settings -------------------------------------------------------------------------
+
+    def open_settings(self) -> None:
+        self.settings_window.load(self.service.setting_values())
+        self.settings_window.show()
+        _raise(self.settings_window)
+
+    def _apply_settings(self, values: dict[str, Any]) -> None:
+        try:
+            self.service.update_settings(values)
+        except UserError as exc:
+            self.settings_window.show_result(exc.message)
+            return
+        self.settings_window.show_result(None)
+
+    def _set(self, key: str, value: Any) -> None:
+        self._try(lambda: self.service.set_setting(key, value))
+
+    def _restyle(self) -> None:
+        names = ("break_window", "form", "nudge_window", "settings_window")
+        windows = [self.built(name) for name in names]
+        windows += [self.home, self._journal]
+        for window in [w for w in windows if w is not None]:
+            window.setStyleSheet(style.sheet())
+            window.update()
+        if self._insights is not None:
+            self._insights.restyle()
+            self._refresh_insights()  # series colours come from the palette too
+
+    def _setting_changed(self, key: str, value: Any) -> None:
+        if key == "ui.theme":
+            style.prefer(str(value))
+            self._restyle()
+        elif key == "break.pattern" and self.built("break_window") is not None:
+            self.break_window.set_pattern(value)
+        elif key == "break.reduced_motion" and self.built("break_window") is not None:
+            self.break_window.set_reduced_motion(bool(value))
+
+    # -- errors ---------------------------------------------------------------------------
+
+    def _try(self, action: Callable[[], object]) -> None:
+        """Run a click's use case; a refusal is logged (the windows show their own)."""
+        try:
+            action()
+        except UserError as exc:
+            log.info("request refused: %s", exc)
+
+
+def _raise(window: QWidget) -> None:
+    window.raise_()
+    window.activateWindow()
