@@ -21,8 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from resilience_app.demo import generate  # noqa: E402
 from resilience_app.storage.store import Store  # noqa: E402
+from tests.demo import generate  # noqa: E402
 
 RUNS = 5
 OPEN_ONCE = r"""
@@ -30,23 +30,20 @@ import os, sys, time
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 from pathlib import Path
 from PySide6.QtWidgets import QApplication
-from resilience_app.adapters.notify import NullNotifier
-from resilience_app.core.clock import SystemClock
-from resilience_app.core.loop import RecoveryLoop
-from resilience_app.core.settings import Settings
-from resilience_app.storage.store import Store
-from resilience_app.ui.shell import Shell
+from resilience_app.adapters.notify import NotifierChain
+from resilience_app.service.build import open_service
+from resilience_app.ui.presenter import Presenter
 app = QApplication([])
-store = Store(Path(sys.argv[1]))
-loop = RecoveryLoop(store, Settings(), SystemClock())
-loop.restore()
-shell = Shell(loop, Settings(), NullNotifier(), tray_available=lambda: False)
-shell.start()
+notifier = NotifierChain()
+service = open_service(Path(sys.argv[1]), running=True, notifier=notifier)
+presenter = Presenter(service, notifier, tray_available=lambda: False)
+presenter.start()
+service.start()
 app.processEvents()
 start = time.perf_counter()
-shell.open_insights()
+presenter.open_insights()
 app.processEvents()
-shell.insights_window.grab()  # forces every chart to paint
+presenter.insights_window.grab()  # forces every chart to paint
 print(time.perf_counter() - start)
 """
 

@@ -5,8 +5,9 @@ For 1,000 / 10,000 / 50,000 incidents (~0.6 KB each, spread like a heavy user's 
 
 - flag: storing one new incident durably (ours fsyncs; stock TinyDB does not even fsync),
 - load: reading the whole journal into domain objects,
-- search: a text search over labels and notes (ours: warm, as in the running app, where
-  the data stays in memory; stock TinyDB re-reads and re-parses its file on every query),
+- search: the journal's text search over labels and notes, through the application
+  service (warm, as in the running app, where the data stays in memory; cold, a fresh
+  service); stock TinyDB re-reads and re-parses its file on every query,
 - start: the real app's start to a docked tray icon and an answering command channel,
   with that history vs with an empty one (Xvfb + trayer), alternating.
 
@@ -32,6 +33,7 @@ from tinydb import Query, TinyDB  # noqa: E402
 from tinydb.storages import JSONStorage  # noqa: E402
 
 from resilience_app.adapters import ipc  # noqa: E402
+from resilience_app.core.journal import IncidentFilter  # noqa: E402
 from resilience_app.core.models import (  # noqa: E402
     Incident,
     LossReason,
@@ -42,6 +44,7 @@ from resilience_app.core.models import (  # noqa: E402
     Reflection,
     ReflectionStatus,
 )
+from resilience_app.service.build import open_service  # noqa: E402
 from resilience_app.storage.codec import incident_to_dict  # noqa: E402
 from resilience_app.storage.store import Store  # noqa: E402
 from tests.end2end.desktop import VirtualDesktop  # noqa: E402
@@ -121,9 +124,17 @@ def measure_size(size: int, folder: Path) -> dict[str, float]:
     stock_load = median_ms(
         lambda i: TinyDB(str(stock), storage=JSONStorage).table("incidents").all(), 3
     )
-    store.search("warm-up")  # the running app has its data in memory after first use
-    ours_search = median_ms(lambda i: store.search(f"company {i * 7 + 3}"))
-    ours_cold = median_ms(lambda i: Store(ours, readonly=True).search(f"company {i + 5}"), 3)
+    reader = open_service(ours, readonly=True)
+    reader.journal_calls(IncidentFilter(text="warm-up"))  # the running app has it in memory
+    ours_search = median_ms(
+        lambda i: reader.journal_calls(IncidentFilter(text=f"company {i * 7 + 3}"))
+    )
+    ours_cold = median_ms(
+        lambda i: open_service(ours, readonly=True).journal_calls(
+            IncidentFilter(text=f"company {i + 5}")
+        ),
+        3,
+    )
     what = Query()
     stock_search = median_ms(
         lambda i: stock_db.table("incidents").search(

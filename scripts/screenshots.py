@@ -16,18 +16,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from resilience_app.core.clock import FakeClock  # noqa: E402
-from resilience_app.core.followups import FollowUps  # noqa: E402
-from resilience_app.core.loop import RecoveryLoop  # noqa: E402
 from resilience_app.core.models import (  # noqa: E402
     FollowUpKind,
     LossReason,
     MyPart,
-    Positive,
     Reflection,
 )
-from resilience_app.core.settings import Settings  # noqa: E402
-from resilience_app.demo import generate  # noqa: E402
+from resilience_app.service.build import open_service  # noqa: E402
 from resilience_app.storage.store import Store  # noqa: E402
+from tests.demo import generate  # noqa: E402
 from tests.end2end.desktop import Geometry, VirtualDesktop  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
@@ -36,9 +33,8 @@ OUT = ROOT / "docs" / "screenshots"
 def seed(data_dir: Path) -> None:
     """Two weeks of a rep's record, so the journal and the break have something to show."""
     clock = FakeClock(datetime.now(UTC) - timedelta(days=14))
-    store = Store(data_dir)
-    loop = RecoveryLoop(store, Settings(), clock)
-    book = FollowUps(store, clock)
+    service = open_service(data_dir, clock=clock)
+    service.open_offline()
     calls = (
         (
             "Northwind",
@@ -87,25 +83,26 @@ def seed(data_dir: Path) -> None:
         ),
     )
     for n, (label, rough, what, part, reason, lesson, positives) in enumerate(calls):
-        incident = loop.flag(label, rough)
+        incident = service.flag(label, rough).incident
         clock.advance(minutes=3)
-        loop.tick()
-        loop.save_reflection(
-            incident.id, Reflection(what, part, reason, lesson, positives, rough - 3)
-        )
+        service.tick()
+        planned = []
         if n in (0, 1, 3):
             kind = (FollowUpKind.DEBRIEF, FollowUpKind.CHECK_IN, FollowUpKind.SAVE_DEAL)[
                 n // 2 if n < 3 else 2
             ]
-            book.add(incident.id, kind, datetime.now(UTC) + timedelta(days=n + 1, hours=2))
+            planned.append((kind, datetime.now(UTC) + timedelta(days=n + 1, hours=2)))
+        service.save_note(
+            incident.id, Reflection(what, part, reason, lesson, positives, rough - 3), planned
+        )
         clock.advance(minutes=7)
-        loop.dialed()
+        service.dialed()
         clock.advance(minutes=60 * 24 * 2 + 37 * n)
-    store.save_positive(
-        Positive("p1", clock.now() - timedelta(days=3), "Closed the Contoso renewal")
-    )
-    store.save_positive(Positive("p2", clock.now() - timedelta(days=1), "A customer thanked me"))
-    store.close()
+    clock.advance(minutes=-60 * 24 * 3)
+    service.add_positive("Closed the Contoso renewal")
+    clock.advance(minutes=60 * 24 * 2)
+    service.add_positive("A customer thanked me")
+    service.close()
 
 
 def main() -> int:

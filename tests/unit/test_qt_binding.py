@@ -7,10 +7,22 @@ reference to None, and a tray app making a few million such calls a day crashed 
 
 from __future__ import annotations
 
+import gc
 import sys
+from collections.abc import Iterator
 
+import pytest
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtWidgets import QLabel
+
+
+@pytest.fixture(autouse=True)
+def no_collection() -> Iterator[None]:
+    """Garbage freed by earlier tests would lower the counts while we measure."""
+    gc.collect()
+    gc.disable()
+    yield
+    gc.enable()
 
 
 def test_void_methods_keep_none_alive(qapp: object) -> None:

@@ -1,38 +1,18 @@
-"""The journal, offscreen, through the shell with a real store: search, filter, edit,
+"""The journal, offscreen, presenting the real service over a real store: search, filter, edit,
 delete with undo, positives, and follow-ups planned from a note."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
 from pytestqt.qtbot import QtBot
 
-from resilience_app.adapters.notify import NullNotifier
 from resilience_app.core.clock import FakeClock
 from resilience_app.core.followups import FollowUps
 from resilience_app.core.loop import RecoveryLoop
 from resilience_app.core.models import FollowUpKind, LossReason, Reflection
-from resilience_app.core.settings import Settings
-from resilience_app.storage.store import Store
-from resilience_app.ui.shell import Shell
-
-
-@pytest.fixture
-def book(store: Store, clock: FakeClock) -> FollowUps:
-    return FollowUps(store, clock)
-
-
-@pytest.fixture
-def shell(qtbot: QtBot, loop: RecoveryLoop, settings: Settings, book: FollowUps) -> Iterator[Shell]:
-    s = Shell(loop, settings, NullNotifier(), followups=book, tray_available=lambda: False)
-    s.start()
-    for window in (s.break_window, s.form, s.nudge_window, s.settings_window, s.home):
-        qtbot.addWidget(window)
-    yield s
-    s.shutdown()
+from resilience_app.ui.presenter import Presenter
 
 
 def history(loop: RecoveryLoop, clock: FakeClock) -> list[str]:
@@ -54,36 +34,36 @@ def history(loop: RecoveryLoop, clock: FakeClock) -> list[str]:
     return ids
 
 
-def labels(shell: Shell) -> list[str]:
-    view = shell.journal_window.call_list
+def labels(presenter: Presenter) -> list[str]:
+    view = presenter.journal_window.call_list
     return [view.item(i).text() for i in range(view.count())]
 
 
 def test_calls_search_and_filters(
-    shell: Shell, loop: RecoveryLoop, clock: FakeClock, qtbot: QtBot
+    presenter: Presenter, loop: RecoveryLoop, clock: FakeClock, qtbot: QtBot
 ) -> None:
     history(loop, clock)
-    shell.open_journal()
-    qtbot.addWidget(shell.journal_window)
-    window = shell.journal_window
-    assert len(labels(shell)) == 3 and "Initech" in labels(shell)[0]  # newest first
+    presenter.open_journal()
+    qtbot.addWidget(presenter.journal_window)
+    window = presenter.journal_window
+    assert len(labels(presenter)) == 3 and "Initech" in labels(presenter)[0]  # newest first
     assert window.status.text() == "3 calls"
     qtbot.keyClicks(window.call_search, "budget")
-    assert len(labels(shell)) == 1 and "Globex" in labels(shell)[0]
+    assert len(labels(presenter)) == 1 and "Globex" in labels(presenter)[0]
     window.call_search.clear()
     window.call_reason.setCurrentIndex(window.call_reason.findData(LossReason.PRICE_OR_TERMS.value))
-    assert len(labels(shell)) == 1 and "Acme" in labels(shell)[0]
+    assert len(labels(presenter)) == 1 and "Acme" in labels(presenter)[0]
     window.call_reason.setCurrentIndex(0)
     window.call_label.setText("glob")
-    assert len(labels(shell)) == 1
+    assert len(labels(presenter)) == 1
 
 
 def test_positives_are_listed_searchable_and_can_be_added(
-    shell: Shell, loop: RecoveryLoop, clock: FakeClock, qtbot: QtBot
+    presenter: Presenter, loop: RecoveryLoop, clock: FakeClock, qtbot: QtBot
 ) -> None:
     history(loop, clock)
-    shell.open_journal()
-    window = shell.journal_window
+    presenter.open_journal()
+    window = presenter.journal_window
     qtbot.addWidget(window)
     text = window.positive_view.toPlainText()
     assert text.index("did not take it personally") < text.index("stayed friendly")
@@ -102,36 +82,36 @@ def test_positives_are_listed_searchable_and_can_be_added(
 
 
 def test_open_edit_and_save_an_old_note(
-    shell: Shell, loop: RecoveryLoop, clock: FakeClock, qtbot: QtBot
+    presenter: Presenter, loop: RecoveryLoop, clock: FakeClock, qtbot: QtBot
 ) -> None:
     ids = history(loop, clock)
-    shell.open_journal()
-    window = shell.journal_window
+    presenter.open_journal()
+    window = presenter.journal_window
     qtbot.addWidget(window)
     window.call_list.setCurrentRow(2)  # the oldest: Acme
     window.open_button.click()
-    assert shell.form.isVisible() and shell.form.what.text() == "asked for a discount"
-    shell.form.lesson.setText("Know the discount rules")
-    shell.form.save_button.click()
+    assert presenter.form.isVisible() and presenter.form.what.text() == "asked for a discount"
+    presenter.form.lesson.setText("Know the discount rules")
+    presenter.form.save_button.click()
     assert loop.incident(ids[0]).reflection.lesson == "Know the discount rules"
 
 
 def test_delete_with_undo(
-    shell: Shell, loop: RecoveryLoop, clock: FakeClock, qtbot: QtBot, book: FollowUps
+    presenter: Presenter, loop: RecoveryLoop, clock: FakeClock, qtbot: QtBot, book: FollowUps
 ) -> None:
     ids = history(loop, clock)
     book.add(ids[1], FollowUpKind.CHECK_IN, clock.now() + timedelta(days=30))
-    shell.open_journal()
-    window = shell.journal_window
+    presenter.open_journal()
+    window = presenter.journal_window
     qtbot.addWidget(window)
     window.tabs.setCurrentIndex(1)  # Calls
     window.call_list.setCurrentRow(1)  # Globex
     window.delete_button.click()
-    assert len(labels(shell)) == 2 and not any("Globex" in t for t in labels(shell))
+    assert len(labels(presenter)) == 2 and not any("Globex" in t for t in labels(presenter))
     assert window.undo_button.isVisible() and "Globex" in window.undo_label.text()
     assert book.upcoming() == []  # its follow-up went with it
     window.undo_button.click()
-    assert len(labels(shell)) == 3 and not window.undo_button.isVisible()
+    assert len(labels(presenter)) == 3 and not window.undo_button.isVisible()
     assert [f.incident_id for f in book.upcoming()] == [ids[1]]
     # The undo offer goes away by itself.
     window.call_list.setCurrentRow(0)
@@ -142,24 +122,24 @@ def test_delete_with_undo(
 
 
 def test_the_call_still_waiting_cannot_be_deleted(
-    shell: Shell, loop: RecoveryLoop, qtbot: QtBot
+    presenter: Presenter, loop: RecoveryLoop, qtbot: QtBot
 ) -> None:
     loop.flag("Live one")
-    shell.open_journal()
-    window = shell.journal_window
+    presenter.open_journal()
+    window = presenter.journal_window
     qtbot.addWidget(window)
     window.call_list.setCurrentRow(0)
     window.delete_button.click()
     assert "I'm dialing" in window.undo_label.text()
-    assert len(labels(shell)) == 1
+    assert len(labels(presenter)) == 1
 
 
 def test_follow_ups_planned_from_the_note_appear_under_upcoming(
-    shell: Shell, loop: RecoveryLoop, book: FollowUps, qtbot: QtBot
+    presenter: Presenter, loop: RecoveryLoop, book: FollowUps, qtbot: QtBot
 ) -> None:
     incident = loop.flag("Umbrella")
     loop.end_break()
-    form = shell.form
+    form = presenter.form
     form.followup_toggle.click()
     assert form.followup_box.isVisible()
     form.followup_checks[FollowUpKind.DEBRIEF].setChecked(True)
@@ -171,10 +151,10 @@ def test_follow_ups_planned_from_the_note_appear_under_upcoming(
     assert set(planned) == {FollowUpKind.DEBRIEF, FollowUpKind.CHECK_IN}
     months = (planned[FollowUpKind.CHECK_IN].due_at - incident.flagged_at).days
     assert 85 <= months <= 95
-    assert shell.home is not None and "(2 upcoming)" in shell.home.journal_button.text()
+    assert presenter.home is not None and "(2 upcoming)" in presenter.home.journal_button.text()
 
-    shell.open_journal()
-    window = shell.journal_window
+    presenter.open_journal()
+    window = presenter.journal_window
     qtbot.addWidget(window)
     upcoming = window.upcoming_list
     assert upcoming.count() == 2 and "Debrief call — Umbrella" in upcoming.item(0).text()
@@ -186,12 +166,12 @@ def test_follow_ups_planned_from_the_note_appear_under_upcoming(
 
 
 def test_export_from_the_journal(
-    shell: Shell, loop: RecoveryLoop, clock: FakeClock, tmp_path: Path, qtbot: QtBot
+    presenter: Presenter, loop: RecoveryLoop, clock: FakeClock, tmp_path: Path, qtbot: QtBot
 ) -> None:
     history(loop, clock)
-    shell.open_journal()
-    qtbot.addWidget(shell.journal_window)
+    presenter.open_journal()
+    qtbot.addWidget(presenter.journal_window)
     target = tmp_path / "journal.md"
-    shell.journal_window.export_requested.emit("markdown", str(target), None, None)
+    presenter.journal_window.export_requested.emit("markdown", str(target), None, None)
     assert "## " in target.read_text(encoding="utf-8")
-    assert shell.journal_window.status.text() == f"Exported 3 calls to {target}."
+    assert presenter.journal_window.status.text() == f"Exported 3 calls to {target}."

@@ -289,7 +289,7 @@ def test_discard_forgets_the_text(loop: RecoveryLoop) -> None:
 def test_a_failed_save_is_reported_and_the_loop_goes_on(
     store: Store, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from resilience_app.storage import files
+    from resilience_app import files
 
     def disk_full(fd: int) -> None:
         raise OSError(28, "No space left on device")

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from resilience_app import files
 from resilience_app.core.models import (
     Incident,
     LossReason,
@@ -20,7 +21,6 @@ from resilience_app.core.models import (
     Reflection,
     ReflectionStatus,
 )
-from resilience_app.storage import files
 from resilience_app.storage.codec import incident_to_dict, nudge_to_dict
 from resilience_app.storage.store import (
     BACKUPS_KEPT,
@@ -80,10 +80,10 @@ def test_each_month_has_its_own_file_and_only_needed_months_are_read(data_dir: P
     fresh = Store(data_dir)
     latest = fresh.latest_incident()
     assert latest is not None and latest.id == "i12"
-    assert sorted(fresh._shards) == ["2025-12"]  # start-up reads one month, not a year
+    assert sorted(fresh._months) == ["2025-12"]  # start-up reads one month, not a year
     since = fresh.incidents_since(datetime(2025, 11, 1, tzinfo=UTC))
     assert [i.id for i in since] == ["i11", "i12"]
-    assert sorted(fresh._shards) == ["2025-11", "2025-12"]
+    assert sorted(fresh._months) == ["2025-11", "2025-12"]
     assert len(fresh.incidents()) == 12
     assert [n.id for n in fresh.nudges(incident_id="i3")] == ["n3"]
 
@@ -94,17 +94,6 @@ def test_update_replaces_not_duplicates(store: Store) -> None:
     incident.label = "Changed"
     store.save_incident(incident)
     assert [i.label for i in store.incidents()] == ["Changed"]
-
-
-def test_search_finds_text_in_any_case_and_sees_edits(store: Store) -> None:
-    store.save_incident(sample("a", label="Globex"))
-    store.save_incident(sample("b", WHEN + timedelta(hours=1), label="Initech"))
-    assert [i.id for i in store.search("price SHEET")] == ["b", "a"]
-    assert [i.id for i in store.search("globex")] == ["a"]
-    edited = sample("a", label="Umbrella")
-    store.save_incident(edited)
-    assert store.search("globex") == []
-    assert [i.id for i in store.search("umbrella")] == ["a"]
 
 
 @pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
@@ -292,7 +281,7 @@ def test_delete_and_restore_put_everything_back(data_dir: Path) -> None:
     fresh = Store(data_dir)
     assert [i.id for i in fresh.incidents()] == ["b"]
     assert fresh.nudges() == [] and fresh.followups() == []
-    assert fresh.search("price") == [fresh.incident("b")]
+    assert fresh.incidents() == [fresh.incident("b")]
     fresh.restore(removed)
     again = Store(data_dir)
     assert again.incident("a") == sample("a")

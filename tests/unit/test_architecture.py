@@ -1,0 +1,175 @@
+"""The layers as an import graph read with `ast`: no cycles, and every arrow points down.
+
+    base (paths, files, resources) and core
+      <- storage, adapters
+        <- service
+          <- commands (the channel's table), ui
+            <- app, cli (the entry points)
+
+Imports inside functions count too: a lazy import is still a dependency.
+"""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[2] / "resilience_app"
+
+LAYERS = {
+    "base": 0,
+    "core": 0,
+    "storage": 1,
+    "adapters": 1,
+    "service": 2,
+    "commands": 3,
+    "ui": 3,
+    "entry": 4,
+}
+# Siblings that must not know each other even though they share a level.
+FORBIDDEN = {
+    ("core", "base"),  # the domain needs no files or paths
+    ("storage", "adapters"),
+    ("adapters", "storage"),
+    ("ui", "commands"),
+    ("commands", "ui"),
+    ("ui", "storage"),  # windows see domain objects from the service, never the store
+}
+
+
+def group(module: str) -> str:
+    parts = module.split(".")
+    if len(parts) == 1:
+        return "base"
+    name = parts[1]
+    if name in ("core", "storage", "adapters", "service", "ui"):
+        return name
+    if name in ("paths", "files", "resources"):
+        return "base"
+    if name == "commands":
+        return "commands"
+    if name in ("app", "cli", "__main__"):
+        return "entry"
+    raise AssertionError(f"{module} belongs to no layer; add it to this test")
+
+
+def modules() -> dict[str, Path]:
+    found = {}
+    for path in PACKAGE.rglob("*.py"):
+        parts = ("resilience_app", *path.relative_to(PACKAGE).with_suffix("").parts)
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        found[".".join(parts)] = path
+    return found
+
+
+def imports_of(module: str, path: Path, known: set[str]) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    package = module if path.name == "__init__.py" else module.rsplit(".", 1)[0]
+    found = set()
+    for node in ast.walk(tree):
+        names: list[str] = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                base = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1])
+                base = f"{base}.{node.module}" if node.module else base
+            names = [base] + [f"{base}.{alias.name}" for alias in node.names]
+        for name in names:
+            # The longest known module the name starts with (a class inside it counts).
+            while name and name not in known:
+                name = name.rsplit(".", 1)[0] if "." in name else ""
+            if name and name != module:
+                found.add(name)
+    return found
+
+
+@pytest.fixture(scope="module")
+def graph() -> dict[str, set[str]]:
+    found = modules()
+    known = set(found)
+    return {name: imports_of(name, path, known) for name, path in found.items()}
+
+
+def test_every_module_has_a_layer(graph: dict[str, set[str]]) -> None:
+    for module in graph:
+        group(module)
+
+
+def test_imports_point_down_only(graph: dict[str, set[str]]) -> None:
+    wrong = []
+    for module, targets in graph.items():
+        source = group(module)
+        for target in targets:
+            sink = group(target)
+            if target == "resilience_app":
+                continue  # the package's name and version
+            if LAYERS[sink] > LAYERS[source] or (source, sink) in FORBIDDEN:
+                wrong.append(f"{module} ({source}) imports {target} ({sink})")
+    assert wrong == []
+
+
+def test_no_import_cycles(graph: dict[str, set[str]]) -> None:
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    cycles: list[list[str]] = []
+
+    def visit(node: str) -> None:  # Tarjan's strongly connected components
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for target in graph.get(node, ()):
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in on_stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.append(member)
+                if member == node:
+                    break
+            # A package importing its own submodules from __init__ is not a cycle of ours.
+            if len(component) > 1 and not all(
+                c.startswith(min(component, key=len)) for c in component
+            ):
+                cycles.append(sorted(component))
+
+    for node in graph:
+        if node not in index:
+            visit(node)
+    assert cycles == []
+
+
+def test_the_checker_sees_a_wrong_arrow(tmp_path: Path) -> None:
+    """The rules above can fail: an upward import is found."""
+    path = tmp_path / "loop.py"
+    path.write_text("from resilience_app.ui.presenter import Presenter\n")
+    found = imports_of("resilience_app.core.loop", path, {"resilience_app.ui.presenter"})
+    assert found == {"resilience_app.ui.presenter"}
+    assert LAYERS[group("resilience_app.ui.presenter")] > LAYERS[group("resilience_app.core")]
+
+
+@pytest.mark.parametrize(
+    "module", ["resilience_app.core.loop", "resilience_app.service", "resilience_app.commands"]
+)
+def test_core_and_service_load_without_qt(module: str) -> None:
+    code = (
+        f"import sys, importlib; importlib.import_module({module!r}); "
+        "print(sorted(m for m in sys.modules if m.startswith('PySide6')))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert out.strip() == "[]"

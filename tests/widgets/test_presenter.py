@@ -1,0 +1,155 @@
+"""The presenter shows the service in windows; here with the real service, store and fake
+clock, offscreen (no tray, no notification server: the fallbacks take over)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from resilience_app.core.clock import FakeClock
+from resilience_app.core.loop import RecoveryLoop
+from resilience_app.core.models import Phase
+from resilience_app.core.settings import Settings
+from resilience_app.service import Service
+from resilience_app.ui.presenter import Presenter, tooltip
+
+
+def test_no_tray_means_a_home_window_that_says_why(presenter: Presenter) -> None:
+    assert presenter.home is not None and presenter.home.isVisible()
+    assert "no system tray" in presenter.home.findChildren(type(presenter.home.state))[-1].text()
+    assert presenter.home.state.text() == "Calm"
+
+
+def test_flag_to_break_to_note(
+    presenter: Presenter, loop: RecoveryLoop, clock: FakeClock, qtbot: QtBot
+) -> None:
+    assert presenter.home is not None
+    presenter.home.flag_button.click()
+    assert loop.phase is Phase.BREAK
+    assert presenter.break_window.isVisible()
+    assert presenter.home.state.text() == "On a break"
+    presenter.break_window.more_button.click()
+    assert (
+        loop.current is not None
+        and loop.current.break_ends_at == loop.current.flagged_at + timedelta(minutes=4)
+    )
+    assert presenter.break_window.countdown.text() == "4:00 left"
+    clock.advance(minutes=4)
+    loop.tick()
+    assert not presenter.break_window.isVisible()
+    assert presenter.form.isVisible() and presenter.form.incident_id == loop.current.id
+    assert (
+        presenter.home.dialing_button.isEnabled() and presenter.home.reflection_button.isEnabled()
+    )
+
+
+def test_nudges_fall_back_to_the_window_and_im_dialing_closes_the_loop(
+    presenter: Presenter, loop: RecoveryLoop, clock: FakeClock
+) -> None:
+    loop.flag()
+    clock.advance(minutes=10)
+    loop.tick()
+    assert presenter.deliveries == [("window", "Ready for the next call?")]
+    assert presenter.nudge_window.isVisible()
+    assert "easy lead" in presenter.nudge_window.body.text()
+    presenter.nudge_window.snooze_button.click()
+    assert not presenter.nudge_window.isVisible()
+    clock.advance(minutes=2)
+    loop.tick()
+    assert presenter.deliveries[-1] == ("window", "Two minutes are up")
+    presenter.nudge_window.dialing_button.click()
+    assert loop.phase is Phase.CALM and not presenter.nudge_window.isVisible()
+    assert loop.store.incidents()[0].time_to_dial == timedelta(minutes=12)
+
+
+def test_tooltip_counts_minutes_while_waiting(
+    presenter: Presenter, loop: RecoveryLoop, clock: FakeClock
+) -> None:
+    loop.flag()
+    loop.end_break()
+    clock.advance(minutes=6)
+    assert (
+        tooltip(presenter.service.tray_state())
+        == "Resilience — 6 min since the tough call. Aim to dial again within 15 min."
+    )
+    presenter.render()
+    assert presenter.tooltip_ticker.active
+    loop.dialed()
+    assert not presenter.tooltip_ticker.active  # nothing ticks while calm
+    assert tooltip(presenter.service.tray_state()) == "Resilience — calm"
+
+
+def test_saving_the_note_from_the_form(presenter: Presenter, loop: RecoveryLoop) -> None:
+    incident = loop.flag()
+    loop.end_break()
+    presenter.form.what.setText("They hung up")
+    presenter.form.positives.setPlainText("I opened well")
+    presenter.form.save_button.click()
+    assert not presenter.form.isVisible()
+    assert loop.incident(incident.id).reflection.positives == ["I opened well"]
+    assert loop.open_reflections() == []
+
+
+def test_a_past_positive_appears_in_the_next_break(
+    presenter: Presenter, clock: FakeClock
+) -> None:
+    presenter.home.flag_button.click()
+    presenter.break_window.end_button.click()
+    presenter.form.positives.setPlainText("Booked a follow-up")
+    presenter.form.save_button.click()
+    presenter.home.dialing_button.click()
+    clock.advance(minutes=30)
+    presenter.home.flag_button.click()
+    assert "Booked a follow-up" in presenter.break_window.positive.text()
+
+
+def test_settings_window_validates_together(presenter: Presenter, settings: Settings) -> None:
+    presenter.open_settings()
+    window = presenter.settings_window
+    window.first.setValue(20)
+    window.second.setValue(12)
+    window.save_button.click()
+    assert window.error.isVisible() and "later than" in window.error.text()
+    assert settings.first_nudge_minutes == 10
+    window.second.setValue(30)
+    window.pattern.setCurrentIndex(window.pattern.findData("478"))
+    window.save_button.click()
+    assert not window.error.isVisible()
+    assert (settings.first_nudge_minutes, settings.second_nudge_minutes) == (20, 30)
+    assert settings.get("break.pattern") == "478"
+
+
+def test_dialing_mid_break_closes_the_break_window(
+    presenter: Presenter, loop: RecoveryLoop
+) -> None:
+    loop.flag()
+    assert presenter.break_window.isVisible()
+    loop.dialed()
+    assert not presenter.break_window.isVisible()
+    assert not presenter.form.isVisible()  # no note pops up while the rep is on the phone
+
+
+def test_a_disk_outage_is_told_once_and_its_end_too(
+    presenter: Presenter, service: Service, clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from resilience_app import files
+
+    def disk_full(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(files.os, "fsync", disk_full)  # the disk, not our code, fails
+    service.flag("Kept in memory")
+    service.end_break()
+    assert [title for _, title in presenter.deliveries] == ["Resilience"]
+    assert "No space left" in presenter.nudge_window.body.text()
+    clock.advance(seconds=11)
+    service.tick()  # the retry fails again: nothing more is said
+    assert len(presenter.deliveries) == 1
+    monkeypatch.undo()
+    clock.advance(seconds=11)
+    service.tick()
+    assert len(presenter.deliveries) == 2
+    assert "safely on disk again" in presenter.nudge_window.body.text()
+    assert service.durable and service.next_wakeup() is not None  # only the nudges now
