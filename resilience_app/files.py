@@ -1,14 +1,24 @@
-"""Durable file writes: temp file in the same folder, fsync, rename, fsync the folder."""
+"""Files the app owns: durable writes (temp file in the same folder, fsync, rename, fsync
+the folder), and reads and appends that never follow a link.
+
+A rename replaces a link itself rather than writing through it, so `atomic_write` is safe
+against a file swapped for a symlink; everything that opens a file in place opens it with
+O_NOFOLLOW and refuses what is not a regular file.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import stat
 import tempfile
 from pathlib import Path
+from typing import IO
 
 PRIVATE_DIR = 0o700
 PRIVATE_FILE = 0o600
+NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # not on Windows, which has no such links to fear
 
 
 def ensure_private_dir(path: Path) -> Path:
@@ -50,3 +60,32 @@ def fsync_dir(folder: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def _open_regular(path: Path, flags: int, mode: int = PRIVATE_FILE) -> int:
+    """os.open without following a final link; refuses anything but a regular file."""
+    fd = os.open(path, flags | NOFOLLOW | getattr(os, "O_CLOEXEC", 0), mode)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def read_private(path: Path) -> bytes:
+    """The bytes of a file the app wrote; a link or a folder in its place is an OSError."""
+    fd = _open_regular(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    with os.fdopen(fd, "rb") as handle:
+        return handle.read()
+
+
+def open_private(path: Path, mode: str = "a") -> IO[str]:
+    """A text file of the app's own (the log, the lock), created 0600, opened in place
+    without following a link."""
+    flags = os.O_CREAT | (os.O_APPEND | os.O_WRONLY if mode == "a" else os.O_RDWR)
+    fd = _open_regular(path, flags)
+    if os.name == "posix":
+        os.fchmod(fd, PRIVATE_FILE)
+    return os.fdopen(fd, "a" if mode == "a" else "r+", encoding="utf-8")

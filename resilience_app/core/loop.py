@@ -11,8 +11,7 @@ what makes restarts and sleeping laptops safe.
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Protocol
 
@@ -32,8 +31,6 @@ from resilience_app.core.models import (
 )
 from resilience_app.core.settings import Settings
 
-log = logging.getLogger(__name__)
-
 # A nudge that fell due this long ago (app closed all afternoon) is stale: telling the rep
 # to pick up the phone hours later helps nobody, so it is recorded as missed instead.
 STALE_AFTER = timedelta(minutes=60)
@@ -42,6 +39,11 @@ STALE_AFTER = timedelta(minutes=60)
 NOTES_OFFERED_FOR = timedelta(days=30)
 SNOOZE_MINUTES = 2.0
 MAX_BREAK_MINUTES = 10.0
+# A call still waiting for its next dial after this long (the laptop was shut overnight),
+# or flagged in the future (another machine's clock, an import), is not the one the rep
+# is recovering from now: the app starts calm instead of "waiting" or "on a break".
+CURRENT_FOR = timedelta(hours=12)
+CLOCK_SLACK = timedelta(minutes=5)
 
 
 class LoopError(UserError):
@@ -76,7 +78,6 @@ class RecoveryLoop:
         self.dialed_recorded: Event[[Incident]] = Event()
         self.reflections_changed: Event[[]] = Event()
         self.schedule_changed: Event[[]] = Event()  # next_wakeup() may have moved
-        self.save_failed: Event[[str]] = Event()
         self._phase = Phase.CALM
         self._current: Incident | None = None
 
@@ -94,7 +95,14 @@ class RecoveryLoop:
     def restore(self, *, catch_up: bool = True) -> None:
         """Pick up where the last run stopped, then catch up on anything overdue."""
         latest = self.store.latest_incident()
-        self._current = latest if latest is not None and latest.dialed_at is None else None
+        now = self.clock.now()
+        self._current = (
+            latest
+            if latest is not None
+            and latest.dialed_at is None
+            and now - CURRENT_FOR <= latest.flagged_at <= now + CLOCK_SLACK
+            else None
+        )
         self._phase = self._derive_phase()
         if catch_up:
             self.tick()
@@ -281,8 +289,9 @@ class RecoveryLoop:
     def open_reflections(self) -> list[Incident]:
         """Notes still to write, newest first (the tray offers the first one)."""
         since = self.clock.now() - NOTES_OFFERED_FOR
+        on_break = self._current.id if self._current is not None and self._current.on_break else ""
         found = [
-            i for i in self.store.incidents_since(since) if i.reflection_open and not i.on_break
+            i for i in self.store.incidents_since(since) if i.reflection_open and i.id != on_break
         ]
         return sorted(found, key=lambda i: i.flagged_at, reverse=True)
 
@@ -346,20 +355,14 @@ class RecoveryLoop:
         self.reflections_changed.emit()
 
     # -- persistence --------------------------------------------------------------------
+    # The store keeps a change the disk refuses in memory and reports it to the service,
+    # which retries; the loop goes on either way.
 
     def _save_incident(self, incident: Incident) -> None:
-        self._guard(lambda: self.store.save_incident(incident))
+        self.store.save_incident(incident)
 
     def _save_nudge(self, nudge: Nudge) -> None:
-        self._guard(lambda: self.store.save_nudge(nudge))
-
-    def _guard(self, write: Callable[[], None]) -> None:
-        try:
-            write()
-        except OSError as exc:
-            # The store keeps the change in memory; the host retries and tells the rep.
-            log.error("could not save: %s", exc)
-            self.save_failed.emit(disk_sentence(exc))
+        self.store.save_nudge(nudge)
 
 
 def reflection_problems(reflection: Reflection) -> list[str]:

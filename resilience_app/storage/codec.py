@@ -1,9 +1,15 @@
-"""The codec between domain objects and the dicts stored on disk (and exported)."""
+"""The codec between domain objects and the dicts stored on disk (and exported).
+
+Decoding is strict: a record with a missing field, a wrong type, a moment the app cannot
+compute with or text that cannot be saved again raises `BadRecord`, so one bad record
+(a hand-edited file, an old bug) is set aside instead of breaking every later question.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from resilience_app.core.models import (
     FollowUp,
@@ -19,11 +25,21 @@ from resilience_app.core.models import (
     Reflection,
     ReflectionStatus,
 )
+from resilience_app.core.values import EARLIEST, LATEST, MAX_POSITIVES
+
+
+class BadRecord(ValueError):
+    """A stored record that does not decode into a valid domain object."""
+
 
 # Enum(value) walks a slow path; a plain dict lookup decodes 50,000 records much faster.
 _MY_PART = {member.value: member for member in MyPart}
 _LOSS_REASON = {member.value: member for member in LossReason}
 _STATUS = {member.value: member for member in ReflectionStatus}
+_NUDGE_KIND = {member.value: member for member in NudgeKind}
+_NUDGE_STATE = {member.value: member for member in NudgeState}
+_FOLLOWUP_KIND = {member.value: member for member in FollowUpKind}
+_FOLLOWUP_STATE = {member.value: member for member in FollowUpState}
 _parse = datetime.fromisoformat
 
 
@@ -32,7 +48,71 @@ def _when(value: datetime | None) -> str | None:
 
 
 def _parse_when(value: Any) -> datetime | None:
-    return _parse(value) if value else None
+    if not value:
+        return None
+    moment = _parse(value)
+    if moment.tzinfo is None or not EARLIEST <= moment <= LATEST:
+        raise BadRecord(f"a time out of range: {str(value)[:40]}")
+    return moment
+
+
+def _required_when(value: Any) -> datetime:
+    moment = _parse_when(value)
+    if moment is None:
+        raise BadRecord("a required time is missing")
+    return moment
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise BadRecord("a text field holds something else")
+    return value
+
+
+def _id(value: Any) -> str:
+    if not isinstance(value, str) or not value:
+        raise BadRecord("a record without an id")
+    return value
+
+
+def _score(value: Any) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
+        raise BadRecord("a score out of range")
+    return value
+
+
+def _member(table: dict[str, Any], value: Any) -> Any:
+    try:
+        return table[value]
+    except (KeyError, TypeError):
+        raise BadRecord(f"an unknown value: {str(value)[:40]}") from None
+
+
+R = TypeVar("R")
+
+
+def decoding(what: str) -> Callable[[Callable[[dict[str, Any]], R]], Callable[[Any], R]]:
+    """Turn any decoding mistake of a record into BadRecord."""
+
+    def wrap(function: Callable[[dict[str, Any]], R]) -> Callable[[Any], R]:
+        def decode(data: Any) -> R:
+            if not isinstance(data, dict):
+                raise BadRecord(f"a {what} that is not an object")
+            try:
+                return function(data)
+            except BadRecord:
+                raise
+            except (KeyError, TypeError, ValueError, AttributeError, OverflowError) as exc:
+                raise BadRecord(f"a {what} that does not read ({type(exc).__name__})") from None
+
+        decode.__doc__ = function.__doc__
+        return decode
+
+    return wrap
 
 
 def reflection_to_dict(reflection: Reflection) -> dict[str, Any]:
@@ -47,13 +127,18 @@ def reflection_to_dict(reflection: Reflection) -> dict[str, Any]:
 
 
 def reflection_from_dict(data: dict[str, Any]) -> Reflection:
+    positives = data.get("positives") or []
+    if not isinstance(positives, list) or len(positives) > MAX_POSITIVES:
+        raise BadRecord("positives that are not a short list")
     return Reflection(
-        what_happened=data.get("what_happened") or "",
-        my_part=_MY_PART[data["my_part"]] if data.get("my_part") else None,
-        loss_reason=_LOSS_REASON[data["loss_reason"]] if data.get("loss_reason") else None,
-        lesson=data.get("lesson") or "",
-        positives=[str(p) for p in data.get("positives") or []],
-        mood_after=data.get("mood_after"),
+        what_happened=_text(data.get("what_happened")),
+        my_part=_member(_MY_PART, data["my_part"]) if data.get("my_part") else None,
+        loss_reason=(
+            _member(_LOSS_REASON, data["loss_reason"]) if data.get("loss_reason") else None
+        ),
+        lesson=_text(data.get("lesson")),
+        positives=[_text(p) for p in positives],
+        mood_after=_score(data.get("mood_after")),
     )
 
 
@@ -73,20 +158,22 @@ def incident_to_dict(incident: Incident) -> dict[str, Any]:
     }
 
 
+@decoding("call")
 def incident_from_dict(data: dict[str, Any]) -> Incident:
-    flagged_at = _parse_when(data["flagged_at"])
-    assert flagged_at is not None
+    reflection = data.get("reflection") or {}
+    if not isinstance(reflection, dict):
+        raise BadRecord("a note that is not an object")
     return Incident(
-        id=data["id"],
-        flagged_at=flagged_at,
-        label=data.get("label") or "",
-        rough=data.get("rough"),
+        id=_id(data["id"]),
+        flagged_at=_required_when(data["flagged_at"]),
+        label=_text(data.get("label")),
+        rough=_score(data.get("rough")),
         break_started_at=_parse_when(data.get("break_started_at")),
         break_ends_at=_parse_when(data.get("break_ends_at")),
         break_ended_at=_parse_when(data.get("break_ended_at")),
         dialed_at=_parse_when(data.get("dialed_at")),
-        reflection=reflection_from_dict(data.get("reflection") or {}),
-        reflection_status=_STATUS[data.get("reflection_status") or "pending"],
+        reflection=reflection_from_dict(reflection),
+        reflection_status=_member(_STATUS, data.get("reflection_status") or "pending"),
         reflection_saved_at=_parse_when(data.get("reflection_saved_at")),
     )
 
@@ -102,15 +189,14 @@ def nudge_to_dict(nudge: Nudge) -> dict[str, Any]:
     }
 
 
+@decoding("nudge")
 def nudge_from_dict(data: dict[str, Any]) -> Nudge:
-    due_at = _parse_when(data["due_at"])
-    assert due_at is not None
     return Nudge(
-        id=data["id"],
-        incident_id=data["incident_id"],
-        kind=NudgeKind(data["kind"]),
-        due_at=due_at,
-        state=NudgeState(data["state"]),
+        id=_id(data["id"]),
+        incident_id=_id(data["incident_id"]),
+        kind=_member(_NUDGE_KIND, data["kind"]),
+        due_at=_required_when(data["due_at"]),
+        state=_member(_NUDGE_STATE, data["state"]),
         fired_at=_parse_when(data.get("fired_at")),
     )
 
@@ -129,18 +215,17 @@ def followup_to_dict(followup: FollowUp) -> dict[str, Any]:
     }
 
 
+@decoding("follow-up")
 def followup_from_dict(data: dict[str, Any]) -> FollowUp:
-    due_at = _parse_when(data["due_at"])
-    created_at = _parse_when(data.get("created_at")) or due_at
-    assert due_at is not None and created_at is not None
+    due_at = _required_when(data["due_at"])
     return FollowUp(
-        id=data["id"],
-        incident_id=data["incident_id"],
-        kind=FollowUpKind(data["kind"]),
+        id=_id(data["id"]),
+        incident_id=_id(data["incident_id"]),
+        kind=_member(_FOLLOWUP_KIND, data["kind"]),
         due_at=due_at,
-        created_at=created_at,
-        state=FollowUpState(data.get("state") or "pending"),
-        note=data.get("note") or "",
+        created_at=_parse_when(data.get("created_at")) or due_at,
+        state=_member(_FOLLOWUP_STATE, data.get("state") or "pending"),
+        note=_text(data.get("note")),
         reminded_at=_parse_when(data.get("reminded_at")),
         done_at=_parse_when(data.get("done_at")),
     )
@@ -150,7 +235,10 @@ def positive_to_dict(positive: Positive) -> dict[str, Any]:
     return {"id": positive.id, "created_at": _when(positive.created_at), "text": positive.text}
 
 
+@decoding("positive")
 def positive_from_dict(data: dict[str, Any]) -> Positive:
-    created_at = _parse_when(data["created_at"])
-    assert created_at is not None
-    return Positive(id=data["id"], created_at=created_at, text=data.get("text") or "")
+    return Positive(
+        id=_id(data["id"]),
+        created_at=_required_when(data["created_at"]),
+        text=_text(data.get("text")),
+    )

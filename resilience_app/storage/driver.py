@@ -9,12 +9,13 @@ failed write keeps the change in memory and marks the driver dirty; `flush()` re
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 from tinydb.storages import Storage
 
-from resilience_app.files import atomic_write
+from resilience_app.files import atomic_write, read_private
 
 Tables = dict[str, dict[str, Any]]
 
@@ -23,17 +24,34 @@ class DamagedFile(Exception):
     """A journal file did not parse."""
 
 
+# A JSON escape for half of a surrogate pair: text that cannot be written back as UTF-8.
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89abcdefABCDEF][0-9a-fA-F]{2}")
+
+
 def parse(raw: bytes) -> Tables | None:
     """A journal file's content; an empty file is an empty journal. Raises DamagedFile."""
     if not raw.strip():
         return None
     try:
         data = json.loads(raw)
-    except ValueError as exc:
-        raise DamagedFile(str(exc)) from None
+    except (ValueError, RecursionError) as exc:
+        raise DamagedFile(str(exc)[:200]) from None
     if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
         raise DamagedFile("the file is not a journal")
     return data
+
+
+def may_hold_bad_text(raw: bytes) -> bool:
+    """Cheap first look: could a record hold text that cannot be encoded again?"""
+    return _SURROGATE_ESCAPE.search(raw) is not None
+
+
+def encodes(doc: Any) -> bool:
+    try:
+        dump(doc)
+    except (UnicodeEncodeError, ValueError, TypeError, RecursionError):
+        return False
+    return True
 
 
 def dump(data: Any) -> bytes:
@@ -49,6 +67,7 @@ class DurableJSONStorage(Storage):
         self._data: Tables | None = None
         self._loaded = False
         self.dirty = False  # in-memory data not yet on disk (the last write failed)
+        self.raw_may_hold_bad_text = False
 
     def read(self) -> Tables | None:
         if not self._loaded:
@@ -83,7 +102,11 @@ class DurableJSONStorage(Storage):
 
     def _load(self) -> Tables | None:
         try:
-            raw = self.path.read_bytes()
+            raw = read_private(self.path)
         except FileNotFoundError:
             return None
+        except OSError as exc:
+            # A folder, a link or a device where a journal file should be.
+            raise DamagedFile(f"not a readable file ({exc.strerror or exc})") from None
+        self.raw_may_hold_bad_text = may_hold_bad_text(raw)
         return parse(raw)

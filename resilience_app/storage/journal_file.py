@@ -14,7 +14,7 @@ from typing import Any
 from tinydb import TinyDB
 from tinydb.table import Document, Table
 
-from resilience_app.storage.driver import DurableJSONStorage
+from resilience_app.storage.driver import DurableJSONStorage, Tables, encodes
 
 SCHEMA_VERSION = 2  # 1: a single journal.json (0.1.0 development builds); 2: month files
 MONTH_TABLES = ("incidents", "nudges", "positives")
@@ -25,13 +25,18 @@ Rows = Mapping[str, Iterable[tuple[str, dict[str, Any]]]]
 
 class JournalFile:
     """Tables keyed by each record's own id. Opening parses the file (DamagedFile if it
-    does not parse), so damage is found when a file is first needed."""
+    does not parse), so damage is found when a file is first needed. Records that are not
+    even shaped like records (no id, a repeated id, text that cannot be written back) are
+    taken out on opening and listed in `set_aside`, for the store to keep and report."""
 
     def __init__(self, path: Path, tables: tuple[str, ...], *, readonly: bool) -> None:
         self.name = path.stem
         self.path = path
         self.storage = DurableJSONStorage(str(path), readonly=readonly)
         data = self.storage.read() or {}
+        self.set_aside: list[tuple[str, Any]] = _take_out_misshapen(
+            data, tables, check_text=self.storage.raw_may_hold_bad_text
+        )
         self._db = TinyDB(str(path), storage=lambda _path: self.storage)
         self._tables: dict[str, Table] = {name: self._db.table(name) for name in tables}
         self._meta: Table = self._db.table("meta")
@@ -112,6 +117,19 @@ class JournalFile:
             self._tables[table].clear_cache()
         self.storage.write(data)
 
+    def discard(self, table: str, keys: Iterable[str]) -> None:
+        """Take records out of memory only (the next write carries it to disk)."""
+        rows = self.storage.memory().get(table) or {}
+        for key in keys:
+            doc_id = self._ids[table].pop(key, None)
+            if doc_id is not None:
+                rows.pop(str(doc_id), None)
+        self._tables[table].clear_cache()
+
+    def rewrite(self) -> None:
+        """Write the file again as it is in memory (after records were set aside)."""
+        self.storage.write(self.storage.memory())
+
     def flush(self) -> None:
         self.storage.flush()
 
@@ -130,3 +148,27 @@ class JournalFile:
         self._next[table] = doc_id + 1
         self._ids[table][key] = doc_id
         return doc_id
+
+
+def _take_out_misshapen(data: Tables, tables: tuple[str, ...], *, check_text: bool) -> list[Any]:
+    taken: list[tuple[str, Any]] = []
+    for table in tables:
+        rows = data.get(table)
+        if not rows:
+            continue
+        seen: set[str] = set()
+        for key in list(rows):
+            doc = rows[key]
+            record_id = doc.get("id") if isinstance(doc, dict) else None
+            shaped = (
+                isinstance(record_id, str)
+                and bool(record_id)
+                and record_id not in seen
+                and key.isdigit()
+                and (not check_text or encodes(doc))
+            )
+            if shaped:
+                seen.add(str(record_id))
+            else:
+                taken.append((table, rows.pop(key)))
+    return taken

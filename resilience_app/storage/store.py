@@ -11,19 +11,26 @@ Layout of the data directory:
   as it was; the newest 7 copies per file are kept.
 
 Each file is read once and then kept in memory; every change is written through before
-the call returns (see `driver`). A failed write keeps the change in memory; `flush()`
-retries. Only the files a question needs are read: starting the app reads the newest
-month and the last few weeks, whatever the size of the history.
+the call returns (see `driver`). A write the disk refuses never raises: the change stays
+in memory, `dirty` says so, `on_save_failed` is told, and `flush()` retries. Only the
+files a question needs are read: starting the app reads the newest month and the last few
+weeks, whatever the size of the history.
+
+A record that does not decode (a hand-edited file, an old bug) is taken out of its file,
+kept in ``journal/NAME.set-aside-STAMP.json`` and named to the rep; the rest of the file is
+used as usual.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 import shutil
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from resilience_app.core.errors import UserError
 from resilience_app.core.models import (
@@ -37,6 +44,7 @@ from resilience_app.core.models import (
 )
 from resilience_app.files import atomic_write, ensure_private_dir
 from resilience_app.storage.codec import (
+    BadRecord,
     followup_from_dict,
     followup_to_dict,
     incident_from_dict,
@@ -55,6 +63,7 @@ from resilience_app.storage.journal_file import (
 )
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 JOURNAL_DIR = "journal"
 BACKUP_DIR = "backups"
@@ -83,7 +92,7 @@ class Store:
         readonly: bool = False,
         today: Callable[[], date] = date.today,
     ) -> None:
-        self.data_dir = Path(data_dir) if readonly else ensure_private_dir(Path(data_dir))
+        self.data_dir = Path(data_dir)
         self.readonly = readonly
         self.journal_dir = self.data_dir / JOURNAL_DIR
         self.backup_dir = self.data_dir / BACKUP_DIR
@@ -92,20 +101,46 @@ class Store:
         # Called with each new notice once the app can show it (months open lazily, so a
         # damaged one may be found long after start-up).
         self.on_notice: Callable[[str], None] | None = None
+        # Called when the disk refuses a write (the change is kept in memory meanwhile).
+        self.on_save_failed: Callable[[OSError], None] | None = None
+        self.last_error: OSError | None = None
         self._months: dict[str, JournalFile] = {}
         self._owner: dict[str, str] = {}  # incident id -> month, for loaded months
         self._followups: JournalFile | None = None
         # Goes up with every change, so readers can keep what they decoded until it moves.
         self.generation = 0
-        if not readonly:
+        if readonly:
+            if self.data_dir.exists() and not self.data_dir.is_dir():
+                raise StorageError(f"{self.data_dir} is a file, not a data folder.")
+        else:
+            self._prepare_folders()
+        if (self.data_dir / LEGACY_FILE).is_file():
+            self._migrate_legacy()
+        self._on_disk = set(self._months_on_disk())
+
+    def _prepare_folders(self) -> None:
+        try:
+            ensure_private_dir(self.data_dir)
             ensure_private_dir(self.journal_dir)
             # Temp files of writes cut short by a crash: never part of the journal, and
             # only the writer (holding the instance lock) gets here.
             for stale in self.journal_dir.glob(".*.tmp"):
                 stale.unlink(missing_ok=True)
-        if (self.data_dir / LEGACY_FILE).exists():
-            self._migrate_legacy()
-        self._on_disk = set(self._months_on_disk())
+        except FileExistsError:
+            raise StorageError(
+                f"{self.data_dir} or its journal folder is a file, not a folder. Move it away "
+                "or start Resilience with another --data-dir."
+            ) from None
+        except OSError as exc:
+            raise StorageError(
+                f"Resilience cannot use the data folder {self.data_dir} "
+                f"({exc.strerror or exc}). Check that it is yours and that the disk has room."
+            ) from None
+
+    @property
+    def has_journal(self) -> bool:
+        """True when the data folder holds a journal (a first start has happened)."""
+        return self.journal_dir.is_dir() or (self.data_dir / LEGACY_FILE).is_file()
 
     # -- files --------------------------------------------------------------------------
 
@@ -155,10 +190,66 @@ class Store:
                 f"(format {opened.schema}; this version reads up to {SCHEMA_VERSION}). "
                 "Update Resilience to open it; the file was left untouched."
             )
+        if opened.set_aside:
+            self._set_aside(opened, opened.set_aside)
         return opened
 
+    def _set_aside(self, journal_file: JournalFile, rows: list[tuple[str, Any]]) -> None:
+        """Keep records that cannot be used in a file of their own, tell the rep, and go
+        on with the rest of the file."""
+        count = f"{len(rows)} record{'s' if len(rows) != 1 else ''}"
+        where = "they are"
+        if not self.readonly:
+            aside = _unique(journal_file.path.with_name(f"{journal_file.name}.set-aside"))
+            document = {
+                "set_aside_from": journal_file.path.name,
+                "records": [{"table": table, "record": record} for table, record in rows],
+            }
+            try:
+                # ASCII escapes keep even text that broke the month writable here.
+                atomic_write(aside, json.dumps(document, ensure_ascii=True).encode())
+                where = f"it is kept in {aside}" if len(rows) == 1 else f"they are kept in {aside}"
+            except OSError as exc:
+                log.error("could not keep the set-aside records of %s: %s", journal_file.name, exc)
+                where = "they could not be copied out (the disk refused)"
+            self._durably(journal_file.rewrite)
+        else:
+            where = "they are skipped here and set aside when Resilience starts"
+        log.error("%s: %d unreadable records set aside", journal_file.name, len(rows))
+        self._notice(
+            f"{count} in your journal for {journal_file.name} could not be read, so "
+            f"{'it was' if len(rows) == 1 else 'they were'} set aside ({where}). "
+            "Everything else is as it was."
+        )
+
+    def _decoded(
+        self,
+        journal_file: JournalFile,
+        table: str,
+        decode: Callable[[Any], T],
+        docs: Iterable[Any] | None = None,
+    ) -> list[T]:
+        """Decode records of a file; any that do not decode are set aside."""
+        found: list[T] = []
+        bad: list[tuple[str, Any]] = []
+        for doc in journal_file.docs(table) if docs is None else docs:
+            try:
+                found.append(decode(doc))
+            except BadRecord:
+                bad.append((table, doc))
+        if bad:
+            journal_file.discard(table, [doc["id"] for _, doc in bad])
+            self._set_aside(journal_file, bad)
+        return found
+
     def _recover(self, path: Path, reason: str) -> None:
-        aside = _move_aside(path)
+        try:
+            aside = _move_aside(path)
+        except OSError as exc:
+            raise StorageError(
+                f"The journal file {path} is damaged ({reason}) and could not be moved aside "
+                f"({exc.strerror or exc}). Move it away by hand, then start Resilience again."
+            ) from None
         log.error("%s did not parse (%s); moved to %s", path, reason, aside)
         for backup in sorted((self.backup_dir / path.stem).glob("*.json"), reverse=True):
             try:
@@ -166,7 +257,11 @@ class Store:
                 parse(raw)
             except (OSError, DamagedFile):
                 continue
-            atomic_write(path, raw)
+            try:
+                atomic_write(path, raw)
+            except OSError as exc:
+                log.error("could not restore %s from %s: %s", path.stem, backup, exc)
+                continue
             self._notice(
                 f"Your journal for {path.stem} was damaged. It was restored from the backup "
                 f"of {backup.stem}; the damaged file is kept at {aside}."
@@ -235,10 +330,49 @@ class Store:
         """True when a write failed and some changes exist only in memory."""
         return any(f.dirty for f in self._open_files())
 
+    def dirty_files(self) -> list[JournalFile]:
+        return [f for f in self._open_files() if f.dirty]
+
     def flush(self) -> None:
         """Retry failed writes. Raises OSError if the disk still refuses."""
+        self._recreate_folders()
         for journal_file in self._open_files():
             journal_file.flush()
+
+    def _durably(self, write: Callable[[], None]) -> None:
+        """Run a write; if the disk refuses it, keep the change in memory and report."""
+        try:
+            write()
+        except FileNotFoundError as exc:
+            # The data folder went away under the running app: make it again and retry,
+            # so what the app holds is not lost with it.
+            if self._recreate_folders():
+                self._durably(self.flush)
+            else:
+                self._failed(exc)
+        except OSError as exc:
+            self._failed(exc)
+
+    def _failed(self, exc: OSError) -> None:
+        self.last_error = exc
+        log.error("could not save: %s", exc.strerror or exc)
+        if self.on_save_failed is not None:
+            self.on_save_failed(exc)
+
+    def _recreate_folders(self) -> bool:
+        """Make the journal folder again if it vanished; True when that was needed."""
+        if self.readonly or self.journal_dir.is_dir():
+            return False
+        try:
+            ensure_private_dir(self.journal_dir)
+        except OSError:
+            return False
+        log.warning("the journal folder %s was missing and was created again", self.journal_dir)
+        self._notice(
+            f"Your data folder {self.data_dir} was removed while Resilience was running. It "
+            "was created again with everything Resilience had open."
+        )
+        return True
 
     def _month_of(self, incident_id: str, fallback: datetime) -> str:
         name = self._owner.get(incident_id)
@@ -252,13 +386,13 @@ class Store:
         name = self._owner.get(incident.id) or shard_name(incident.flagged_at)
         month = self._writable_month(name)
         self._owner[incident.id] = name
-        month.upsert("incidents", incident.id, incident_to_dict(incident))
+        self._durably(lambda: month.upsert("incidents", incident.id, incident_to_dict(incident)))
 
     def save_nudge(self, nudge: Nudge) -> None:
         """A nudge lives in the month file of its incident."""
         self.generation += 1
         month = self._writable_month(self._month_of(nudge.incident_id, nudge.due_at))
-        month.upsert("nudges", nudge.id, nudge_to_dict(nudge))
+        self._durably(lambda: month.upsert("nudges", nudge.id, nudge_to_dict(nudge)))
 
     def save_positive(self, positive: Positive) -> None:
         self.generation += 1
@@ -266,13 +400,14 @@ class Store:
         for loaded in self._load_all():
             if loaded.has("positives", positive.id):
                 name = loaded.name
-        self._writable_month(name).upsert("positives", positive.id, positive_to_dict(positive))
+        month = self._writable_month(name)
+        self._durably(lambda: month.upsert("positives", positive.id, positive_to_dict(positive)))
 
     def save_followup(self, followup: FollowUp) -> None:
         self.generation += 1
         book = self._followup_book()
         self._backup_before_change(book)
-        book.upsert("followups", followup.id, followup_to_dict(followup))
+        self._durably(lambda: book.upsert("followups", followup.id, followup_to_dict(followup)))
 
     def delete_incident(self, incident_id: str) -> Removed | None:
         """Remove an incident with its nudges and follow-ups; returns them for an undo."""
@@ -283,12 +418,14 @@ class Store:
         nudges = self.nudges(incident_id=incident_id)
         followups = [f for f in self.followups() if f.incident_id == incident_id]
         month = self._writable_month(self._month_of(incident_id, incident.flagged_at))
-        month.remove({"nudges": [n.id for n in nudges], "incidents": [incident_id]})
+        self._durably(
+            lambda: month.remove({"nudges": [n.id for n in nudges], "incidents": [incident_id]})
+        )
         self._owner.pop(incident_id, None)
         if followups:
             book = self._followup_book()
             self._backup_before_change(book)
-            book.remove({"followups": [f.id for f in followups]})
+            self._durably(lambda: book.remove({"followups": [f.id for f in followups]}))
         return Removed(incident, nudges, followups)
 
     def restore(self, removed: Removed) -> None:
@@ -320,14 +457,34 @@ class Store:
             name = shard_name(positive.created_at)
             put(name, "positives", positive.id, positive_to_dict(positive))
         for name, rows in sorted(by_month.items()):
-            self._writable_month(name).put_many(rows)
+            month = self._writable_month(name)
+            self._durably(lambda m=month, r=rows: m.put_many(r))  # type: ignore[misc]
             for key, _doc in rows.get("incidents", []):
                 self._owner[key] = name
         followup_rows = [(f.id, followup_to_dict(f)) for f in followups]
         if followup_rows:
             book = self._followup_book()
             self._backup_before_change(book)
-            book.put_many({"followups": followup_rows})
+            self._durably(lambda: book.put_many({"followups": followup_rows}))
+
+    def merge_rows(
+        self, month: str | None, rows: dict[str, list[tuple[str, dict[str, Any]]]]
+    ) -> int:
+        """Put checked records into a month (or, with None, the follow-ups) with one write;
+        records with the same id are replaced (a rescue file's copy is the newer)."""
+        self.generation += 1
+        if month is None:
+            target = self._followup_book()
+            self._backup_before_change(target)
+        elif re.fullmatch(r"\d{4}-\d{2}", month):
+            target = self._writable_month(month)
+        else:
+            return 0
+        self._durably(lambda: target.put_many(rows))
+        for key, _doc in rows.get("incidents", []):
+            if month is not None:
+                self._owner[key] = month
+        return sum(len(items) for items in rows.values())
 
     # -- reads --------------------------------------------------------------------------
 
@@ -338,21 +495,27 @@ class Store:
             name = self._owner.get(incident_id)
             if name is None:
                 return None
-        doc = self._months[name].get("incidents", incident_id)
-        return incident_from_dict(doc) if doc is not None else None
+        month = self._months[name]
+        doc = month.get("incidents", incident_id)
+        found = self._decoded(month, "incidents", incident_from_dict, [doc] if doc else [])
+        return found[0] if found else None
 
     def incidents(self) -> list[Incident]:
         """Every incident, oldest first. Reads the whole history (once)."""
-        return _sorted_incidents(doc for m in self._load_all() for doc in m.docs("incidents"))
+        found = [
+            i for m in self._load_all() for i in self._decoded(m, "incidents", incident_from_dict)
+        ]
+        found.sort(key=lambda incident: incident.flagged_at)
+        return found
 
     def incidents_between(
         self, since: datetime | None = None, until: datetime | None = None
     ) -> list[Incident]:
         """Incidents flagged in [since, until), oldest first; reads only those months."""
         found = (
-            incident_from_dict(doc)
+            incident
             for month in self._load_between(since, until)
-            for doc in month.docs("incidents")
+            for incident in self._decoded(month, "incidents", incident_from_dict)
         )
         return sorted(
             (
@@ -371,8 +534,8 @@ class Store:
         month = self._newest()
         if month is None:
             return None
-        newest = max(month.docs("incidents"), key=lambda d: datetime.fromisoformat(d["flagged_at"]))
-        return incident_from_dict(newest)
+        found = self._decoded(month, "incidents", incident_from_dict)
+        return max(found, key=lambda i: i.flagged_at) if found else None
 
     def nudges(
         self, *, state: NudgeState | None = None, incident_id: str | None = None
@@ -389,12 +552,13 @@ class Store:
             months = self._load_all()
         found = []
         for month in months:
-            for doc in month.docs("nudges"):
-                if state is not None and doc.get("state") != state.value:
-                    continue
-                if incident_id is not None and doc.get("incident_id") != incident_id:
-                    continue
-                found.append(nudge_from_dict(doc))
+            wanted = [
+                doc
+                for doc in month.docs("nudges")
+                if (state is None or doc.get("state") == state.value)
+                and (incident_id is None or doc.get("incident_id") == incident_id)
+            ]
+            found += self._decoded(month, "nudges", nudge_from_dict, wanted)
         found.sort(key=lambda nudge: nudge.due_at)
         return found
 
@@ -403,9 +567,9 @@ class Store:
     ) -> list[Positive]:
         """Positives written on their own, oldest first."""
         found = [
-            positive_from_dict(doc)
+            positive
             for month in self._load_between(since, until)
-            for doc in month.docs("positives")
+            for positive in self._decoded(month, "positives", positive_from_dict)
         ]
         return sorted(
             (
@@ -418,16 +582,21 @@ class Store:
         )
 
     def followup(self, followup_id: str) -> FollowUp | None:
-        doc = self._followup_book().get("followups", followup_id)
-        return followup_from_dict(doc) if doc is not None else None
+        book = self._followup_book()
+        doc = book.get("followups", followup_id)
+        found = self._decoded(book, "followups", followup_from_dict, [doc] if doc else [])
+        return found[0] if found else None
 
     def followups(self, *, state: FollowUpState | None = None) -> list[FollowUp]:
-        found = [
-            followup_from_dict(doc)
-            for doc in self._followup_book().docs("followups")
+        book = self._followup_book()
+        wanted = [
+            doc
+            for doc in book.docs("followups")
             if state is None or doc.get("state") == state.value
         ]
-        return sorted(found, key=lambda f: f.due_at)
+        return sorted(
+            self._decoded(book, "followups", followup_from_dict, wanted), key=lambda f: f.due_at
+        )
 
     def close(self) -> None:
         for journal_file in self._open_files():
@@ -470,23 +639,23 @@ class Store:
         log.info("migrated %d incidents from format 1", len(incidents))
 
 
-def _sorted_incidents(docs: Iterable[dict[str, Any]]) -> list[Incident]:
-    found = [incident_from_dict(doc) for doc in docs]
-    found.sort(key=lambda incident: incident.flagged_at)
-    return found
-
-
 def _stamp() -> str:
     return datetime.now().strftime("%Y%m%d-%H%M%S")
 
 
-def _move_aside(path: Path) -> Path:
+def _unique(base: Path, suffix: str = ".json") -> Path:
+    """`base`-STAMP`suffix`, or with a counter if that exists already."""
     stamp = _stamp()
-    aside = path.with_name(f"{path.name}.damaged-{stamp}")
+    candidate = base.with_name(f"{base.name}-{stamp}{suffix}")
     counter = 1
-    while aside.exists():
-        aside = path.with_name(f"{path.name}.damaged-{stamp}-{counter}")
+    while candidate.exists() or candidate.is_symlink():
+        candidate = base.with_name(f"{base.name}-{stamp}-{counter}{suffix}")
         counter += 1
+    return candidate
+
+
+def _move_aside(path: Path) -> Path:
+    aside = _unique(path.with_name(f"{path.name}.damaged"), "")
     shutil.move(str(path), aside)
     return aside
 

@@ -296,14 +296,30 @@ def test_a_failed_save_is_reported_and_the_loop_goes_on(
 
     monkeypatch.setattr(files.os, "fsync", disk_full)  # the disk, not our store, fails
     loop = RecoveryLoop(store, Settings(), clock)
-    messages: list[str] = []
-    loop.save_failed.connect(messages.append)
+    refused: list[OSError] = []
+    store.on_save_failed = refused.append
     incident = loop.flag("Kept in memory")
-    assert loop.phase is Phase.BREAK and loop.current is incident
-    assert messages and "No space left on device" in messages[0]
-    assert "kept in memory" in messages[0]
+    loop.end_break()
+    assert loop.phase is Phase.WAITING and loop.current is incident
+    assert refused and refused[0].strerror == "No space left on device"
     assert store.dirty and store.incident(incident.id) is not None
     monkeypatch.undo()
     store.flush()
     stored = Store(store.data_dir).incident(incident.id)
     assert stored is not None and stored.label == "Kept in memory"
+
+
+def test_a_call_left_waiting_overnight_or_from_the_future_is_not_current(
+    store: Store, clock: FakeClock
+) -> None:
+    loop = RecoveryLoop(store, Settings(), clock)
+    incident = loop.flag("Friday 17:55")  # the laptop was shut during the break
+    clock.advance(minutes=60 * 15)
+    later = RecoveryLoop(store, Settings(), clock)
+    later.restore()
+    assert later.phase is Phase.CALM and later.current is None
+    assert [i.id for i in later.open_reflections()] == [incident.id]  # the note is offered
+
+    other = RecoveryLoop(store, Settings(), FakeClock(clock.now() - timedelta(days=400)))
+    other.restore()  # this machine's clock is a year behind the one that flagged it
+    assert other.phase is Phase.CALM

@@ -1,0 +1,99 @@
+"""What counts as a valid value in the journal: text and moments, checked once at a boundary.
+
+Every way in (the command line, the command channel, an import file, a file read from
+disk) turns raw input into these values or refuses it with a sentence, so nothing that
+could later break a save, a sort or a date calculation ever reaches memory or the disk.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, timedelta
+
+from resilience_app.core.errors import UserError
+
+MAX_LABEL = 200
+MAX_TEXT = 2000
+MAX_POSITIVES = 50
+# Moments the app can compute with in any time zone (a year-1 or year-9999 date overflows
+# as soon as a zone or a day is added) and that a rep's journal can plausibly hold.
+EARLIEST = datetime(1970, 1, 2, tzinfo=UTC)
+LATEST = datetime(2200, 1, 1, tzinfo=UTC)
+# A clock a little ahead on another machine is fine; a call flagged next year is not.
+FUTURE_SLACK = timedelta(days=2)
+
+_LINE_BREAKS = re.compile(r"[\r\n\t\v\f\x85\u2028\u2029]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+
+
+class BadValue(UserError):
+    """A value that is not valid in the journal; the message names it and says why."""
+
+    usage = True
+
+
+def is_text(value: str) -> bool:
+    """True when `value` can be stored as UTF-8 (no lone surrogates, which is what invalid
+    bytes on a command line or in a JSON escape turn into)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def stored_text_problem(value: object, limit: int) -> str | None:
+    """Why `value` cannot be text in a record (an import, a file on disk), or None.
+
+    Records are checked, never changed: what is accepted reads back exactly as it was."""
+    if not isinstance(value, str):
+        return "text"
+    if not is_text(value):
+        return "valid text (it has characters that are not)"
+    if len(value) > limit:
+        return f"at most {limit} characters (it has {len(value)})"
+    return None
+
+
+def text(value: object, *, what: str, limit: int = MAX_TEXT) -> str:
+    """Typed free text (a note, a lesson): control characters dropped, trimmed, cut to
+    `limit` characters. Raises BadValue for anything that is not valid text."""
+    if not isinstance(value, str):
+        raise BadValue(f"{what} must be text.")
+    if not is_text(value):
+        raise BadValue(f"{what} has characters that are not valid text; retype it.")
+    return _CONTROL.sub("", value)[:limit].strip()
+
+
+def line(value: object, *, what: str, limit: int = MAX_LABEL) -> str:
+    """One line of text (a label, a positive): line breaks become spaces."""
+    return " ".join(_LINE_BREAKS.sub(" ", text(value, what=what, limit=limit * 4)).split())[:limit]
+
+
+def moment(value: datetime, *, what: str) -> datetime:
+    """An aware moment the app can compute with, between 1970 and 2200."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise BadValue(f"{what} needs a time zone.")
+    try:
+        within = EARLIEST <= value <= LATEST
+    except OverflowError:
+        within = False
+    if not within:
+        raise BadValue(f"{what} must be between 1970 and 2200 (got {value.date().isoformat()}).")
+    return value
+
+
+def day(value: date, *, what: str) -> date:
+    """A calendar day the app can compute with, between 1970 and 2200."""
+    if not EARLIEST.date() < value < LATEST.date():
+        raise BadValue(f"{what} must be a date between 1970 and 2200 (got {value.isoformat()}).")
+    return value
+
+
+def score(value: object, *, what: str) -> int | None:
+    """A whole number from 0 to 10, or nothing."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
+        raise BadValue(f"{what} must be a whole number from 0 to 10.")
+    return value
