@@ -8,6 +8,7 @@ no Qt: a dialer hook running `resilience flag` stays quick.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import sys
 from collections.abc import Sequence
@@ -22,6 +23,7 @@ from resilience_app.paths import resolve_data_dir
 EXIT_OK = 0
 EXIT_FAILED = 1  # the request was understood but could not be carried out
 EXIT_USAGE = 2  # bad input
+EXIT_NOT_SAVED = 3  # done and kept, but not on disk yet (the disk refused); nothing to redo
 
 
 class CliError(Exception):
@@ -54,18 +56,25 @@ def _rough(text: str) -> int:
 
 def _day(text: str) -> date:
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"must be a date like 2026-11-24, got {text!r}") from None
+    if not date(1970, 1, 2) < day < date(2200, 1, 1):
+        raise argparse.ArgumentTypeError(f"must be a date between 1970 and 2200, got {text!r}")
+    return day
 
 
 def _moment(text: str) -> str:
     try:
-        datetime.fromisoformat(text)
+        moment = datetime.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"must be a date and time like 2026-11-26T10:00, got {text!r}"
         ) from None
+    if not datetime(1970, 1, 2) < moment.replace(tzinfo=None) < datetime(2200, 1, 1):
+        raise argparse.ArgumentTypeError(
+            f"must be a date and time between 1970 and 2200, got {text!r}"
+        )
     return text
 
 
@@ -170,18 +179,76 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    for word in words:
+        try:
+            word.encode("utf-8")
+        except UnicodeEncodeError:
+            # Bytes that are not UTF-8 on the command line arrive as lone surrogates.
+            _say("An argument has characters that are not valid text (UTF-8); type it again.")
+            return EXIT_USAGE
+    args = build_parser().parse_args(words)
     try:
         data_dir = resolve_data_dir(getattr(args, "data_dir", None))
+        if data_dir.exists() and not data_dir.is_dir():
+            raise CliError(f"{data_dir} is a file, not a data folder; check --data-dir.", 2)
         if args.command is None:
             return _start_app(data_dir)
         handler = _COMMANDS[args.command]
         return handler(args, data_dir)
     except CliError as exc:
-        print(f"resilience: {exc}", file=sys.stderr)
+        _say(str(exc))
         return exc.code
     except KeyboardInterrupt:
         return 130
+    finally:
+        _flush_output()
+
+
+def _out(text: str, *, end: str = "\n") -> None:
+    """Standard output that cannot be written (a closed pipe, a full disk) is a sentence."""
+    if sys.stdout is None:  # started with its output closed
+        raise CliError("Could not write the output (there is nowhere to write it).")
+    try:
+        sys.stdout.write(text + end)
+        sys.stdout.flush()
+    except (OSError, ValueError) as exc:
+        raise CliError(f"Could not write the output ({_reason(exc)}).") from None
+
+
+def _say(text: str) -> None:
+    """A sentence on standard error, if anything can be written there at all."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        print(f"resilience: {text}", file=sys.stderr)
+
+
+def _flush_output() -> None:
+    if sys.stdout is None:
+        return
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError):
+        # Nobody reads our output any more; keep Python's own exit flush quiet.
+        import os
+
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+
+
+def _reason(exc: BaseException) -> str:
+    return str(getattr(exc, "strerror", None) or exc)
+
+
+def _done(reply: dict[str, Any], fallback: str) -> int:
+    """Print the app's answer; exit 3 when it is kept but not on disk yet."""
+    _out(str(reply.get("message") or fallback))
+    if reply.get("saved") is False:
+        _say(str(reply.get("unsaved") or "Not saved to disk yet."))
+        return EXIT_NOT_SAVED
+    return EXIT_OK
 
 
 def gui_main() -> int:
@@ -223,6 +290,8 @@ def _ask(
                 "your apps menu), then try again."
             ) from None
         reply = _run_here(data_dir, command, args or {})
+    except ipc.NotOurs as exc:
+        raise CliError(f"Refused to send anything: {exc}. Nothing was sent.") from None
     except (ipc.ChannelError, OSError) as exc:
         raise CliError(f"Could not talk to the running Resilience app: {exc}.") from None
     if not reply.get("ok"):
@@ -244,41 +313,59 @@ def _run_here(data_dir: Path, command: str, args: dict[str, Any]) -> dict[str, A
         raise CliError("Resilience is starting with this data folder; try again in a moment.")
     try:
         service = open_service(data_dir, readonly=readonly)
+        kept = None
         try:
-            service.open_offline()
-            return CommandTable(service).handle(command, args)
+            for notice in service.open_offline():
+                _say(notice)
+            reply = CommandTable(service).handle(command, args)
+            reason = service.unsaved_sentence()
         finally:
-            service.close()
+            kept = service.close()
+        if reply.get("saved") is False:
+            reply["unsaved"] = (
+                f"{reason} It is kept in {kept} and goes into your journal the next time "
+                "Resilience starts."
+                if kept is not None
+                else "Not saved: the disk refused it and no other place would take it."
+            )
+            if kept is None:
+                reply = {"ok": False, "error": reply["unsaved"]}
+        return reply
     except UserError as exc:
         raise CliError(exc.message, EXIT_USAGE if exc.usage else EXIT_FAILED) from None
     except OSError as exc:
-        raise CliError(f"Could not save: {exc.strerror or exc}. Nothing was changed.") from None
+        raise CliError(f"Could not save: {_reason(exc)}. Nothing was changed.") from None
     finally:
         if lock is not None:
             lock.release()
 
 
-def _reader(data_dir: Path) -> Any:
-    """A service that only reads (export, stats, settings): no lock, no writes."""
+def _reader(data_dir: Path, *, journal: bool = False) -> Any:
+    """A service that only reads (export, stats, settings): no lock, no writes. With
+    `journal`, a folder that holds no journal is a mistake worth a sentence."""
     from resilience_app.core.errors import UserError
     from resilience_app.service.build import open_service
 
     try:
-        return open_service(data_dir, readonly=True)
+        service = open_service(data_dir, readonly=True)
     except UserError as exc:
         raise CliError(exc.message) from None
+    if journal and not service.store.has_journal:
+        raise CliError(
+            f"There is no journal in {data_dir}. Check --data-dir (or start Resilience once "
+            "to begin one)."
+        )
+    for notice in service.store.notices:
+        _say(notice)
+    return service
 
 
 def _flag(args: argparse.Namespace, data_dir: Path) -> int:
-    reply = _ask(data_dir, "flag", {"label": args.label, "rough": args.rough})
-    print(reply.get("message", "Flagged."))
-    return EXIT_OK
+    return _done(_ask(data_dir, "flag", {"label": args.label, "rough": args.rough}), "Flagged.")
 
 
 def _dialed(args: argparse.Namespace, data_dir: Path) -> int:
-    reply = _ask(data_dir, "dialed")
-    print(reply.get("message", "Recorded."))
-    return EXIT_OK
+    return _done(_ask(data_dir, "dialed"), "Recorded.")
 
 
 def _note(args: argparse.Namespace, data_dir: Path) -> int:
@@ -291,13 +378,12 @@ def _note(args: argparse.Namespace, data_dir: Path) -> int:
         "positives": args.positive,
         "feel": args.feel,
     }
-    print(_ask(data_dir, "note", request).get("message", "Saved."))
-    return EXIT_OK
+    return _done(_ask(data_dir, "note", request), "Saved.")
 
 
 def _status(args: argparse.Namespace, data_dir: Path) -> int:
     status = _ask(data_dir, "status", offline=True).get("status")
-    print(json.dumps(status, indent=2, ensure_ascii=False))
+    _out(json.dumps(status, indent=2, ensure_ascii=False))
     return EXIT_OK
 
 
@@ -309,14 +395,16 @@ def _export(args: argparse.Namespace, data_dir: Path) -> int:
     since = local_midnight(args.since) if args.since else None
     until = local_midnight(args.until + timedelta(days=1)) if args.until else None
     output = Path(args.output).expanduser() if args.output else None
+    if output is not None and output.is_dir():
+        raise CliError(f"{output} is a folder; give a file name for --output.", EXIT_USAGE)
     try:
-        result = _reader(data_dir).export(args.format, since, until, path=output)
+        result = _reader(data_dir, journal=True).export(args.format, since, until, path=output)
     except UserError as exc:
         raise CliError(exc.message, EXIT_USAGE if exc.usage else EXIT_FAILED) from None
     if output is not None:
-        print(f"Exported {result.calls} calls to {output}.", file=sys.stderr)
+        _say(f"Exported {result.calls} calls to {output}.")
     else:
-        sys.stdout.write(result.text)
+        _out(result.text, end="")
     return EXIT_OK
 
 
@@ -324,21 +412,19 @@ def _import(args: argparse.Namespace, data_dir: Path) -> int:
     path = Path(args.file).expanduser().resolve()
     if not path.is_file():
         raise CliError(f"There is no file at {path}.", EXIT_USAGE)
-    reply = _ask(data_dir, "import", {"path": str(path)}, offline=True)
-    print(reply.get("message", "Imported."))
-    return EXIT_OK
+    return _done(_ask(data_dir, "import", {"path": str(path)}, offline=True), "Imported.")
 
 
 def _followup(args: argparse.Namespace, data_dir: Path) -> int:
     if args.action == "list":
         followups = _ask(data_dir, "followup-list", offline=True).get("followups") or []
         if args.json:
-            print(json.dumps(followups, indent=2, ensure_ascii=False))
+            _out(json.dumps(followups, indent=2, ensure_ascii=False))
         elif not followups:
-            print("Nothing upcoming.")
+            _out("Nothing upcoming.")
         for f in [] if args.json else followups:
             due = datetime.fromisoformat(f["due_at"]).astimezone().strftime("%a %d %b %H:%M")
-            print(f"{f['id'][:8]}  {due}  {f['title']}")
+            _out(f"{f['id'][:8]}  {due}  {f['title']}")
         return EXIT_OK
     request: dict[str, Any]
     if args.action == "add":
@@ -352,9 +438,7 @@ def _followup(args: argparse.Namespace, data_dir: Path) -> int:
         }
     else:
         request = {"id": args.id, "minutes": getattr(args, "minutes", None)}
-    reply = _ask(data_dir, f"followup-{args.action}", request, offline=True)
-    print(reply.get("message", "Done."))
-    return EXIT_OK
+    return _done(_ask(data_dir, f"followup-{args.action}", request, offline=True), "Done.")
 
 
 def _stats(args: argparse.Namespace, data_dir: Path) -> int:
@@ -364,28 +448,28 @@ def _stats(args: argparse.Namespace, data_dir: Path) -> int:
     if args.since and args.until and args.until < args.since:
         raise CliError("--until must not be before --since.", EXIT_USAGE)
     try:
-        summary = _reader(data_dir).insights(args.since, args.until)
+        summary = _reader(data_dir, journal=True).insights(args.since, args.until)
     except UserError as exc:
         raise CliError(exc.message, EXIT_USAGE if exc.usage else EXIT_FAILED) from None
     if args.json:
-        print(json.dumps(summary.as_json(), indent=2, ensure_ascii=False))
+        _out(json.dumps(summary.as_json(), indent=2, ensure_ascii=False))
         return EXIT_OK
     first, last = summary.first, summary.last
-    print(f"Tough calls from {first:%d %b %Y} to {last:%d %b %Y}: {summary.total}")
+    _out(f"Tough calls from {first:%d %b %Y} to {last:%d %b %Y}: {summary.total}")
     if summary.total:
         days = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
         busiest = max(range(7), key=lambda d: summary.by_weekday[d])
         hour = max(range(24), key=lambda h: summary.by_hour[h])
-        print(
+        _out(
             f"  busiest day: {days[busiest]} ({summary.by_weekday[busiest]}), "
             f"busiest hour: {hour}:00"
         )
         reasons = sorted(summary.loss_reasons.items(), key=lambda item: -item[1])
         named = [f"{texts.LOSS_REASON[r]} {n}" for r, n in reasons if n]
         if named:
-            print("  why they were lost: " + ", ".join(named))
+            _out("  why they were lost: " + ", ".join(named))
         if summary.dial_median is not None:
-            print(
+            _out(
                 f"  back on the phone: median {summary.dial_median:.1f} min, within "
                 f"{insights.TARGET_MINUTES:g} min {summary.dial_within_target} "
                 f"of {summary.dial_count}"
@@ -393,11 +477,11 @@ def _stats(args: argparse.Namespace, data_dir: Path) -> int:
         pairs = sum(w.count for w in summary.mood_weeks)
         if pairs:
             change = sum(w.change * w.count for w in summary.mood_weeks) / pairs
-            print(
+            _out(
                 f"  mood after a break and a note: {change:+.1f} points on average ({pairs} notes)"
             )
     for line in summary.highlights:
-        print(f"* {line}")
+        _out(f"* {line}")
     return EXIT_OK
 
 
@@ -405,17 +489,15 @@ def _journal(args: argparse.Namespace, data_dir: Path) -> int:
     window = getattr(args, "window", None)
     if window in ("insights", "settings"):
         reply = _ask(data_dir, "show", {"window": window})
-        print(reply.get("message", "It is open."))
+        _out(reply.get("message", "It is open."))
         return EXIT_OK
     reply = _ask(data_dir, "show", {"window": "journal", "tab": args.tab})
-    print(reply.get("message", "The journal is open."))
+    _out(reply.get("message", "The journal is open."))
     return EXIT_OK
 
 
 def _positive(args: argparse.Namespace, data_dir: Path) -> int:
-    reply = _ask(data_dir, "positive-add", {"text": args.text}, offline=True)
-    print(reply.get("message", "Added."))
-    return EXIT_OK
+    return _done(_ask(data_dir, "positive-add", {"text": args.text}, offline=True), "Added.")
 
 
 def _config(args: argparse.Namespace, data_dir: Path) -> int:
@@ -424,12 +506,12 @@ def _config(args: argparse.Namespace, data_dir: Path) -> int:
     if args.action == "list":
         values = _reader(data_dir).setting_values()
         for key, setting in SCHEMA.items():
-            print(f"{key} = {_show(values[key])}    # {setting.description}")
+            _out(f"{key} = {_show(values[key])}    # {setting.description}")
         return EXIT_OK
     try:
         lookup(args.key)
         if args.action == "get":
-            print(_show(_reader(data_dir).setting(args.key)))
+            _out(_show(_reader(data_dir).setting(args.key)))
             return EXIT_OK
         return _config_set(data_dir, args.key, args.value)
     except SettingError as exc:
@@ -437,9 +519,8 @@ def _config(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def _config_set(data_dir: Path, key: str, raw: str) -> int:
-    value = _ask(data_dir, "config-set", {"key": key, "value": raw}, offline=True).get("value")
-    print(f"{key} = {_show(value)}")
-    return EXIT_OK
+    reply = _ask(data_dir, "config-set", {"key": key, "value": raw}, offline=True)
+    return _done({**reply, "message": f"{key} = {_show(reply.get('value'))}"}, "")
 
 
 def _show(value: Any) -> str:

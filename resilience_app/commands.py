@@ -11,16 +11,18 @@ as a sentence, never as an "internal error".
 from __future__ import annotations
 
 import logging
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
 
-from resilience_app.core import texts
+from resilience_app.core import texts, values
 from resilience_app.core.errors import UserError
 from resilience_app.core.models import FollowUpKind, LossReason, MyPart, Reflection
-from resilience_app.service.service import MAX_LABEL, MAX_TEXT, Service
+from resilience_app.core.values import MAX_LABEL, MAX_TEXT
+from resilience_app.service.service import Service
 from resilience_app.service.views import UpcomingItem
 
 log = logging.getLogger(__name__)
@@ -34,6 +36,9 @@ READ_ONLY = frozenset({"status", "followup-list"})
 NEEDS_APP = frozenset({"flag", "dialed", "note", "show"})
 WINDOWS = ("", "journal", "insights", "settings")
 TABS = ("positives", "calls", "upcoming")
+# Replies kept for request ids, so a client that resends (its connection dropped before
+# the answer came) gets the first answer instead of doing the thing twice.
+REMEMBERED_REPLIES = 256
 
 
 class Args:
@@ -49,9 +54,7 @@ class Args:
         value = self._get(key)
         if value is None:
             return ""
-        if not isinstance(value, str):
-            raise UserError(f"{what or key} must be text.", usage=True)
-        return value[:limit]
+        return values.text(value, what=what or key, limit=limit)
 
     def texts(self, key: str, *, limit: int = MAX_TEXT, what: str = "") -> list[str]:
         value = self._get(key)
@@ -59,16 +62,13 @@ class Args:
             return []
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise UserError(f"{what or key} must be a list of texts.", usage=True)
-        return [v[:limit] for v in value]
+        if len(value) > values.MAX_POSITIVES:
+            raise UserError(f"{what or key} may have at most {values.MAX_POSITIVES}.", usage=True)
+        return [values.text(v, what=what or key, limit=limit) for v in value]
 
     def score(self, key: str, *, what: str) -> int | None:
         """A whole number from 0 to 10, or nothing."""
-        value = self._get(key)
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
-            raise UserError(f"{what} must be a whole number from 0 to 10.", usage=True)
-        return value
+        return values.score(self._get(key), what=what)
 
     def number(self, key: str, *, what: str) -> float | None:
         """A positive number (minutes), or nothing."""
@@ -114,11 +114,12 @@ class Args:
             return None
         try:
             moment = datetime.fromisoformat(str(value))
-            return moment if moment.tzinfo is not None else moment.astimezone()
+            moment = moment if moment.tzinfo is not None else moment.astimezone()
         except (ValueError, OverflowError, OSError):
             raise UserError(
                 f"{what} must be a date and time like 2026-11-26T10:00.", usage=True
             ) from None
+        return values.moment(moment, what=what)
 
     def raw(self, key: str) -> Any:
         return self._get(key)
@@ -129,6 +130,7 @@ class CommandTable:
 
     def __init__(self, service: Service) -> None:
         self.service = service
+        self._replies: OrderedDict[str, Reply] = OrderedDict()
         self.routes: dict[str, Callable[[Args], Reply]] = {
             "flag": self.flag,
             "dialed": self.dialed,
@@ -145,7 +147,18 @@ class CommandTable:
             "followup-snooze": self.followup_snooze,
         }
 
-    def handle(self, command: str, args: Mapping[str, Any]) -> Reply:
+    def handle(self, command: str, args: Mapping[str, Any], request_id: str | None = None) -> Reply:
+        """Run one command. A request id seen before gets the reply it got then."""
+        if request_id is not None and request_id in self._replies:
+            return self._replies[request_id]
+        reply = self._run(command, args)
+        if request_id is not None:
+            self._replies[request_id] = reply
+            while len(self._replies) > REMEMBERED_REPLIES:
+                self._replies.popitem(last=False)
+        return reply
+
+    def _run(self, command: str, args: Mapping[str, Any]) -> Reply:
         route = self.routes.get(command)
         if route is None:
             return {"ok": False, "usage": True, "error": f"Unknown command {command!r}."}
@@ -154,7 +167,9 @@ class CommandTable:
         except UserError as exc:
             return {"ok": False, "usage": exc.usage, "error": exc.message}
         reply.setdefault("ok", True)
-        reply.setdefault("saved", self.service.durable)
+        reply["saved"] = self.service.durable
+        if not reply["saved"]:
+            reply["unsaved"] = self.service.unsaved_sentence()
         return reply
 
     # -- the loop ---------------------------------------------------------------------

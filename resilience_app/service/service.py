@@ -15,9 +15,9 @@ from collections import deque
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol
 
-from resilience_app.core import journal, texts
+from resilience_app.core import journal, texts, values
 from resilience_app.core.clock import Clock
 from resilience_app.core.errors import UserError
 from resilience_app.core.events import Event
@@ -51,13 +51,12 @@ from resilience_app.service.views import (
     UpcomingItem,
 )
 from resilience_app.storage import export as exporting
+from resilience_app.storage import rescue
 from resilience_app.storage.importer import ImportResult, import_into
 from resilience_app.storage.store import Store
 
 log = logging.getLogger(__name__)
 
-MAX_LABEL = 200
-MAX_TEXT = 2000
 # The positive shown in a break comes from this far back (a bounded read, however long
 # the history).
 POSITIVES_FROM = timedelta(days=120)
@@ -66,9 +65,8 @@ SAVE_RETRY = timedelta(seconds=10)
 # Highlights compare this month with the one before, so Insights reads at least this far.
 HIGHLIGHTS_NEED_DAYS = 61
 DEFAULT_INSIGHT_WEEKS = 12
+MAX_IMPORT_BYTES = 512 * 2**20
 CARD = "window"  # the notifier channel that is the always-on-top card itself
-
-T = TypeVar("T")
 
 
 class Notifier(Protocol):
@@ -141,7 +139,7 @@ class Service:
         loop.dialed_recorded.connect(self.dialed_recorded.emit)
         loop.reflections_changed.connect(self.notes_changed.emit)
         loop.schedule_changed.connect(self.schedule_changed.emit)
-        loop.save_failed.connect(self._save_failed)
+        store.on_save_failed = self._save_failed
         self.followups.reminder_due.connect(self._deliver_reminder)
         self.followups.changed.connect(self._followups_moved)
         self.lookback.due.connect(self._look_back)
@@ -153,6 +151,7 @@ class Service:
     def start(self) -> None:
         """The running app: pick up where the last run stopped, catch up on what fell due
         while it was closed, and say what there is to show."""
+        rescued = self.merge_rescued()
         self.loop.restore(catch_up=False)
         asked: list[Incident] = []
         self.note_requested.connect(asked.append)
@@ -173,14 +172,17 @@ class Service:
             problem = self._apply_login(True)
             if problem:
                 self.tell(f"Could not renew start at login: {problem}")
-        for notice in self.store.notices:
+        for notice in [*self.store.notices, *rescued]:
             self.tell(notice)
         self.store.on_notice = self.tell
         self.schedule_changed.emit()
 
-    def open_offline(self) -> None:
-        """A command with no app running: the current state, without firing anything."""
+    def open_offline(self) -> list[str]:
+        """A command with no app running: the current state, without firing anything.
+        Returns sentences about what storage had to do (for the command to print)."""
+        said = self.merge_rescued()
         self.loop.restore(catch_up=False)
+        return [*self.store.notices, *said]
 
     # -- the loop --------------------------------------------------------------------------
 
@@ -188,26 +190,26 @@ class Service:
         """A call went south: start a break (or bring the running one back)."""
         self._flag_started = time.perf_counter()
         already = self.loop.current is not None and self.loop.current.on_break
-        incident = self._write(lambda: self.loop.flag(label.strip()[:MAX_LABEL], rough))
+        incident = self.loop.flag(values.line(label, what="The label"), rough)
         return FlagOutcome(incident, already, self.settings.break_minutes)
 
     def dialed(self) -> Incident | None:
         """The rep is back on the phone; returns the call it closes, if one was open."""
-        return self._write(self.loop.dialed)
+        return self.loop.dialed()
 
     def end_break(self) -> None:
-        self._write(self.loop.end_break)
+        self.loop.end_break()
 
     def extend_break(self, minutes: float = 1.0) -> None:
         """ "+1 minute": the running break ends later (10 minutes at most in all)."""
-        self._write(lambda: self.loop.extend_break(minutes))
+        self.loop.extend_break(minutes)
         current = self.loop.current
         if current is not None:
             self.break_changed.emit(current)
 
     def snooze(self) -> Nudge:
         """ "2 more minutes" after a nudge."""
-        return self._write(self.loop.snooze)
+        return self.loop.snooze()
 
     @property
     def phase(self) -> Phase:
@@ -330,8 +332,8 @@ class Service:
 
     def tick(self) -> None:
         """Do what has fallen due: end a break, nudge, remind, look back, retry a save."""
-        self._write(self.loop.tick)
-        self._write(self.followups.tick)
+        self.loop.tick()
+        self.followups.tick()
         self.lookback.tick()
         if self._next_retry is not None and self._next_retry <= self.clock.now():
             self._retry_save()
@@ -363,8 +365,8 @@ class Service:
             else:
                 raise UserError("No call is waiting for a note.")
         reflection = _bounded(reflection)
-        chosen = list(followups)
-        incident = self._write(lambda: self.loop.save_reflection(incident_id, reflection))
+        chosen = [(k, values.moment(d, what="The follow-up's time")) for k, d in followups]
+        incident = self.loop.save_reflection(incident_id, reflection)
         for kind, due in chosen:
             self._add_followup(incident.id, kind, due)
         self._record_changed()
@@ -372,27 +374,27 @@ class Service:
 
     def save_draft(self, incident_id: str, reflection: Reflection) -> None:
         """Keep what was typed so far (as the rep types, "later", a closed window)."""
-        self._write(lambda: self.loop.save_draft(incident_id, _bounded(reflection)))
+        self.loop.save_draft(incident_id, _bounded(reflection))
 
     def _add_followup(self, incident_id: str, kind: FollowUpKind, due: datetime) -> None:
-        self._write(lambda: self.followups.add(incident_id, kind, due))
+        self.followups.add(incident_id, kind, values.moment(due, what="The follow-up's time"))
 
     def discard_note(self, incident_id: str) -> None:
-        self._write(lambda: self.loop.discard_reflection(incident_id))
+        self.loop.discard_reflection(incident_id)
         self._record_changed()
 
     # -- positives --------------------------------------------------------------------------
 
     def add_positive(self, text: str) -> Positive:
         """A good moment written on its own, not after a tough call."""
-        text = text.strip()
+        text = values.line(text, what="The positive", limit=values.MAX_TEXT)
         if not text:
             raise UserError(
                 'Write the positive, e.g. resilience positive add "Booked a demo with Acme".',
                 usage=True,
             )
-        positive = Positive(new_id(), self.clock.now(), text[:MAX_TEXT])
-        self._write(lambda: self.store.save_positive(positive))
+        positive = Positive(new_id(), self.clock.now(), text)
+        self.store.save_positive(positive)
         self._record_changed()
         return positive
 
@@ -425,9 +427,8 @@ class Service:
             due = at if at.tzinfo is not None else at.astimezone()
         else:
             due = default_due(kind, incident.flagged_at, months=months or 1)
-        followup = self._write(
-            lambda: self.followups.add(incident.id, kind, due, note.strip()[:MAX_TEXT])
-        )
+        due = values.moment(due, what="The follow-up's time")
+        followup = self.followups.add(incident.id, kind, due, values.text(note, what="The note"))
         return UpcomingItem(followup, incident.label)
 
     def find_followup(self, wanted: str) -> str:
@@ -443,16 +444,16 @@ class Service:
         raise FollowUpError(f"Several follow-ups start with {wanted!r}; give more of the id.")
 
     def followup_done(self, followup_id: str) -> FollowUp:
-        return self._write(lambda: self.followups.done(followup_id))
+        return self.followups.done(followup_id)
 
     def followup_cancel(self, followup_id: str) -> FollowUp:
-        return self._write(lambda: self.followups.cancel(followup_id))
+        return self.followups.cancel(followup_id)
 
     def followup_snooze(self, followup_id: str, minutes: float) -> FollowUp:
-        return self._write(lambda: self.followups.snooze(followup_id, minutes))
+        return self.followups.snooze(followup_id, minutes)
 
     def followup_move(self, followup_id: str, due: datetime) -> FollowUp:
-        return self._write(lambda: self.followups.reschedule(followup_id, due))
+        return self.followups.reschedule(followup_id, values.moment(due, what="The new time"))
 
     def _followups_moved(self) -> None:
         self.followups_changed.emit()
@@ -480,7 +481,7 @@ class Service:
 
     def delete_call(self, incident_id: str) -> Removed:
         """Delete a call with its note, nudges and follow-ups; `undo_delete` puts it back."""
-        removed = self._write(lambda: self.loop.delete(incident_id))
+        removed = self.loop.delete(incident_id)
         self._last_removed = removed
         self._record_changed()
         self.followups_changed.emit()
@@ -489,7 +490,7 @@ class Service:
     def undo_delete(self) -> None:
         removed, self._last_removed = self._last_removed, None
         if removed is not None:
-            self._write(lambda: self.loop.undo_delete(removed))
+            self.loop.undo_delete(removed)
         self._record_changed()
         self.followups_changed.emit()
 
@@ -517,6 +518,11 @@ class Service:
     def import_file(self, path: Path) -> ImportResult:
         """Add the calls of a JSON export that the journal does not have yet."""
         try:
+            if Path(path).stat().st_size > MAX_IMPORT_BYTES:
+                raise UserError(
+                    f"{path} is larger than {MAX_IMPORT_BYTES // 2**20} MB; that is not an "
+                    "export of one rep's journal."
+                )
             text = Path(path).read_text(encoding="utf-8")
         except FileNotFoundError:
             raise UserError(f"There is no file at {path}.", usage=True) from None
@@ -524,7 +530,7 @@ class Service:
             raise UserError(f"{path} is not a Resilience export (not UTF-8 text).") from None
         except OSError as exc:
             raise UserError(f"Could not read {path}: {exc.strerror or exc}.") from None
-        result = self._write(lambda: import_into(self.store, text))
+        result = import_into(self.store, text, self.clock.now())
         self.notes_changed.emit()
         self.followups_changed.emit()
         self._record_changed()
@@ -670,39 +676,38 @@ class Service:
         """True when everything acknowledged is on disk."""
         return not self.store.dirty
 
-    def _write(self, change: Callable[[], T]) -> T:
-        """Run a change; if the disk refused it, it stays in memory, the rep is told once
-        and the save is retried until it succeeds."""
-        try:
-            result = change()
-        except OSError as exc:
-            log.error("could not save: %s", exc)
-            self._save_failed(disk_sentence(exc))
-            raise UserError(disk_sentence(exc)) from None
-        if self.store.dirty and self._next_retry is None:
-            # The loop keeps going when a write fails (its own guard); plan the retry.
-            self._plan_retry()
-        return result
+    def unsaved_sentence(self) -> str | None:
+        """What the rep is told when what they just did is kept but not on disk yet."""
+        if self.durable:
+            return None
+        error = self.store.last_error
+        reason = (error.strerror or str(error)) if error is not None else "the disk refused it"
+        return (
+            f"Not saved to disk yet ({reason}). Resilience keeps it and tries again every few "
+            "seconds, so there is no need to enter it again."
+        )
 
-    def _save_failed(self, message: str) -> None:
+    def _save_failed(self, exc: OSError) -> None:
         # Once per outage: drafts save as the rep types, and each would fail the same way.
         if not self._unsaved:
             self._unsaved = True
-            self.tell(message)
-        self._plan_retry()
+            self.tell(disk_sentence(exc))
+        if self._next_retry is None:
+            self._plan_retry()
 
     def _plan_retry(self) -> None:
         self._next_retry = self.clock.now() + SAVE_RETRY
         self.schedule_changed.emit()
 
     def _retry_save(self) -> None:
+        self._next_retry = None
         try:
             self.store.flush()
         except OSError as exc:
-            log.warning("save still failing: %s", exc)
+            log.warning("save still failing: %s", exc.strerror or exc)
+            self.store.last_error = exc
             self._plan_retry()
             return
-        self._next_retry = None
         self.schedule_changed.emit()
         if self._unsaved:
             self._unsaved = False
@@ -710,19 +715,43 @@ class Service:
                 "Resilience", "Saved. Everything you wrote is safely on disk again.", urgent=False
             )
 
-    def close(self) -> None:
+    def close(self, *, flush: bool = True) -> Path | None:
+        """Stop using the journal. Changes the disk still refuses go to a rescue file
+        elsewhere (merged back at the next start); returns its path, if one was written.
+        `flush=False` when this process is no longer the folder's one writer."""
+        kept = None
+        if self.store.dirty:
+            try:
+                if not flush:
+                    raise OSError("not the writer any more")
+                self.store.flush()
+            except OSError:
+                kept = rescue.write(self.store)
         self.store.close()
+        return kept
+
+    def merge_rescued(self) -> list[str]:
+        """Put back what an earlier run could not save; sentences for the rep."""
+        if self.store.readonly:
+            return []
+        said = rescue.merge(self.store)
+        if said:
+            self._record_changed()
+        return said
 
 
 def _bounded(reflection: Reflection) -> Reflection:
     """A note within the app's limits (what a window or a script may hand in)."""
+    positives = [
+        values.line(p, what="A positive", limit=values.MAX_TEXT) for p in reflection.positives
+    ]
     return Reflection(
-        what_happened=reflection.what_happened[:MAX_TEXT],
+        what_happened=values.text(reflection.what_happened, what="What happened"),
         my_part=reflection.my_part,
         loss_reason=reflection.loss_reason,
-        lesson=reflection.lesson[:MAX_TEXT],
-        positives=[p[:MAX_TEXT] for p in reflection.positives],
-        mood_after=reflection.mood_after,
+        lesson=values.text(reflection.lesson, what="The lesson"),
+        positives=[p for p in positives if p][: values.MAX_POSITIVES],
+        mood_after=values.score(reflection.mood_after, what="How you feel now"),
     )
 
 

@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from resilience_app.adapters.notify import NotifierChain
 from resilience_app.core.clock import FakeClock
-from resilience_app.core.loop import RecoveryLoop
 from resilience_app.core.models import Reflection
-from resilience_app.core.settings import Settings
+from resilience_app.service import Service
+from resilience_app.service.build import open_service
 from resilience_app.storage.store import Store, journal_paths
 
 pytestmark = pytest.mark.skipif(
@@ -46,30 +47,50 @@ def long_note(n: int) -> Reflection:
     return Reflection("x" * 400, positives=[f"positive number {n} " + "y" * 300])
 
 
+class Told:
+    """A notification channel that remembers what the rep was told."""
+
+    name = "desktop"
+
+    def __init__(self) -> None:
+        self.messages: list[str] = []
+
+    def available(self) -> bool:
+        return True
+
+    def send(self, title: str, message: str, *, urgent: bool) -> None:
+        self.messages.append(message)
+
+
+def service_on(data_dir: Path, clock: FakeClock) -> tuple[Service, Told]:
+    told = Told()
+    return open_service(data_dir, clock=clock, notifier=NotifierChain([told])), told
+
+
 def test_disk_full_keeps_the_note_tells_the_rep_and_saves_once_space_returns(
     small_disk: Path,
 ) -> None:
     clock = FakeClock(datetime(2026, 11, 24, 9, tzinfo=UTC))
-    loop = RecoveryLoop(Store(small_disk / "data"), Settings(), clock)
-    messages: list[str] = []
-    loop.save_failed.connect(messages.append)
+    service, told = service_on(small_disk / "data", clock)
     written = 0
-    while not messages and written < 500:
-        incident = loop.flag()
-        loop.end_break()
-        loop.save_reflection(incident.id, long_note(written))
-        loop.dialed()
+    while service.durable and written < 500:
+        incident = service.flag().incident
+        service.end_break()
+        service.save_note(incident.id, long_note(written))
+        service.dialed()
         clock.advance(minutes=20)
         written += 1
-    assert messages, "the 48 KiB disk never filled up"
-    assert "No space left on device" in messages[0] and "kept in memory" in messages[0]
+    assert not service.durable, "the 48 KiB disk never filled up"
+    assert "No space left on device" in told.messages[0] and "kept in memory" in told.messages[0]
+    assert "Not saved to disk yet (No space left on device)" in str(service.unsaved_sentence())
     # The journal on disk still parses: the failed write left the old file whole.
     assert len(Store(small_disk / "data", readonly=True).incidents()) >= 1
     # Everything is still there in memory, including the note that did not fit.
-    assert len(loop.store.incidents()) == written
+    assert len(service.store.incidents()) == written
     remount(small_disk, "size=4m")
-    loop.store.flush()  # what the app's retry timer calls
-    assert not loop.store.dirty  # type: ignore[attr-defined]
+    clock.advance(seconds=10)
+    service.tick()  # the retry the running app's wake-up makes
+    assert service.durable and told.messages[-1].startswith("Saved.")
     reread = Store(small_disk / "data", readonly=True).incidents()
     assert len(reread) == written
     assert reread[-1].reflection.positives == [f"positive number {written - 1} " + "y" * 300]
@@ -77,20 +98,18 @@ def test_disk_full_keeps_the_note_tells_the_rep_and_saves_once_space_returns(
 
 def test_read_only_disk_keeps_data_and_saves_after_it_is_writable_again(small_disk: Path) -> None:
     data_dir = small_disk / "data"
-    store = Store(data_dir)
-    loop = RecoveryLoop(store, Settings(), FakeClock())
-    messages: list[str] = []
-    loop.save_failed.connect(messages.append)
-    first = loop.flag("Before")
+    clock = FakeClock()
+    service, told = service_on(data_dir, clock)
+    first = service.flag("Before").incident
     remount(small_disk, "ro")
     try:
-        loop.end_break()
-        loop.save_draft(first.id, Reflection(what_happened="typed while read-only"))
-        assert messages and "Read-only file system" in messages[0]
-        assert loop.incident(first.id).reflection.what_happened == "typed while read-only"
+        service.end_break()
+        service.save_draft(first.id, Reflection(what_happened="typed while read-only"))
+        assert told.messages and "Read-only file system" in told.messages[0]
+        assert service.incident(first.id).reflection.what_happened == "typed while read-only"
     finally:
         remount(small_disk, "rw")
-    store.flush()
+    service.store.flush()
     [path] = journal_paths(data_dir)
     assert "typed while read-only" in path.read_text(encoding="utf-8")
     assert Store(data_dir, readonly=True).incident(first.id).reflection_status.value == "draft"  # type: ignore[union-attr]

@@ -92,9 +92,7 @@ def test_saving_the_note_from_the_form(presenter: Presenter, loop: RecoveryLoop)
     assert loop.open_reflections() == []
 
 
-def test_a_past_positive_appears_in_the_next_break(
-    presenter: Presenter, clock: FakeClock
-) -> None:
+def test_a_past_positive_appears_in_the_next_break(presenter: Presenter, clock: FakeClock) -> None:
     presenter.home.flag_button.click()
     presenter.break_window.end_button.click()
     presenter.form.positives.setPlainText("Booked a follow-up")
