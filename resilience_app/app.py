@@ -24,17 +24,19 @@ log = logging.getLogger("resilience_app")
 def run(data_dir: Path) -> int:
     try:
         ensure_private_dir(data_dir)
+        lock = InstanceLock(data_dir)
+        acquired = lock.acquire()
     except OSError as exc:
         print(
-            f"resilience: cannot use the data folder {data_dir}: {exc.strerror or exc}.",
+            f"resilience: cannot use the data folder {data_dir}: {exc.strerror or exc}. "
+            "Check that it is a folder of yours and that the disk has room.",
             file=sys.stderr,
         )
         return 1
-    lock = InstanceLock(data_dir)
-    if not lock.acquire():
+    if not acquired:
         return _hand_over(data_dir)
     try:
-        return _run_locked(data_dir)
+        return _run_locked(data_dir, lock)
     finally:
         lock.release()
 
@@ -57,15 +59,25 @@ def _hand_over(data_dir: Path) -> int:
 def _setup_logging(data_dir: Path) -> None:
     import logging.handlers
 
-    path = data_dir / LOG_FILE
-    handler = logging.handlers.RotatingFileHandler(
-        path, maxBytes=512_000, backupCount=2, encoding="utf-8"
-    )
-    if os.name == "posix":
-        os.chmod(path, 0o600)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    from resilience_app.files import open_private
+
+    class PrivateLog(logging.handlers.RotatingFileHandler):
+        """The log, created 0600 and never written through a link put in its place."""
+
+        def _open(self) -> Any:
+            return open_private(Path(self.baseFilename), "a")
+
     root = logging.getLogger()
-    root.addHandler(handler)
+    try:
+        handler = PrivateLog(data_dir / LOG_FILE, maxBytes=512_000, backupCount=2)
+    except OSError as exc:
+        print(
+            f"resilience: no log file ({exc.strerror or exc}); messages go to the terminal.",
+            file=sys.stderr,
+        )
+    else:
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        root.addHandler(handler)
     stderr = logging.StreamHandler()
     stderr.setLevel(logging.WARNING)
     stderr.setFormatter(logging.Formatter("resilience: %(message)s"))
@@ -73,7 +85,7 @@ def _setup_logging(data_dir: Path) -> None:
     root.setLevel(logging.INFO)
 
 
-def _run_locked(data_dir: Path) -> int:
+def _run_locked(data_dir: Path, lock: InstanceLock) -> int:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
@@ -86,7 +98,7 @@ def _run_locked(data_dir: Path) -> int:
 
     # The tray icon goes up first, with nothing but QtWidgets behind it; everything else is
     # built on the event loop's first turn, before any click on it can be handled.
-    running = Running(app, data_dir)
+    running = Running(app, data_dir, lock)
     running.catch_signals()  # before anything shows, so a quick logout still quits cleanly
     if QSystemTrayIcon.isSystemTrayAvailable():
         from resilience_app.ui.tray import Tray
@@ -103,9 +115,10 @@ def _run_locked(data_dir: Path) -> int:
 class Running:
     """Every part of the running app, built once the tray is showing."""
 
-    def __init__(self, app: Any, data_dir: Path) -> None:
+    def __init__(self, app: Any, data_dir: Path, lock: InstanceLock) -> None:
         self.app = app
         self.data_dir = data_dir
+        self.lock = lock
         self.tray: Any = None
         self.failed = 0
         self.parts: dict[str, Any] = {}
@@ -155,6 +168,7 @@ class Running:
         from resilience_app.adapters.server import CommandServer
         from resilience_app.adapters.sound import Chime
         from resilience_app.commands import CommandTable
+        from resilience_app.core.errors import UserError
         from resilience_app.service.build import open_service
         from resilience_app.ui import style
         from resilience_app.ui.icons import icon
@@ -171,7 +185,11 @@ class Running:
         service.schedule_changed.connect(lambda: runner.plan(service.next_wakeup()))
 
         table = CommandTable(service)
-        server = self.parts["server"] = CommandServer(socket_path(data_dir), table.handle)
+        try:
+            channel = socket_path(data_dir)
+        except OSError as exc:
+            raise UserError(f"No private folder for the command channel ({exc}).") from None
+        server = self.parts["server"] = CommandServer(channel, table.handle)
         if not server.listen():
             print(
                 "resilience: could not open the command channel; "
@@ -185,10 +203,33 @@ class Running:
 
         presenter.quit_requested.connect(quit_app)
         self.parts["quit"] = quit_app
+        self._watch_folders(server, service, quit_app)
 
         presenter.start(tray=self.tray)
         service.start()
         log.info("ready")
+
+    def _watch_folders(self, server: Any, service: Any, quit_app: Any) -> None:
+        """The data folder or the runtime folder changed (inotify, no polling): take the
+        lock and the channel back if they were removed. If another process got the lock
+        meanwhile, this app is no longer the writer: keep what is unsaved aside and quit."""
+        from PySide6.QtCore import QFileSystemWatcher
+
+        folders = sorted({str(p.parent) for p in self.lock.paths} | {os.path.dirname(server.name)})
+        watcher = self.parts["watcher"] = QFileSystemWatcher(folders)
+
+        def changed(_path: str) -> None:
+            if not self.lock.check():
+                log.error("another Resilience took over this data folder; stopping")
+                self.parts["lost_lock"] = True
+                quit_app()
+                return
+            server.ensure_listening()
+            for folder in folders:  # a folder made again must be watched again
+                if folder not in watcher.directories() and os.path.isdir(folder):
+                    watcher.addPath(folder)
+
+        watcher.directoryChanged.connect(changed)
 
     def close(self) -> None:
         if "runner" in self.parts:
@@ -196,7 +237,13 @@ class Running:
         if "server" in self.parts:
             self.parts["server"].close()
         if "service" in self.parts:
-            self.parts["service"].close()
+            kept = self.parts["service"].close(flush=not self.parts.get("lost_lock"))
+            if kept is not None:
+                print(
+                    f"resilience: some changes could not be saved; they are kept in {kept} "
+                    "and go back into your journal when Resilience starts again.",
+                    file=sys.stderr,
+                )
         if "signal_pipe" in self.parts:
             signal.set_wakeup_fd(-1)
             for end in self.parts["signal_pipe"]:
@@ -204,7 +251,7 @@ class Running:
         if self.tray is not None:
             self.tray.hide()
         # Let Qt objects go while the interpreter is still whole, owners last.
-        for name in ("signal_notifier", "server", "runner", "presenter"):
+        for name in ("watcher", "signal_notifier", "server", "runner", "presenter"):
             self.parts.pop(name, None)
         self.parts.clear()
         self.tray = None

@@ -4,6 +4,12 @@ One JSON object per line each way. On POSIX this is a plain AF_UNIX socket, so a
 like `resilience flag` never imports Qt; the app serves it with QLocalServer, which uses
 the same kind of socket. On Windows QLocalServer speaks named pipes, so the client uses
 QLocalSocket there.
+
+Nothing is sent until the client knows the app at the other end is the rep's own: the
+socket file must belong to the rep, and the process holding it must run as the rep
+(the kernel's peer credentials). Every request carries an id; when the connection drops
+before the answer, the client asks again with the same id and the app answers from
+memory instead of doing the thing twice.
 """
 
 from __future__ import annotations
@@ -11,13 +17,18 @@ from __future__ import annotations
 import json
 import os
 import socket
+import stat
+import struct
+import sys
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
 from resilience_app.paths import socket_path
 
 PROTOCOL = 1
+MAX_REQUEST = 1024 * 1024  # the app refuses anything longer
 MAX_MESSAGE = 64 * 1024 * 1024
 
 
@@ -33,30 +44,59 @@ def encode(message: dict[str, Any]) -> bytes:
     return json.dumps(message, ensure_ascii=False).encode("utf-8") + b"\n"
 
 
+class Dropped(ChannelError):
+    """The connection closed before an answer came (the request may have been handled)."""
+
+
+class NotOurs(ChannelError):
+    """The channel belongs to another user: nothing is sent to it."""
+
+
 def decode(line: bytes) -> dict[str, Any]:
     try:
         data = json.loads(line.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise ChannelError(f"unreadable message: {exc}") from None
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise ChannelError(f"unreadable message: {str(exc)[:80]}") from None
     if not isinstance(data, dict):
         raise ChannelError("a message must be a JSON object")
     return data
 
 
 def request(
-    name: str, command: str, args: dict[str, Any] | None = None, *, timeout: float = 10.0
+    name: str,
+    command: str,
+    args: dict[str, Any] | None = None,
+    *,
+    timeout: float = 10.0,
+    request_id: str | None = None,
 ) -> dict[str, Any]:
-    """Send one command to the app listening at `name`; return its reply object."""
-    payload = encode({"protocol": PROTOCOL, "command": command, "args": args or {}})
-    if os.name == "posix":
-        return _request_unix(name, payload, timeout)
-    return _request_qt(name, payload, timeout)  # pragma: no cover - Windows
+    """Send one command to the app listening at `name`; return its reply object. If the
+    connection drops before the answer, ask once more with the same request id."""
+    message = {
+        "protocol": PROTOCOL,
+        "id": request_id or uuid.uuid4().hex,
+        "command": command,
+        "args": args or {},
+    }
+    try:
+        payload = encode(message)
+    except (UnicodeEncodeError, ValueError) as exc:
+        raise ChannelError(f"the request cannot be sent as text ({exc})") from None
+    send = _request_unix if os.name == "posix" else _request_qt
+    try:
+        return send(name, payload, timeout)
+    except Dropped:
+        return send(name, payload, timeout)
 
 
 def request_for(
     data_dir: Any, command: str, args: dict[str, Any] | None = None, *, timeout: float = 10.0
 ) -> dict[str, Any]:
-    return request(socket_path(data_dir), command, args, timeout=timeout)
+    try:
+        name = socket_path(data_dir)
+    except OSError:
+        raise AppNotRunning(str(data_dir)) from None  # no private channel folder: no app
+    return request(name, command, args, timeout=timeout)
 
 
 STARTING_WAIT = 10.0
@@ -83,7 +123,32 @@ def request_waiting_for_start(
             time.sleep(0.02)
 
 
+def _check_owner(path: str) -> None:
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        raise AppNotRunning(path) from None
+    if not stat.S_ISSOCK(info.st_mode) or info.st_uid != os.getuid():
+        raise NotOurs(f"{path} is not the rep's own channel")
+
+
+def _check_peer(sock: socket.socket) -> None:
+    """The process at the other end runs as the rep (Linux and macOS say so)."""
+    uid: int | None = None
+    if hasattr(socket, "SO_PEERCRED"):
+        size = struct.calcsize("3i")
+        _pid, uid, _gid = struct.unpack(
+            "3i", sock.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, size)
+        )
+    elif sys.platform == "darwin":  # pragma: no cover - macOS: LOCAL_PEERCRED, a struct xucred
+        raw = sock.getsockopt(0, 0x001, struct.calcsize("IIh16I"))
+        uid = struct.unpack_from("II", raw)[1]
+    if uid is not None and uid != os.getuid():
+        raise NotOurs("the app at the other end belongs to another user")
+
+
 def _request_unix(path: str, payload: bytes, timeout: float) -> dict[str, Any]:
+    _check_owner(path)
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     sock.settimeout(timeout)
     try:
@@ -91,6 +156,7 @@ def _request_unix(path: str, payload: bytes, timeout: float) -> dict[str, Any]:
             sock.connect(path)
         except (FileNotFoundError, ConnectionRefusedError):
             raise AppNotRunning(path) from None
+        _check_peer(sock)
         sock.sendall(payload)
         buffer = bytearray()
         while b"\n" not in buffer:
@@ -102,10 +168,12 @@ def _request_unix(path: str, payload: bytes, timeout: float) -> dict[str, Any]:
                 raise ChannelError("reply too large")
     except TimeoutError:
         raise ChannelError(f"the app did not answer within {timeout:g} s") from None
+    except (ConnectionResetError, BrokenPipeError):
+        raise Dropped("the connection was reset") from None
     finally:
         sock.close()
     if not buffer:
-        raise ChannelError("the app closed the channel without answering")
+        raise Dropped("the app closed the channel without answering")
     return decode(bytes(buffer).split(b"\n", 1)[0])
 
 
@@ -125,5 +193,5 @@ def _request_qt(name: str, payload: bytes, timeout: float) -> dict[str, Any]:  #
         buffer += bytes(sock.readAll().data())
     sock.disconnectFromServer()
     if not buffer:
-        raise ChannelError("the app closed the channel without answering")
+        raise Dropped("the app closed the channel without answering")
     return decode(bytes(buffer).split(b"\n", 1)[0])

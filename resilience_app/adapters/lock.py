@@ -1,51 +1,104 @@
-"""One writer per data directory: an exclusive OS file lock held for the process lifetime."""
+"""One writer per data directory: exclusive OS file locks held for the process lifetime.
+
+Two lock files, one in the data folder and one in the private runtime folder
+(`paths.lock_paths`): a data folder deleted under the running app cannot let a second
+app in, because the runtime lock is still held. Locks are opened without following links.
+The OS drops them when the process dies (even by SIGKILL), so a crash never leaves a
+stale lock behind.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
 from pathlib import Path
 from typing import IO
 
-from resilience_app.files import ensure_private_dir
-from resilience_app.paths import LOCK_FILE
+from resilience_app.files import ensure_private_dir, open_private
+from resilience_app.paths import lock_paths
+
+log = logging.getLogger(__name__)
+
+
+class LockError(OSError):
+    """A lock file cannot be opened at all (a folder or a link in its place, no room)."""
 
 
 class InstanceLock:
-    """Non-blocking exclusive lock on ``DATA_DIR/app.lock``.
-
-    The OS drops it when the process dies (even by SIGKILL), so a crash never leaves a
-    stale lock behind.
-    """
+    """Non-blocking exclusive locks for one data directory."""
 
     def __init__(self, data_dir: Path) -> None:
-        self.path = ensure_private_dir(data_dir) / LOCK_FILE
-        self._handle: IO[str] | None = None
+        ensure_private_dir(data_dir)
+        self.paths = lock_paths(data_dir)
+        self._handles: dict[Path, IO[str]] = {}
+
+    @property
+    def path(self) -> Path:
+        return self.paths[0]
 
     def acquire(self) -> bool:
-        handle = open(self.path, "a+", encoding="utf-8")  # noqa: SIM115 - held until release
+        """True when every lock is ours; False when another process holds one. Raises
+        LockError when a lock file cannot be opened."""
+        for path in self.paths:
+            handle = self._take(path)
+            if handle is None:
+                self.release()
+                return False
+            self._handles[path] = handle
+        return True
+
+    def _take(self, path: Path) -> IO[str] | None:
+        try:
+            handle = open_private(path, "rw")
+        except OSError as exc:
+            raise LockError(
+                exc.errno or 0, f"cannot open the lock {path}: {exc.strerror}"
+            ) from None
         try:
             _lock(handle)
         except OSError:
             handle.close()
-            return False
-        if os.name == "posix":
-            os.chmod(self.path, 0o600)
+            return None
         handle.seek(0)
         handle.truncate()
         handle.write(f"{os.getpid()}\n")
         handle.flush()
-        self._handle = handle
+        return handle
+
+    def check(self) -> bool:
+        """After the folders changed: take again any lock whose file was removed or
+        replaced. False when another process got hold of one meanwhile."""
+        for path, handle in list(self._handles.items()):
+            try:
+                same = os.stat(path).st_ino == os.fstat(handle.fileno()).st_ino
+            except OSError:
+                same = False
+            if same:
+                continue
+            log.warning("the lock %s was removed or replaced; taking it again", path)
+            with contextlib.suppress(OSError):
+                ensure_private_dir(path.parent)
+            try:
+                again = self._take(path)
+            except LockError:
+                again = None
+            if again is None:
+                return False
+            handle.close()
+            self._handles[path] = again
         return True
 
     def release(self) -> None:
-        if self._handle is not None:
-            _unlock(self._handle)
-            self._handle.close()
-            self._handle = None
+        for handle in self._handles.values():
+            with contextlib.suppress(OSError):
+                _unlock(handle)
+            handle.close()
+        self._handles.clear()
 
     @property
     def held(self) -> bool:
-        return self._handle is not None
+        return bool(self._handles)
 
     def __enter__(self) -> InstanceLock:
         return self
