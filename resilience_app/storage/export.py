@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,6 +26,10 @@ from resilience_app.storage.codec import (
 from resilience_app.storage.store import SCHEMA_VERSION, Store
 
 FORMATS = ("json", "csv", "markdown")
+# A cell starting with one of these is a formula to a spreadsheet (=HYPERLINK(...) and
+# friends): such text is written with a leading apostrophe, which shows it as text.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|!~])")
 
 
 @dataclass
@@ -120,6 +125,16 @@ CSV_COLUMNS = (
 )
 
 
+def _cell(text: str) -> str:
+    return "'" + text if text.startswith(FORMULA_START) else text
+
+
+def md(text: str) -> str:
+    """Text as one line of Markdown that reads as written: line breaks become spaces, and
+    characters Markdown would act on (a heading, a link, HTML) are escaped."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
 def to_csv(incidents: Sequence[Incident]) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
@@ -133,17 +148,17 @@ def to_csv(incidents: Sequence[Incident]) -> str:
         writer.writerow(
             (
                 _local(i.flagged_at),
-                i.label,
+                _cell(i.label),
                 "" if i.rough is None else i.rough,
                 break_minutes,
                 _local(i.dialed_at) if i.dialed_at else "",
                 "" if to_dial is None else f"{to_dial / 60:.1f}",
                 i.reflection_status.value,
-                r.what_happened,
+                _cell(r.what_happened),
                 texts.MY_PART[r.my_part] if r.my_part else "",
                 texts.LOSS_REASON[r.loss_reason] if r.loss_reason else "",
-                r.lesson,
-                " | ".join(r.positives),
+                _cell(r.lesson),
+                _cell(" | ".join(r.positives)),
                 "" if r.mood_after is None else r.mood_after,
             )
         )
@@ -165,7 +180,7 @@ def to_markdown(journal: Journal, now: datetime) -> str:
     if journal.positives:
         lines += ["## Good moments, written on their own", ""]
         lines += [
-            f"- {_local(p.created_at)[:10]}: {p.text}"
+            f"- {_local(p.created_at)[:10]}: {md(p.text)}"
             for p in sorted(journal.positives, key=lambda p: p.created_at, reverse=True)
         ]
         lines.append("")
@@ -175,7 +190,7 @@ def to_markdown(journal: Journal, now: datetime) -> str:
     for followup in journal.followups:
         by_incident.setdefault(followup.incident_id, []).append(followup)
     for i in sorted(incidents, key=lambda x: x.flagged_at, reverse=True):
-        title = _local(i.flagged_at) + (f" — {i.label}" if i.label else "")
+        title = _local(i.flagged_at) + (f" — {md(i.label)}" if i.label else "")
         lines += [f"## {title}", ""]
         facts = []
         if i.rough is not None:
@@ -193,15 +208,15 @@ def to_markdown(journal: Journal, now: datetime) -> str:
             lines += [f"_Reflection {status}._", ""]
             continue
         if r.what_happened:
-            lines += [f"**What happened:** {r.what_happened}", ""]
+            lines += [f"**What happened:** {md(r.what_happened)}", ""]
         if r.my_part:
             lines += [f"**My part:** {texts.MY_PART[r.my_part]}", ""]
         if r.loss_reason:
             lines += [f"**Why it was lost:** {texts.LOSS_REASON[r.loss_reason]}", ""]
         if r.lesson:
-            lines += [f"**Lesson for the next call:** {r.lesson}", ""]
+            lines += [f"**Lesson for the next call:** {md(r.lesson)}", ""]
         if r.positives:
-            lines += ["**Positives:**", *[f"- {p}" for p in r.positives], ""]
+            lines += ["**Positives:**", *[f"- {md(p)}" for p in r.positives], ""]
         if by_incident.get(i.id):
             lines.append("**Follow-ups:**")
             for f in sorted(by_incident[i.id], key=lambda f: f.due_at):

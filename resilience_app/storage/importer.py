@@ -1,7 +1,10 @@
 """`resilience import`: read what `resilience export --format json` wrote, all or nothing.
 
 Every record is checked before anything is written; a file with any bad record imports
-nothing, and each problem is named by the record's position and field.
+nothing, and each problem is named by the record's position and field. The checks are the
+app's own limits (text length, moments between 1970 and 2200, no call flagged in the
+future, text that can be saved again), so an import cannot put anything in the journal
+that the app would not have written itself; what is accepted reads back exactly as it was.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from resilience_app.core import values
 from resilience_app.core.errors import UserError
 from resilience_app.core.models import (
     FollowUp,
@@ -27,6 +31,7 @@ from resilience_app.core.models import (
     ReflectionStatus,
 )
 from resilience_app.storage.codec import (
+    BadRecord,
     followup_from_dict,
     incident_from_dict,
     nudge_from_dict,
@@ -35,6 +40,8 @@ from resilience_app.storage.codec import (
 from resilience_app.storage.store import SCHEMA_VERSION, Store
 
 MAX_PROBLEMS_SHOWN = 20
+MAX_ID = 64
+MAX_PER_CALL = 20  # nudges, or follow-ups, of one call
 
 
 class ImportProblems(UserError):
@@ -65,12 +72,19 @@ class ImportResult:
 
 
 def _is_when(value: Any) -> bool:
-    if not isinstance(value, str):
+    if not isinstance(value, str) or len(value) > 40:
         return False
     try:
-        return datetime.fromisoformat(value).tzinfo is not None
-    except ValueError:
+        moment = datetime.fromisoformat(value)
+        return moment.tzinfo is not None and values.EARLIEST <= moment <= values.LATEST
+    except (ValueError, OverflowError):
         return False
+
+
+def _shown(value: Any) -> str:
+    """A value quoted in a problem, short enough to read (a label may be megabytes)."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _check(
@@ -85,7 +99,7 @@ def _check(
                 problems.append(f"{where} has no {key!r}.")
             continue
         if not valid(record[key]):
-            problems.append(f"{where}: {key!r} should be {expected} (got {record[key]!r}).")
+            problems.append(f"{where}: {key!r} should be {expected} (got {_shown(record[key])}).")
     return problems
 
 
@@ -97,19 +111,41 @@ def _one_of(values: list[str]) -> Callable[[Any], bool]:
     return lambda value: value in values
 
 
-def _text(value: Any) -> bool:
-    return isinstance(value, str)
+def _text_of(limit: int) -> Callable[[Any], bool]:
+    return lambda value: values.stored_text_problem(value, limit) is None
+
+
+def _an_id(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip()) and _text_of(MAX_ID)(value)
+
+
+def _texts(value: Any) -> bool:
+    return (
+        isinstance(value, list)
+        and len(value) <= values.MAX_POSITIVES
+        and all(_text_of(values.MAX_TEXT)(p) for p in value)
+    )
+
+
+def _short_list(value: Any) -> bool:
+    return isinstance(value, list) and len(value) <= MAX_PER_CALL
 
 
 def _score(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 10
 
 
-WHEN = (_is_when, "a date and time with a time zone, like 2026-11-24T15:00:00+00:00")
+WHEN = (
+    _is_when,
+    "a date and time between 1970 and 2200 with a time zone, like 2026-11-24T15:00:00+00:00",
+)
+AN_ID = f"a non-empty text of at most {MAX_ID} characters"
+LABEL = f"text of at most {values.MAX_LABEL} characters"
+TEXT = f"text of at most {values.MAX_TEXT} characters"
 INCIDENT_RULES: dict[str, tuple[bool, Callable[[Any], bool], str]] = {
-    "id": (True, lambda v: isinstance(v, str) and bool(v.strip()), "a non-empty text"),
+    "id": (True, _an_id, AN_ID),
     "flagged_at": (True, *WHEN),
-    "label": (False, _optional(_text), "text"),
+    "label": (False, _optional(_text_of(values.MAX_LABEL)), LABEL),
     "rough": (False, _optional(_score), "a whole number from 0 to 10, or null"),
     "break_started_at": (False, _optional(_is_when), WHEN[1]),
     "break_ends_at": (False, _optional(_is_when), WHEN[1]),
@@ -122,27 +158,27 @@ INCIDENT_RULES: dict[str, tuple[bool, Callable[[Any], bool], str]] = {
     ),
     "reflection_saved_at": (False, _optional(_is_when), WHEN[1]),
     "reflection": (False, _optional(lambda v: isinstance(v, dict)), "an object"),
-    "nudges": (False, lambda v: isinstance(v, list), "a list"),
-    "followups": (False, lambda v: isinstance(v, list), "a list"),
+    "nudges": (False, _short_list, f"a list of at most {MAX_PER_CALL}"),
+    "followups": (False, _short_list, f"a list of at most {MAX_PER_CALL}"),
 }
 REFLECTION_RULES: dict[str, tuple[bool, Callable[[Any], bool], str]] = {
-    "what_happened": (False, _optional(_text), "text"),
+    "what_happened": (False, _optional(_text_of(values.MAX_TEXT)), TEXT),
     "my_part": (False, _optional(_one_of([p.value for p in MyPart])), "a known 'my part'"),
     "loss_reason": (
         False,
         _optional(_one_of([r.value for r in LossReason])),
         "a known loss reason",
     ),
-    "lesson": (False, _optional(_text), "text"),
+    "lesson": (False, _optional(_text_of(values.MAX_TEXT)), TEXT),
     "positives": (
         False,
-        lambda v: isinstance(v, list) and all(isinstance(p, str) for p in v),
-        "a list of texts",
+        _texts,
+        f"a list of at most {values.MAX_POSITIVES} texts of at most {values.MAX_TEXT} characters",
     ),
     "mood_after": (False, _optional(_score), "a whole number from 0 to 10, or null"),
 }
 NUDGE_RULES: dict[str, tuple[bool, Callable[[Any], bool], str]] = {
-    "id": (True, lambda v: isinstance(v, str) and bool(v.strip()), "a non-empty text"),
+    "id": (True, _an_id, AN_ID),
     "kind": (True, _one_of([k.value for k in NudgeKind]), "first, second or snooze"),
     "due_at": (True, *WHEN),
     "state": (True, _one_of([s.value for s in NudgeState]), "a known nudge state"),
@@ -151,19 +187,23 @@ NUDGE_RULES: dict[str, tuple[bool, Callable[[Any], bool], str]] = {
 
 
 FOLLOWUP_RULES: dict[str, tuple[bool, Callable[[Any], bool], str]] = {
-    "id": (True, lambda v: isinstance(v, str) and bool(v.strip()), "a non-empty text"),
+    "id": (True, _an_id, AN_ID),
     "kind": (True, _one_of([k.value for k in FollowUpKind]), "a known follow-up kind"),
     "due_at": (True, *WHEN),
     "created_at": (False, _optional(_is_when), WHEN[1]),
     "state": (False, _one_of([s.value for s in FollowUpState]), "pending, done or cancelled"),
-    "note": (False, _optional(_text), "text"),
+    "note": (False, _optional(_text_of(values.MAX_TEXT)), TEXT),
     "reminded_at": (False, _optional(_is_when), WHEN[1]),
     "done_at": (False, _optional(_is_when), WHEN[1]),
 }
 POSITIVE_RULES: dict[str, tuple[bool, Callable[[Any], bool], str]] = {
-    "id": (True, lambda v: isinstance(v, str) and bool(v.strip()), "a non-empty text"),
+    "id": (True, _an_id, AN_ID),
     "created_at": (True, *WHEN),
-    "text": (True, lambda v: isinstance(v, str) and bool(v.strip()), "a non-empty text"),
+    "text": (
+        True,
+        lambda v: isinstance(v, str) and bool(v.strip()) and _text_of(values.MAX_TEXT)(v),
+        f"a non-empty text of at most {values.MAX_TEXT} characters",
+    ),
 }
 
 
@@ -175,20 +215,26 @@ class Parsed:
     positives: list[Positive] = field(default_factory=list)
 
 
-def parse_export(text: str) -> Parsed:
-    """Validate a JSON export completely; raise ImportProblems listing what is wrong."""
+def parse_export(text: str, now: datetime | None = None) -> Parsed:
+    """Validate a JSON export completely; raise ImportProblems listing what is wrong.
+    Calls flagged after `now` (plus a little slack for another machine's clock) are
+    refused: an open call from the future would keep the app on a break until then."""
     try:
         document = json.loads(text)
+    except RecursionError:
+        raise ImportProblems(["The file is nested far too deeply to be an export."]) from None
     except ValueError as exc:
-        raise ImportProblems([f"The file is not valid JSON ({exc})."]) from None
+        raise ImportProblems([f"The file is not valid JSON ({str(exc)[:120]})."]) from None
     if not isinstance(document, dict) or document.get("app") != "resilience":
         raise ImportProblems(
             ["The file is not a Resilience export (made with `export --format json`)."]
         )
     schema = document.get("schema")
-    if not isinstance(schema, int) or schema > SCHEMA_VERSION:
+    if isinstance(schema, bool) or not isinstance(schema, int) or schema < 1:
+        raise ImportProblems(["The file has no format number, so it is not a full export."])
+    if schema > SCHEMA_VERSION:
         raise ImportProblems(
-            [f"The file was made by a newer Resilience (format {schema!r}); update first."]
+            [f"The file was made by a newer Resilience (format {schema}); update first."]
         )
     records = document.get("incidents")
     if not isinstance(records, list):
@@ -199,6 +245,7 @@ def parse_export(text: str) -> Parsed:
     problems: list[str] = []
     seen: set[str] = set()
     parsed = Parsed()
+    latest = now + values.FUTURE_SLACK if now is not None else None
     for index, record in enumerate(records, start=1):
         where = f"Incident #{index}"
         found = _check(record, where, INCIDENT_RULES)
@@ -217,29 +264,49 @@ def parse_export(text: str) -> Parsed:
                     ):
                         found.append(f"{where} {what} #{n} belongs to another incident.")
         if not found and record["id"] in seen:
-            found.append(f"{where} repeats the id {record['id']!r}.")
+            found.append(f"{where} repeats the id {_shown(record['id'])}.")
+        if (
+            not found
+            and latest is not None
+            and datetime.fromisoformat(record["flagged_at"]) > latest
+        ):
+            found.append(f"{where} was flagged in the future ({record['flagged_at']}).")
+        if not found:
+            try:
+                incident = incident_from_dict(record)
+                nudges = [
+                    nudge_from_dict({**nudge, "incident_id": record["id"]})
+                    for nudge in record.get("nudges") or []
+                ]
+                followups = [
+                    followup_from_dict({**followup, "incident_id": record["id"]})
+                    for followup in record.get("followups") or []
+                ]
+            except BadRecord as exc:
+                found.append(f"{where} does not read: {exc}.")
         problems += found
         if found:
             continue
         seen.add(record["id"])
-        parsed.incidents.append(incident_from_dict(record))
-        for nudge in record.get("nudges") or []:
-            parsed.nudges.append(nudge_from_dict({**nudge, "incident_id": record["id"]}))
-        for followup in record.get("followups") or []:
-            parsed.followups.append(followup_from_dict({**followup, "incident_id": record["id"]}))
+        parsed.incidents.append(incident)
+        parsed.nudges += nudges
+        parsed.followups += followups
     for index, positive in enumerate(positives, start=1):
         found = _check(positive, f"Positive #{index}", POSITIVE_RULES)
-        problems += found
         if not found:
-            parsed.positives.append(positive_from_dict(positive))
+            try:
+                parsed.positives.append(positive_from_dict(positive))
+            except BadRecord as exc:
+                found.append(f"Positive #{index} does not read: {exc}.")
+        problems += found
     if problems:
         raise ImportProblems(problems)
     return parsed
 
 
-def import_into(store: Store, text: str) -> ImportResult:
+def import_into(store: Store, text: str, now: datetime | None = None) -> ImportResult:
     """Add the file's incidents that the journal does not have yet (all checked first)."""
-    parsed = parse_export(text)
+    parsed = parse_export(text, now)
     result = ImportResult()
     new_ids = set()
     for incident in parsed.incidents:

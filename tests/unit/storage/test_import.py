@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -18,7 +18,7 @@ from resilience_app.storage.store import Store
 
 
 def history(data_dir: Path) -> None:
-    clock = FakeClock()
+    clock = FakeClock(datetime.now(UTC) - timedelta(days=90))  # all of it in the past
     store = Store(data_dir)
     loop = RecoveryLoop(store, Settings(), clock)
     book = FollowUps(store, clock)

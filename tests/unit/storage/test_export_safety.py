@@ -1,0 +1,35 @@
+"""What an export hands to other programs: no fake headings, no spreadsheet formulas."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime
+
+from resilience_app.core.models import Incident, Reflection, ReflectionStatus
+from resilience_app.storage.export import Journal, to_csv, to_markdown
+
+WHEN = datetime(2026, 11, 24, 15, tzinfo=UTC)
+
+
+def call(label: str, what: str) -> Incident:
+    return Incident(
+        "a",
+        WHEN,
+        label=label,
+        reflection=Reflection(what, lesson="=1+1", positives=["@SUM(A1)"]),
+        reflection_status=ReflectionStatus.SAVED,
+    )
+
+
+def test_a_newline_in_a_label_cannot_start_a_heading() -> None:
+    text = to_markdown(Journal([call("Acme\n# Fired", "one\n\n## two <img src=x>")]), WHEN)
+    assert not any(line.startswith(("# Fired", "## two")) for line in text.splitlines())
+    assert "Acme \\# Fired" in text and "\\<img src=x\\>" in text
+
+
+def test_formulas_reach_the_spreadsheet_as_text() -> None:
+    text = to_csv([call('=HYPERLINK("http://evil","x")', "+cmd")])
+    row = list(csv.reader(io.StringIO(text)))[1]
+    assert row[1] == '\'=HYPERLINK("http://evil","x")' and row[7] == "'+cmd"
+    assert row[10] == "'=1+1" and row[11] == "'@SUM(A1)"
