@@ -11,9 +11,9 @@ export VENV
 DEPS = run python
 NO_SCREEN := $(if $(DISPLAY)$(WAYLAND_DISPLAY),,desktop)
 run setup: DEPS = run python $(NO_SCREEN)
-test test-package screenshots bench: DEPS = run python test
-deb: DEPS = run python deb
-test-deb: DEPS = run python test deb
+test screenshots bench: DEPS = run python test
+deb: DEPS = run python package
+test-package test-deb: DEPS = run python test package
 
 ## run: set everything up and start Resilience in the tray
 run: deps $(VENV)/.run-ready
@@ -33,7 +33,7 @@ package: $(VENV)/.dev-ready
 
 ## test-package: build the bundle (or reuse an up-to-date one) and smoke-test it
 test-package: deps package
-	$(PY) -m pytest -m package tests/package/test_bundle.py $(PYTEST_ARGS)
+	$(PY) -m pytest -m package tests/package $(PYTEST_ARGS)
 
 ## install: install Resilience for you (pipx, else a private virtualenv), plus its launcher
 install:

@@ -100,7 +100,7 @@ install() {
   version=$(sed -n 's/^__version__ = "\(.*\)"/\1/p' "$here/resilience_app/__init__.py")
   if [ "$how" = pipx ]; then
     echo "Installing Resilience $version with pipx. The first time it downloads Qt (about"
-    echo "100 MB) and pipx shows no progress while it does; allow a few minutes."
+    echo "100 MB): allow a few minutes on a slow connection."
     pipx install --force "$here"
     bin=$(pipx environment --value PIPX_BIN_DIR 2>/dev/null || echo "$bin_dir")/resilience
     echo pipx >"$app_home/installer"

@@ -5,7 +5,8 @@
 #     python   a Python 3.11+ that can make a virtual environment (python3-venv)
 #     desktop  a virtual desktop for a machine with no screen (`make run` on a server)
 #     test     the tests: the virtual desktop, Weston, the accessibility bus, validators
-#     deb      `make deb` and its test: dpkg-shlibdeps (dpkg-dev) and lintian
+#     package  building and checking the packages: dpkg-shlibdeps (dpkg-dev), lintian, and
+#              pipx (the test of `make install` tries both of its ways)
 # As root with apt-get it installs what is missing; as anyone else it prints the one
 # command to run as root, and fails, so nothing half-works.
 set -euo pipefail
@@ -21,13 +22,13 @@ desktop_pkgs=(xvfb xauth trayer dunst dbus x11-utils xdotool)
 test_pkgs=("${desktop_pkgs[@]}" dbus-x11 imagemagick x11-xserver-utils
   desktop-file-utils appstream libglib2.0-bin python3-gi
   weston at-spi2-core python3-pyatspi)
-deb_pkgs=(dpkg-dev lintian)
+package_pkgs=(dpkg-dev lintian pipx)
 
 declare -A label=(
   [run]="to run the app"
   [desktop]="to run it with no screen"
   [test]="to run the tests"
-  [deb]="to build and check the .deb"
+  [package]="to build and check packages"
 )
 
 python_pkgs() {
@@ -42,8 +43,8 @@ python_pkgs() {
 if [ $# -eq 0 ]; then set -- run; fi
 for purpose in "$@"; do
   case "$purpose" in
-    run | python | desktop | test | deb) ;;
-    *) echo "system-deps: unknown purpose '$purpose' (run, python, desktop, test or deb)" >&2; exit 2 ;;
+    run | python | desktop | test | package) ;;
+    *) echo "system-deps: unknown purpose '$purpose' (run, python, desktop, test or package)" >&2; exit 2 ;;
   esac
 done
 
@@ -69,7 +70,7 @@ for purpose in "$@"; do
     python) read -r -a wanted <<<"$(python_pkgs)" ;;
     desktop) wanted=("${desktop_pkgs[@]}") ;;
     test) wanted=("${test_pkgs[@]}") ;;
-    deb) wanted=("${deb_pkgs[@]}") ;;
+    package) wanted=("${package_pkgs[@]}") ;;
   esac
   [ "$purpose" = python ] && purpose=run # Python is part of running the app
   [ ${#wanted[@]} -eq 0 ] && continue
