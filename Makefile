@@ -2,6 +2,8 @@
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 export VENV
+VERSION := $(shell sed -n 's/^__version__ = "\(.*\)"/\1/p' resilience_app/__init__.py)
+DEB     := dist/resilience_$(VERSION)_$(shell dpkg --print-architecture 2>/dev/null || uname -m).deb
 
 .PHONY: run test test-package test-deb package deb icons install uninstall setup setup-dev deps lint \
 	bench screenshots clean
@@ -34,6 +36,17 @@ package: $(VENV)/.dev-ready
 ## test-package: build the bundle (or reuse an up-to-date one) and smoke-test it
 test-package: deps package
 	$(PY) -m pytest -m package tests/package $(PYTEST_ARGS)
+
+## deb: a package for Debian and Ubuntu, dist/resilience_<version>_<arch>.deb (from the bundle)
+deb: deps package $(DEB)
+
+$(DEB): dist/.Resilience.stamp packaging/build_deb.py packaging/deb/lintian-overrides \
+		$(wildcard packaging/linux/*) $(wildcard packaging/icons/hicolor/*/apps/*)
+	$(PY) packaging/build_deb.py
+
+## test-deb: check the .deb with lintian, then install, use, upgrade and remove it (as root)
+test-deb: deps deb
+	$(PY) -m pytest -m deb tests/package/test_deb.py $(PYTEST_ARGS)
 
 ## install: install Resilience for you (pipx, else a private virtualenv), plus its launcher
 install:

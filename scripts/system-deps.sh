@@ -5,8 +5,8 @@
 #     python   a Python 3.11+ that can make a virtual environment (python3-venv)
 #     desktop  a virtual desktop for a machine with no screen (`make run` on a server)
 #     test     the tests: the virtual desktop, Weston, the accessibility bus, validators
-#     package  building and checking the packages: dpkg-shlibdeps (dpkg-dev), lintian, and
-#              pipx (the test of `make install` tries both of its ways)
+#     package  building and checking the packages: dpkg-shlibdeps (dpkg-dev), patchelf,
+#              lintian, and pipx (the test of `make install` tries both of its ways)
 # As root with apt-get it installs what is missing; as anyone else it prints the one
 # command to run as root, and fails, so nothing half-works.
 set -euo pipefail
@@ -22,7 +22,7 @@ desktop_pkgs=(xvfb xauth trayer dunst dbus x11-utils xdotool)
 test_pkgs=("${desktop_pkgs[@]}" dbus-x11 imagemagick x11-xserver-utils
   desktop-file-utils appstream libglib2.0-bin python3-gi
   weston at-spi2-core python3-pyatspi)
-package_pkgs=(dpkg-dev lintian pipx)
+package_pkgs=(dpkg-dev patchelf lintian pipx)
 
 declare -A label=(
   [run]="to run the app"
@@ -88,7 +88,7 @@ done
 [ ${#all_missing[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-  echo "system-deps: installing ${#all_missing[@]} Debian packages:"
+  echo "system-deps: installing Debian packages:"
   for purpose in "${order[@]}"; do
     printf '  %-29s%s\n' "${label[$purpose]}:" "${missing_for[$purpose]}"
   done
@@ -99,7 +99,7 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   # A dot per package set up (with their dependencies, often a hundred or more): progress
   # without apt's screenfuls. Errors still reach stderr.
   apt-get install -y -q --no-install-recommends "${all_missing[@]}" |
-    awk '/^Setting up / { n++; printf "." } END { printf "\nsystem-deps: set up %d packages\n", n }'
+    awk '/^Setting up / { n++; printf "." } END { printf "\nsystem-deps: set up %d packages (with what they need)\n", n }'
   exit 0
 fi
 
