@@ -55,4 +55,4 @@ class NudgeWindow(QWidget):
                 self, QPoint(area.right() - self.width() - 24, area.bottom() - self.height() - 64)
             )
         self.show()
-        self.raise_()
+        windowing.bring_forward(self)  # raised, never given the focus
