@@ -6,7 +6,8 @@
 #     desktop  a virtual desktop for a machine with no screen (`make run` on a server)
 #     test     the tests: the virtual desktop, Weston, the accessibility bus, validators
 #     package  building and checking the packages: dpkg-shlibdeps (dpkg-dev), patchelf,
-#              lintian, and pipx (the test of `make install` tries both of its ways)
+#              lintian; pipx (the test of `make install` tries both of its ways) and
+#              debootstrap (the .deb on a minimal Debian)
 # As root with apt-get it installs what is missing; as anyone else it prints the one
 # command to run as root, and fails, so nothing half-works.
 set -euo pipefail
@@ -22,7 +23,7 @@ desktop_pkgs=(xvfb xauth trayer dunst dbus x11-utils xdotool)
 test_pkgs=("${desktop_pkgs[@]}" dbus-x11 imagemagick x11-xserver-utils
   desktop-file-utils appstream libglib2.0-bin python3-gi
   weston at-spi2-core python3-pyatspi)
-package_pkgs=(dpkg-dev patchelf lintian pipx)
+package_pkgs=(dpkg-dev patchelf lintian pipx debootstrap)
 
 declare -A label=(
   [run]="to run the app"

@@ -22,6 +22,7 @@ import pytest
 
 from resilience_app import __version__
 from tests.end2end.desktop import AppProcess, VirtualDesktop
+from tests.end2end.wayland import WaylandSession
 
 pytestmark = pytest.mark.deb
 
@@ -353,3 +354,101 @@ def test_upgrade_while_running_keeps_the_journal_and_settings(
     program = exec_line.removeprefix("Exec=").split()[0]
     assert os.access(program, os.X_OK), f"start at login runs {program}, which is gone"
     rep.stop()
+
+
+# -- on a minimal Debian: do the dependencies suffice? ------------------------------------------
+
+# The oldest release the package is built for; the same .deb serves the newer ones.
+MINIMAL_SUITE = "bookworm"
+MIRROR = "http://deb.debian.org/debian"
+
+
+class MinimalDebian:
+    """Debian's minbase (no X, no fonts, no Python) in a folder, where commands run in a
+    private mount namespace: /proc, the X sockets and the virtual desktop's folder (its D-Bus,
+    Wayland and accessibility sockets) are mounted inside and vanish with the command."""
+
+    def __init__(self, root: Path, desktop: VirtualDesktop) -> None:
+        self.root = root
+        self.desktop = desktop
+
+    def command(self, *args: str) -> list[str]:
+        shared = ["/tmp/.X11-unix", str(self.desktop.tmpdir)]
+        script = f"mount -t proc proc {self.root}/proc"
+        for path in shared:
+            script += f" && mkdir -p {self.root}{path} && mount --bind {path} {self.root}{path}"
+        script += f' && exec /usr/sbin/chroot {self.root} "$@"'
+        return ["unshare", "--mount", "--propagation", "private", "sh", "-c", script, "sh", *args]
+
+    def run(self, *args: str, env: dict[str, str] | None = None, timeout: float = 600) -> str:
+        result = subprocess.run(
+            self.command(*args),
+            env={**(env or self.desktop.env), "PATH": "/usr/sbin:/usr/bin:/sbin:/bin"},
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+        assert result.returncode == 0, f"{args}: {result.stdout}{result.stderr}"
+        return result.stdout
+
+    def spawn(self, *args: str, env: dict[str, str]) -> AppProcess:
+        return self.desktop.spawn(
+            self.command(*args), env={**env, "PATH": "/usr/sbin:/usr/bin:/sbin:/bin"}
+        )
+
+
+def qt_complaints(app: AppProcess) -> list[str]:
+    return [
+        line
+        for line in app.stderr.splitlines()
+        if line.strip() and not line.startswith("resilience:")
+    ]
+
+
+def test_depends_suffice_on_a_minimal_debian_x11_and_wayland(
+    deb: Path, as_root: None, desktop: VirtualDesktop, tmp_path: Path
+) -> None:
+    if shutil.which("debootstrap") is None:
+        pytest.fail("debootstrap is missing; `make test-deb` installs it", pytrace=False)
+    root = tmp_path / "minbase"
+    cache = ROOT / "build" / "debootstrap-cache"
+    cache.mkdir(parents=True, exist_ok=True)
+    made = subprocess.run(
+        ["debootstrap", "--variant=minbase", f"--cache-dir={cache}", MINIMAL_SUITE, str(root),
+         MIRROR],
+        capture_output=True, text=True, timeout=900, check=False,
+    )  # fmt: skip
+    assert made.returncode == 0, made.stdout[-3000:] + made.stderr[-3000:]
+    shutil.copy("/etc/resolv.conf", root / "etc" / "resolv.conf")
+    shutil.copy(deb, root / "root" / deb.name)
+    debian = MinimalDebian(root, desktop)
+    apt_env = {**desktop.env, "DEBIAN_FRONTEND": "noninteractive", "DEBCONF_NOWARNINGS": "yes"}
+    debian.run("apt-get", "update", "-q", env=apt_env)
+    # Depends alone: Recommends (notify-send) is what a rep's desktop has anyway.
+    debian.run(
+        "apt-get", "install", "-y", "-q", "--no-install-recommends", f"/root/{deb.name}",
+        env=apt_env,
+    )  # fmt: skip
+    data = "/root/journal"
+
+    # X11: Qt's xcb plugin loads, the icon docks in the tray, the break window opens.
+    app = debian.spawn("/usr/bin/resilience", "--data-dir", data, env=desktop.env)
+    try:
+        desktop.wait_for_tray_icons(1, timeout=START_TIMEOUT)
+        debian.run("/usr/bin/resilience", "--data-dir", data, "flag", "--label", "Minimal")
+        desktop.wait_for_window("take a breath", timeout=10)
+    finally:
+        app.terminate(timeout=10)
+    assert qt_complaints(app) == [], app.stderr
+
+    # Wayland: the wayland plugin loads (no tray host here: the small window opens).
+    wayland = WaylandSession(desktop).start()
+    app = debian.spawn("/usr/bin/resilience", "--data-dir", f"{data}-wl", env=wayland.env)
+    try:
+        wayland.wait_for_window("Resilience", "Resilience", timeout=START_TIMEOUT)
+        debian.run("/usr/bin/resilience", "--data-dir", f"{data}-wl", "flag", env=wayland.env)
+        wayland.wait_for_window("Resilience", "take a breath", timeout=10)
+    finally:
+        app.terminate(timeout=10)
+    assert qt_complaints(app) == [], app.stderr
