@@ -87,6 +87,10 @@ def test_the_wheel_carries_the_resources_and_both_entry_points(tmp_path: Path) -
         "resilience_app/ui/insights_window.py",
     ):
         assert needed in names
+    # pyproject lists the packages by hand: a new subpackage left off it installs nowhere.
+    for module in (ROOT / "resilience_app").rglob("*.py"):
+        if "__pycache__" not in module.parts:
+            assert module.relative_to(ROOT).as_posix() in names, f"{module} is not in the wheel"
     assert "resilience = resilience_app.cli:main" in entry_points
     assert "resilience-gui = resilience_app.cli:gui_main" in entry_points
 
