@@ -100,7 +100,7 @@ install() {
   version=$(sed -n 's/^__version__ = "\(.*\)"/\1/p' "$here/resilience_app/__init__.py")
   if [ "$how" = pipx ]; then
     echo "Installing Resilience $version with pipx. The first time it downloads Qt (about"
-    echo "100 MB): allow a few minutes on a slow connection."
+    echo "250 MB): allow a few minutes on a slow connection."
     pipx install --force "$here"
     bin=$(pipx environment --value PIPX_BIN_DIR 2>/dev/null || echo "$bin_dir")/resilience
     echo pipx >"$app_home/installer"
@@ -114,7 +114,7 @@ install() {
     if [ ! -x "$venv/bin/python" ]; then
       "$py" -m venv "$venv"
     fi
-    echo "The first time pip downloads Qt (about 100 MB), with a progress bar."
+    echo "The first time pip downloads Qt (about 250 MB), with a progress bar."
     # Not editable: the installed app keeps working if this folder moves or goes.
     "$venv/bin/python" -m pip install --disable-pip-version-check "$here"
     make_dir "$bin_dir"

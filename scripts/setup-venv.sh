@@ -26,7 +26,7 @@ fi
 spec="."
 [ "$extra" = dev ] && spec=".[dev]"
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --upgrade pip
-echo "setup: installing Resilience and its libraries into $venv (Qt is about 100 MB the first time)"
+echo "setup: installing Resilience and its libraries into $venv (Qt is about 250 MB the first time)"
 # Editable, so a change to the code needs no reinstall. setuptools says "Editable
 # installation ... be careful with folders in your working directory" whenever a package
 # maps a folder (resources/ ships as resilience_app.resources): information for setuptools
