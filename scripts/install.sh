@@ -82,8 +82,8 @@ install() {
   fi
   if [ -e "$link" ] && ! [ "$(readlink "$link" 2>/dev/null)" = "$venv/bin/resilience" ] &&
     ! { [ "$how" = pipx ] && pipx list --short 2>/dev/null | grep -q '^resilience '; }; then
-    echo "install: $(pretty "$link") already exists and is not from this installer;" \
-      "move it away, then run make install again." >&2
+    echo "install: $(pretty "$link") already exists and is not this way's (installed" \
+      "with pipx before? then run make uninstall first; else move it away)." >&2
     exit 1
   fi
 

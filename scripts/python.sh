@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by the set-up scripts: which Python runs Resilience, and what it lacks.
 #   pick_python        prints the first Python >= 3.11 ($PYTHON first), or fails
 #   python_venv_pkg PY prints the Debian package that gives PY its venv module, if missing
