@@ -2,16 +2,27 @@
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 export VENV
+VERSION := $(shell sed -n 's/^__version__ = "\(.*\)"/\1/p' resilience_app/__init__.py)
+DEB     := dist/resilience_$(VERSION)_$(shell dpkg --print-architecture 2>/dev/null || uname -m).deb
 
-.PHONY: run test test-package package icons install uninstall setup setup-dev lint bench screenshots clean
+.PHONY: run test test-package test-deb package deb icons install uninstall setup setup-dev deps lint \
+	bench screenshots clean
+
+# The Debian packages each goal needs, asked for once, in one list (scripts/system-deps.sh).
+# Make hands a target's DEPS to its prerequisites, so `deps` asks for the goal's whole list.
+DEPS = run python
+NO_SCREEN := $(if $(DISPLAY)$(WAYLAND_DISPLAY),,desktop)
+run setup: DEPS = run python $(NO_SCREEN)
+test screenshots bench: DEPS = run python test
+deb: DEPS = run python package
+test-package test-deb: DEPS = run python test package
 
 ## run: set everything up and start Resilience in the tray
-run: $(VENV)/.run-ready
+run: deps $(VENV)/.run-ready
 	scripts/run.sh
 
 ## test: set everything up (virtual desktop included) and run every test
-test: $(VENV)/.dev-ready
-	scripts/system-deps.sh test
+test: deps $(VENV)/.dev-ready
 	$(PY) -m ruff check resilience_app resources tests scripts bench packaging
 	$(PY) -m ruff format --check resilience_app resources tests scripts bench packaging
 	$(PY) -m mypy
@@ -23,51 +34,57 @@ package: $(VENV)/.dev-ready
 	$(PY) packaging/build.py
 
 ## test-package: build the bundle (or reuse an up-to-date one) and smoke-test it
-test-package: package
-	scripts/system-deps.sh test
+test-package: deps package
 	$(PY) -m pytest -m package tests/package $(PYTEST_ARGS)
 
-## install: install Resilience for this user with pipx (or pip --user), plus its launcher
-install:
-	scripts/system-deps.sh run
-	if command -v pipx >/dev/null; then pipx install --force .; else python3 -m pip install --user .; fi
-	scripts/desktop-integration.sh install "$$(command -v resilience || echo $$HOME/.local/bin/resilience)"
+## deb: a package for Debian and Ubuntu, dist/resilience_<version>_<arch>.deb (from the bundle)
+deb: deps package $(DEB)
 
-## uninstall: remove the app and its launcher; your journal stays where it is
+$(DEB): dist/.Resilience.stamp packaging/build_deb.py packaging/deb/lintian-overrides \
+		$(wildcard packaging/linux/*) $(wildcard packaging/icons/hicolor/*/apps/*)
+	$(PY) packaging/build_deb.py
+
+## test-deb: check the .deb with lintian, then install, use, upgrade and remove it (as root)
+test-deb: deps deb
+	$(PY) -m pytest -m deb tests/package/test_deb.py $(PYTEST_ARGS)
+
+## install: install Resilience for you (pipx, else a private virtualenv), plus its launcher
+install:
+	scripts/install.sh install
+
+## uninstall: remove exactly what `make install` added; your journal stays where it is
 uninstall:
-	scripts/desktop-integration.sh remove
-	if command -v pipx >/dev/null && pipx list --short | grep -q '^resilience '; then pipx uninstall resilience; else python3 -m pip uninstall -y resilience || true; fi
+	scripts/install.sh uninstall
 
 ## icons: re-render the PNG icons from resources/icons/*.svg
-icons: $(VENV)/.dev-ready
+icons: deps $(VENV)/.dev-ready
 	$(PY) scripts/render_icons.py
 
 ## screenshots: retake docs/screenshots/*.png on a virtual desktop
-screenshots: $(VENV)/.dev-ready
-	scripts/system-deps.sh test
+screenshots: deps $(VENV)/.dev-ready
 	$(PY) scripts/screenshots.py
 
 ## bench: start-up and memory vs an empty tray app; storage at 1k-50k calls; Insights at 50k
-bench: $(VENV)/.dev-ready
-	scripts/system-deps.sh test
+bench: deps $(VENV)/.dev-ready
 	$(PY) bench/startup.py
 	$(PY) bench/storage.py
 	$(PY) bench/insights.py
 
-setup: $(VENV)/.run-ready
-setup-dev: $(VENV)/.dev-ready
+setup: deps $(VENV)/.run-ready
+setup-dev: deps $(VENV)/.dev-ready
 
-$(VENV)/.run-ready: pyproject.toml scripts/setup-venv.sh
-	scripts/system-deps.sh run
+deps:
+	scripts/system-deps.sh $(DEPS)
+
+$(VENV)/.run-ready: pyproject.toml scripts/setup-venv.sh | deps
 	scripts/setup-venv.sh
 	touch $@
 
-$(VENV)/.dev-ready: pyproject.toml scripts/setup-venv.sh
-	scripts/system-deps.sh run
+$(VENV)/.dev-ready: pyproject.toml scripts/setup-venv.sh | deps
 	scripts/setup-venv.sh dev
 	touch $@ $(VENV)/.run-ready
 
-lint: $(VENV)/.dev-ready
+lint: deps $(VENV)/.dev-ready
 	$(PY) -m ruff check resilience_app resources tests scripts bench packaging
 	$(PY) -m mypy
 

@@ -11,5 +11,5 @@ if [ -n "${DISPLAY:-}" ] || [ -n "${WAYLAND_DISPLAY:-}" ] || [ "$(uname)" != Lin
 fi
 
 echo "run: no screen found; starting Resilience on a virtual desktop."
-scripts/system-deps.sh test
+scripts/system-deps.sh desktop  # a no-op after make, which asked already
 exec "$venv/bin/python" scripts/virtual_desktop.py -- "${app[@]}"

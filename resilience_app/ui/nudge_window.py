@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from resilience_app.ui import style
+from resilience_app.ui import style, windowing
 
 
 class NudgeWindow(QWidget):
@@ -51,6 +51,8 @@ class NudgeWindow(QWidget):
         screen = QGuiApplication.primaryScreen()
         if screen is not None:
             area = screen.availableGeometry()
-            self.move(area.right() - self.width() - 24, area.bottom() - self.height() - 64)
+            windowing.place(
+                self, QPoint(area.right() - self.width() - 24, area.bottom() - self.height() - 64)
+            )
         self.show()
-        self.raise_()
+        windowing.bring_forward(self)  # raised, never given the focus

@@ -26,7 +26,7 @@ from resilience_app.core.errors import UserError
 from resilience_app.core.models import FollowUpKind, Incident, Phase, Reflection
 from resilience_app.service import Service
 from resilience_app.service.views import BreakView, TrayState
-from resilience_app.ui import style
+from resilience_app.ui import style, windowing
 from resilience_app.ui.ticker import Ticker
 from resilience_app.ui.tray import Tray
 
@@ -516,5 +516,4 @@ class Presenter(QObject):
 
 
 def _raise(window: QWidget) -> None:
-    window.raise_()
-    window.activateWindow()
+    windowing.bring_forward(window)  # raise and focus where the window system allows it

@@ -87,6 +87,10 @@ def test_the_wheel_carries_the_resources_and_both_entry_points(tmp_path: Path) -
         "resilience_app/ui/insights_window.py",
     ):
         assert needed in names
+    # pyproject lists the packages by hand: a new subpackage left off it installs nowhere.
+    for module in (ROOT / "resilience_app").rglob("*.py"):
+        if "__pycache__" not in module.parts:
+            assert module.relative_to(ROOT).as_posix() in names, f"{module} is not in the wheel"
     assert "resilience = resilience_app.cli:main" in entry_points
     assert "resilience-gui = resilience_app.cli:gui_main" in entry_points
 
@@ -132,3 +136,15 @@ def test_desktop_integration_installs_and_removes_for_the_user(tmp_path: Path) -
     )
     assert not launcher.exists() and "journal is still in place" in done.stdout
     assert (journal / "2026-11.json").read_text(encoding="utf-8") == "{}"  # the rep's data stays
+
+
+def test_every_lintian_override_says_why() -> None:
+    """packaging/deb/lintian-overrides: each override follows a comment giving its reason."""
+    lines = (ROOT / "packaging" / "deb" / "lintian-overrides").read_text().splitlines()
+    overrides = [i for i, line in enumerate(lines) if line.startswith("resilience: ")]
+    assert overrides, "no overrides at all? then delete the file and its mention in build_deb.py"
+    for index in overrides:
+        above = index - 1
+        while above >= 0 and lines[above].startswith("resilience: "):
+            above -= 1  # several tags may share one reason
+        assert above >= 0 and lines[above].startswith("# "), f"no reason above: {lines[index]}"

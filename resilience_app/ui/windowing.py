@@ -1,0 +1,63 @@
+"""What the window system lets the app do with its own windows, and nothing more.
+
+On X11 an app places its windows, raises them and hands them the focus. A Wayland
+compositor decides all of that itself: it ignores a client's position (and reports 0, 0),
+has no "raise" for clients, and moves the focus only when the app presents an activation
+token (xdg-activation, which Qt asks for by itself where the compositor offers it; GNOME
+and KDE do, and show "Resilience is ready" when they decline). Keeping a window above the
+others is a hint Wayland drops. These helpers do on each system what works there, so the
+windows need not know which one they run on.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QWidget
+
+log = logging.getLogger(__name__)
+_told = False
+
+
+def is_wayland() -> bool:
+    """True when Qt draws through a Wayland compositor (QT_QPA_PLATFORM=wayland, or the
+    default on a Wayland session)."""
+    return QGuiApplication.platformName().startswith("wayland")
+
+
+def _tell_once() -> None:
+    global _told
+    if not _told:
+        _told = True
+        log.info(
+            "Wayland: the desktop places the windows and decides which one is on top; "
+            "the nudges also arrive as notifications"
+        )
+
+
+def place(window: QWidget, where: QPoint) -> bool:
+    """Move a top-level window to `where` (screen coordinates). On Wayland the compositor
+    places it instead; returns whether the position was ours to set."""
+    if is_wayland():
+        _tell_once()
+        return False
+    window.move(where)
+    return True
+
+
+def bring_forward(window: QWidget) -> None:
+    """Raise `window` and give it the focus, as far as the window system allows. A window
+    that must not take the focus (the nudge card) is only raised."""
+    if is_wayland():
+        _tell_once()
+    else:
+        window.raise_()
+    takes_focus = not (
+        window.windowFlags() & Qt.WindowType.WindowDoesNotAcceptFocus
+        or window.testAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
+    )
+    if takes_focus:
+        # On Wayland Qt turns this into an xdg-activation request, or drops it silently.
+        window.activateWindow()

@@ -1,0 +1,96 @@
+"""A rep's eyes and hands where xdotool cannot reach (Wayland): the accessibility bus.
+
+Run with Debian's python3 (it needs python3-pyatspi, which is not in the project virtualenv),
+inside a session whose bus has an accessibility bus (at-spi-bus-launcher) and with the app
+started with QT_LINUX_ACCESSIBILITY_ALWAYS_ON=1:
+
+    /usr/bin/python3 atspi_driver.py APP windows               # JSON: [{"name", "showing"}]
+    /usr/bin/python3 atspi_driver.py APP dump WINDOW           # JSON: the window's widgets
+    /usr/bin/python3 atspi_driver.py APP press WINDOW BUTTON   # click a button by its name
+    /usr/bin/python3 atspi_driver.py APP type WINDOW FIELD TEXT  # set a text field's text
+
+WINDOW is part of a showing window's title, BUTTON and FIELD the accessible names (a form
+field is named after its label). Failures print one line to stderr and exit 1.
+"""
+
+import json
+import sys
+
+import pyatspi
+
+
+class NotFound(Exception):
+    pass
+
+
+def application(name):
+    desktop = pyatspi.Registry.getDesktop(0)
+    for index in range(desktop.childCount):
+        app = desktop.getChildAtIndex(index)
+        if app is not None and app.name == name:
+            return app
+    raise NotFound(f"no application named {name!r} on the accessibility bus")
+
+
+def showing(accessible):
+    return accessible.getState().contains(pyatspi.STATE_SHOWING)
+
+
+def window(app, title):
+    for candidate in app:
+        if candidate is not None and title.lower() in candidate.name.lower() and showing(candidate):
+            return candidate
+    names = [w.name for w in app if w is not None]
+    raise NotFound(f"no showing window with {title!r} in its title (windows: {names})")
+
+
+def walk(accessible):
+    for index in range(accessible.childCount):
+        child = accessible.getChildAtIndex(index)
+        if child is None:
+            continue
+        yield child
+        yield from walk(child)
+
+
+def find(root, name, roles):
+    wanted = name.replace("&", "").lower()
+    seen = []
+    for node in walk(root):
+        role = node.getRoleName()
+        if role in roles:
+            seen.append(node.name)
+            if node.name.replace("&", "").lower() == wanted:
+                return node
+    raise NotFound(f"no {'/'.join(roles)} named {name!r} (found: {seen})")
+
+
+def main(argv):
+    app_name, command, *args = argv
+    app = application(app_name)
+    if command == "windows":
+        result = [{"name": w.name, "showing": showing(w)} for w in app if w is not None]
+    elif command == "dump":
+        result = [
+            {"role": n.getRoleName(), "name": n.name, "showing": showing(n)}
+            for n in walk(window(app, args[0]))
+        ]
+    elif command == "press":
+        button = find(window(app, args[0]), args[1], {"push button", "check box", "toggle button"})
+        button.queryAction().doAction(0)
+        result = {"pressed": button.name}
+    elif command == "type":
+        field = find(window(app, args[0]), args[1], {"text", "entry", "paragraph"})
+        field.queryEditableText().setTextContents(args[2])
+        result = {"typed": field.name}
+    else:
+        raise NotFound(f"unknown command {command!r}")
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    try:
+        main(sys.argv[1:])
+    except NotFound as exc:
+        print(f"atspi_driver: {exc}", file=sys.stderr)
+        sys.exit(1)
