@@ -50,7 +50,9 @@ MAINTAINER = "The Resilience developers <dev@resilience.invalid>"
 # compose tables (libX11, libxkbcommon).
 DATA_DEPENDS = ["xkb-data", "fontconfig-config", "libx11-data"]
 # Nudges reach the desktop through notify-send; without it they fall back to tray messages.
-RECOMMENDS = ["libnotify-bin"]
+# libpulse0 lets the app notice calls (the microphone in use); it is loaded at run time, so
+# dpkg-shlibdeps cannot see it, and without it the app says calls are not noticed.
+RECOMMENDS = ["libnotify-bin", "libpulse0"]
 # The end-of-break chime plays through the first player found (it is off by default).
 SUGGESTS = ["pulseaudio-utils | pipewire-bin | alsa-utils"]
 # dpkg-shlibdeps' notes about bundled files that say nothing about dependencies: Python

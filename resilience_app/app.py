@@ -176,8 +176,17 @@ class Running:
 
         app, data_dir = self.app, self.data_dir
         app.setWindowIcon(icon("app"))
+        from resilience_app.adapters import hotkey, microphone
+
         notifier = NotifierChain([PlyerNotifier(APP_NAME)])
-        service = open_service(data_dir, running=True, notifier=notifier, sound=Chime())
+        service = open_service(
+            data_dir,
+            running=True,
+            notifier=notifier,
+            sound=Chime(),
+            microphone=microphone.for_this_system(),
+            global_key=hotkey.for_this_system(app.platformName()),
+        )
         self.parts["service"] = service
         style.prefer(service.setting("ui.theme"))
         presenter = self.parts["presenter"] = Presenter(service, notifier)

@@ -113,6 +113,12 @@ def build_parser() -> argparse.ArgumentParser:
     flag.add_argument("--label", default="", metavar="TEXT", help="prospect or company")
     flag.add_argument("--rough", type=_rough, metavar="N", help="how rough it felt, 0 to 10")
     sub.add_parser("dialed", parents=[common], help="I'm back on the phone")
+    call = sub.add_parser("call", parents=[common], help="for dialers: a call starts or ends")
+    call_sub = call.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    call_sub.required = True
+    call_start = call_sub.add_parser("start", parents=[common], help="a call started")
+    call_start.add_argument("--app", default="", metavar="NAME", help="the dialer's name")
+    call_sub.add_parser("end", parents=[common], help="the call ended")
     note = sub.add_parser("note", parents=[common], help="save the note about the latest call")
     note.add_argument("--incident", metavar="ID", help="another call than the latest")
     note.add_argument("--what", default="", metavar="TEXT", help="what happened")
@@ -364,6 +370,12 @@ def _flag(args: argparse.Namespace, data_dir: Path) -> int:
     return _done(_ask(data_dir, "flag", {"label": args.label, "rough": args.rough}), "Flagged.")
 
 
+def _call(args: argparse.Namespace, data_dir: Path) -> int:
+    if args.action == "start":
+        return _done(_ask(data_dir, "call-start", {"app": args.app}), "On a call.")
+    return _done(_ask(data_dir, "call-end"), "Call ended.")
+
+
 def _dialed(args: argparse.Namespace, data_dir: Path) -> int:
     return _done(_ask(data_dir, "dialed"), "Recorded.")
 
@@ -534,6 +546,7 @@ def _show(value: Any) -> str:
 _COMMANDS = {
     "flag": _flag,
     "dialed": _dialed,
+    "call": _call,
     "status": _status,
     "note": _note,
     "export": _export,

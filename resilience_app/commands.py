@@ -33,7 +33,7 @@ E = TypeVar("E", bound=StrEnum)
 # Questions that only read: with no app running they need no lock and write nothing.
 READ_ONLY = frozenset({"status", "followup-list"})
 # Commands that only mean something to a running app (its windows, its break).
-NEEDS_APP = frozenset({"flag", "dialed", "note", "show"})
+NEEDS_APP = frozenset({"flag", "dialed", "note", "show", "call-start", "call-end"})
 WINDOWS = ("", "journal", "insights", "settings")
 TABS = ("positives", "calls", "upcoming")
 # Replies kept for request ids, so a client that resends (its connection dropped before
@@ -134,6 +134,8 @@ class CommandTable:
         self.routes: dict[str, Callable[[Args], Reply]] = {
             "flag": self.flag,
             "dialed": self.dialed,
+            "call-start": self.call_start,
+            "call-end": self.call_end,
             "note": self.note,
             "status": self.status,
             "show": self.show,
@@ -196,6 +198,14 @@ class CommandTable:
             "incident_id": incident.id,
             "time_to_next_dial_seconds": round(seconds, 3),
         }
+
+    def call_start(self, a: Args) -> Reply:
+        self.service.call_started(a.text("app", limit=100, what="The app name"))
+        return {"message": "On a call."}
+
+    def call_end(self, a: Args) -> Reply:
+        self.service.call_ended()
+        return {"message": "Call ended."}
 
     def note(self, a: Args) -> Reply:
         reflection = Reflection(

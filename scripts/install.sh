@@ -152,6 +152,12 @@ uninstall() {
   done
   # The app's own start-at-login entry would start a program that is gone.
   rm -f "${XDG_CONFIG_HOME:-$HOME/.config}/autostart/org.resilience.Resilience.desktop"
+  # Locks and channel sockets the app kept where no session runtime folder was (never
+  # rescue files: those hold notes that could not be saved, so they stay).
+  local cache="${XDG_CACHE_HOME:-$HOME/.cache}/resilience"
+  rm -rf "$cache/run" "$HOME/.resilience-run"
+  rmdir "$cache" 2>/dev/null || true
+  rmdir "${XDG_CACHE_HOME:-$HOME/.cache}" 2>/dev/null || true
   echo "Removed Resilience, its launcher, icons and start-at-login entry."
   if [ -d "$journal" ]; then
     echo "Your journal is still in $(pretty "$journal"); delete that folder to remove it for good."

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # The Debian/Ubuntu packages Resilience needs, asked for once, in one list split by purpose.
 #   scripts/system-deps.sh PURPOSE...
-#     run      the app itself: Qt's xcb and Wayland libraries, fonts, notify-send
+#     run      the app itself: Qt's xcb and Wayland libraries, fonts, notify-send, libpulse
+#              (to notice calls by the microphone in use)
 #     python   a Python 3.11+ that can make a virtual environment (python3-venv)
 #     desktop  a virtual desktop for a machine with no screen (`make run` on a server)
-#     test     the tests: the virtual desktop, Weston, the accessibility bus, validators
+#     test     the tests: the virtual desktop, Weston, the accessibility bus, validators,
+#              a sound server (PulseAudio, to play a softphone on a call), prlimit
 #     package  building and checking the packages: dpkg-shlibdeps (dpkg-dev), patchelf,
 #              lintian; pipx (the test of `make install` tries both of its ways) and
 #              debootstrap (the .deb on a minimal Debian)
@@ -18,11 +20,11 @@ here=$(cd "$(dirname "$0")" && pwd)
 run_pkgs=(libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0
   libxcb-render-util0 libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0
   libxkbcommon0 libwayland-client0 libwayland-cursor0 libwayland-egl1
-  libegl1 libgl1 libfontconfig1 libdbus-1-3 fonts-dejavu-core libnotify-bin)
+  libegl1 libgl1 libfontconfig1 libdbus-1-3 fonts-dejavu-core libnotify-bin libpulse0)
 desktop_pkgs=(xvfb xauth trayer dunst dbus x11-utils xdotool)
 test_pkgs=("${desktop_pkgs[@]}" dbus-x11 imagemagick x11-xserver-utils
   desktop-file-utils appstream libglib2.0-bin python3-gi
-  weston at-spi2-core python3-pyatspi)
+  weston at-spi2-core python3-pyatspi pulseaudio pulseaudio-utils util-linux)
 package_pkgs=(dpkg-dev patchelf lintian pipx debootstrap)
 
 declare -A label=(

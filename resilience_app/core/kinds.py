@@ -52,6 +52,15 @@ class NudgeState(StrEnum):
     FIRED = "fired"
     CANCELLED = "cancelled"  # the rep dialed first
     MISSED = "missed"  # fell due while the app was closed; a later nudge fired instead
+    SKIPPED = "skipped"  # fell due while the rep was on a call: no nudge during a call
+
+
+class DialSource(StrEnum):
+    """How the app knew the rep was back on the phone."""
+
+    CLICKED = "clicked"  # "I'm dialing", the nudge card, `resilience dialed`
+    HOOK = "hook"  # the dialer ran `resilience call start`
+    DETECTED = "detected"  # a call was seen using the microphone
 
 
 class FollowUpKind(StrEnum):

@@ -19,6 +19,7 @@ from resilience_app.core.clock import Clock
 from resilience_app.core.errors import UserError
 from resilience_app.core.events import Event
 from resilience_app.core.models import (
+    DialSource,
     Incident,
     Nudge,
     NudgeKind,
@@ -190,22 +191,30 @@ class RecoveryLoop:
             raise LoopError("There is no break running right now.")
         return self._current
 
-    def dialed(self) -> Incident | None:
-        """The rep is back on the phone. Returns the incident it closes, if one was open."""
+    def dialed(
+        self, at: datetime | None = None, source: DialSource = DialSource.CLICKED
+    ) -> Incident | None:
+        """The rep is back on the phone (since `at`, default now; known by `source`).
+        Returns the incident it closes, if one was open. A call that started before the
+        flag is not the next dial."""
         current = self._current
-        if current is None:
+        when = self.clock.now() if at is None else at
+        if current is None or when < current.flagged_at:
             return None
-        self._record_dial(current, self.clock.now())
+        self._record_dial(current, when, source)
         self._current = None
         self._set_phase()
         self.schedule_changed.emit()
         return current
 
-    def _record_dial(self, incident: Incident, when: datetime) -> None:
+    def _record_dial(
+        self, incident: Incident, when: datetime, source: DialSource = DialSource.CLICKED
+    ) -> None:
         if incident.on_break:
             # Dialing mid-break ends it quietly: no reflection pops up during the call.
             self._finish_break(incident, when, announce=False)
         incident.dialed_at = when
+        incident.dial_source = source
         self._save_incident(incident)
         for nudge in self.store.nudges(state=NudgeState.PENDING, incident_id=incident.id):
             nudge.state = NudgeState.CANCELLED
@@ -237,8 +246,9 @@ class RecoveryLoop:
             times.append(current.break_ends_at)
         return min(times) if times else None
 
-    def tick(self) -> list[Nudge]:
-        """Do whatever has fallen due by now: end a break, fire nudges. Safe to call often."""
+    def tick(self, *, on_call: bool = False) -> list[Nudge]:
+        """Do whatever has fallen due by now: end a break, fire nudges. Safe to call often.
+        `on_call`: the rep is on the phone, so a nudge due now is skipped, not shown."""
         now = self.clock.now()
         current = self._current
         if (
@@ -248,12 +258,13 @@ class RecoveryLoop:
             and current.break_ends_at <= now
         ):
             self._finish_break(current, current.break_ends_at)
-        fired = self._fire_due(now)
-        if fired:
+        before = len(self.pending_nudges())
+        fired = self._fire_due(now, on_call=on_call)
+        if fired or len(self.pending_nudges()) != before:
             self.schedule_changed.emit()
         return fired
 
-    def _fire_due(self, now: datetime) -> list[Nudge]:
+    def _fire_due(self, now: datetime, *, on_call: bool = False) -> list[Nudge]:
         due = [n for n in self.pending_nudges() if n.due_at <= now]
         by_incident: dict[str, list[Nudge]] = {}
         for nudge in due:
@@ -272,6 +283,9 @@ class RecoveryLoop:
                 or now - last.due_at > STALE_AFTER
             ):
                 self._mark(last, NudgeState.MISSED, now)
+                continue
+            if on_call:
+                self._mark(last, NudgeState.SKIPPED, now)
                 continue
             # Recorded as fired before anyone is told, so a crash cannot make it fire twice.
             self._mark(last, NudgeState.FIRED, now)

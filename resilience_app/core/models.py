@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from resilience_app.core.kinds import (
+    DialSource,
     FollowUpKind,
     FollowUpState,
     LossReason,
@@ -18,6 +19,7 @@ from resilience_app.core.kinds import (
 )
 
 __all__ = [
+    "DialSource",
     "FollowUp",
     "FollowUpKind",
     "FollowUpState",
@@ -74,6 +76,7 @@ class Incident:
     break_ends_at: datetime | None = None
     break_ended_at: datetime | None = None
     dialed_at: datetime | None = None
+    dial_source: DialSource | None = None
     reflection: Reflection = field(default_factory=Reflection)
     reflection_status: ReflectionStatus = ReflectionStatus.PENDING
     reflection_saved_at: datetime | None = None

@@ -9,10 +9,11 @@ from __future__ import annotations
 import contextlib
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from resilience_app.core import shortcut
 from resilience_app.core.breathing import DEFAULT_PATTERN, PATTERNS
 from resilience_app.core.errors import UserError
 from resilience_app.core.events import Event
@@ -34,6 +35,8 @@ class Setting:
     maximum: float | None = None
     choices: tuple[str, ...] = ()
     pattern: str = ""  # a full-match regular expression for text values
+    # Turns text into its one written form, or raises a UserError saying what is wrong.
+    normalize: Callable[[str], str] | None = None
 
     def parse(self, raw: Any) -> Any:
         """Turn `raw` (text from the command line, or a stored value) into a valid value."""
@@ -57,6 +60,11 @@ class Setting:
                 raise SettingError(
                     f"{self.key} must be {self.description.split(', as ')[-1]} (got {value!r})."
                 )
+            if self.normalize is not None:
+                try:
+                    value = self.normalize(value)
+                except UserError as exc:
+                    raise SettingError(f"{self.key}: {exc.message}") from None
         return value
 
 
@@ -89,6 +97,13 @@ def _parse_number(key: str, raw: Any, *, whole: bool) -> float | int:
             raise SettingError(f"{key} must be a whole number (got {raw!r}).")
         return int(value)
     return value
+
+
+def _names(text: str) -> str:
+    names = [n.strip() for n in text.split(",") if n.strip()]
+    if any(len(n) > 100 for n in names) or len(names) > 50:
+        raise UserError("at most 50 names of at most 100 characters")
+    return ", ".join(dict.fromkeys(names))
 
 
 SCHEMA: dict[str, Setting] = {
@@ -131,6 +146,32 @@ SCHEMA: dict[str, Setting] = {
             "16:30",
             "the time of the weekly look back, as HH:MM",
             pattern=r"([01]\d|2[0-3]):[0-5]\d",
+        ),
+        Setting(
+            "calls.detect",
+            bool,
+            True,
+            "notice calls by the microphone being in use (never listening to it)",
+        ),
+        Setting(
+            "calls.ignore_apps",
+            str,
+            "",
+            "applications whose use of the microphone is not a call, comma-separated",
+            normalize=_names,
+        ),
+        Setting(
+            "calls.offer_flag",
+            bool,
+            False,
+            "after each call, a quiet one-click offer to flag it",
+        ),
+        Setting(
+            "hotkey.flag",
+            str,
+            "Ctrl+Alt+B",
+            "the global shortcut that flags a call from anywhere; empty turns it off",
+            normalize=shortcut.normalize,
         ),
         Setting(
             "nudge.first_minutes",

@@ -11,7 +11,7 @@ from resilience_app.core.clock import Clock, SystemClock
 from resilience_app.core.errors import UserError
 from resilience_app.core.settings import Settings
 from resilience_app.paths import default_data_dir
-from resilience_app.service.service import Service, Sound
+from resilience_app.service.service import GlobalKey, Microphone, Service, Sound
 from resilience_app.storage.settings_file import load_settings, save_settings
 from resilience_app.storage.store import Store
 
@@ -23,6 +23,8 @@ def open_service(
     running: bool = False,
     notifier: NotifierChain | None = None,
     sound: Sound | None = None,
+    microphone: Microphone | None = None,
+    global_key: GlobalKey | None = None,
     clock: Clock | None = None,
     rng: random.Random | None = None,
 ) -> Service:
@@ -54,6 +56,8 @@ def open_service(
         save_settings=write_settings,
         start_at_login=None if readonly else start_at_login,
         sound=sound,
+        microphone=microphone,
+        global_key=global_key,
         running=running,
         rng=rng,
     )

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from resilience_app.core import journal, texts, values
+from resilience_app.core.calls import Call, CallTracker, app_names
 from resilience_app.core.clock import Clock
 from resilience_app.core.errors import UserError
 from resilience_app.core.events import Event
@@ -31,6 +32,7 @@ from resilience_app.core.loop import (
     start_of_local_day,
 )
 from resilience_app.core.models import (
+    DialSource,
     FollowUp,
     FollowUpKind,
     Incident,
@@ -67,6 +69,8 @@ HIGHLIGHTS_NEED_DAYS = 61
 DEFAULT_INSIGHT_WEEKS = 12
 MAX_IMPORT_BYTES = 512 * 2**20
 CARD = "window"  # the notifier channel that is the always-on-top card itself
+# How long the tray says "back on the phone after 7 min" after a dial.
+BACK_ON_PHONE_SHOWN = timedelta(minutes=60)
 
 
 class Notifier(Protocol):
@@ -75,6 +79,33 @@ class Notifier(Protocol):
 
 class Sound(Protocol):
     def play(self) -> bool: ...
+
+
+class Microphone(Protocol):
+    """Which applications use the microphone (never what they hear)."""
+
+    @property
+    def problem(self) -> str | None:
+        """Why the microphone cannot be watched here, or None."""
+        ...
+
+    def start(self, report: Callable[[frozenset[str]], None]) -> None: ...
+
+    def stop(self) -> None: ...
+
+    def interest(self, needed: bool) -> None:
+        """Whether a call would change anything now (a backend that polls can rest)."""
+        ...
+
+
+class GlobalKey(Protocol):
+    """A shortcut that works with any app in front."""
+
+    def register(self, shortcut: str, pressed: Callable[[], None]) -> str | None:
+        """None when registered, else a sentence saying why not."""
+        ...
+
+    def unregister(self) -> None: ...
 
 
 class Service:
@@ -90,6 +121,8 @@ class Service:
         save_settings: Callable[[dict[str, Any]], None],
         start_at_login: Callable[[bool], None] | None = None,
         sound: Sound | None = None,
+        microphone: Microphone | None = None,
+        global_key: GlobalKey | None = None,
         running: bool = True,
         rng: random.Random | None = None,
     ) -> None:
@@ -101,10 +134,14 @@ class Service:
         self._save_settings = save_settings
         self._start_at_login = start_at_login
         self._sound = sound
+        self._microphone = microphone
+        self._global_key = global_key
         self._rng = rng or random.Random()
         self.loop = RecoveryLoop(store, settings, clock)
         self.followups = FollowUps(store, clock)
         self.lookback = WeeklyLookBack(settings, clock)
+        self.calls = CallTracker(clock)
+        self.calls.set_ignored(app_names(settings.get("calls.ignore_apps")))
 
         # -- what happened (the windows listen; nothing listens on the command line) ----
         self.phase_changed: Event[[Phase]] = Event()
@@ -119,6 +156,8 @@ class Service:
         self.settings_changed: Event[[str, Any]] = Event()
         self.window_requested: Event[[str, str]] = Event()  # window, tab
         self.schedule_changed: Event[[]] = Event()  # next_wakeup() may have moved
+        self.calls_changed: Event[[]] = Event()  # on a call or not, who uses the microphone
+        self.flag_offered: Event[[Call]] = Event()  # a call ended: offer one-click flagging
 
         self.metrics: dict[str, Any] = {"flag_to_window_ms": None}
         self._metric_sources: list[Callable[[], dict[str, Any]]] = []
@@ -130,13 +169,17 @@ class Service:
         self._pool: list[str] | None = None  # positives a break may show; None: read again
         self._unsaved = False  # a write failed and the rep was told
         self._next_retry: datetime | None = None
+        self._watching = False  # the microphone adapter is running
+        self.hotkey_problem: str | None = None  # why the shortcut is not registered
+        self._last_dial: Incident | None = None  # for "back on the phone after 7 min"
 
         loop = self.loop
         loop.phase_changed.connect(self.phase_changed.emit)
+        loop.phase_changed.connect(lambda phase: self._tell_interest())
         loop.break_started.connect(self._break_started)
         loop.break_ended.connect(self._break_ended)
         loop.nudge_fired.connect(self._deliver_nudge)
-        loop.dialed_recorded.connect(self.dialed_recorded.emit)
+        loop.dialed_recorded.connect(self._dial_recorded)
         loop.reflections_changed.connect(self.notes_changed.emit)
         loop.schedule_changed.connect(self.schedule_changed.emit)
         store.on_save_failed = self._save_failed
@@ -145,6 +188,10 @@ class Service:
         self.lookback.due.connect(self._look_back)
         self.lookback.changed.connect(self.schedule_changed.emit)
         settings.changed.connect(self.settings_changed.emit)
+        settings.changed.connect(self._follow_setting)
+        self.calls.started.connect(self._call_started)
+        self.calls.ended.connect(self._call_ended)
+        self.calls.changed.connect(self._calls_moved)
 
     # -- start ---------------------------------------------------------------------------
 
@@ -175,6 +222,8 @@ class Service:
         for notice in [*self.store.notices, *rescued]:
             self.tell(notice)
         self.store.on_notice = self.tell
+        self._watch_microphone(bool(self.settings.get("calls.detect")))
+        self._register_hotkey(str(self.settings.get("hotkey.flag")))
         self.schedule_changed.emit()
 
     def open_offline(self) -> list[str]:
@@ -195,7 +244,102 @@ class Service:
 
     def dialed(self) -> Incident | None:
         """The rep is back on the phone; returns the call it closes, if one was open."""
-        return self.loop.dialed()
+        return self.loop.dialed(source=DialSource.CLICKED)
+
+    # -- calls ------------------------------------------------------------------------------
+
+    def call_started(self, app: str = "") -> None:
+        """A dialer's hook: a call started now."""
+        self.calls.hook_started(values.line(app, what="The app name", limit=100))
+
+    def call_ended(self) -> None:
+        """A dialer's hook: the call ended."""
+        self.calls.hook_ended()
+
+    def microphone_used_by(self, apps: frozenset[str]) -> None:
+        """The microphone adapter: these applications use the microphone now."""
+        self.calls.microphone(apps)
+        self.calls_changed.emit()
+
+    @property
+    def detection_problem(self) -> str | None:
+        """Why calls are not noticed by themselves right now, or None when they are."""
+        if not self.settings.get("calls.detect"):
+            return "Call detection is off in Settings."
+        if self._microphone is None:
+            return "This way of starting Resilience does not watch the microphone."
+        return self._microphone.problem
+
+    def _dial_recorded(self, incident: Incident) -> None:
+        self._last_dial = incident
+        self.dialed_recorded.emit(incident)
+
+    def _call_started(self, call: Call) -> None:
+        # The dial is when the call began; one that began before the flag is not the next.
+        self.loop.dialed(at=call.started_at, source=call.source)
+        self.calls_changed.emit()
+
+    def _call_ended(self, call: Call, at: datetime) -> None:
+        self.calls_changed.emit()
+        self.schedule_changed.emit()  # reminders held during the call are due now
+        self.tick()
+        current = self.loop.current
+        flagged_during = current is not None and current.flagged_at >= call.started_at
+        if self.settings.get("calls.offer_flag") and not flagged_during:
+            self.flag_offered.emit(call)
+
+    def _calls_moved(self) -> None:
+        self.schedule_changed.emit()
+        self._tell_interest()
+
+    def _tell_interest(self) -> None:
+        """A polling microphone backend rests while no call could change anything."""
+        if self._microphone is not None and self._watching:
+            self._microphone.interest(
+                self.loop.phase is not Phase.CALM
+                or self.calls.on_call
+                or bool(self.settings.get("calls.offer_flag"))
+            )
+
+    def _watch_microphone(self, wanted: bool) -> None:
+        if self._microphone is None or wanted == self._watching:
+            return
+        if wanted:
+            self._microphone.start(self.microphone_used_by)
+            self._watching = True
+            self._tell_interest()
+        else:
+            self._microphone.stop()
+            self.calls.microphone(())
+        self._watching = wanted
+        self.calls_changed.emit()
+
+    def _register_hotkey(self, shortcut: str) -> None:
+        if self._global_key is None:
+            return
+        self._global_key.unregister()
+        self.hotkey_problem = (
+            self._global_key.register(shortcut, self._hotkey_pressed) if shortcut else None
+        )
+        if self.hotkey_problem:
+            log.warning("the shortcut %s is not available: %s", shortcut, self.hotkey_problem)
+        self.calls_changed.emit()
+
+    def _hotkey_pressed(self) -> None:
+        try:
+            self.flag()
+        except UserError as exc:
+            log.info("shortcut refused: %s", exc)
+
+    def _follow_setting(self, key: str, value: Any) -> None:
+        if key == "calls.ignore_apps":
+            self.calls.set_ignored(app_names(str(value)))
+        elif key == "calls.detect" and self.running:
+            self._watch_microphone(bool(value))
+        elif key == "hotkey.flag" and self.running:
+            self._register_hotkey(str(value))
+        elif key == "calls.offer_flag":
+            self._tell_interest()
 
     def end_break(self) -> None:
         self.loop.end_break()
@@ -221,14 +365,26 @@ class Service:
 
     def tray_state(self) -> TrayState:
         current = self.loop.current
+        now = self.clock.now()
         minutes = None
         if self.loop.phase is Phase.WAITING and current is not None:
-            minutes = int((self.clock.now() - current.flagged_at).total_seconds() // 60)
+            minutes = int((now - current.flagged_at).total_seconds() // 60)
+        back = None
+        last = self._last_dial if current is None else None
+        if (
+            last is not None
+            and last.dialed_at is not None
+            and last.time_to_dial is not None
+            and now - last.dialed_at <= BACK_ON_PHONE_SHOWN
+        ):
+            back = round(last.time_to_dial.total_seconds() / 60)
         return TrayState(
             self.loop.phase,
             minutes,
             self.settings.second_nudge_minutes,
             len(self.loop.open_reflections()),
+            back_after_minutes=back,
+            on_call=self.calls.on_call,
         )
 
     def show_current(self) -> None:
@@ -321,20 +477,29 @@ class Service:
 
     def next_wakeup(self) -> datetime | None:
         """The earliest moment `tick()` has something to do, or None."""
+        # Reminders and the look back wait while the rep is on a call.
+        held = self.calls.on_call
+        # While a call is being confirmed the loop waits; the confirmation wakes it.
         planned = (
-            self.loop.next_wakeup(),
-            self.followups.next_wakeup(),
-            self.lookback.next_wakeup(),
+            None if self.calls.maybe_starting else self.loop.next_wakeup(),
+            None if held else self.followups.next_wakeup(),
+            None if held else self.lookback.next_wakeup(),
+            self.calls.next_wakeup(),
             self._next_retry,
         )
         times = [t for t in planned if t is not None]
         return min(times) if times else None
 
     def tick(self) -> None:
-        """Do what has fallen due: end a break, nudge, remind, look back, retry a save."""
-        self.loop.tick()
-        self.followups.tick()
-        self.lookback.tick()
+        """Do what has fallen due: end a break, nudge, remind, look back, retry a save.
+        During a call a nudge that falls due is skipped, and reminders wait for its end."""
+        self.calls.tick()
+        on_call = self.calls.on_call
+        if not self.calls.maybe_starting:  # else: wait the seconds until it is known
+            self.loop.tick(on_call=on_call)
+        if not on_call:
+            self.followups.tick()
+            self.lookback.tick()
         if self._next_retry is not None and self._next_retry <= self.clock.now():
             self._retry_save()
 
@@ -585,6 +750,14 @@ class Service:
             "incidents_today": incidents_on(now, today),
             "unfinished_reflections": len(loop.open_reflections()),
             "unsaved_changes": self.store.dirty,
+            "on_call": self.calls.on_call,
+            "call_app": self.calls.current.app if self.calls.current else None,
+            "microphone_in_use_by": self.calls.microphone_users,
+            "call_detection": self.detection_problem or "on",
+            "hotkey": {
+                "shortcut": self.settings.get("hotkey.flag"),
+                "problem": self.hotkey_problem,
+            },
         }
         if current is not None:
             status["current_incident"] = {
@@ -720,6 +893,11 @@ class Service:
         elsewhere (merged back at the next start); returns its path, if one was written.
         `flush=False` when this process is no longer the folder's one writer."""
         kept = None
+        if self._watching and self._microphone is not None:
+            self._microphone.stop()
+            self._watching = False
+        if self._global_key is not None and self.running:
+            self._global_key.unregister()
         if self.store.dirty:
             try:
                 if not flush:

@@ -37,6 +37,8 @@ class TrayState:
     minutes_since_flag: int | None  # while waiting for the next dial
     target_minutes: float
     open_notes: int
+    back_after_minutes: int | None = None  # the last dial, for an hour after it
+    on_call: bool = False
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from resilience_app.core.models import (
+    DialSource,
     FollowUp,
     FollowUpKind,
     FollowUpState,
@@ -40,6 +41,7 @@ _NUDGE_KIND = {member.value: member for member in NudgeKind}
 _NUDGE_STATE = {member.value: member for member in NudgeState}
 _FOLLOWUP_KIND = {member.value: member for member in FollowUpKind}
 _FOLLOWUP_STATE = {member.value: member for member in FollowUpState}
+_DIAL_SOURCE = {member.value: member for member in DialSource}
 _parse = datetime.fromisoformat
 
 
@@ -152,6 +154,7 @@ def incident_to_dict(incident: Incident) -> dict[str, Any]:
         "break_ends_at": _when(incident.break_ends_at),
         "break_ended_at": _when(incident.break_ended_at),
         "dialed_at": _when(incident.dialed_at),
+        "dial_source": incident.dial_source.value if incident.dial_source else None,
         "reflection": reflection_to_dict(incident.reflection),
         "reflection_status": incident.reflection_status.value,
         "reflection_saved_at": _when(incident.reflection_saved_at),
@@ -172,6 +175,7 @@ def incident_from_dict(data: dict[str, Any]) -> Incident:
         break_ends_at=_parse_when(data.get("break_ends_at")),
         break_ended_at=_parse_when(data.get("break_ended_at")),
         dialed_at=_parse_when(data.get("dialed_at")),
+        dial_source=_member(_DIAL_SOURCE, data["dial_source"]) if data.get("dial_source") else None,
         reflection=reflection_from_dict(reflection),
         reflection_status=_member(_STATUS, data.get("reflection_status") or "pending"),
         reflection_saved_at=_parse_when(data.get("reflection_saved_at")),

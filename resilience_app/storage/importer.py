@@ -18,6 +18,7 @@ from typing import Any
 from resilience_app.core import values
 from resilience_app.core.errors import UserError
 from resilience_app.core.models import (
+    DialSource,
     FollowUp,
     FollowUpKind,
     FollowUpState,
@@ -151,6 +152,11 @@ INCIDENT_RULES: dict[str, tuple[bool, Callable[[Any], bool], str]] = {
     "break_ends_at": (False, _optional(_is_when), WHEN[1]),
     "break_ended_at": (False, _optional(_is_when), WHEN[1]),
     "dialed_at": (False, _optional(_is_when), WHEN[1]),
+    "dial_source": (
+        False,
+        _optional(_one_of([d.value for d in DialSource])),
+        "one of " + ", ".join(d.value for d in DialSource),
+    ),
     "reflection_status": (
         False,
         _one_of([s.value for s in ReflectionStatus]),

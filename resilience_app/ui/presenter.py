@@ -32,6 +32,7 @@ from resilience_app.ui.tray import Tray
 
 if TYPE_CHECKING:
     from resilience_app.ui.break_window import BreakWindow
+    from resilience_app.ui.flag_offer import FlagOffer
     from resilience_app.ui.home_window import HomeWindow
     from resilience_app.ui.journal_window import JournalWindow
     from resilience_app.ui.nudge_window import NudgeWindow
@@ -79,7 +80,31 @@ def tooltip(state: TrayState) -> str:
             f"Resilience — {state.minutes_since_flag} min since the tough call. "
             f"Aim to dial again within {int(state.target_minutes)} min."
         )
+    if state.phase is Phase.CALM and state.back_after_minutes is not None:
+        minutes = state.back_after_minutes
+        after = "within a minute" if minutes < 1 else f"after {minutes} min"
+        return f"Resilience — back on the phone {after}. Well done."
     return f"Resilience — {texts.PHASE_NAME[state.phase]}"
+
+
+def calls_status(service: Service) -> tuple[str, str]:
+    """The settings window's two lines: what the app sees, and the shortcut."""
+    problem = service.detection_problem
+    users = service.calls.microphone_users
+    if problem:
+        seen = f"Calls are not noticed: {problem}"
+    elif users:
+        seen = f"Microphone in use by: {', '.join(users)}"
+    else:
+        seen = "Microphone not in use. Calls are noticed when a dialer uses it."
+    key = str(service.setting("hotkey.flag"))
+    if not key:
+        shortcut = "No global shortcut."
+    elif service.hotkey_problem:
+        shortcut = f"{key} is not available: {service.hotkey_problem}"
+    else:
+        shortcut = f"{key} flags a call from anywhere."
+    return seen, shortcut
 
 
 class Presenter(QObject):
@@ -115,6 +140,8 @@ class Presenter(QObject):
         service.journal_changed.connect(self._refresh_journal)
         service.settings_changed.connect(self._setting_changed)
         service.window_requested.connect(self.present)
+        service.calls_changed.connect(self._calls_changed)
+        service.flag_offered.connect(lambda call: self.flag_offer.offer())
         service.add_metrics_source(self._metrics)
 
     @property
@@ -155,6 +182,14 @@ class Presenter(QObject):
         window.dialing_requested.connect(self.dialed)
         window.snooze_requested.connect(self._snooze)
         return window
+
+    @cached_property
+    def flag_offer(self) -> FlagOffer:
+        from resilience_app.ui.flag_offer import FlagOffer
+
+        offer = FlagOffer()
+        offer.flag_requested.connect(self.flag)
+        return offer
 
     @cached_property
     def settings_window(self) -> SettingsWindow:
@@ -212,7 +247,8 @@ class Presenter(QObject):
         self.tooltip_ticker.stop()
         # Delete the windows now, in order, rather than leave top-level widgets to be
         # destroyed during interpreter shutdown, which crashes PySide6.
-        windows = [self.__dict__.pop(n, None) for n in ("break_window", "form", "nudge_window")]
+        names = ("break_window", "form", "nudge_window", "flag_offer")
+        windows = [self.__dict__.pop(n, None) for n in names]
         windows += [self.__dict__.pop("settings_window", None), self._journal, self._insights]
         self._journal = self._insights = None
         for window in windows:
@@ -469,8 +505,15 @@ class Presenter(QObject):
 
     # -- settings -------------------------------------------------------------------------
 
+    def _calls_changed(self) -> None:
+        self.render()
+        window = self.built("settings_window")
+        if window is not None and window.isVisible():
+            window.show_calls(*calls_status(self.service))
+
     def open_settings(self) -> None:
         self.settings_window.load(self.service.setting_values())
+        self.settings_window.show_calls(*calls_status(self.service))
         self.settings_window.show()
         _raise(self.settings_window)
 

@@ -5,15 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, QTime, Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
+    QKeySequenceEdit,
     QLabel,
+    QLineEdit,
     QPushButton,
     QTimeEdit,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -72,6 +76,31 @@ class SettingsWindow(QWidget):
         when.addStretch(1)
         self.lookback.toggled.connect(self.lookback_day.setEnabled)
         self.lookback.toggled.connect(self.lookback_time.setEnabled)
+        self.detect_calls = QCheckBox(
+            "Notice my calls (the microphone in use, never what it hears)"
+        )
+        self.ignore_apps = QLineEdit()
+        self.ignore_apps.setPlaceholderText("e.g. Zoiper, Talon (apps that keep it open)")
+        self.ignore_apps.setToolTip(SCHEMA["calls.ignore_apps"].description)
+        self.offer_flag = QCheckBox("After a call, offer one click to flag it")
+        self.hotkey = QKeySequenceEdit()
+        self.hotkey.setMaximumSequenceLength(1)
+        self.hotkey.setToolTip(
+            "Click, then press the keys; the shortcut flags a call from anywhere"
+        )
+        self.clear_hotkey = QToolButton()
+        self.clear_hotkey.setText("None")
+        self.clear_hotkey.setToolTip("No global shortcut")
+        self.clear_hotkey.clicked.connect(self.hotkey.clear)
+        hotkey_row = QHBoxLayout()
+        hotkey_row.addWidget(self.hotkey, 1)
+        hotkey_row.addWidget(self.clear_hotkey)
+        self.calls_status = QLabel()
+        self.calls_status.setProperty("role", "muted")
+        self.calls_status.setWordWrap(True)
+        self.calls_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.detect_calls.toggled.connect(self.ignore_apps.setEnabled)
+
         form = QFormLayout()
         form.addRow("Break length:", self.break_minutes)
         form.addRow("Breathing guide:", self.pattern)
@@ -83,6 +112,11 @@ class SettingsWindow(QWidget):
         form.addRow("Colours:", self.theme)
         form.addRow("", self.lookback)
         form.addRow("Look back on:", when)
+        form.addRow("", self.detect_calls)
+        form.addRow("Not a call:", self.ignore_apps)
+        form.addRow("", self.offer_flag)
+        form.addRow("Shortcut to flag a call:", hotkey_row)
+        form.addRow("", self.calls_status)
         hint = QLabel(
             "Nudges count from the moment you flag a call. 10 and 15 minutes is a good rule."
         )
@@ -129,8 +163,17 @@ class SettingsWindow(QWidget):
         self.lookback_time.setTime(QTime(hour, minute))
         self.lookback_day.setEnabled(self.lookback.isChecked())
         self.lookback_time.setEnabled(self.lookback.isChecked())
+        self.detect_calls.setChecked(bool(values["calls.detect"]))
+        self.ignore_apps.setText(str(values["calls.ignore_apps"]))
+        self.ignore_apps.setEnabled(self.detect_calls.isChecked())
+        self.offer_flag.setChecked(bool(values["calls.offer_flag"]))
+        self.hotkey.setKeySequence(QKeySequence(str(values["hotkey.flag"])))
         self.error.hide()
         self.saved.hide()
+
+    def show_calls(self, microphone: str, shortcut: str) -> None:
+        """What the app sees right now, and whether the shortcut works."""
+        self.calls_status.setText(f"{microphone}\n{shortcut}")
 
     def values(self) -> dict[str, Any]:
         return {
@@ -145,6 +188,12 @@ class SettingsWindow(QWidget):
             "lookback.enabled": self.lookback.isChecked(),
             "lookback.day": self.lookback_day.currentData(),
             "lookback.time": self.lookback_time.time().toString("HH:mm"),
+            "calls.detect": self.detect_calls.isChecked(),
+            "calls.ignore_apps": self.ignore_apps.text(),
+            "calls.offer_flag": self.offer_flag.isChecked(),
+            "hotkey.flag": self.hotkey.keySequence().toString(
+                QKeySequence.SequenceFormat.PortableText
+            ),
         }
 
     def show_result(self, error: str | None) -> None:

@@ -53,21 +53,13 @@ def test_full_disk_then_logout_nothing_acknowledged_is_lost(tmp_path: Path) -> N
     try:
         data_dir = disk / "data"
         app = App(data_dir)
-        cli(data_dir, "flag", "--label", "Before the disk filled")
-        cli(data_dir, "dialed")
-        fill(disk)
-        flagged = cli(data_dir, "flag", "--label", "On a full disk", check=False)
-        assert flagged.returncode == 3, flagged.stderr
-        assert flagged.stdout.startswith("Flagged.")
-        assert "Not saved to disk yet (No space left on device)" in flagged.stderr
-        noted = cli(data_dir, "note", "--positive", "Kept my cool", check=False)
-        assert noted.returncode == 3 and "Not saved to disk yet" in noted.stderr
-        positive = cli(data_dir, "positive", "add", "Still here", check=False)
-        assert positive.returncode == 3
-        assert status(data_dir)["unsaved_changes"] is True
-        stderr = app.stop()  # logout: SIGTERM before any space came back
-        assert app.proc.returncode == 0 and "Traceback" not in stderr
-        assert "some changes could not be saved; they are kept in" in stderr
+        stopped = False
+        try:
+            _fill_and_quit(app, data_dir, disk)
+            stopped = True
+        finally:
+            if not stopped:
+                app.kill()
         (disk / "filler").unlink()
         again = App(data_dir)
         try:
@@ -83,6 +75,25 @@ def test_full_disk_then_logout_nothing_acknowledged_is_lost(tmp_path: Path) -> N
         assert rescued == []  # merged, then removed
     finally:
         subprocess.run(["umount", "-l", str(disk)], check=False)
+
+
+def _fill_and_quit(app: App, data_dir: Path, disk: Path) -> None:
+    """The disk fills, three commands are kept but not saved, then the rep logs out."""
+    cli(data_dir, "flag", "--label", "Before the disk filled")
+    cli(data_dir, "dialed")
+    fill(disk)
+    flagged = cli(data_dir, "flag", "--label", "On a full disk", check=False)
+    assert flagged.returncode == 3, flagged.stderr
+    assert flagged.stdout.startswith("Flagged.")
+    assert "Not saved to disk yet (No space left on device)" in flagged.stderr
+    noted = cli(data_dir, "note", "--positive", "Kept my cool", check=False)
+    assert noted.returncode == 3 and "Not saved to disk yet" in noted.stderr
+    positive = cli(data_dir, "positive", "add", "Still here", check=False)
+    assert positive.returncode == 3
+    assert status(data_dir)["unsaved_changes"] is True
+    stderr = app.stop()  # logout: SIGTERM before any space came back
+    assert app.proc.returncode == 0 and "Traceback" not in stderr
+    assert "some changes could not be saved; they are kept in" in stderr
 
 
 def test_the_data_folder_removed_under_the_running_app(data_dir: Path) -> None:

@@ -78,6 +78,9 @@ def test_tooltip_counts_minutes_while_waiting(
     assert presenter.tooltip_ticker.active
     loop.dialed()
     assert not presenter.tooltip_ticker.active  # nothing ticks while calm
+    back = tooltip(presenter.service.tray_state())
+    assert back == "Resilience — back on the phone after 6 min. Well done."
+    clock.advance(minutes=61)
     assert tooltip(presenter.service.tray_state()) == "Resilience — calm"
 
 

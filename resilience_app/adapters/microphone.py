@@ -1,0 +1,291 @@
+"""Which applications are using the microphone, per platform. Never what they hear.
+
+Each backend reports a set of application names whenever it changes, in the GUI thread:
+
+- Linux: the PulseAudio API (served by PipeWire too, through pipewire-pulse) via pulsectl.
+  A thread subscribes to the server's events and lists capture streams after each one:
+  no polling, so an idle app does not wake up. Monitor sources (what is being played),
+  paused streams and level meters do not count. With no sound server it says so once and
+  reconnects as soon as the server's socket appears (inotify, not a timer).
+- Windows: the per-app microphone consent store in the registry, which Windows updates
+  when an app starts and stops using the microphone (LastUsedTimeStop = 0 while in use).
+  Polled every 2 s, only while the service says it matters, and a change is reported only
+  after two equal readings in a row.
+- Elsewhere (and when nothing works): `NullMicrophone`, with a sentence saying why.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import threading
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
+
+log = logging.getLogger(__name__)
+Report = Callable[[frozenset[str]], None]
+NO_SINK = 0xFFFFFFFF  # a source that is not the monitor of a sink: a real input
+LEVEL_METERS = {"peak detect", "pulseaudio volume control", "gnome-control-center"}
+SLOW_RETRY_SECONDS = 600.0  # a last resort if the socket's folder cannot be watched
+
+
+class NullMicrophone:
+    """Sees nothing, and says why."""
+
+    def __init__(self, problem: str) -> None:
+        self.problem: str | None = problem
+
+    def start(self, report: Report) -> None:
+        log.info("calls are not noticed here: %s", self.problem)
+
+    def stop(self) -> None:
+        pass
+
+    def interest(self, needed: bool) -> None:
+        pass
+
+
+def capture_apps(sources: Iterable[Any], outputs: Iterable[Any]) -> frozenset[str]:
+    """Application names of the capture streams on real inputs (pulsectl objects)."""
+    real = {s.index for s in sources if getattr(s, "monitor_of_sink", NO_SINK) == NO_SINK}
+    apps = set()
+    for stream in outputs:
+        if stream.source not in real or getattr(stream, "corked", False):
+            continue
+        props = getattr(stream, "proplist", {}) or {}
+        if getattr(stream, "resample_method", "") == "peaks":
+            continue  # PA_STREAM_PEAK_DETECT: a volume meter, not a call
+        if str(props.get("media.name", "")).casefold() in LEVEL_METERS:
+            continue
+        name = (
+            props.get("application.name")
+            or props.get("application.process.binary")
+            or getattr(stream, "name", "")
+            or "an application"
+        )
+        apps.add(str(name))
+    return frozenset(apps)
+
+
+class PulseMicrophone(QObject):
+    """Capture streams of the PulseAudio (or PipeWire) server, by subscription."""
+
+    _seen = Signal(object)  # frozenset[str], from the watching thread
+    _lost = Signal(str)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.problem: str | None = None
+        self._report: Report | None = None
+        self._stopping = threading.Event()
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._pulse: Any = None
+        self._said: str | None = None
+        # Watches the folder of the server's socket only while the server is missing.
+        self._watcher = QFileSystemWatcher(self)
+        self._watcher.directoryChanged.connect(lambda _path: self._wake.set())
+        self._seen.connect(self._deliver)
+        self._lost.connect(self._server_gone)
+
+    def start(self, report: Report) -> None:
+        self._report = report
+        self._stopping.clear()
+        self._thread = threading.Thread(target=self._run, name="microphone-watch", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._wake.set()
+        thread = self._thread
+        while thread is not None and thread.is_alive():
+            pulse = self._pulse
+            if pulse is not None:
+                pulse.event_listen_stop()  # safe from another thread; racy, so repeated
+            thread.join(0.05)
+        self._thread = None
+        self._unwatch()
+
+    def _unwatch(self) -> None:
+        watched = self._watcher.directories()
+        if watched:
+            self._watcher.removePaths(watched)
+
+    def interest(self, needed: bool) -> None:
+        pass  # subscribed, not polled: watching costs nothing while idle
+
+    def _deliver(self, apps: frozenset[str]) -> None:
+        if self.problem is not None:
+            log.info("the sound server is back; calls are noticed again")
+            self._unwatch()
+        self.problem = None
+        self._said = None
+        if self._report is not None:
+            self._report(apps)
+
+    def _server_gone(self, why: str) -> None:
+        self.problem = why
+        if self._said != why:  # once per outage
+            self._said = why
+            log.warning("calls are not noticed: %s", why)
+        if self._report is not None:
+            self._report(frozenset())
+        self._watch_for_server()
+
+    def _watch_for_server(self) -> None:
+        """Wake the thread when the server's socket folder changes (it came back)."""
+        runtime = os.environ.get("XDG_RUNTIME_DIR")
+        if not runtime or self._watcher.directories():
+            return
+        folders = [str(p) for p in (Path(runtime) / "pulse", Path(runtime)) if p.is_dir()]
+        if folders:
+            self._watcher.addPaths(folders)
+
+    def _run(self) -> None:
+        import pulsectl
+
+        while not self._stopping.is_set():
+            try:
+                with pulsectl.Pulse("resilience-call-watch", connect=False) as pulse:
+                    pulse.connect(autospawn=False)
+                    self._pulse = pulse
+                    self._listen(pulse)
+            except (pulsectl.PulseError, pulsectl.PulseDisconnected) as exc:
+                self._pulse = None
+                if self._stopping.is_set():
+                    return
+                reason = (
+                    "the sound server is not running"
+                    if isinstance(exc, pulsectl.PulseError)
+                    else "the sound server went away"
+                )
+                self._lost.emit(f"{reason}, so calls are not noticed until it is back")
+                self._wake.clear()
+                self._wake.wait(SLOW_RETRY_SECONDS)
+            finally:
+                self._pulse = None
+
+    def _listen(self, pulse: Any) -> None:
+        import pulsectl
+
+        def changed(event: Any) -> None:
+            raise pulsectl.PulseLoopStop
+
+        pulse.event_mask_set("source_output", "source")
+        pulse.event_callback_set(changed)
+        while not self._stopping.is_set():
+            self._seen.emit(capture_apps(pulse.source_list(), pulse.source_output_list()))
+            pulse.event_listen()  # blocks until the next change (or event_listen_stop)
+
+
+class ConsentStoreMicrophone(QObject):
+    """Windows: the microphone consent store, polled while it matters."""
+
+    KEY = (
+        r"Software\Microsoft\Windows\CurrentVersion\CapabilityAccessManager\ConsentStore\microphone"
+    )
+    POLL_MS = 2000
+
+    def __init__(
+        self, read: Callable[[], frozenset[str]] | None = None, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.problem: str | None = None
+        self._read = read or read_consent_store
+        self._report: Report | None = None
+        self._reported: frozenset[str] = frozenset()
+        self._last: frozenset[str] | None = None
+        self._timer = QTimer(self)
+        self._timer.setInterval(self.POLL_MS)
+        self._timer.timeout.connect(self.poll)
+        self._needed = True
+
+    def start(self, report: Report) -> None:
+        self._report = report
+        self.poll()
+        if self._needed:
+            self._timer.start()
+
+    def stop(self) -> None:
+        self._timer.stop()
+        self._report = None
+
+    def interest(self, needed: bool) -> None:
+        """Poll only while a call would change something (a break, a wait, an offer)."""
+        self._needed = needed
+        if needed and self._report is not None and not self._timer.isActive():
+            self._timer.start()
+        elif not needed:
+            self._timer.stop()
+
+    def poll(self) -> None:
+        try:
+            now = self._read()
+        except OSError as exc:
+            self.problem = f"the microphone settings could not be read ({exc})"
+            now = frozenset()
+        else:
+            self.problem = None
+        stable = now == self._last  # two equal readings in a row
+        self._last = now
+        if stable and now != self._reported and self._report is not None:
+            self._reported = now
+            self._report(now)
+
+
+def read_consent_store(winreg: Any = None) -> frozenset[str]:
+    """Apps whose microphone use has started and not stopped, from HKCU's consent store:
+    packaged apps by package name, desktop apps (under NonPackaged) by program name."""
+    if winreg is None:  # pragma: no cover - Windows only
+        import winreg as _winreg
+
+        winreg = _winreg
+    apps: set[str] = set()
+
+    def in_use(key: Any) -> bool:
+        try:
+            stop, _ = winreg.QueryValueEx(key, "LastUsedTimeStop")
+            start, _ = winreg.QueryValueEx(key, "LastUsedTimeStart")
+        except OSError:
+            return False
+        return int(stop) == 0 and int(start) != 0
+
+    def children(key: Any) -> list[str]:
+        names = []
+        index = 0
+        while True:
+            try:
+                names.append(winreg.EnumKey(key, index))
+            except OSError:
+                return names
+            index += 1
+
+    with winreg.OpenKey(winreg.HKEY_CURRENT_USER, ConsentStoreMicrophone.KEY) as root:
+        for name in children(root):
+            with winreg.OpenKey(root, name) as sub:
+                if name == "NonPackaged":
+                    for program in children(sub):
+                        with winreg.OpenKey(sub, program) as entry:
+                            if in_use(entry):
+                                exe = program.replace("#", "\\").rsplit("\\", 1)[-1]
+                                apps.add(exe[:-4] if exe.lower().endswith(".exe") else exe)
+                elif in_use(sub):
+                    apps.add(name.split("_", 1)[0])
+    return frozenset(apps)
+
+
+def for_this_system() -> Any:
+    """The best backend that can work here."""
+    if sys.platform.startswith("linux"):
+        try:
+            import pulsectl  # noqa: F401  (the library and libpulse must both load)
+        except (ImportError, OSError) as exc:
+            return NullMicrophone(f"the PulseAudio client library is missing ({exc})")
+        return PulseMicrophone()
+    if sys.platform == "win32":
+        return ConsentStoreMicrophone()
+    return NullMicrophone("noticing calls is not available on this system yet")

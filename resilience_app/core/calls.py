@@ -1,0 +1,148 @@
+"""Calls, as the app can know them: a dialer using the microphone, or a dialer's hook.
+
+`CallTracker` turns "which applications are using the microphone right now" (reported by
+a platform adapter whenever it changes) into calls:
+
+- an application that keeps the microphone for `MIN_CALL` (a few seconds) is on a call
+  that started when it opened the microphone; a shorter use (a device test, a voice
+  assistant's blip) is no call at all;
+- a call ends when nobody has used the microphone for `END_GRACE` (a softphone switching
+  devices mid-call does not split one call in two);
+- applications the rep chose to ignore (a softphone that keeps the microphone open all
+  shift, voice typing) never count;
+- `resilience call start/end` (a dialer's hook) starts and ends a call at once, no waiting.
+
+Like the loop it runs only when asked: `tick()` does what has fallen due, `next_wakeup()`
+says when to ask again, and the clock is injected.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from resilience_app.core.clock import Clock
+from resilience_app.core.events import Event
+from resilience_app.core.kinds import DialSource
+
+MIN_CALL = timedelta(seconds=5)
+END_GRACE = timedelta(seconds=3)
+HOOK_APP = "your dialer"
+
+
+@dataclass(frozen=True)
+class Call:
+    app: str
+    started_at: datetime
+    source: DialSource  # DETECTED or HOOK
+
+
+def app_names(text: str) -> frozenset[str]:
+    """The ignore list as written in settings ("Zoiper, Talon") as names to compare."""
+    return frozenset(name.strip().casefold() for name in text.split(",") if name.strip())
+
+
+class CallTracker:
+    """Whether the rep is on a call; `started` and `ended` fire once per call."""
+
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+        self.started: Event[[Call]] = Event()
+        self.ended: Event[[Call, datetime]] = Event()
+        self.changed: Event[[]] = Event()  # next_wakeup() may have moved
+        self.ignored: frozenset[str] = frozenset()
+        self._using: dict[str, datetime] = {}  # app -> since when it holds the microphone
+        self._current: Call | None = None
+        self._released_at: datetime | None = None  # microphone let go during a call
+
+    # -- questions ---------------------------------------------------------------------
+
+    @property
+    def on_call(self) -> bool:
+        return self._current is not None
+
+    @property
+    def current(self) -> Call | None:
+        return self._current
+
+    @property
+    def maybe_starting(self) -> bool:
+        """The microphone is in use but not yet long enough to call it a call: what falls
+        due now (a nudge) waits a few seconds for the answer."""
+        return self._current is None and bool(self._counted())
+
+    @property
+    def microphone_users(self) -> list[str]:
+        """Applications using the microphone now (ignored ones included, for the rep)."""
+        return sorted(self._using, key=str.casefold)
+
+    # -- what the adapters and hooks report ---------------------------------------------
+
+    def set_ignored(self, names: Iterable[str]) -> None:
+        self.ignored = frozenset(n.casefold() for n in names)
+        self._update(self.clock.now())
+
+    def microphone(self, apps: Iterable[str]) -> None:
+        """The applications using the microphone now (the adapter calls on every change)."""
+        now = self.clock.now()
+        current = set(apps)
+        self._using = {app: self._using.get(app, now) for app in current}
+        self._update(now)
+
+    def hook_started(self, app: str = "") -> None:
+        now = self.clock.now()
+        if self._current is None:
+            self._start(Call(app or HOOK_APP, now, DialSource.HOOK))
+        self.changed.emit()
+
+    def hook_ended(self) -> None:
+        if self._current is not None:
+            self._end(self.clock.now())
+        self.changed.emit()
+
+    # -- time --------------------------------------------------------------------------
+
+    def next_wakeup(self) -> datetime | None:
+        if self._current is None:
+            counted = self._counted()
+            return min(counted.values()) + MIN_CALL if counted else None
+        if self._released_at is not None:
+            return self._released_at + END_GRACE
+        return None
+
+    def tick(self) -> None:
+        self._update(self.clock.now())
+
+    # -- rules -------------------------------------------------------------------------
+
+    def _counted(self) -> dict[str, datetime]:
+        return {a: t for a, t in self._using.items() if a.casefold() not in self.ignored}
+
+    def _update(self, now: datetime) -> None:
+        counted = self._counted()
+        current = self._current
+        if current is None:
+            held = [(since, app) for app, since in counted.items() if now - since >= MIN_CALL]
+            if held:
+                since, app = min(held)
+                self._start(Call(app, since, DialSource.DETECTED))
+        elif current.source is DialSource.DETECTED:
+            if counted:
+                self._released_at = None
+            elif self._released_at is None:
+                self._released_at = now
+            elif now - self._released_at >= END_GRACE:
+                self._end(self._released_at)
+        self.changed.emit()
+
+    def _start(self, call: Call) -> None:
+        self._current = call
+        self._released_at = None
+        self.started.emit(call)
+
+    def _end(self, at: datetime) -> None:
+        call, self._current = self._current, None
+        self._released_at = None
+        if call is not None:
+            self.ended.emit(call, at)

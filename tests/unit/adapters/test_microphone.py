@@ -1,0 +1,184 @@
+"""The microphone adapters against the real thing where it runs here: a PulseAudio server
+with a null microphone and a softphone (parecord) on a call. The Windows consent store is
+read through a stand-in for winreg holding what Windows writes (it runs for real under
+Wine in `make test-windows`)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from resilience_app.adapters.microphone import (
+    ConsentStoreMicrophone,
+    PulseMicrophone,
+    capture_apps,
+    read_consent_store,
+)
+from tests.end2end.sound import SoundServer
+
+
+def test_only_real_inputs_open_and_not_metering_count() -> None:
+    sources = [
+        SimpleNamespace(index=0, monitor_of_sink=0xFFFFFFFF),  # the microphone
+        SimpleNamespace(index=1, monitor_of_sink=3),  # "monitor of speakers"
+    ]
+    stream = SimpleNamespace
+    outputs = [
+        stream(source=0, corked=False, proplist={"application.name": "Zoiper"}),
+        stream(source=1, corked=False, proplist={"application.name": "OBS"}),  # records output
+        stream(source=0, corked=True, proplist={"application.name": "Paused"}),
+        stream(source=0, corked=False, resample_method="peaks", proplist={}),  # a level meter
+        stream(source=0, corked=False, proplist={"media.name": "Peak detect"}),
+        stream(source=0, corked=False, proplist={"application.process.binary": "linphone"}),
+    ]
+    assert capture_apps(sources, outputs) == frozenset({"Zoiper", "linphone"})
+
+
+@pytest.fixture
+def sound(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    server = SoundServer(tmp_path / "runtime")
+    server.start()
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(server.runtime_dir))
+    yield server
+    server.stop()
+
+
+def test_a_softphone_on_a_call_is_seen_by_subscription(qtbot: QtBot, sound: SoundServer) -> None:
+    seen: list[frozenset[str]] = []
+    watch = PulseMicrophone()
+    watch.start(seen.append)
+    try:
+        qtbot.waitUntil(lambda: seen == [frozenset()], timeout=5000)
+        with sound.softphone("Zoiper"):
+            qtbot.waitUntil(lambda: seen[-1] == frozenset({"Zoiper"}), timeout=5000)
+        qtbot.waitUntil(lambda: seen[-1] == frozenset(), timeout=5000)
+        with sound.softphone("OBS", source="speaker.monitor"):  # recording the speakers
+            qtbot.wait(500)
+        assert frozenset({"OBS"}) not in seen
+        assert watch.problem is None
+    finally:
+        watch.stop()
+
+
+def test_a_sound_server_that_goes_and_comes_back(qtbot: QtBot, sound: SoundServer) -> None:
+    seen: list[frozenset[str]] = []
+    watch = PulseMicrophone()
+    watch.start(seen.append)
+    try:
+        with sound.softphone("Zoiper"):
+            qtbot.waitUntil(lambda: bool(seen) and seen[-1] == {"Zoiper"}, timeout=5000)
+            sound.stop()
+            qtbot.waitUntil(lambda: watch.problem is not None, timeout=5000)
+        assert "sound server" in str(watch.problem) and seen[-1] == frozenset()
+        sound.start()  # its socket reappears: the watch reconnects without polling
+        qtbot.waitUntil(lambda: watch.problem is None, timeout=10000)
+        with sound.softphone("Linphone"):
+            qtbot.waitUntil(lambda: seen[-1] == {"Linphone"}, timeout=5000)
+    finally:
+        watch.stop()
+
+
+def test_no_sound_server_at_all_is_a_sentence(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    empty = tmp_path / "runtime"
+    empty.mkdir(mode=0o700)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(empty))
+    monkeypatch.delenv("PULSE_SERVER", raising=False)
+    seen: list[frozenset[str]] = []
+    watch = PulseMicrophone()
+    watch.start(seen.append)
+    try:
+        qtbot.waitUntil(lambda: watch.problem is not None, timeout=5000)
+        assert "not running" in str(watch.problem) and seen == [frozenset()]
+    finally:
+        watch.stop()
+
+
+class Registry:
+    """What Windows writes under HKCU (a stand-in for winreg's read calls)."""
+
+    HKEY_CURRENT_USER = "HKCU"
+
+    def __init__(self, tree: dict[str, Any]) -> None:
+        self.tree = tree
+
+    def OpenKey(self, parent: Any, name: str) -> Any:
+        node = self.tree if parent == "HKCU" else parent.node
+        for part in name.split("\\"):
+            node = node["keys"][part]
+        return _Key(node)
+
+    def EnumKey(self, key: Any, index: int) -> str:
+        names = list(key.node.get("keys", {}))
+        if index >= len(names):
+            raise OSError("no more keys")
+        return names[index]
+
+    def QueryValueEx(self, key: Any, name: str) -> tuple[int, int]:
+        try:
+            return key.node["values"][name], 11  # REG_QWORD
+        except KeyError:
+            raise OSError(name) from None
+
+
+class _Key:
+    def __init__(self, node: dict[str, Any]) -> None:
+        self.node = node
+
+    def __enter__(self) -> _Key:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        pass
+
+
+def consent_tree(**apps: tuple[int, int]) -> dict[str, Any]:
+    packaged = {k: v for k, v in apps.items() if "#" not in k}
+    desktop = {k: v for k, v in apps.items() if "#" in k}
+
+    def entry(start: int, stop: int) -> dict[str, Any]:
+        return {"values": {"LastUsedTimeStart": start, "LastUsedTimeStop": stop}}
+
+    node: dict[str, Any] = {"keys": {n: entry(*v) for n, v in packaged.items()}}
+    node["keys"]["NonPackaged"] = {"keys": {n: entry(*v) for n, v in desktop.items()}}
+    path = ConsentStoreMicrophone.KEY.split("\\")
+    tree: dict[str, Any] = node
+    for part in reversed(path):
+        tree = {"keys": {part: tree}}
+    return tree
+
+
+def test_the_consent_store_as_windows_writes_it() -> None:
+    tree = consent_tree(
+        **{
+            "Microsoft.SkypeApp_kzf8qxf38zg5c": (133450000000000000, 0),  # in use
+            "Microsoft.WindowsSoundRecorder_8wekyb3d8bbwe": (133450000000000000, 1334500001),
+            "C:#Program Files#Zoiper5#Zoiper5.exe": (133450000000000000, 0),  # in use
+            "C:#Tools#old.exe": (0, 0),  # never used
+        }
+    )
+    apps = read_consent_store(Registry(tree))
+    assert apps == frozenset({"Microsoft.SkypeApp", "Zoiper5"})
+
+
+def test_consent_store_changes_count_after_two_equal_readings(qtbot: QtBot) -> None:
+    readings = iter([frozenset(), frozenset({"Zoiper5"}), frozenset({"Zoiper5"}), frozenset()])
+    seen: list[frozenset[str]] = []
+    watch = ConsentStoreMicrophone(read=lambda: next(readings))
+    watch.start(seen.append)  # first reading: nothing yet to compare with
+    watch.poll()  # Zoiper5 once: not yet
+    assert seen == []
+    watch.poll()  # Zoiper5 twice: reported
+    assert seen == [frozenset({"Zoiper5"})]
+    watch.interest(False)
+    assert not watch._timer.isActive()  # nothing to look for: no polling at all
+    watch.stop()
+
+
+pytestmark = pytest.mark.skipif(os.name != "posix", reason="PulseAudio runs on Linux here")

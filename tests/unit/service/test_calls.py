@@ -1,0 +1,290 @@
+"""Calls and the loop, through the service with a fake clock and a fake microphone: the next
+dial recorded by itself, no nudge during a call, reminders held, the offer to flag."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from resilience_app.adapters.notify import NotifierChain
+from resilience_app.core.calls import END_GRACE, MIN_CALL
+from resilience_app.core.clock import FakeClock
+from resilience_app.core.models import DialSource, FollowUpKind, NudgeState, Phase
+from resilience_app.service import Service
+
+
+class Microphone:
+    """The OS boundary: which apps use the microphone, set by the test."""
+
+    problem: str | None = None
+
+    def __init__(self) -> None:
+        self.report: Callable[[frozenset[str]], None] | None = None
+        self.interested: list[bool] = []
+
+    def start(self, report: Callable[[frozenset[str]], None]) -> None:
+        self.report = report
+
+    def stop(self) -> None:
+        self.report = None
+
+    def interest(self, needed: bool) -> None:
+        self.interested.append(needed)
+
+    def used_by(self, *apps: str) -> None:
+        assert self.report is not None, "the service is not watching the microphone"
+        self.report(frozenset(apps))
+
+
+class Keyboard:
+    """The window system's key grab: the test presses the key."""
+
+    def __init__(self, refuse: str | None = None) -> None:
+        self.refuse = refuse
+        self.registered: str | None = None
+        self.pressed: Callable[[], None] | None = None
+
+    def register(self, shortcut: str, pressed: Callable[[], None]) -> str | None:
+        if self.refuse:
+            return self.refuse
+        self.registered, self.pressed = shortcut, pressed
+        return None
+
+    def unregister(self) -> None:
+        self.registered = self.pressed = None
+
+
+class Shown:
+    name = "desktop"
+
+    def __init__(self) -> None:
+        self.titles: list[str] = []
+
+    def available(self) -> bool:
+        return True
+
+    def send(self, title: str, message: str, *, urgent: bool) -> None:
+        self.titles.append(title)
+
+
+@pytest.fixture
+def mic() -> Microphone:
+    return Microphone()
+
+
+@pytest.fixture
+def keys() -> Keyboard:
+    return Keyboard()
+
+
+@pytest.fixture
+def shown(notifier: NotifierChain) -> Shown:
+    channel = Shown()
+    notifier.add(channel)
+    return channel
+
+
+@pytest.fixture
+def app(service: Service, mic: Microphone, keys: Keyboard) -> Service:
+    service._microphone = mic
+    service._global_key = keys
+    service.start()
+    return service
+
+
+def settle(app: Service, clock: FakeClock, seconds: float) -> None:
+    """Let time pass the way the running app does: wake at each planned moment."""
+    end = clock.now() + timedelta(seconds=seconds)
+    while (planned := app.next_wakeup()) is not None and planned <= end:
+        clock.set(max(planned, clock.now()))
+        app.tick()
+    clock.set(end)
+    app.tick()
+
+
+def test_a_call_during_the_break_is_the_next_dial(
+    app: Service, mic: Microphone, clock: FakeClock
+) -> None:
+    notes: list[Any] = []
+    app.note_requested.connect(notes.append)
+    incident = app.flag("Acme").incident
+    settle(app, clock, 60)
+    mic.used_by("Zoiper")
+    settle(app, clock, 10)
+    stored = app.incident(incident.id)
+    assert stored.dialed_at == incident.flagged_at + timedelta(seconds=60)  # when it opened
+    assert stored.dial_source is DialSource.DETECTED
+    assert app.phase is Phase.CALM and notes == []  # no note pops up during the call
+    assert {n.state for n in app.store.nudges()} == {NudgeState.CANCELLED}
+    assert app.status()["on_call"] is True and app.status()["call_app"] == "Zoiper"
+    assert app.tray_state().back_after_minutes == 1
+    assert [i.id for i in app.open_notes()] == [incident.id]  # still one click away
+
+
+def test_a_call_while_waiting_closes_the_loop_and_nothing_nudges(
+    app: Service, mic: Microphone, clock: FakeClock, shown: Shown
+) -> None:
+    app.flag()
+    app.end_break()
+    settle(app, clock, 7 * 60)
+    mic.used_by("Zoiper")
+    settle(app, clock, 30 * 60)
+    assert app.phase is Phase.CALM
+    assert shown.titles == []
+    [incident] = app.store.incidents()
+    assert incident.time_to_dial == timedelta(minutes=7)
+
+
+def test_a_flicker_is_no_call(app: Service, mic: Microphone, clock: FakeClock) -> None:
+    app.flag()
+    app.end_break()
+    mic.used_by("Sound settings")
+    settle(app, clock, (MIN_CALL - timedelta(seconds=1)).total_seconds())
+    mic.used_by()
+    settle(app, clock, 60)
+    assert app.phase is Phase.WAITING and not app.calls.on_call
+
+
+def test_an_ignored_app_never_counts(app: Service, mic: Microphone, clock: FakeClock) -> None:
+    app.set_setting("calls.ignore_apps", "zoiper, Talon")
+    app.flag()
+    app.end_break()
+    mic.used_by("Zoiper")
+    settle(app, clock, 60)
+    assert app.phase is Phase.WAITING
+    assert app.status()["microphone_in_use_by"] == ["Zoiper"]  # seen, shown, not counted
+
+
+def test_a_short_release_does_not_split_a_call(
+    app: Service, mic: Microphone, clock: FakeClock
+) -> None:
+    ended: list[Any] = []
+    app.calls.ended.connect(lambda call, at: ended.append(at))
+    mic.used_by("Zoiper")
+    settle(app, clock, 60)
+    mic.used_by()
+    settle(app, clock, (END_GRACE - timedelta(seconds=1)).total_seconds())
+    mic.used_by("Zoiper")  # switched headsets
+    settle(app, clock, 60)
+    assert ended == [] and app.calls.on_call
+    mic.used_by()
+    settle(app, clock, 10)
+    assert len(ended) == 1 and not app.calls.on_call
+
+
+def test_a_nudge_due_during_a_call_that_began_before_the_flag_is_skipped(
+    app: Service, mic: Microphone, clock: FakeClock, shown: Shown
+) -> None:
+    mic.used_by("Zoiper")
+    settle(app, clock, 10)
+    incident = app.flag("flagged while still on the line").incident
+    settle(app, clock, 11 * 60)  # the first nudge falls due during that same call
+    assert shown.titles == []
+    assert app.incident(incident.id).dialed_at is None  # that call was not the next one
+    states = {n.kind.value: n.state for n in app.store.nudges()}
+    assert states == {"first": NudgeState.SKIPPED, "second": NudgeState.PENDING}
+    mic.used_by()
+    settle(app, clock, 5)
+    mic.used_by("Zoiper")  # the next call
+    settle(app, clock, 10)
+    assert app.incident(incident.id).dial_source is DialSource.DETECTED
+
+
+def test_reminders_and_the_look_back_wait_for_the_end_of_the_call(
+    app: Service, mic: Microphone, clock: FakeClock, shown: Shown
+) -> None:
+    app.flag("Acme")
+    app.dialed()
+    app.add_followup(FollowUpKind.CHECK_IN, in_minutes=1)
+    mic.used_by("Zoiper")
+    settle(app, clock, 5 * 60)
+    assert shown.titles == [] and app.calls.on_call
+    assert app.next_wakeup() is None  # nothing wakes the app during the call
+    mic.used_by()
+    settle(app, clock, 10)
+    assert shown.titles == ["Follow-up: Check-in — Acme"]
+
+
+def test_after_a_call_one_quiet_offer_to_flag_it(
+    app: Service, mic: Microphone, clock: FakeClock
+) -> None:
+    offers: list[Any] = []
+    app.flag_offered.connect(offers.append)
+    mic.used_by("Zoiper")
+    settle(app, clock, 60)
+    mic.used_by()
+    settle(app, clock, 10)
+    assert offers == []  # off by default
+    app.set_setting("calls.offer_flag", "on")
+    for _ in range(2):
+        mic.used_by("Zoiper")
+        settle(app, clock, 60)
+        mic.used_by()
+        settle(app, clock, 10)
+    assert len(offers) == 2 and offers[0].app == "Zoiper"  # once per call
+    mic.used_by("Zoiper")
+    settle(app, clock, 30)
+    app.flag("flagged during the call")
+    mic.used_by()
+    settle(app, clock, 10)
+    assert len(offers) == 2  # already flagged: no offer
+
+
+def test_a_dialers_hook_is_a_call_at_once(app: Service, clock: FakeClock) -> None:
+    incident = app.flag().incident
+    settle(app, clock, 90)
+    app.call_started("SuperDialer")
+    stored = app.incident(incident.id)
+    assert stored.dial_source is DialSource.HOOK and stored.time_to_dial == timedelta(seconds=90)
+    assert app.status()["call_app"] == "SuperDialer"
+    app.call_ended()
+    assert not app.calls.on_call
+
+
+def test_detection_off_stops_watching_and_says_so(
+    app: Service, mic: Microphone, clock: FakeClock
+) -> None:
+    assert app.detection_problem is None and app.status()["call_detection"] == "on"
+    app.set_setting("calls.detect", "off")
+    assert mic.report is None and "off in Settings" in str(app.detection_problem)
+    app.set_setting("calls.detect", "on")
+    assert mic.report is not None
+
+
+def test_a_polling_backend_rests_while_no_call_could_matter(
+    app: Service, mic: Microphone, clock: FakeClock
+) -> None:
+    assert mic.interested[-1] is False  # calm, no offer: nothing to look for
+    app.flag()
+    assert mic.interested[-1] is True
+    app.dialed()
+    assert mic.interested[-1] is False
+
+
+def test_the_shortcut_flags_and_a_refusal_is_said(
+    app: Service, keys: Keyboard, service: Service
+) -> None:
+    assert keys.registered == "Ctrl+Alt+B" and keys.pressed is not None
+    keys.pressed()
+    assert app.phase is Phase.BREAK
+    app.set_setting("hotkey.flag", "Ctrl+Shift+F9")
+    assert keys.registered == "Ctrl+Shift+F9"
+    app.set_setting("hotkey.flag", "")
+    assert keys.registered is None and app.hotkey_problem is None
+    keys.refuse = "Another application already uses Ctrl+Alt+B."
+    app.set_setting("hotkey.flag", "Ctrl+Alt+B")
+    assert app.status()["hotkey"]["problem"].startswith("Another application")
+
+
+def test_a_nudge_due_while_a_call_is_being_confirmed_waits_for_the_answer(
+    app: Service, mic: Microphone, clock: FakeClock, shown: Shown
+) -> None:
+    app.flag()
+    app.end_break()
+    settle(app, clock, 10 * 60 - 2)
+    mic.used_by("Zoiper")  # 2 s before the first nudge, confirmed 3 s after it
+    settle(app, clock, 10)
+    assert shown.titles == [] and app.phase is Phase.CALM
