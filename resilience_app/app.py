@@ -19,6 +19,7 @@ from resilience_app.files import ensure_private_dir
 from resilience_app.paths import LOG_FILE, socket_path
 
 log = logging.getLogger("resilience_app")
+HAND_OVER_WAIT = 15.0  # an app starting shows its tray before its channel opens
 
 
 def run(data_dir: Path) -> int:
@@ -34,26 +35,40 @@ def run(data_dir: Path) -> int:
         )
         return 1
     if not acquired:
-        return _hand_over(data_dir)
+        return _hand_over(data_dir, lock)
     try:
         return _run_locked(data_dir, lock)
     finally:
         lock.release()
 
 
-def _hand_over(data_dir: Path) -> int:
-    try:
-        # The running app may still be opening its channel (its tray shows first).
-        reply = ipc.request_waiting_for_start(data_dir, "show", {})
-    except (ipc.AppNotRunning, ipc.ChannelError, OSError):
-        print(
-            "resilience: another Resilience is starting with this data folder; "
-            "wait a moment and try again.",
-            file=sys.stderr,
-        )
-        return 1
-    print(reply.get("message", "Resilience is already running."))
-    return 0
+def _hand_over(data_dir: Path, lock: InstanceLock) -> int:
+    """The lock is taken: by a running app (bring it forward), or for a moment by a
+    command working without the app (wait, then start after all)."""
+    import time
+
+    deadline = time.monotonic() + HAND_OVER_WAIT
+    while time.monotonic() < deadline:
+        try:
+            reply = ipc.request_for(data_dir, "show", {}, timeout=2)
+        except ipc.AppNotRunning:
+            if lock.acquire():
+                try:
+                    return _run_locked(data_dir, lock)
+                finally:
+                    lock.release()
+            time.sleep(0.05)
+            continue
+        except (ipc.ChannelError, OSError):
+            break
+        print(reply.get("message", "Resilience is already running."))
+        return 0
+    print(
+        "resilience: another Resilience is starting with this data folder; "
+        "wait a moment and try again.",
+        file=sys.stderr,
+    )
+    return 1
 
 
 def _setup_logging(data_dir: Path) -> None:

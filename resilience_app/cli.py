@@ -24,6 +24,7 @@ EXIT_OK = 0
 EXIT_FAILED = 1  # the request was understood but could not be carried out
 EXIT_USAGE = 2  # bad input
 EXIT_NOT_SAVED = 3  # done and kept, but not on disk yet (the disk refused); nothing to redo
+EXIT_NO_ANSWER = 4  # the app took the request and did not answer: it may still be done
 
 
 class CliError(Exception):
@@ -55,26 +56,32 @@ def _rough(text: str) -> int:
 
 
 def _day(text: str) -> date:
+    from resilience_app.core import values
+
     try:
-        day = date.fromisoformat(text)
+        return values.day(date.fromisoformat(text), what="it")
     except ValueError:
         raise argparse.ArgumentTypeError(f"must be a date like 2026-11-24, got {text!r}") from None
-    if not date(1970, 1, 2) < day < date(2200, 1, 1):
-        raise argparse.ArgumentTypeError(f"must be a date between 1970 and 2200, got {text!r}")
-    return day
+    except values.BadValue:
+        raise argparse.ArgumentTypeError(
+            f"must be a date between 1970 and 2200, got {text!r}"
+        ) from None
 
 
 def _moment(text: str) -> str:
+    from resilience_app.core import values
+
     try:
         moment = datetime.fromisoformat(text)
+        values.day(moment.date(), what="it")
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"must be a date and time like 2026-11-26T10:00, got {text!r}"
         ) from None
-    if not datetime(1970, 1, 2) < moment.replace(tzinfo=None) < datetime(2200, 1, 1):
+    except values.BadValue:
         raise argparse.ArgumentTypeError(
             f"must be a date and time between 1970 and 2200, got {text!r}"
-        )
+        ) from None
     return text
 
 
@@ -195,9 +202,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_USAGE
     args = build_parser().parse_args(words)
     try:
-        data_dir = resolve_data_dir(getattr(args, "data_dir", None))
-        if data_dir.exists() and not data_dir.is_dir():
-            raise CliError(f"{data_dir} is a file, not a data folder; check --data-dir.", 2)
+        data_dir = _data_dir(getattr(args, "data_dir", None))
         if args.command is None:
             return _start_app(data_dir)
         handler = _COMMANDS[args.command]
@@ -209,6 +214,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     finally:
         _flush_output()
+
+
+def _data_dir(value: str | None) -> Path:
+    """The data folder named by --data-dir (or the default), checked into a usable path."""
+    if value is not None and not value.strip():
+        raise CliError("--data-dir needs a folder (it was empty).", EXIT_USAGE)
+    try:
+        data_dir = resolve_data_dir(value)
+        if data_dir.exists() and not data_dir.is_dir():
+            raise CliError(f"{data_dir} is a file, not a data folder; check --data-dir.", 2)
+    except RuntimeError as exc:  # "~someone" for a user who does not exist
+        raise CliError(f"--data-dir: {exc}.", EXIT_USAGE) from None
+    except OSError as exc:
+        raise CliError(f"--data-dir cannot be used: {exc.strerror or exc}.", EXIT_USAGE) from None
+    return data_dir
 
 
 def _out(text: str, *, end: str = "\n") -> None:
@@ -249,12 +269,16 @@ def _reason(exc: BaseException) -> str:
 
 
 def _done(reply: dict[str, Any], fallback: str) -> int:
-    """Print the app's answer; exit 3 when it is kept but not on disk yet."""
-    _out(str(reply.get("message") or fallback))
-    if reply.get("saved") is False:
+    """Print the app's answer; exit 3 when it is kept but not on disk yet. The exit code
+    says what happened to the request even when its answer cannot be printed."""
+    code = EXIT_NOT_SAVED if reply.get("saved") is False else EXIT_OK
+    try:
+        _out(str(reply.get("message") or fallback))
+    except CliError as exc:
+        _say(f"Done, but the answer could not be shown: {exc}")
+    if code == EXIT_NOT_SAVED:
         _say(str(reply.get("unsaved") or "Not saved to disk yet."))
-        return EXIT_NOT_SAVED
-    return EXIT_OK
+    return code
 
 
 def gui_main() -> int:
@@ -281,16 +305,16 @@ def _start_app(data_dir: Path) -> int:
 # -- talking to the running app ----------------------------------------------------------
 
 
-def _ask(
-    data_dir: Path, command: str, args: dict[str, Any] | None = None, *, offline: bool = False
-) -> dict[str, Any]:
-    """Send a command to the running app; with `offline`, run it here when none runs."""
+def _ask(data_dir: Path, command: str, args: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Send a command to the running app; with none running, run it here unless only a
+    running app can do it (a break, a window)."""
     from resilience_app.adapters import ipc
+    from resilience_app.commands import NEEDS_APP
 
     try:
         reply = ipc.request_waiting_for_start(data_dir, command, args)
     except ipc.AppNotRunning:
-        if not offline:
+        if command in NEEDS_APP:
             raise CliError(
                 "Resilience is not running. Start it first (run `resilience`, or open it from "
                 "your apps menu), then try again."
@@ -298,8 +322,16 @@ def _ask(
         reply = _run_here(data_dir, command, args or {})
     except ipc.NotOurs as exc:
         raise CliError(f"Refused to send anything: {exc}. Nothing was sent.") from None
-    except (ipc.ChannelError, OSError) as exc:
+    except ipc.NoAnswer as exc:
+        raise CliError(
+            f"The running Resilience app took the request but {exc}; it may still carry it "
+            "out. Check with `resilience status` before trying again.",
+            EXIT_NO_ANSWER,
+        ) from None
+    except ipc.ChannelError as exc:
         raise CliError(f"Could not talk to the running Resilience app: {exc}.") from None
+    except OSError as exc:
+        raise CliError(f"Could not use the data folder: {exc.strerror or exc}.") from None
     if not reply.get("ok"):
         code = EXIT_USAGE if reply.get("usage") else EXIT_FAILED
         raise CliError(str(reply.get("error") or "The app refused the request."), code)
@@ -308,6 +340,7 @@ def _ask(
 
 def _run_here(data_dir: Path, command: str, args: dict[str, Any]) -> dict[str, Any]:
     """No app is running: take the instance lock and be the one writer for a moment."""
+    from resilience_app.adapters import ipc
     from resilience_app.adapters.lock import InstanceLock
     from resilience_app.commands import READ_ONLY, CommandTable
     from resilience_app.core.errors import UserError
@@ -315,8 +348,14 @@ def _run_here(data_dir: Path, command: str, args: dict[str, Any]) -> dict[str, A
 
     readonly = command in READ_ONLY
     lock = InstanceLock(data_dir) if not readonly else None
-    if lock is not None and not lock.acquire():
-        raise CliError("Resilience is starting with this data folder; try again in a moment.")
+    if lock is not None and not _take(lock):
+        # Someone held the lock all along: an app that opened its channel by now, or not.
+        try:
+            return ipc.request_for(data_dir, command, args)
+        except ipc.AppNotRunning:
+            raise CliError(
+                "Another Resilience command is busy with this data folder; try again in a moment."
+            ) from None
     try:
         service = open_service(data_dir, readonly=readonly)
         kept = None
@@ -346,6 +385,18 @@ def _run_here(data_dir: Path, command: str, args: dict[str, Any]) -> dict[str, A
             lock.release()
 
 
+def _take(lock: Any, wait: float = 10.0) -> bool:
+    """The instance lock, waiting a little for another command (or a starting app)."""
+    import time
+
+    deadline = time.monotonic() + wait
+    while not lock.acquire():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
 def _reader(data_dir: Path, *, journal: bool = False) -> Any:
     """A service that only reads (export, stats, settings): no lock, no writes. With
     `journal`, a folder that holds no journal is a mistake worth a sentence."""
@@ -356,12 +407,12 @@ def _reader(data_dir: Path, *, journal: bool = False) -> Any:
         service = open_service(data_dir, readonly=True)
     except UserError as exc:
         raise CliError(exc.message) from None
-    if journal and not service.store.has_journal:
+    if journal and not service.has_journal:
         raise CliError(
             f"There is no journal in {data_dir}. Check --data-dir (or start Resilience once "
             "to begin one)."
         )
-    for notice in service.store.notices:
+    for notice in service.notices():
         _say(notice)
     return service
 
@@ -394,7 +445,7 @@ def _note(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def _status(args: argparse.Namespace, data_dir: Path) -> int:
-    status = _ask(data_dir, "status", offline=True).get("status")
+    status = _ask(data_dir, "status").get("status")
     _out(json.dumps(status, indent=2, ensure_ascii=False))
     return EXIT_OK
 
@@ -424,12 +475,12 @@ def _import(args: argparse.Namespace, data_dir: Path) -> int:
     path = Path(args.file).expanduser().resolve()
     if not path.is_file():
         raise CliError(f"There is no file at {path}.", EXIT_USAGE)
-    return _done(_ask(data_dir, "import", {"path": str(path)}, offline=True), "Imported.")
+    return _done(_ask(data_dir, "import", {"path": str(path)}), "Imported.")
 
 
 def _followup(args: argparse.Namespace, data_dir: Path) -> int:
     if args.action == "list":
-        followups = _ask(data_dir, "followup-list", offline=True).get("followups") or []
+        followups = _ask(data_dir, "followup-list").get("followups") or []
         if args.json:
             _out(json.dumps(followups, indent=2, ensure_ascii=False))
         elif not followups:
@@ -450,7 +501,7 @@ def _followup(args: argparse.Namespace, data_dir: Path) -> int:
         }
     else:
         request = {"id": args.id, "minutes": getattr(args, "minutes", None)}
-    return _done(_ask(data_dir, f"followup-{args.action}", request, offline=True), "Done.")
+    return _done(_ask(data_dir, f"followup-{args.action}", request), "Done.")
 
 
 def _stats(args: argparse.Namespace, data_dir: Path) -> int:
@@ -468,14 +519,10 @@ def _stats(args: argparse.Namespace, data_dir: Path) -> int:
         return EXIT_OK
     first, last = summary.first, summary.last
     _out(f"Tough calls from {first:%d %b %Y} to {last:%d %b %Y}: {summary.total}")
-    if summary.total:
+    day, hour = summary.busiest_weekday, summary.busiest_hour
+    if day is not None and hour is not None:
         days = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-        busiest = max(range(7), key=lambda d: summary.by_weekday[d])
-        hour = max(range(24), key=lambda h: summary.by_hour[h])
-        _out(
-            f"  busiest day: {days[busiest]} ({summary.by_weekday[busiest]}), "
-            f"busiest hour: {hour}:00"
-        )
+        _out(f"  busiest day: {days[day]} ({summary.by_weekday[day]}), busiest hour: {hour}:00")
         reasons = sorted(summary.loss_reasons.items(), key=lambda item: -item[1])
         named = [f"{texts.LOSS_REASON[r]} {n}" for r, n in reasons if n]
         if named:
@@ -486,11 +533,10 @@ def _stats(args: argparse.Namespace, data_dir: Path) -> int:
                 f"{insights.TARGET_MINUTES:g} min {summary.dial_within_target} "
                 f"of {summary.dial_count}"
             )
-        pairs = sum(w.count for w in summary.mood_weeks)
-        if pairs:
-            change = sum(w.change * w.count for w in summary.mood_weeks) / pairs
+        if summary.mood_change is not None:
             _out(
-                f"  mood after a break and a note: {change:+.1f} points on average ({pairs} notes)"
+                f"  mood after a break and a note: {summary.mood_change:+.1f} points on average "
+                f"({summary.mood_notes} notes)"
             )
     for line in summary.highlights:
         _out(f"* {line}")
@@ -509,7 +555,7 @@ def _journal(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def _positive(args: argparse.Namespace, data_dir: Path) -> int:
-    return _done(_ask(data_dir, "positive-add", {"text": args.text}, offline=True), "Added.")
+    return _done(_ask(data_dir, "positive-add", {"text": args.text}), "Added.")
 
 
 def _config(args: argparse.Namespace, data_dir: Path) -> int:
@@ -531,7 +577,7 @@ def _config(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def _config_set(data_dir: Path, key: str, raw: str) -> int:
-    reply = _ask(data_dir, "config-set", {"key": key, "value": raw}, offline=True)
+    reply = _ask(data_dir, "config-set", {"key": key, "value": raw})
     return _done({**reply, "message": f"{key} = {_show(reply.get('value'))}"}, "")
 
 

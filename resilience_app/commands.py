@@ -130,7 +130,7 @@ class CommandTable:
 
     def __init__(self, service: Service) -> None:
         self.service = service
-        self._replies: OrderedDict[str, Reply] = OrderedDict()
+        self._replies: OrderedDict[tuple[str, str], Reply] = OrderedDict()
         self.routes: dict[str, Callable[[Args], Reply]] = {
             "flag": self.flag,
             "dialed": self.dialed,
@@ -151,11 +151,12 @@ class CommandTable:
 
     def handle(self, command: str, args: Mapping[str, Any], request_id: str | None = None) -> Reply:
         """Run one command. A request id seen before gets the reply it got then."""
-        if request_id is not None and request_id in self._replies:
-            return self._replies[request_id]
+        key = (request_id, command) if request_id is not None else None
+        if key is not None and key in self._replies:
+            return self._replies[key]
         reply = self._run(command, args)
-        if request_id is not None:
-            self._replies[request_id] = reply
+        if key is not None:
+            self._replies[key] = reply
             while len(self._replies) > REMEMBERED_REPLIES:
                 self._replies.popitem(last=False)
         return reply
@@ -217,10 +218,8 @@ class CommandTable:
             mood_after=a.score("feel", what="How you feel now"),
         )
         incident = self.service.save_note(a.text("incident") or None, reflection)
-        return {
-            "message": "Note saved. Thank you for taking the time.",
-            "incident_id": incident.id,
-        }
+        kept = "Note saved." if self.service.durable else "Note kept."
+        return {"message": f"{kept} Thank you for taking the time.", "incident_id": incident.id}
 
     def status(self, a: Args) -> Reply:
         status = self.service.status()

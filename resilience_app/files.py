@@ -21,9 +21,15 @@ PRIVATE_FILE = 0o600
 NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # not on Windows, which has no such links to fear
 
 
-def ensure_private_dir(path: Path) -> Path:
-    """Create `path` (and parents) readable by the user alone, whatever the umask."""
+def ensure_private_dir(path: Path, *, follow: bool = True) -> Path:
+    """Create `path` (and parents) readable by the user alone, whatever the umask.
+
+    With `follow=False` (the folders the app makes inside its data folder) a link in the
+    folder's place is refused (OSError), never followed, chmodded or written into.
+    """
     path.mkdir(parents=True, exist_ok=True)
+    if not follow and path.is_symlink():
+        raise OSError(errno.ELOOP, "a link where a folder of the app's should be", str(path))
     if os.name == "posix":
         os.chmod(path, PRIVATE_DIR)
     return path
@@ -63,15 +69,39 @@ def fsync_dir(folder: Path) -> None:
 
 
 def _open_regular(path: Path, flags: int, mode: int = PRIVATE_FILE) -> int:
-    """os.open without following a final link; refuses anything but a regular file."""
-    fd = os.open(path, flags | NOFOLLOW | getattr(os, "O_CLOEXEC", 0), mode)
+    """os.open without following a final link; refuses anything but a regular file.
+    Opened non-blocking first, so a FIFO or a device in the file's place cannot hang the
+    app before it is refused."""
+    nonblock = getattr(os, "O_NONBLOCK", 0)
+    fd = os.open(path, flags | NOFOLLOW | nonblock | getattr(os, "O_CLOEXEC", 0), mode)
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise OSError(errno.EINVAL, "not a regular file", str(path))
+        if nonblock:
+            os.set_blocking(fd, True)
     except BaseException:
         os.close(fd)
         raise
     return fd
+
+
+def read_regular(path: Path, limit: int) -> bytes:
+    """A file the rep named (an import), following links as the rep would, but only a
+    regular file and at most `limit` bytes: a device or a FIFO is refused, not read."""
+    nonblock = getattr(os, "O_NONBLOCK", 0)
+    fd = os.open(path, os.O_RDONLY | nonblock | getattr(os, "O_CLOEXEC", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file", str(path))
+        if nonblock:
+            os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = handle.read(limit + 1)
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        raise OSError(errno.EFBIG, "larger than an export of one journal", str(path))
+    return data
 
 
 def read_private(path: Path) -> bytes:

@@ -41,26 +41,34 @@ def digest(data_dir: Path) -> str:
 
 
 def private_folder(path: Path, *, create: bool = True) -> Path | None:
-    """`path` if it is (or can be made) a folder of the rep's alone; None otherwise."""
+    """`path` if it is a folder of the rep's alone (made so if the app creates it now);
+    None otherwise. An existing folder open to others is skipped, never chmodded: it may
+    be a shared folder someone relies on."""
     if os.name != "posix":
         try:
             path.mkdir(parents=True, exist_ok=True)
         except OSError:
             return None
         return path
+    made = False
     try:
         if create:
             path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            with contextlib.suppress(FileExistsError):
+            try:
                 os.mkdir(path, 0o700)
+                made = True
+            except FileExistsError:
+                pass
         info = os.lstat(path)
     except OSError:
         return None
     if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid():
         return None
     if info.st_mode & 0o077:
+        if not made:
+            return None
         try:
-            os.chmod(path, 0o700)  # ours, so ours to close
+            os.chmod(path, 0o700)  # just made by us, under a loose umask
         except OSError:
             return None
     return path

@@ -48,6 +48,10 @@ class Dropped(ChannelError):
     """The connection closed before an answer came (the request may have been handled)."""
 
 
+class NoAnswer(ChannelError):
+    """The app took the request but gave no answer in time: it may still carry it out."""
+
+
 class NotOurs(ChannelError):
     """The channel belongs to another user: nothing is sent to it."""
 
@@ -85,7 +89,8 @@ def request(
     send = _request_unix if os.name == "posix" else _request_qt
     try:
         return send(name, payload, timeout)
-    except Dropped:
+    except (Dropped, NoAnswer):
+        # Asked again with the same id: an app that did it answers from memory.
         return send(name, payload, timeout)
 
 
@@ -152,10 +157,19 @@ def _request_unix(path: str, payload: bytes, timeout: float) -> dict[str, Any]:
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     sock.settimeout(timeout)
     try:
-        try:
-            sock.connect(path)
-        except (FileNotFoundError, ConnectionRefusedError):
-            raise AppNotRunning(path) from None
+        busy_until = time.monotonic() + min(timeout, 5.0)
+        while True:
+            try:
+                sock.connect(path)
+                break
+            except (FileNotFoundError, ConnectionRefusedError):
+                raise AppNotRunning(path) from None
+            except BlockingIOError:
+                # A full backlog (a flood of idle connections): the app closes the oldest
+                # ones, so a moment later there is room.
+                if time.monotonic() > busy_until:
+                    raise ChannelError("the app is too busy to take the request") from None
+                time.sleep(0.05)
         _check_peer(sock)
         sock.sendall(payload)
         buffer = bytearray()
@@ -167,7 +181,7 @@ def _request_unix(path: str, payload: bytes, timeout: float) -> dict[str, Any]:
             if len(buffer) > MAX_MESSAGE:
                 raise ChannelError("reply too large")
     except TimeoutError:
-        raise ChannelError(f"the app did not answer within {timeout:g} s") from None
+        raise NoAnswer(f"the app did not answer within {timeout:g} s") from None
     except (ConnectionResetError, BrokenPipeError):
         raise Dropped("the connection was reset") from None
     finally:

@@ -365,6 +365,32 @@ class Insights:
     lessons: dict[LossReason | None, list[Lesson]]
     highlights: list[str] = field(default_factory=list)
 
+    @property
+    def busiest_weekday(self) -> int | None:
+        """Monday = 0; the earliest of equals; None with no calls."""
+        if not self.total:
+            return None
+        return max(range(7), key=lambda d: (self.by_weekday[d], -d))
+
+    @property
+    def busiest_hour(self) -> int | None:
+        if not self.total:
+            return None
+        return max(range(24), key=lambda h: (self.by_hour[h], -h))
+
+    @property
+    def mood_notes(self) -> int:
+        """Calls with a mood before the break and after the note."""
+        return sum(w.count for w in self.mood_weeks)
+
+    @property
+    def mood_change(self) -> float | None:
+        """Average points gained from before the break to after the note."""
+        pairs = self.mood_notes
+        if not pairs:
+            return None
+        return sum(w.change * w.count for w in self.mood_weeks) / pairs
+
     def as_json(self) -> dict[str, Any]:
         return {
             "from": self.first.isoformat(),

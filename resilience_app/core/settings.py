@@ -214,6 +214,13 @@ class Settings:
             if key in SCHEMA:
                 with contextlib.suppress(SettingError):
                     self._values[key] = SCHEMA[key].parse(raw)
+        try:
+            _check_together(self._values)
+        except SettingError:
+            # Stored values that contradict each other (a hand-edited file): the nudges go
+            # back to their defaults rather than refuse every later change of any setting.
+            for key in ("nudge.first_minutes", "nudge.second_minutes"):
+                self._values[key] = SCHEMA[key].default
 
     def get(self, key: str) -> Any:
         lookup(key)

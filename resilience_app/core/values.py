@@ -19,8 +19,9 @@ MAX_POSITIVES = 50
 # as soon as a zone or a day is added) and that a rep's journal can plausibly hold.
 EARLIEST = datetime(1970, 1, 2, tzinfo=UTC)
 LATEST = datetime(2200, 1, 1, tzinfo=UTC)
-# A clock a little ahead on another machine is fine; a call flagged next year is not.
-FUTURE_SLACK = timedelta(days=2)
+# A clock a little ahead on another machine is fine; a call flagged tomorrow is not (it
+# would stand in for the latest call, and keep the app waiting for its next dial).
+FUTURE_SLACK = timedelta(minutes=10)
 
 _LINE_BREAKS = re.compile(r"[\r\n\t\v\f\x85\u2028\u2029]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")

@@ -26,6 +26,7 @@ from resilience_app.core.followups import FollowUpError, FollowUps, default_due
 from resilience_app.core.insights import Insights, summarize
 from resilience_app.core.lookback import WeeklyLookBack
 from resilience_app.core.loop import (
+    CLOCK_SLACK,
     RecoveryLoop,
     disk_sentence,
     incidents_on,
@@ -45,6 +46,7 @@ from resilience_app.core.models import (
     new_id,
 )
 from resilience_app.core.settings import Settings
+from resilience_app.files import read_regular
 from resilience_app.service.views import (
     BreakView,
     ExportResult,
@@ -183,6 +185,7 @@ class Service:
         loop.reflections_changed.connect(self.notes_changed.emit)
         loop.schedule_changed.connect(self.schedule_changed.emit)
         store.on_save_failed = self._save_failed
+        store.on_recreated = self._rewrite_settings
         self.followups.reminder_due.connect(self._deliver_reminder)
         self.followups.changed.connect(self._followups_moved)
         self.lookback.due.connect(self._look_back)
@@ -225,6 +228,15 @@ class Service:
         self._watch_microphone(bool(self.settings.get("calls.detect")))
         self._register_hotkey(str(self.settings.get("hotkey.flag")))
         self.schedule_changed.emit()
+
+    @property
+    def has_journal(self) -> bool:
+        """True when the data folder holds a journal (a first start has happened)."""
+        return self.store.has_journal
+
+    def notices(self) -> list[str]:
+        """Sentences about what storage had to do (a damaged file set aside...)."""
+        return list(self.store.notices)
 
     def open_offline(self) -> list[str]:
         """A command with no app running: the current state, without firing anything.
@@ -583,7 +595,11 @@ class Service:
         months: int | None = None,
         note: str = "",
     ) -> UpcomingItem:
-        incident = self.loop.incident(incident_id) if incident_id else self.store.latest_incident()
+        incident = (
+            self.loop.incident(incident_id)
+            if incident_id
+            else self.store.latest_incident(until=self.clock.now() + CLOCK_SLACK)
+        )
         if incident is None:
             raise FollowUpError("There is no flagged call to attach a follow-up to.")
         if in_minutes is not None:
@@ -683,18 +699,15 @@ class Service:
     def import_file(self, path: Path) -> ImportResult:
         """Add the calls of a JSON export that the journal does not have yet."""
         try:
-            if Path(path).stat().st_size > MAX_IMPORT_BYTES:
-                raise UserError(
-                    f"{path} is larger than {MAX_IMPORT_BYTES // 2**20} MB; that is not an "
-                    "export of one rep's journal."
-                )
-            text = Path(path).read_text(encoding="utf-8")
+            raw = read_regular(Path(path), MAX_IMPORT_BYTES)
         except FileNotFoundError:
             raise UserError(f"There is no file at {path}.", usage=True) from None
-        except UnicodeDecodeError:
-            raise UserError(f"{path} is not a Resilience export (not UTF-8 text).") from None
         except OSError as exc:
             raise UserError(f"Could not read {path}: {exc.strerror or exc}.") from None
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise UserError(f"{path} is not a Resilience export (not UTF-8 text).") from None
         result = import_into(self.store, text, self.clock.now())
         self.notes_changed.emit()
         self.followups_changed.emit()
@@ -823,6 +836,13 @@ class Service:
                     f"Your settings are saved, but start at login could not be changed: {problem}"
                 )
         return changed
+
+    def _rewrite_settings(self) -> None:
+        """The data folder was made again: put the settings in use back on disk too."""
+        try:
+            self._save_settings(self.settings.as_dict())
+        except (OSError, UserError) as exc:
+            log.warning("settings not written again: %s", exc)
 
     def _apply_login(self, enabled: bool) -> str | None:
         """Write or remove the start-at-login entry; a sentence if that failed."""

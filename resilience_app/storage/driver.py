@@ -29,21 +29,37 @@ _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89abcdefABCDEF][0-9a-fA-F]{2}")
 
 
 def parse(raw: bytes) -> Tables | None:
-    """A journal file's content; an empty file is an empty journal. Raises DamagedFile."""
+    """A journal file's content; an empty file is an empty journal. Raises DamagedFile.
+
+    Bytes that are not UTF-8 become lone surrogates here (never an error for the whole
+    file): the records holding them are set aside one by one, the rest is used."""
     if not raw.strip():
         return None
     try:
-        data = json.loads(raw)
+        data = json.loads(raw.decode("utf-8", "surrogateescape"))
     except (ValueError, RecursionError) as exc:
         raise DamagedFile(str(exc)[:200]) from None
     if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
         raise DamagedFile("the file is not a journal")
+    meta = data.get("meta")
+    if meta is not None:
+        entry = meta.get("1")
+        schema = entry.get("schema") if isinstance(entry, dict) else None
+        if isinstance(schema, bool) or not isinstance(schema, int):
+            raise DamagedFile("its format number is missing or not a number")
     return data
 
 
 def may_hold_bad_text(raw: bytes) -> bool:
-    """Cheap first look: could a record hold text that cannot be encoded again?"""
-    return _SURROGATE_ESCAPE.search(raw) is not None
+    """Cheap first look: could a record hold text that cannot be encoded again (a JSON
+    escape of half a surrogate pair, or bytes that are not UTF-8)?"""
+    if _SURROGATE_ESCAPE.search(raw) is not None:
+        return True
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return True
+    return False
 
 
 def encodes(doc: Any) -> bool:

@@ -322,6 +322,23 @@ def import_into(store: Store, text: str, now: datetime | None = None) -> ImportR
             result.already_there += 1
     known_positives = {p.id for p in store.positives()}
     fresh = [i for i in parsed.incidents if i.id in new_ids]
+    # A new call's nudges and follow-ups must not take an id the journal already uses for
+    # another call's: that would overwrite the rep's own (a pending thank-you card...).
+    taken_followups = {f.id: f.incident_id for f in store.followups()}
+    taken_nudges = {n.id: n.incident_id for n in store.nudges()}
+    clashes = [
+        f"The follow-up {_shown(f.id)} of call {_shown(f.incident_id)} has the id of one "
+        "already in your journal."
+        for f in parsed.followups
+        if f.incident_id in new_ids and taken_followups.get(f.id, f.incident_id) != f.incident_id
+    ] + [
+        f"The nudge {_shown(n.id)} of call {_shown(n.incident_id)} has the id of one already "
+        "in your journal."
+        for n in parsed.nudges
+        if n.incident_id in new_ids and taken_nudges.get(n.id, n.incident_id) != n.incident_id
+    ]
+    if clashes:
+        raise ImportProblems(clashes)
     store.add_many(
         fresh,
         [n for n in parsed.nudges if n.incident_id in new_ids],

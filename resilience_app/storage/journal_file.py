@@ -52,8 +52,12 @@ class JournalFile:
 
     @property
     def schema(self) -> int | None:
+        """The file's format number (checked to be a number when the file was parsed)."""
         meta = self._meta.get(doc_id=1)
-        return None if meta is None or isinstance(meta, list) else int(meta.get("schema", 0))
+        if meta is None or isinstance(meta, list):
+            return None
+        schema = meta.get("schema")
+        return schema if isinstance(schema, int) else None
 
     @property
     def dirty(self) -> bool:
@@ -102,6 +106,21 @@ class JournalFile:
             for key, doc in items:
                 doc_id = self._ids[table].get(key) or self._new_doc_id(table, key)
                 stored[str(doc_id)] = doc
+            self._tables[table].clear_cache()
+        self.storage.write(data)
+
+    def replace(self, rows: Rows) -> None:
+        """Make the listed tables hold exactly `rows` (a rescued copy of this file), with
+        one write; records not in `rows` are gone, as they were when it was rescued."""
+        data = self.storage.memory()
+        self._mark_schema()
+        for table, items in rows.items():
+            stored: dict[str, Any] = {}
+            self._ids[table] = {}
+            self._next[table] = 1
+            for key, doc in items:
+                stored[str(self._new_doc_id(table, key))] = doc
+            data[table] = stored
             self._tables[table].clear_cache()
         self.storage.write(data)
 

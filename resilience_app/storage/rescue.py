@@ -67,6 +67,7 @@ def write(store: Store) -> Path | None:
             log.warning("rescue file not written to %s: %s", folder, exc.strerror or exc)
             continue
         log.warning("unsaved changes kept in %s", folder / name)
+        store.forget_rescues()  # this one holds what they held, and more
         return folder / name
     log.error("no place would take the unsaved changes")
     return None
@@ -93,11 +94,14 @@ def merge(store: Store) -> list[str]:
     """Put the records of every rescue file back into the journal; sentences for the rep."""
     said: list[str] = []
     for path in find(store.data_dir):
+        if path in store.pending_rescues:
+            continue  # already back in memory, waiting for the disk
         try:
             document = json.loads(read_private(path))
             files = document["files"]
-            if not isinstance(files, dict):
-                raise ValueError("no files")
+            written_at = datetime.fromisoformat(document["written_at"])
+            if not isinstance(files, dict) or written_at.tzinfo is None:
+                raise ValueError("not a rescue file")
         except (OSError, ValueError, KeyError, TypeError, RecursionError) as exc:
             log.error("rescue file %s unreadable: %s", path, exc)
             said.append(
@@ -107,8 +111,9 @@ def merge(store: Store) -> list[str]:
         added = 0
         for name, tables in files.items():
             if isinstance(tables, dict):
-                added += _merge_file(store, str(name), tables)
+                added += _merge_file(store, str(name), tables, written_at)
         if store.dirty:
+            store.pending_rescues.append(path)  # removed once the disk takes them
             said.append(
                 f"Changes that could not be saved last time are back in memory from {path}, "
                 "but the disk still refuses them; Resilience keeps trying."
@@ -124,20 +129,19 @@ def merge(store: Store) -> list[str]:
     return said
 
 
-def _merge_file(store: Store, name: str, tables: dict[str, Any]) -> int:
+def _merge_file(store: Store, name: str, tables: dict[str, Any], written_at: datetime) -> int:
     rows: dict[str, list[tuple[str, dict[str, Any]]]] = {}
     for table, docs in tables.items():
         decode = DECODERS.get(table)
         if decode is None or not isinstance(docs, dict):
             continue
+        rows.setdefault(table, [])
         for doc in docs.values():
             try:
                 decode(doc)
             except BadRecord:
                 continue  # never let a bad record in; the rest still counts
-            rows.setdefault(table, []).append((doc["id"], doc))
-    if not rows:
-        return 0
+            rows[table].append((doc["id"], doc))
     if name == FOLLOWUPS_FILE:
-        return store.merge_rows(None, rows)
-    return store.merge_rows(Path(name).stem, rows)
+        return store.merge_rows(None, rows, written_at=written_at)
+    return store.merge_rows(Path(name).stem, rows, written_at=written_at)

@@ -7,7 +7,7 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from resilience_app.files import atomic_write, ensure_private_dir
+from resilience_app.files import atomic_write, ensure_private_dir, read_private
 
 log = logging.getLogger(__name__)
 SETTINGS_FILE = "settings.json"
@@ -17,10 +17,10 @@ def load_settings(data_dir: Path) -> dict[str, Any]:
     """Stored setting values; a missing or unreadable file means defaults."""
     path = Path(data_dir) / SETTINGS_FILE
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_private(path).decode("utf-8"))
     except FileNotFoundError:
         return {}
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, RecursionError) as exc:
         log.warning("settings file %s unreadable (%s); using defaults", path, exc)
         return {}
     return data if isinstance(data, dict) else {}

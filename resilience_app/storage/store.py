@@ -42,7 +42,7 @@ from resilience_app.core.models import (
     Positive,
     Removed,
 )
-from resilience_app.files import atomic_write, ensure_private_dir
+from resilience_app.files import atomic_write, ensure_private_dir, read_private
 from resilience_app.storage.codec import (
     BadRecord,
     followup_from_dict,
@@ -103,7 +103,11 @@ class Store:
         self.on_notice: Callable[[str], None] | None = None
         # Called when the disk refuses a write (the change is kept in memory meanwhile).
         self.on_save_failed: Callable[[OSError], None] | None = None
+        # Called when the data folder vanished and was made again (to rewrite settings).
+        self.on_recreated: Callable[[], None] | None = None
         self.last_error: OSError | None = None
+        # Rescue files merged into memory before the disk took them: removed once it has.
+        self.pending_rescues: list[Path] = []
         self._months: dict[str, JournalFile] = {}
         self._owner: dict[str, str] = {}  # incident id -> month, for loaded months
         self._followups: JournalFile | None = None
@@ -121,12 +125,12 @@ class Store:
     def _prepare_folders(self) -> None:
         try:
             ensure_private_dir(self.data_dir)
-            ensure_private_dir(self.journal_dir)
+            ensure_private_dir(self.journal_dir, follow=False)
             # Temp files of writes cut short by a crash: never part of the journal, and
             # only the writer (holding the instance lock) gets here.
             for stale in self.journal_dir.glob(".*.tmp"):
                 stale.unlink(missing_ok=True)
-        except FileExistsError:
+        except (FileExistsError, NotADirectoryError):
             raise StorageError(
                 f"{self.data_dir} or its journal folder is a file, not a folder. Move it away "
                 "or start Resilience with another --data-dir."
@@ -251,9 +255,11 @@ class Store:
                 f"({exc.strerror or exc}). Move it away by hand, then start Resilience again."
             ) from None
         log.error("%s did not parse (%s); moved to %s", path, reason, aside)
-        for backup in sorted((self.backup_dir / path.stem).glob("*.json"), reverse=True):
+        folder = self.backup_dir / path.stem
+        backups = [] if folder.is_symlink() else sorted(folder.glob("*.json"), reverse=True)
+        for backup in backups:
             try:
-                raw = backup.read_bytes()
+                raw = read_private(backup)
                 parse(raw)
             except (OSError, DamagedFile):
                 continue
@@ -306,9 +312,11 @@ class Store:
         target = folder / f"{today.isoformat()}.json"
         if journal_file.path.exists() and not target.exists():
             try:
-                ensure_private_dir(self.backup_dir)
-                ensure_private_dir(folder)
-                atomic_write(target, journal_file.path.read_bytes())
+                # Never through a link: a linked backup folder would have its contents
+                # chmodded, overwritten and pruned.
+                ensure_private_dir(self.backup_dir, follow=False)
+                ensure_private_dir(folder, follow=False)
+                atomic_write(target, read_private(journal_file.path))
                 for old in sorted(folder.glob("*.json"), reverse=True)[BACKUPS_KEPT:]:
                     old.unlink()
             except OSError as exc:
@@ -338,11 +346,24 @@ class Store:
         self._recreate_folders()
         for journal_file in self._open_files():
             journal_file.flush()
+        if self.pending_rescues and not self.dirty:
+            self.forget_rescues()
+
+    def forget_rescues(self) -> None:
+        """Rescue files whose records are now on disk (or in a newer rescue file)."""
+        for path in self.pending_rescues:
+            try:
+                path.unlink(missing_ok=True)
+            except OSError as exc:
+                log.warning("could not remove the merged rescue file %s: %s", path, exc)
+        self.pending_rescues = []
 
     def _durably(self, write: Callable[[], None]) -> None:
         """Run a write; if the disk refuses it, keep the change in memory and report."""
         try:
             write()
+            if self.pending_rescues and not self.dirty:
+                self.forget_rescues()
         except FileNotFoundError as exc:
             # The data folder went away under the running app: make it again and retry,
             # so what the app holds is not lost with it.
@@ -360,14 +381,22 @@ class Store:
             self.on_save_failed(exc)
 
     def _recreate_folders(self) -> bool:
-        """Make the journal folder again if it vanished; True when that was needed."""
+        """Make the journal folder again if it vanished, and write every file open in
+        memory back into it (not only the one being saved); True when that was needed."""
         if self.readonly or self.journal_dir.is_dir():
             return False
         try:
-            ensure_private_dir(self.journal_dir)
+            ensure_private_dir(self.data_dir)
+            ensure_private_dir(self.journal_dir, follow=False)
         except OSError:
             return False
         log.warning("the journal folder %s was missing and was created again", self.journal_dir)
+        for journal_file in self._open_files():
+            if journal_file.storage.read() is not None:  # a file never written has nothing
+                journal_file.storage.dirty = True  # flush() below writes each one again
+            journal_file.backed_up_on = None
+        if self.on_recreated is not None:
+            self.on_recreated()
         self._notice(
             f"Your data folder {self.data_dir} was removed while Resilience was running. It "
             "was created again with everything Resilience had open."
@@ -468,10 +497,18 @@ class Store:
             self._durably(lambda: book.put_many({"followups": followup_rows}))
 
     def merge_rows(
-        self, month: str | None, rows: dict[str, list[tuple[str, dict[str, Any]]]]
+        self,
+        month: str | None,
+        rows: dict[str, list[tuple[str, dict[str, Any]]]],
+        *,
+        written_at: datetime,
     ) -> int:
-        """Put checked records into a month (or, with None, the follow-ups) with one write;
-        records with the same id are replaced (a rescue file's copy is the newer)."""
+        """Put a rescued copy of a month (or, with None, of the follow-ups) back.
+
+        If the file on disk was not written after the copy was made, the copy is the
+        newer whole: the file becomes exactly the copy (records deleted before the rescue
+        stay deleted). Otherwise the disk holds later saves, and only records missing
+        from it are added, never over a newer one. Returns how many records were put."""
         self.generation += 1
         if month is None:
             target = self._followup_book()
@@ -480,9 +517,23 @@ class Store:
             target = self._writable_month(month)
         else:
             return 0
-        self._durably(lambda: target.put_many(rows))
-        for key, _doc in rows.get("incidents", []):
+        try:
+            saved_later = target.path.stat().st_mtime > written_at.timestamp()
+        except OSError:
+            saved_later = False
+        if saved_later:
+            rows = {
+                table: [(k, d) for k, d in items if not target.has(table, k)]
+                for table, items in rows.items()
+            }
+            self._durably(lambda: target.put_many(rows))
+        else:
             if month is not None:
+                for key in list(target.keys("incidents")):
+                    self._owner.pop(key, None)
+            self._durably(lambda: target.replace(rows))
+        if month is not None:
+            for key, _doc in rows.get("incidents", []):
                 self._owner[key] = month
         return sum(len(items) for items in rows.values())
 
@@ -530,12 +581,22 @@ class Store:
     def incidents_since(self, since: datetime) -> list[Incident]:
         return self.incidents_between(since, None)
 
-    def latest_incident(self) -> Incident | None:
-        month = self._newest()
-        if month is None:
-            return None
-        found = self._decoded(month, "incidents", incident_from_dict)
-        return max(found, key=lambda i: i.flagged_at) if found else None
+    def latest_incident(self, until: datetime | None = None) -> Incident | None:
+        """The newest incident (flagged at or before `until`, if given)."""
+        for name in sorted(self._on_disk, reverse=True):
+            if until is not None and name > shard_name(until):
+                continue
+            month = self._month(name)
+            if month is None:
+                continue
+            found = [
+                i
+                for i in self._decoded(month, "incidents", incident_from_dict)
+                if until is None or i.flagged_at <= until
+            ]
+            if found:
+                return max(found, key=lambda i: i.flagged_at)
+        return None
 
     def nudges(
         self, *, state: NudgeState | None = None, incident_id: str | None = None
@@ -660,15 +721,9 @@ def _move_aside(path: Path) -> Path:
     return aside
 
 
-def journal_paths(data_dir: Path) -> list[Path]:
-    """Every month file, oldest first (for tests and tools)."""
-    return sorted((Path(data_dir) / JOURNAL_DIR).glob("????-??.json"))
-
-
 __all__ = [
     "SCHEMA_VERSION",
     "StorageError",
     "Store",
-    "journal_paths",
     "shard_name",
 ]

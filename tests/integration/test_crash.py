@@ -17,7 +17,8 @@ import threading
 import time
 from pathlib import Path
 
-from resilience_app.storage.store import Store, journal_paths
+from resilience_app.storage.store import Store
+from tests.files import journal_paths
 
 ROUNDS = 30
 

@@ -15,7 +15,8 @@ from resilience_app.core.clock import FakeClock
 from resilience_app.core.models import Reflection
 from resilience_app.service import Service
 from resilience_app.service.build import open_service
-from resilience_app.storage.store import Store, journal_paths
+from resilience_app.storage.store import Store
+from tests.files import journal_paths
 
 pytestmark = pytest.mark.skipif(
     os.name != "posix" or os.geteuid() != 0, reason="mounting a small tmpfs needs root"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -244,3 +245,41 @@ def test_a_full_disk_at_the_very_first_start(tmp_path: Path) -> None:
         assert "No space left on device" in started.stderr
     finally:
         subprocess.run(["umount", "-l", str(disk)], check=False)
+
+
+def test_the_app_starts_while_a_command_holds_the_lock_for_a_moment(data_dir: Path) -> None:
+    """An offline command working when the app starts: the app waits, then starts."""
+    from resilience_app.adapters.lock import InstanceLock
+
+    lock = InstanceLock(data_dir)
+    assert lock.acquire()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "resilience_app", "--data-dir", str(data_dir)],
+        env=dict(os.environ, QT_QPA_PLATFORM="offscreen"),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        time.sleep(1.0)  # the command is still busy
+        assert proc.poll() is None  # the app waits instead of giving up
+        lock.release()
+        wait_for(lambda: cli(data_dir, "status", check=False).returncode == 0, 15)
+        wait_for(lambda: status(data_dir)["running"] is True, 15)
+        parallel = [
+            subprocess.Popen(
+                [sys.executable, "-m", "resilience_app", "--data-dir", str(data_dir),
+                 "positive", "add", f"Good one {n}"],
+                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            )
+            for n in range(6)
+        ]  # fmt: skip
+        for command in parallel:
+            _out, err = command.communicate(timeout=30)
+            assert command.returncode == 0, err
+        exported = json.loads(cli(data_dir, "export").stdout)
+        assert len(exported["positives"]) == 6
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _out, err = proc.communicate(timeout=15)
+        assert "Traceback" not in err

@@ -117,3 +117,28 @@ def test_a_full_disk_is_exit_3_kept_elsewhere_and_merged_by_the_next_command(
     assert code == 0 and "now back in your journal" in err
     code, out, _ = run(capsys, "--data-dir", str(data_dir), "export", "--format", "markdown")
     assert out.count("Booked a demo") == 1 and "Second one" in out
+
+
+@pytest.mark.parametrize(
+    ("value", "sentence"),
+    [
+        ("", "--data-dir needs a folder"),
+        ("~no-such-user-here/x", "--data-dir"),
+        ("/tmp/" + "x" * 300 + "/data", "--data-dir cannot be used"),
+    ],
+)
+def test_a_data_dir_that_cannot_be_a_folder(
+    capsys: pytest.CaptureFixture[str], value: str, sentence: str
+) -> None:
+    code, _, err = run(capsys, "--data-dir", value, "status")
+    assert code == 2 and sentence in err
+
+
+def test_an_answer_that_cannot_be_printed_does_not_undo_what_was_done(tmp_path: Path) -> None:
+    with open("/dev/full", "wb") as device:
+        done = process("--data-dir", str(tmp_path), "positive", "add", "Booked a demo",
+                       stdout=device)  # fmt: skip
+    assert done.returncode == 0, done.stderr  # it was done, and is on disk
+    assert b"Done, but the answer could not be shown" in done.stderr
+    listed = process("--data-dir", str(tmp_path), "export", "--format", "markdown")
+    assert listed.stdout.count(b"Booked a demo") == 1

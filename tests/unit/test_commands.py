@@ -120,3 +120,10 @@ def test_import_names_what_is_wrong(table: CommandTable, tmp_path: Any) -> None:
     bad = tmp_path / "bad.json"
     bad.write_text('{"app": "resilience", "schema": 2, "incidents": [{"id": ""}]}')
     assert refused(table, "import", path=str(bad))["error"].startswith("Nothing was imported.")
+
+
+def test_a_reply_is_remembered_for_its_own_command_only(table: CommandTable) -> None:
+    flagged = table.handle("flag", {"label": "Acme"}, request_id="same")
+    status = table.handle("status", {}, request_id="same")
+    assert "status" in status and "status" not in flagged
+    assert table.handle("flag", {"label": "Acme"}, request_id="same") == flagged

@@ -20,16 +20,24 @@ NOBODY = 65534
 
 
 @posix
-def test_a_folder_that_is_a_link_or_open_to_others_is_refused_or_closed(tmp_path: Path) -> None:
+def test_a_folder_that_is_a_link_or_open_to_others_is_skipped_never_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     target = tmp_path / "target"
     target.mkdir()
     link = tmp_path / "link"
     link.symlink_to(target)
     assert paths.private_folder(link) is None
-    loose = tmp_path / "loose"
-    loose.mkdir(mode=0o777)
-    loose.chmod(0o777)
-    assert paths.private_folder(loose) == loose and oct(loose.stat().st_mode & 0o777) == "0o700"
+    shared = tmp_path / "shared"  # a folder of the rep's that others may use (0775)
+    shared.mkdir()
+    shared.chmod(0o775)
+    assert paths.private_folder(shared) is None
+    assert oct(shared.stat().st_mode & 0o777) == "0o775"  # left exactly as it was
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(shared))
+    assert paths._session_runtime() is None  # so the channel goes elsewhere
+    assert oct(shared.stat().st_mode & 0o777) == "0o775"
+    made = tmp_path / "made-now"
+    assert paths.private_folder(made) == made and oct(made.stat().st_mode & 0o777) == "0o700"
 
 
 @root

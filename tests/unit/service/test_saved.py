@@ -162,3 +162,48 @@ def test_a_damaged_rescue_file_is_left_where_it_is_and_named(
     told = open_service(data_dir, clock=clock).open_offline()
     assert told and "could not be read" in told[0] and bad.exists()
     assert json.loads("{}") == {}
+
+
+def test_a_rescue_merged_on_a_still_full_disk_never_undoes_later_saves(
+    data_dir: Path, clock: FakeClock, full_disk: Disk, rescue_places: list[Path]
+) -> None:
+    first = open_service(data_dir, clock=clock)
+    incident = first.flag("Acme").incident
+    first.save_note(incident.id, _note("first version"))
+    assert first.close() is not None  # quit on a full disk: rescue file R1
+    second = open_service(data_dir, clock=clock)
+    second.open_offline()  # R1 merged into memory; the disk still refuses it
+    assert list(rescue_places[0].iterdir()) != []
+    full_disk.undo()
+    clock.advance(seconds=10)
+    second.tick()
+    second.store.flush()  # the retry succeeds: R1's records are on disk
+    assert list(rescue_places[0].iterdir()) == []  # so R1 is gone
+    second.save_note(incident.id, _note("second version"))  # saved, exit 0
+    second.close()
+    third = open_service(data_dir, clock=clock)
+    third.open_offline()
+    assert third.incident(incident.id).reflection.positives == ["second version"]
+
+
+def test_a_call_deleted_on_a_full_disk_stays_deleted(
+    data_dir: Path, clock: FakeClock, full_disk: Disk, rescue_places: list[Path]
+) -> None:
+    setup = open_service(data_dir, clock=clock)
+    keep = setup.flag("keep").incident
+    setup.dialed()
+    clock.advance(minutes=20)
+    gone = setup.flag("delete me").incident
+    setup.dialed()
+    full_disk.undo()
+    setup.store.flush()
+    setup.close()
+    full_disk.full = True
+    service = open_service(data_dir, clock=clock)
+    service.open_offline()
+    service.delete_call(gone.id)
+    assert service.close() is not None
+    full_disk.undo()
+    again = open_service(data_dir, clock=clock)
+    again.open_offline()
+    assert [i.id for i in again.store.incidents()] == [keep.id]

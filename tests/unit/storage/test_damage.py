@@ -15,7 +15,8 @@ import pytest
 from resilience_app.core.models import Incident, Nudge, NudgeKind
 from resilience_app.storage import codec
 from resilience_app.storage.codec import BadRecord
-from resilience_app.storage.store import Store, journal_paths
+from resilience_app.storage.store import Store
+from tests.files import journal_paths
 
 WHEN = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
 

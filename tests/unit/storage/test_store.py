@@ -27,8 +27,8 @@ from resilience_app.storage.store import (
     SCHEMA_VERSION,
     StorageError,
     Store,
-    journal_paths,
 )
+from tests.files import journal_paths
 
 WHEN = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
 
