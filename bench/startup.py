@@ -7,7 +7,9 @@ On a private virtual desktop (Xvfb + trayer + dunst) it measures, as medians:
 - memory: RSS when ready, after idling, and after 200 flag -> break -> note ("later") ->
   dialed cycles driven through the CLI and the keyboard;
 - idle: CPU seconds per minute and wake-ups (context switches of every thread) per minute
-  with no break running;
+  with no break running, with call detection on (a real PulseAudio server, subscribed
+  to) and the global shortcut grabbed; and the same during a call (a softphone holding
+  the microphone);
 - the break: animation frames per second and CPU while the window is visible;
 - the click that matters: flag command received -> break window drawn (measured in the app);
 - commands: `resilience dialed` against the running app vs `python -c pass`.
@@ -36,6 +38,7 @@ sys.path.insert(0, str(ROOT))
 
 from resilience_app.adapters import ipc  # noqa: E402
 from tests.end2end.desktop import VirtualDesktop  # noqa: E402
+from tests.end2end.sound import SoundServer  # noqa: E402
 
 ROUNDS = 7
 CYCLES = 200
@@ -155,33 +158,50 @@ def median_time(command: list[str], env: dict[str, str], runs: int = 15) -> floa
     return statistics.median(times)
 
 
-def measure_running(desktop: VirtualDesktop, tmp: Path) -> dict[str, Any]:
+def measure_running(desktop: VirtualDesktop, tmp: Path, sound: SoundServer) -> dict[str, Any]:
     data_dir = tmp / "running"
     app = desktop.spawn(
         [sys.executable, "-m", "resilience_app", "--data-dir", str(data_dir)], env=desktop.env
     )
     try:
-        return _measure_running(desktop, data_dir, app)
+        return _measure_running(desktop, data_dir, app, sound)
     except Exception:
         time.sleep(0.5)
         print(f"app exit {app.returncode}; its stderr:\n{app.stderr[-3000:]}", file=sys.stderr)
         raise
 
 
-def _measure_running(desktop: VirtualDesktop, data_dir: Path, app: Any) -> dict[str, Any]:
+def _measure_running(
+    desktop: VirtualDesktop, data_dir: Path, app: Any, sound: SoundServer
+) -> dict[str, Any]:
     while not answers(data_dir):
         time.sleep(0.01)
     pid = app.pid
     figures: dict[str, Any] = {}
     time.sleep(3)
     figures["rss_ready_mib"] = rss_mib(pid)
+    ready = status(data_dir)
+    assert ready["call_detection"] == "on", ready["call_detection"]
+    assert ready["hotkey"]["problem"] is None, ready["hotkey"]
 
-    # Idle, calm: nothing planned, no window open.
+    # Idle, calm: nothing planned, no window open; detection and the shortcut listening.
     cpu0, sw0 = cpu_seconds(pid), switches(pid)
     time.sleep(IDLE_SECONDS)
     figures["idle_cpu_s_per_min"] = (cpu_seconds(pid) - cpu0) * 60 / IDLE_SECONDS
     figures["idle_wakeups_per_min"] = (switches(pid) - sw0) * 60 / IDLE_SECONDS
     figures["rss_idle_mib"] = rss_mib(pid)
+
+    # Idle on a call: a softphone holds the microphone, nothing else happens.
+    with sound.softphone("Zoiper"):
+        while not status(data_dir)["on_call"]:
+            time.sleep(0.1)
+        time.sleep(1)
+        cpu0, sw0 = cpu_seconds(pid), switches(pid)
+        time.sleep(IDLE_SECONDS / 2)
+        figures["call_cpu_s_per_min"] = (cpu_seconds(pid) - cpu0) * 120 / IDLE_SECONDS
+        figures["call_wakeups_per_min"] = (switches(pid) - sw0) * 120 / IDLE_SECONDS
+    while status(data_dir)["on_call"]:
+        time.sleep(0.1)
 
     # The break: frames and CPU while the breathing shape moves.
     cli(data_dir, desktop, "flag")
@@ -251,8 +271,9 @@ def row(label: str, value: float, unit: str, target: str) -> None:
 def main() -> int:
     with tempfile.TemporaryDirectory() as tmp_name, VirtualDesktop() as desktop:
         tmp = Path(tmp_name)
-        start = measure_start(desktop, tmp)
-        running = measure_running(desktop, tmp)
+        with SoundServer(Path(desktop.env["XDG_RUNTIME_DIR"])) as sound:
+            start = measure_start(desktop, tmp)
+            running = measure_running(desktop, tmp, sound)
     m: Callable[[str], float] = lambda key: statistics.median(start[key])  # noqa: E731
     floor_tray, ours_tray, ours_ready = m("floor_tray_s"), m("ours_tray_s"), m("ours_ready_s")
     floor_rss, ours_rss = m("floor_rss"), m("ours_rss")
@@ -266,8 +287,10 @@ def main() -> int:
     row("ours: RSS idle", r["rss_idle_mib"], "MiB", "")
     growth = r["rss_after_cycles_mib"] - r["rss_after_warmup_mib"]
     row(f"RSS growth over {CYCLES} cycles", growth, "MiB", "(<= 5)")
-    row("idle CPU", r["idle_cpu_s_per_min"], "s/min", "(<= 0.05)")
+    row("idle CPU, call detection on", r["idle_cpu_s_per_min"], "s/min", "(<= 0.05)")
     row("idle wake-ups (all threads)", r["idle_wakeups_per_min"], "/min", "(<= 2 from timers)")
+    row("idle CPU during a call", r["call_cpu_s_per_min"], "s/min", "(<= 0.05)")
+    row("idle wake-ups during a call", r["call_wakeups_per_min"], "/min", "")
     row("break animation", r["break_fps"], "fps", "(>= 30)")
     row("break CPU", r["break_cpu_percent"], "% core", "(<= 10)")
     row("flag received -> break window drawn", r["flag_to_window_ms"], "ms", "(<= 50)")

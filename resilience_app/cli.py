@@ -309,7 +309,7 @@ def _ask(data_dir: Path, command: str, args: dict[str, Any] | None = None) -> di
     """Send a command to the running app; with none running, run it here unless only a
     running app can do it (a break, a window)."""
     from resilience_app.adapters import ipc
-    from resilience_app.commands import NEEDS_APP
+    from resilience_app.command_names import NEEDS_APP
 
     try:
         reply = ipc.request_waiting_for_start(data_dir, command, args)
@@ -342,7 +342,8 @@ def _run_here(data_dir: Path, command: str, args: dict[str, Any]) -> dict[str, A
     """No app is running: take the instance lock and be the one writer for a moment."""
     from resilience_app.adapters import ipc
     from resilience_app.adapters.lock import InstanceLock
-    from resilience_app.commands import READ_ONLY, CommandTable
+    from resilience_app.command_names import READ_ONLY
+    from resilience_app.commands import CommandTable
     from resilience_app.core.errors import UserError
     from resilience_app.service.build import open_service
 

@@ -18,6 +18,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
 
+from resilience_app.command_names import NEEDS_APP, READ_ONLY
 from resilience_app.core import texts, values
 from resilience_app.core.errors import UserError
 from resilience_app.core.models import FollowUpKind, LossReason, MyPart, Reflection
@@ -27,13 +28,11 @@ from resilience_app.service.views import UpcomingItem
 
 log = logging.getLogger(__name__)
 
+__all__ = ["NEEDS_APP", "READ_ONLY", "Args", "CommandTable", "followup_json"]
+
 Reply = dict[str, Any]
 E = TypeVar("E", bound=StrEnum)
 
-# Questions that only read: with no app running they need no lock and write nothing.
-READ_ONLY = frozenset({"status", "followup-list"})
-# Commands that only mean something to a running app (its windows, its break).
-NEEDS_APP = frozenset({"flag", "dialed", "note", "show", "call-start", "call-end"})
 WINDOWS = ("", "journal", "insights", "settings")
 TABS = ("positives", "calls", "upcoming")
 # Replies kept for request ids, so a client that resends (its connection dropped before

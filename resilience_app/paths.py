@@ -118,6 +118,26 @@ def socket_path(data_dir: Path) -> str:
     return str(path)
 
 
+def channel_named_in_lock(data_dir: Path) -> str | None:
+    """The channel the app holding `data_dir`'s lock listens on, as it wrote it there (its
+    runtime folder may not be the one this process would compute: another session, cron)."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(data_dir / LOCK_FILE, flags)
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        text = os.read(fd, 4096).decode("utf-8", "replace")
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    lines = text.splitlines()
+    return lines[1] if len(lines) > 1 and lines[1] else None
+
+
 def lock_paths(data_dir: Path) -> list[Path]:
     """Lock files that each keep a second writer out: one in the data folder, one in the
     runtime folder (which survives the data folder being deleted)."""

@@ -26,6 +26,7 @@ from resilience_app.service.build import open_service  # noqa: E402
 from resilience_app.storage.store import Store  # noqa: E402
 from tests.demo import generate  # noqa: E402
 from tests.end2end.desktop import Geometry, VirtualDesktop  # noqa: E402
+from tests.end2end.sound import SoundServer  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
 
@@ -108,7 +109,11 @@ def seed(data_dir: Path) -> None:
 def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     # Tall enough for the Insights window to show most of its charts at once.
-    with tempfile.TemporaryDirectory() as tmp, VirtualDesktop(1280, 1100) as desktop:
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        VirtualDesktop(1280, 1100) as desktop,
+        SoundServer(Path(desktop.env["XDG_RUNTIME_DIR"])) as sound,
+    ):
         data_dir = Path(tmp) / "data"
         seed(data_dir)
         command = [sys.executable, "-m", "resilience_app", "--data-dir", str(data_dir)]
@@ -169,14 +174,26 @@ def main() -> int:
         desktop.screenshot(OUT / "nudge-card.png", card)
         cli("dialed")
 
-        # 5. Settings, back at the defaults a rep starts with.
+        # 5. Settings, back at the defaults a rep starts with, while a softphone is on a
+        #    call (what the app sees shows under the call settings).
         cli("config", "set", "nudge.second_minutes", "15")
         cli("config", "set", "nudge.first_minutes", "10")
-        cli("settings")
-        window = desktop.wait_for_window("settings", timeout=5)
+        with sound.softphone("Zoiper"):
+            time.sleep(1)
+            cli("settings")
+            window = desktop.wait_for_window("settings", timeout=5)
+            time.sleep(0.6)
+            desktop.screenshot(OUT / "settings.png", desktop.window_geometry(window))
+            desktop.key(window, "Escape")
+
+        # 5b. After a call, the quiet offer to flag it (opt-in).
+        cli("config", "set", "calls.offer_flag", "on")
+        with sound.softphone("Zoiper"):
+            time.sleep(6.5)  # a call: longer than a device test
+        offer = desktop.wait_for_window("rough call", timeout=10)
         time.sleep(0.4)
-        desktop.screenshot(OUT / "settings.png", desktop.window_geometry(window))
-        desktop.key(window, "Escape")
+        desktop.screenshot(OUT / "flag-offer.png", desktop.window_geometry(offer))
+        cli("config", "set", "calls.offer_flag", "off")
 
         # 6. The journal: positives, calls, and what is coming up.
         for tab in ("positives", "calls", "upcoming"):

@@ -25,7 +25,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from resilience_app.paths import socket_path
+from resilience_app.paths import channel_named_in_lock, socket_path
 
 PROTOCOL = 1
 MAX_REQUEST = 1024 * 1024  # the app refuses anything longer
@@ -97,11 +97,22 @@ def request(
 def request_for(
     data_dir: Any, command: str, args: dict[str, Any] | None = None, *, timeout: float = 10.0
 ) -> dict[str, Any]:
+    names = []
+    named = channel_named_in_lock(Path(data_dir))
+    if named:
+        names.append(named)  # where the app holding the lock said it listens
     try:
-        name = socket_path(data_dir)
+        computed = socket_path(Path(data_dir))
     except OSError:
-        raise AppNotRunning(str(data_dir)) from None  # no private channel folder: no app
-    return request(name, command, args, timeout=timeout)
+        computed = ""  # no private channel folder here
+    if computed and computed not in names:
+        names.append(computed)
+    for name in names:
+        try:
+            return request(name, command, args, timeout=timeout)
+        except AppNotRunning:
+            continue
+    raise AppNotRunning(str(data_dir))
 
 
 STARTING_WAIT = 10.0

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import IO
 
 from resilience_app.files import ensure_private_dir, open_private
-from resilience_app.paths import lock_paths
+from resilience_app.paths import lock_paths, socket_path
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +31,11 @@ class InstanceLock:
     def __init__(self, data_dir: Path) -> None:
         ensure_private_dir(data_dir)
         self.paths = lock_paths(data_dir)
+        try:
+            # Written into the lock, so a command from another session finds the channel.
+            self.channel = socket_path(data_dir)
+        except OSError:
+            self.channel = ""
         self._handles: dict[Path, IO[str]] = {}
 
     @property
@@ -62,7 +67,7 @@ class InstanceLock:
             return None
         handle.seek(0)
         handle.truncate()
-        handle.write(f"{os.getpid()}\n")
+        handle.write(f"{os.getpid()}\n{self.channel}\n")
         handle.flush()
         return handle
 

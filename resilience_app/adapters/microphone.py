@@ -9,8 +9,10 @@ Each backend reports a set of application names whenever it changes, in the GUI 
   reconnects as soon as the server's socket appears (inotify, not a timer).
 - Windows: the per-app microphone consent store in the registry, which Windows updates
   when an app starts and stops using the microphone (LastUsedTimeStop = 0 while in use).
-  Polled every 2 s, only while the service says it matters, and a change is reported only
-  after two equal readings in a row.
+- macOS: CoreAudio's "device is running somewhere" on each input device that is not
+  virtual or an aggregate; CoreAudio does not say which app, so the report is one name.
+- Both of those poll (`PollingMicrophone`): every 2 s, only while the service says it
+  matters, and a change is reported only after two equal readings in a row.
 - Elsewhere (and when nothing works): `NullMicrophone`, with a sentence saying why.
 """
 
@@ -182,20 +184,20 @@ class PulseMicrophone(QObject):
             pulse.event_listen()  # blocks until the next change (or event_listen_stop)
 
 
-class ConsentStoreMicrophone(QObject):
-    """Windows: the microphone consent store, polled while it matters."""
+CONSENT_KEY = (
+    r"Software\Microsoft\Windows\CurrentVersion\CapabilityAccessManager\ConsentStore\microphone"
+)
 
-    KEY = (
-        r"Software\Microsoft\Windows\CurrentVersion\CapabilityAccessManager\ConsentStore\microphone"
-    )
+
+class PollingMicrophone(QObject):
+    """A reading of who uses the microphone, taken every 2 s while it matters."""
+
     POLL_MS = 2000
 
-    def __init__(
-        self, read: Callable[[], frozenset[str]] | None = None, parent: QObject | None = None
-    ) -> None:
+    def __init__(self, read: Callable[[], frozenset[str]], parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.problem: str | None = None
-        self._read = read or read_consent_store
+        self._read = read
         self._report: Report | None = None
         self._reported: frozenset[str] = frozenset()
         self._last: frozenset[str] | None = None
@@ -264,7 +266,7 @@ def read_consent_store(winreg: Any = None) -> frozenset[str]:
                 return names
             index += 1
 
-    with winreg.OpenKey(winreg.HKEY_CURRENT_USER, ConsentStoreMicrophone.KEY) as root:
+    with winreg.OpenKey(winreg.HKEY_CURRENT_USER, CONSENT_KEY) as root:
         for name in children(root):
             with winreg.OpenKey(root, name) as sub:
                 if name == "NonPackaged":
@@ -278,6 +280,49 @@ def read_consent_store(winreg: Any = None) -> frozenset[str]:
     return frozenset(apps)
 
 
+def read_coreaudio(audio: Any = None) -> frozenset[str]:  # pragma: no cover - macOS
+    """macOS: whether any real input device is running somewhere (in use by some app)."""
+    import ctypes
+
+    def fourcc(code: str) -> int:
+        return int.from_bytes(code.encode("ascii"), "big")
+
+    class Address(ctypes.Structure):
+        _fields_ = [
+            ("selector", ctypes.c_uint32),
+            ("scope", ctypes.c_uint32),
+            ("element", ctypes.c_uint32),
+        ]
+
+    if audio is None:
+        audio = ctypes.cdll.LoadLibrary("/System/Library/Frameworks/CoreAudio.framework/CoreAudio")
+    glob, inpt = fourcc("glob"), fourcc("inpt")
+
+    def data(obj: int, selector: int, scope: int, kind: Any) -> list[Any]:
+        address = Address(selector, scope, 0)
+        size = ctypes.c_uint32(0)
+        if audio.AudioObjectGetPropertyDataSize(obj, ctypes.byref(address), 0, None,
+                                                ctypes.byref(size)):  # fmt: skip
+            return []
+        count = size.value // ctypes.sizeof(kind)
+        buffer = (kind * count)()
+        if audio.AudioObjectGetPropertyData(obj, ctypes.byref(address), 0, None,
+                                            ctypes.byref(size), buffer):  # fmt: skip
+            return []
+        return list(buffer)
+
+    for device in data(1, fourcc("dev#"), glob, ctypes.c_uint32):  # kAudioObjectSystemObject
+        if not data(device, fourcc("stm#"), inpt, ctypes.c_uint32):
+            continue  # no input streams: not a microphone
+        transport = data(device, fourcc("tran"), glob, ctypes.c_uint32)
+        if transport and transport[0] in (fourcc("virt"), fourcc("grup")):
+            continue  # virtual or aggregate: a loopback, not a microphone
+        running = data(device, fourcc("gone"), glob, ctypes.c_uint32)
+        if running and running[0]:
+            return frozenset({"an application"})
+    return frozenset()
+
+
 def for_this_system() -> Any:
     """The best backend that can work here."""
     if sys.platform.startswith("linux"):
@@ -287,5 +332,7 @@ def for_this_system() -> Any:
             return NullMicrophone(f"the PulseAudio client library is missing ({exc})")
         return PulseMicrophone()
     if sys.platform == "win32":
-        return ConsentStoreMicrophone()
-    return NullMicrophone("noticing calls is not available on this system yet")
+        return PollingMicrophone(read_consent_store)
+    if sys.platform == "darwin":
+        return PollingMicrophone(read_coreaudio)
+    return NullMicrophone("noticing calls is not available on this system")

@@ -283,3 +283,41 @@ def test_the_app_starts_while_a_command_holds_the_lock_for_a_moment(data_dir: Pa
         proc.send_signal(signal.SIGTERM)
         _out, err = proc.communicate(timeout=15)
         assert "Traceback" not in err
+
+
+@pytest.mark.skipif(os.name != "posix", reason="runtime folders")
+def test_a_command_from_another_session_finds_the_running_app(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    """The app's channel lives in its session's runtime folder; a command started from
+    elsewhere (cron, another terminal without XDG_RUNTIME_DIR) still reaches it."""
+    session = tmp_path / "session-runtime"
+    session.mkdir(mode=0o700)
+    app_env = dict(os.environ, QT_QPA_PLATFORM="offscreen", XDG_RUNTIME_DIR=str(session))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "resilience_app", "--data-dir", str(data_dir)],
+        env=app_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    elsewhere = {k: v for k, v in os.environ.items() if k != "XDG_RUNTIME_DIR"}
+    try:
+
+        def reached() -> bool:
+            done = subprocess.run(
+                [sys.executable, "-m", "resilience_app", "--data-dir", str(data_dir), "status"],
+                env=elsewhere, capture_output=True, text=True, timeout=30,
+            )  # fmt: skip
+            return done.returncode == 0 and json.loads(done.stdout)["running"] is True
+
+        wait_for(reached, 20)
+        flag = subprocess.run(
+            [sys.executable, "-m", "resilience_app", "--data-dir", str(data_dir), "flag"],
+            env=elsewhere, capture_output=True, text=True, timeout=30,
+        )  # fmt: skip
+        assert flag.returncode == 0 and flag.stdout.startswith("Flagged.")
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _out, err = proc.communicate(timeout=15)
+        assert "Traceback" not in err

@@ -48,7 +48,7 @@ def group(module: str) -> str:
     name = parts[1]
     if name in ("core", "storage", "adapters", "service", "ui"):
         return name
-    if name in ("paths", "files", "resources"):
+    if name in ("paths", "files", "resources", "command_names"):
         return "base"
     if name == "commands":
         return "commands"

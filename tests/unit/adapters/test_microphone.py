@@ -14,7 +14,8 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from resilience_app.adapters.microphone import (
-    ConsentStoreMicrophone,
+    CONSENT_KEY,
+    PollingMicrophone,
     PulseMicrophone,
     capture_apps,
     read_consent_store,
@@ -147,7 +148,7 @@ def consent_tree(**apps: tuple[int, int]) -> dict[str, Any]:
 
     node: dict[str, Any] = {"keys": {n: entry(*v) for n, v in packaged.items()}}
     node["keys"]["NonPackaged"] = {"keys": {n: entry(*v) for n, v in desktop.items()}}
-    path = ConsentStoreMicrophone.KEY.split("\\")
+    path = CONSENT_KEY.split("\\")
     tree: dict[str, Any] = node
     for part in reversed(path):
         tree = {"keys": {part: tree}}
@@ -170,7 +171,7 @@ def test_the_consent_store_as_windows_writes_it() -> None:
 def test_consent_store_changes_count_after_two_equal_readings(qtbot: QtBot) -> None:
     readings = iter([frozenset(), frozenset({"Zoiper5"}), frozenset({"Zoiper5"}), frozenset()])
     seen: list[frozenset[str]] = []
-    watch = ConsentStoreMicrophone(read=lambda: next(readings))
+    watch = PollingMicrophone(lambda: next(readings))
     watch.start(seen.append)  # first reading: nothing yet to compare with
     watch.poll()  # Zoiper5 once: not yet
     assert seen == []
@@ -182,3 +183,52 @@ def test_consent_store_changes_count_after_two_equal_readings(qtbot: QtBot) -> N
 
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="PulseAudio runs on Linux here")
+
+
+class CoreAudio:
+    """A stand-in for CoreAudio's two property calls (macOS cannot run here): devices with
+    their input streams, transport type and 'running somewhere'."""
+
+    def __init__(self, devices: dict[int, dict[str, Any]]) -> None:
+        self.devices = devices
+
+    @staticmethod
+    def code(text: str) -> int:
+        return int.from_bytes(text.encode(), "big")
+
+    def _values(self, obj: int, selector: int) -> list[int] | None:
+        if obj == 1 and selector == self.code("dev#"):
+            return list(self.devices)
+        device = self.devices.get(obj, {})
+        names = {"stm#": "inputs", "tran": "transport", "gone": "running"}
+        for four, key in names.items():
+            if selector == self.code(four):
+                value = device.get(key)
+                return None if value is None else list(value)
+        return None
+
+    def AudioObjectGetPropertyDataSize(self, obj, address, qsize, qdata, size):  # type: ignore[no-untyped-def]
+        values = self._values(obj, address._obj.selector)
+        if values is None:
+            return 1  # an OSStatus error
+        size._obj.value = 4 * len(values)
+        return 0
+
+    def AudioObjectGetPropertyData(self, obj, address, qsize, qdata, size, buffer):  # type: ignore[no-untyped-def]
+        for n, value in enumerate(self._values(obj, address._obj.selector) or []):
+            buffer[n] = value
+        return 0
+
+
+def test_coreaudio_in_use_means_a_real_input_running_somewhere() -> None:
+    from resilience_app.adapters.microphone import read_coreaudio
+
+    code = CoreAudio.code
+    speakers = {"inputs": [], "transport": [code("bltn")], "running": [1]}
+    loopback = {"inputs": [7], "transport": [code("virt")], "running": [1]}
+    headset = {"inputs": [9], "transport": [code("usb ")], "running": [0]}
+    assert read_coreaudio(CoreAudio({10: speakers, 11: loopback, 12: headset})) == frozenset()
+    headset["running"] = [1]
+    assert read_coreaudio(CoreAudio({10: speakers, 11: loopback, 12: headset})) == {
+        "an application"
+    }
