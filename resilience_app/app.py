@@ -192,6 +192,7 @@ class Running:
         app, data_dir = self.app, self.data_dir
         app.setWindowIcon(icon("app"))
         from resilience_app.adapters import hotkey, microphone
+        from resilience_app.adapters.vault import KeyringVault
 
         notifier = NotifierChain([PlyerNotifier(APP_NAME)])
         service = open_service(
@@ -201,6 +202,7 @@ class Running:
             sound=Chime(),
             microphone=microphone.for_this_system(),
             global_key=hotkey.for_this_system(app.platformName()),
+            vault=KeyringVault(),
         )
         self.parts["service"] = service
         style.prefer(service.setting("ui.theme"))

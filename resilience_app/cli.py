@@ -188,6 +188,28 @@ def build_parser() -> argparse.ArgumentParser:
     set_.add_argument("key")
     set_.add_argument("value")
     config_sub.add_parser("list", parents=[common], help="every setting with its value")
+    unlock = sub.add_parser(
+        "unlock", parents=[common], help="unlock the journal in the running app (asks for it)"
+    )
+    remember = unlock.add_mutually_exclusive_group()
+    remember.add_argument(
+        "--remember",
+        action="store_true",
+        default=None,
+        help="keep the key in this desktop's keyring",
+    )
+    remember.add_argument(
+        "--forget", dest="remember", action="store_false", help="stop keeping it there"
+    )
+    sub.add_parser("lock", parents=[common], help="lock the journal now")
+    phrase = sub.add_parser(
+        "passphrase", parents=[common], help="protect the journal with a passphrase"
+    )
+    phrase_sub = phrase.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    phrase_sub.required = True
+    phrase_sub.add_parser("set", parents=[common], help="turn the lock on (asks twice)")
+    phrase_sub.add_parser("change", parents=[common], help="the current one, then a new one")
+    phrase_sub.add_parser("remove", parents=[common], help="turn the lock off")
     return parser
 
 
@@ -398,14 +420,22 @@ def _take(lock: Any, wait: float = 10.0) -> bool:
     return True
 
 
-def _reader(data_dir: Path, *, journal: bool = False) -> Any:
+def _reader(data_dir: Path, *, journal: bool = False, opened: bool = False) -> Any:
     """A service that only reads (export, stats, settings): no lock, no writes. With
-    `journal`, a folder that holds no journal is a mistake worth a sentence."""
+    `journal`, a folder that holds no journal is a mistake worth a sentence; with
+    `opened`, a protected journal is unlocked first (it asks)."""
     from resilience_app.core.errors import UserError
     from resilience_app.service.build import open_service
 
     try:
-        service = open_service(data_dir, readonly=True)
+        vault = None
+        if opened:
+            from resilience_app.adapters.vault import KeyringVault
+
+            vault = KeyringVault()
+        service = open_service(data_dir, readonly=True, vault=vault)
+        if opened:
+            _open_journal(service)
     except UserError as exc:
         raise CliError(exc.message) from None
     if journal and not service.has_journal:
@@ -416,6 +446,82 @@ def _reader(data_dir: Path, *, journal: bool = False) -> Any:
     for notice in service.notices():
         _say(notice)
     return service
+
+
+def _open_journal(service: Any) -> None:
+    """A reader of a protected journal opens it: with the key this desktop keeps (when the
+    rep chose that), or the passphrase typed (or one line of standard input)."""
+    from resilience_app.core.errors import UserError
+
+    if not service.locked:
+        return
+    if service.unlock_from_keyring():
+        return
+    try:
+        service.unlock(_read_secret("Passphrase for your journal"))
+    except UserError as exc:
+        raise CliError(exc.message, EXIT_USAGE if exc.usage else EXIT_FAILED) from None
+
+
+def _read_secret(prompt: str, *, twice: bool = False) -> str:
+    """A passphrase: asked without echo on a terminal (twice for a new one), otherwise one
+    line of standard input."""
+    stdin = sys.stdin
+    if stdin is not None and stdin.isatty():
+        import getpass
+
+        try:
+            first = getpass.getpass(f"{prompt}: ")
+            if twice and getpass.getpass("Type it again: ") != first:
+                raise CliError("The two passphrases differ. Nothing was changed.", EXIT_USAGE)
+        except EOFError:
+            raise CliError("No passphrase was typed. Nothing was changed.", EXIT_USAGE) from None
+        return first
+    try:
+        line = stdin.readline() if stdin is not None else ""
+    except (OSError, ValueError, UnicodeDecodeError):
+        raise CliError(
+            "The passphrase on standard input could not be read as text. Nothing was changed.",
+            EXIT_USAGE,
+        ) from None
+    if not line:
+        raise CliError(
+            f"{prompt}: expected on standard input (one line), found nothing. Nothing was changed.",
+            EXIT_USAGE,
+        )
+    return line[:-1] if line.endswith("\n") else line
+
+
+def _unlock(args: argparse.Namespace, data_dir: Path) -> int:
+    passphrase = _read_secret("Passphrase for your journal")
+    reply = _ask(data_dir, "unlock", {"passphrase": passphrase, "remember": args.remember})
+    return _done(reply, "Unlocked.")
+
+
+def _lock(args: argparse.Namespace, data_dir: Path) -> int:
+    return _done(_ask(data_dir, "lock"), "Locked.")
+
+
+FORGOTTEN = (
+    "Remember it: a forgotten passphrase cannot be recovered by anyone, not even with this "
+    "computer. Export your journal first if you want a copy (`resilience export --output "
+    "FILE`)."
+)
+
+
+def _passphrase(args: argparse.Namespace, data_dir: Path) -> int:
+    request: dict[str, Any]
+    if args.action == "set":
+        if sys.stdin is not None and sys.stdin.isatty():
+            _say(FORGOTTEN)
+        request = {"passphrase": _read_secret("New passphrase", twice=True)}
+    elif args.action == "change":
+        old = _read_secret("Current passphrase")
+        request = {"old": old, "new": _read_secret("New passphrase", twice=True)}
+    else:
+        request = {"passphrase": _read_secret("Passphrase")}
+    reply = _ask(data_dir, f"passphrase-{args.action}", request)
+    return _done(reply, "Done.")
 
 
 def _flag(args: argparse.Namespace, data_dir: Path) -> int:
@@ -461,14 +567,17 @@ def _export(args: argparse.Namespace, data_dir: Path) -> int:
     output = Path(args.output).expanduser() if args.output else None
     if output is not None and output.is_dir():
         raise CliError(f"{output} is a folder; give a file name for --output.", EXIT_USAGE)
+    service = _reader(data_dir, journal=True, opened=True)
     try:
-        result = _reader(data_dir, journal=True).export(args.format, since, until, path=output)
+        result = service.export(args.format, since, until, path=output)
     except UserError as exc:
         raise CliError(exc.message, EXIT_USAGE if exc.usage else EXIT_FAILED) from None
     if output is not None:
         _say(f"Exported {result.calls} calls to {output}.")
     else:
         _out(result.text, end="")
+    if result.unprotected:
+        _say(result.unprotected)
     return EXIT_OK
 
 
@@ -512,7 +621,7 @@ def _stats(args: argparse.Namespace, data_dir: Path) -> int:
     if args.since and args.until and args.until < args.since:
         raise CliError("--until must not be before --since.", EXIT_USAGE)
     try:
-        summary = _reader(data_dir, journal=True).insights(args.since, args.until)
+        summary = _reader(data_dir, journal=True, opened=True).insights(args.since, args.until)
     except UserError as exc:
         raise CliError(exc.message, EXIT_USAGE if exc.usage else EXIT_FAILED) from None
     if args.json:
@@ -605,4 +714,7 @@ _COMMANDS = {
     "insights": _journal,
     "settings": _journal,
     "stats": _stats,
+    "unlock": _unlock,
+    "lock": _lock,
+    "passphrase": _passphrase,
 }

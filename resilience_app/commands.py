@@ -38,6 +38,7 @@ TABS = ("positives", "calls", "upcoming")
 # Replies kept for request ids, so a client that resends (its connection dropped before
 # the answer came) gets the first answer instead of doing the thing twice.
 REMEMBERED_REPLIES = 256
+MAX_SECRET = 1024
 
 
 class Args:
@@ -64,6 +65,23 @@ class Args:
         if len(value) > values.MAX_POSITIVES:
             raise UserError(f"{what or key} may have at most {values.MAX_POSITIVES}.", usage=True)
         return [values.text(v, what=what or key, limit=limit) for v in value]
+
+    def secret(self, key: str, *, what: str) -> str:
+        """A passphrase exactly as typed (never trimmed, never logged)."""
+        value = self._get(key)
+        if not isinstance(value, str) or not value:
+            raise UserError(f"{what} is missing.", usage=True)
+        if len(value) > MAX_SECRET or not values.is_text(value):
+            raise UserError(
+                f"{what} must be valid text of at most {MAX_SECRET} characters.", usage=True
+            )
+        return value
+
+    def flag_(self, key: str) -> bool | None:
+        value = self._get(key)
+        if value is None or isinstance(value, bool):
+            return value
+        raise UserError(f"{key} must be true or false.", usage=True)
 
     def score(self, key: str, *, what: str) -> int | None:
         """A whole number from 0 to 10, or nothing."""
@@ -146,6 +164,11 @@ class CommandTable:
             "followup-done": self.followup_done,
             "followup-cancel": self.followup_cancel,
             "followup-snooze": self.followup_snooze,
+            "unlock": self.unlock,
+            "lock": self.lock,
+            "passphrase-set": self.passphrase_set,
+            "passphrase-change": self.passphrase_change,
+            "passphrase-remove": self.passphrase_remove,
         }
 
     def handle(self, command: str, args: Mapping[str, Any], request_id: str | None = None) -> Reply:
@@ -293,6 +316,40 @@ class CommandTable:
         followup = self.service.followup_snooze(followup_id, minutes)
         when = followup.due_at.astimezone().strftime("%a %d %b %H:%M")
         return {"message": f"Snoozed until {when}."}
+
+    # -- the passphrase lock ----------------------------------------------------------
+
+    def unlock(self, a: Args) -> Reply:
+        if not self.service.protected:
+            return {"message": "Your journal has no passphrase; there is nothing to unlock."}
+        self.service.unlock(
+            a.secret("passphrase", what="The passphrase"), remember=a.flag_("remember")
+        )
+        return {"message": "Your journal is unlocked."}
+
+    def lock(self, a: Args) -> Reply:
+        self.service.lock()
+        return {"message": "Your journal is locked."}
+
+    def passphrase_set(self, a: Args) -> Reply:
+        self.service.set_passphrase(a.secret("passphrase", what="The passphrase"))
+        return {
+            "message": "Your journal is protected by your passphrase. Keep it safe: nobody "
+            "can recover it for you."
+        }
+
+    def passphrase_change(self, a: Args) -> Reply:
+        self.service.change_passphrase(
+            a.secret("old", what="The current passphrase"),
+            a.secret("new", what="The new passphrase"),
+        )
+        return {"message": "Your passphrase is changed."}
+
+    def passphrase_remove(self, a: Args) -> Reply:
+        self.service.remove_passphrase(a.secret("passphrase", what="The passphrase"))
+        return {
+            "message": "The passphrase lock is off: your journal is stored as plain text again."
+        }
 
 
 def followup_json(item: UpcomingItem) -> dict[str, Any]:

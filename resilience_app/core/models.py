@@ -80,6 +80,9 @@ class Incident:
     reflection: Reflection = field(default_factory=Reflection)
     reflection_status: ReflectionStatus = ReflectionStatus.PENDING
     reflection_saved_at: datetime | None = None
+    # Read while the journal was locked: the private part (label, rough, note) as stored,
+    # kept as it is; those fields are empty meanwhile.
+    sealed: str | None = None
 
     @property
     def on_break(self) -> bool:
@@ -122,6 +125,7 @@ class FollowUp:
     note: str = ""
     reminded_at: datetime | None = None  # when the notification went out (once per due time)
     done_at: datetime | None = None
+    sealed: str | None = None  # read while locked: the note as stored (see Incident.sealed)
 
 
 @dataclass
@@ -131,6 +135,7 @@ class Positive:
     id: str
     created_at: datetime
     text: str
+    sealed: str | None = None  # read while locked: the text as stored (see Incident.sealed)
 
 
 @dataclass

@@ -174,6 +174,20 @@ SCHEMA: dict[str, Setting] = {
             normalize=shortcut.normalize,
         ),
         Setting(
+            "lock.remember",
+            bool,
+            False,
+            "keep the journal's key in this computer's keyring, so it opens at login",
+        ),
+        Setting(
+            "lock.idle_minutes",
+            int,
+            0,
+            "lock the journal after this many minutes unused (0: never), 0 to 480",
+            0,
+            480,
+        ),
+        Setting(
             "nudge.first_minutes",
             float,
             10.0,

@@ -11,7 +11,8 @@ from resilience_app.core.clock import Clock, SystemClock
 from resilience_app.core.errors import UserError
 from resilience_app.core.settings import Settings
 from resilience_app.paths import default_data_dir
-from resilience_app.service.service import GlobalKey, Microphone, Service, Sound
+from resilience_app.service.service import GlobalKey, Microphone, Service, Sound, Vault
+from resilience_app.storage import protection
 from resilience_app.storage.settings_file import load_settings, save_settings
 from resilience_app.storage.store import Store
 
@@ -25,6 +26,7 @@ def open_service(
     sound: Sound | None = None,
     microphone: Microphone | None = None,
     global_key: GlobalKey | None = None,
+    vault: Vault | None = None,
     clock: Clock | None = None,
     rng: random.Random | None = None,
 ) -> Service:
@@ -33,7 +35,16 @@ def open_service(
     `readonly` is for questions asked without the instance lock (status, export); it
     never writes. The running app passes `running=True` with its notifier and sound.
     """
+    # A switch of the passphrase lock a kill interrupted is finished or undone first.
+    try:
+        recovered = [] if readonly else protection.recover(Path(data_dir))
+    except OSError as exc:
+        raise UserError(
+            f"An unfinished change of the passphrase lock could not be completed in "
+            f"{data_dir} ({exc.strerror or exc})."
+        ) from None
     store = Store(data_dir, readonly=readonly)
+    store.notices.extend(recovered)
     settings = Settings(load_settings(data_dir))
 
     def write_settings(values: dict[str, object]) -> None:
@@ -58,6 +69,7 @@ def open_service(
         sound=sound,
         microphone=microphone,
         global_key=global_key,
+        vault=vault,
         running=running,
         rng=rng,
     )

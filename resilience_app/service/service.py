@@ -47,6 +47,7 @@ from resilience_app.core.models import (
 )
 from resilience_app.core.settings import Settings
 from resilience_app.files import read_regular
+from resilience_app.paths import digest
 from resilience_app.service.views import (
     BreakView,
     ExportResult,
@@ -55,8 +56,9 @@ from resilience_app.service.views import (
     UpcomingItem,
 )
 from resilience_app.storage import export as exporting
-from resilience_app.storage import rescue
+from resilience_app.storage import protection, rescue
 from resilience_app.storage.importer import ImportResult, import_into
+from resilience_app.storage.sealing import Locked, open_data_key
 from resilience_app.storage.store import Store
 
 log = logging.getLogger(__name__)
@@ -100,6 +102,21 @@ class Microphone(Protocol):
         ...
 
 
+class Vault(Protocol):
+    """Where "remember on this computer" keeps the key (the desktop's keyring)."""
+
+    @property
+    def problem(self) -> str | None:
+        """Why nothing can be kept here (no keyring on this desktop), or None."""
+        ...
+
+    def save(self, account: str, secret: bytes) -> str | None: ...
+
+    def load(self, account: str) -> bytes | None: ...
+
+    def forget(self, account: str) -> None: ...
+
+
 class GlobalKey(Protocol):
     """A shortcut that works with any app in front."""
 
@@ -125,6 +142,7 @@ class Service:
         sound: Sound | None = None,
         microphone: Microphone | None = None,
         global_key: GlobalKey | None = None,
+        vault: Vault | None = None,
         running: bool = True,
         rng: random.Random | None = None,
     ) -> None:
@@ -138,6 +156,8 @@ class Service:
         self._sound = sound
         self._microphone = microphone
         self._global_key = global_key
+        self._vault = vault
+        self._vault_account = digest(store.data_dir)
         self._rng = rng or random.Random()
         self.loop = RecoveryLoop(store, settings, clock)
         self.followups = FollowUps(store, clock)
@@ -160,6 +180,8 @@ class Service:
         self.schedule_changed: Event[[]] = Event()  # next_wakeup() may have moved
         self.calls_changed: Event[[]] = Event()  # on a call or not, who uses the microphone
         self.flag_offered: Event[[Call]] = Event()  # a call ended: offer one-click flagging
+        self.lock_changed: Event[[bool]] = Event()  # locked or not
+        self.before_lock: Event[[]] = Event()  # keep half-typed notes before they go
 
         self.metrics: dict[str, Any] = {"flag_to_window_ms": None}
         self._metric_sources: list[Callable[[], dict[str, Any]]] = []
@@ -174,6 +196,7 @@ class Service:
         self._watching = False  # the microphone adapter is running
         self.hotkey_problem: str | None = None  # why the shortcut is not registered
         self._last_dial: Incident | None = None  # for "back on the phone after 7 min"
+        self._last_use = clock.now()  # of what the rep wrote (for the idle lock)
 
         loop = self.loop
         loop.phase_changed.connect(self.phase_changed.emit)
@@ -202,6 +225,7 @@ class Service:
         """The running app: pick up where the last run stopped, catch up on what fell due
         while it was closed, and say what there is to show."""
         rescued = self.merge_rescued()
+        self.unlock_from_keyring()
         self.loop.restore(catch_up=False)
         asked: list[Incident] = []
         self.note_requested.connect(asked.append)
@@ -352,6 +376,14 @@ class Service:
             self._register_hotkey(str(value))
         elif key == "calls.offer_flag":
             self._tell_interest()
+        elif key == "lock.remember":
+            if not value and self._vault is not None:
+                self._vault.forget(self._vault_account)
+            elif self.store.sealer.data_key is not None:
+                self._remember(self.store.sealer.data_key)
+        elif key == "lock.idle_minutes":
+            self._last_use = self.clock.now()
+            self.schedule_changed.emit()
 
     def end_break(self) -> None:
         self.loop.end_break()
@@ -433,7 +465,10 @@ class Service:
 
     def _positive_pool(self) -> list[str]:
         """The rep's recent positives, read once and kept until one is written or removed,
-        so a flag does not re-read months of notes."""
+        so a flag does not re-read months of notes. None while the journal is locked: a
+        break needs nothing the rep wrote."""
+        if self.store.locked:
+            return []
         if self._pool is None:
             since = self.clock.now() - POSITIVES_FROM
             from_notes = journal.positives(self.store.incidents_since(since))
@@ -498,6 +533,7 @@ class Service:
             None if held else self.lookback.next_wakeup(),
             self.calls.next_wakeup(),
             self._next_retry,
+            self._lock_due(),
         )
         times = [t for t in planned if t is not None]
         return min(times) if times else None
@@ -514,6 +550,9 @@ class Service:
             self.lookback.tick()
         if self._next_retry is not None and self._next_retry <= self.clock.now():
             self._retry_save()
+        due = self._lock_due()
+        if due is not None and due <= self.clock.now():
+            self.lock()
 
     # -- notes ------------------------------------------------------------------------------
 
@@ -532,6 +571,7 @@ class Service:
     ) -> Incident:
         """Save the note about a call (with no id: the newest call whose note is open, the
         one on break included), with the follow-ups the rep ticked under it."""
+        self._need_open("to save a note")
         if incident_id is None:
             current = self.loop.current
             waiting = self.loop.open_reflections()
@@ -551,12 +591,14 @@ class Service:
 
     def save_draft(self, incident_id: str, reflection: Reflection) -> None:
         """Keep what was typed so far (as the rep types, "later", a closed window)."""
+        self._need_open("to keep a draft")
         self.loop.save_draft(incident_id, _bounded(reflection))
 
     def _add_followup(self, incident_id: str, kind: FollowUpKind, due: datetime) -> None:
         self.followups.add(incident_id, kind, values.moment(due, what="The follow-up's time"))
 
     def discard_note(self, incident_id: str) -> None:
+        self._need_open("to discard a note")
         self.loop.discard_reflection(incident_id)
         self._record_changed()
 
@@ -645,9 +687,11 @@ class Service:
     def journal_positives(
         self, text: str = "", since: datetime | None = None, until: datetime | None = None
     ) -> list[journal.PositiveEntry]:
+        self._need_open("to show your positives")
         return journal.search_positives(self._record()[1], text, since, until)
 
     def journal_calls(self, wanted: journal.IncidentFilter) -> list[Incident]:
+        self._need_open("to show your calls")
         return journal.filter_incidents(self._record()[0], wanted)
 
     def _record(self) -> tuple[list[Incident], list[journal.PositiveEntry]]:
@@ -662,6 +706,7 @@ class Service:
 
     def delete_call(self, incident_id: str) -> Removed:
         """Delete a call with its note, nudges and follow-ups; `undo_delete` puts it back."""
+        self._need_open("to delete a call")
         removed = self.loop.delete(incident_id)
         self._last_removed = removed
         self._record_changed()
@@ -669,6 +714,7 @@ class Service:
         return removed
 
     def undo_delete(self) -> None:
+        self._need_open("to undo")
         removed, self._last_removed = self._last_removed, None
         if removed is not None:
             self.loop.undo_delete(removed)
@@ -686,6 +732,7 @@ class Service:
         path: Path | None = None,
     ) -> ExportResult:
         """Everything recorded in [since, until), as text; written to `path` if given."""
+        self._need_open("to export it")
         if fmt not in exporting.FORMATS:
             raise UserError(f"Export as one of: {', '.join(exporting.FORMATS)}.", usage=True)
         if since is not None and until is not None and until <= since:
@@ -694,7 +741,15 @@ class Service:
         text = exporting.export(fmt, gathered, self.clock.now())
         if path is not None:
             exporting.write_file(path, text)
-        return ExportResult(text, len(gathered.incidents), path)
+        unprotected = None
+        if self.store.protected:
+            unprotected = (
+                f"{path} is not protected by your passphrase: anyone who can open it can read "
+                "it. Keep it somewhere safe, or delete it when you are done."
+                if path is not None
+                else "What was printed is not protected by your passphrase."
+            )
+        return ExportResult(text, len(gathered.incidents), path, unprotected)
 
     def import_file(self, path: Path) -> ImportResult:
         """Add the calls of a JSON export that the journal does not have yet."""
@@ -719,6 +774,7 @@ class Service:
     def insights(self, first: date | None = None, last: date | None = None) -> Insights:
         """Patterns from `first` to `last` (local days, inclusive). `last` defaults to
         today, `first` to 12 weeks before it; `first=date.min` means all of it."""
+        self._need_open("to show patterns")
         now = self.clock.now()
         today = now.astimezone().date()
         last = last or today
@@ -763,6 +819,8 @@ class Service:
             "incidents_today": incidents_on(now, today),
             "unfinished_reflections": len(loop.open_reflections()),
             "unsaved_changes": self.store.dirty,
+            "protected": self.store.protected,
+            "locked": self.store.locked,
             "on_call": self.calls.on_call,
             "call_app": self.calls.current.app if self.calls.current else None,
             "microphone_in_use_by": self.calls.microphone_users,
@@ -861,6 +919,126 @@ class Service:
     def request_window(self, window: str = "", tab: str = "") -> None:
         """Bring a window forward (`resilience journal`, a second start of the app)."""
         self.window_requested.emit(window, tab)
+
+    # -- the passphrase lock ------------------------------------------------------------------
+
+    @property
+    def protected(self) -> bool:
+        return self.store.protected
+
+    @property
+    def locked(self) -> bool:
+        return self.store.locked
+
+    @property
+    def keyring_problem(self) -> str | None:
+        """Why "remember on this computer" cannot work here, or None."""
+        if self._vault is None:
+            return "this copy of Resilience has no keyring"
+        return self._vault.problem
+
+    def _need_open(self, what: str) -> None:
+        """What shows or changes what the rep wrote needs the journal unlocked."""
+        if self.store.locked:
+            raise Locked(what)
+        self._last_use = self.clock.now()
+        if self.settings.get("lock.idle_minutes"):
+            self.schedule_changed.emit()
+
+    def unlock(self, passphrase: str, *, remember: bool | None = None) -> None:
+        """Open the journal with the passphrase; with `remember`, keep its key in the
+        desktop's keyring so it opens by itself at the next login."""
+        key = self.store.sealer.key
+        if key is None:
+            raise UserError("Your journal is not protected by a passphrase.")
+        data_key = open_data_key(key, passphrase)  # WrongPassphrase: one sentence
+        self._opened(data_key)
+        if remember is not None and remember != self.settings.get("lock.remember"):
+            self.set_setting("lock.remember", remember)  # kept in (or taken from) the keyring
+        elif self.settings.get("lock.remember"):
+            self._remember(data_key)
+
+    def unlock_from_keyring(self) -> bool:
+        """At start, when the rep chose "remember on this computer"."""
+        if not (self.locked and self.settings.get("lock.remember") and self._vault):
+            return False
+        data_key = self._vault.load(self._vault_account)
+        if data_key is None:
+            return False
+        try:
+            self._opened(data_key)
+        except UserError:
+            log.warning("the key in the keyring does not open this journal; asking instead")
+            return False
+        return True
+
+    def _opened(self, data_key: bytes) -> None:
+        self.store.unlock(data_key)
+        self._last_use = self.clock.now()
+        self._pool = None
+        self.loop.restore(catch_up=False)  # the current call read again, with its note
+        self.lock_changed.emit(False)
+        self.notes_changed.emit()
+        self.followups_changed.emit()
+        self.journal_changed.emit()
+        self.schedule_changed.emit()
+
+    def _remember(self, data_key: bytes) -> None:
+        if self._vault is None:
+            return
+        if self.settings.get("lock.remember"):
+            problem = self._vault.save(self._vault_account, data_key)
+            if problem:
+                self.tell(f"Your key could not be kept on this computer: {problem}.")
+        else:
+            self._vault.forget(self._vault_account)
+
+    def lock(self) -> None:
+        """Lock now: what the rep wrote cannot be shown until the passphrase is typed."""
+        if not self.store.protected:
+            raise UserError(
+                "Your journal has no passphrase yet; set one in Settings or with "
+                "`resilience passphrase set`."
+            )
+        self.before_lock.emit()
+        self.store.lock()
+        self._pool = None
+        self._record_cache = None
+        self.loop.restore(catch_up=False)
+        self.lock_changed.emit(True)
+        self.followups_changed.emit()
+        self.journal_changed.emit()
+        self.schedule_changed.emit()
+
+    def set_passphrase(self, passphrase: str, *, remember: bool | None = None) -> None:
+        """Protect the journal: every file rewritten sealed, all or nothing."""
+        data_key = protection.enable(self.store, passphrase)
+        self._opened(data_key)
+        if remember is not None and remember != self.settings.get("lock.remember"):
+            self.set_setting("lock.remember", remember)
+        elif self.settings.get("lock.remember"):
+            self._remember(data_key)
+
+    def change_passphrase(self, old: str, new: str) -> None:
+        protection.change(self.store, old, new)
+        if self.store.sealer.data_key is not None:
+            self._opened(self.store.sealer.data_key)
+
+    def remove_passphrase(self, passphrase: str) -> None:
+        """Turn the lock off: every file rewritten in plain text, all or nothing."""
+        protection.disable(self.store, passphrase)
+        if self._vault is not None:
+            self._vault.forget(self._vault_account)
+        self._pool = None
+        self.loop.restore(catch_up=False)
+        self.lock_changed.emit(False)
+        self.journal_changed.emit()
+
+    def _lock_due(self) -> datetime | None:
+        minutes = self.settings.get("lock.idle_minutes")
+        if not minutes or self.store.locked or not self.store.protected:
+            return None
+        return self._last_use + timedelta(minutes=float(minutes))
 
     # -- saving -----------------------------------------------------------------------------
 

@@ -58,3 +58,4 @@ class ExportResult:
     text: str
     calls: int
     path: Path | None = None
+    unprotected: str | None = None  # a sentence when the journal is protected and this is not

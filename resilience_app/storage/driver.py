@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -77,9 +78,20 @@ def dump(data: Any) -> bytes:
 class DurableJSONStorage(Storage):
     """TinyDB storage: read once, then every write is durable before `write` returns."""
 
-    def __init__(self, path: str, *, readonly: bool = False) -> None:
+    def __init__(
+        self,
+        path: str,
+        *,
+        readonly: bool = False,
+        stamp: Callable[[Tables], None] | None = None,
+        written: Callable[[Tables], None] | None = None,
+    ) -> None:
         self.path = Path(path)
         self.readonly = readonly
+        # Called with the data just before each write and just after it reached the disk
+        # (the proofs of a protected journal).
+        self.stamp = stamp
+        self.written = written
         self._data: Tables | None = None
         self._loaded = False
         self.dirty = False  # in-memory data not yet on disk (the last write failed)
@@ -97,8 +109,12 @@ class DurableJSONStorage(Storage):
         if self.readonly:
             return  # readers (export, status with no app running) never touch the file
         self.dirty = True
+        if self.stamp is not None:
+            self.stamp(data)
         atomic_write(self.path, dump(data))
         self.dirty = False
+        if self.written is not None:
+            self.written(data)
 
     def memory(self) -> Tables:
         """The in-memory data itself (created empty for a new file), to change in place

@@ -23,7 +23,9 @@ from resilience_app.storage.codec import (
     nudge_to_dict,
     positive_to_dict,
 )
-from resilience_app.storage.store import SCHEMA_VERSION, Store
+from resilience_app.storage.store import Store
+
+EXPORT_SCHEMA = 2  # the export format; the journal files have their own numbers
 
 FORMATS = ("json", "csv", "markdown")
 # A cell starting with one of these is a formula to a spreadsheet (=HYPERLINK(...) and
@@ -98,7 +100,7 @@ def to_json(journal: Journal, now: datetime) -> str:
     document = {
         "app": "resilience",
         "version": __version__,
-        "schema": SCHEMA_VERSION,
+        "schema": EXPORT_SCHEMA,
         "exported_at": now.isoformat(),
         "since": journal.since.isoformat() if journal.since else None,
         "until": journal.until.isoformat() if journal.until else None,

@@ -38,7 +38,8 @@ from resilience_app.storage.codec import (
     nudge_from_dict,
     positive_from_dict,
 )
-from resilience_app.storage.store import SCHEMA_VERSION, Store
+from resilience_app.storage.export import EXPORT_SCHEMA
+from resilience_app.storage.store import Store
 
 MAX_PROBLEMS_SHOWN = 20
 MAX_ID = 64
@@ -238,7 +239,7 @@ def parse_export(text: str, now: datetime | None = None) -> Parsed:
     schema = document.get("schema")
     if isinstance(schema, bool) or not isinstance(schema, int) or schema < 1:
         raise ImportProblems(["The file has no format number, so it is not a full export."])
-    if schema > SCHEMA_VERSION:
+    if schema > EXPORT_SCHEMA:
         raise ImportProblems(
             [f"The file was made by a newer Resilience (format {schema}); update first."]
         )

@@ -6,7 +6,7 @@ upsert, put many or remove, and each of those is one durable write.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -15,8 +15,12 @@ from tinydb import TinyDB
 from tinydb.table import Document, Table
 
 from resilience_app.storage.driver import DurableJSONStorage, Tables, encodes
+from resilience_app.storage.proofs import Loaded, Proofs, meta_of
 
-SCHEMA_VERSION = 2  # 1: a single journal.json (0.1.0 development builds); 2: month files
+# 1: a single journal.json (0.1.0 development builds); 2: month files; 3: month files of a
+# protected journal (records may be sealed, see storage/proofs.py).
+SCHEMA_VERSION = 3
+PLAIN_SCHEMA = 2
 MONTH_TABLES = ("incidents", "nudges", "positives")
 FOLLOWUP_TABLES = ("followups",)
 
@@ -29,11 +33,29 @@ class JournalFile:
     even shaped like records (no id, a repeated id, text that cannot be written back) are
     taken out on opening and listed in `set_aside`, for the store to keep and report."""
 
-    def __init__(self, path: Path, tables: tuple[str, ...], *, readonly: bool) -> None:
+    def __init__(
+        self,
+        path: Path,
+        tables: tuple[str, ...],
+        *,
+        readonly: bool,
+        proofs: Proofs | None = None,
+    ) -> None:
         self.name = path.stem
         self.path = path
-        self.storage = DurableJSONStorage(str(path), readonly=readonly)
+        name = self.name
+        self.storage = DurableJSONStorage(
+            str(path),
+            readonly=readonly,
+            stamp=None if proofs is None else (lambda data: proofs.stamp(name, data)),
+            written=None if proofs is None else (lambda data: proofs.written(name, data)),
+        )
         data = self.storage.read() or {}
+        # What the file said about itself as read, for its proof to be checked (protected
+        # journals only); None once checked.
+        self.loaded: Loaded | None = (
+            Loaded.of(data) if proofs is not None and proofs.sealer.protected else None
+        )
         self.set_aside: list[tuple[str, Any]] = _take_out_misshapen(
             data, tables, check_text=self.storage.raw_may_hold_bad_text
         )
@@ -58,6 +80,15 @@ class JournalFile:
             return None
         schema = meta.get("schema")
         return schema if isinstance(schema, int) else None
+
+    @property
+    def tables(self) -> tuple[str, ...]:
+        return tuple(self._tables)
+
+    @property
+    def proved(self) -> bool:
+        """True when the file as it is now carries a proof (written unlocked)."""
+        return isinstance(meta_of(self.storage.read()).get("proof"), str)
 
     @property
     def dirty(self) -> bool:
@@ -95,7 +126,13 @@ class JournalFile:
             doc_id = self._new_doc_id(table, key)
             self._tables[table].insert(Document(doc, doc_id=doc_id))
         else:
-            self._tables[table].update(doc, doc_ids=[doc_id])
+            # Replaced, not merged: a field the new version leaves out (a label now
+            # sealed) must not survive from the old one.
+            def replace(stored: MutableMapping[Any, Any]) -> None:
+                stored.clear()
+                stored.update(doc)
+
+            self._tables[table].update(replace, doc_ids=[doc_id])
 
     def put_many(self, rows: Rows) -> None:
         """Insert or replace many records in several tables with one write."""
@@ -145,6 +182,21 @@ class JournalFile:
                 rows.pop(str(doc_id), None)
         self._tables[table].clear_cache()
 
+    def change_docs(
+        self, table: str, change: Callable[[dict[str, Any]], dict[str, Any] | None]
+    ) -> int:
+        """Change records in memory only (None: unchanged); the next write carries them."""
+        rows = self.storage.memory().get(table) or {}
+        changed = 0
+        for key, doc in list(rows.items()):
+            new = change(doc) if isinstance(doc, dict) else None
+            if new is not None:
+                rows[key] = new
+                changed += 1
+        if changed:
+            self._tables[table].clear_cache()
+        return changed
+
     def rewrite(self) -> None:
         """Write the file again as it is in memory (after records were set aside)."""
         self.storage.write(self.storage.memory())
@@ -159,7 +211,7 @@ class JournalFile:
         if self.schema is None:
             # In memory only: the change's own write carries it. A separate write could
             # fail on its own (disk full) and stop the record from ever reaching memory.
-            self.storage.memory().setdefault("meta", {})["1"] = {"schema": SCHEMA_VERSION}
+            self.storage.memory().setdefault("meta", {})["1"] = {"schema": PLAIN_SCHEMA}
             self._meta.clear_cache()
 
     def _new_doc_id(self, table: str, key: str) -> int:

@@ -23,6 +23,7 @@ used as usual.
 
 from __future__ import annotations
 
+import hmac
 import json
 import logging
 import re
@@ -61,6 +62,8 @@ from resilience_app.storage.journal_file import (
     SCHEMA_VERSION,
     JournalFile,
 )
+from resilience_app.storage.proofs import Loaded, Proofs
+from resilience_app.storage.sealing import BadSeal, Sealer, read_key_file
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -118,6 +121,10 @@ class Store:
                 raise StorageError(f"{self.data_dir} is a file, not a data folder.")
         else:
             self._prepare_folders()
+        # The passphrase lock: seals what the rep wrote when the journal is protected.
+        self.sealer = Sealer(read_key_file(self.data_dir))
+        self.proofs = Proofs(self.journal_dir, self.sealer)
+        self._restored: set[str] = set()  # files just restored from a backup by the app
         if (self.data_dir / LEGACY_FILE).is_file():
             self._migrate_legacy()
         self._on_disk = set(self._months_on_disk())
@@ -177,9 +184,12 @@ class Store:
             self._followups = self._open(self.journal_dir / FOLLOWUPS_FILE, FOLLOWUP_TABLES)
         return self._followups
 
+    def _journal_file(self, path: Path, tables: tuple[str, ...]) -> JournalFile:
+        return JournalFile(path, tables, readonly=self.readonly, proofs=self.proofs)
+
     def _open(self, path: Path, tables: tuple[str, ...]) -> JournalFile:
         try:
-            opened = JournalFile(path, tables, readonly=self.readonly)
+            opened = self._journal_file(path, tables)
         except DamagedFile as exc:
             if self.readonly:
                 raise StorageError(
@@ -187,7 +197,27 @@ class Store:
                     "sets the damaged file aside and restores the last good backup."
                 ) from None
             self._recover(path, str(exc))
-            opened = JournalFile(path, tables, readonly=False)
+            opened = self._journal_file(path, tables)
+        if path.stem in self._restored:
+            # A backup the app itself put back: older than the list by nature, so numbered
+            # above it now (and proved, when unlocked).
+            self._restored.discard(path.stem)
+            opened.loaded = None
+            if self.protected and not self.readonly:
+                self._durably(opened.rewrite)
+        elif not self.locked:
+            reason = self._proof_problem(opened)
+            if reason is not None:
+                opened.close()
+                if self.readonly:
+                    raise StorageError(
+                        f"The journal file {path} is not the one Resilience last saved "
+                        f"({reason}). Start Resilience once: it sets the file aside and "
+                        "restores the last good backup."
+                    )
+                self._recover(path, reason, changed=True)
+                return self._open(path, tables)
+            self._settle(opened)
         if (opened.schema or 0) > SCHEMA_VERSION:
             raise StorageError(
                 f"The journal file {path} was written by a newer version of Resilience "
@@ -233,20 +263,182 @@ class Store:
         decode: Callable[[Any], T],
         docs: Iterable[Any] | None = None,
     ) -> list[T]:
-        """Decode records of a file; any that do not decode are set aside."""
+        """Decode records of a file (opening their seals); any that do not decode are set
+        aside. A seal that does not open means the file was tampered with (a flipped byte,
+        another month's file in its place): the file is treated as damaged."""
         found: list[T] = []
         bad: list[tuple[str, Any]] = []
-        for doc in journal_file.docs(table) if docs is None else docs:
+        wanted = list(journal_file.docs(table) if docs is None else docs)
+        for doc in wanted:
             try:
-                found.append(decode(doc))
+                opened, kept = (
+                    self.sealer.open_doc(journal_file.name, table, doc)
+                    if isinstance(doc, dict)
+                    else (doc, None)
+                )
+                item = decode(opened)
             except BadRecord:
                 bad.append((table, doc))
+                continue
+            except BadSeal as exc:
+                again = self._tampered(journal_file, str(exc))
+                if again is None:
+                    return []
+                ids = None if docs is None else {d.get("id") for d in wanted if isinstance(d, dict)}
+                fresh = (d for d in again.docs(table) if ids is None or d.get("id") in ids)
+                return self._decoded(again, table, decode, list(fresh))
+            if kept is not None:
+                setattr(item, "sealed", kept)  # noqa: B010 - every sealed kind has the field
+            found.append(item)
         if bad:
             journal_file.discard(table, [doc["id"] for _, doc in bad])
             self._set_aside(journal_file, bad)
         return found
 
-    def _recover(self, path: Path, reason: str) -> None:
+    def _proof_problem(self, journal_file: JournalFile) -> str | None:
+        """Why a protected file, as it was read, is not the app's latest copy (checked
+        once, unlocked); None when it is, or when there is nothing to check."""
+        loaded, journal_file.loaded = journal_file.loaded, None
+        if loaded is None or not self.protected:
+            return None
+        reason = self.proofs.check(journal_file.name, loaded)
+        for notice in self.proofs.take_notices():
+            self._notice(notice)
+        return reason
+
+    def _settle(self, journal_file: JournalFile) -> None:
+        """Unlocked, a file written while locked gets its seals redone with the data key and
+        its proof, with one write. A seal that does not open is left for reading to find."""
+        if self.readonly or not self.protected or self.locked or journal_file.proved:
+            return
+        if not journal_file.path.exists() and not journal_file.dirty:
+            return  # a new, empty file: proved with its first record
+        from resilience_app.storage.sealing import PRIVATE
+
+        def reseal(table: str) -> Callable[[dict[str, Any]], dict[str, Any] | None]:
+            def change(doc: dict[str, Any]) -> dict[str, Any] | None:
+                try:
+                    return self.sealer.reseal_inbox(journal_file.name, table, doc)
+                except BadSeal:
+                    return None
+
+            return change
+
+        for table in PRIVATE:
+            if table in journal_file.tables:
+                journal_file.change_docs(table, reseal(table))
+        self._durably(journal_file.rewrite)
+
+    def _check_after_unlock(self) -> None:
+        """Files read while locked are checked now; files written while locked, proved;
+        files the list knows that are gone, restored from their backups."""
+        for journal_file in self._open_files():
+            reason = self._proof_problem(journal_file)
+            if reason is not None:
+                self._tampered(journal_file, reason)
+        for journal_file in self._open_files():
+            self._settle(journal_file)
+        if self.readonly:
+            return
+        present = set(self._months_on_disk())
+        if (self.journal_dir / FOLLOWUPS_FILE).exists() or self._followups is not None:
+            present.add(Path(FOLLOWUPS_FILE).stem)
+        present |= set(self._months)
+        for name in self.proofs.missing(present):
+            self._restore_missing(name)
+        for notice in self.proofs.take_notices():
+            self._notice(notice)
+
+    def _restore_missing(self, name: str) -> None:
+        followups = name == Path(FOLLOWUPS_FILE).stem
+        path = self.journal_dir / (FOLLOWUPS_FILE if followups else f"{name}.json")
+        if path.exists():
+            return
+        log.error("%s is missing from the journal folder", path.name)
+        if self._restore_backup(path) is not None:
+            self._notice(
+                f"Your journal for {name} was missing from its folder. It was restored "
+                "from its last backup."
+            )
+            self._restored.add(name)
+            if followups:
+                self._followups = None
+                self._followup_book()
+            else:
+                self._on_disk.add(name)
+                self._month(name)
+        else:
+            self._notice(
+                f"Your journal for {name} is missing from its folder and no backup of it "
+                "could be read."
+            )
+            self.proofs.trusted().pop(name, None)
+
+    def _tampered(self, journal_file: JournalFile, reason: str) -> JournalFile | None:
+        """Set a file aside whose seals do not open, restore its last good backup, and
+        give the file as it is now (None for a reader, which never moves files)."""
+        log.error("%s: %s", journal_file.name, reason)
+        if self.readonly:
+            raise StorageError(
+                f"The journal file {journal_file.path} does not open with this journal's key "
+                "(it was changed or replaced). Start Resilience once: it sets the file aside "
+                "and restores the last good backup."
+            )
+        journal_file.close()
+        if journal_file is self._followups:
+            self._followups = None
+            self._recover(journal_file.path, reason, changed=True)
+            return self._followup_book()
+        self._months.pop(journal_file.name, None)
+        self._owner = {k: v for k, v in self._owner.items() if v != journal_file.name}
+        self._recover(journal_file.path, reason, changed=True)
+        return self._month(journal_file.name, create=True)
+
+    def _encode(
+        self, file: str, table: str, doc: dict[str, Any], kept: str | None
+    ) -> dict[str, Any]:
+        """A record as it is stored: sealed when the journal is protected."""
+        return self.sealer.seal_doc(file, table, doc, kept)
+
+    # -- the lock ----------------------------------------------------------------------
+
+    @property
+    def protected(self) -> bool:
+        return self.sealer.protected
+
+    @property
+    def locked(self) -> bool:
+        return self.sealer.locked
+
+    def reopen(self, data_key: bytes | None) -> None:
+        """Read the files afresh after the lock was turned on or off (and hold the data key
+        if there is one now)."""
+        for journal_file in self._open_files():
+            journal_file.close()
+        self._months, self._owner, self._followups = {}, {}, None
+        self.sealer = Sealer(read_key_file(self.data_dir))
+        self.proofs = Proofs(self.journal_dir, self.sealer)
+        if data_key is not None and self.sealer.protected:
+            self.sealer.unlock(data_key)
+        self._on_disk = set(self._months_on_disk())
+        self.generation += 1
+
+    def unlock(self, data_key: bytes) -> None:
+        """Open the journal with its data key; what was read while locked is read again
+        with its private part (decoded records are not cached, so the next read has it),
+        after the files read meanwhile are checked against their proofs."""
+        self.sealer.unlock(data_key)
+        self.generation += 1
+        self._check_after_unlock()
+
+    def lock(self) -> None:
+        self.sealer.lock()
+        self.generation += 1
+
+    def _recover(self, path: Path, reason: str, *, changed: bool = False) -> None:
+        """Move a damaged file aside and put its newest good backup in its place (the
+        rep is told). `changed`: it parsed, but is not what the app wrote (a seal or its
+        proof does not match)."""
         try:
             aside = _move_aside(path)
         except OSError as exc:
@@ -254,29 +446,66 @@ class Store:
                 f"The journal file {path} is damaged ({reason}) and could not be moved aside "
                 f"({exc.strerror or exc}). Move it away by hand, then start Resilience again."
             ) from None
-        log.error("%s did not parse (%s); moved to %s", path, reason, aside)
+        log.error("%s is damaged (%s); moved to %s", path, reason, aside)
+        self._restored.add(path.stem)
+        what = (
+            f"Your journal for {path.stem} was not the copy Resilience last saved ({reason})."
+            if changed
+            else f"Your journal for {path.stem} was damaged."
+        )
+        backup = self._restore_backup(path)
+        if backup is not None:
+            self._notice(
+                f"{what} It was restored from the backup of {backup.stem}; the file found "
+                f"is kept at {aside}."
+            )
+            return
+        self._notice(
+            f"{what} As no backup could be read, that part starts empty. The file found is "
+            f"kept at {aside}; nothing was deleted."
+        )
+
+    def _restore_backup(self, path: Path) -> Path | None:
+        """Put the newest backup that parses (and, protected and unlocked, whose seals and
+        proof hold) in place of `path`; the backup used, or None."""
         folder = self.backup_dir / path.stem
         backups = [] if folder.is_symlink() else sorted(folder.glob("*.json"), reverse=True)
         for backup in backups:
             try:
                 raw = read_private(backup)
-                parse(raw)
+                data = parse(raw)
             except (OSError, DamagedFile):
+                continue
+            if not self._backup_holds(path.stem, data):
+                log.error("the backup %s does not hold with this journal's key", backup)
                 continue
             try:
                 atomic_write(path, raw)
             except OSError as exc:
                 log.error("could not restore %s from %s: %s", path.stem, backup, exc)
                 continue
-            self._notice(
-                f"Your journal for {path.stem} was damaged. It was restored from the backup "
-                f"of {backup.stem}; the damaged file is kept at {aside}."
-            )
-            return
-        self._notice(
-            f"Your journal for {path.stem} was damaged and no backup could be read, so that "
-            f"part starts empty. The damaged file is kept at {aside}; nothing was deleted."
-        )
+            return backup
+        return None
+
+    def _backup_holds(self, name: str, data: Any) -> bool:
+        if not self.protected or self.locked or not data:
+            return True
+        loaded = Loaded.of(data)
+        # Its own proof must match (it is older than the list by nature).
+        if loaded.proof is not None and not hmac.compare_digest(
+            loaded.proof, self.proofs.proof(name, loaded.generation, loaded.digest)
+        ):
+            return False
+        try:
+            for table, rows in data.items():
+                if table == "meta" or not isinstance(rows, dict):
+                    continue
+                for doc in rows.values():
+                    if isinstance(doc, dict):
+                        self.sealer.open_doc(name, table, doc)
+        except BadSeal:
+            return False
+        return True
 
     def _notice(self, message: str) -> None:
         self.notices.append(message)
@@ -415,7 +644,8 @@ class Store:
         name = self._owner.get(incident.id) or shard_name(incident.flagged_at)
         month = self._writable_month(name)
         self._owner[incident.id] = name
-        self._durably(lambda: month.upsert("incidents", incident.id, incident_to_dict(incident)))
+        doc = self._encode(name, "incidents", incident_to_dict(incident), incident.sealed)
+        self._durably(lambda: month.upsert("incidents", incident.id, doc))
 
     def save_nudge(self, nudge: Nudge) -> None:
         """A nudge lives in the month file of its incident."""
@@ -430,13 +660,15 @@ class Store:
             if loaded.has("positives", positive.id):
                 name = loaded.name
         month = self._writable_month(name)
-        self._durably(lambda: month.upsert("positives", positive.id, positive_to_dict(positive)))
+        doc = self._encode(name, "positives", positive_to_dict(positive), positive.sealed)
+        self._durably(lambda: month.upsert("positives", positive.id, doc))
 
     def save_followup(self, followup: FollowUp) -> None:
         self.generation += 1
         book = self._followup_book()
         self._backup_before_change(book)
-        self._durably(lambda: book.upsert("followups", followup.id, followup_to_dict(followup)))
+        doc = self._encode(book.name, "followups", followup_to_dict(followup), followup.sealed)
+        self._durably(lambda: book.upsert("followups", followup.id, doc))
 
     def delete_incident(self, incident_id: str) -> Removed | None:
         """Remove an incident with its nudges and follow-ups; returns them for an undo."""
@@ -478,19 +710,32 @@ class Store:
 
         for incident in incidents:
             name = owner.setdefault(incident.id, shard_name(incident.flagged_at))
-            put(name, "incidents", incident.id, incident_to_dict(incident))
+            put(
+                name,
+                "incidents",
+                incident.id,
+                self._encode(name, "incidents", incident_to_dict(incident), incident.sealed),
+            )
         for nudge in nudges:
             name = owner.get(nudge.incident_id) or shard_name(nudge.due_at)
             put(name, "nudges", nudge.id, nudge_to_dict(nudge))
         for positive in positives:
             name = shard_name(positive.created_at)
-            put(name, "positives", positive.id, positive_to_dict(positive))
+            put(
+                name,
+                "positives",
+                positive.id,
+                self._encode(name, "positives", positive_to_dict(positive), positive.sealed),
+            )
         for name, rows in sorted(by_month.items()):
             month = self._writable_month(name)
             self._durably(lambda m=month, r=rows: m.put_many(r))  # type: ignore[misc]
             for key, _doc in rows.get("incidents", []):
                 self._owner[key] = name
-        followup_rows = [(f.id, followup_to_dict(f)) for f in followups]
+        followup_rows = [
+            (f.id, self._encode("followups", "followups", followup_to_dict(f), f.sealed))
+            for f in followups
+        ]
         if followup_rows:
             book = self._followup_book()
             self._backup_before_change(book)
@@ -517,6 +762,15 @@ class Store:
             target = self._writable_month(month)
         else:
             return 0
+        if self.protected:
+            # A rescue file from before protection holds plain records: seal them now.
+            rows = {
+                table: [
+                    (k, d if "sealed" in d else self._encode(target.name, table, dict(d), None))
+                    for k, d in items
+                ]
+                for table, items in rows.items()
+            }
         try:
             saved_later = target.path.stat().st_mtime > written_at.timestamp()
         except OSError:

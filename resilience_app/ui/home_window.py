@@ -25,6 +25,8 @@ class HomeWindow(QWidget):
     journal_requested = Signal()
     insights_requested = Signal()
     followup_action = Signal(str, str)
+    lock_requested = Signal()
+    unlock_requested = Signal()
     quit_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -46,6 +48,8 @@ class HomeWindow(QWidget):
         self.journal_button = QPushButton("My journal…")
         self.insights_button = QPushButton("Insights…")
         self.settings_button = QPushButton("Settings…")
+        self.lock_button = QPushButton("Lock my journal now")
+        self.unlock_button = QPushButton("Unlock my journal…")
         self.quit_button = QPushButton("Quit Resilience")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 18, 20, 18)
@@ -57,6 +61,8 @@ class HomeWindow(QWidget):
             self.journal_button,
             self.insights_button,
             self.settings_button,
+            self.lock_button,
+            self.unlock_button,
             self.quit_button,
         ):
             layout.addWidget(button)
@@ -68,6 +74,9 @@ class HomeWindow(QWidget):
         self.journal_button.clicked.connect(self.journal_requested.emit)
         self.insights_button.clicked.connect(self.insights_requested.emit)
         self.quit_button.clicked.connect(self.quit_requested.emit)
+        self.lock_button.clicked.connect(self.lock_requested.emit)
+        self.unlock_button.clicked.connect(self.unlock_requested.emit)
+        self.show_lock(protected=False, locked=False)
         self.setFixedWidth(380)
 
     def show_state(self, phase: Phase, tooltip: str, open_notes: int) -> None:
@@ -75,6 +84,10 @@ class HomeWindow(QWidget):
         self.state.setText(tooltip.removeprefix("Resilience — ").capitalize())
         self.dialing_button.setEnabled(phase is not Phase.CALM)
         self.reflection_button.setEnabled(open_notes > 0)
+
+    def show_lock(self, *, protected: bool, locked: bool) -> None:
+        self.lock_button.setVisible(protected and not locked)
+        self.unlock_button.setVisible(protected and locked)
 
     def set_upcoming(self, items: list[tuple[str, str]]) -> None:
         count = f" ({len(items)} upcoming)" if items else ""

@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from resilience_app.ui.home_window import HomeWindow
     from resilience_app.ui.journal_window import JournalWindow
     from resilience_app.ui.nudge_window import NudgeWindow
+    from resilience_app.ui.passphrase_dialog import PassphraseDialog
     from resilience_app.ui.reflection_form import ReflectionForm
     from resilience_app.ui.settings_window import SettingsWindow
 
@@ -142,7 +143,11 @@ class Presenter(QObject):
         service.window_requested.connect(self.present)
         service.calls_changed.connect(self._calls_changed)
         service.flag_offered.connect(lambda call: self.flag_offer.offer())
+        service.lock_changed.connect(self._lock_changed)
+        service.before_lock.connect(self._before_lock)
         service.add_metrics_source(self._metrics)
+        self._after_unlock: list[Callable[[], None]] = []  # what the rep asked for, locked
+        self._passphrase_dialogs: dict[str, PassphraseDialog] = {}
 
     @property
     def deliveries(self) -> list[tuple[str, str]]:
@@ -197,6 +202,7 @@ class Presenter(QObject):
 
         window = SettingsWindow()
         window.apply_requested.connect(self._apply_settings)
+        window.passphrase_requested.connect(self._ask_passphrase)
         return window
 
     def built(self, name: str) -> Any:
@@ -237,6 +243,8 @@ class Presenter(QObject):
         target.journal_requested.connect(self.open_journal)
         target.insights_requested.connect(self.open_insights)
         target.followup_action.connect(self._followup_action)
+        target.lock_requested.connect(lambda: self._try(self.service.lock))
+        target.unlock_requested.connect(lambda: self.when_unlocked("", lambda: None))
         target.quit_requested.connect(self.quit_requested.emit)
 
     def shutdown(self) -> None:
@@ -250,6 +258,8 @@ class Presenter(QObject):
         names = ("break_window", "form", "nudge_window", "flag_offer")
         windows = [self.__dict__.pop(n, None) for n in names]
         windows += [self.__dict__.pop("settings_window", None), self._journal, self._insights]
+        windows += list(self._passphrase_dialogs.values())
+        self._passphrase_dialogs = {}
         self._journal = self._insights = None
         for window in windows:
             if window is not None:
@@ -284,10 +294,13 @@ class Presenter(QObject):
     def render(self) -> None:
         state = self.service.tray_state()
         tip = tooltip(state)
+        protected, locked = self.service.protected, self.service.locked
         if self.tray is not None:
             self.tray.show_state(state.phase, tip, state.open_notes)
+            self.tray.show_lock(protected=protected, locked=locked)
         if self.home is not None:
             self.home.show_state(state.phase, tip, state.open_notes)
+            self.home.show_lock(protected=protected, locked=locked)
         # Minutes since the flag only change while waiting; otherwise nothing ticks.
         if state.phase is Phase.WAITING:
             self.tooltip_ticker.start()
@@ -351,6 +364,17 @@ class Presenter(QObject):
     # -- notes ----------------------------------------------------------------------------
 
     def open_note(self, incident: Incident) -> None:
+        self.when_unlocked(
+            "Your note is private: unlock your journal to write it. Until then it waits.",
+            lambda: self._show_note(incident.id),
+        )
+
+    def _show_note(self, incident_id: str) -> None:
+        try:
+            incident = self.service.incident(incident_id)  # read again, with its note
+        except UserError as exc:
+            log.info("note not shown: %s", exc)
+            return
         if self.form.isVisible() and self.form.incident_id not in (None, incident.id):
             self.form.flush_draft()
         self.form.load(incident)
@@ -440,6 +464,9 @@ class Presenter(QObject):
         return self._journal
 
     def open_journal(self) -> None:
+        self.when_unlocked("Unlock your journal to read it.", self._show_journal)
+
+    def _show_journal(self) -> None:
         window = self.journal_window
         self._refresh_journal()
         self._followups_changed()
@@ -448,7 +475,7 @@ class Presenter(QObject):
 
     def _refresh_journal(self) -> None:
         window = self._journal
-        if window is None:
+        if window is None or self.service.locked:
             return
         text, since, until = window.positive_query()
         window.show_positives(self.service.journal_positives(text, since, until))
@@ -494,12 +521,17 @@ class Presenter(QObject):
         return self._insights
 
     def open_insights(self) -> None:
+        self.when_unlocked("Unlock your journal to see its patterns.", self._show_insights)
+
+    def _show_insights(self) -> None:
         window = self.insights_window
         self._refresh_insights()
         window.show()
         _raise(window)
 
     def _refresh_insights(self) -> None:
+        if self.service.locked:
+            return
         window = self.insights_window
         window.show_insights(self.service.insights_days(window.days_back()))
 
@@ -514,6 +546,7 @@ class Presenter(QObject):
     def open_settings(self) -> None:
         self.settings_window.load(self.service.setting_values())
         self.settings_window.show_calls(*calls_status(self.service))
+        self._show_lock_settings()
         self.settings_window.show()
         _raise(self.settings_window)
 
@@ -547,6 +580,107 @@ class Presenter(QObject):
             self.break_window.set_pattern(value)
         elif key == "break.reduced_motion" and self.built("break_window") is not None:
             self.break_window.set_reduced_motion(bool(value))
+
+    # -- the passphrase lock ---------------------------------------------------------------
+
+    def when_unlocked(self, reason: str, action: Callable[[], None]) -> None:
+        """Run `action` now, or once the rep has typed the passphrase (if they do)."""
+        if not self.service.locked:
+            action()
+            return
+        self._after_unlock.append(action)
+        self._dialog("unlock").ask(
+            reason or "Type your passphrase to read and write your notes.",
+            remember=bool(self.service.setting("lock.remember")),
+        )
+
+    def _dialog(self, mode: str) -> PassphraseDialog:
+        dialog = self._passphrase_dialogs.get(mode)
+        if dialog is None:
+            from resilience_app.ui.passphrase_dialog import PassphraseDialog
+
+            dialog = PassphraseDialog(mode)
+            dialog.submitted.connect(lambda values, m=mode: self._passphrase_given(m, values))
+            dialog.export_requested.connect(self._export_before_protecting)
+            if mode == "unlock":
+                dialog.rejected.connect(self._after_unlock.clear)
+            self._passphrase_dialogs[mode] = dialog
+        problem = self.service.keyring_problem
+        dialog.remember.setEnabled(problem is None)
+        if problem is not None:
+            dialog.remember.setToolTip(f"Not available here: {problem}.")
+        return dialog
+
+    def _ask_passphrase(self, mode: str) -> None:
+        self._dialog(mode).ask(remember=bool(self.service.setting("lock.remember")))
+
+    def _passphrase_given(self, mode: str, values: dict[str, Any]) -> None:
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QApplication
+
+        dialog = self._dialog(mode)
+        service = self.service
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            if mode == "unlock":
+                service.unlock(values["passphrase"], remember=values.get("remember"))
+            elif mode == "set":
+                service.set_passphrase(values["passphrase"], remember=values.get("remember"))
+            elif mode == "change":
+                service.change_passphrase(values["old"], values["new"])
+            else:
+                service.remove_passphrase(values["passphrase"])
+        except UserError as exc:
+            dialog.show_error(exc.message)
+            return
+        finally:
+            QApplication.restoreOverrideCursor()
+        dialog.finish()
+        self._show_lock_settings()
+        self.render()
+        if mode == "unlock":
+            pending = list(self._after_unlock)
+            self._after_unlock.clear()
+            for action in pending:
+                action()
+
+    def _export_before_protecting(self) -> None:
+        from PySide6.QtWidgets import QFileDialog
+
+        dialog = self._dialog("set")
+        suggested = str(Path.home() / "resilience-journal.json")
+        path, _filter = QFileDialog.getSaveFileName(
+            dialog, "Export a copy of your journal", suggested, "JSON (*.json)"
+        )
+        if not path:
+            return
+        try:
+            result = self.service.export("json", path=Path(path))
+        except UserError as exc:
+            dialog.show_error(exc.message)
+            return
+        dialog.show_status(f"A copy of {result.calls} calls is in {path}.")
+
+    def _show_lock_settings(self) -> None:
+        window = self.built("settings_window")
+        if window is not None:
+            service = self.service
+            window.show_lock(service.protected, service.locked, service.keyring_problem)
+
+    def _before_lock(self) -> None:
+        form = self.built("form")
+        if form is not None and form.incident_id is not None and form.isVisible():
+            form.flush_draft()  # the half-typed note is kept (sealed) before it goes
+
+    def _lock_changed(self, locked: bool) -> None:
+        if locked:
+            # What the rep wrote leaves the screen with the key.
+            self._hide("form")
+            for window in (self._journal, self._insights):
+                if window is not None:
+                    window.hide()
+        self._show_lock_settings()
+        self.render()
 
     # -- errors ---------------------------------------------------------------------------
 

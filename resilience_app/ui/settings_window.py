@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QSpinBox,
     QTimeEdit,
     QToolButton,
     QVBoxLayout,
@@ -31,6 +32,7 @@ class SettingsWindow(QWidget):
     """Shows values; `apply_requested(dict)` hands the edited ones to whoever validates."""
 
     apply_requested = Signal(dict)
+    passphrase_requested = Signal(str)  # "set", "change" or "remove"
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
@@ -100,6 +102,27 @@ class SettingsWindow(QWidget):
         self.calls_status.setWordWrap(True)
         self.calls_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.detect_calls.toggled.connect(self.ignore_apps.setEnabled)
+        self.lock_status = QLabel()
+        self.lock_status.setWordWrap(True)
+        self.protect_button = QPushButton("Protect with a passphrase…")
+        self.change_button = QPushButton("Change passphrase…")
+        self.remove_button = QPushButton("Turn off…")
+        self.protect_button.clicked.connect(lambda: self.passphrase_requested.emit("set"))
+        self.change_button.clicked.connect(lambda: self.passphrase_requested.emit("change"))
+        self.remove_button.clicked.connect(lambda: self.passphrase_requested.emit("remove"))
+        lock_buttons = QHBoxLayout()
+        lock_buttons.addWidget(self.protect_button)
+        lock_buttons.addWidget(self.change_button)
+        lock_buttons.addWidget(self.remove_button)
+        lock_buttons.addStretch(1)
+        self.lock_remember = QCheckBox("Open it by itself when I log in (this computer's keyring)")
+        self.lock_remember.setToolTip(SCHEMA["lock.remember"].description)
+        self.lock_idle = QSpinBox()
+        spec = SCHEMA["lock.idle_minutes"]
+        self.lock_idle.setRange(int(spec.minimum or 0), int(spec.maximum or 480))
+        self.lock_idle.setSpecialValueText("Never")
+        self.lock_idle.setSuffix(" min unused")
+        self.lock_idle.setToolTip(spec.description)
 
         form = QFormLayout()
         form.addRow("Break length:", self.break_minutes)
@@ -117,6 +140,13 @@ class SettingsWindow(QWidget):
         form.addRow("", self.offer_flag)
         form.addRow("Shortcut to flag a call:", hotkey_row)
         form.addRow("", self.calls_status)
+        privacy = QLabel("Privacy")
+        privacy.setProperty("role", "section")
+        form.addRow(privacy)
+        form.addRow("Passphrase lock:", self.lock_status)
+        form.addRow("", lock_buttons)
+        form.addRow("", self.lock_remember)
+        form.addRow("Lock it after:", self.lock_idle)
         hint = QLabel(
             "Nudges count from the moment you flag a call. 10 and 15 minutes is a good rule."
         )
@@ -168,12 +198,31 @@ class SettingsWindow(QWidget):
         self.ignore_apps.setEnabled(self.detect_calls.isChecked())
         self.offer_flag.setChecked(bool(values["calls.offer_flag"]))
         self.hotkey.setKeySequence(QKeySequence(str(values["hotkey.flag"])))
+        self.lock_remember.setChecked(bool(values["lock.remember"]))
+        self.lock_idle.setValue(int(values["lock.idle_minutes"]))
         self.error.hide()
         self.saved.hide()
 
     def show_calls(self, microphone: str, shortcut: str) -> None:
         """What the app sees right now, and whether the shortcut works."""
         self.calls_status.setText(f"{microphone}\n{shortcut}")
+
+    def show_lock(self, protected: bool, locked: bool, keyring_problem: str | None) -> None:
+        """Whether the journal is protected, and what can be done about it."""
+        if not protected:
+            text = "Off. Your notes are stored as plain text (only your login can read them)."
+        elif locked:
+            text = "On. Your journal is locked."
+        else:
+            text = "On. Your journal is unlocked."
+        self.lock_status.setText(text)
+        self.protect_button.setVisible(not protected)
+        self.change_button.setVisible(protected)
+        self.remove_button.setVisible(protected)
+        self.lock_remember.setEnabled(protected and keyring_problem is None)
+        self.lock_idle.setEnabled(protected)
+        if keyring_problem:
+            self.lock_remember.setToolTip(f"Not available here: {keyring_problem}.")
 
     def values(self) -> dict[str, Any]:
         return {
@@ -194,6 +243,8 @@ class SettingsWindow(QWidget):
             "hotkey.flag": self.hotkey.keySequence().toString(
                 QKeySequence.SequenceFormat.PortableText
             ),
+            "lock.remember": self.lock_remember.isChecked(),
+            "lock.idle_minutes": self.lock_idle.value(),
         }
 
     def show_result(self, error: str | None) -> None:

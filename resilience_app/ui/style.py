@@ -80,10 +80,13 @@ QWidget#calmWindow {{ background: {c.background}; }}
 QWidget#calmWindow QLabel, QWidget#calmWindow QCheckBox {{ color: {c.text}; }}
 QLabel[role="title"] {{ font-size: 18px; font-weight: 600; }}
 QLabel[role="muted"] {{ color: {c.muted}; }}
+QLabel[role="section"] {{ font-weight: 600; color: {c.accent}; padding-top: 8px; }}
 QLabel[role="cue"] {{ font-size: 22px; font-weight: 600; color: {c.accent}; }}
 QLabel[role="countdown"] {{ font-size: 15px; color: {c.muted}; }}
 QLabel[role="big-counter"] {{ font-size: 56px; font-weight: 300; color: {c.accent}; }}
 QLabel[role="error"] {{ color: {c.warn}; font-weight: 600; }}
+QLabel[role="warning"] {{ background: {c.card}; border-left: 3px solid {c.warn};
+  padding: 8px 10px; }}
 QFrame[role="card"] {{ background: {c.card}; border-radius: 8px; }}
 QPushButton, QToolButton {{ padding: 6px 14px; border-radius: 6px; border: 1px solid {c.border};
   background: {c.card}; color: {c.text}; }}

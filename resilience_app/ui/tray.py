@@ -24,6 +24,8 @@ class Tray(QObject):
     journal_requested = Signal()
     insights_requested = Signal()
     followup_action = Signal(str, str)  # follow-up id, "done" | "hour" | "tomorrow" | "cancel"
+    lock_requested = Signal()
+    unlock_requested = Signal()
     quit_requested = Signal()
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -40,6 +42,8 @@ class Tray(QObject):
         self.insights_action = QAction("Insights…", self.menu)
         self.upcoming_menu = QMenu("Upcoming", self.menu)
         self.settings_action = QAction("Settings…", self.menu)
+        self.lock_action = QAction("Lock my journal now", self.menu)
+        self.unlock_action = QAction("Unlock my journal…", self.menu)
         self.quit_action = QAction("Quit Resilience", self.menu)
         self.menu.addAction(self.flag_action)
         self.menu.addAction(self.dialing_action)
@@ -49,6 +53,8 @@ class Tray(QObject):
         self.menu.addMenu(self.upcoming_menu)
         self.menu.addAction(self.insights_action)
         self.menu.addAction(self.settings_action)
+        self.menu.addAction(self.lock_action)
+        self.menu.addAction(self.unlock_action)
         self.menu.addAction(self.quit_action)
         self.icon.setContextMenu(self.menu)
         self.flag_action.triggered.connect(self.flag_requested.emit)
@@ -57,6 +63,9 @@ class Tray(QObject):
         self.settings_action.triggered.connect(self.settings_requested.emit)
         self.journal_action.triggered.connect(self.journal_requested.emit)
         self.insights_action.triggered.connect(self.insights_requested.emit)
+        self.lock_action.triggered.connect(self.lock_requested.emit)
+        self.unlock_action.triggered.connect(self.unlock_requested.emit)
+        self.show_lock(protected=False, locked=False)
         self.set_upcoming([])
         self.quit_action.triggered.connect(self.quit_requested.emit)
         self.icon.activated.connect(self._activated)
@@ -82,6 +91,11 @@ class Tray(QObject):
         self.reflection_action.setText(
             "Write my note" if open_notes <= 1 else f"Write my notes ({open_notes} waiting)"
         )
+
+    def show_lock(self, *, protected: bool, locked: bool) -> None:
+        """ "Lock now" while unlocked, "Unlock…" while locked; neither without a passphrase."""
+        self.lock_action.setVisible(protected and not locked)
+        self.unlock_action.setVisible(protected and locked)
 
     def set_upcoming(self, items: list[tuple[str, str]]) -> None:
         """(id, text) of pending follow-ups, soonest first; each gets done/later/cancel."""

@@ -22,6 +22,7 @@ from resilience_app.core.models import (
     ReflectionStatus,
 )
 from resilience_app.storage.codec import incident_to_dict, nudge_to_dict
+from resilience_app.storage.journal_file import PLAIN_SCHEMA
 from resilience_app.storage.store import (
     BACKUPS_KEPT,
     SCHEMA_VERSION,
@@ -67,7 +68,7 @@ def test_round_trip_through_the_files(data_dir: Path) -> None:
     [path] = journal_paths(data_dir)
     assert path.name == "2026-11.json"
     raw = json.loads(path.read_text(encoding="utf-8"))
-    assert raw["meta"]["1"]["schema"] == SCHEMA_VERSION
+    assert raw["meta"]["1"]["schema"] == PLAIN_SCHEMA
 
 
 def test_each_month_has_its_own_file_and_only_needed_months_are_read(data_dir: Path) -> None:

@@ -1,0 +1,401 @@
+"""The journal's passphrase lock: keys, and the sealing of what the rep wrote.
+
+When the journal is protected, the private part of every record (a call's label, how rough
+it felt and its whole note; a follow-up's note; a positive's text) is stored sealed; the
+rest (ids, times, states, kinds) stays in clear, so the loop can start a break, fire a
+nudge and remind a follow-up while the journal is locked.
+
+Keys (`key.json`, format 1):
+
+- a random 256-bit data key seals and opens records with AES-256-GCM;
+- the passphrase never seals anything itself: Argon2id (parameters and a fresh salt in the
+  file, so they can be raised later) turns it into a key that wraps the data key, so a new
+  passphrase rewraps one key instead of re-sealing years of history;
+- an X25519 key pair lets the locked app write (HPKE to the public key; RFC 9180 from the
+  `cryptography` package): a label given to a flag, a positive added from a script. Only
+  the private key, wrapped by the data key, can open those, and they are sealed again
+  with the data key the next time they are written unlocked.
+
+Every seal is bound (as associated data) to where it belongs: the file (which month, or
+the follow-ups), the table and the record's id. Moved to another record or another file,
+flipped by one bit, or sealed under another key, it does not open: `BadSeal`, which the
+store treats like a damaged file.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from resilience_app.core.errors import UserError
+from resilience_app.files import atomic_write, read_private
+
+KEY_FILE = "key.json"
+KEY_FORMAT = 1
+# Private fields of each table; everything else in a record stays in clear.
+PRIVATE: dict[str, tuple[str, ...]] = {
+    "incidents": ("label", "rough", "reflection"),
+    "followups": ("note",),
+    "positives": ("text",),
+}
+DATA_KEY = "d1:"  # AES-256-GCM with the data key: nonce (12) + ciphertext + tag
+INBOX = "p1:"  # HPKE (X25519, HKDF-SHA256, AES-256-GCM) to the journal's public key
+# Argon2id: about 0.3 s and 128 MiB on this kind of machine; stored with each key file.
+KDF_TIME_COST = 3
+KDF_MEMORY_KIB = 128 * 1024
+KDF_PARALLELISM = 2
+MIN_PASSPHRASE = 8
+
+
+class Locked(UserError):
+    """The journal is protected and locked: what the rep wrote cannot be shown now."""
+
+    def __init__(self, what: str = "") -> None:
+        super().__init__(
+            f"Your journal is locked{' (' + what + ')' if what else ''}. Unlock it first: "
+            "Unlock in the tray menu, or `resilience unlock`."
+        )
+
+
+class WrongPassphrase(UserError):
+    def __init__(self) -> None:
+        super().__init__("That passphrase does not open this journal. Nothing was changed.")
+
+
+class BadSeal(Exception):
+    """A sealed value that does not open: tampered with, moved, or damaged."""
+
+
+def identity(file: str, table: str, record_id: str) -> bytes:
+    """What a seal is bound to: its file, its table, its record."""
+    return f"resilience/seal/1/{file}/{table}/{record_id}".encode()
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.b64decode(text.encode("ascii"), validate=True)
+
+
+def check_passphrase(passphrase: str) -> str:
+    """A passphrase long enough to be worth it, as valid text."""
+    from resilience_app.core import values
+
+    if not isinstance(passphrase, str) or not values.is_text(passphrase):
+        raise UserError("The passphrase has characters that are not valid text.", usage=True)
+    if len(passphrase) < MIN_PASSPHRASE:
+        raise UserError(
+            f"Choose a passphrase of at least {MIN_PASSPHRASE} characters (a few words work well).",
+            usage=True,
+        )
+    return passphrase
+
+
+@dataclass
+class KeyFile:
+    """What `key.json` holds: nothing in it opens the journal without the passphrase."""
+
+    salt: bytes
+    time_cost: int
+    memory_kib: int
+    parallelism: int
+    wrapped_data_key: bytes  # nonce + AES-GCM of the data key under the passphrase key
+    public_key: bytes  # X25519, raw
+    wrapped_private_key: bytes  # nonce + AES-GCM of the X25519 private key under the data key
+
+    def to_json(self) -> bytes:
+        return (
+            json.dumps(
+                {
+                    "app": "resilience",
+                    "kind": "journal-key",
+                    "format": KEY_FORMAT,
+                    "kdf": {
+                        "name": "argon2id",
+                        "salt": _b64(self.salt),
+                        "time_cost": self.time_cost,
+                        "memory_kib": self.memory_kib,
+                        "parallelism": self.parallelism,
+                    },
+                    "wrapped_data_key": _b64(self.wrapped_data_key),
+                    "public_key": _b64(self.public_key),
+                    "wrapped_private_key": _b64(self.wrapped_private_key),
+                    "written_at": datetime.now(UTC).isoformat(),
+                },
+                indent=2,
+            ).encode()
+            + b"\n"
+        )
+
+    @classmethod
+    def parse(cls, raw: bytes) -> KeyFile:
+        try:
+            data = json.loads(raw)
+            if data.get("kind") != "journal-key":
+                raise ValueError("not a key file")
+            if data.get("format") != KEY_FORMAT:
+                raise ValueError(f"format {data.get('format')!r}")
+            kdf = data["kdf"]
+            if kdf["name"] != "argon2id":
+                raise ValueError(f"unknown key derivation {kdf['name']!r}")
+            return cls(
+                salt=_unb64(kdf["salt"]),
+                time_cost=int(kdf["time_cost"]),
+                memory_kib=int(kdf["memory_kib"]),
+                parallelism=int(kdf["parallelism"]),
+                wrapped_data_key=_unb64(data["wrapped_data_key"]),
+                public_key=_unb64(data["public_key"]),
+                wrapped_private_key=_unb64(data["wrapped_private_key"]),
+            )
+        except (ValueError, KeyError, TypeError, RecursionError) as exc:
+            raise UserError(
+                f"The journal's key file is damaged or from a newer Resilience ({exc}); "
+                "nothing can be opened without it."
+            ) from None
+
+
+def _derive(passphrase: str, key: KeyFile) -> bytes:
+    from argon2.low_level import Type, hash_secret_raw
+
+    return hash_secret_raw(
+        passphrase.encode("utf-8"),
+        key.salt,
+        time_cost=key.time_cost,
+        memory_cost=key.memory_kib,
+        parallelism=key.parallelism,
+        hash_len=32,
+        type=Type.ID,
+    )
+
+
+def _wrap(key: bytes, secret: bytes, purpose: bytes) -> bytes:
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    nonce = os.urandom(12)
+    return nonce + AESGCM(key).encrypt(nonce, secret, purpose)
+
+
+def _unwrap(key: bytes, wrapped: bytes, purpose: bytes) -> bytes:
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+    try:
+        return AESGCM(key).decrypt(wrapped[:12], wrapped[12:], purpose)
+    except (InvalidTag, ValueError):
+        raise BadSeal("does not open") from None
+
+
+WRAP_DATA_KEY = b"resilience/key/1/data-key"
+WRAP_PRIVATE_KEY = b"resilience/key/1/inbox-private-key"
+
+
+def new_key_file(passphrase: str, data_key: bytes | None = None) -> tuple[KeyFile, bytes]:
+    """A key file for `passphrase` (a new data key and key pair unless one is given)."""
+    from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import (
+        Encoding,
+        NoEncryption,
+        PrivateFormat,
+        PublicFormat,
+    )
+
+    data_key = data_key or secrets.token_bytes(32)
+    private = X25519PrivateKey.generate()
+    key = KeyFile(
+        salt=secrets.token_bytes(16),
+        time_cost=KDF_TIME_COST,
+        memory_kib=KDF_MEMORY_KIB,
+        parallelism=KDF_PARALLELISM,
+        wrapped_data_key=b"",
+        public_key=private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw),
+        wrapped_private_key=_wrap(
+            data_key,
+            private.private_bytes(Encoding.Raw, PrivateFormat.Raw, NoEncryption()),
+            WRAP_PRIVATE_KEY,
+        ),
+    )
+    key.wrapped_data_key = _wrap(_derive(passphrase, key), data_key, WRAP_DATA_KEY)
+    return key, data_key
+
+
+def rewrapped(key: KeyFile, data_key: bytes, passphrase: str) -> KeyFile:
+    """The same keys under a new passphrase (a fresh salt, today's parameters)."""
+    new = KeyFile(
+        salt=secrets.token_bytes(16),
+        time_cost=KDF_TIME_COST,
+        memory_kib=KDF_MEMORY_KIB,
+        parallelism=KDF_PARALLELISM,
+        wrapped_data_key=b"",
+        public_key=key.public_key,
+        wrapped_private_key=key.wrapped_private_key,
+    )
+    new.wrapped_data_key = _wrap(_derive(passphrase, new), data_key, WRAP_DATA_KEY)
+    return new
+
+
+def open_data_key(key: KeyFile, passphrase: str) -> bytes:
+    """The data key, if `passphrase` is the right one; WrongPassphrase otherwise."""
+    try:
+        return _unwrap(_derive(passphrase, key), key.wrapped_data_key, WRAP_DATA_KEY)
+    except BadSeal:
+        raise WrongPassphrase() from None
+
+
+def read_key_file(data_dir: Path) -> KeyFile | None:
+    try:
+        raw = read_private(Path(data_dir) / KEY_FILE)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise UserError(f"The journal's key file cannot be read ({exc.strerror or exc}).") from None
+    return KeyFile.parse(raw)
+
+
+def write_key_file(path: Path, key: KeyFile) -> None:
+    atomic_write(path, key.to_json())
+
+
+class Sealer:
+    """Seals and opens the private fields of records, with whatever keys it holds."""
+
+    def __init__(self, key: KeyFile | None = None) -> None:
+        self.key = key  # None: the journal is not protected
+        self._data_key: bytes | None = None
+        self._private: Any = None  # X25519PrivateKey while unlocked
+        self._public: Any = None
+        self._derived: dict[bytes, bytes] = {}
+
+    @property
+    def protected(self) -> bool:
+        return self.key is not None
+
+    @property
+    def locked(self) -> bool:
+        return self.key is not None and self._data_key is None
+
+    @property
+    def data_key(self) -> bytes | None:
+        return self._data_key
+
+    def unlock(self, data_key: bytes) -> None:
+        """Hold the data key (from the passphrase, or the keyring) and open the inbox key."""
+        from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+
+        assert self.key is not None
+        try:
+            raw = _unwrap(data_key, self.key.wrapped_private_key, WRAP_PRIVATE_KEY)
+        except BadSeal:
+            raise WrongPassphrase() from None
+        self._data_key = data_key
+        self._private = X25519PrivateKey.from_private_bytes(raw)
+
+    def lock(self) -> None:
+        self._data_key = None
+        self._private = None
+        self._derived = {}
+
+    def derived_key(self, purpose: bytes) -> bytes:
+        """A key for one purpose (the file proofs), derived from the data key with HKDF."""
+        if self._data_key is None:
+            raise Locked()
+        found = self._derived.get(purpose)
+        if found is None:
+            from cryptography.hazmat.primitives import hashes
+            from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+            found = HKDF(hashes.SHA256(), 32, salt=None, info=purpose).derive(self._data_key)
+            self._derived[purpose] = found
+        return found
+
+    def reseal_inbox(self, file: str, table: str, doc: dict[str, Any]) -> dict[str, Any] | None:
+        """The record with a seal written while locked sealed again with the data key, or
+        None if it needs nothing. BadSeal if that seal does not open."""
+        sealed = doc.get("sealed")
+        if not isinstance(sealed, str) or not sealed.startswith(INBOX) or self.locked:
+            return None
+        bound = identity(file, table, str(doc.get("id")))
+        return {**doc, "sealed": self.seal(bound, self.open(bound, sealed))}
+
+    def _suite(self) -> Any:
+        from cryptography.hazmat.primitives import hpke
+
+        return hpke.Suite(hpke.KEM.X25519, hpke.KDF.HKDF_SHA256, hpke.AEAD.AES_256_GCM)
+
+    def seal(self, bound_to: bytes, plain: bytes) -> str:
+        if self._data_key is not None:
+            from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+            nonce = os.urandom(12)
+            return DATA_KEY + _b64(nonce + AESGCM(self._data_key).encrypt(nonce, plain, bound_to))
+        assert self.key is not None
+        if self._public is None:
+            from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PublicKey
+
+            self._public = X25519PublicKey.from_public_bytes(self.key.public_key)
+        return INBOX + _b64(self._suite().encrypt(plain, self._public, info=bound_to))
+
+    def open(self, bound_to: bytes, sealed: str) -> bytes:
+        from cryptography.exceptions import InvalidTag
+
+        if self._data_key is None:
+            raise Locked()
+        try:
+            if sealed.startswith(DATA_KEY):
+                from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+                raw = _unb64(sealed[len(DATA_KEY) :])
+                return AESGCM(self._data_key).decrypt(raw[:12], raw[12:], bound_to)
+            if sealed.startswith(INBOX):
+                raw = _unb64(sealed[len(INBOX) :])
+                return bytes(self._suite().decrypt(raw, self._private, info=bound_to))
+        except (InvalidTag, ValueError):
+            raise BadSeal("a sealed value does not open") from None
+        raise BadSeal("an unknown kind of seal")
+
+    # -- records -------------------------------------------------------------------------
+
+    def seal_doc(
+        self, file: str, table: str, doc: dict[str, Any], kept: str | None
+    ) -> dict[str, Any]:
+        """The record as stored: private fields sealed (or `kept`, the seal it was read
+        with while locked), or the record unchanged when the journal is not protected."""
+        fields = PRIVATE.get(table)
+        if not self.protected or not fields:
+            return doc
+        private = {name: doc.pop(name) for name in fields if name in doc}
+        if kept is not None:
+            doc["sealed"] = kept
+        else:
+            plain = json.dumps(private, ensure_ascii=False, separators=(",", ":")).encode()
+            doc["sealed"] = self.seal(identity(file, table, str(doc["id"])), plain)
+        return doc
+
+    def open_doc(
+        self, file: str, table: str, doc: dict[str, Any]
+    ) -> tuple[dict[str, Any], str | None]:
+        """The record with its private fields back, or, while locked, without them and
+        with the seal to keep (returned second). BadSeal if the seal does not open."""
+        sealed = doc.get("sealed")
+        if sealed is None:
+            return doc, None
+        clear = {k: v for k, v in doc.items() if k != "sealed"}
+        if not isinstance(sealed, str):
+            raise BadSeal("a seal that is not text")
+        if self.locked or not self.protected:
+            return clear, sealed
+        try:
+            private = json.loads(self.open(identity(file, table, str(doc.get("id"))), sealed))
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            raise BadSeal("a sealed value that is not a record") from None
+        if not isinstance(private, dict):
+            raise BadSeal("a sealed value that is not a record")
+        clear.update(private)
+        return clear, None

@@ -1,0 +1,205 @@
+"""The passphrase dialogs: unlock, turn the lock on, change it, turn it off.
+
+The dialog only collects what was typed and shows the answer; the presenter hands it to the
+service. Typed passphrases are wiped from the fields as soon as they have been used.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from resilience_app.ui import style
+
+UNLOCK, SET, CHANGE, REMOVE = "unlock", "set", "change", "remove"
+
+_TITLES = {
+    UNLOCK: "Unlock your journal",
+    SET: "Protect your journal with a passphrase",
+    CHANGE: "Change your passphrase",
+    REMOVE: "Turn off the passphrase lock",
+}
+_BUTTONS = {UNLOCK: "Unlock", SET: "Protect my journal", CHANGE: "Change it", REMOVE: "Turn it off"}
+FORGOTTEN = (
+    "Choose something you will remember. If you forget it, nobody can open your journal "
+    "again: not you, not IT, not us. There is no reset."
+)
+REMOVE_NOTE = (
+    "Your notes will be stored as plain text again, readable by anyone who can open your "
+    "files on this computer."
+)
+
+
+class PassphraseDialog(QDialog):
+    """`submitted(dict)`: "passphrase" (unlock, set, remove) or "old" and "new" (change),
+    and "remember" for unlock and set. `export_requested`: a copy before turning it on."""
+
+    submitted = Signal(dict)
+    export_requested = Signal()
+
+    def __init__(self, mode: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.mode = mode
+        self.setObjectName("calmWindow")
+        self.setWindowTitle(f"Resilience — {_TITLES[mode].lower()}")
+        self.setStyleSheet(style.sheet())
+        self.title = QLabel(_TITLES[mode])
+        self.title.setProperty("role", "title")
+        self.reason = QLabel()
+        self.reason.setWordWrap(True)
+        self.reason.setProperty("role", "muted")
+        self.reason.hide()
+
+        def field(name: str) -> QLineEdit:
+            edit = QLineEdit()
+            edit.setEchoMode(QLineEdit.EchoMode.Password)
+            edit.setAccessibleName(name)
+            edit.setMinimumWidth(280)
+            edit.textEdited.connect(self._edited)
+            return edit
+
+        self.current = field("Current passphrase" if mode == CHANGE else "Passphrase")
+        self.new = field("New passphrase")
+        self.again = field("New passphrase again")
+        self.remember = QCheckBox("Remember on this computer (in its keyring)")
+        self.remember.setToolTip(
+            "Your desktop's keyring keeps the key, so the journal opens by itself when you "
+            "log in. Anyone using your login can then read it."
+        )
+        form = QFormLayout()
+        if mode in (UNLOCK, REMOVE):
+            form.addRow("Passphrase:", self.current)
+        if mode == CHANGE:
+            form.addRow("Current passphrase:", self.current)
+        if mode in (SET, CHANGE):
+            form.addRow("New passphrase:", self.new)
+            form.addRow("Type it again:", self.again)
+        if mode in (UNLOCK, SET):
+            form.addRow("", self.remember)
+        self.warning = QLabel(FORGOTTEN if mode == SET else REMOVE_NOTE)
+        self.warning.setWordWrap(True)
+        self.warning.setProperty("role", "warning")
+        self.warning.setVisible(mode in (SET, REMOVE))
+        self.export_button = QPushButton("Export a copy first…")
+        self.export_button.setVisible(mode == SET)
+        self.export_button.clicked.connect(self.export_requested.emit)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setProperty("role", "muted")
+        self.status.hide()
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setProperty("role", "error")
+        self.error.setAccessibleName("Problem")
+        self.error.hide()
+        self.ok_button = QPushButton(_BUTTONS[mode])
+        self.ok_button.setProperty("role", "primary")
+        self.ok_button.setDefault(True)
+        self.ok_button.clicked.connect(self._submit)
+        self.cancel_button = QPushButton("Not now" if mode == UNLOCK else "Cancel")
+        self.cancel_button.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.export_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.ok_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(20, 18, 20, 18)
+        layout.setSpacing(10)
+        layout.addWidget(self.title)
+        layout.addWidget(self.reason)
+        layout.addWidget(self.warning)
+        layout.addLayout(form)
+        layout.addWidget(self.status)
+        layout.addWidget(self.error)
+        layout.addLayout(buttons)
+
+    # -- what the presenter calls ---------------------------------------------------------
+
+    def ask(self, reason: str = "", *, remember: bool = False) -> None:
+        """Show the dialog afresh (fields empty), with why it is asked."""
+        self.reason.setText(reason)
+        self.reason.setVisible(bool(reason))
+        self.remember.setChecked(remember)
+        self._wipe()
+        self.error.hide()
+        self.status.hide()
+        self.ok_button.setEnabled(True)
+        self.adjustSize()
+        self.show()
+        self.raise_()
+        self.activateWindow()
+        (self.current if self.mode != SET else self.new).setFocus()
+
+    def show_error(self, message: str) -> None:
+        """The answer was no: one sentence, the fields kept for a retry."""
+        self.error.setText(message)
+        self.error.show()
+        self.ok_button.setEnabled(True)
+        target = self.new if self.mode == SET else self.current
+        target.selectAll()
+        target.setFocus()
+
+    def show_status(self, message: str) -> None:
+        self.status.setText(message)
+        self.status.show()
+
+    def finish(self) -> None:
+        """It worked: forget what was typed and close."""
+        self._wipe()
+        self.accept()
+
+    # -- inside -------------------------------------------------------------------------
+
+    def _wipe(self) -> None:
+        for edit in (self.current, self.new, self.again):
+            edit.clear()
+
+    def _edited(self) -> None:
+        self.error.hide()
+
+    def _submit(self) -> None:
+        values: dict[str, Any] = {}
+        if self.mode in (SET, CHANGE):
+            if self.new.text() != self.again.text():
+                self.show_error("The two new passphrases differ; type them again.")
+                self.again.clear()
+                return
+            if not self.new.text():
+                self.show_error("Type a new passphrase.")
+                return
+        if self.mode == CHANGE:
+            values = {"old": self.current.text(), "new": self.new.text()}
+        elif self.mode == SET:
+            values = {"passphrase": self.new.text(), "remember": self.remember.isChecked()}
+        else:
+            if not self.current.text():
+                self.show_error("Type your passphrase.")
+                return
+            values = {"passphrase": self.current.text()}
+            if self.mode == UNLOCK:
+                values["remember"] = self.remember.isChecked()
+        self.ok_button.setEnabled(False)  # the key derivation takes a moment
+        self.error.hide()
+        self.submitted.emit(values)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._wipe()
+        super().closeEvent(event)
+
+    def reject(self) -> None:
+        self._wipe()
+        super().reject()

@@ -1,0 +1,388 @@
+"""The passphrase lock in storage: every file sealed or plain, tampering found, nothing lost."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from resilience_app.core.errors import UserError
+from resilience_app.core.kinds import FollowUpKind
+from resilience_app.core.models import FollowUp, Incident, Positive, Reflection
+from resilience_app.storage import protection, sealing
+from resilience_app.storage.proofs import PROOF_FILE
+from resilience_app.storage.store import JOURNAL_DIR, Store
+from tests.files import files_holding, journal_paths
+
+pytestmark = pytest.mark.usefixtures("fast_kdf")
+PASS = "correct horse battery"
+MARKERS = ["ACME-LABEL", "WHAT-HAPPENED", "LESSON-TEXT", "NOTE-POSITIVE", "FOLLOWUP-NOTE"]
+OCT = datetime(2026, 10, 20, 10, tzinfo=UTC)
+NOV = datetime(2026, 11, 20, 10, tzinfo=UTC)
+
+
+class Days:
+    """The store's idea of today, moved by the test (backups are once a day per file)."""
+
+    def __init__(self) -> None:
+        self.day = date(2026, 11, 20)
+
+    def __call__(self) -> date:
+        return self.day
+
+
+def incident(n: int, when: datetime) -> Incident:
+    return Incident(
+        f"inc{n}",
+        when + timedelta(hours=n),
+        label=f"ACME-LABEL {n}",
+        rough=7,
+        reflection=Reflection(
+            what_happened=f"WHAT-HAPPENED {n}",
+            lesson="LESSON-TEXT",
+            positives=["NOTE-POSITIVE"],
+        ),
+    )
+
+
+def fill(store: Store) -> None:
+    store.save_incident(incident(1, OCT))
+    store.save_incident(incident(2, NOV))
+    store.save_positive(Positive("pos1", NOV, "NOTE-POSITIVE on its own"))
+    store.save_followup(
+        FollowUp("fu1", "inc2", FollowUpKind.SAVE_DEAL, NOV, NOV, note="FOLLOWUP-NOTE")
+    )
+
+
+def protected(data_dir: Path, today: Days | None = None) -> tuple[Store, bytes]:
+    store = Store(data_dir, today=today or Days())
+    fill(store)
+    data_key = protection.enable(store, PASS)
+    return store, data_key
+
+
+def reopened(data_dir: Path, data_key: bytes | None, today: Days | None = None) -> Store:
+    store = Store(data_dir, today=today or Days())
+    if data_key is not None:
+        store.unlock(data_key)
+    return store
+
+
+# -- turning it on and off -------------------------------------------------------------
+
+
+def test_turning_it_on_seals_every_file_and_everything_reads_back(data_dir: Path) -> None:
+    store, data_key = protected(data_dir)
+    assert files_holding(data_dir, MARKERS) == []
+    key = json.loads((data_dir / "key.json").read_text())
+    assert key["kdf"]["name"] == "argon2id" and key["kdf"]["salt"]
+    again = reopened(data_dir, data_key)
+    assert again.incident("inc1") == incident(1, OCT)
+    assert again.incident("inc2") == incident(2, NOV)
+    [fu] = again.followups()
+    assert fu.note == "FOLLOWUP-NOTE"
+    assert [p.text for p in again.positives()] == ["NOTE-POSITIVE on its own"]
+    assert again.notices == []
+    store.close()
+
+
+def test_locked_the_private_part_is_absent_and_the_rest_is_there(data_dir: Path) -> None:
+    protected(data_dir)
+    locked = reopened(data_dir, None)
+    assert locked.locked
+    found = locked.incident("inc2")
+    assert found is not None
+    assert found.label == "" and found.reflection == Reflection() and found.rough is None
+    assert found.flagged_at == incident(2, NOV).flagged_at  # times stay in clear
+    assert found.sealed is not None
+    assert locked.followups()[0].note == "" and locked.followups()[0].due_at == NOV
+
+
+def test_a_change_while_locked_keeps_the_sealed_part_as_it_was(data_dir: Path) -> None:
+    _, data_key = protected(data_dir)
+    locked = reopened(data_dir, None)
+    found = locked.incident("inc2")
+    assert found is not None
+    found.dialed_at = NOV + timedelta(minutes=9)
+    locked.save_incident(found)
+    again = reopened(data_dir, data_key)
+    assert again.incident("inc2") == replace(incident(2, NOV), dialed_at=found.dialed_at)
+
+
+def test_written_while_locked_opens_after_unlock_and_gets_proved(data_dir: Path) -> None:
+    _, data_key = protected(data_dir)
+    locked = reopened(data_dir, None)
+    locked.save_incident(incident(3, NOV))
+    raw = (data_dir / JOURNAL_DIR / "2026-11.json").read_text()
+    assert "ACME-LABEL" not in raw and '"sealed":"p1:' in raw
+    assert '"proof"' not in raw  # no secret while locked, so no proof
+    locked.unlock(data_key)
+    assert locked.notices == []
+    raw = (data_dir / JOURNAL_DIR / "2026-11.json").read_text()
+    assert '"sealed":"p1:' not in raw and '"proof"' in raw  # sealed again with the data key
+    assert locked.incident("inc3") == incident(3, NOV)
+
+
+def test_turning_it_off_writes_plain_files_and_removes_the_key(data_dir: Path) -> None:
+    store, _data_key = protected(data_dir)
+    protection.disable(store, PASS)
+    assert not (data_dir / "key.json").exists()
+    assert not (data_dir / JOURNAL_DIR / PROOF_FILE).exists()
+    assert not store.protected
+    plain = {m for _, m in files_holding(data_dir, MARKERS)}
+    assert plain == set(MARKERS)
+    assert not any("sealed" in p.read_text() for p in journal_paths(data_dir))
+    assert reopened(data_dir, None).incident("inc1") == incident(1, OCT)
+
+
+def test_change_rewraps_one_key_and_leaves_the_journal_untouched(data_dir: Path) -> None:
+    store, data_key = protected(data_dir)
+    before = {p: p.read_bytes() for p in journal_paths(data_dir)}
+    protection.change(store, PASS, "a whole new phrase")
+    assert {p: p.read_bytes() for p in journal_paths(data_dir)} == before
+    key = sealing.read_key_file(data_dir)
+    assert key is not None
+    assert sealing.open_data_key(key, "a whole new phrase") == data_key
+    with pytest.raises(sealing.WrongPassphrase):
+        sealing.open_data_key(key, PASS)
+
+
+def test_a_wrong_passphrase_is_one_sentence_and_changes_nothing(data_dir: Path) -> None:
+    store, _ = protected(data_dir)
+    before = {p: p.read_bytes() for p in sorted(data_dir.rglob("*")) if p.is_file()}
+    for attempt in (
+        lambda: protection.disable(store, "not the one"),
+        lambda: protection.change(store, "not the one", "another phrase"),
+    ):
+        with pytest.raises(UserError) as caught:
+            attempt()
+        assert caught.value.message == (
+            "That passphrase does not open this journal. Nothing was changed."
+        )
+    assert {p: p.read_bytes() for p in sorted(data_dir.rglob("*")) if p.is_file()} == before
+
+
+def test_too_short_a_passphrase_is_refused_before_anything_is_written(data_dir: Path) -> None:
+    store = Store(data_dir)
+    fill(store)
+    with pytest.raises(UserError, match="at least 8 characters") as caught:
+        protection.enable(store, "short")
+    assert caught.value.usage
+    assert not (data_dir / "key.json").exists()
+
+
+def test_backups_and_set_aside_files_are_sealed_too(data_dir: Path) -> None:
+    days = Days()
+    store = Store(data_dir, today=days)
+    fill(store)
+    days.day += timedelta(days=1)
+    store.save_incident(incident(4, NOV))  # a backup of yesterday's November
+    month = data_dir / JOURNAL_DIR / "2026-11.json"
+    store.close()
+    doc = json.loads(month.read_text())
+    doc["incidents"]["99"] = {"id": 5, "label": "ACME-LABEL unreadable"}  # misshapen
+    month.write_text(json.dumps(doc))
+    store = Store(data_dir, today=days)
+    store.incidents()  # sets the bad record aside, in a file of its own
+    aside = list((data_dir / JOURNAL_DIR).glob("*.set-aside*"))
+    assert aside and list((data_dir / "backups").rglob("*.json"))
+    protection.enable(store, PASS)
+    assert files_holding(data_dir, MARKERS) == []
+    assert list((data_dir / JOURNAL_DIR).glob("*.set-aside*.sealed"))
+
+
+def test_turning_it_on_twice_or_off_when_off_says_so(data_dir: Path) -> None:
+    store, _ = protected(data_dir)
+    with pytest.raises(UserError, match="already protected"):
+        protection.enable(store, PASS)
+    protection.disable(store, PASS)
+    with pytest.raises(UserError, match="not protected"):
+        protection.disable(store, PASS)
+
+
+# -- tampering ---------------------------------------------------------------------------
+
+
+def _history(data_dir: Path) -> tuple[Store, bytes, Days]:
+    """A protected journal with a backup of November from the day before."""
+    days = Days()
+    store, data_key = protected(data_dir, days)
+    days.day += timedelta(days=1)
+    store.save_incident(incident(5, NOV))
+    store.close()
+    return store, data_key, days
+
+
+def test_a_flipped_byte_is_found_and_the_backup_restored(data_dir: Path) -> None:
+    _, data_key, days = _history(data_dir)
+    month = data_dir / JOURNAL_DIR / "2026-11.json"
+    text = month.read_text()
+    at = text.index('"sealed":"d1:') + 20
+    month.write_text(text[:at] + ("A" if text[at] != "A" else "B") + text[at + 1 :])
+    again = reopened(data_dir, data_key, days)
+    assert again.incident("inc2") == incident(2, NOV)  # from the backup
+    [notice] = again.notices
+    assert "2026-11 was not the copy Resilience last saved" in notice
+    assert "restored from the backup" in notice
+    assert list((data_dir / JOURNAL_DIR).glob("2026-11.json.damaged*"))
+
+
+def test_a_seal_moved_to_another_record_does_not_open(data_dir: Path) -> None:
+    _, data_key = protected(data_dir)
+    month = data_dir / JOURNAL_DIR / "2026-11.json"
+    doc = json.loads(month.read_text())
+    rows = doc["incidents"]
+    first = next(iter(rows.values()))
+    first["id"] = "someone-else"  # the seal was bound to inc2
+    month.write_text(json.dumps(doc))
+    store = Store(data_dir)
+    store.sealer.unlock(data_key)  # no proof check (as if read while locked): the seal holds
+    store.proofs.check = lambda name, loaded: None  # type: ignore[method-assign]
+    assert store.incident("someone-else") is None
+    assert any("not the copy Resilience last saved" in n for n in store.notices)
+
+
+def test_two_month_files_swapped_are_both_found(data_dir: Path) -> None:
+    _, data_key, days = _history(data_dir)
+    folder = data_dir / JOURNAL_DIR
+    oct_, nov = folder / "2026-10.json", folder / "2026-11.json"
+    shutil.move(oct_, folder / "swap")
+    shutil.move(nov, oct_)
+    shutil.move(folder / "swap", nov)
+    again = reopened(data_dir, data_key, days)
+    again.incidents()
+    said = " ".join(again.notices)
+    assert "2026-10 was not the copy" in said and "2026-11 was not the copy" in said
+
+
+def test_a_file_rolled_back_to_an_older_copy_is_found(data_dir: Path) -> None:
+    _, data_key, days = _history(data_dir)
+    month = data_dir / JOURNAL_DIR / "2026-11.json"
+    older = month.read_bytes()
+    store = reopened(data_dir, data_key, days)
+    store.save_incident(incident(6, NOV))  # a newer copy, proved and listed
+    store.close()
+    month.write_bytes(older)  # someone puts the older one back
+    again = reopened(data_dir, data_key, days)
+    again.incidents()
+    assert any("an older copy than the one Resilience last saved" in n for n in again.notices)
+    assert list((data_dir / JOURNAL_DIR).glob("2026-11.json.damaged*"))
+
+
+def test_a_rollback_made_while_locked_is_found_at_unlock(data_dir: Path) -> None:
+    _, data_key, days = _history(data_dir)
+    month = data_dir / JOURNAL_DIR / "2026-11.json"
+    older = month.read_bytes()
+    store = reopened(data_dir, data_key, days)
+    store.save_incident(incident(6, NOV))
+    store.close()
+    month.write_bytes(older)
+    locked = reopened(data_dir, None, days)
+    locked.incidents()  # read while locked: nothing can be checked yet
+    assert locked.notices == []
+    locked.unlock(data_key)
+    assert any("older copy" in n for n in locked.notices)
+
+
+def test_a_missing_list_is_said_once_and_made_again(data_dir: Path) -> None:
+    _, data_key = protected(data_dir)
+    (data_dir / JOURNAL_DIR / PROOF_FILE).unlink()
+    again = reopened(data_dir, data_key)
+    assert again.incident("inc1") == incident(1, OCT)
+    assert again.incident("inc2") == incident(2, NOV)
+    assert len([n for n in again.notices if "could not check" in n]) == 1
+    again.save_incident(incident(7, NOV))
+    assert reopened(data_dir, data_key).notices == []
+
+
+def test_a_month_file_deleted_is_restored_from_its_backup(data_dir: Path) -> None:
+    _, data_key, days = _history(data_dir)
+    (data_dir / JOURNAL_DIR / "2026-11.json").unlink()
+    again = reopened(data_dir, data_key, days)
+    assert any("2026-11 was missing" in n for n in again.notices)
+    assert again.incident("inc2") == incident(2, NOV)
+
+
+def test_a_reader_never_moves_a_tampered_file(data_dir: Path) -> None:
+    from resilience_app.storage.store import StorageError
+
+    _, data_key, _days = _history(data_dir)
+    month = data_dir / JOURNAL_DIR / "2026-11.json"
+    text = month.read_text()
+    month.write_text(text.replace('"generation":', '"generation":1', 1))
+    reader = Store(data_dir, readonly=True)
+    reader.unlock(data_key)
+    with pytest.raises(StorageError, match="not the one Resilience last saved"):
+        reader.incidents()
+    assert month.read_text() != text and not list(month.parent.glob("*.damaged*"))
+
+
+# -- a switch cut short ---------------------------------------------------------------------
+
+
+def _sealed(data_dir: Path) -> set[bool]:
+    """For each month file: are its records sealed?"""
+    return {"sealed" in p.read_text() for p in journal_paths(data_dir)}
+
+
+def test_recover_undoes_a_switch_on_cut_before_the_key_appeared(data_dir: Path) -> None:
+    store = Store(data_dir)
+    fill(store)
+    protection._rewrite(data_dir, "sealing", lambda path, raw: (path.name, raw))
+    (data_dir / "key.json.new").write_text("{}")
+    said = protection.recover(data_dir)
+    assert said and "as it was before: not protected" in said[0]
+    assert not (data_dir / "journal.sealing").exists() and not (data_dir / "key.json").exists()
+    assert _sealed(data_dir) == {False}
+
+
+def test_recover_finishes_a_switch_on_cut_after_the_key_appeared(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = Store(data_dir)
+    fill(store)
+
+    def cut(*_args: object) -> None:
+        raise KeyboardInterrupt  # the kill, right after key.json appeared
+
+    monkeypatch.setattr(protection, "_swap_in", cut)
+    with pytest.raises(KeyboardInterrupt):
+        protection.enable(store, PASS)
+    monkeypatch.undo()
+    assert _sealed(data_dir) == {False}  # the live files are still the plain ones
+    said = protection.recover(data_dir)
+    assert said == ["Your journal is protected by your passphrase (the switch finished now)."]
+    assert _sealed(data_dir) == {True}
+    assert files_holding(data_dir, MARKERS) == []
+
+
+def test_recover_finishes_a_switch_off_cut_after_the_key_went(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store, _ = protected(data_dir)
+
+    def cut(*_args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(protection, "_swap_in", cut)
+    with pytest.raises(KeyboardInterrupt):
+        protection.disable(store, PASS)
+    monkeypatch.undo()
+    said = protection.recover(data_dir)
+    assert said == ["The passphrase lock is off (the switch finished now)."]
+    assert _sealed(data_dir) == {False} and not (data_dir / "key.json").exists()
+
+
+def test_recover_undoes_a_switch_off_cut_before_the_key_went(data_dir: Path) -> None:
+    _store, data_key = protected(data_dir)
+    protection._rewrite(data_dir, "plain-new", lambda path, raw: (path.name, raw))
+    said = protection.recover(data_dir)
+    assert said == [
+        "Turning off the passphrase lock was interrupted, so your journal is still protected."
+    ]
+    assert not (data_dir / "journal.plain-new").exists()
+    assert reopened(data_dir, data_key).incident("inc1") == incident(1, OCT)
