@@ -69,6 +69,7 @@ bench: deps $(VENV)/.dev-ready
 	$(PY) bench/startup.py
 	$(PY) bench/storage.py
 	$(PY) bench/insights.py
+	$(PY) bench/lock.py
 
 setup: deps $(VENV)/.run-ready
 setup-dev: deps $(VENV)/.dev-ready

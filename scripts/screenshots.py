@@ -29,6 +29,7 @@ from tests.end2end.desktop import Geometry, VirtualDesktop  # noqa: E402
 from tests.end2end.sound import SoundServer  # noqa: E402
 
 OUT = ROOT / "docs" / "screenshots"
+PASSPHRASE = "blue kettle on a sunday"
 
 
 def seed(data_dir: Path) -> None:
@@ -201,6 +202,31 @@ def main() -> int:
             journal = desktop.wait_for_window("my journal", timeout=5)
             time.sleep(0.5)
             desktop.screenshot(OUT / f"journal-{tab}.png", journal)
+
+        # 7. The passphrase lock: turning it on warns once; a locked journal asks first.
+        cli("settings")
+        window = desktop.wait_for_window("settings", timeout=5)
+        desktop.key(window, "alt+p")
+        dialog = desktop.wait_for_window("protect your journal", timeout=5)
+        time.sleep(0.5)
+        desktop.screenshot(OUT / "passphrase-set.png", desktop.window_geometry(dialog))
+        desktop.type_text(dialog, PASSPHRASE)
+        desktop.key(dialog, "Tab")
+        desktop.type_text(dialog, PASSPHRASE)
+        desktop.key(dialog, "Return")
+        desktop.wait_until_gone(dialog, timeout=20)
+        desktop.key(window, "Escape")
+        cli("lock")
+        cli("journal")
+        dialog = desktop.wait_for_window("unlock your journal", timeout=5)
+        desktop.type_text(dialog, "not my passphrase")
+        desktop.key(dialog, "Return")
+        time.sleep(1.2)
+        desktop.screenshot(OUT / "unlock-dialog.png", desktop.window_geometry(dialog))
+        desktop.key(dialog, "ctrl+a")
+        desktop.type_text(dialog, PASSPHRASE)
+        desktop.key(dialog, "Return")
+        desktop.wait_for_window("my journal", timeout=10)
         app.terminate(timeout=10)
 
         # 6. Insights over four months of a believable record.

@@ -77,32 +77,41 @@ def _swap_in(data_dir: Path, suffix: str) -> None:
 
 
 def recover(data_dir: Path) -> list[str]:
-    """Finish or undo a switch a kill interrupted; sentences for the rep."""
+    """Finish or undo a switch a kill interrupted; sentences for the rep.
+
+    The key file decides: before `key.json` appears (turning on) or after it is renamed
+    away (turning off), the journal is plain; otherwise it is protected. Staged copies for
+    the other state are removed, staged copies for this state are swapped in."""
     p = _paths(data_dir)
     said: list[str] = []
-    if p["key_new"].exists() and not p["key"].exists():
-        for _live, staged in _staged(data_dir, "sealing"):
-            _remove(staged)
+    sealing_staged = any(s.exists() for _, s in _staged(data_dir, "sealing"))
+    plain_staged = any(s.exists() for _, s in _staged(data_dir, "plain-new"))
+    if not p["key"].exists():
+        if p["key_old"].exists():
+            _swap_in(data_dir, "plain-new")
+            _remove(p["key_old"])
+            said.append("The passphrase lock is off (the switch finished now).")
+        elif sealing_staged or p["key_new"].exists():
+            for _live, staged in _staged(data_dir, "sealing"):
+                _remove(staged)
+            _remove(p["key_new"])
+            said.append(
+                "Turning on the passphrase lock was interrupted, so your journal is as it "
+                "was before: not protected. Turn it on again in Settings."
+            )
+    else:
+        if sealing_staged:
+            _swap_in(data_dir, "sealing")
+            said.append("Your journal is protected by your passphrase (the switch finished now).")
+        if plain_staged:
+            for _live, staged in _staged(data_dir, "plain-new"):
+                _remove(staged)  # an unfinished plain copy must not stay on disk
+            said.append(
+                "Turning off the passphrase lock was interrupted, so your journal is still "
+                "protected."
+            )
         _remove(p["key_new"])
-        said.append(
-            "Turning on the passphrase lock was interrupted, so your journal is as it was "
-            "before: not protected. Turn it on again in Settings."
-        )
-    elif p["key"].exists() and any(s.exists() for _, s in _staged(data_dir, "sealing")):
-        _swap_in(data_dir, "sealing")
-        _remove(p["key_new"])
-        said.append("Your journal is protected by your passphrase (the switch finished now).")
-    if p["key_old"].exists() and not p["key"].exists():
-        _swap_in(data_dir, "plain-new")
         _remove(p["key_old"])
-        said.append("The passphrase lock is off (the switch finished now).")
-    elif p["key"].exists() and any(s.exists() for _, s in _staged(data_dir, "plain-new")):
-        for _live, staged in _staged(data_dir, "plain-new"):
-            _remove(staged)  # an unfinished plain copy must not stay on disk
-        _remove(p["key_old"])
-        said.append(
-            "Turning off the passphrase lock was interrupted, so your journal is still protected."
-        )
     for name in FOLDERS:
         for leftover in ("sealing-old", "plain-new-old"):
             _remove(data_dir / f"{name}.{leftover}")

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -27,10 +28,16 @@ from resilience_app.ui import style
 UNLOCK, SET, CHANGE, REMOVE = "unlock", "set", "change", "remove"
 
 _TITLES = {
-    UNLOCK: "Unlock your journal",
+    UNLOCK: "Your journal is locked",
     SET: "Protect your journal with a passphrase",
     CHANGE: "Change your passphrase",
     REMOVE: "Turn off the passphrase lock",
+}
+_WINDOW_TITLES = {
+    UNLOCK: "unlock your journal",
+    SET: "protect your journal",
+    CHANGE: "change your passphrase",
+    REMOVE: "turn off the passphrase lock",
 }
 _BUTTONS = {UNLOCK: "Unlock", SET: "Protect my journal", CHANGE: "Change it", REMOVE: "Turn it off"}
 FORGOTTEN = (
@@ -54,7 +61,7 @@ class PassphraseDialog(QDialog):
         super().__init__(parent, Qt.WindowType.Window)
         self.mode = mode
         self.setObjectName("calmWindow")
-        self.setWindowTitle(f"Resilience — {_TITLES[mode].lower()}")
+        self.setWindowTitle(f"Resilience — {_WINDOW_TITLES[mode]}")
         self.setStyleSheet(style.sheet())
         self.title = QLabel(_TITLES[mode])
         self.title.setProperty("role", "title")
@@ -126,6 +133,8 @@ class PassphraseDialog(QDialog):
         layout.addWidget(self.status)
         layout.addWidget(self.error)
         layout.addLayout(buttons)
+        # Grows with a message rather than squeezing the fields.
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
 
     # -- what the presenter calls ---------------------------------------------------------
 
@@ -148,6 +157,7 @@ class PassphraseDialog(QDialog):
         """The answer was no: one sentence, the fields kept for a retry."""
         self.error.setText(message)
         self.error.show()
+        self.adjustSize()
         self.ok_button.setEnabled(True)
         target = self.new if self.mode == SET else self.current
         target.selectAll()
@@ -156,6 +166,7 @@ class PassphraseDialog(QDialog):
     def show_status(self, message: str) -> None:
         self.status.setText(message)
         self.status.show()
+        self.adjustSize()
 
     def finish(self) -> None:
         """It worked: forget what was typed and close."""

@@ -365,7 +365,7 @@ class Presenter(QObject):
 
     def open_note(self, incident: Incident) -> None:
         self.when_unlocked(
-            "Your note is private: unlock your journal to write it. Until then it waits.",
+            "Type your passphrase to write your note. Until then it waits for you.",
             lambda: self._show_note(incident.id),
         )
 
@@ -464,7 +464,7 @@ class Presenter(QObject):
         return self._journal
 
     def open_journal(self) -> None:
-        self.when_unlocked("Unlock your journal to read it.", self._show_journal)
+        self.when_unlocked("Type your passphrase to read it.", self._show_journal)
 
     def _show_journal(self) -> None:
         window = self.journal_window
@@ -521,7 +521,7 @@ class Presenter(QObject):
         return self._insights
 
     def open_insights(self) -> None:
-        self.when_unlocked("Unlock your journal to see its patterns.", self._show_insights)
+        self.when_unlocked("Type your passphrase to see its patterns.", self._show_insights)
 
     def _show_insights(self) -> None:
         window = self.insights_window

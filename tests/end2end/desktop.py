@@ -1007,6 +1007,14 @@ class VirtualDesktop:
                 raise DesktopError(f"no visible window named /{name_regex}/ within {timeout}s")
             time.sleep(0.05)
 
+    def wait_until_gone(self, wid: int, timeout: float = 10.0) -> None:
+        """Wait until window ``wid`` is no longer visible (closed or hidden)."""
+        deadline = time.monotonic() + timeout
+        while wid in self.find_windows():
+            if time.monotonic() > deadline:
+                raise DesktopError(f"window {wid} still visible after {timeout}s")
+            time.sleep(0.05)
+
     def window_geometry(self, wid: int) -> Geometry:
         """Absolute geometry of window ``wid``."""
         out = self.run(["xwininfo", "-display", self.display, "-id", str(wid)]).stdout

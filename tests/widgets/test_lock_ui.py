@@ -53,7 +53,7 @@ def test_the_journal_asks_once_then_opens(screen: Presenter, qtbot: QtBot) -> No
     d = dialog(screen)
     qtbot.addWidget(d)
     assert d.isVisible() and screen._journal is None
-    assert d.reason.text() == "Unlock your journal to read it."
+    assert d.reason.text() == "Type your passphrase to read it."
     type_and_submit(qtbot, d, current="not it at all")
     assert d.isVisible() and d.error.isVisible()
     assert d.error.text() == "That passphrase does not open this journal. Nothing was changed."
