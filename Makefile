@@ -6,14 +6,14 @@ VERSION := $(shell sed -n 's/^__version__ = "\(.*\)"/\1/p' resilience_app/__init
 DEB     := dist/resilience_$(VERSION)_$(shell dpkg --print-architecture 2>/dev/null || uname -m).deb
 
 .PHONY: run test test-package test-deb package deb icons install uninstall setup setup-dev deps lint \
-	bench screenshots clean
+	bench screenshots translations clean
 
 # The Debian packages each goal needs, asked for once, in one list (scripts/system-deps.sh).
 # Make hands a target's DEPS to its prerequisites, so `deps` asks for the goal's whole list.
 DEPS = run python
 NO_SCREEN := $(if $(DISPLAY)$(WAYLAND_DISPLAY),,desktop)
 run setup: DEPS = run python $(NO_SCREEN)
-test screenshots bench: DEPS = run python test
+test screenshots bench translations: DEPS = run python test
 deb: DEPS = run python package
 test-package test-deb: DEPS = run python test package
 
@@ -59,6 +59,10 @@ uninstall:
 ## icons: re-render the PNG icons from resources/icons/*.svg
 icons: deps $(VENV)/.dev-ready
 	$(PY) scripts/render_icons.py
+
+## translations: extract the marked strings, merge them into every language, compile
+translations: deps $(VENV)/.dev-ready
+	$(PY) scripts/translations.py
 
 ## screenshots: retake docs/screenshots/*.png on a virtual desktop
 screenshots: deps $(VENV)/.dev-ready

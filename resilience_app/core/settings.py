@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from resilience_app import i18n
 from resilience_app.core import shortcut
 from resilience_app.core.breathing import DEFAULT_PATTERN, PATTERNS
 from resilience_app.core.errors import UserError
@@ -126,6 +127,13 @@ SCHEMA: dict[str, Setting] = {
             "auto",
             "colours: auto follows the desktop, or light or dark",
             choices=("auto", "light", "dark"),
+        ),
+        Setting(
+            "ui.language",
+            str,
+            "auto",
+            "the language: auto follows the system, or en, pt_BR, es, fr, de",
+            choices=i18n.CHOICES,
         ),
         Setting(
             "lookback.enabled",

@@ -1,6 +1,6 @@
 """The layers as an import graph read with `ast`: no cycles, and every arrow points down.
 
-    base (paths, files, resources) and core
+    base (paths, files, resources), i18n and core
       <- storage, adapters
         <- service
           <- commands (the channel's table), ui
@@ -22,6 +22,7 @@ PACKAGE = Path(__file__).resolve().parents[2] / "resilience_app"
 
 LAYERS = {
     "base": 0,
+    "i18n": 0,  # the catalogs: every layer speaks the rep's language, the domain too
     "core": 0,
     "storage": 1,
     "adapters": 1,
@@ -50,6 +51,8 @@ def group(module: str) -> str:
         return name
     if name in ("paths", "files", "resources", "command_names"):
         return "base"
+    if name == "i18n":
+        return "i18n"
     if name == "commands":
         return "commands"
     if name in ("app", "cli", "__main__"):
