@@ -153,8 +153,9 @@ def main() -> int:
         desktop.type_text(form, "Lead with value before terms")
         desktop.key(form, "Tab")
         desktop.type_text(form, "They listened for five minutes")
-        # On to the mood slider, then the follow-ups switch, which opens with Space.
-        desktop.key(form, "Tab Right Right Right Right Right Right Right Tab space")
+        # On to the mood slider (it waits, unrated, in the middle: one step right is 6),
+        # past its clear button to the follow-ups switch, which opens with Space.
+        desktop.key(form, "Tab Right Tab Tab space")
         time.sleep(0.3)
         desktop.key(form, "Tab space")  # tick the debrief call
         time.sleep(0.4)

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from resilience_app.core.breathing import PATTERNS, BreathState, state_at
 from resilience_app.core.models import Incident
+from resilience_app.i18n import _
 from resilience_app.ui import style
 from resilience_app.ui.breathing_view import BreathingView
 from resilience_app.ui.ticker import Ticker
@@ -42,7 +43,8 @@ REDUCED_MS = 250  # text only: a few updates a second keep the counter exact
 
 def format_left(seconds: float) -> str:
     seconds = max(0, int(seconds + 0.999))
-    return f"{seconds // 60}:{seconds % 60:02d} left"
+    # Translators: the time left in a break, as minutes:seconds.
+    return _("{time} left").format(time=f"{seconds // 60}:{seconds % 60:02d}")
 
 
 class BreakWindow(QWidget):
@@ -62,11 +64,11 @@ class BreakWindow(QWidget):
         self.frames = 0  # animation frames drawn (make bench reads it through `status`)
         self._awaiting_paint = False
         self.setObjectName("calmWindow")
-        self.setWindowTitle("Resilience — take a breath")
+        self.setWindowTitle(_("Resilience — take a breath"))
         self.setStyleSheet(style.sheet())
         self.ticker = Ticker("break-frames", FRAME_MS, self._frame, self)
 
-        self.title = QLabel("That call is over. Take a few minutes.")
+        self.title = QLabel(_("That call is over. Take a few minutes."))
         self.title.setProperty("role", "title")
         self.title.setWordWrap(True)
         self.subtitle = QLabel()
@@ -89,14 +91,14 @@ class BreakWindow(QWidget):
 
         self.pattern_box = QComboBox()
         for key, pattern in PATTERNS.items():
-            self.pattern_box.addItem(pattern.name, key)
-        self.pattern_box.setToolTip("Which breathing guide to follow")
+            self.pattern_box.addItem(_(pattern.name), key)
+        self.pattern_box.setToolTip(_("Which breathing guide to follow"))
         self.pattern_box.activated.connect(
             lambda index: self.pattern_chosen.emit(self.pattern_box.itemData(index))
         )
-        self.reduced_box = QCheckBox("Less motion")
+        self.reduced_box = QCheckBox(_("Less motion"))
         self.reduced_box.setToolTip(
-            "Show the instruction and a counter instead of the moving shape"
+            _("Show the instruction and a counter instead of the moving shape")
         )
         self.reduced_box.toggled.connect(self.reduced_motion_toggled.emit)
         controls = QHBoxLayout()
@@ -116,12 +118,12 @@ class BreakWindow(QWidget):
         positive_layout = QVBoxLayout(self.positive_card)
         positive_layout.addWidget(self.positive)
 
-        self.more_button = QPushButton("+1 minute")
-        self.more_button.setToolTip("Make this break a minute longer (Ctrl++)")
+        self.more_button = QPushButton(_("+1 minute"))
+        self.more_button.setToolTip(_("Make this break a minute longer (Ctrl++)"))
         self.more_button.clicked.connect(self.add_minute_requested.emit)
-        self.end_button = QPushButton("End break")
+        self.end_button = QPushButton(_("End break"))
         self.end_button.setProperty("role", "primary")
-        self.end_button.setToolTip("Finish now and write a short note (Ctrl+Return)")
+        self.end_button.setToolTip(_("Finish now and write a short note (Ctrl+Return)"))
         self.end_button.clicked.connect(self.end_requested.emit)
         QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.end_requested.emit)
         QShortcut(QKeySequence("Ctrl++"), self, activated=self.add_minute_requested.emit)
@@ -165,12 +167,16 @@ class BreakWindow(QWidget):
         if incident.label:
             details.append(incident.label)
         if incident.rough is not None:
-            details.append(f"felt {incident.rough}/10")
+            details.append(_("felt {rough}/10").format(rough=incident.rough))
         self.subtitle.setText(" · ".join(details))
         self.subtitle.setVisible(bool(details))
         self.tip.setText(tip)
         if positive:
-            self.positive.setText(f"You've handled worse before. You once wrote: “{positive}”")
+            self.positive.setText(
+                _("You've handled worse before. You once wrote: “{positive}”").format(
+                    positive=positive
+                )
+            )
         self.positive_card.setVisible(bool(positive))
         self.render_at(self._now())
 
@@ -213,11 +219,11 @@ class BreakWindow(QWidget):
         self.state = state
         self.view.set_shape_size(state.size)
         if self._reduced:
-            self.cue.setText(state.cue)
+            self.cue.setText(_(state.cue))
             self.counter.setText(str(state.seconds_left))
         else:
-            self.cue.setText(state.label)
-        self.detail.setText(state.detail)
+            self.cue.setText(_(state.label))
+        self.detail.setText(_(state.detail) if state.detail else "")
         self.detail.setVisible(bool(state.detail))
         if incident.break_ends_at is not None:
             self.countdown.setText(format_left((incident.break_ends_at - now).total_seconds()))

@@ -10,6 +10,7 @@ from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QGuiApplication, QHideEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
+from resilience_app.i18n import _
 from resilience_app.ui import style, windowing
 from resilience_app.ui.ticker import Ticker
 
@@ -28,17 +29,17 @@ class FlagOffer(QWidget):
             | Qt.WindowType.WindowDoesNotAcceptFocus,
         )
         self.setObjectName("calmWindow")
-        self.setWindowTitle("Resilience — rough call?")
+        self.setWindowTitle(_("Resilience — rough call?"))
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
         self.setStyleSheet(style.sheet())
-        self.question = QLabel("Rough one?")
+        self.question = QLabel(_("Rough one?"))
         self.question.setProperty("role", "muted")
-        self.button = QPushButton("Take a break")
+        self.button = QPushButton(_("Take a break"))
         self.button.setProperty("role", "primary")
         self.button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.button.setAccessibleName("Rough call: take a break")
+        self.button.setAccessibleName(_("Rough call: take a break"))
         self.button.clicked.connect(self._flag)
-        self.close_button = QPushButton("Not now")
+        self.close_button = QPushButton(_("Not now"))
         self.close_button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.close_button.clicked.connect(self.hide)
         layout = QHBoxLayout(self)

@@ -7,11 +7,12 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from resilience_app.core.models import Phase
+from resilience_app.i18n import N_, _, ngettext
 from resilience_app.ui import style
 from resilience_app.ui.icons import icon
 from resilience_app.ui.tray import FLAG_TEXT
 
-NO_TRAY = (
+NO_TRAY = N_(
     "Your desktop has no system tray (on GNOME, the AppIndicator extension adds one), "
     "so Resilience lives in this small window instead. Keep it open or minimised."
 )
@@ -35,22 +36,24 @@ class HomeWindow(QWidget):
         self.setWindowTitle("Resilience")
         self.setWindowIcon(icon("app"))
         self.setStyleSheet(style.sheet())
-        why = QLabel(NO_TRAY)
+        self.why = why = QLabel()
         why.setWordWrap(True)
         why.setProperty("role", "muted")
         self.state = QLabel()
         self.state.setProperty("role", "title")
         self.state.setWordWrap(True)
-        self.flag_button = QPushButton(FLAG_TEXT)
+        self.flag_button = QPushButton()
         self.flag_button.setProperty("role", "primary")
-        self.dialing_button = QPushButton("I'm dialing")
-        self.reflection_button = QPushButton("Write my note")
-        self.journal_button = QPushButton("My journal…")
-        self.insights_button = QPushButton("Insights…")
-        self.settings_button = QPushButton("Settings…")
-        self.lock_button = QPushButton("Lock my journal now")
-        self.unlock_button = QPushButton("Unlock my journal…")
-        self.quit_button = QPushButton("Quit Resilience")
+        self.dialing_button = QPushButton()
+        self.reflection_button = QPushButton()
+        self.journal_button = QPushButton()
+        self.insights_button = QPushButton()
+        self.settings_button = QPushButton()
+        self.lock_button = QPushButton()
+        self.unlock_button = QPushButton()
+        self.quit_button = QPushButton()
+        self._upcoming = 0
+        self.retranslate()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 18, 20, 18)
         layout.addWidget(self.state)
@@ -79,9 +82,21 @@ class HomeWindow(QWidget):
         self.show_lock(protected=False, locked=False)
         self.setFixedWidth(380)
 
-    def show_state(self, phase: Phase, tooltip: str, open_notes: int) -> None:
+    def retranslate(self) -> None:
+        self.why.setText(_(NO_TRAY))
+        self.flag_button.setText(_(FLAG_TEXT))
+        self.dialing_button.setText(_("I'm dialing"))
+        self.reflection_button.setText(_("Write my note"))
+        self.insights_button.setText(_("Insights…"))
+        self.settings_button.setText(_("Settings…"))
+        self.lock_button.setText(_("Lock my journal now"))
+        self.unlock_button.setText(_("Unlock my journal…"))
+        self.quit_button.setText(_("Quit Resilience"))
+        self._show_upcoming(self._upcoming)
+
+    def show_state(self, phase: Phase, status: str, open_notes: int) -> None:
         self.setWindowIcon(icon(phase.value))
-        self.state.setText(tooltip.removeprefix("Resilience — ").capitalize())
+        self.state.setText(status)
         self.dialing_button.setEnabled(phase is not Phase.CALM)
         self.reflection_button.setEnabled(open_notes > 0)
 
@@ -90,8 +105,17 @@ class HomeWindow(QWidget):
         self.unlock_button.setVisible(protected and locked)
 
     def set_upcoming(self, items: list[tuple[str, str]]) -> None:
-        count = f" ({len(items)} upcoming)" if items else ""
-        self.journal_button.setText(f"My journal{count}…")
+        self._show_upcoming(len(items))
+
+    def _show_upcoming(self, count: int) -> None:
+        self._upcoming = count
+        self.journal_button.setText(
+            ngettext("My journal ({n} upcoming)…", "My journal ({n} upcoming)…", count).format(
+                n=count
+            )
+            if count
+            else _("My journal…")
+        )
 
     def closeEvent(self, event: QCloseEvent) -> None:
         # With no tray, closing this window would leave nothing to click: minimise instead.

@@ -33,18 +33,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from resilience_app import i18n
 from resilience_app.core import texts
 from resilience_app.core.insights import TARGET_MINUTES, Insights
+from resilience_app.i18n import N_, _, ngettext
 from resilience_app.ui import style
 
-PERIODS = (("Last 4 weeks", 28), ("Last 12 weeks", 84), ("Last 12 months", 365), ("All time", 0))
+PERIODS = (
+    (N_("Last 4 weeks"), 28),
+    (N_("Last 12 weeks"), 84),
+    (N_("Last 12 months"), 365),
+    (N_("All time"), 0),
+)
 DEFAULT_PERIOD = 1
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 BEFORE_COLOUR = "#c98b4f"
 
 
 def _short(day: date) -> str:
-    return day.strftime("%d %b").lstrip("0")
+    return i18n.format_date(day, "MMMd")
 
 
 def _month_labels(weeks: list[date]) -> list[str]:
@@ -53,10 +59,12 @@ def _month_labels(weeks: list[date]) -> list[str]:
     labels = []
     for n, week in enumerate(weeks):
         new_month = n == 0 or week.month != weeks[n - 1].month
-        labels.append(week.strftime("%b") if new_month else " " * (n + 1))
+        labels.append(i18n.format_date(week, "MMM") if new_month else " " * (n + 1))
     if len(weeks) > 60:  # years: name each January by its year instead
         labels = [
-            week.strftime("%Y") if week.month == 1 and weeks[n - 1].month == 12 else " " * (n + 1)
+            i18n.format_date(week, "y")
+            if week.month == 1 and weeks[n - 1].month == 12
+            else " " * (n + 1)
             for n, week in enumerate(weeks)
         ]
     return labels
@@ -119,7 +127,7 @@ class Chart(QChartView):
         chart = self._reset(categories, series)
         bar_series = QHorizontalBarSeries() if horizontal else QBarSeries()
         for name, values, colour in series:
-            bar_set = QBarSet(name)
+            bar_set = QBarSet(_(name))
             bar_set.append(values)
             bar_set.setColor(QColor(colour))
             bar_set.setBorderColor(QColor(colour))
@@ -174,10 +182,10 @@ class Chart(QChartView):
         chart.addAxis(value_axis, Qt.AlignmentFlag.AlignLeft)
         plotted = list(series)
         if guide is not None and categories:
-            plotted.append(("target", [guide] * len(categories), style.current().muted))
+            plotted.append((N_("target"), [guide] * len(categories), style.current().muted))
         for name, values, colour in plotted:
             line = QLineSeries()
-            line.setName(name)
+            line.setName(_(name))
             for x, y in enumerate(values):
                 line.append(QPointF(x, y))
             pen = QPen(QColor(colour))
@@ -199,18 +207,18 @@ class InsightsWindow(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("calmWindow")
-        self.setWindowTitle("Resilience — insights")
+        self.setWindowTitle(_("Resilience — insights"))
         self.setStyleSheet(style.sheet())
-        title = QLabel("Your tough calls, in patterns")
+        title = QLabel(_("Your tough calls, in patterns"))
         title.setProperty("role", "title")
-        note = QLabel("Private to you. Patterns, not verdicts.")
+        note = QLabel(_("Private to you. Patterns, not verdicts."))
         note.setProperty("role", "muted")
         self.period = QComboBox()
         for label, days in PERIODS:
-            self.period.addItem(label, days)
+            self.period.addItem(_(label), days)
         self.period.setCurrentIndex(DEFAULT_PERIOD)
         self.period.currentIndexChanged.connect(
-            lambda _: self.period_changed.emit(int(self.period.currentData()))
+            lambda _index: self.period_changed.emit(int(self.period.currentData()))
         )
         head = QHBoxLayout()
         words = QVBoxLayout()
@@ -227,13 +235,17 @@ class InsightsWindow(QWidget):
         card_layout = QVBoxLayout(card)
         card_layout.addWidget(self.highlights)
 
-        self.per_time = Chart("Tough calls per week")
-        self.hours = Chart("By hour of the day")
-        self.weekdays = Chart("By day of the week")
-        self.reasons = Chart("Why they were lost")
-        self.parts = Chart("My part")
-        self.dial = Chart(f"Minutes to the next dial (median per week; target {TARGET_MINUTES:g})")
-        self.mood = Chart("Mood before the break and after the note (0–10)")
+        self.per_time = Chart(_("Tough calls per week"))
+        self.hours = Chart(_("By hour of the day"))
+        self.weekdays = Chart(_("By day of the week"))
+        self.reasons = Chart(_("Why they were lost"))
+        self.parts = Chart(_("My part"))
+        self.dial = Chart(
+            _("Minutes to the next dial (median per week; target {target})").format(
+                target=i18n.format_number(TARGET_MINUTES)
+            )
+        )
+        self.mood = Chart(_("Mood before the break and after the note (0–10)"))
         self.lessons = QLabel()
         self.lessons.setWordWrap(True)
         self.lessons.setTextFormat(Qt.TextFormat.RichText)
@@ -278,26 +290,31 @@ class InsightsWindow(QWidget):
         c = style.current()
         if data.highlights:
             items = "".join(f"<li>{html.escape(line)}</li>" for line in data.highlights)
-            self.highlights.setText(f"<b>What stands out</b><ul>{items}</ul>")
+            title = html.escape(_("What stands out"))
+            self.highlights.setText(f"<b>{title}</b><ul>{items}</ul>")
         else:
-            self.highlights.setText(
-                f"<b>{data.total} tough call{'s' if data.total != 1 else ''} in this period.</b> "
+            count = ngettext(
+                "{n} tough call in this period.", "{n} tough calls in this period.", data.total
+            ).format(n=data.total)
+            rest = _(
                 "Not enough yet for patterns worth naming; they show up here as your record grows."
             )
+            self.highlights.setText(f"<b>{html.escape(count)}</b> {html.escape(rest)}")
 
         if (data.last - data.first).days <= 31:
-            self.per_time.chart().setTitle("Tough calls per day")
+            self.per_time.chart().setTitle(_("Tough calls per day"))
             days = data.per_day
             self.per_time.bars(
-                [_short(d) for d, _ in days],
-                [("calls", [n for _, n in days], c.accent)],
+                [_short(d) for d, _n in days],
+                [(N_("calls"), [n for _day, n in days], c.accent)],
                 label_every=3,
             )
         else:
-            self.per_time.chart().setTitle("Tough calls per week")
+            self.per_time.chart().setTitle(_("Tough calls per week"))
             weeks = data.per_week
             self.per_time.bars(
-                _month_labels([w for w, _ in weeks]), [("calls", [n for _, n in weeks], c.accent)]
+                _month_labels([w for w, _n in weeks]),
+                [(N_("calls"), [n for _week, n in weeks], c.accent)],
             )
         # The working day, widened to any hour that had a call.
         busy = [h for h, n in enumerate(data.by_hour) if n]
@@ -305,23 +322,23 @@ class InsightsWindow(QWidget):
         hours = list(range(first, last + 1))
         self.hours.bars(
             [str(h) if (h - first) % 2 == 0 else " " * h for h in hours],
-            [("calls", [data.by_hour[h] for h in hours], c.accent)],
+            [(N_("calls"), [data.by_hour[h] for h in hours], c.accent)],
         )
-        self.weekdays.bars(list(WEEKDAYS), [("calls", list(data.by_weekday), c.accent)])
+        self.weekdays.bars(i18n.day_names(), [(N_("calls"), list(data.by_weekday), c.accent)])
         self.reasons.bars(
-            [texts.LOSS_REASON_SHORT[r] for r in data.loss_reasons],
-            [("notes", list(data.loss_reasons.values()), c.accent)],
+            [_(texts.LOSS_REASON_SHORT[r]) for r in data.loss_reasons],
+            [(N_("notes"), list(data.loss_reasons.values()), c.accent)],
             horizontal=True,
         )
         self.parts.bars(
-            [texts.MY_PART_SHORT[p] for p in data.my_parts],
-            [("notes", list(data.my_parts.values()), BEFORE_COLOUR)],
+            [_(texts.MY_PART_SHORT[p]) for p in data.my_parts],
+            [(N_("notes"), list(data.my_parts.values()), BEFORE_COLOUR)],
             horizontal=True,
         )
         weeks = data.dial_weeks
         self.dial.lines(
             _month_labels([w.week for w in weeks]),
-            [("median minutes", [w.median_minutes for w in weeks], c.accent)],
+            [(N_("median minutes"), [w.median_minutes for w in weeks], c.accent)],
             top=TARGET_MINUTES * 1.5,
             guide=TARGET_MINUTES,
         )
@@ -329,8 +346,8 @@ class InsightsWindow(QWidget):
         self.mood.lines(
             _month_labels([m.week for m in moods]),
             [
-                ("before the break", [m.before for m in moods], BEFORE_COLOUR),
-                ("after the note", [m.after for m in moods], c.accent),
+                (N_("before the break"), [m.before for m in moods], BEFORE_COLOUR),
+                (N_("after the note"), [m.after for m in moods], c.accent),
             ],
             top=10,
         )
@@ -338,11 +355,14 @@ class InsightsWindow(QWidget):
 
     def _show_lessons(self, data: Insights) -> None:
         if not any(data.lessons.values()):
-            self.lessons.setText("<b>Lessons</b><br>No lessons written in this period yet.")
+            self.lessons.setText(
+                f"<b>{html.escape(_('Lessons'))}</b><br>"
+                + html.escape(_("No lessons written in this period yet."))
+            )
             return
-        parts = ["<b>Lessons you wrote, by loss reason</b>"]
+        parts = [f"<b>{html.escape(_('Lessons you wrote, by loss reason'))}</b>"]
         for reason, lessons in data.lessons.items():
-            name = texts.LOSS_REASON[reason] if reason else "No reason given"
+            name = _(texts.LOSS_REASON[reason]) if reason else _("No reason given")
             rows = "".join(
                 f"<li>{html.escape(lesson.text)}"
                 + (f" <b>×{lesson.count}</b>" if lesson.count > 1 else "")

@@ -28,9 +28,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from resilience_app import i18n
 from resilience_app.core import texts
 from resilience_app.core.journal import IncidentFilter, PositiveEntry
 from resilience_app.core.models import Incident, LossReason, MyPart
+from resilience_app.i18n import _, ngettext
 from resilience_app.service.views import UpcomingItem
 from resilience_app.ui import style
 from resilience_app.ui.ticker import Ticker
@@ -40,11 +42,11 @@ UNDO_MS = 10_000
 
 
 def _day(when: datetime) -> str:
-    return when.astimezone().strftime("%a %d %b %Y")
+    return i18n.format_date(when.astimezone().date(), "yMMMEd")
 
 
 def _moment(when: datetime) -> str:
-    return when.astimezone().strftime("%a %d %b, %H:%M")
+    return i18n.format_datetime(when, "MMMEd")
 
 
 class Period(QWidget):
@@ -56,11 +58,11 @@ class Period(QWidget):
         super().__init__(parent)
         self.choice = QComboBox()
         for label, days in (
-            ("All time", None),
-            ("Last 7 days", 7),
-            ("Last 30 days", 30),
-            ("Last 12 months", 365),
-            ("Between dates…", -1),
+            (_("All time"), None),
+            (_("Last 7 days"), 7),
+            (_("Last 30 days"), 30),
+            (_("Last 12 months"), 365),
+            (_("Between dates…"), -1),
         ):
             self.choice.addItem(label, days)
         today = QDate.currentDate()
@@ -68,10 +70,12 @@ class Period(QWidget):
         self.end = QDateEdit(today)
         for edit in (self.start, self.end):
             edit.setCalendarPopup(True)
-            edit.setDisplayFormat("d MMM yyyy")
+            # Translators: how a day is shown in the period's date fields (Qt format codes).
+            edit.setDisplayFormat(_("d MMM yyyy"))
             edit.hide()
             edit.dateChanged.connect(self.changed.emit)
-        self.dash = QLabel("to")
+        # Translators: between two dates, "1 Nov 2026 to 30 Nov 2026".
+        self.dash = QLabel(_("to"))
         self.dash.hide()
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -120,14 +124,14 @@ class JournalWindow(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("calmWindow")
-        self.setWindowTitle("Resilience — my journal")
+        self.setWindowTitle(_("Resilience — my journal"))
         self.setStyleSheet(style.sheet())
         self.tabs = QTabWidget()
-        self.tabs.addTab(self._build_positives(), "Positives")
-        self.tabs.addTab(self._build_calls(), "Calls")
-        self.tabs.addTab(self._build_upcoming(), "Upcoming")
-        self.export_button = QPushButton("Export…")
-        self.export_button.setToolTip("Save the calls in the period chosen under Calls")
+        self.tabs.addTab(self._build_positives(), _("Positives"))
+        self.tabs.addTab(self._build_calls(), _("Calls"))
+        self.tabs.addTab(self._build_upcoming(), _("Upcoming"))
+        self.export_button = QPushButton(_("Export…"))
+        self.export_button.setToolTip(_("Save the calls in the period chosen under Calls"))
         self.export_button.clicked.connect(self._export)
         self.status = QLabel()
         self.status.setProperty("role", "muted")
@@ -147,20 +151,24 @@ class JournalWindow(QWidget):
 
     def _build_positives(self) -> QWidget:
         page = QWidget()
-        intro = QLabel("Everything that went right, in your own words. Read a few on a hard day.")
+        intro = QLabel(
+            _("Everything that went right, in your own words. Read a few on a hard day.")
+        )
         intro.setWordWrap(True)
         intro.setProperty("role", "muted")
         self.new_positive = QLineEdit()
-        self.new_positive.setPlaceholderText("Something went well? A good call, a referral… add it")
+        self.new_positive.setPlaceholderText(
+            _("Something went well? A good call, a referral… add it")
+        )
         self.new_positive.returnPressed.connect(self._add_positive)
-        self.add_positive_button = QPushButton("Add")
+        self.add_positive_button = QPushButton(_("Add"))
         self.add_positive_button.setProperty("role", "primary")
         self.add_positive_button.clicked.connect(self._add_positive)
         adder = QHBoxLayout()
         adder.addWidget(self.new_positive, 1)
         adder.addWidget(self.add_positive_button)
         self.positive_search = QLineEdit()
-        self.positive_search.setPlaceholderText("Search your positives")
+        self.positive_search.setPlaceholderText(_("Search your positives"))
         self.positive_search.setClearButtonEnabled(True)
         self.positive_period = Period()
         filters = QHBoxLayout()
@@ -192,18 +200,20 @@ class JournalWindow(QWidget):
         if not shown:
             searching = bool(self.positive_search.text().strip())
             message = (
-                "Nothing matches that search."
+                _("Nothing matches that search.")
                 if searching
-                else "No positives yet. After your next note, or any good moment, they gather here."
+                else _(
+                    "No positives yet. After your next note, or any good moment, they gather here."
+                )
             )
             self.positive_view.setHtml(f"<p style='color:{c.muted}'>{html.escape(message)}</p>")
             return
         cards = []
         for entry in shown:
             source = (
-                f"after the call with {entry.label}"
+                _("after the call with {label}").format(label=entry.label)
                 if entry.label
-                else ("after a tough call" if entry.incident_id else "written on its own")
+                else (_("after a tough call") if entry.incident_id else _("written on its own"))
             )
             cards.append(
                 "<table width='100%' cellpadding='10' style='margin-bottom:8px;"
@@ -213,10 +223,10 @@ class JournalWindow(QWidget):
                 f"{html.escape(source)}</div></td></tr></table>"
             )
         if len(entries) > len(shown):
-            cards.append(
-                f"<p style='color:{c.muted}'>Showing the newest {len(shown)} of "
-                f"{len(entries)}. Search or pick a period to see older ones.</p>"
-            )
+            more = _(
+                "Showing the newest {shown} of {total}. Search or pick a period to see older ones."
+            ).format(shown=len(shown), total=len(entries))
+            cards.append(f"<p style='color:{c.muted}'>{html.escape(more)}</p>")
         self.positive_view.setHtml("".join(cards))
 
     # -- calls ----------------------------------------------------------------------------
@@ -224,21 +234,21 @@ class JournalWindow(QWidget):
     def _build_calls(self) -> QWidget:
         page = QWidget()
         self.call_search = QLineEdit()
-        self.call_search.setPlaceholderText("Search notes, lessons and positives")
+        self.call_search.setPlaceholderText(_("Search notes, lessons and positives"))
         self.call_search.setClearButtonEnabled(True)
         self.call_label = QLineEdit()
-        self.call_label.setPlaceholderText("Prospect or company")
+        self.call_label.setPlaceholderText(_("Prospect or company"))
         self.call_label.setClearButtonEnabled(True)
         self.call_reason = QComboBox()
-        self.call_reason.addItem("Any loss reason", None)
+        self.call_reason.addItem(_("Any loss reason"), None)
         for reason, label in texts.LOSS_REASON.items():
-            self.call_reason.addItem(label, reason.value)
+            self.call_reason.addItem(_(label), reason.value)
         self.call_part = QComboBox()
-        self.call_part.addItem("Any part of mine", None)
+        self.call_part.addItem(_("Any part of mine"), None)
         for part, label in texts.MY_PART.items():
-            self.call_part.addItem(label, part.value)
+            self.call_part.addItem(_(label), part.value)
         self.call_period = Period()
-        self.call_unfinished = QCheckBox("Unfinished notes only")
+        self.call_unfinished = QCheckBox(_("Unfinished notes only"))
         row1 = QHBoxLayout()
         row1.addWidget(self.call_search, 2)
         row1.addWidget(self.call_label, 1)
@@ -257,12 +267,12 @@ class JournalWindow(QWidget):
         self.call_list.itemActivated.connect(
             lambda item: self.open_incident_requested.emit(item.data(Qt.ItemDataRole.UserRole))
         )
-        self.open_button = QPushButton("Open note")
-        self.delete_button = QPushButton("Delete")
+        self.open_button = QPushButton(_("Open note"))
+        self.delete_button = QPushButton(_("Delete"))
         self.open_button.clicked.connect(self._open_selected)
         self.delete_button.clicked.connect(self._delete_selected)
         self.undo_label = QLabel()
-        self.undo_button = QPushButton("Undo")
+        self.undo_button = QPushButton(_("Undo"))
         self.undo_button.clicked.connect(self.undo_requested.emit)
         self.undo_ticker = Ticker("journal-undo", UNDO_MS, self.hide_undo, self)
         buttons = QHBoxLayout()
@@ -311,9 +321,9 @@ class JournalWindow(QWidget):
                 bits.append(incident.label)
             r = incident.reflection
             if incident.reflection_open:
-                bits.append("note unfinished")
+                bits.append(_("note unfinished"))
             elif r.loss_reason:
-                bits.append(texts.LOSS_REASON[r.loss_reason])
+                bits.append(_(texts.LOSS_REASON[r.loss_reason]))
             if r.what_happened:
                 bits.append(f"“{r.what_happened}”")
             item = QListWidgetItem(" · ".join(bits))
@@ -322,8 +332,14 @@ class JournalWindow(QWidget):
             if incident.id == selected:
                 self.call_list.setCurrentItem(item)
         more = len(incidents) - min(len(incidents), SHOWN_AT_MOST)
-        count = f"{len(incidents)} call{'s' if len(incidents) != 1 else ''}"
-        self.status.setText(count + (f" (the newest {SHOWN_AT_MOST} shown)" if more else ""))
+        n = len(incidents)
+        if more:
+            text = ngettext(
+                "{n} call (the newest {shown} shown)", "{n} calls (the newest {shown} shown)", n
+            ).format(n=n, shown=SHOWN_AT_MOST)
+        else:
+            text = ngettext("{n} call", "{n} calls", n).format(n=n)
+        self.status.setText(text)
 
     def selected_incident(self) -> str | None:
         item = self.call_list.currentItem()
@@ -355,28 +371,28 @@ class JournalWindow(QWidget):
 
     def _build_upcoming(self) -> QWidget:
         page = QWidget()
-        intro = QLabel("Follow-ups you planned after tough calls. Many lost deals come back.")
+        intro = QLabel(_("Follow-ups you planned after tough calls. Many lost deals come back."))
         intro.setWordWrap(True)
         intro.setProperty("role", "muted")
         self.upcoming_list = QListWidget()
         self.upcoming_list.setWordWrap(True)
         self.upcoming_list.setSpacing(2)
-        self.done_button = QPushButton("Done")
+        self.done_button = QPushButton(_("Done"))
         self.done_button.setProperty("role", "primary")
-        self.snooze_button = QPushButton("In an hour")
-        self.tomorrow_button = QPushButton("Tomorrow")
-        self.cancel_button = QPushButton("Cancel it")
+        self.snooze_button = QPushButton(_("In an hour"))
+        self.tomorrow_button = QPushButton(_("Tomorrow"))
+        self.cancel_button = QPushButton(_("Cancel it"))
         self.move_to = QDateTimeEdit(QDateTime.currentDateTime().addDays(1))
         self.move_to.setCalendarPopup(True)
-        self.move_to.setDisplayFormat("ddd d MMM, HH:mm")
-        self.move_button = QPushButton("Move")
+        self.move_to.setDisplayFormat(_("ddd d MMM, HH:mm"))
+        self.move_button = QPushButton(_("Move"))
         row = QHBoxLayout()
         for widget in (self.done_button, self.snooze_button, self.tomorrow_button):
             row.addWidget(widget)
         row.addStretch(1)
         row.addWidget(self.cancel_button)
         move = QHBoxLayout()
-        move.addWidget(QLabel("Reschedule to"))
+        move.addWidget(QLabel(_("Reschedule to")))
         move.addWidget(self.move_to)
         move.addWidget(self.move_button)
         move.addStretch(1)
@@ -411,7 +427,7 @@ class JournalWindow(QWidget):
         """Pending follow-ups, soonest first, with the label of their call."""
         self.upcoming_list.clear()
         if not items:
-            placeholder = QListWidgetItem("Nothing planned. You can add follow-ups from a note.")
+            placeholder = QListWidgetItem(_("Nothing planned. You can add follow-ups from a note."))
             placeholder.setFlags(Qt.ItemFlag.NoItemFlags)
             self.upcoming_list.addItem(placeholder)
         for entry in items:
@@ -420,22 +436,25 @@ class JournalWindow(QWidget):
             if followup.note:
                 text += f" · {followup.note}"
             item = QListWidgetItem(text)
-            item.setToolTip(texts.FOLLOW_UP_HINT[followup.kind])
+            item.setToolTip(_(texts.FOLLOW_UP_HINT[followup.kind]))
             item.setData(Qt.ItemDataRole.UserRole, followup.id)
             self.upcoming_list.addItem(item)
-        self.tabs.setTabText(2, f"Upcoming ({len(items)})" if items else "Upcoming")
+        self.tabs.setTabText(
+            2, _("Upcoming ({n})").format(n=len(items)) if items else _("Upcoming")
+        )
 
     # -- export ---------------------------------------------------------------------------
 
     def _export(self) -> None:
+        kinds = {
+            "markdown": _("Markdown, to read or print (*.md)"),
+            "csv": _("CSV, for a spreadsheet (*.csv)"),
+            "json": _("JSON, to move to another computer (*.json)"),
+        }
         path, chosen = QFileDialog.getSaveFileName(
-            self,
-            "Export my journal",
-            "resilience-journal.md",
-            "Markdown, to read or print (*.md);;CSV, for a spreadsheet (*.csv);;"
-            "JSON, to move to another computer (*.json)",
+            self, _("Export my journal"), "resilience-journal.md", ";;".join(kinds.values())
         )
         if path:
-            fmt = "csv" if "CSV" in chosen else "json" if "JSON" in chosen else "markdown"
+            fmt = next((k for k, v in kinds.items() if v == chosen), "markdown")
             since, until = self.call_period.span()
             self.export_requested.emit(fmt, path, since, until)

@@ -6,6 +6,7 @@ from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from resilience_app.i18n import _
 from resilience_app.ui import style, windowing
 
 
@@ -21,16 +22,16 @@ class NudgeWindow(QWidget):
             | Qt.WindowType.WindowDoesNotAcceptFocus,
         )
         self.setObjectName("calmWindow")
-        self.setWindowTitle("Resilience — back to the phone")
+        self.setWindowTitle(_("Resilience — back to the phone"))
         self.setStyleSheet(style.sheet())
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
         self.title = QLabel()
         self.title.setProperty("role", "title")
         self.body = QLabel()
         self.body.setWordWrap(True)
-        self.dialing_button = QPushButton("I'm dialing")
+        self.dialing_button = QPushButton(_("I'm dialing"))
         self.dialing_button.setProperty("role", "primary")
-        self.snooze_button = QPushButton("2 more minutes")
+        self.snooze_button = QPushButton(_("2 more minutes"))
         self.dialing_button.clicked.connect(self.dialing_requested.emit)
         self.snooze_button.clicked.connect(self.snooze_requested.emit)
         buttons = QHBoxLayout()

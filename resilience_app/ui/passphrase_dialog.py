@@ -23,28 +23,34 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from resilience_app.i18n import N_, _
 from resilience_app.ui import style
 
 UNLOCK, SET, CHANGE, REMOVE = "unlock", "set", "change", "remove"
 
 _TITLES = {
-    UNLOCK: "Your journal is locked",
-    SET: "Protect your journal with a passphrase",
-    CHANGE: "Change your passphrase",
-    REMOVE: "Turn off the passphrase lock",
+    UNLOCK: N_("Your journal is locked"),
+    SET: N_("Protect your journal with a passphrase"),
+    CHANGE: N_("Change your passphrase"),
+    REMOVE: N_("Turn off the passphrase lock"),
 }
 _WINDOW_TITLES = {
-    UNLOCK: "unlock your journal",
-    SET: "protect your journal",
-    CHANGE: "change your passphrase",
-    REMOVE: "turn off the passphrase lock",
+    UNLOCK: N_("Resilience — unlock your journal"),
+    SET: N_("Resilience — protect your journal"),
+    CHANGE: N_("Resilience — change your passphrase"),
+    REMOVE: N_("Resilience — turn off the passphrase lock"),
 }
-_BUTTONS = {UNLOCK: "Unlock", SET: "Protect my journal", CHANGE: "Change it", REMOVE: "Turn it off"}
-FORGOTTEN = (
+_BUTTONS = {
+    UNLOCK: N_("Unlock"),
+    SET: N_("Protect my journal"),
+    CHANGE: N_("Change it"),
+    REMOVE: N_("Turn it off"),
+}
+FORGOTTEN = N_(
     "Choose something you will remember. If you forget it, nobody can open your journal "
     "again: not you, not IT, not us. There is no reset."
 )
-REMOVE_NOTE = (
+REMOVE_NOTE = N_(
     "Your notes will be stored as plain text again, readable by anyone who can open your "
     "files on this computer."
 )
@@ -61,9 +67,9 @@ class PassphraseDialog(QDialog):
         super().__init__(parent, Qt.WindowType.Window)
         self.mode = mode
         self.setObjectName("calmWindow")
-        self.setWindowTitle(f"Resilience — {_WINDOW_TITLES[mode]}")
+        self.setWindowTitle(_(_WINDOW_TITLES[mode]))
         self.setStyleSheet(style.sheet())
-        self.title = QLabel(_TITLES[mode])
+        self.title = QLabel(_(_TITLES[mode]))
         self.title.setProperty("role", "title")
         self.reason = QLabel()
         self.reason.setWordWrap(True)
@@ -78,29 +84,31 @@ class PassphraseDialog(QDialog):
             edit.textEdited.connect(self._edited)
             return edit
 
-        self.current = field("Current passphrase" if mode == CHANGE else "Passphrase")
-        self.new = field("New passphrase")
-        self.again = field("New passphrase again")
-        self.remember = QCheckBox("Remember on this computer (in its keyring)")
+        self.current = field(_("Current passphrase") if mode == CHANGE else _("Passphrase"))
+        self.new = field(_("New passphrase"))
+        self.again = field(_("New passphrase again"))
+        self.remember = QCheckBox(_("Remember on this computer (in its keyring)"))
         self.remember.setToolTip(
-            "Your desktop's keyring keeps the key, so the journal opens by itself when you "
-            "log in. Anyone using your login can then read it."
+            _(
+                "Your desktop's keyring keeps the key, so the journal opens by itself when you "
+                "log in. Anyone using your login can then read it."
+            )
         )
         form = QFormLayout()
         if mode in (UNLOCK, REMOVE):
-            form.addRow("Passphrase:", self.current)
+            form.addRow(_("Passphrase:"), self.current)
         if mode == CHANGE:
-            form.addRow("Current passphrase:", self.current)
+            form.addRow(_("Current passphrase:"), self.current)
         if mode in (SET, CHANGE):
-            form.addRow("New passphrase:", self.new)
-            form.addRow("Type it again:", self.again)
+            form.addRow(_("New passphrase:"), self.new)
+            form.addRow(_("Type it again:"), self.again)
         if mode in (UNLOCK, SET):
             form.addRow("", self.remember)
-        self.warning = QLabel(FORGOTTEN if mode == SET else REMOVE_NOTE)
+        self.warning = QLabel(_(FORGOTTEN) if mode == SET else _(REMOVE_NOTE))
         self.warning.setWordWrap(True)
         self.warning.setProperty("role", "warning")
         self.warning.setVisible(mode in (SET, REMOVE))
-        self.export_button = QPushButton("Export a copy first…")
+        self.export_button = QPushButton(_("Export a copy first…"))
         self.export_button.setVisible(mode == SET)
         self.export_button.clicked.connect(self.export_requested.emit)
         self.status = QLabel()
@@ -110,13 +118,13 @@ class PassphraseDialog(QDialog):
         self.error = QLabel()
         self.error.setWordWrap(True)
         self.error.setProperty("role", "error")
-        self.error.setAccessibleName("Problem")
+        self.error.setAccessibleName(_("Problem"))
         self.error.hide()
-        self.ok_button = QPushButton(_BUTTONS[mode])
+        self.ok_button = QPushButton(_(_BUTTONS[mode]))
         self.ok_button.setProperty("role", "primary")
         self.ok_button.setDefault(True)
         self.ok_button.clicked.connect(self._submit)
-        self.cancel_button = QPushButton("Not now" if mode == UNLOCK else "Cancel")
+        self.cancel_button = QPushButton(_("Not now") if mode == UNLOCK else _("Cancel"))
         self.cancel_button.clicked.connect(self.reject)
         buttons = QHBoxLayout()
         buttons.addWidget(self.export_button)
@@ -186,11 +194,11 @@ class PassphraseDialog(QDialog):
         values: dict[str, Any] = {}
         if self.mode in (SET, CHANGE):
             if self.new.text() != self.again.text():
-                self.show_error("The two new passphrases differ; type them again.")
+                self.show_error(_("The two new passphrases differ; type them again."))
                 self.again.clear()
                 return
             if not self.new.text():
-                self.show_error("Type a new passphrase.")
+                self.show_error(_("Type a new passphrase."))
                 return
         if self.mode == CHANGE:
             values = {"old": self.current.text(), "new": self.new.text()}
@@ -198,7 +206,7 @@ class PassphraseDialog(QDialog):
             values = {"passphrase": self.new.text(), "remember": self.remember.isChecked()}
         else:
             if not self.current.text():
-                self.show_error("Type your passphrase.")
+                self.show_error(_("Type your passphrase."))
                 return
             values = {"passphrase": self.current.text()}
             if self.mode == UNLOCK:

@@ -17,16 +17,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import shiboken6
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QSystemTrayIcon, QWidget
 
+from resilience_app import i18n
 from resilience_app.adapters.notify import NotifierChain
 from resilience_app.core import texts
 from resilience_app.core.errors import UserError
 from resilience_app.core.models import FollowUpKind, Incident, Phase, Reflection
+from resilience_app.i18n import _, ngettext
 from resilience_app.service import Service
 from resilience_app.service.views import BreakView, TrayState
-from resilience_app.ui import style, windowing
+from resilience_app.ui import language, style, windowing
 from resilience_app.ui.ticker import Ticker
 from resilience_app.ui.tray import Tray
 
@@ -75,17 +77,25 @@ class CardChannel:
         self._show(title, message)
 
 
-def tooltip(state: TrayState) -> str:
+def status_line(state: TrayState) -> str:
+    """Where the rep is in the loop, in a few words (the tray's tooltip, the home window)."""
     if state.phase is Phase.WAITING and state.minutes_since_flag is not None:
-        return (
-            f"Resilience — {state.minutes_since_flag} min since the tough call. "
-            f"Aim to dial again within {int(state.target_minutes)} min."
-        )
+        return _(
+            "{minutes} min since the tough call. Aim to dial again within {target} min."
+        ).format(minutes=state.minutes_since_flag, target=int(state.target_minutes))
     if state.phase is Phase.CALM and state.back_after_minutes is not None:
         minutes = state.back_after_minutes
-        after = "within a minute" if minutes < 1 else f"after {minutes} min"
-        return f"Resilience — back on the phone {after}. Well done."
-    return f"Resilience — {texts.PHASE_NAME[state.phase]}"
+        if minutes < 1:
+            return _("Back on the phone within a minute. Well done.")
+        return _("Back on the phone after {minutes} min. Well done.").format(minutes=minutes)
+    name = _(texts.PHASE_NAME[state.phase])
+    return name[:1].upper() + name[1:]
+
+
+def tooltip(state: TrayState) -> str:
+    line = status_line(state)
+    # Translators: the tray icon's tooltip: the app's name, then where the rep is.
+    return _("Resilience — {status}").format(status=line)
 
 
 def calls_status(service: Service) -> tuple[str, str]:
@@ -93,18 +103,20 @@ def calls_status(service: Service) -> tuple[str, str]:
     problem = service.detection_problem
     users = service.calls.microphone_users
     if problem:
-        seen = f"Calls are not noticed: {problem}"
+        seen = _("Calls are not noticed: {problem}").format(problem=problem)
     elif users:
-        seen = f"Microphone in use by: {', '.join(users)}"
+        seen = _("Microphone in use by: {apps}").format(apps=", ".join(users))
     else:
-        seen = "Microphone not in use. Calls are noticed when a dialer uses it."
+        seen = _("Microphone not in use. Calls are noticed when a dialer uses it.")
     key = str(service.setting("hotkey.flag"))
     if not key:
-        shortcut = "No global shortcut."
+        shortcut = _("No global shortcut.")
     elif service.hotkey_problem:
-        shortcut = f"{key} is not available: {service.hotkey_problem}"
+        shortcut = _("{key} is not available: {problem}").format(
+            key=key, problem=service.hotkey_problem
+        )
     else:
-        shortcut = f"{key} flags a call from anywhere."
+        shortcut = _("{key} flags a call from anywhere.").format(key=key)
     return seen, shortcut
 
 
@@ -147,6 +159,8 @@ class Presenter(QObject):
         service.before_lock.connect(self._before_lock)
         service.add_metrics_source(self._metrics)
         self._after_unlock: list[Callable[[], None]] = []  # what the rep asked for, locked
+        i18n.on_change(self._language_changed)
+        language.apply(i18n.language())
         self._passphrase_dialogs: dict[str, PassphraseDialog] = {}
 
     @property
@@ -249,6 +263,7 @@ class Presenter(QObject):
 
     def shutdown(self) -> None:
         """Keep any half-written note, then close every window."""
+        i18n.remove_listener(self._language_changed)
         form = self.built("form")
         if form is not None and form.incident_id is not None and form.isVisible():
             form.flush_draft()
@@ -287,7 +302,9 @@ class Presenter(QObject):
             self.home.showNormal()
             _raise(self.home)
         elif self.tray is not None:
-            self.tray.message("Resilience is running", "It lives here in the tray.", urgent=False)
+            self.tray.message(
+                _("Resilience is running"), _("It lives here in the tray."), urgent=False
+            )
 
     # -- rendering ------------------------------------------------------------------------
 
@@ -299,7 +316,7 @@ class Presenter(QObject):
             self.tray.show_state(state.phase, tip, state.open_notes)
             self.tray.show_lock(protected=protected, locked=locked)
         if self.home is not None:
-            self.home.show_state(state.phase, tip, state.open_notes)
+            self.home.show_state(state.phase, status_line(state), state.open_notes)
             self.home.show_lock(protected=protected, locked=locked)
         # Minutes since the flag only change while waiting; otherwise nothing ticks.
         if state.phase is Phase.WAITING:
@@ -365,7 +382,7 @@ class Presenter(QObject):
 
     def open_note(self, incident: Incident) -> None:
         self.when_unlocked(
-            "Type your passphrase to write your note. Until then it waits for you.",
+            _("Type your passphrase to write your note. Until then it waits for you."),
             lambda: self._show_note(incident.id),
         )
 
@@ -464,7 +481,7 @@ class Presenter(QObject):
         return self._journal
 
     def open_journal(self) -> None:
-        self.when_unlocked("Type your passphrase to read it.", self._show_journal)
+        self.when_unlocked(_("Type your passphrase to read it."), self._show_journal)
 
     def _show_journal(self) -> None:
         window = self.journal_window
@@ -495,7 +512,11 @@ class Presenter(QObject):
             self.journal_window.undo_button.hide()
             return
         label = removed.incident.label
-        self.journal_window.show_undo(f"Deleted the call{' with ' + label if label else ''}.")
+        self.journal_window.show_undo(
+            _("Deleted the call with {label}.").format(label=label)
+            if label
+            else _("Deleted the call.")
+        )
 
     def _undo_delete(self) -> None:
         self._try(self.service.undo_delete)
@@ -507,7 +528,12 @@ class Presenter(QObject):
         except UserError as exc:
             self.journal_window.status.setText(exc.message)
             return
-        self.journal_window.status.setText(f"Exported {result.calls} calls to {path}.")
+        self.journal_window.status.setText(
+            ngettext(
+                "Exported {n} call to {path}.", "Exported {n} calls to {path}.", result.calls
+            ).format(n=result.calls, path=path)
+            + (" " + result.unprotected if result.unprotected else "")
+        )
 
     # -- insights -------------------------------------------------------------------------
 
@@ -521,7 +547,7 @@ class Presenter(QObject):
         return self._insights
 
     def open_insights(self) -> None:
-        self.when_unlocked("Type your passphrase to see its patterns.", self._show_insights)
+        self.when_unlocked(_("Type your passphrase to see its patterns."), self._show_insights)
 
     def _show_insights(self) -> None:
         window = self.insights_window
@@ -590,7 +616,7 @@ class Presenter(QObject):
             return
         self._after_unlock.append(action)
         self._dialog("unlock").ask(
-            reason or "Type your passphrase to read and write your notes.",
+            reason or _("Type your passphrase to read and write your notes."),
             remember=bool(self.service.setting("lock.remember")),
         )
 
@@ -608,7 +634,7 @@ class Presenter(QObject):
         problem = self.service.keyring_problem
         dialog.remember.setEnabled(problem is None)
         if problem is not None:
-            dialog.remember.setToolTip(f"Not available here: {problem}.")
+            dialog.remember.setToolTip(_("Not available here: {problem}.").format(problem=problem))
         return dialog
 
     def _ask_passphrase(self, mode: str) -> None:
@@ -650,7 +676,7 @@ class Presenter(QObject):
         dialog = self._dialog("set")
         suggested = str(Path.home() / "resilience-journal.json")
         path, _filter = QFileDialog.getSaveFileName(
-            dialog, "Export a copy of your journal", suggested, "JSON (*.json)"
+            dialog, _("Export a copy of your journal"), suggested, _("JSON (*.json)")
         )
         if not path:
             return
@@ -659,7 +685,13 @@ class Presenter(QObject):
         except UserError as exc:
             dialog.show_error(exc.message)
             return
-        dialog.show_status(f"A copy of {result.calls} calls is in {path}.")
+        dialog.show_status(
+            ngettext(
+                "A copy of {n} call is in {path}.",
+                "A copy of {n} calls is in {path}.",
+                result.calls,
+            ).format(n=result.calls, path=path)
+        )
 
     def _show_lock_settings(self) -> None:
         window = self.built("settings_window")
@@ -681,6 +713,51 @@ class Presenter(QObject):
                     window.hide()
         self._show_lock_settings()
         self.render()
+
+    # -- language -------------------------------------------------------------------------
+
+    def _language_changed(self, code: str) -> None:
+        """Another language: Qt's own strings follow at once; the windows are built again
+        (after the current click is done: one of them may be the one that asked)."""
+        language.apply(code)
+        QTimer.singleShot(0, self._rebuild_windows)
+
+    def _rebuild_windows(self) -> None:
+        form = self.built("form")
+        note = form.incident_id if form is not None and form.isVisible() else None
+        if note is not None and form is not None:
+            form.flush_draft()
+        shown = {
+            name: window.isVisible()
+            for name in ("break_window", "form", "nudge_window", "flag_offer", "settings_window")
+            if (window := self.built(name)) is not None
+        }
+        journal = self._journal is not None and self._journal.isVisible()
+        insights = self._insights is not None and self._insights.isVisible()
+        old = [self.__dict__.pop(name) for name in list(shown)]
+        old += [w for w in (self._journal, self._insights) if w is not None]
+        old += list(self._passphrase_dialogs.values())
+        self._journal = self._insights = None
+        self._passphrase_dialogs = {}
+        for window in old:
+            window.hide()
+            window.deleteLater()
+        if self.tray is not None:
+            self.tray.retranslate()
+        if self.home is not None:
+            self.home.retranslate()
+        self.render()
+        self._followups_changed()
+        if shown.get("break_window"):
+            self.service.show_current()
+        if note is not None:
+            self._show_note(note)
+        if shown.get("settings_window"):
+            self.open_settings()
+        if journal:
+            self._show_journal()
+        if insights:
+            self._show_insights()
 
     # -- errors ---------------------------------------------------------------------------
 

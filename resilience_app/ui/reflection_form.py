@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateTimeEdit,
-    QFormLayout,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -28,10 +27,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from resilience_app import i18n
 from resilience_app.core import texts
 from resilience_app.core.followups import default_due
 from resilience_app.core.loop import reflection_problems
 from resilience_app.core.models import FollowUpKind, Incident, LossReason, MyPart, Reflection
+from resilience_app.i18n import _
 from resilience_app.ui import style
 from resilience_app.ui.ticker import Ticker
 
@@ -50,14 +51,14 @@ class ReflectionForm(QWidget):
         self._incident_id: str | None = None
         self._loading = False
         self.setObjectName("calmWindow")
-        self.setWindowTitle("Resilience — a private note")
+        self.setWindowTitle(_("Resilience — a private note"))
         self.setStyleSheet(style.sheet())
         self.draft_ticker = Ticker("draft-save", DRAFT_DELAY_MS, self._emit_draft, self)
 
-        title = QLabel("A private note about that call")
+        title = QLabel(_("A private note about that call"))
         title.setProperty("role", "title")
         intro = QLabel(
-            "Only you will see this. Be honest, and be as kind as you would be to a friend."
+            _("Only you will see this. Be honest, and be as kind as you would be to a friend.")
         )
         intro.setProperty("role", "muted")
         intro.setWordWrap(True)
@@ -65,49 +66,78 @@ class ReflectionForm(QWidget):
         self.context.setProperty("role", "muted")
 
         self.what = QLineEdit()
-        self.what.setPlaceholderText("In a sentence, e.g. “They hung up after my second question.”")
+        self.what.setPlaceholderText(
+            _("In a sentence, e.g. “They hung up after my second question.”")
+        )
         self.my_part = QComboBox()
-        self.my_part.addItem("Choose one…", None)
+        self.my_part.addItem(_("Choose one…"), None)
         for part, label in texts.MY_PART.items():
-            self.my_part.addItem(label, part.value)
+            self.my_part.addItem(_(label), part.value)
         self.reason = QComboBox()
-        self.reason.addItem("Choose one…", None)
+        self.reason.addItem(_("Choose one…"), None)
         for reason, label in texts.LOSS_REASON.items():
-            self.reason.addItem(label, reason.value)
+            self.reason.addItem(_(label), reason.value)
         self.reason_hint = QLabel()
-        self.reason_hint.setProperty("role", "muted")
+        self.reason_hint.setProperty("role", "hint")
         self.reason_hint.setWordWrap(True)
+        self.reason_hint.hide()
         self.lesson = QLineEdit()
-        self.lesson.setPlaceholderText("One thing to try on the next call")
+        self.lesson.setPlaceholderText(_("One thing to try on the next call"))
         self.positives = QPlainTextEdit()
         self.positives.setPlaceholderText(
-            "What went right, however small? Getting past the gatekeeper counts.\nOne per line."
+            _("What went right, however small? Getting past the gatekeeper counts.\nOne per line.")
         )
         self.positives.setFixedHeight(72)
         self.positives.setTabChangesFocus(True)  # Tab moves on, as in every other field
+        # How the rep feels: not rated until they touch it. The handle waits, dashed, in
+        # the middle, so nothing reads as a score of 0 that nobody gave.
         self.mood = QSlider(Qt.Orientation.Horizontal)
-        self.mood.setRange(NO_MOOD, 10)
-        self.mood.setValue(NO_MOOD)
+        self.mood.setRange(0, 10)
         self.mood.setPageStep(1)
+        self.mood.setTickPosition(QSlider.TickPosition.TicksBelow)
+        self.mood.setTickInterval(1)
+        self._rated = False
         self.mood_value = QLabel()
-        self.mood_value.setMinimumWidth(110)
+        self.mood_value.setMinimumWidth(96)
+        self.mood_clear = QToolButton()
+        self.mood_clear.setText("×")
+        self.mood_clear.setProperty("role", "small")
+        self.mood_clear.setToolTip(_("Not rated after all"))
+        self.mood_clear.setAccessibleName(_("Clear how I feel"))
+        self.mood_clear.clicked.connect(lambda: self._set_rated(False))
         mood_row = QHBoxLayout()
         mood_row.addWidget(self.mood, 1)
         mood_row.addWidget(self.mood_value)
+        mood_row.addWidget(self.mood_clear)
 
-        form = QFormLayout()
-        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
-        form.addRow("What happened?", self.what)
-        form.addRow("My part, honestly:", self.my_part)
-        form.addRow("Why was it lost?", self.reason)
-        form.addRow(self.reason_hint)
-        self._form = form
-        form.addRow("One lesson for the next call:", self.lesson)
-        form.addRow("At least one positive:", self.positives)
-        form.addRow("How do you feel now? (0 = awful, 10 = great)", mood_row)
+        form = QVBoxLayout()
+        form.setSpacing(14)
+
+        def field(
+            text: str, widget: QWidget, *extra: QWidget, row: QHBoxLayout | None = None
+        ) -> None:
+            label = QLabel(text)
+            label.setBuddy(widget)  # a screen reader names the field after its label
+            group = QVBoxLayout()
+            group.setSpacing(5)
+            group.addWidget(label)
+            if row is not None:
+                group.addLayout(row)
+            else:
+                group.addWidget(widget)
+            for more in extra:
+                group.addWidget(more)
+            form.addLayout(group)
+
+        field(_("What happened?"), self.what)
+        field(_("My part, honestly:"), self.my_part)
+        field(_("Why was it lost?"), self.reason, self.reason_hint)
+        field(_("One lesson for the next call:"), self.lesson)
+        field(_("At least one positive:"), self.positives)
+        field(_("How do you feel now? (0 = awful, 10 = great)"), self.mood, row=mood_row)
 
         self.followup_toggle = QToolButton()
-        self.followup_toggle.setText("Plan a follow-up (optional)")
+        self.followup_toggle.setText(_("Plan a follow-up (optional)"))
         self.followup_toggle.setCheckable(True)
         self.followup_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.followup_toggle.setArrowType(Qt.ArrowType.RightArrow)
@@ -117,11 +147,12 @@ class ReflectionForm(QWidget):
         self.followup_checks: dict[FollowUpKind, QCheckBox] = {}
         self.followup_times: dict[FollowUpKind, QDateTimeEdit] = {}
         for row, kind in enumerate(FollowUpKind):
-            check = QCheckBox(texts.FOLLOW_UP_SHORT[kind])
-            check.setToolTip(texts.FOLLOW_UP_HINT[kind])
+            check = QCheckBox(_(texts.FOLLOW_UP_SHORT[kind]))
+            check.setToolTip(_(texts.FOLLOW_UP_HINT[kind]))
             when = QDateTimeEdit()
             when.setCalendarPopup(True)
-            when.setDisplayFormat("ddd d MMM, HH:mm")
+            # Translators: how a follow-up's time is shown (Qt date format codes).
+            when.setDisplayFormat(_("ddd d MMM, HH:mm"))
             when.setEnabled(False)
             check.toggled.connect(when.setEnabled)
             grid.addWidget(check, row, 0)
@@ -129,8 +160,8 @@ class ReflectionForm(QWidget):
             self.followup_checks[kind] = check
             self.followup_times[kind] = when
         self.check_in_months = QComboBox()
-        self.check_in_months.addItem("in a month", 1)
-        self.check_in_months.addItem("in 3 months", 3)
+        self.check_in_months.addItem(_("in a month"), 1)
+        self.check_in_months.addItem(_("in 3 months"), 3)
         self.check_in_months.currentIndexChanged.connect(self._check_in_changed)
         grid.addWidget(self.check_in_months, list(FollowUpKind).index(FollowUpKind.CHECK_IN), 2)
         self.followup_box.hide()
@@ -142,11 +173,11 @@ class ReflectionForm(QWidget):
         self.error.setWordWrap(True)
         self.error.hide()
 
-        self.discard_button = QPushButton("&Discard")
-        self.discard_button.setToolTip("Throw this note away")
-        self.later_button = QPushButton("&Later")
-        self.later_button.setToolTip("Keep what you wrote; finish it from the tray menu")
-        self.save_button = QPushButton("&Save note")
+        self.discard_button = QPushButton(_("&Discard"))
+        self.discard_button.setToolTip(_("Throw this note away"))
+        self.later_button = QPushButton(_("&Later"))
+        self.later_button.setToolTip(_("Keep what you wrote; finish it from the tray menu"))
+        self.save_button = QPushButton(_("&Save note"))
         self.save_button.setProperty("role", "primary")
         self.save_button.setDefault(True)
         buttons = QHBoxLayout()
@@ -160,6 +191,7 @@ class ReflectionForm(QWidget):
         layout.addWidget(title)
         layout.addWidget(intro)
         layout.addWidget(self.context)
+        layout.addSpacing(10)
         layout.addLayout(form)
         layout.addWidget(self.followup_toggle)
         layout.addWidget(self.followup_box)
@@ -171,6 +203,8 @@ class ReflectionForm(QWidget):
         self.later_button.clicked.connect(self._later)
         self.discard_button.clicked.connect(self._discard)
         self.reason.currentIndexChanged.connect(self._show_hint)
+        self.mood.valueChanged.connect(self._mood_touched)
+        self.mood.sliderPressed.connect(self._mood_touched)
         self.mood.valueChanged.connect(self._show_mood)
         for signal in (
             self.what.textChanged,
@@ -181,7 +215,8 @@ class ReflectionForm(QWidget):
             self.mood.valueChanged,
         ):
             signal.connect(self._edited)
-        self._show_mood(NO_MOOD)
+        self.mood.setValue(5)
+        self._set_rated(False)
 
     # -- in and out -----------------------------------------------------------------------
 
@@ -202,13 +237,14 @@ class ReflectionForm(QWidget):
         )
         self.lesson.setText(r.lesson)
         self.positives.setPlainText("\n".join(r.positives))
-        self.mood.setValue(NO_MOOD if r.mood_after is None else r.mood_after)
-        when = incident.flagged_at.astimezone().strftime("%H:%M")
-        bits = [f"Call flagged at {when}"]
+        self.mood.setValue(5 if r.mood_after is None else r.mood_after)
+        self._set_rated(r.mood_after is not None)
+        when = i18n.format_time(incident.flagged_at)
+        bits = [_("Call flagged at {time}").format(time=when)]
         if incident.label:
             bits.append(incident.label)
         if incident.rough is not None:
-            bits.append(f"before the break it felt {incident.rough}/10")
+            bits.append(_("before the break it felt {rough}/10").format(rough=incident.rough))
         self.context.setText(" · ".join(bits))
         self._flagged_at = incident.flagged_at
         for kind, check in self.followup_checks.items():
@@ -223,7 +259,7 @@ class ReflectionForm(QWidget):
     def reflection(self) -> Reflection:
         part = self.my_part.currentData()
         reason = self.reason.currentData()
-        mood = self.mood.value()
+        mood = self.mood.value() if self._rated else NO_MOOD
         return Reflection(
             what_happened=self.what.text().strip(),
             my_part=MyPart(part) if part else None,
@@ -292,12 +328,31 @@ class ReflectionForm(QWidget):
 
     def _show_hint(self) -> None:
         reason = self.reason.currentData()
-        self.reason_hint.setText(texts.LOSS_REASON_HINT[LossReason(reason)] if reason else "")
-        # Hiding the whole row (not just the label) leaves no gap in the form.
-        self._form.setRowVisible(self.reason_hint, bool(reason))
+        self.reason_hint.setText(_(texts.LOSS_REASON_HINT[LossReason(reason)]) if reason else "")
+        self.reason_hint.setVisible(bool(reason))
+
+    def _mood_touched(self) -> None:
+        if not self._loading:
+            self._set_rated(True)
+
+    def _set_rated(self, rated: bool) -> None:
+        changed = rated != self._rated
+        self._rated = rated
+        self.mood.setProperty("rated", "true" if rated else "false")
+        self.mood.style().unpolish(self.mood)
+        self.mood.style().polish(self.mood)
+        self.mood_clear.setVisible(rated)
+        self._show_mood(self.mood.value())
+        if changed:
+            self._edited()
 
     def _show_mood(self, value: int) -> None:
-        self.mood_value.setText("not rated" if value == NO_MOOD else f"{value} / 10")
+        text = _("{value} / 10").format(value=value) if self._rated else _("Not rated yet")
+        self.mood_value.setText(text)
+        self.mood_value.setProperty("role", "" if self._rated else "muted")
+        self.mood_value.style().unpolish(self.mood_value)
+        self.mood_value.style().polish(self.mood_value)
+        self.mood.setAccessibleDescription(text)
 
     def _save(self) -> None:
         if self._incident_id is None:
@@ -305,7 +360,7 @@ class ReflectionForm(QWidget):
         reflection = self.reflection()
         problems = reflection_problems(reflection)
         if problems:
-            self.show_error(problems[0])
+            self.show_error(_(problems[0]))
             self.positives.setFocus()
             return
         self.draft_ticker.stop()
@@ -322,8 +377,8 @@ class ReflectionForm(QWidget):
         if not self.reflection().is_empty():
             answer = QMessageBox.question(
                 self,
-                "Discard this note?",
-                "What you wrote about this call will be deleted.",
+                _("Discard this note?"),
+                _("What you wrote about this call will be deleted."),
                 QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
                 QMessageBox.StandardButton.Cancel,
             )

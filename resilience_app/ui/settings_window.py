@@ -23,8 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from resilience_app import i18n
 from resilience_app.core.breathing import PATTERNS
 from resilience_app.core.settings import SCHEMA
+from resilience_app.i18n import _
 from resilience_app.ui import style
 
 
@@ -37,7 +39,7 @@ class SettingsWindow(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("calmWindow")
-        self.setWindowTitle("Resilience — settings")
+        self.setWindowTitle(_("Resilience — settings"))
         self.setStyleSheet(style.sheet())
 
         def minutes(key: str, step: float) -> QDoubleSpinBox:
@@ -46,27 +48,40 @@ class SettingsWindow(QWidget):
             box.setDecimals(2)
             box.setSingleStep(step)
             box.setRange(float(spec.minimum or 0), float(spec.maximum or 600))
-            box.setSuffix(" min")
-            box.setToolTip(spec.description)
+            # Translators: after a number of minutes in a number field (mind the space).
+            box.setSuffix(_(" min"))
+            box.setToolTip(_(spec.description))
             return box
 
         self.break_minutes = minutes("break.minutes", 0.5)
         self.pattern = QComboBox()
         for key, pattern in PATTERNS.items():
-            self.pattern.addItem(f"{pattern.name} — {pattern.summary}", key)
-        self.reduced_motion = QCheckBox("Less motion: text and a counter, no moving shape")
-        self.sound = QCheckBox("A soft chime when a break ends")
+            self.pattern.addItem(
+                _("{name} — {summary}").format(name=_(pattern.name), summary=_(pattern.summary)),
+                key,
+            )
+        self.reduced_motion = QCheckBox(_("Less motion: text and a counter, no moving shape"))
+        self.sound = QCheckBox(_("A soft chime when a break ends"))
         self.first = minutes("nudge.first_minutes", 1)
         self.second = minutes("nudge.second_minutes", 1)
-        self.start_at_login = QCheckBox("Start Resilience when I log in")
+        self.start_at_login = QCheckBox(_("Start Resilience when I log in"))
         self.theme = QComboBox()
-        for key, label in (("auto", "Follow my desktop"), ("light", "Light"), ("dark", "Dark")):
+        for key, label in (
+            ("auto", _("Follow my desktop")),
+            ("light", _("Light")),
+            ("dark", _("Dark")),
+        ):
             self.theme.addItem(label, key)
-        self.lookback = QCheckBox("A weekly look back at my calls (opens Insights)")
+        self.language = QComboBox()
+        self.language.addItem(_("Follow my system"), "auto")
+        for key, name in i18n.LANGUAGES.items():
+            self.language.addItem(name, key)  # each language named in itself
+        self.language.setToolTip(_(SCHEMA["ui.language"].description))
+        self.lookback = QCheckBox(_("A weekly look back at my calls (opens Insights)"))
         self.lookback_day = QComboBox()
         for key, label in zip(
             SCHEMA["lookback.day"].choices,
-            ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
+            i18n.day_names("wide"),
             strict=True,
         ):
             self.lookback_day.addItem(label, key)
@@ -79,20 +94,21 @@ class SettingsWindow(QWidget):
         self.lookback.toggled.connect(self.lookback_day.setEnabled)
         self.lookback.toggled.connect(self.lookback_time.setEnabled)
         self.detect_calls = QCheckBox(
-            "Notice my calls (the microphone in use, never what it hears)"
+            _("Notice my calls (the microphone in use, never what it hears)")
         )
         self.ignore_apps = QLineEdit()
-        self.ignore_apps.setPlaceholderText("e.g. Zoiper, Talon (apps that keep it open)")
-        self.ignore_apps.setToolTip(SCHEMA["calls.ignore_apps"].description)
-        self.offer_flag = QCheckBox("After a call, offer one click to flag it")
+        self.ignore_apps.setPlaceholderText(_("e.g. Zoiper, Talon (apps that keep it open)"))
+        self.ignore_apps.setToolTip(_(SCHEMA["calls.ignore_apps"].description))
+        self.offer_flag = QCheckBox(_("After a call, offer one click to flag it"))
         self.hotkey = QKeySequenceEdit()
         self.hotkey.setMaximumSequenceLength(1)
         self.hotkey.setToolTip(
-            "Click, then press the keys; the shortcut flags a call from anywhere"
+            _("Click, then press the keys; the shortcut flags a call from anywhere")
         )
         self.clear_hotkey = QToolButton()
-        self.clear_hotkey.setText("None")
-        self.clear_hotkey.setToolTip("No global shortcut")
+        # Translators: a button that clears the global shortcut.
+        self.clear_hotkey.setText(_("None"))
+        self.clear_hotkey.setToolTip(_("No global shortcut"))
         self.clear_hotkey.clicked.connect(self.hotkey.clear)
         hotkey_row = QHBoxLayout()
         hotkey_row.addWidget(self.hotkey, 1)
@@ -104,9 +120,9 @@ class SettingsWindow(QWidget):
         self.detect_calls.toggled.connect(self.ignore_apps.setEnabled)
         self.lock_status = QLabel()
         self.lock_status.setWordWrap(True)
-        self.protect_button = QPushButton("&Protect with a passphrase…")
-        self.change_button = QPushButton("C&hange passphrase…")
-        self.remove_button = QPushButton("&Turn off…")
+        self.protect_button = QPushButton(_("&Protect with a passphrase…"))
+        self.change_button = QPushButton(_("C&hange passphrase…"))
+        self.remove_button = QPushButton(_("&Turn off…"))
         self.protect_button.clicked.connect(lambda: self.passphrase_requested.emit("set"))
         self.change_button.clicked.connect(lambda: self.passphrase_requested.emit("change"))
         self.remove_button.clicked.connect(lambda: self.passphrase_requested.emit("remove"))
@@ -115,40 +131,43 @@ class SettingsWindow(QWidget):
         lock_buttons.addWidget(self.change_button)
         lock_buttons.addWidget(self.remove_button)
         lock_buttons.addStretch(1)
-        self.lock_remember = QCheckBox("Open it by itself when I log in (this computer's keyring)")
-        self.lock_remember.setToolTip(SCHEMA["lock.remember"].description)
+        self.lock_remember = QCheckBox(
+            _("Open it by itself when I log in (this computer's keyring)")
+        )
+        self.lock_remember.setToolTip(_(SCHEMA["lock.remember"].description))
         self.lock_idle = QSpinBox()
         spec = SCHEMA["lock.idle_minutes"]
         self.lock_idle.setRange(int(spec.minimum or 0), int(spec.maximum or 480))
-        self.lock_idle.setSpecialValueText("Never")
-        self.lock_idle.setSuffix(" min unused")
-        self.lock_idle.setToolTip(spec.description)
+        self.lock_idle.setSpecialValueText(_("Never"))
+        self.lock_idle.setSuffix(_(" min unused"))
+        self.lock_idle.setToolTip(_(spec.description))
 
         form = QFormLayout()
-        form.addRow("Break length:", self.break_minutes)
-        form.addRow("Breathing guide:", self.pattern)
+        form.addRow(_("Break length:"), self.break_minutes)
+        form.addRow(_("Breathing guide:"), self.pattern)
         form.addRow("", self.reduced_motion)
         form.addRow("", self.sound)
-        form.addRow("First nudge after:", self.first)
-        form.addRow("Firmer nudge after:", self.second)
+        form.addRow(_("First nudge after:"), self.first)
+        form.addRow(_("Firmer nudge after:"), self.second)
         form.addRow("", self.start_at_login)
-        form.addRow("Colours:", self.theme)
+        form.addRow(_("Colours:"), self.theme)
+        form.addRow(_("Language:"), self.language)
         form.addRow("", self.lookback)
-        form.addRow("Look back on:", when)
+        form.addRow(_("Look back on:"), when)
         form.addRow("", self.detect_calls)
-        form.addRow("Not a call:", self.ignore_apps)
+        form.addRow(_("Not a call:"), self.ignore_apps)
         form.addRow("", self.offer_flag)
-        form.addRow("Shortcut to flag a call:", hotkey_row)
+        form.addRow(_("Shortcut to flag a call:"), hotkey_row)
         form.addRow("", self.calls_status)
-        privacy = QLabel("Privacy")
+        privacy = QLabel(_("Privacy"))
         privacy.setProperty("role", "section")
         form.addRow(privacy)
-        form.addRow("Passphrase lock:", self.lock_status)
+        form.addRow(_("Passphrase lock:"), self.lock_status)
         form.addRow("", lock_buttons)
         form.addRow("", self.lock_remember)
-        form.addRow("Lock it after:", self.lock_idle)
+        form.addRow(_("Lock it after:"), self.lock_idle)
         hint = QLabel(
-            "Nudges count from the moment you flag a call. 10 and 15 minutes is a good rule."
+            _("Nudges count from the moment you flag a call. 10 and 15 minutes is a good rule.")
         )
         hint.setProperty("role", "muted")
         hint.setWordWrap(True)
@@ -157,12 +176,12 @@ class SettingsWindow(QWidget):
         self.error.setProperty("role", "error")
         self.error.setWordWrap(True)
         self.error.hide()
-        self.saved = QLabel("Saved.")
+        self.saved = QLabel(_("Saved."))
         self.saved.setProperty("role", "muted")
         self.saved.hide()
-        self.save_button = QPushButton("Save")
+        self.save_button = QPushButton(_("Save"))
         self.save_button.setProperty("role", "primary")
-        self.close_button = QPushButton("Close")
+        self.close_button = QPushButton(_("Close"))
         buttons = QHBoxLayout()
         buttons.addWidget(self.saved)
         buttons.addStretch(1)
@@ -184,6 +203,7 @@ class SettingsWindow(QWidget):
         self.first.setValue(float(values["nudge.first_minutes"]))
         self.second.setValue(float(values["nudge.second_minutes"]))
         self.theme.setCurrentIndex(max(0, self.theme.findData(values["ui.theme"])))
+        self.language.setCurrentIndex(max(0, self.language.findData(values["ui.language"])))
         self.start_at_login.setChecked(bool(values["app.start_at_login"]))
         self.lookback.setChecked(bool(values["lookback.enabled"]))
         self.lookback_day.setCurrentIndex(
@@ -210,11 +230,11 @@ class SettingsWindow(QWidget):
     def show_lock(self, protected: bool, locked: bool, keyring_problem: str | None) -> None:
         """Whether the journal is protected, and what can be done about it."""
         if not protected:
-            text = "Off. Your notes are stored as plain text (only your login can read them)."
+            text = _("Off. Your notes are stored as plain text (only your login can read them).")
         elif locked:
-            text = "On. Your journal is locked."
+            text = _("On. Your journal is locked.")
         else:
-            text = "On. Your journal is unlocked."
+            text = _("On. Your journal is unlocked.")
         self.lock_status.setText(text)
         self.protect_button.setVisible(not protected)
         self.change_button.setVisible(protected)
@@ -222,7 +242,9 @@ class SettingsWindow(QWidget):
         self.lock_remember.setEnabled(protected and keyring_problem is None)
         self.lock_idle.setEnabled(protected)
         if keyring_problem:
-            self.lock_remember.setToolTip(f"Not available here: {keyring_problem}.")
+            self.lock_remember.setToolTip(
+                _("Not available here: {problem}.").format(problem=keyring_problem)
+            )
 
     def values(self) -> dict[str, Any]:
         return {
@@ -233,6 +255,7 @@ class SettingsWindow(QWidget):
             "nudge.first_minutes": self.first.value(),
             "nudge.second_minutes": self.second.value(),
             "ui.theme": self.theme.currentData(),
+            "ui.language": self.language.currentData(),
             "app.start_at_login": self.start_at_login.isChecked(),
             "lookback.enabled": self.lookback.isChecked(),
             "lookback.day": self.lookback_day.currentData(),

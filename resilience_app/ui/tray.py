@@ -8,12 +8,13 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QFont
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon
 
+from resilience_app.i18n import N_, _, ngettext
 from resilience_app.ui.icons import icon
 
 if TYPE_CHECKING:
     from resilience_app.core.models import Phase
 
-FLAG_TEXT = "A call went south — take a break"
+FLAG_TEXT = N_("A call went south — take a break")
 
 
 class Tray(QObject):
@@ -32,19 +33,21 @@ class Tray(QObject):
         super().__init__(parent)
         self.icon = QSystemTrayIcon(icon("calm"), self)
         self.menu = QMenu()
-        self.flag_action = QAction(FLAG_TEXT, self.menu)
+        self.flag_action = QAction(self.menu)
         bold = QFont()
         bold.setBold(True)
         self.flag_action.setFont(bold)
-        self.dialing_action = QAction("I'm dialing", self.menu)
-        self.reflection_action = QAction("Write my note", self.menu)
-        self.journal_action = QAction("My journal…", self.menu)
-        self.insights_action = QAction("Insights…", self.menu)
-        self.upcoming_menu = QMenu("Upcoming", self.menu)
-        self.settings_action = QAction("Settings…", self.menu)
-        self.lock_action = QAction("Lock my journal now", self.menu)
-        self.unlock_action = QAction("Unlock my journal…", self.menu)
-        self.quit_action = QAction("Quit Resilience", self.menu)
+        self.dialing_action = QAction(self.menu)
+        self.reflection_action = QAction(self.menu)
+        self.journal_action = QAction(self.menu)
+        self.insights_action = QAction(self.menu)
+        self.upcoming_menu = QMenu(self.menu)
+        self.settings_action = QAction(self.menu)
+        self.lock_action = QAction(self.menu)
+        self.unlock_action = QAction(self.menu)
+        self.quit_action = QAction(self.menu)
+        self._open_notes = 0
+        self.retranslate()
         self.menu.addAction(self.flag_action)
         self.menu.addAction(self.dialing_action)
         self.menu.addAction(self.reflection_action)
@@ -71,6 +74,29 @@ class Tray(QObject):
         self.icon.activated.connect(self._activated)
         self.phase = "calm"  # a Phase value; the models load after the icon is up
 
+    def retranslate(self) -> None:
+        """Every text again, in the language now in use."""
+        self.flag_action.setText(_(FLAG_TEXT))
+        self.dialing_action.setText(_("I'm dialing"))
+        self.journal_action.setText(_("My journal…"))
+        self.insights_action.setText(_("Insights…"))
+        self.upcoming_menu.setTitle(_("Upcoming"))
+        self.settings_action.setText(_("Settings…"))
+        self.lock_action.setText(_("Lock my journal now"))
+        self.unlock_action.setText(_("Unlock my journal…"))
+        self.quit_action.setText(_("Quit Resilience"))
+        self._show_notes(self._open_notes)
+
+    def _show_notes(self, open_notes: int) -> None:
+        self._open_notes = open_notes
+        self.reflection_action.setText(
+            _("Write my note")
+            if open_notes <= 1
+            else ngettext(
+                "Write my notes ({n} waiting)", "Write my notes ({n} waiting)", open_notes
+            ).format(n=open_notes)
+        )
+
     def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
         if reason == QSystemTrayIcon.ActivationReason.Trigger:
             self.flag_requested.emit()
@@ -88,9 +114,7 @@ class Tray(QObject):
         self.icon.setToolTip(tooltip)
         self.dialing_action.setEnabled(phase.value != "calm")
         self.reflection_action.setEnabled(open_notes > 0)
-        self.reflection_action.setText(
-            "Write my note" if open_notes <= 1 else f"Write my notes ({open_notes} waiting)"
-        )
+        self._show_notes(open_notes)
 
     def show_lock(self, *, protected: bool, locked: bool) -> None:
         """ "Lock now" while unlocked, "Unlock…" while locked; neither without a passphrase."""
@@ -100,24 +124,26 @@ class Tray(QObject):
     def set_upcoming(self, items: list[tuple[str, str]]) -> None:
         """(id, text) of pending follow-ups, soonest first; each gets done/later/cancel."""
         self.upcoming_menu.clear()
-        self.upcoming_menu.setTitle(f"Upcoming ({len(items)})" if items else "Upcoming")
+        self.upcoming_menu.setTitle(
+            _("Upcoming ({n})").format(n=len(items)) if items else _("Upcoming")
+        )
         if not items:
-            empty = self.upcoming_menu.addAction("Nothing planned")
+            empty = self.upcoming_menu.addAction(_("Nothing planned"))
             empty.setEnabled(False)
         for followup_id, text in items[:8]:
             entry = self.upcoming_menu.addMenu(text)
             for action, label in (
-                ("done", "Done"),
-                ("hour", "Remind me in an hour"),
-                ("tomorrow", "Remind me tomorrow"),
-                ("cancel", "Cancel it"),
+                ("done", _("Done")),
+                ("hour", _("Remind me in an hour")),
+                ("tomorrow", _("Remind me tomorrow")),
+                ("cancel", _("Cancel it")),
             ):
                 item = entry.addAction(label)
                 item.triggered.connect(
                     lambda _=False, i=followup_id, a=action: self.followup_action.emit(i, a)
                 )
         if len(items) > 8:
-            more = self.upcoming_menu.addAction(f"All {len(items)} in the journal…")
+            more = self.upcoming_menu.addAction(_("All {n} in the journal…").format(n=len(items)))
             more.triggered.connect(self.journal_requested.emit)
 
     def message(self, title: str, body: str, *, urgent: bool) -> None:

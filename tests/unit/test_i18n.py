@@ -147,7 +147,8 @@ def unmarked(path: Path) -> list[str]:
         arguments = list(node.args) + [k.value for k in node.keywords if k.arg != "objectName"]
         for argument in arguments:
             for text in _bare_texts(argument):
-                if not NOT_LANGUAGE.match(text.strip()):
+                words = re.sub(r"<[^>]*>|&[a-z]+;", "", text).strip()  # markup is not language
+                if not NOT_LANGUAGE.match(words):
                     found.append(f"{path.relative_to(ROOT)}:{node.lineno}: {text[:60]!r}")
     return found
 

@@ -79,9 +79,9 @@ def test_tooltip_counts_minutes_while_waiting(
     loop.dialed()
     assert not presenter.tooltip_ticker.active  # nothing ticks while calm
     back = tooltip(presenter.service.tray_state())
-    assert back == "Resilience — back on the phone after 6 min. Well done."
+    assert back == "Resilience — Back on the phone after 6 min. Well done."
     clock.advance(minutes=61)
-    assert tooltip(presenter.service.tray_state()) == "Resilience — calm"
+    assert tooltip(presenter.service.tray_state()) == "Resilience — Calm"
 
 
 def test_saving_the_note_from_the_form(presenter: Presenter, loop: RecoveryLoop) -> None:

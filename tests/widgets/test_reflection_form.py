@@ -96,4 +96,13 @@ def test_every_field_is_read_back(qtbot: QtBot, loop: RecoveryLoop) -> None:
 def test_mood_starts_unrated(qtbot: QtBot, loop: RecoveryLoop) -> None:
     form, _ = form_for(qtbot, loop)
     assert form.reflection().mood_after is None
-    assert form.mood_value.text() == "not rated"
+    assert form.mood_value.text() == "Not rated yet"
+    assert form.mood.property("rated") == "false" and not form.mood_clear.isVisibleTo(form)
+    # Touching it at the very value it waits on (the middle) still rates it.
+    form.mood.sliderPressed.emit()
+    assert form.reflection().mood_after == 5 and form.mood_value.text() == "5 / 10"
+    form.mood.setValue(0)  # the keyboard's Home key: a real 0, chosen
+    assert form.reflection().mood_after == 0
+    form.mood_clear.click()
+    assert form.reflection().mood_after is None
+    assert form.mood_value.text() == "Not rated yet"
