@@ -184,8 +184,11 @@ def main() -> int:
             time.sleep(1)
             cli("settings")
             window = desktop.wait_for_window("settings", timeout=5)
-            time.sleep(0.6)
+            time.sleep(0.4)
             desktop.screenshot(OUT / "settings.png", desktop.window_geometry(window))
+            desktop.key(window, "alt+c")  # the Calls tab: what the app sees right now
+            time.sleep(0.4)
+            desktop.screenshot(OUT / "settings-calls.png", desktop.window_geometry(window))
             desktop.key(window, "Escape")
 
         # 5b. After a call, the quiet offer to flag it (opt-in).
@@ -207,6 +210,8 @@ def main() -> int:
         # 7. The passphrase lock: turning it on warns once; a locked journal asks first.
         cli("settings")
         window = desktop.wait_for_window("settings", timeout=5)
+        desktop.key(window, "alt+v")  # the Privacy tab
+        time.sleep(0.3)
         desktop.key(window, "alt+p")
         dialog = desktop.wait_for_window("protect your journal", timeout=5)
         time.sleep(0.5)

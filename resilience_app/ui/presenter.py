@@ -573,6 +573,8 @@ class Presenter(QObject):
         self.settings_window.load(self.service.setting_values())
         self.settings_window.show_calls(*calls_status(self.service))
         self._show_lock_settings()
+        if not self.settings_window.isVisible():
+            self.settings_window.fit()
         self.settings_window.show()
         _raise(self.settings_window)
 

@@ -16,7 +16,9 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QScrollArea,
     QSpinBox,
+    QTabWidget,
     QTimeEdit,
     QToolButton,
     QVBoxLayout,
@@ -142,36 +144,46 @@ class SettingsWindow(QWidget):
         self.lock_idle.setSuffix(_(" min unused"))
         self.lock_idle.setToolTip(_(spec.description))
 
-        form = QFormLayout()
-        form.addRow(_("Break length:"), self.break_minutes)
-        form.addRow(_("Breathing guide:"), self.pattern)
-        form.addRow("", self.reduced_motion)
-        form.addRow("", self.sound)
-        form.addRow(_("First nudge after:"), self.first)
-        form.addRow(_("Firmer nudge after:"), self.second)
-        form.addRow("", self.start_at_login)
-        form.addRow(_("Colours:"), self.theme)
-        form.addRow(_("Language:"), self.language)
-        form.addRow("", self.lookback)
-        form.addRow(_("Look back on:"), when)
-        form.addRow("", self.detect_calls)
-        form.addRow(_("Not a call:"), self.ignore_apps)
-        form.addRow("", self.offer_flag)
-        form.addRow(_("Shortcut to flag a call:"), hotkey_row)
-        form.addRow("", self.calls_status)
-        privacy = QLabel(_("Privacy"))
-        privacy.setProperty("role", "section")
-        form.addRow(privacy)
-        form.addRow(_("Passphrase lock:"), self.lock_status)
-        form.addRow("", lock_buttons)
-        form.addRow("", self.lock_remember)
-        form.addRow(_("Lock it after:"), self.lock_idle)
         hint = QLabel(
             _("Nudges count from the moment you flag a call. 10 and 15 minutes is a good rule.")
         )
         hint.setProperty("role", "muted")
         hint.setWordWrap(True)
-        form.insertRow(6, "", hint)  # under the two nudge times it explains
+
+        breaks = QFormLayout()
+        breaks.addRow(_("Break length:"), self.break_minutes)
+        breaks.addRow(_("Breathing guide:"), self.pattern)
+        breaks.addRow("", self.reduced_motion)
+        breaks.addRow("", self.sound)
+        breaks.addRow(_("First nudge after:"), self.first)
+        breaks.addRow(_("Firmer nudge after:"), self.second)
+        breaks.addRow("", hint)  # under the two nudge times it explains
+        breaks.addRow("", self.lookback)
+        breaks.addRow(_("Look back on:"), when)
+        calls = QFormLayout()
+        calls.addRow("", self.detect_calls)
+        calls.addRow(_("Not a call:"), self.ignore_apps)
+        calls.addRow("", self.offer_flag)
+        calls.addRow(_("Shortcut to flag a call:"), hotkey_row)
+        calls.addRow("", self.calls_status)
+        general = QFormLayout()
+        general.addRow(_("Language:"), self.language)
+        general.addRow(_("Colours:"), self.theme)
+        general.addRow("", self.start_at_login)
+        privacy = QFormLayout()
+        privacy.addRow(_("Passphrase lock:"), self.lock_status)
+        privacy.addRow("", lock_buttons)
+        privacy.addRow("", self.lock_remember)
+        privacy.addRow(_("Lock it after:"), self.lock_idle)
+        self.pages = QTabWidget()
+        self._bodies: list[QWidget] = []
+        for name, page in (
+            (_("&Breaks"), breaks),
+            (_("&Calls"), calls),
+            (_("&General"), general),
+            (_("Pri&vacy"), privacy),
+        ):
+            self.add_page(name, page)
         self.error = QLabel()
         self.error.setProperty("role", "error")
         self.error.setWordWrap(True)
@@ -189,11 +201,41 @@ class SettingsWindow(QWidget):
         buttons.addWidget(self.save_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 18, 20, 18)
-        layout.addLayout(form)
+        layout.addWidget(self.pages, 1)
         layout.addWidget(self.error)
         layout.addLayout(buttons)
         self.save_button.clicked.connect(lambda: self.apply_requested.emit(self.values()))
         self.close_button.clicked.connect(self.close)
+
+    def add_page(self, name: str, form: QFormLayout) -> None:
+        """A tab whose fields scroll when a large font (or a long language) needs room."""
+        form.setVerticalSpacing(10)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        body = QWidget()
+        body.setObjectName("calmWindow")
+        outer = QVBoxLayout(body)
+        outer.setContentsMargins(14, 14, 14, 14)
+        outer.addLayout(form)
+        outer.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(body)
+        self._bodies.append(body)
+        self.pages.addTab(scroll, name)
+
+    def fit(self) -> None:
+        """As big as the largest page needs (up to most of the screen; beyond, it scrolls)."""
+        wide = max(body.sizeHint().width() for body in self._bodies)
+        tall = max(body.sizeHint().height() for body in self._bodies)
+        chrome = self.sizeHint() - self.pages.sizeHint()
+        width, height = wide + chrome.width() + 40, tall + chrome.height() + 80
+        screen = self.screen()
+        if screen is not None:
+            area = screen.availableGeometry()
+            width = min(width, int(area.width() * 0.95))
+            height = min(height, int(area.height() * 0.9))
+        self.resize(max(width, self.minimumSizeHint().width()), height)
 
     def load(self, values: dict[str, Any]) -> None:
         self.break_minutes.setValue(float(values["break.minutes"]))
