@@ -286,8 +286,19 @@ def change(store: Store, old: str, new: str) -> None:
         raise UserError("Your journal is not protected yet; use `resilience passphrase set`.")
     check_passphrase(new)
     data_key = open_data_key(key, old)
-    write_key_file(store.data_dir / KEY_FILE, rewrapped(key, data_key, new))
-    store.reopen(data_key)
+    new_key = rewrapped(key, data_key, new)
+    try:
+        write_key_file(store.data_dir / KEY_FILE, new_key)
+    except OSError as exc:
+        raise UserError(
+            f"The new passphrase could not be saved ({exc.strerror or exc}). Your passphrase "
+            "is unchanged."
+        ) from None
+    # The same data key: nothing else changes, and what the disk has not taken yet (kept
+    # in memory) stays where it is.
+    store.sealer.key = new_key
+    if store.locked:
+        store.unlock(data_key)
 
 
 __all__ = ["WrongPassphrase", "change", "disable", "enable", "recover"]

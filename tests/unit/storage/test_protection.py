@@ -386,3 +386,56 @@ def test_recover_undoes_a_switch_off_cut_before_the_key_went(data_dir: Path) -> 
     ]
     assert not (data_dir / "journal.plain-new").exists()
     assert reopened(data_dir, data_key).incident("inc1") == incident(1, OCT)
+
+
+# -- a full disk -------------------------------------------------------------------------
+
+
+class Refusing:
+    """The disk refuses what is written under `under` (fsync fails) until `undo()`."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, under: Path) -> None:
+        import os
+
+        from resilience_app import files
+
+        if not Path("/proc/self/fd").is_dir():
+            pytest.skip("needs /proc to tell which file a descriptor is")
+        self.full = True
+        real = os.fsync
+
+        def fsync(fd: int) -> None:
+            if self.full and os.readlink(f"/proc/self/fd/{fd}").startswith(str(under)):
+                raise OSError(28, "No space left on device")
+            real(fd)
+
+        monkeypatch.setattr(files.os, "fsync", fsync)
+
+    def undo(self) -> None:
+        self.full = False
+
+
+def test_change_keeps_changes_the_disk_has_not_taken_yet(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store, data_key = protected(data_dir)
+    disk = Refusing(monkeypatch, data_dir / JOURNAL_DIR)
+    store.save_incident(incident(7, NOV))  # kept in memory: the journal's disk is full
+    assert store.dirty
+    protection.change(store, PASS, "a whole new phrase")  # key.json still fits
+    assert store.dirty and store.incident("inc7") == incident(7, NOV)
+    disk.undo()
+    store.flush()
+    assert reopened(data_dir, data_key).incident("inc7") == incident(7, NOV)
+
+
+def test_change_on_a_full_disk_is_a_sentence_and_keeps_the_old_passphrase(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store, data_key = protected(data_dir)
+    disk = Refusing(monkeypatch, data_dir)
+    with pytest.raises(UserError, match="Your passphrase is unchanged"):
+        protection.change(store, PASS, "a whole new phrase")
+    disk.undo()
+    key = sealing.read_key_file(data_dir)
+    assert key is not None and sealing.open_data_key(key, PASS) == data_key
