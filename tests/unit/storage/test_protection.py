@@ -439,3 +439,74 @@ def test_change_on_a_full_disk_is_a_sentence_and_keeps_the_old_passphrase(
     disk.undo()
     key = sealing.read_key_file(data_dir)
     assert key is not None and sealing.open_data_key(key, PASS) == data_key
+
+
+def _leftovers(data_dir: Path) -> list[str]:
+    return sorted(p.name for p in data_dir.iterdir() if p.name not in ("journal", "backups"))
+
+
+def test_turning_it_off_on_a_full_disk_leaves_no_plain_copy_and_says_so(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store, _ = protected(data_dir)
+    disk = Refusing(monkeypatch, data_dir)
+    with pytest.raises(UserError, match="still protected"):
+        protection.disable(store, PASS)
+    disk.undo()
+    assert files_holding(data_dir, MARKERS) == []
+    assert _leftovers(data_dir) == ["key.json"]
+    assert store.protected and store.incident("inc1") == incident(1, OCT)
+
+
+def test_turning_it_on_on_a_full_disk_leaves_it_as_it_was_and_says_so(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = Store(data_dir, today=Days())
+    fill(store)
+    disk = Refusing(monkeypatch, data_dir)
+    with pytest.raises(UserError, match="not protected"):
+        protection.enable(store, PASS)
+    disk.undo()
+    assert _leftovers(data_dir) == [] and not store.protected
+    assert store.incident("inc1") == incident(1, OCT)
+
+
+@pytest.mark.parametrize("turning", ["on", "off"])
+def test_a_switch_refused_after_its_moment_is_finished_and_the_store_follows(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, turning: str
+) -> None:
+    if turning == "on":
+        store = Store(data_dir, today=Days())
+        fill(store)
+    else:
+        store, _ = protected(data_dir)
+    real = protection._swap_in
+    calls: list[str] = []
+
+    def refused_once(data_dir: Path, suffix: str) -> None:
+        calls.append(suffix)
+        if len(calls) == 1:
+            raise OSError(5, "Input/output error")
+        real(data_dir, suffix)
+
+    monkeypatch.setattr(protection, "_swap_in", refused_once)
+    if turning == "on":
+        protection.enable(store, PASS)
+    else:
+        protection.disable(store, PASS)
+    assert store.protected is (turning == "on") and not store.locked
+    store.save_incident(incident(8, NOV))  # goes to the folder that stays
+    assert protection.recover(data_dir) == []
+    again = Store(data_dir)
+    if turning == "on":
+        assert again.protected and files_holding(data_dir, MARKERS) == []
+        again.unlock(store.sealer.data_key or b"")
+    assert again.incident("inc8") == incident(8, NOV)
+
+
+def test_a_damaged_sealed_file_stops_turning_it_off_with_a_sentence(data_dir: Path) -> None:
+    store, _ = protected(data_dir)
+    (data_dir / JOURNAL_DIR / "2026-11.set-aside-x.json.sealed").write_bytes(b"\xff\xfe junk")
+    with pytest.raises(UserError, match="lock was left on"):
+        protection.disable(store, PASS)
+    assert _leftovers(data_dir) == ["key.json"] and files_holding(data_dir, MARKERS) == []
