@@ -510,3 +510,30 @@ def test_a_damaged_sealed_file_stops_turning_it_off_with_a_sentence(data_dir: Pa
     with pytest.raises(UserError, match="lock was left on"):
         protection.disable(store, PASS)
     assert _leftovers(data_dir) == ["key.json"] and files_holding(data_dir, MARKERS) == []
+
+
+# -- the key file ----------------------------------------------------------------------------
+
+
+def test_a_data_folder_removed_while_running_gets_its_key_file_back(data_dir: Path) -> None:
+    store, data_key = protected(data_dir)
+    shutil.rmtree(data_dir)
+    store.save_incident(incident(9, NOV))  # the folder is made again with what is open
+    assert (data_dir / "key.json").exists()
+    assert files_holding(data_dir, MARKERS) == []
+    again = reopened(data_dir, data_key)
+    assert again.protected and again.incident("inc9") == incident(9, NOV)
+
+
+def test_a_protected_journal_without_its_key_file_is_not_taken_for_a_plain_one(
+    data_dir: Path,
+) -> None:
+    from resilience_app.storage.store import StorageError
+
+    protected(data_dir)
+    (data_dir / "key.json").unlink()
+    before = {p: p.read_bytes() for p in journal_paths(data_dir)}
+    for readonly in (False, True):
+        with pytest.raises(StorageError, match="key file"):
+            Store(data_dir, readonly=readonly)
+    assert {p: p.read_bytes() for p in journal_paths(data_dir)} == before
