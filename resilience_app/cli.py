@@ -489,7 +489,12 @@ def _read_secret(prompt: str, *, twice: bool = False) -> str:
             f"{prompt}: expected on standard input (one line), found nothing. Nothing was changed.",
             EXIT_USAGE,
         )
-    return line[:-1] if line.endswith("\n") else line
+    # The line's end, as a script on any system writes it (a CRLF file keeps its \r here),
+    # is not part of the passphrase; spaces before it are.
+    for ending in ("\r\n", "\n"):
+        if line.endswith(ending):
+            return line[: -len(ending)]
+    return line
 
 
 def _unlock(args: argparse.Namespace, data_dir: Path) -> int:
