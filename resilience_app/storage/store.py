@@ -958,7 +958,14 @@ class Store:
                 "Update Resilience to open it; the file was left untouched."
             )
         folder = ensure_private_dir(ensure_private_dir(self.backup_dir) / "before-upgrade")
-        atomic_write(folder / f"journal-format-1-{_stamp()}.json", raw)  # backup first
+        name = f"journal-format-1-{_stamp()}.json"
+        if self.protected:
+            # Sealed whole, as turning the lock on seals such files (opened again when it
+            # is turned off): a protected journal keeps no plain copy.
+            bound = f"resilience/seal/1/whole-file/{name}".encode()
+            atomic_write(folder / f"{name}.sealed", self.sealer.seal(bound, raw).encode())
+        else:
+            atomic_write(folder / name, raw)  # backup first
         incidents = [incident_from_dict(d) for d in (data.get("incidents") or {}).values()]
         nudges = [nudge_from_dict(d) for d in (data.get("nudges") or {}).values()]
         self._on_disk = set(self._months_on_disk())

@@ -537,3 +537,21 @@ def test_a_protected_journal_without_its_key_file_is_not_taken_for_a_plain_one(
         with pytest.raises(StorageError, match="key file"):
             Store(data_dir, readonly=readonly)
     assert {p: p.read_bytes() for p in journal_paths(data_dir)} == before
+
+
+def test_an_old_format_journal_found_in_a_protected_folder_is_sealed_backup_included(
+    data_dir: Path,
+) -> None:
+    from resilience_app.storage.codec import incident_to_dict
+
+    _store, data_key = protected(data_dir)
+    legacy = {"meta": {"1": {"schema": 1}}, "incidents": {"1": incident_to_dict(incident(5, OCT))}}
+    (data_dir / "journal.json").write_text(json.dumps(legacy))
+    store = Store(data_dir, today=Days())  # locked: the migration seals to the public key
+    assert not (data_dir / "journal.json").exists()
+    assert files_holding(data_dir, MARKERS) == []
+    store.unlock(data_key)
+    assert store.incident("inc5") == incident(5, OCT)
+    protection.disable(store, PASS)  # the backup comes back in plain text with the rest
+    [backup] = (data_dir / "backups" / "before-upgrade").iterdir()
+    assert json.loads(backup.read_bytes()) == legacy
