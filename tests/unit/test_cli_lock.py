@@ -183,3 +183,17 @@ def test_a_line_from_a_windows_script_ends_before_its_carriage_return(
     key = sealing.read_key_file(data_dir)
     assert key is not None
     sealing.open_data_key(key, phrase)  # not phrase + "\r"
+
+
+def test_bytes_that_are_not_text_on_stdin_are_one_clear_sentence(
+    data_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # What Python's stdin makes of invalid UTF-8 (surrogateescape, as in the C locale).
+    line = b"abc\xff\xfedefghij\n".decode("utf-8", "surrogateescape")
+    code, _, err = run(capsys, monkeypatch, line, "--data-dir", str(data_dir), "passphrase", "set")
+    assert code == 2
+    assert err == (
+        "resilience: The passphrase on standard input could not be read as text. "
+        "Nothing was changed.\n"
+    )
+    assert not (data_dir / "key.json").exists()
