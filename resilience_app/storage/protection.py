@@ -14,6 +14,7 @@ The caller holds the instance lock (the running app, or a command working withou
 from __future__ import annotations
 
 import contextlib
+import json
 import logging
 import os
 import shutil
@@ -291,11 +292,11 @@ def disable(store: Store, passphrase: str) -> None:
             bound = f"resilience/seal/1/whole-file/{path.name[: -len(SEALED_SUFFIX)]}".encode()
             return path.name[: -len(SEALED_SUFFIX)], sealer.open(bound, raw.decode())
         if not _is_journal_data(path):
-            return path.name, raw
+            return path.name, _opened_aside(sealer, path, raw)
         try:
             data = parse(raw) or {}
         except DamagedFile:
-            return path.name, raw
+            return path.name, _opened_aside(sealer, path, raw)
         plain = _convert_docs(data, _file_of(path), lambda f, t, d: sealer.open_doc(f, t, d)[0])
         if "meta" in plain:
             plain["meta"] = {"1": {"schema": PLAIN_SCHEMA}}
@@ -319,6 +320,39 @@ def disable(store: Store, passphrase: str) -> None:
         ) from None
     _finish(store, "plain-new", None, "off")
     log.info("the passphrase lock is off")
+
+
+def _opened_aside(sealer: Sealer, path: Path, raw: bytes) -> bytes:
+    """A file kept aside while the journal was protected (set-aside records, a damaged or
+    changed month), with every record that opens opened: the key is about to go, and
+    these are kept so that nothing is lost. What does not open stays as it is."""
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError):
+        return raw
+    if not isinstance(data, dict):
+        return raw
+
+    def opened(file: str, table: str, doc: Any) -> Any:
+        if table not in PRIVATE or not isinstance(doc, dict):
+            return doc
+        try:
+            return sealer.open_doc(file, table, doc)[0]
+        except BadSeal:
+            return doc
+
+    records = data.get("records")
+    if ".set-aside" in path.name and isinstance(records, list):
+        file = Path(str(data.get("set_aside_from", ""))).stem
+        for entry in records:
+            if isinstance(entry, dict):
+                entry["record"] = opened(file, str(entry.get("table")), entry.get("record"))
+    else:
+        file = path.name.split(".json", 1)[0]  # 2026-11.json.damaged-STAMP
+        for table, rows in data.items():
+            if isinstance(rows, dict):
+                data[table] = {k: opened(file, table, v) for k, v in rows.items()}
+    return json.dumps(data, ensure_ascii=True).encode()
 
 
 def change(store: Store, old: str, new: str) -> None:

@@ -555,3 +555,35 @@ def test_an_old_format_journal_found_in_a_protected_folder_is_sealed_backup_incl
     protection.disable(store, PASS)  # the backup comes back in plain text with the rest
     [backup] = (data_dir / "backups" / "before-upgrade").iterdir()
     assert json.loads(backup.read_bytes()) == legacy
+
+
+def test_files_kept_aside_while_protected_are_readable_once_it_is_turned_off(
+    data_dir: Path,
+) -> None:
+    _, data_key, days = _history(data_dir)
+    month = data_dir / JOURNAL_DIR / "2026-11.json"
+    doc = json.loads(month.read_text())
+    doc["nudges"] = {}  # changed outside the app: its proof fails, its seals still open
+    month.write_text(json.dumps(doc))
+    store = reopened(data_dir, data_key, days)
+    store.incidents()
+    [damaged] = (data_dir / JOURNAL_DIR).glob("2026-11.json.damaged*")
+    assert files_holding(data_dir, ["ACME-LABEL 5"]) == []  # sealed while protected
+    protection.disable(store, PASS)
+    # Kept "so nothing is lost": with the key gone, they must be readable now.
+    assert (damaged, "ACME-LABEL") in files_holding(damaged.parent, ["ACME-LABEL"])
+    assert "sealed" not in json.loads(damaged.read_text())["incidents"]["2"]
+    # And records set aside while protected (a note that opened but did not decode).
+    from resilience_app.storage.codec import incident_to_dict
+
+    store, _ = protected(data_dir / "other")
+    bad = store.sealer.seal_doc("2026-11", "incidents", incident_to_dict(incident(6, NOV)), None)
+    aside = data_dir / "other" / JOURNAL_DIR / "2026-11.set-aside-x.json"
+    document = {
+        "set_aside_from": "2026-11.json",
+        "records": [{"table": "incidents", "record": bad}],
+    }
+    aside.write_text(json.dumps(document))
+    assert files_holding(aside.parent, ["ACME-LABEL 6"]) == []
+    protection.disable(store, PASS)
+    assert json.loads(aside.read_text())["records"][0]["record"]["label"] == "ACME-LABEL 6"
