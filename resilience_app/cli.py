@@ -466,30 +466,48 @@ def _open_journal(service: Any) -> None:
 def _read_secret(prompt: str, *, twice: bool = False) -> str:
     """A passphrase: asked without echo on a terminal (twice for a new one), otherwise one
     line of standard input."""
+    from resilience_app.core.values import is_text
+
     stdin = sys.stdin
     if stdin is not None and stdin.isatty():
         import getpass
 
         try:
-            first = getpass.getpass(f"{prompt}: ")
-            if twice and getpass.getpass("Type it again: ") != first:
+            secret = getpass.getpass(f"{prompt}: ")
+            if twice and getpass.getpass("Type it again: ") != secret:
                 raise CliError("The two passphrases differ. Nothing was changed.", EXIT_USAGE)
         except EOFError:
             raise CliError("No passphrase was typed. Nothing was changed.", EXIT_USAGE) from None
-        return first
-    try:
-        line = stdin.readline() if stdin is not None else ""
-    except (OSError, ValueError, UnicodeDecodeError):
+        where = "typed"
+    else:
+        try:
+            line = stdin.readline() if stdin is not None else ""
+        except (OSError, ValueError, UnicodeDecodeError):
+            raise CliError(
+                "The passphrase on standard input could not be read as text. Nothing was changed.",
+                EXIT_USAGE,
+            ) from None
+        if not line:
+            raise CliError(
+                f"{prompt}: expected on standard input (one line), found nothing. "
+                "Nothing was changed.",
+                EXIT_USAGE,
+            )
+        # The line's end, as a script on any system writes it (a CRLF file keeps its \r
+        # here), is not part of the passphrase; spaces before it are.
+        secret = line
+        for ending in ("\r\n", "\n"):
+            if line.endswith(ending):
+                secret = line[: -len(ending)]
+                break
+        where = "on standard input"
+    if not is_text(secret):
+        # Invalid bytes arrive as lone surrogates (Python's surrogateescape).
         raise CliError(
-            "The passphrase on standard input could not be read as text. Nothing was changed.",
-            EXIT_USAGE,
-        ) from None
-    if not line:
-        raise CliError(
-            f"{prompt}: expected on standard input (one line), found nothing. Nothing was changed.",
+            f"The passphrase {where} could not be read as text. Nothing was changed.",
             EXIT_USAGE,
         )
-    return line[:-1] if line.endswith("\n") else line
+    return secret
 
 
 def _unlock(args: argparse.Namespace, data_dir: Path) -> int:

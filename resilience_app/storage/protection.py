@@ -13,6 +13,8 @@ The caller holds the instance lock (the running app, or a command working withou
 
 from __future__ import annotations
 
+import contextlib
+import json
 import logging
 import os
 import shutil
@@ -74,6 +76,42 @@ def _swap_in(data_dir: Path, suffix: str) -> None:
         os.replace(staged, live)
         fsync_dir(data_dir)
         _remove(old)
+
+
+def _abandon(data_dir: Path, suffix: str) -> None:
+    """A switch refused before its moment: its staged copies and new key file go."""
+    for _live, staged in _staged(data_dir, suffix):
+        try:
+            _remove(staged)
+        except OSError as exc:
+            log.error("could not remove %s: %s", staged.name, exc.strerror or exc)
+    with contextlib.suppress(OSError):
+        _remove(_paths(data_dir)["key_new"])
+
+
+def _finish(store: Store, suffix: str, data_key: bytes | None, state: str) -> None:
+    """After the moment of a switch: swap the staged folders in, and have the store follow
+    the key file whatever happens (a store left in the old state would write into folders
+    the next start replaces). A refusal is tried once more, as the next start would."""
+    data_dir = store.data_dir
+    problem: OSError | None = None
+    try:
+        fsync_dir(data_dir)
+        _swap_in(data_dir, suffix)
+        with contextlib.suppress(FileNotFoundError):
+            _remove(_paths(data_dir)["key_old"])
+    except OSError as exc:
+        log.error("switching the passphrase lock %s: %s", state, exc.strerror or exc)
+        try:
+            recover(data_dir)
+        except OSError as again:
+            problem = again
+    store.reopen(data_key)
+    if problem is not None:
+        raise UserError(
+            f"The passphrase lock is {state}, but its files could not all be put in place "
+            f"({problem.strerror or problem}). Quit Resilience and start it again to finish."
+        )
 
 
 def recover(data_dir: Path) -> list[str]:
@@ -217,15 +255,20 @@ def enable(store: Store, passphrase: str) -> bytes:
         return path.name, dump(sealed)
 
     p = _paths(data_dir)
-    _rewrite(data_dir, "sealing", seal)
-    proof_list = data_dir / f"{JOURNAL_DIR}.sealing" / PROOF_FILE
-    ensure_private_dir(proof_list.parent)
-    atomic_write(proof_list, new_list(sealer, generations))
-    write_key_file(p["key_new"], key)
-    os.replace(p["key_new"], p["key"])  # the moment the journal is protected
-    fsync_dir(data_dir)
-    _swap_in(data_dir, "sealing")
-    store.reopen(data_key)
+    try:
+        _rewrite(data_dir, "sealing", seal)
+        proof_list = data_dir / f"{JOURNAL_DIR}.sealing" / PROOF_FILE
+        ensure_private_dir(proof_list.parent)
+        atomic_write(proof_list, new_list(sealer, generations))
+        write_key_file(p["key_new"], key)
+        os.replace(p["key_new"], p["key"])  # the moment the journal is protected
+    except OSError as exc:
+        _abandon(data_dir, "sealing")
+        raise UserError(
+            f"Your journal could not be protected ({exc.strerror or exc}), so it is as it "
+            "was: not protected. Free some space and try again."
+        ) from None
+    _finish(store, "sealing", data_key, "on")
     log.info("the passphrase lock is on")
     return data_key
 
@@ -249,11 +292,11 @@ def disable(store: Store, passphrase: str) -> None:
             bound = f"resilience/seal/1/whole-file/{path.name[: -len(SEALED_SUFFIX)]}".encode()
             return path.name[: -len(SEALED_SUFFIX)], sealer.open(bound, raw.decode())
         if not _is_journal_data(path):
-            return path.name, raw
+            return path.name, _opened_aside(sealer, path, raw)
         try:
             data = parse(raw) or {}
         except DamagedFile:
-            return path.name, raw
+            return path.name, _opened_aside(sealer, path, raw)
         plain = _convert_docs(data, _file_of(path), lambda f, t, d: sealer.open_doc(f, t, d)[0])
         if "meta" in plain:
             plain["meta"] = {"1": {"schema": PLAIN_SCHEMA}}
@@ -262,19 +305,54 @@ def disable(store: Store, passphrase: str) -> None:
     p = _paths(data_dir)
     try:
         _rewrite(data_dir, "plain-new", open_up)
-    except BadSeal:
-        for _live, staged in _staged(data_dir, "plain-new"):
-            _remove(staged)
+        os.replace(p["key"], p["key_old"])  # the moment the journal is plain again
+    except (BadSeal, UnicodeDecodeError):
+        _abandon(data_dir, "plain-new")
         raise UserError(
             "A journal file does not open with your key (it was changed or replaced), so the "
             "lock was left on. Start Resilience once to set that file aside, then try again."
         ) from None
-    os.replace(p["key"], p["key_old"])  # the moment the journal is plain again
-    fsync_dir(data_dir)
-    _swap_in(data_dir, "plain-new")
-    _remove(p["key_old"])
-    store.reopen(None)
+    except OSError as exc:
+        _abandon(data_dir, "plain-new")  # no plain copy may stay behind
+        raise UserError(
+            f"The passphrase lock could not be turned off ({exc.strerror or exc}), so your "
+            "journal is still protected. Free some space and try again."
+        ) from None
+    _finish(store, "plain-new", None, "off")
     log.info("the passphrase lock is off")
+
+
+def _opened_aside(sealer: Sealer, path: Path, raw: bytes) -> bytes:
+    """A file kept aside while the journal was protected (set-aside records, a damaged or
+    changed month), with every record that opens opened: the key is about to go, and
+    these are kept so that nothing is lost. What does not open stays as it is."""
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError):
+        return raw
+    if not isinstance(data, dict):
+        return raw
+
+    def opened(file: str, table: str, doc: Any) -> Any:
+        if table not in PRIVATE or not isinstance(doc, dict):
+            return doc
+        try:
+            return sealer.open_doc(file, table, doc)[0]
+        except BadSeal:
+            return doc
+
+    records = data.get("records")
+    if ".set-aside" in path.name and isinstance(records, list):
+        file = Path(str(data.get("set_aside_from", ""))).stem
+        for entry in records:
+            if isinstance(entry, dict):
+                entry["record"] = opened(file, str(entry.get("table")), entry.get("record"))
+    else:
+        file = path.name.split(".json", 1)[0]  # 2026-11.json.damaged-STAMP
+        for table, rows in data.items():
+            if isinstance(rows, dict):
+                data[table] = {k: opened(file, table, v) for k, v in rows.items()}
+    return json.dumps(data, ensure_ascii=True).encode()
 
 
 def change(store: Store, old: str, new: str) -> None:
@@ -286,8 +364,19 @@ def change(store: Store, old: str, new: str) -> None:
         raise UserError("Your journal is not protected yet; use `resilience passphrase set`.")
     check_passphrase(new)
     data_key = open_data_key(key, old)
-    write_key_file(store.data_dir / KEY_FILE, rewrapped(key, data_key, new))
-    store.reopen(data_key)
+    new_key = rewrapped(key, data_key, new)
+    try:
+        write_key_file(store.data_dir / KEY_FILE, new_key)
+    except OSError as exc:
+        raise UserError(
+            f"The new passphrase could not be saved ({exc.strerror or exc}). Your passphrase "
+            "is unchanged."
+        ) from None
+    # The same data key: nothing else changes, and what the disk has not taken yet (kept
+    # in memory) stays where it is.
+    store.sealer.key = new_key
+    if store.locked:
+        store.unlock(data_key)
 
 
 __all__ = ["WrongPassphrase", "change", "disable", "enable", "recover"]

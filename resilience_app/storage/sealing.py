@@ -53,6 +53,18 @@ KDF_PARALLELISM = 2
 MIN_PASSPHRASE = 8
 
 
+# In a seal made while another could not be opened: that other seal (see Sealer.seal_doc).
+UNDER = "~under"
+MAX_UNDER = 64
+
+
+def _filled(value: Any) -> bool:
+    """A private field that holds something (a note counts when any of its parts does)."""
+    if isinstance(value, dict):
+        return any(_filled(v) for v in value.values())
+    return value is not None and value != "" and value != []
+
+
 class Locked(UserError):
     """The journal is protected and locked: what the rep wrote cannot be shown now."""
 
@@ -322,7 +334,8 @@ class Sealer:
         if not isinstance(sealed, str) or not sealed.startswith(INBOX) or self.locked:
             return None
         bound = identity(file, table, str(doc.get("id")))
-        return {**doc, "sealed": self.seal(bound, self.open(bound, sealed))}
+        plain = json.dumps(self._fields(bound, sealed), ensure_ascii=False, separators=(",", ":"))
+        return {**doc, "sealed": self.seal(bound, plain.encode())}
 
     def _suite(self) -> Any:
         from cryptography.hazmat.primitives import hpke
@@ -371,7 +384,14 @@ class Sealer:
         if not self.protected or not fields:
             return doc
         private = {name: doc.pop(name) for name in fields if name in doc}
-        if kept is not None:
+        added = {name: value for name, value in private.items() if _filled(value)}
+        if kept is not None and added:
+            # Given while the seal it was read with could not be opened (a label typed
+            # with a second flag while locked): sealed together with that seal, and filling
+            # in, when opened, only what it left empty.
+            both = json.dumps({**added, UNDER: kept}, ensure_ascii=False, separators=(",", ":"))
+            doc["sealed"] = self.seal(identity(file, table, str(doc["id"])), both.encode())
+        elif kept is not None:
             doc["sealed"] = kept
         else:
             plain = json.dumps(private, ensure_ascii=False, separators=(",", ":")).encode()
@@ -391,11 +411,24 @@ class Sealer:
             raise BadSeal("a seal that is not text")
         if self.locked or not self.protected:
             return clear, sealed
+        clear.update(self._fields(identity(file, table, str(doc.get("id"))), sealed))
+        return clear, None
+
+    def _fields(self, bound_to: bytes, sealed: str, depth: int = 0) -> dict[str, Any]:
+        """The private fields a seal holds (with those of a seal it carries filled in)."""
         try:
-            private = json.loads(self.open(identity(file, table, str(doc.get("id"))), sealed))
+            private = json.loads(self.open(bound_to, sealed))
         except (ValueError, UnicodeDecodeError, RecursionError):
             raise BadSeal("a sealed value that is not a record") from None
         if not isinstance(private, dict):
             raise BadSeal("a sealed value that is not a record")
-        clear.update(private)
-        return clear, None
+        under = private.pop(UNDER, None)
+        if under is None:
+            return private
+        if not isinstance(under, str) or depth >= MAX_UNDER:
+            raise BadSeal("a sealed value that is not a record")
+        base = self._fields(bound_to, under, depth + 1)
+        for name, value in private.items():
+            if not _filled(base.get(name)):
+                base[name] = value
+        return base

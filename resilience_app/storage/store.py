@@ -62,8 +62,8 @@ from resilience_app.storage.journal_file import (
     SCHEMA_VERSION,
     JournalFile,
 )
-from resilience_app.storage.proofs import Loaded, Proofs
-from resilience_app.storage.sealing import BadSeal, Sealer, read_key_file
+from resilience_app.storage.proofs import PROOF_FILE, Loaded, Proofs
+from resilience_app.storage.sealing import KEY_FILE, BadSeal, Sealer, read_key_file, write_key_file
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -123,6 +123,13 @@ class Store:
             self._prepare_folders()
         # The passphrase lock: seals what the rep wrote when the journal is protected.
         self.sealer = Sealer(read_key_file(self.data_dir))
+        if self.sealer.key is None and (self.journal_dir / PROOF_FILE).is_file():
+            # Sealed records read as plain ones would lose their seals at the next write.
+            raise StorageError(
+                f"Your journal in {self.data_dir} is protected by a passphrase, but its key "
+                f"file ({KEY_FILE}) is missing, so it cannot be opened. Put {KEY_FILE} back "
+                "from a backup of the data folder; Resilience changes nothing until then."
+            )
         self.proofs = Proofs(self.journal_dir, self.sealer)
         self._restored: set[str] = set()  # files just restored from a backup by the app
         if (self.data_dir / LEGACY_FILE).is_file():
@@ -620,6 +627,12 @@ class Store:
         except OSError:
             return False
         log.warning("the journal folder %s was missing and was created again", self.journal_dir)
+        if self.sealer.key is not None:
+            # Without it, every sealed file written back below could never be opened.
+            try:
+                write_key_file(self.data_dir / KEY_FILE, self.sealer.key)
+            except OSError as exc:
+                log.error("could not write the key file again: %s", exc.strerror or exc)
         for journal_file in self._open_files():
             if journal_file.storage.read() is not None:  # a file never written has nothing
                 journal_file.storage.dirty = True  # flush() below writes each one again
@@ -945,7 +958,14 @@ class Store:
                 "Update Resilience to open it; the file was left untouched."
             )
         folder = ensure_private_dir(ensure_private_dir(self.backup_dir) / "before-upgrade")
-        atomic_write(folder / f"journal-format-1-{_stamp()}.json", raw)  # backup first
+        name = f"journal-format-1-{_stamp()}.json"
+        if self.protected:
+            # Sealed whole, as turning the lock on seals such files (opened again when it
+            # is turned off): a protected journal keeps no plain copy.
+            bound = f"resilience/seal/1/whole-file/{name}".encode()
+            atomic_write(folder / f"{name}.sealed", self.sealer.seal(bound, raw).encode())
+        else:
+            atomic_write(folder / name, raw)  # backup first
         incidents = [incident_from_dict(d) for d in (data.get("incidents") or {}).values()]
         nudges = [nudge_from_dict(d) for d in (data.get("nudges") or {}).values()]
         self._on_disk = set(self._months_on_disk())

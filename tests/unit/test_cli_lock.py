@@ -166,3 +166,34 @@ def test_the_channel_answers_any_lock_request_with_a_sentence(
         assert "Traceback" not in reply["error"]
     # Whatever came in, the journal is whole: protected with a key file, or plain.
     assert (data_dir / "key.json").exists() == service.protected
+
+
+def test_a_line_from_a_windows_script_ends_before_its_carriage_return(
+    data_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`echo phrase | resilience passphrase set` from a CRLF script: the passphrase typed
+    later in the unlock box (or a terminal) is the phrase, without an invisible \\r."""
+    from resilience_app.storage import sealing
+
+    d = str(data_dir)
+    assert run(capsys, monkeypatch, "", "--data-dir", d, "positive", "add", "SECRET-POS")[0] == 0
+    phrase = PASS + "  "  # trailing spaces are part of it, as typed
+    code, _, err = run(capsys, monkeypatch, phrase + "\r\n", "--data-dir", d, "passphrase", "set")
+    assert (code, err) == (0, "")
+    key = sealing.read_key_file(data_dir)
+    assert key is not None
+    sealing.open_data_key(key, phrase)  # not phrase + "\r"
+
+
+def test_bytes_that_are_not_text_on_stdin_are_one_clear_sentence(
+    data_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # What Python's stdin makes of invalid UTF-8 (surrogateescape, as in the C locale).
+    line = b"abc\xff\xfedefghij\n".decode("utf-8", "surrogateescape")
+    code, _, err = run(capsys, monkeypatch, line, "--data-dir", str(data_dir), "passphrase", "set")
+    assert code == 2
+    assert err == (
+        "resilience: The passphrase on standard input could not be read as text. "
+        "Nothing was changed.\n"
+    )
+    assert not (data_dir / "key.json").exists()

@@ -303,3 +303,46 @@ def test_export_of_a_protected_journal_says_the_file_is_not_protected(
     )
     assert target.stat().st_mode & 0o777 == 0o600
     assert "ACME-LABEL" in target.read_text()
+
+
+def test_a_label_given_to_a_running_break_while_locked_is_kept(
+    data_dir: Path, clock: FakeClock
+) -> None:
+    service, _ = build(data_dir, clock)
+    service.set_passphrase(PASS)
+    first = service.flag().incident  # a break with no label yet
+    service.flag("ALREADY-THERE")  # the same break, labelled while open
+    second_break = service.flag(rough=None).incident
+    assert second_break.id == first.id
+    service.close()
+    again, _ = build(data_dir, clock)
+    again.start()  # locked, on the same break
+    assert again.locked and again.flag("LATE-LABEL", 6).already_on_break
+    assert again.flag("", 2).already_on_break  # nothing new: nothing changes
+    assert files_holding(data_dir, ["LATE-LABEL"]) == []
+    again.unlock(PASS)
+    kept = again.incident(first.id)
+    # Filled in only where the call had nothing (as an unlocked flag would).
+    assert (kept.label, kept.rough) == ("ALREADY-THERE", 6)
+
+
+def test_a_label_given_to_an_unlabelled_break_while_locked_is_readable_after_unlock(
+    data_dir: Path, clock: FakeClock
+) -> None:
+    service, _ = build(data_dir, clock)
+    service.set_passphrase(PASS)
+    first = service.flag().incident
+    service.close()
+    again, _ = build(data_dir, clock)
+    again.start()
+    again.flag("LATE-LABEL", 6)
+    again.flag("EVEN-LATER")  # locked still: the first label given stays
+    again.close()
+    third, _ = build(data_dir, clock)
+    third.start()
+    third.unlock(PASS)
+    kept = third.incident(first.id)
+    assert (kept.label, kept.rough) == ("LATE-LABEL", 6)
+    third.lock()
+    third.unlock(PASS)  # sealed again with the data key at unlock: still the same
+    assert third.incident(first.id).label == "LATE-LABEL"

@@ -386,3 +386,204 @@ def test_recover_undoes_a_switch_off_cut_before_the_key_went(data_dir: Path) -> 
     ]
     assert not (data_dir / "journal.plain-new").exists()
     assert reopened(data_dir, data_key).incident("inc1") == incident(1, OCT)
+
+
+# -- a full disk -------------------------------------------------------------------------
+
+
+class Refusing:
+    """The disk refuses what is written under `under` (fsync fails) until `undo()`."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, under: Path) -> None:
+        import os
+
+        from resilience_app import files
+
+        if not Path("/proc/self/fd").is_dir():
+            pytest.skip("needs /proc to tell which file a descriptor is")
+        self.full = True
+        real = os.fsync
+
+        def fsync(fd: int) -> None:
+            if self.full and os.readlink(f"/proc/self/fd/{fd}").startswith(str(under)):
+                raise OSError(28, "No space left on device")
+            real(fd)
+
+        monkeypatch.setattr(files.os, "fsync", fsync)
+
+    def undo(self) -> None:
+        self.full = False
+
+
+def test_change_keeps_changes_the_disk_has_not_taken_yet(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store, data_key = protected(data_dir)
+    disk = Refusing(monkeypatch, data_dir / JOURNAL_DIR)
+    store.save_incident(incident(7, NOV))  # kept in memory: the journal's disk is full
+    assert store.dirty
+    protection.change(store, PASS, "a whole new phrase")  # key.json still fits
+    assert store.dirty and store.incident("inc7") == incident(7, NOV)
+    disk.undo()
+    store.flush()
+    assert reopened(data_dir, data_key).incident("inc7") == incident(7, NOV)
+
+
+def test_change_on_a_full_disk_is_a_sentence_and_keeps_the_old_passphrase(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store, data_key = protected(data_dir)
+    disk = Refusing(monkeypatch, data_dir)
+    with pytest.raises(UserError, match="Your passphrase is unchanged"):
+        protection.change(store, PASS, "a whole new phrase")
+    disk.undo()
+    key = sealing.read_key_file(data_dir)
+    assert key is not None and sealing.open_data_key(key, PASS) == data_key
+
+
+def _leftovers(data_dir: Path) -> list[str]:
+    return sorted(p.name for p in data_dir.iterdir() if p.name not in ("journal", "backups"))
+
+
+def test_turning_it_off_on_a_full_disk_leaves_no_plain_copy_and_says_so(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store, _ = protected(data_dir)
+    disk = Refusing(monkeypatch, data_dir)
+    with pytest.raises(UserError, match="still protected"):
+        protection.disable(store, PASS)
+    disk.undo()
+    assert files_holding(data_dir, MARKERS) == []
+    assert _leftovers(data_dir) == ["key.json"]
+    assert store.protected and store.incident("inc1") == incident(1, OCT)
+
+
+def test_turning_it_on_on_a_full_disk_leaves_it_as_it_was_and_says_so(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = Store(data_dir, today=Days())
+    fill(store)
+    disk = Refusing(monkeypatch, data_dir)
+    with pytest.raises(UserError, match="not protected"):
+        protection.enable(store, PASS)
+    disk.undo()
+    assert _leftovers(data_dir) == [] and not store.protected
+    assert store.incident("inc1") == incident(1, OCT)
+
+
+@pytest.mark.parametrize("turning", ["on", "off"])
+def test_a_switch_refused_after_its_moment_is_finished_and_the_store_follows(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, turning: str
+) -> None:
+    if turning == "on":
+        store = Store(data_dir, today=Days())
+        fill(store)
+    else:
+        store, _ = protected(data_dir)
+    real = protection._swap_in
+    calls: list[str] = []
+
+    def refused_once(data_dir: Path, suffix: str) -> None:
+        calls.append(suffix)
+        if len(calls) == 1:
+            raise OSError(5, "Input/output error")
+        real(data_dir, suffix)
+
+    monkeypatch.setattr(protection, "_swap_in", refused_once)
+    if turning == "on":
+        protection.enable(store, PASS)
+    else:
+        protection.disable(store, PASS)
+    assert store.protected is (turning == "on") and not store.locked
+    store.save_incident(incident(8, NOV))  # goes to the folder that stays
+    assert protection.recover(data_dir) == []
+    again = Store(data_dir)
+    if turning == "on":
+        assert again.protected and files_holding(data_dir, MARKERS) == []
+        again.unlock(store.sealer.data_key or b"")
+    assert again.incident("inc8") == incident(8, NOV)
+
+
+def test_a_damaged_sealed_file_stops_turning_it_off_with_a_sentence(data_dir: Path) -> None:
+    store, _ = protected(data_dir)
+    (data_dir / JOURNAL_DIR / "2026-11.set-aside-x.json.sealed").write_bytes(b"\xff\xfe junk")
+    with pytest.raises(UserError, match="lock was left on"):
+        protection.disable(store, PASS)
+    assert _leftovers(data_dir) == ["key.json"] and files_holding(data_dir, MARKERS) == []
+
+
+# -- the key file ----------------------------------------------------------------------------
+
+
+def test_a_data_folder_removed_while_running_gets_its_key_file_back(data_dir: Path) -> None:
+    store, data_key = protected(data_dir)
+    shutil.rmtree(data_dir)
+    store.save_incident(incident(9, NOV))  # the folder is made again with what is open
+    assert (data_dir / "key.json").exists()
+    assert files_holding(data_dir, MARKERS) == []
+    again = reopened(data_dir, data_key)
+    assert again.protected and again.incident("inc9") == incident(9, NOV)
+
+
+def test_a_protected_journal_without_its_key_file_is_not_taken_for_a_plain_one(
+    data_dir: Path,
+) -> None:
+    from resilience_app.storage.store import StorageError
+
+    protected(data_dir)
+    (data_dir / "key.json").unlink()
+    before = {p: p.read_bytes() for p in journal_paths(data_dir)}
+    for readonly in (False, True):
+        with pytest.raises(StorageError, match="key file"):
+            Store(data_dir, readonly=readonly)
+    assert {p: p.read_bytes() for p in journal_paths(data_dir)} == before
+
+
+def test_an_old_format_journal_found_in_a_protected_folder_is_sealed_backup_included(
+    data_dir: Path,
+) -> None:
+    from resilience_app.storage.codec import incident_to_dict
+
+    _store, data_key = protected(data_dir)
+    legacy = {"meta": {"1": {"schema": 1}}, "incidents": {"1": incident_to_dict(incident(5, OCT))}}
+    (data_dir / "journal.json").write_text(json.dumps(legacy))
+    store = Store(data_dir, today=Days())  # locked: the migration seals to the public key
+    assert not (data_dir / "journal.json").exists()
+    assert files_holding(data_dir, MARKERS) == []
+    store.unlock(data_key)
+    assert store.incident("inc5") == incident(5, OCT)
+    protection.disable(store, PASS)  # the backup comes back in plain text with the rest
+    [backup] = (data_dir / "backups" / "before-upgrade").iterdir()
+    assert json.loads(backup.read_bytes()) == legacy
+
+
+def test_files_kept_aside_while_protected_are_readable_once_it_is_turned_off(
+    data_dir: Path,
+) -> None:
+    _, data_key, days = _history(data_dir)
+    month = data_dir / JOURNAL_DIR / "2026-11.json"
+    doc = json.loads(month.read_text())
+    doc["nudges"] = {}  # changed outside the app: its proof fails, its seals still open
+    month.write_text(json.dumps(doc))
+    store = reopened(data_dir, data_key, days)
+    store.incidents()
+    [damaged] = (data_dir / JOURNAL_DIR).glob("2026-11.json.damaged*")
+    assert files_holding(data_dir, ["ACME-LABEL 5"]) == []  # sealed while protected
+    protection.disable(store, PASS)
+    # Kept "so nothing is lost": with the key gone, they must be readable now.
+    assert (damaged, "ACME-LABEL") in files_holding(damaged.parent, ["ACME-LABEL"])
+    assert "sealed" not in json.loads(damaged.read_text())["incidents"]["2"]
+    # And records set aside while protected (a note that opened but did not decode).
+    from resilience_app.storage.codec import incident_to_dict
+
+    store, _ = protected(data_dir / "other")
+    bad = store.sealer.seal_doc("2026-11", "incidents", incident_to_dict(incident(6, NOV)), None)
+    aside = data_dir / "other" / JOURNAL_DIR / "2026-11.set-aside-x.json"
+    document = {
+        "set_aside_from": "2026-11.json",
+        "records": [{"table": "incidents", "record": bad}],
+    }
+    aside.write_text(json.dumps(document))
+    assert files_holding(aside.parent, ["ACME-LABEL 6"]) == []
+    protection.disable(store, PASS)
+    assert json.loads(aside.read_text())["records"][0]["record"]["label"] == "ACME-LABEL 6"
