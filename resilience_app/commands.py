@@ -148,6 +148,9 @@ class CommandTable:
     def __init__(self, service: Service) -> None:
         self.service = service
         self._replies: OrderedDict[tuple[str, str], Reply] = OrderedDict()
+        # Remembered replies may hold what the rep wrote (a status names the call): they
+        # go when the journal is locked.
+        service.lock_changed.connect(lambda locked: self._replies.clear() if locked else None)
         self.routes: dict[str, Callable[[Args], Reply]] = {
             "flag": self.flag,
             "dialed": self.dialed,

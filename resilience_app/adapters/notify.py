@@ -59,8 +59,10 @@ class NotifierChain:
             channel.send(title, message, urgent=urgent)
             self.deliveries.append((channel.name, title))
             return channel.name
-        self._say_once("no way to show notifications here; they go to the log only")
-        log.info("notification not shown: %s", title)
+        # The title may name a call (a follow-up's label): the log says only that one was
+        # not shown, never what it said.
+        self._say_once("no way to show notifications here; they are not shown")
+        log.info("a notification was not shown (%d characters)", len(title) + len(message))
         self.deliveries.append(("none", title))
         return "none"
 
@@ -79,7 +81,7 @@ class NullNotifier:
         return False
 
     def send(self, title: str, message: str, *, urgent: bool) -> None:
-        log.info("notification not shown (no notifier): %s", title)
+        log.info("a notification was not shown: no notifier")
 
 
 class PlyerNotifier:

@@ -973,7 +973,13 @@ class Service:
         return True
 
     def _opened(self, data_key: bytes) -> None:
-        self.store.unlock(data_key)
+        try:
+            self.store.unlock(data_key)
+        except UserError:
+            # A file found changed could not be set aside: the journal stays locked, so
+            # what the rep sees and what the store holds never disagree.
+            self.store.lock()
+            raise
         self._last_use = self.clock.now()
         self._pool = None
         self.loop.restore(catch_up=False)  # the current call read again, with its note

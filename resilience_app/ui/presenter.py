@@ -713,6 +713,11 @@ class Presenter(QObject):
             for window in (self._journal, self._insights):
                 if window is not None:
                     window.hide()
+            window = self.built("break_window")
+            current = self.service.current
+            if window is not None and window.isVisible() and current is not None:
+                # The break goes on, without the call's label or a past positive.
+                self.show_break(self.service.break_view(current))
         self._show_lock_settings()
         self.render()
 

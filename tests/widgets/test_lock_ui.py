@@ -151,3 +151,18 @@ def test_idle_minutes_and_remember_are_settings(presenter: Presenter, locked: Se
     # No keyring in this service: the box says why it cannot be ticked.
     assert not window.lock_remember.isEnabled()
     assert "no keyring" in window.lock_remember.toolTip()
+
+
+def test_lock_now_during_a_break_takes_the_label_and_positive_off_the_screen(
+    screen: Presenter, qtbot: QtBot
+) -> None:
+    service = screen.service
+    service.unlock(PASS)
+    service.flag("SECRET-LABEL", 9)
+    window = screen.break_window
+    assert "SECRET-LABEL" in window.subtitle.text()
+    assert window.positive_card.isVisibleTo(window)  # a past positive, unlocked
+    service.lock()
+    assert window.isVisible()  # the break goes on
+    assert "SECRET-LABEL" not in window.subtitle.text()
+    assert not window.positive_card.isVisibleTo(window)

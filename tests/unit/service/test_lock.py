@@ -346,3 +346,29 @@ def test_a_label_given_to_an_unlabelled_break_while_locked_is_readable_after_unl
     third.lock()
     third.unlock(PASS)  # sealed again with the data key at unlock: still the same
     assert third.incident(first.id).label == "LATE-LABEL"
+
+
+def test_remembered_replies_go_with_the_key(locked: tuple[Service, str]) -> None:
+    from resilience_app.commands import CommandTable
+
+    service, _ = locked
+    service.unlock(PASS)
+    service.flag("SECRET-LABEL")
+    table = CommandTable(service)
+    first = table.handle("status", {}, request_id="r1")
+    assert "SECRET-LABEL" in str(first)
+    service.lock()
+    again = table.handle("status", {}, request_id="r1")
+    assert "SECRET-LABEL" not in str(again) and again["status"]["locked"] is True
+
+
+def test_notifications_nobody_can_see_leave_no_text_in_the_log(
+    locked: tuple[Service, str], caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+
+    service, _ = locked
+    service.notifier.channels.clear()
+    with caplog.at_level(logging.DEBUG):
+        service.notifier.send("Follow-up: SECRET-LABEL", "Call SECRET-LABEL back", urgent=False)
+    assert "SECRET-LABEL" not in caplog.text
