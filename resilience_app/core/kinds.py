@@ -76,3 +76,14 @@ class FollowUpState(StrEnum):
     PENDING = "pending"
     DONE = "done"
     CANCELLED = "cancelled"
+
+
+class FollowUpOutcome(StrEnum):
+    """What came of a follow-up, chosen in one click when it is marked done."""
+
+    WON_BACK = "won_back"  # the deal came back
+    REOPENED = "reopened"  # talks started again
+    REFERRAL = "referral"  # they named someone else to call
+    FEEDBACK = "feedback"  # useful feedback heard
+    NO_ANSWER = "no_answer"
+    DECLINED = "declined"  # not interested
