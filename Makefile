@@ -5,8 +5,8 @@ export VENV
 VERSION := $(shell sed -n 's/^__version__ = "\(.*\)"/\1/p' resilience_app/__init__.py)
 DEB     := dist/resilience_$(VERSION)_$(shell dpkg --print-architecture 2>/dev/null || uname -m).deb
 
-.PHONY: run test test-package test-deb package deb icons install uninstall setup setup-dev deps lint \
-	bench screenshots clean
+.PHONY: run test test-package test-deb test-windows package deb icons install uninstall setup \
+	setup-dev deps lint bench screenshots clean
 
 # The Debian packages each goal needs, asked for once, in one list (scripts/system-deps.sh).
 # Make hands a target's DEPS to its prerequisites, so `deps` asks for the goal's whole list.
@@ -16,6 +16,7 @@ run setup: DEPS = run python $(NO_SCREEN)
 test screenshots bench: DEPS = run python test
 deb: DEPS = run python package
 test-package test-deb: DEPS = run python test package
+test-windows: DEPS = python windows
 
 ## run: set everything up and start Resilience in the tray
 run: deps $(VENV)/.run-ready
@@ -27,6 +28,13 @@ test: deps $(VENV)/.dev-ready
 	$(PY) -m ruff format --check resilience_app resources tests scripts bench packaging
 	$(PY) -m mypy
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+## test-windows: the unit and widget tests, and the Windows backends, as a Windows program
+##   (Windows CPython and PySide6 from PyPI, run by Debian's Wine; scripts/windows/setup.sh)
+WINDOWS_TESTS ?= tests/unit tests/widgets tests/windows
+test-windows: deps $(VENV)/.dev-ready
+	scripts/windows/setup.sh
+	scripts/windows/winpy -m pytest -p no:cacheprovider $(WINDOWS_TESTS) $(PYTEST_ARGS)
 
 ## package: a standalone one-folder app for this platform, in dist/Resilience (PyInstaller)
 package: $(VENV)/.dev-ready
