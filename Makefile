@@ -6,7 +6,8 @@ VERSION := $(shell sed -n 's/^__version__ = "\(.*\)"/\1/p' resilience_app/__init
 DEB     := dist/resilience_$(VERSION)_$(shell dpkg --print-architecture 2>/dev/null || uname -m).deb
 
 .PHONY: run test test-package test-deb test-windows package deb icons install uninstall setup \
-	setup-dev deps lint bench screenshots clean
+	setup-dev deps lint bench screenshots clean windows-package windows-installer \
+	test-windows-installer
 
 # The Debian packages each goal needs, asked for once, in one list (scripts/system-deps.sh).
 # Make hands a target's DEPS to its prerequisites, so `deps` asks for the goal's whole list.
@@ -16,7 +17,9 @@ run setup: DEPS = run python $(NO_SCREEN)
 test screenshots bench: DEPS = run python test
 deb: DEPS = run python package
 test-package test-deb: DEPS = run python test package
-test-windows: DEPS = python windows
+test-windows windows-package windows-installer test-windows-installer: DEPS = python windows
+WIN_BUNDLE := dist/windows/Resilience
+WIN_SETUP  := dist/Resilience-Setup-$(VERSION).exe
 
 ## run: set everything up and start Resilience in the tray
 run: deps $(VENV)/.run-ready
@@ -35,6 +38,27 @@ WINDOWS_TESTS ?= tests/unit tests/widgets tests/windows
 test-windows: deps $(VENV)/.dev-ready
 	scripts/windows/setup.sh
 	scripts/windows/winpy -m pytest -p no:cacheprovider $(WINDOWS_TESTS) $(PYTEST_ARGS)
+
+## windows-package: the Windows bundle, dist/windows/Resilience (PyInstaller under Wine)
+windows-package: deps $(VENV)/.dev-ready
+	scripts/windows/setup.sh
+	scripts/windows/winpy packaging/build.py --distpath dist/windows \
+		--workpath build/windows/pyinstaller
+
+## windows-installer: dist/Resilience-Setup-<version>.exe, per user, made by NSIS from that bundle
+windows-installer: windows-package $(WIN_SETUP)
+
+$(WIN_SETUP): dist/windows/.Resilience.stamp packaging/windows/resilience.nsi \
+		packaging/icons/resilience.ico
+	makensis -V2 -DVERSION=$(VERSION) -DBUNDLE=$(abspath $(WIN_BUNDLE)) \
+		-DOUTFILE=$(abspath $@) -DICON=$(abspath packaging/icons/resilience.ico) \
+		packaging/windows/resilience.nsi
+	@ls -l $@ | awk '{ printf "windows-installer: %s, %.1f MiB\n", $$NF, $$5 / 1048576 }'
+
+## test-windows-installer: install it silently under Wine, use the installed app, uninstall it
+test-windows-installer: deps windows-installer
+	scripts/windows/winpy -m pytest -p no:cacheprovider -m package \
+		tests/windows/test_installer.py $(PYTEST_ARGS)
 
 ## package: a standalone one-folder app for this platform, in dist/Resilience (PyInstaller)
 package: $(VENV)/.dev-ready
