@@ -74,6 +74,13 @@ if [ ! -f icuuc.dll ] || [ "$here/icuuc_stub.c" -nt icuuc.dll ]; then
   say "icuuc.dll stand-in"
   x86_64-w64-mingw32-gcc -shared -O2 -s -o icuuc.dll "$here/icuuc_stub.c"
 fi
+#    Rust extensions (cryptography's) import ProcessPrng from Windows 10's bcryptprimitives.dll,
+#    which Wine 8 lacks too; the stand-in answers from BCryptGenRandom.
+if [ ! -f bcryptprimitives.dll ] || [ "$here/bcryptprimitives_stub.c" -nt bcryptprimitives.dll ]; then
+  say "bcryptprimitives.dll stand-in"
+  x86_64-w64-mingw32-gcc -shared -O2 -s -o bcryptprimitives.dll \
+    "$here/bcryptprimitives_stub.c" -lbcrypt
+fi
 
 # 4. Fonts: offscreen Qt on Windows reads fonts from QT_QPA_FONTDIR only.
 mkdir -p qtfonts
@@ -102,7 +109,7 @@ if [ ! -f prefix/.resilience-ready ]; then
   wineserver -w
   touch prefix/.resilience-ready
 fi
-cp -u icuuc.dll "$WINEPREFIX/drive_c/windows/system32/icuuc.dll"
+cp -u icuuc.dll bcryptprimitives.dll "$WINEPREFIX/drive_c/windows/system32/"
 
 # 6. The repository on the Windows Python's path, as an editable install would put it.
 printf '%s\r\nimport resilience_source\r\n' "$(winepath -w "$here" 2>/dev/null)" \
