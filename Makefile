@@ -5,8 +5,9 @@ export VENV
 VERSION := $(shell sed -n 's/^__version__ = "\(.*\)"/\1/p' resilience_app/__init__.py)
 DEB     := dist/resilience_$(VERSION)_$(shell dpkg --print-architecture 2>/dev/null || uname -m).deb
 
-.PHONY: run test test-package test-deb package deb icons install uninstall setup setup-dev deps lint \
-	bench screenshots translations clean
+.PHONY: run test test-package test-deb test-windows package deb icons install uninstall setup \
+	setup-dev deps lint bench screenshots translations clean windows-package windows-installer \
+	test-windows-installer
 
 # The Debian packages each goal needs, asked for once, in one list (scripts/system-deps.sh).
 # Make hands a target's DEPS to its prerequisites, so `deps` asks for the goal's whole list.
@@ -16,6 +17,9 @@ run setup: DEPS = run python $(NO_SCREEN)
 test screenshots bench translations: DEPS = run python test
 deb: DEPS = run python package
 test-package test-deb: DEPS = run python test package
+test-windows windows-package windows-installer test-windows-installer: DEPS = python windows
+WIN_BUNDLE := dist/windows/Resilience
+WIN_SETUP  := dist/Resilience-Setup-$(VERSION).exe
 
 ## run: set everything up and start Resilience in the tray
 run: deps $(VENV)/.run-ready
@@ -27,6 +31,34 @@ test: deps $(VENV)/.dev-ready
 	$(PY) -m ruff format --check resilience_app resources tests scripts bench packaging
 	$(PY) -m mypy
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+## test-windows: the unit and widget tests, and the Windows backends, as a Windows program
+##   (Windows CPython and PySide6 from PyPI, run by Debian's Wine; scripts/windows/setup.sh)
+WINDOWS_TESTS ?= tests/unit tests/widgets tests/windows
+test-windows: deps $(VENV)/.dev-ready
+	scripts/windows/setup.sh
+	scripts/windows/winpy -m pytest -p no:cacheprovider $(WINDOWS_TESTS) $(PYTEST_ARGS)
+
+## windows-package: the Windows bundle, dist/windows/Resilience (PyInstaller under Wine)
+windows-package: deps $(VENV)/.dev-ready
+	scripts/windows/setup.sh
+	scripts/windows/winpy packaging/build.py --distpath dist/windows \
+		--workpath build/windows/pyinstaller
+
+## windows-installer: dist/Resilience-Setup-<version>.exe, per user, made by NSIS from that bundle
+windows-installer: windows-package $(WIN_SETUP)
+
+$(WIN_SETUP): dist/windows/.Resilience.stamp packaging/windows/resilience.nsi \
+		packaging/icons/resilience.ico
+	makensis -V2 -DVERSION=$(VERSION) -DBUNDLE=$(abspath $(WIN_BUNDLE)) \
+		-DOUTFILE=$(abspath $@) -DICON=$(abspath packaging/icons/resilience.ico) \
+		packaging/windows/resilience.nsi
+	@ls -l $@ | awk '{ printf "windows-installer: %s, %.1f MiB\n", $$NF, $$5 / 1048576 }'
+
+## test-windows-installer: install it silently under Wine, use the installed app, uninstall it
+test-windows-installer: deps windows-installer
+	scripts/windows/winpy -m pytest -p no:cacheprovider -m package \
+		tests/windows/test_installer.py $(PYTEST_ARGS)
 
 ## package: a standalone one-folder app for this platform, in dist/Resilience (PyInstaller)
 package: $(VENV)/.dev-ready

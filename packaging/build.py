@@ -2,6 +2,8 @@
 
     python packaging/build.py            # build, or reuse an up-to-date dist/Resilience
     python packaging/build.py --force    # rebuild from scratch (clears PyInstaller's cache)
+    python packaging/build.py --distpath dist/windows --workpath build/windows/pyinstaller
+                                         # elsewhere (the Windows build made under Wine)
 
 An existing build is reused when it is newer than every file it is made from (the app's
 code, resources/, the spec, pyproject.toml, the app icons) and was made by the same Python
@@ -40,8 +42,16 @@ INPUTS = (
 )
 
 
-def executable(bundle: Path = BUNDLE) -> Path:
+def use_folders(dist: Path, work: Path) -> None:
+    """Build into `dist` (the bundle, its stamp) with PyInstaller's work files in `work`."""
+    global DIST, WORK, BUNDLE, STAMP
+    DIST, WORK = dist.resolve(), work.resolve()
+    BUNDLE, STAMP = DIST / NAME, DIST / f".{NAME}.stamp"
+
+
+def executable(bundle: Path | None = None) -> Path:
     """The program in the bundle that the smoke test and the rep run."""
+    bundle = BUNDLE if bundle is None else bundle
     if sys.platform == "win32":
         return bundle / f"{NAME}.exe"
     return bundle / "resilience"
@@ -82,7 +92,7 @@ def up_to_date() -> str | None:
     newest = max((path.stat().st_mtime for path in input_files()), default=0.0)
     if newest >= built:
         return None
-    return f"{BUNDLE.relative_to(ROOT)} is newer than its sources"
+    return f"{BUNDLE} is newer than its sources"
 
 
 def size_of(folder: Path) -> int:
@@ -141,7 +151,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--force", action="store_true", help="rebuild even when the bundle is up to date"
     )
+    parser.add_argument("--distpath", type=Path, default=DIST, help="where the bundle goes")
+    parser.add_argument(
+        "--workpath", type=Path, default=WORK, help="PyInstaller's work files (a cache)"
+    )
     args = parser.parse_args(argv)
+    use_folders(args.distpath, args.workpath)
     if importlib.util.find_spec("PyInstaller") is None:
         print(
             f"build.py: PyInstaller is not installed for {sys.executable}; "

@@ -13,12 +13,19 @@ import errno
 import os
 import stat
 import tempfile
+import time
 from pathlib import Path
 from typing import IO
 
 PRIVATE_DIR = 0o700
 PRIVATE_FILE = 0o600
 NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)  # not on Windows, which has no such links to fear
+# Windows refuses to replace a file another program holds open (a backup tool, a virus
+# scanner, an editor reading it): "access denied" (5) or a sharing violation (32, 33).
+# Such holds are short, so the replace is tried again for a moment before it counts as a
+# failed write (which the store keeps in memory and retries later).
+REPLACE_RETRY_SECONDS = 1.0
+_HELD_ELSEWHERE = frozenset({5, 32, 33})
 
 
 def ensure_private_dir(path: Path, *, follow: bool = True) -> Path:
@@ -49,12 +56,30 @@ def atomic_write(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp_name, path)
+        replace(tmp_name, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp_name)
         raise
     fsync_dir(folder)
+
+
+def replace(source: str | Path, target: Path, *, retry_for: float = REPLACE_RETRY_SECONDS) -> None:
+    """os.replace, tried again for up to `retry_for` seconds while Windows says another
+    program holds `target` (or `source`) open. Anything else fails at once."""
+    deadline = time.monotonic() + retry_for
+    pause = 0.01
+    while True:
+        try:
+            os.replace(source, target)
+            return
+        except PermissionError as exc:
+            if getattr(exc, "winerror", None) not in _HELD_ELSEWHERE:
+                raise
+            if time.monotonic() >= deadline:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.1)
 
 
 def fsync_dir(folder: Path) -> None:

@@ -10,6 +10,8 @@
 #     package  building and checking the packages: dpkg-shlibdeps (dpkg-dev), patchelf,
 #              lintian; pipx (the test of `make install` tries both of its ways) and
 #              debootstrap (the .deb on a minimal Debian)
+#     windows  the tests and the installer for Windows, run by Wine: wine64, mingw-w64 (a
+#              stand-in DLL Wine lacks), fonts for Qt's offscreen platform, NSIS
 # As root with apt-get it installs what is missing; as anyone else it prints the one
 # command to run as root, and fails, so nothing half-works.
 set -euo pipefail
@@ -26,12 +28,14 @@ test_pkgs=("${desktop_pkgs[@]}" dbus-x11 imagemagick x11-xserver-utils
   desktop-file-utils appstream libglib2.0-bin python3-gi
   weston at-spi2-core python3-pyatspi pulseaudio pulseaudio-utils util-linux)
 package_pkgs=(dpkg-dev patchelf lintian pipx debootstrap)
+windows_pkgs=(wine wine64 gcc-mingw-w64-x86-64-win32 fonts-dejavu-core nsis)
 
 declare -A label=(
   [run]="to run the app"
   [desktop]="to run it with no screen"
   [test]="to run the tests"
   [package]="to build and check packages"
+  [windows]="to test and package for Windows"
 )
 
 python_pkgs() {
@@ -46,8 +50,11 @@ python_pkgs() {
 if [ $# -eq 0 ]; then set -- run; fi
 for purpose in "$@"; do
   case "$purpose" in
-    run | python | desktop | test | package) ;;
-    *) echo "system-deps: unknown purpose '$purpose' (run, python, desktop, test or package)" >&2; exit 2 ;;
+    run | python | desktop | test | package | windows) ;;
+    *)
+      echo "system-deps: unknown purpose '$purpose' (run, python, desktop, test, package or windows)" >&2
+      exit 2
+      ;;
   esac
 done
 
@@ -74,6 +81,7 @@ for purpose in "$@"; do
     desktop) wanted=("${desktop_pkgs[@]}") ;;
     test) wanted=("${test_pkgs[@]}") ;;
     package) wanted=("${package_pkgs[@]}") ;;
+    windows) wanted=("${windows_pkgs[@]}") ;;
   esac
   [ "$purpose" = python ] && purpose=run # Python is part of running the app
   [ ${#wanted[@]} -eq 0 ] && continue

@@ -203,20 +203,33 @@ def _request_unix(path: str, payload: bytes, timeout: float) -> dict[str, Any]:
 
 
 def _request_qt(name: str, payload: bytes, timeout: float) -> dict[str, Any]:  # pragma: no cover
+    """Windows: the named pipe through QLocalSocket, with the same outcomes as on POSIX: no
+    pipe is AppNotRunning, silence past `timeout` is NoAnswer, a hang-up is Dropped."""
     from PySide6.QtNetwork import QLocalSocket
 
+    connected = QLocalSocket.LocalSocketState.ConnectedState
     sock = QLocalSocket()
     sock.connectToServer(name)
     if not sock.waitForConnected(int(timeout * 1000)):
         raise AppNotRunning(name)
-    sock.write(payload)
-    sock.waitForBytesWritten(int(timeout * 1000))
+    deadline = time.monotonic() + timeout
     buffer = bytearray()
-    while b"\n" not in buffer:
-        if not sock.waitForReadyRead(int(timeout * 1000)):
-            break
-        buffer += bytes(sock.readAll().data())
-    sock.disconnectFromServer()
+    try:
+        sock.write(payload)
+        sock.waitForBytesWritten(int(timeout * 1000))
+        while True:
+            # What arrived before a hang-up is still there to read.
+            buffer += bytes(sock.readAll().data())
+            if b"\n" in buffer or sock.state() != connected:
+                break
+            if len(buffer) > MAX_MESSAGE:
+                raise ChannelError("reply too large")
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise NoAnswer(f"the app did not answer within {timeout:g} s")
+            sock.waitForReadyRead(max(1, int(left * 1000)))
+    finally:
+        sock.abort()
     if not buffer:
         raise Dropped("the app closed the channel without answering")
     return decode(bytes(buffer).split(b"\n", 1)[0])

@@ -1,12 +1,21 @@
 """The command channel for real: the app's QLocalServer and the CLI's client socket, the
-instance lock, and the client's wait for an app that is still starting."""
+instance lock, and the client's wait for an app that is still starting.
+
+On Windows the channel is a named pipe. There the client asks from a process of its own, as
+the CLI does: a QLocalSocket in a second thread of the app's own process never gets its
+request out under Wine (the write waits forever), a situation the app itself never creates.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import json
+import os
+import subprocess
+import sys
 import threading
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pytest
 from pytestqt.qtbot import QtBot
@@ -15,6 +24,17 @@ from resilience_app.adapters import ipc
 from resilience_app.adapters.lock import InstanceLock
 from resilience_app.adapters.server import CommandServer
 from resilience_app.paths import socket_path
+
+WINDOWS = sys.platform == "win32"
+ASK = """
+import json, sys
+from resilience_app.adapters import ipc
+try:
+    reply = {"reply": ipc.request(sys.argv[1], sys.argv[2], json.loads(sys.argv[3]), timeout=5)}
+except Exception as exc:
+    reply = {"error": type(exc).__name__, "message": str(exc)}
+print(json.dumps(reply))
+"""
 
 
 def ask_in_thread(name: str, command: str, args: dict[str, Any]) -> dict[str, Any]:
@@ -27,10 +47,53 @@ def ask_in_thread(name: str, command: str, args: dict[str, Any]) -> dict[str, An
         except Exception as exc:  # handed back to the test thread
             box["error"] = exc
 
-    thread = threading.Thread(target=run)
+    def run_apart() -> None:
+        done = subprocess.run(
+            [sys.executable, "-c", ASK, name, command, json.dumps(args)],
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+        answer = json.loads(done.stdout or "{}")
+        box.update(answer if "reply" in answer else {"error": answer or done.stderr})
+
+    thread = threading.Thread(target=run_apart if WINDOWS else run)
     thread.start()
     box["thread"] = thread
     return box
+
+
+class RawClient:
+    """A client that speaks bytes, not our protocol: an AF_UNIX socket, or on Windows the
+    named pipe opened as a file (what any program can do)."""
+
+    def __init__(self, name: str) -> None:
+        self.sock: Any = None
+        self.pipe: IO[bytes] | None = None
+        if WINDOWS:
+            self.pipe = open(rf"\\.\pipe\{name}", "r+b", buffering=0)  # noqa: SIM115
+        else:
+            import socket
+
+            self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            self.sock.settimeout(5)
+            try:
+                self.sock.connect(name)
+            except OSError:
+                self.sock.close()
+                raise
+
+    def send(self, data: bytes) -> None:
+        if self.pipe is not None:
+            self.pipe.write(data)
+        else:
+            self.sock.sendall(data)
+
+    def recv(self) -> bytes:
+        return self.pipe.read(65536) if self.pipe is not None else bytes(self.sock.recv(65536))
+
+    def close(self) -> None:
+        (self.pipe or self.sock).close()
 
 
 @pytest.fixture
@@ -89,24 +152,18 @@ def test_one_lock_per_data_folder(data_dir: Path) -> None:
 def test_a_flood_of_idle_connections_never_takes_the_channel_down(
     qtbot: QtBot, served: tuple[CommandServer, list[Any]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import socket as sockets
-
     from resilience_app.adapters import server as server_module
 
     monkeypatch.setattr(server_module, "IDLE_MS", 300)
     server, _ = served
-    idle: list[sockets.socket] = []
+    idle: list[RawClient] = []
 
     def flood() -> None:  # another process would do this; a thread is enough here
         for _ in range(60):
-            client = sockets.socket(sockets.AF_UNIX, sockets.SOCK_STREAM)
-            client.settimeout(5)
             try:
-                client.connect(server.name)
-            except OSError:
-                client.close()
+                idle.append(RawClient(server.name))
+            except OSError:  # the backlog (or every pipe instance) is taken
                 continue
-            idle.append(client)
 
     flooder = threading.Thread(target=flood)
     flooder.start()
@@ -124,20 +181,16 @@ def test_a_flood_of_idle_connections_never_takes_the_channel_down(
 def test_a_request_that_never_ends_is_refused(
     qtbot: QtBot, served: tuple[CommandServer, list[Any]]
 ) -> None:
-    import socket as sockets
-
     server, calls = served
-    client = sockets.socket(sockets.AF_UNIX, sockets.SOCK_STREAM)
-    client.connect(server.name)
-    client.settimeout(5)
+    client = RawClient(server.name)
     received = bytearray()
 
     def send() -> None:
         with contextlib.suppress(OSError):
-            client.sendall(b'{"command": "flag", "args": {"label": "' + b"x" * (2 * 2**20))
+            client.send(b'{"command": "flag", "args": {"label": "' + b"x" * (2 * 2**20))
         while True:
             try:
-                chunk = client.recv(65536)
+                chunk = client.recv()
             except OSError:
                 return
             if not chunk:
@@ -151,11 +204,10 @@ def test_a_request_that_never_ends_is_refused(
     assert b"too long" in received and calls == []
 
 
+@pytest.mark.skipif(WINDOWS, reason="a named pipe has no file that could be removed")
 def test_the_channel_comes_back_when_its_socket_file_is_removed(
     qtbot: QtBot, served: tuple[CommandServer, list[Any]]
 ) -> None:
-    import os
-
     server, _ = served
     os.unlink(server.name)
     assert not server.listening

@@ -5,7 +5,7 @@ Wine in `make test-windows`)."""
 
 from __future__ import annotations
 
-import os
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -21,6 +21,8 @@ from resilience_app.adapters.microphone import (
     read_consent_store,
 )
 from tests.end2end.sound import SoundServer
+
+pulse = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PulseAudio runs on Linux")
 
 
 def test_only_real_inputs_open_and_not_metering_count() -> None:
@@ -49,6 +51,7 @@ def sound(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     server.stop()
 
 
+@pulse
 def test_a_softphone_on_a_call_is_seen_by_subscription(qtbot: QtBot, sound: SoundServer) -> None:
     seen: list[frozenset[str]] = []
     watch = PulseMicrophone()
@@ -66,6 +69,7 @@ def test_a_softphone_on_a_call_is_seen_by_subscription(qtbot: QtBot, sound: Soun
         watch.stop()
 
 
+@pulse
 def test_a_sound_server_that_goes_and_comes_back(qtbot: QtBot, sound: SoundServer) -> None:
     seen: list[frozenset[str]] = []
     watch = PulseMicrophone()
@@ -84,6 +88,7 @@ def test_a_sound_server_that_goes_and_comes_back(qtbot: QtBot, sound: SoundServe
         watch.stop()
 
 
+@pulse
 def test_no_sound_server_at_all_is_a_sentence(
     qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -180,9 +185,6 @@ def test_consent_store_changes_count_after_two_equal_readings(qtbot: QtBot) -> N
     watch.interest(False)
     assert not watch._timer.isActive()  # nothing to look for: no polling at all
     watch.stop()
-
-
-pytestmark = pytest.mark.skipif(os.name != "posix", reason="PulseAudio runs on Linux here")
 
 
 class CoreAudio:

@@ -136,6 +136,7 @@ def test_a_failed_write_keeps_the_old_file_and_the_change_in_memory(
     assert Store(data_dir).incident("def") is not None
 
 
+@pytest.mark.skipif(os.name != "posix", reason="a folder's mode bits mean nothing to Windows")
 def test_read_only_folder_is_reported_and_keeps_data(data_dir: Path) -> None:
     if os.geteuid() == 0:
         pytest.skip("root ignores folder permissions; test_disk_faults remounts a tmpfs read-only")

@@ -1,0 +1,54 @@
+"""The Windows wheels the Windows test environment needs, one requirement a line.
+
+    python scripts/windows/requirements.py
+
+Read from pyproject.toml (the app's dependencies and its dev extra), with environment
+markers evaluated for Windows: pip, asked for another platform's wheels, still evaluates
+markers for the machine it runs on, so a Linux-only dependency would come along and a
+Windows-only one would be missed. Lint tools stay out (ruff and mypy run on Linux). The
+Windows-only dependencies of what we use are named here by hand, for the same reason:
+colorama (pytest), tzdata (tzlocal, zoneinfo), and PyInstaller's pefile and pywin32-ctypes
+(the Windows bundle is built in the same environment).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+from packaging.markers import default_environment
+from packaging.requirements import Requirement
+
+ROOT = Path(__file__).resolve().parents[2]
+LINUX_ONLY_TOOLS = {"ruff", "mypy"}
+WINDOWS_ONLY = ["colorama", "tzdata"]
+PACKAGING = ["pyinstaller>=6.10", "pefile>=2022.5.30", "pywin32-ctypes>=0.2.1"]
+WINDOWS = {
+    "os_name": "nt",
+    "sys_platform": "win32",
+    "platform_system": "Windows",
+    "platform_machine": "AMD64",
+    "implementation_name": "cpython",
+    "platform_python_implementation": "CPython",
+    "python_version": "3.11",
+    "python_full_version": "3.11.9",
+}
+
+
+def requirements() -> list[str]:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    environment = {**default_environment(), **WINDOWS, "extra": ""}
+    wanted = []
+    for line in [*project["dependencies"], *project["optional-dependencies"]["dev"]]:
+        requirement = Requirement(line)
+        if requirement.name.lower() in LINUX_ONLY_TOOLS:
+            continue
+        if requirement.marker is not None and not requirement.marker.evaluate(environment):
+            continue
+        requirement.marker = None
+        wanted.append(str(requirement))
+    return wanted + WINDOWS_ONLY + PACKAGING
+
+
+if __name__ == "__main__":
+    print("\n".join(requirements()))
