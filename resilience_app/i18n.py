@@ -102,16 +102,19 @@ def resolve(choice: str | None) -> str:
 
 
 def set_language(choice: str | None) -> str:
-    """Use `choice` ("auto" or a language) from now on; returns the language used."""
-    global _translations, _language
+    """Use `choice` ("auto" or a language) from now on; returns the language used. The
+    listeners hear of it when the language actually changes."""
+    global _translations, _language, _format_locale
     code = resolve(choice)
     if code == "en":
         translations: gettext.NullTranslations = gettext.NullTranslations()
     else:
         translations = gettext.translation(DOMAIN, LOCALE_DIR, languages=[code], fallback=True)
-    _translations, _language = translations, code
-    for listener in list(_listeners):
-        listener(code)
+    changed = code != _language
+    _translations, _language, _format_locale = translations, code, None
+    if changed:
+        for listener in list(_listeners):
+            listener(code)
     return code
 
 
@@ -120,22 +123,53 @@ def on_change(listener: Callable[[str], None]) -> None:
     _listeners.append(listener)
 
 
+def remove_listener(listener: Callable[[str], None]) -> None:
+    if listener in _listeners:
+        _listeners.remove(listener)
+
+
 # -- the locale's formats (Babel, imported on first use) ------------------------------------
 
 
+_format_locale: str | None = None  # e.g. "en_GB" on a British desktop speaking English
+
+
 def _babel_locale() -> str:
-    return _language
+    """The locale for dates and numbers: the desktop's own region when it speaks the
+    language in use (en_GB, es_MX, de_AT...), else the language's main locale."""
+    global _format_locale
+    if _format_locale is None:
+        from babel import Locale, UnknownLocaleError
+
+        _format_locale = _language
+        for name in system_languages():
+            code = name.split(".")[0].split("@")[0].replace("-", "_")
+            if code.split("_")[0].lower() != _language.split("_")[0]:
+                continue
+            try:
+                Locale.parse(code)
+            except (ValueError, UnknownLocaleError):
+                continue
+            _format_locale = code
+            break
+    return _format_locale
 
 
-def format_datetime(moment: datetime, skeleton: str = "EEEdMMMHm") -> str:
-    """A moment in the rep's time zone, e.g. "Wed 25 Nov, 17:05" / "Mi., 25. Nov., 17:05"."""
-    from babel.dates import format_skeleton
+def format_datetime(moment: datetime, date_skeleton: str = "MMMEd") -> str:
+    """A day and a time in the rep's time zone, joined the locale's way, e.g.
+    "Wed, Nov 25, 17:05" / "Mi., 25. Nov., 17:05"."""
+    from babel.dates import get_datetime_format
 
-    return str(format_skeleton(skeleton, moment.astimezone(), locale=_babel_locale()))
+    local = moment.astimezone()
+    pattern = str(get_datetime_format("medium", locale=_babel_locale()))
+    return pattern.replace("{1}", format_date(local.date(), date_skeleton)).replace(
+        "{0}", format_time(local)
+    )
 
 
 def format_date(day: date, skeleton: str = "yMMMd") -> str:
-    """A day, e.g. "25 Nov 2026" / "25.11.2026" (the locale's medium form)."""
+    """A day, e.g. "Nov 25, 2026" / "25. Nov. 2026" (a CLDR skeleton: "MMMEd" for the
+    weekday, day and month, "MMM" for the month alone, "y" for the year)."""
     from babel.dates import format_skeleton
 
     moment = datetime.combine(day, time(12, 0))
