@@ -22,6 +22,7 @@ from typing import Any
 
 from resilience_app.core.errors import UserError
 from resilience_app.files import atomic_write, ensure_private_dir, fsync_dir, read_private
+from resilience_app.i18n import _
 from resilience_app.storage.driver import DamagedFile, Tables, dump, parse
 from resilience_app.storage.journal_file import PLAIN_SCHEMA
 from resilience_app.storage.proofs import PROOF_FILE, Proofs, generation_of, meta_of, new_list
@@ -84,31 +85,37 @@ def recover(data_dir: Path) -> list[str]:
     the other state are removed, staged copies for this state are swapped in."""
     p = _paths(data_dir)
     said: list[str] = []
-    sealing_staged = any(s.exists() for _, s in _staged(data_dir, "sealing"))
-    plain_staged = any(s.exists() for _, s in _staged(data_dir, "plain-new"))
+    sealing_staged = any(s.exists() for _live, s in _staged(data_dir, "sealing"))
+    plain_staged = any(s.exists() for _live, s in _staged(data_dir, "plain-new"))
     if not p["key"].exists():
         if p["key_old"].exists():
             _swap_in(data_dir, "plain-new")
             _remove(p["key_old"])
-            said.append("The passphrase lock is off (the switch finished now).")
+            said.append(_("The passphrase lock is off (the switch finished now)."))
         elif sealing_staged or p["key_new"].exists():
             for _live, staged in _staged(data_dir, "sealing"):
                 _remove(staged)
             _remove(p["key_new"])
             said.append(
-                "Turning on the passphrase lock was interrupted, so your journal is as it "
-                "was before: not protected. Turn it on again in Settings."
+                _(
+                    "Turning on the passphrase lock was interrupted, so your journal is as it "
+                    "was before: not protected. Turn it on again in Settings."
+                )
             )
     else:
         if sealing_staged:
             _swap_in(data_dir, "sealing")
-            said.append("Your journal is protected by your passphrase (the switch finished now).")
+            said.append(
+                _("Your journal is protected by your passphrase (the switch finished now).")
+            )
         if plain_staged:
             for _live, staged in _staged(data_dir, "plain-new"):
                 _remove(staged)  # an unfinished plain copy must not stay on disk
             said.append(
-                "Turning off the passphrase lock was interrupted, so your journal is still "
-                "protected."
+                _(
+                    "Turning off the passphrase lock was interrupted, so your journal is still "
+                    "protected."
+                )
             )
         _remove(p["key_new"])
         _remove(p["key_old"])
@@ -185,9 +192,9 @@ def _convert_docs(
 def enable(store: Store, passphrase: str) -> bytes:
     """Protect the journal with `passphrase`; returns the data key (for the keyring)."""
     if store.protected:
-        raise UserError("Your journal is already protected; use `resilience passphrase change`.")
+        raise UserError(_("Your journal is already protected; use `resilience passphrase change`."))
     if store.dirty:
-        raise UserError("Some changes are not on disk yet; try again once they are saved.")
+        raise UserError(_("Some changes are not on disk yet; try again once they are saved."))
     check_passphrase(passphrase)
     data_dir = store.data_dir
     key, data_key = new_key_file(passphrase)
@@ -234,9 +241,9 @@ def disable(store: Store, passphrase: str) -> None:
     """Turn the lock off: every file written back in plain text (the passphrase asked again)."""
     key = store.sealer.key
     if key is None:
-        raise UserError("Your journal is not protected by a passphrase.")
+        raise UserError(_("Your journal is not protected by a passphrase."))
     if store.dirty:
-        raise UserError("Some changes are not on disk yet; try again once they are saved.")
+        raise UserError(_("Some changes are not on disk yet; try again once they are saved."))
     data_key = open_data_key(key, passphrase)
     sealer = Sealer(key)
     sealer.unlock(data_key)
@@ -266,8 +273,11 @@ def disable(store: Store, passphrase: str) -> None:
         for _live, staged in _staged(data_dir, "plain-new"):
             _remove(staged)
         raise UserError(
-            "A journal file does not open with your key (it was changed or replaced), so the "
-            "lock was left on. Start Resilience once to set that file aside, then try again."
+            _(
+                "A journal file does not open with your key (it was changed or replaced), so "
+                "the lock was left on. Start Resilience once to set that file aside, then try "
+                "again."
+            )
         ) from None
     os.replace(p["key"], p["key_old"])  # the moment the journal is plain again
     fsync_dir(data_dir)
@@ -283,7 +293,7 @@ def change(store: Store, old: str, new: str) -> None:
 
     key = store.sealer.key
     if key is None:
-        raise UserError("Your journal is not protected yet; use `resilience passphrase set`.")
+        raise UserError(_("Your journal is not protected yet; use `resilience passphrase set`."))
     check_passphrase(new)
     data_key = open_data_key(key, old)
     write_key_file(store.data_dir / KEY_FILE, rewrapped(key, data_key, new))
