@@ -16,6 +16,7 @@ from resilience_app import APP_NAME, __version__
 from resilience_app.adapters import ipc
 from resilience_app.adapters.lock import InstanceLock
 from resilience_app.files import ensure_private_dir
+from resilience_app.i18n import _
 from resilience_app.paths import LOG_FILE, socket_path
 
 log = logging.getLogger("resilience_app")
@@ -28,11 +29,12 @@ def run(data_dir: Path) -> int:
         lock = InstanceLock(data_dir)
         acquired = lock.acquire()
     except OSError as exc:
-        print(
-            f"resilience: cannot use the data folder {data_dir}: {exc.strerror or exc}. "
-            "Check that it is a folder of yours and that the disk has room.",
-            file=sys.stderr,
-        )
+        # Translators: {reason} is the system's reason ("Permission denied").
+        said = _(
+            "cannot use the data folder {path}: {reason}. Check that it is a folder of yours "
+            "and that the disk has room."
+        ).format(path=data_dir, reason=exc.strerror or exc)
+        print(f"resilience: {said}", file=sys.stderr)
         return 1
     if not acquired:
         return _hand_over(data_dir, lock)
@@ -61,13 +63,10 @@ def _hand_over(data_dir: Path, lock: InstanceLock) -> int:
             continue
         except (ipc.ChannelError, OSError):
             break
-        print(reply.get("message", "Resilience is already running."))
+        print(reply.get("message") or _("Resilience is already running."))
         return 0
-    print(
-        "resilience: another Resilience is starting with this data folder; "
-        "wait a moment and try again.",
-        file=sys.stderr,
-    )
+    said = _("another Resilience is starting with this data folder; wait a moment and try again.")
+    print(f"resilience: {said}", file=sys.stderr)
     return 1
 
 
@@ -86,10 +85,11 @@ def _setup_logging(data_dir: Path) -> None:
     try:
         handler = PrivateLog(data_dir / LOG_FILE, maxBytes=512_000, backupCount=2)
     except OSError as exc:
-        print(
-            f"resilience: no log file ({exc.strerror or exc}); messages go to the terminal.",
-            file=sys.stderr,
+        # Translators: {reason} is the system's reason ("Permission denied").
+        said = _("no log file ({reason}); messages go to the terminal.").format(
+            reason=exc.strerror or exc
         )
+        print(f"resilience: {said}", file=sys.stderr)
     else:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
         root.addHandler(handler)
@@ -214,14 +214,17 @@ class Running:
         try:
             channel = socket_path(data_dir)
         except OSError as exc:
-            raise UserError(f"No private folder for the command channel ({exc}).") from None
+            raise UserError(
+                # Translators: the command channel is how `resilience flag` and the other
+                # commands reach the running app; {reason} is the system's reason.
+                _("No private folder for the command channel ({reason}).").format(reason=exc)
+            ) from None
         server = self.parts["server"] = CommandServer(channel, table.handle)
         if not server.listen():
-            print(
-                "resilience: could not open the command channel; "
-                "`resilience flag` will not reach this app.",
-                file=sys.stderr,
+            said = _(
+                "could not open the command channel; `resilience flag` will not reach this app."
             )
+            print(f"resilience: {said}", file=sys.stderr)
 
         def quit_app() -> None:
             presenter.shutdown()
@@ -265,11 +268,11 @@ class Running:
         if "service" in self.parts:
             kept = self.parts["service"].close(flush=not self.parts.get("lost_lock"))
             if kept is not None:
-                print(
-                    f"resilience: some changes could not be saved; they are kept in {kept} "
-                    "and go back into your journal when Resilience starts again.",
-                    file=sys.stderr,
-                )
+                said = _(
+                    "some changes could not be saved; they are kept in {path} and go back into "
+                    "your journal when Resilience starts again."
+                ).format(path=kept)
+                print(f"resilience: {said}", file=sys.stderr)
         if "signal_pipe" in self.parts:
             signal.set_wakeup_fd(-1)
             for end in self.parts["signal_pipe"]:

@@ -16,8 +16,9 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, NoReturn
 
-from resilience_app import __version__
+from resilience_app import __version__, i18n
 from resilience_app.core.kinds import FollowUpKind, LossReason, MyPart
+from resilience_app.i18n import N_, _, ngettext
 from resilience_app.paths import resolve_data_dir
 
 EXIT_OK = 0
@@ -36,22 +37,40 @@ class CliError(Exception):
 
 
 class _Parser(argparse.ArgumentParser):
+    """Our own -h, so its help speaks the rep's language, and errors as one sentence."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        add_help = kwargs.pop("add_help", True)
+        parents = kwargs.pop("parents", [])
+        super().__init__(**kwargs, add_help=False)
+        if add_help:  # first, where argparse puts its own
+            self.add_argument(
+                "-h",
+                "--help",
+                action="help",
+                default=argparse.SUPPRESS,
+                help=_("show this help message and exit"),
+            )
+        for parent in parents:  # as argparse adds them
+            self._add_container_actions(parent)
+            self._defaults.update(parent._defaults)
+
     def error(self, message: str) -> NoReturn:
-        text = message[0].upper() + message[1:] if message else "Bad arguments"
-        self.exit(EXIT_USAGE, f"resilience: {text.rstrip('.')}. See `{self.prog} --help`.\n")
+        text = message[0].upper() + message[1:] if message else _("Bad arguments")
+        # Translators: {command} is the command typed ("resilience flag"); keep --help.
+        see = _("See `{command} --help`.").format(command=self.prog)
+        self.exit(EXIT_USAGE, f"resilience: {text.rstrip('.')}. {see}\n")
 
 
 def _rough(text: str) -> int:
+    # Translators: follows "argument --rough:"; {got} is what the rep typed.
+    wrong = _("must be a whole number from 0 (fine) to 10 (awful), got {got}")
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"must be a whole number from 0 (fine) to 10 (awful), got {text!r}"
-        ) from None
+        raise argparse.ArgumentTypeError(wrong.format(got=repr(text))) from None
     if not 0 <= value <= 10:
-        raise argparse.ArgumentTypeError(
-            f"must be a whole number from 0 (fine) to 10 (awful), got {value}"
-        )
+        raise argparse.ArgumentTypeError(wrong.format(got=value))
     return value
 
 
@@ -59,12 +78,16 @@ def _day(text: str) -> date:
     from resilience_app.core import values
 
     try:
-        return values.day(date.fromisoformat(text), what="it")
+        return values.day(date.fromisoformat(text), what="DATE")
     except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a date like 2026-11-24, got {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            # Translators: follows "argument --since:"; {got} is what the rep typed, in quotes.
+            _("must be a date like 2026-11-24, got {got}").format(got=repr(text))
+        ) from None
     except values.BadValue:
         raise argparse.ArgumentTypeError(
-            f"must be a date between 1970 and 2200, got {text!r}"
+            # Translators: follows "argument --since:"; {got} is what the rep typed, in quotes.
+            _("must be a date between 1970 and 2200, got {got}").format(got=repr(text))
         ) from None
 
 
@@ -73,14 +96,16 @@ def _moment(text: str) -> str:
 
     try:
         moment = datetime.fromisoformat(text)
-        values.day(moment.date(), what="it")
+        values.day(moment.date(), what="WHEN")
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"must be a date and time like 2026-11-26T10:00, got {text!r}"
+            # Translators: follows "argument --at:"; {got} is what the rep typed, in quotes.
+            _("must be a date and time like 2026-11-26T10:00, got {got}").format(got=repr(text))
         ) from None
     except values.BadValue:
         raise argparse.ArgumentTypeError(
-            f"must be a date and time between 1970 and 2200, got {text!r}"
+            # Translators: follows "argument --at:"; {got} is what the rep typed, in quotes.
+            _("must be a date and time between 1970 and 2200, got {got}").format(got=repr(text))
         ) from None
     return text
 
@@ -91,7 +116,10 @@ def _minutes(text: str) -> float:
     except ValueError:
         value = -1.0
     if not (value > 0 and value < 60 * 24 * 366):
-        raise argparse.ArgumentTypeError(f"must be a positive number of minutes, got {text!r}")
+        raise argparse.ArgumentTypeError(
+            # Translators: follows "argument --minutes:"; {got} is what the rep typed, in quotes.
+            _("must be a positive number of minutes, got {got}").format(got=repr(text))
+        )
     return value
 
 
@@ -105,126 +133,179 @@ def build_parser() -> argparse.ArgumentParser:
         "--data-dir",
         metavar="DIR",
         default=argparse.SUPPRESS,
-        help="keep all data and settings in DIR (default: your user data folder)",
+        # Translators: DIR is the name of the value in the help, written as it is.
+        help=_("keep all data and settings in DIR (default: your user data folder)"),
     )
     parser = _Parser(
         prog="resilience",
-        description="A calm break, a private note and a nudge back to the phone "
-        "after a tough call.",
+        description=_(
+            "A calm break, a private note and a nudge back to the phone after a tough call."
+        ),
         parents=[common],
     )
-    parser.add_argument("--version", action="version", version=f"resilience {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"resilience {__version__}",
+        help=_("show the version and exit"),
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    flag = sub.add_parser("flag", parents=[common], help="a call went south: start a break")
-    flag.add_argument("--label", default="", metavar="TEXT", help="prospect or company")
-    flag.add_argument("--rough", type=_rough, metavar="N", help="how rough it felt, 0 to 10")
-    sub.add_parser("dialed", parents=[common], help="I'm back on the phone")
-    call = sub.add_parser("call", parents=[common], help="for dialers: a call starts or ends")
+    # Translators: the help of `resilience flag` ("went south": went badly).
+    flag = sub.add_parser("flag", parents=[common], help=_("a call went south: start a break"))
+    flag.add_argument("--label", default="", metavar="TEXT", help=_("prospect or company"))
+    flag.add_argument("--rough", type=_rough, metavar="N", help=_("how rough it felt, 0 to 10"))
+    sub.add_parser("dialed", parents=[common], help=_("I'm back on the phone"))
+    call = sub.add_parser("call", parents=[common], help=_("for dialers: a call starts or ends"))
     call_sub = call.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
     call_sub.required = True
-    call_start = call_sub.add_parser("start", parents=[common], help="a call started")
-    call_start.add_argument("--app", default="", metavar="NAME", help="the dialer's name")
-    call_sub.add_parser("end", parents=[common], help="the call ended")
-    note = sub.add_parser("note", parents=[common], help="save the note about the latest call")
-    note.add_argument("--incident", metavar="ID", help="another call than the latest")
-    note.add_argument("--what", default="", metavar="TEXT", help="what happened")
-    note.add_argument("--my-part", choices=[p.value for p in MyPart])
-    note.add_argument("--reason", choices=[r.value for r in LossReason])
-    note.add_argument("--lesson", default="", metavar="TEXT")
+    call_start = call_sub.add_parser("start", parents=[common], help=_("a call started"))
+    call_start.add_argument("--app", default="", metavar="NAME", help=_("the dialer's name"))
+    call_sub.add_parser("end", parents=[common], help=_("the call ended"))
+    note = sub.add_parser("note", parents=[common], help=_("save the note about the latest call"))
+    note.add_argument("--incident", metavar="ID", help=_("another call than the latest"))
+    note.add_argument("--what", default="", metavar="TEXT", help=_("what happened"))
+    note.add_argument("--my-part", choices=[p.value for p in MyPart], help=_("what was my part"))
     note.add_argument(
-        "--positive", action="append", default=[], metavar="TEXT", help="at least one (repeatable)"
+        "--reason", choices=[r.value for r in LossReason], help=_("why the call was lost")
     )
-    note.add_argument("--feel", type=_rough, metavar="N", help="how you feel now, 0 to 10")
-    sub.add_parser("status", parents=[common], help="print the current state as JSON")
-    stats = sub.add_parser("stats", parents=[common], help="patterns in your tough calls")
+    note.add_argument("--lesson", default="", metavar="TEXT", help=_("a lesson for the next call"))
+    note.add_argument(
+        "--positive",
+        action="append",
+        default=[],
+        metavar="TEXT",
+        help=_("something that went well: at least one (repeatable)"),
+    )
+    note.add_argument("--feel", type=_rough, metavar="N", help=_("how you feel now, 0 to 10"))
+    sub.add_parser("status", parents=[common], help=_("print the current state as JSON"))
+    stats = sub.add_parser("stats", parents=[common], help=_("patterns in your tough calls"))
     stats.add_argument(
-        "--since", type=_day, metavar="DATE", help="from DATE (default: 12 weeks ago)"
+        "--since", type=_day, metavar="DATE", help=_("from DATE (default: 12 weeks ago)")
     )
-    stats.add_argument("--until", type=_day, metavar="DATE", help="up to DATE (default: today)")
-    stats.add_argument("--json", action="store_true", help="print every figure as JSON")
-    insights_cmd = sub.add_parser("insights", parents=[common], help="open the Insights window")
+    stats.add_argument("--until", type=_day, metavar="DATE", help=_("up to DATE (default: today)"))
+    stats.add_argument("--json", action="store_true", help=_("print every figure as JSON"))
+    # Translators: "Insights" is the name of the window with the rep's patterns.
+    insights_cmd = sub.add_parser("insights", parents=[common], help=_("open the Insights window"))
     insights_cmd.set_defaults(window="insights")
-    settings_cmd = sub.add_parser("settings", parents=[common], help="open the settings window")
+    settings_cmd = sub.add_parser("settings", parents=[common], help=_("open the settings window"))
     settings_cmd.set_defaults(window="settings")
-    journal = sub.add_parser("journal", parents=[common], help="open the journal window")
-    journal.add_argument("--tab", choices=("positives", "calls", "upcoming"), default="positives")
-    export = sub.add_parser("export", parents=[common], help="everything recorded")
-    export.add_argument("--format", choices=("json", "csv", "markdown"), default="json")
-    export.add_argument("--output", metavar="FILE", help="write to FILE instead of the screen")
-    export.add_argument("--since", type=_day, metavar="DATE", help="calls from DATE (YYYY-MM-DD)")
-    export.add_argument("--until", type=_day, metavar="DATE", help="calls up to and including DATE")
-    fu = sub.add_parser("followup", parents=[common], help="upcoming follow-ups after lost calls")
+    journal = sub.add_parser("journal", parents=[common], help=_("open the journal window"))
+    journal.add_argument(
+        "--tab",
+        choices=("positives", "calls", "upcoming"),
+        default="positives",
+        help=_("the tab to show"),
+    )
+    export = sub.add_parser("export", parents=[common], help=_("everything recorded"))
+    export.add_argument(
+        "--format", choices=("json", "csv", "markdown"), default="json", help=_("the format")
+    )
+    export.add_argument("--output", metavar="FILE", help=_("write to FILE instead of the screen"))
+    export.add_argument(
+        "--since", type=_day, metavar="DATE", help=_("calls from DATE (YYYY-MM-DD)")
+    )
+    export.add_argument(
+        "--until", type=_day, metavar="DATE", help=_("calls up to and including DATE")
+    )
+    fu = sub.add_parser(
+        "followup", parents=[common], help=_("upcoming follow-ups after lost calls")
+    )
     fu_sub = fu.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
     fu_sub.required = True
-    fu_list = fu_sub.add_parser("list", parents=[common], help="upcoming follow-ups")
-    fu_list.add_argument("--json", action="store_true", help="print JSON")
-    fu_add = fu_sub.add_parser("add", parents=[common], help="plan a follow-up")
-    fu_add.add_argument("--kind", required=True, choices=[k.value for k in FollowUpKind])
-    fu_add.add_argument("--incident", metavar="ID", help="the call (default: the latest)")
+    fu_list = fu_sub.add_parser("list", parents=[common], help=_("upcoming follow-ups"))
+    fu_list.add_argument("--json", action="store_true", help=_("print JSON"))
+    fu_add = fu_sub.add_parser("add", parents=[common], help=_("plan a follow-up"))
+    fu_add.add_argument(
+        "--kind",
+        required=True,
+        choices=[k.value for k in FollowUpKind],
+        help=_("the kind of follow-up"),
+    )
+    fu_add.add_argument("--incident", metavar="ID", help=_("the call (default: the latest)"))
     when = fu_add.add_mutually_exclusive_group()
-    when.add_argument("--at", type=_moment, metavar="WHEN", help="e.g. 2026-11-26T10:00")
-    when.add_argument("--in-minutes", type=_minutes, metavar="N", help="N minutes from now")
-    when.add_argument("--months", type=int, choices=(1, 3), help="for a check-in")
-    fu_add.add_argument("--note", default="", metavar="TEXT")
-    for action, text in (("done", "mark it done"), ("cancel", "cancel it"), ("snooze", "later")):
-        parser_ = fu_sub.add_parser(action, parents=[common], help=text)
-        parser_.add_argument("id", help="its id, or the first characters of it")
+    when.add_argument("--at", type=_moment, metavar="WHEN", help=_("e.g. 2026-11-26T10:00"))
+    # Translators: N is the name of the value in the help, written as it is.
+    when.add_argument("--in-minutes", type=_minutes, metavar="N", help=_("N minutes from now"))
+    when.add_argument("--months", type=int, choices=(1, 3), help=_("for a check-in"))
+    fu_add.add_argument("--note", default="", metavar="TEXT", help=_("a note for the reminder"))
+    for action, text in (
+        ("done", N_("mark it done")),
+        ("cancel", N_("cancel it")),
+        # Translators: the help of `resilience followup snooze`: remind again later.
+        ("snooze", N_("later")),
+    ):
+        parser_ = fu_sub.add_parser(action, parents=[common], help=_(text))
+        parser_.add_argument("id", help=_("its id, or the first characters of it"))
         if action == "snooze":
-            parser_.add_argument("--minutes", type=_minutes, default=60.0, metavar="N")
-    pos = sub.add_parser("positive", parents=[common], help="add a positive on its own")
+            parser_.add_argument(
+                "--minutes",
+                type=_minutes,
+                default=60.0,
+                metavar="N",
+                help=_("how many minutes later (default: 60)"),
+            )
+    pos = sub.add_parser("positive", parents=[common], help=_("add a positive on its own"))
     pos_sub = pos.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
     pos_sub.required = True
-    pos_add = pos_sub.add_parser("add", parents=[common], help="a good call, a gatekeeper passed")
-    pos_add.add_argument("text")
-    imp = sub.add_parser("import", parents=[common], help="add calls from a JSON export")
-    imp.add_argument("file", help="a file written by `resilience export --format json`")
-    config = sub.add_parser("config", parents=[common], help="read or change a setting")
+    pos_add = pos_sub.add_parser(
+        "add", parents=[common], help=_("a good call, a gatekeeper passed")
+    )
+    pos_add.add_argument("text", help=_("what went well"))
+    imp = sub.add_parser("import", parents=[common], help=_("add calls from a JSON export"))
+    imp.add_argument("file", help=_("a file written by `resilience export --format json`"))
+    config = sub.add_parser("config", parents=[common], help=_("read or change a setting"))
     config_sub = config.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
     config_sub.required = True
-    get = config_sub.add_parser("get", parents=[common], help="print a setting")
-    get.add_argument("key")
-    set_ = config_sub.add_parser("set", parents=[common], help="change a setting")
-    set_.add_argument("key")
-    set_.add_argument("value")
-    config_sub.add_parser("list", parents=[common], help="every setting with its value")
+    get = config_sub.add_parser("get", parents=[common], help=_("print a setting"))
+    get.add_argument("key", help=_("the setting's name (see `resilience config list`)"))
+    set_ = config_sub.add_parser("set", parents=[common], help=_("change a setting"))
+    set_.add_argument("key", help=_("the setting's name (see `resilience config list`)"))
+    set_.add_argument("value", help=_("its new value"))
+    config_sub.add_parser("list", parents=[common], help=_("every setting with its value"))
     unlock = sub.add_parser(
-        "unlock", parents=[common], help="unlock the journal in the running app (asks for it)"
+        "unlock", parents=[common], help=_("unlock the journal in the running app (asks for it)")
     )
     remember = unlock.add_mutually_exclusive_group()
     remember.add_argument(
         "--remember",
         action="store_true",
         default=None,
-        help="keep the key in this desktop's keyring",
+        help=_("keep the key in this desktop's keyring"),
     )
     remember.add_argument(
-        "--forget", dest="remember", action="store_false", help="stop keeping it there"
+        "--forget", dest="remember", action="store_false", help=_("stop keeping it there")
     )
-    sub.add_parser("lock", parents=[common], help="lock the journal now")
+    sub.add_parser("lock", parents=[common], help=_("lock the journal now"))
     phrase = sub.add_parser(
-        "passphrase", parents=[common], help="protect the journal with a passphrase"
+        "passphrase", parents=[common], help=_("protect the journal with a passphrase")
     )
     phrase_sub = phrase.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
     phrase_sub.required = True
-    phrase_sub.add_parser("set", parents=[common], help="turn the lock on (asks twice)")
-    phrase_sub.add_parser("change", parents=[common], help="the current one, then a new one")
-    phrase_sub.add_parser("remove", parents=[common], help="turn the lock off")
+    phrase_sub.add_parser("set", parents=[common], help=_("turn the lock on (asks twice)"))
+    phrase_sub.add_parser("change", parents=[common], help=_("the current one, then a new one"))
+    phrase_sub.add_parser("remove", parents=[common], help=_("turn the lock off"))
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
+    # The system's language first, then (for the help too) the one the rep chose in the
+    # settings of the data folder named on the command line.
+    i18n.set_language("auto")
     for word in words:
         try:
             word.encode("utf-8")
         except UnicodeEncodeError:
             # Bytes that are not UTF-8 on the command line arrive as lone surrogates.
-            _say("An argument has characters that are not valid text (UTF-8); type it again.")
+            _say(_("An argument has characters that are not valid text (UTF-8); type it again."))
             return EXIT_USAGE
+    spoken = _speak_settings_language(_named_data_dir(words))
     args = build_parser().parse_args(words)
     try:
         data_dir = _data_dir(getattr(args, "data_dir", None))
+        if data_dir != spoken:
+            _speak_settings_language(data_dir)
         if args.command is None:
             return _start_app(data_dir)
         handler = _COMMANDS[args.command]
@@ -238,30 +319,77 @@ def main(argv: Sequence[str] | None = None) -> int:
         _flush_output()
 
 
+def _named_data_dir(words: Sequence[str]) -> Path | None:
+    """The data folder the command line names (or the default), read before the parser
+    runs so that even its help speaks the rep's language; None if it cannot be told."""
+    value = None
+    for index, word in enumerate(words):
+        if word == "--":
+            break
+        if word == "--data-dir" and index + 1 < len(words):
+            value = words[index + 1]
+        elif word.startswith("--data-dir="):
+            value = word.partition("=")[2]
+    try:
+        return resolve_data_dir(value) if value is None or value.strip() else None
+    except (RuntimeError, OSError, ValueError):
+        return None
+
+
+def _speak_settings_language(data_dir: Path | None) -> Path | None:
+    """Speak the language of `ui.language` in the settings of `data_dir`; the system's
+    when it is `auto`, or the settings cannot be read (missing, broken, not ours)."""
+    choice = "auto"
+    if data_dir is not None:
+        from resilience_app.files import read_private
+        from resilience_app.storage.settings_file import SETTINGS_FILE
+
+        try:  # quietly: the command that opens the journal says what is wrong with it
+            stored = json.loads(read_private(data_dir / SETTINGS_FILE).decode("utf-8"))
+        except (OSError, ValueError, RecursionError):
+            stored = None
+        value = stored.get("ui.language") if isinstance(stored, dict) else None
+        if isinstance(value, str) and value in i18n.CHOICES:
+            choice = value
+    i18n.set_language(choice)
+    return data_dir
+
+
 def _data_dir(value: str | None) -> Path:
     """The data folder named by --data-dir (or the default), checked into a usable path."""
     if value is not None and not value.strip():
-        raise CliError("--data-dir needs a folder (it was empty).", EXIT_USAGE)
+        raise CliError(_("--data-dir needs a folder (it was empty)."), EXIT_USAGE)
     try:
         data_dir = resolve_data_dir(value)
         if data_dir.exists() and not data_dir.is_dir():
-            raise CliError(f"{data_dir} is a file, not a data folder; check --data-dir.", 2)
+            raise CliError(
+                _("{path} is a file, not a data folder; check --data-dir.").format(path=data_dir),
+                2,
+            )
     except RuntimeError as exc:  # "~someone" for a user who does not exist
-        raise CliError(f"--data-dir: {exc}.", EXIT_USAGE) from None
+        # Translators: {reason} is the system's reason, in English.
+        raise CliError(_("--data-dir: {reason}.").format(reason=exc), EXIT_USAGE) from None
     except OSError as exc:
-        raise CliError(f"--data-dir cannot be used: {exc.strerror or exc}.", EXIT_USAGE) from None
+        raise CliError(
+            # Translators: {reason} is the system's reason ("Permission denied").
+            _("--data-dir cannot be used: {reason}.").format(reason=exc.strerror or exc),
+            EXIT_USAGE,
+        ) from None
     return data_dir
 
 
 def _out(text: str, *, end: str = "\n") -> None:
     """Standard output that cannot be written (a closed pipe, a full disk) is a sentence."""
     if sys.stdout is None:  # started with its output closed
-        raise CliError("Could not write the output (there is nowhere to write it).")
+        raise CliError(_("Could not write the output (there is nowhere to write it)."))
     try:
         sys.stdout.write(text + end)
         sys.stdout.flush()
     except (OSError, ValueError) as exc:
-        raise CliError(f"Could not write the output ({_reason(exc)}).") from None
+        raise CliError(
+            # Translators: {reason} is the system's reason ("Broken pipe").
+            _("Could not write the output ({reason}).").format(reason=_reason(exc))
+        ) from None
 
 
 def _say(text: str) -> None:
@@ -297,9 +425,10 @@ def _done(reply: dict[str, Any], fallback: str) -> int:
     try:
         _out(str(reply.get("message") or fallback))
     except CliError as exc:
-        _say(f"Done, but the answer could not be shown: {exc}")
+        # Translators: {problem} is a sentence saying why.
+        _say(_("Done, but the answer could not be shown: {problem}").format(problem=exc))
     if code == EXIT_NOT_SAVED:
-        _say(str(reply.get("unsaved") or "Not saved to disk yet."))
+        _say(str(reply.get("unsaved") or _("Not saved to disk yet.")))
     return code
 
 
@@ -338,25 +467,39 @@ def _ask(data_dir: Path, command: str, args: dict[str, Any] | None = None) -> di
     except ipc.AppNotRunning:
         if command in NEEDS_APP:
             raise CliError(
-                "Resilience is not running. Start it first (run `resilience`, or open it from "
-                "your apps menu), then try again."
+                _(
+                    "Resilience is not running. Start it first (run `resilience`, or open it "
+                    "from your apps menu), then try again."
+                )
             ) from None
         reply = _run_here(data_dir, command, args or {})
     except ipc.NotOurs as exc:
-        raise CliError(f"Refused to send anything: {exc}. Nothing was sent.") from None
+        raise CliError(
+            # Translators: {reason} says why the channel is not the app's own (in English).
+            _("Refused to send anything: {reason}. Nothing was sent.").format(reason=exc)
+        ) from None
     except ipc.NoAnswer as exc:
         raise CliError(
-            f"The running Resilience app took the request but {exc}; it may still carry it "
-            "out. Check with `resilience status` before trying again.",
+            # Translators: {what} says what went wrong, in English ("did not answer in time").
+            _(
+                "The running Resilience app took the request but {what}; it may still carry it "
+                "out. Check with `resilience status` before trying again."
+            ).format(what=exc),
             EXIT_NO_ANSWER,
         ) from None
     except ipc.ChannelError as exc:
-        raise CliError(f"Could not talk to the running Resilience app: {exc}.") from None
+        raise CliError(
+            # Translators: {reason} says what went wrong, in English.
+            _("Could not talk to the running Resilience app: {reason}.").format(reason=exc)
+        ) from None
     except OSError as exc:
-        raise CliError(f"Could not use the data folder: {exc.strerror or exc}.") from None
+        raise CliError(
+            # Translators: {reason} is the system's reason ("Permission denied").
+            _("Could not use the data folder: {reason}.").format(reason=exc.strerror or exc)
+        ) from None
     if not reply.get("ok"):
         code = EXIT_USAGE if reply.get("usage") else EXIT_FAILED
-        raise CliError(str(reply.get("error") or "The app refused the request."), code)
+        raise CliError(str(reply.get("error") or _("The app refused the request.")), code)
     return reply
 
 
@@ -377,7 +520,10 @@ def _run_here(data_dir: Path, command: str, args: dict[str, Any]) -> dict[str, A
             return ipc.request_for(data_dir, command, args)
         except ipc.AppNotRunning:
             raise CliError(
-                "Another Resilience command is busy with this data folder; try again in a moment."
+                _(
+                    "Another Resilience command is busy with this data folder; try again in a "
+                    "moment."
+                )
             ) from None
     try:
         service = open_service(data_dir, readonly=readonly)
@@ -390,19 +536,28 @@ def _run_here(data_dir: Path, command: str, args: dict[str, Any]) -> dict[str, A
         finally:
             kept = service.close()
         if reply.get("saved") is False:
-            reply["unsaved"] = (
-                f"{reason} It is kept in {kept} and goes into your journal the next time "
-                "Resilience starts."
-                if kept is not None
-                else "Not saved: the disk refused it and no other place would take it."
-            )
+            if kept is not None:
+                # Translators: {path} is the rescue file; this follows a sentence saying why
+                # the change is not on disk yet.
+                then = _(
+                    "It is kept in {path} and goes into your journal the next time Resilience "
+                    "starts."
+                ).format(path=kept)
+                reply["unsaved"] = f"{reason} {then}"
+            else:
+                reply["unsaved"] = _(
+                    "Not saved: the disk refused it and no other place would take it."
+                )
             if kept is None:
                 reply = {"ok": False, "error": reply["unsaved"]}
         return reply
     except UserError as exc:
         raise CliError(exc.message, EXIT_USAGE if exc.usage else EXIT_FAILED) from None
     except OSError as exc:
-        raise CliError(f"Could not save: {_reason(exc)}. Nothing was changed.") from None
+        raise CliError(
+            # Translators: {reason} is the system's reason ("No space left on device").
+            _("Could not save: {reason}. Nothing was changed.").format(reason=_reason(exc))
+        ) from None
     finally:
         if lock is not None:
             lock.release()
@@ -440,8 +595,10 @@ def _reader(data_dir: Path, *, journal: bool = False, opened: bool = False) -> A
         raise CliError(exc.message) from None
     if journal and not service.has_journal:
         raise CliError(
-            f"There is no journal in {data_dir}. Check --data-dir (or start Resilience once "
-            "to begin one)."
+            _(
+                "There is no journal in {path}. Check --data-dir (or start Resilience once to "
+                "begin one)."
+            ).format(path=data_dir)
         )
     for notice in service.notices():
         _say(notice)
@@ -458,14 +615,14 @@ def _open_journal(service: Any) -> None:
     if service.unlock_from_keyring():
         return
     try:
-        service.unlock(_read_secret("Passphrase for your journal"))
+        service.unlock(_read_secret(_("Passphrase for your journal")))
     except UserError as exc:
         raise CliError(exc.message, EXIT_USAGE if exc.usage else EXIT_FAILED) from None
 
 
 def _read_secret(prompt: str, *, twice: bool = False) -> str:
     """A passphrase: asked without echo on a terminal (twice for a new one), otherwise one
-    line of standard input."""
+    line of standard input. `prompt` is in the rep's language."""
     from resilience_app.core.values import is_text
 
     stdin = sys.stdin
@@ -473,24 +630,31 @@ def _read_secret(prompt: str, *, twice: bool = False) -> str:
         import getpass
 
         try:
-            secret = getpass.getpass(f"{prompt}: ")
-            if twice and getpass.getpass("Type it again: ") != secret:
-                raise CliError("The two passphrases differ. Nothing was changed.", EXIT_USAGE)
+            # Translators: a prompt on the terminal ("Passphrase for your journal: ").
+            secret = getpass.getpass(_("{prompt}: ").format(prompt=prompt))
+            if twice and getpass.getpass(_("Type it again: ")) != secret:
+                raise CliError(_("The two passphrases differ. Nothing was changed."), EXIT_USAGE)
         except EOFError:
-            raise CliError("No passphrase was typed. Nothing was changed.", EXIT_USAGE) from None
-        where = "typed"
+            raise CliError(_("No passphrase was typed. Nothing was changed."), EXIT_USAGE) from None
+        unreadable = _("The passphrase typed could not be read as text. Nothing was changed.")
     else:
         try:
             line = stdin.readline() if stdin is not None else ""
         except (OSError, ValueError, UnicodeDecodeError):
             raise CliError(
-                "The passphrase on standard input could not be read as text. Nothing was changed.",
+                _(
+                    "The passphrase on standard input could not be read as text. Nothing was "
+                    "changed."
+                ),
                 EXIT_USAGE,
             ) from None
         if not line:
             raise CliError(
-                f"{prompt}: expected on standard input (one line), found nothing. "
-                "Nothing was changed.",
+                # Translators: {prompt} names the passphrase wanted ("Passphrase for your journal").
+                _(
+                    "{prompt}: expected on standard input (one line), found nothing. Nothing was "
+                    "changed."
+                ).format(prompt=prompt),
                 EXIT_USAGE,
             )
         # The line's end, as a script on any system writes it (a CRLF file keeps its \r
@@ -500,27 +664,26 @@ def _read_secret(prompt: str, *, twice: bool = False) -> str:
             if line.endswith(ending):
                 secret = line[: -len(ending)]
                 break
-        where = "on standard input"
+        unreadable = _(
+            "The passphrase on standard input could not be read as text. Nothing was changed."
+        )
     if not is_text(secret):
         # Invalid bytes arrive as lone surrogates (Python's surrogateescape).
-        raise CliError(
-            f"The passphrase {where} could not be read as text. Nothing was changed.",
-            EXIT_USAGE,
-        )
+        raise CliError(unreadable, EXIT_USAGE)
     return secret
 
 
 def _unlock(args: argparse.Namespace, data_dir: Path) -> int:
-    passphrase = _read_secret("Passphrase for your journal")
+    passphrase = _read_secret(_("Passphrase for your journal"))
     reply = _ask(data_dir, "unlock", {"passphrase": passphrase, "remember": args.remember})
-    return _done(reply, "Unlocked.")
+    return _done(reply, _("Unlocked."))
 
 
 def _lock(args: argparse.Namespace, data_dir: Path) -> int:
-    return _done(_ask(data_dir, "lock"), "Locked.")
+    return _done(_ask(data_dir, "lock"), _("Locked."))
 
 
-FORGOTTEN = (
+FORGOTTEN = N_(
     "Remember it: a forgotten passphrase cannot be recovered by anyone, not even with this "
     "computer. Export your journal first if you want a copy (`resilience export --output "
     "FILE`)."
@@ -531,29 +694,30 @@ def _passphrase(args: argparse.Namespace, data_dir: Path) -> int:
     request: dict[str, Any]
     if args.action == "set":
         if sys.stdin is not None and sys.stdin.isatty():
-            _say(FORGOTTEN)
-        request = {"passphrase": _read_secret("New passphrase", twice=True)}
+            _say(_(FORGOTTEN))
+        request = {"passphrase": _read_secret(_("New passphrase"), twice=True)}
     elif args.action == "change":
-        old = _read_secret("Current passphrase")
-        request = {"old": old, "new": _read_secret("New passphrase", twice=True)}
+        old = _read_secret(_("Current passphrase"))
+        request = {"old": old, "new": _read_secret(_("New passphrase"), twice=True)}
     else:
-        request = {"passphrase": _read_secret("Passphrase")}
+        request = {"passphrase": _read_secret(_("Passphrase"))}
     reply = _ask(data_dir, f"passphrase-{args.action}", request)
-    return _done(reply, "Done.")
+    return _done(reply, _("Done."))
 
 
 def _flag(args: argparse.Namespace, data_dir: Path) -> int:
-    return _done(_ask(data_dir, "flag", {"label": args.label, "rough": args.rough}), "Flagged.")
+    reply = _ask(data_dir, "flag", {"label": args.label, "rough": args.rough})
+    return _done(reply, _("Flagged."))
 
 
 def _call(args: argparse.Namespace, data_dir: Path) -> int:
     if args.action == "start":
-        return _done(_ask(data_dir, "call-start", {"app": args.app}), "On a call.")
-    return _done(_ask(data_dir, "call-end"), "Call ended.")
+        return _done(_ask(data_dir, "call-start", {"app": args.app}), _("On a call."))
+    return _done(_ask(data_dir, "call-end"), _("Call ended."))
 
 
 def _dialed(args: argparse.Namespace, data_dir: Path) -> int:
-    return _done(_ask(data_dir, "dialed"), "Recorded.")
+    return _done(_ask(data_dir, "dialed"), _("Recorded."))
 
 
 def _note(args: argparse.Namespace, data_dir: Path) -> int:
@@ -566,7 +730,7 @@ def _note(args: argparse.Namespace, data_dir: Path) -> int:
         "positives": args.positive,
         "feel": args.feel,
     }
-    return _done(_ask(data_dir, "note", request), "Saved.")
+    return _done(_ask(data_dir, "note", request), _("Saved."))
 
 
 def _status(args: argparse.Namespace, data_dir: Path) -> int:
@@ -579,19 +743,25 @@ def _export(args: argparse.Namespace, data_dir: Path) -> int:
     from resilience_app.core.errors import UserError
 
     if args.since and args.until and args.until < args.since:
-        raise CliError("--until must not be before --since.", EXIT_USAGE)
+        raise CliError(_("--until must not be before --since."), EXIT_USAGE)
     since = local_midnight(args.since) if args.since else None
     until = local_midnight(args.until + timedelta(days=1)) if args.until else None
     output = Path(args.output).expanduser() if args.output else None
     if output is not None and output.is_dir():
-        raise CliError(f"{output} is a folder; give a file name for --output.", EXIT_USAGE)
+        raise CliError(
+            _("{path} is a folder; give a file name for --output.").format(path=output), EXIT_USAGE
+        )
     service = _reader(data_dir, journal=True, opened=True)
     try:
         result = service.export(args.format, since, until, path=output)
     except UserError as exc:
         raise CliError(exc.message, EXIT_USAGE if exc.usage else EXIT_FAILED) from None
     if output is not None:
-        _say(f"Exported {result.calls} calls to {output}.")
+        _say(
+            ngettext(
+                "Exported {n} call to {path}.", "Exported {n} calls to {path}.", result.calls
+            ).format(n=result.calls, path=output)
+        )
     else:
         _out(result.text, end="")
     if result.unprotected:
@@ -602,8 +772,8 @@ def _export(args: argparse.Namespace, data_dir: Path) -> int:
 def _import(args: argparse.Namespace, data_dir: Path) -> int:
     path = Path(args.file).expanduser().resolve()
     if not path.is_file():
-        raise CliError(f"There is no file at {path}.", EXIT_USAGE)
-    return _done(_ask(data_dir, "import", {"path": str(path)}), "Imported.")
+        raise CliError(_("There is no file at {path}.").format(path=path), EXIT_USAGE)
+    return _done(_ask(data_dir, "import", {"path": str(path)}), _("Imported."))
 
 
 def _followup(args: argparse.Namespace, data_dir: Path) -> int:
@@ -612,9 +782,9 @@ def _followup(args: argparse.Namespace, data_dir: Path) -> int:
         if args.json:
             _out(json.dumps(followups, indent=2, ensure_ascii=False))
         elif not followups:
-            _out("Nothing upcoming.")
+            _out(_("Nothing upcoming."))
         for f in [] if args.json else followups:
-            due = datetime.fromisoformat(f["due_at"]).astimezone().strftime("%a %d %b %H:%M")
+            due = i18n.format_datetime(datetime.fromisoformat(f["due_at"]))
             _out(f"{f['id'][:8]}  {due}  {f['title']}")
         return EXIT_OK
     request: dict[str, Any]
@@ -629,7 +799,7 @@ def _followup(args: argparse.Namespace, data_dir: Path) -> int:
         }
     else:
         request = {"id": args.id, "minutes": getattr(args, "minutes", None)}
-    return _done(_ask(data_dir, f"followup-{args.action}", request), "Done.")
+    return _done(_ask(data_dir, f"followup-{args.action}", request), _("Done."))
 
 
 def _stats(args: argparse.Namespace, data_dir: Path) -> int:
@@ -637,7 +807,7 @@ def _stats(args: argparse.Namespace, data_dir: Path) -> int:
     from resilience_app.core.errors import UserError
 
     if args.since and args.until and args.until < args.since:
-        raise CliError("--until must not be before --since.", EXIT_USAGE)
+        raise CliError(_("--until must not be before --since."), EXIT_USAGE)
     try:
         summary = _reader(data_dir, journal=True, opened=True).insights(args.since, args.until)
     except UserError as exc:
@@ -645,27 +815,51 @@ def _stats(args: argparse.Namespace, data_dir: Path) -> int:
     if args.json:
         _out(json.dumps(summary.as_json(), indent=2, ensure_ascii=False))
         return EXIT_OK
-    first, last = summary.first, summary.last
-    _out(f"Tough calls from {first:%d %b %Y} to {last:%d %b %Y}: {summary.total}")
+    number = i18n.format_number
+    # Translators: {first} and {last} are days; {n} how many calls were flagged between them.
+    tough = _("Tough calls from {first} to {last}: {n}").format(
+        first=i18n.format_date(summary.first), last=i18n.format_date(summary.last), n=summary.total
+    )
+    _out(tough)
     day, hour = summary.busiest_weekday, summary.busiest_hour
     if day is not None and hour is not None:
-        days = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-        _out(f"  busiest day: {days[day]} ({summary.by_weekday[day]}), busiest hour: {hour}:00")
+        # Translators: {day} is a day of the week ("Mon") with its count of calls, {hour} an
+        # hour of the day ("15:00").
+        busiest = _("busiest day: {day} ({n}), busiest hour: {hour}").format(
+            day=i18n.day_names()[day],
+            n=summary.by_weekday[day],
+            hour=i18n.format_time(time(hour, 0)),
+        )
+        _out(f"  {busiest}")
         reasons = sorted(summary.loss_reasons.items(), key=lambda item: -item[1])
-        named = [f"{texts.LOSS_REASON[r]} {n}" for r, n in reasons if n]
+        named = [f"{texts.loss_reason(r)} {n}" for r, n in reasons if n]
         if named:
-            _out("  why they were lost: " + ", ".join(named))
+            # Translators: {reasons} lists why calls were lost, each with its count.
+            lost = _("why they were lost: {reasons}").format(reasons=", ".join(named))
+            _out(f"  {lost}")
         if summary.dial_median is not None:
-            _out(
-                f"  back on the phone: median {summary.dial_median:.1f} min, within "
-                f"{insights.TARGET_MINUTES:g} min {summary.dial_within_target} "
-                f"of {summary.dial_count}"
+            # Translators: minutes from a tough call to the next dial: the {median}, and how
+            # many calls ({within} of {count}) were followed by a dial within {target} min.
+            back = _(
+                "back on the phone: median {median} min, within {target} min {within} of {count}"
+            ).format(
+                median=number(summary.dial_median, 1),
+                target=number(insights.TARGET_MINUTES),
+                within=summary.dial_within_target,
+                count=summary.dial_count,
             )
+            _out(f"  {back}")
         if summary.mood_change is not None:
-            _out(
-                f"  mood after a break and a note: {summary.mood_change:+.1f} points on average "
-                f"({summary.mood_notes} notes)"
-            )
+            change = summary.mood_change
+            signed = ("+" if change >= 0 else "-") + number(abs(change), 1)
+            # Translators: {change} is a signed number of points (+1.5) on a scale of 0 to 10;
+            # {n} how many notes it is drawn from.
+            mood = ngettext(
+                "mood after a break and a note: {change} points on average ({n} note)",
+                "mood after a break and a note: {change} points on average ({n} notes)",
+                summary.mood_notes,
+            ).format(change=signed, n=summary.mood_notes)
+            _out(f"  {mood}")
     for line in summary.highlights:
         _out(f"* {line}")
     return EXIT_OK
@@ -675,15 +869,15 @@ def _journal(args: argparse.Namespace, data_dir: Path) -> int:
     window = getattr(args, "window", None)
     if window in ("insights", "settings"):
         reply = _ask(data_dir, "show", {"window": window})
-        _out(reply.get("message", "It is open."))
+        _out(reply.get("message") or _("It is open."))
         return EXIT_OK
     reply = _ask(data_dir, "show", {"window": "journal", "tab": args.tab})
-    _out(reply.get("message", "The journal is open."))
+    _out(reply.get("message") or _("The journal is open."))
     return EXIT_OK
 
 
 def _positive(args: argparse.Namespace, data_dir: Path) -> int:
-    return _done(_ask(data_dir, "positive-add", {"text": args.text}), "Added.")
+    return _done(_ask(data_dir, "positive-add", {"text": args.text}), _("Added."))
 
 
 def _config(args: argparse.Namespace, data_dir: Path) -> int:
@@ -692,7 +886,7 @@ def _config(args: argparse.Namespace, data_dir: Path) -> int:
     if args.action == "list":
         values = _reader(data_dir).setting_values()
         for key, setting in SCHEMA.items():
-            _out(f"{key} = {_show(values[key])}    # {setting.description}")
+            _out(f"{key} = {_show(values[key])}    # {setting.help}")
         return EXIT_OK
     try:
         lookup(args.key)

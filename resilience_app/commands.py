@@ -18,11 +18,13 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, TypeVar
 
+from resilience_app import i18n
 from resilience_app.command_names import NEEDS_APP, READ_ONLY
 from resilience_app.core import texts, values
 from resilience_app.core.errors import UserError
 from resilience_app.core.models import FollowUpKind, LossReason, MyPart, Reflection
 from resilience_app.core.values import MAX_LABEL, MAX_TEXT
+from resilience_app.i18n import _, ngettext
 from resilience_app.service.service import Service
 from resilience_app.service.views import UpcomingItem
 
@@ -42,7 +44,10 @@ MAX_SECRET = 1024
 
 
 class Args:
-    """A request's arguments, read into domain values; a sentence for anything wrong."""
+    """A request's arguments, read into domain values; a sentence for anything wrong.
+
+    `what` names an argument in the rep's language, as the subject of those sentences ("The
+    label"); without it, the argument's own key stands in."""
 
     def __init__(self, raw: Mapping[str, Any]) -> None:
         self._raw = raw
@@ -61,19 +66,35 @@ class Args:
         if value is None:
             return []
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise UserError(f"{what or key} must be a list of texts.", usage=True)
+            raise UserError(
+                # Translators: {what} names what the rep gave, already translated ("The positives").
+                _("{what} must be a list of texts.").format(what=what or key),
+                usage=True,
+            )
         if len(value) > values.MAX_POSITIVES:
-            raise UserError(f"{what or key} may have at most {values.MAX_POSITIVES}.", usage=True)
+            raise UserError(
+                # Translators: {what} names a list the rep gave ("The positives"); {n} how many
+                # it may hold at most.
+                _("{what} may have at most {n}.").format(what=what or key, n=values.MAX_POSITIVES),
+                usage=True,
+            )
         return [values.text(v, what=what or key, limit=limit) for v in value]
 
     def secret(self, key: str, *, what: str) -> str:
         """A passphrase exactly as typed (never trimmed, never logged)."""
         value = self._get(key)
         if not isinstance(value, str) or not value:
-            raise UserError(f"{what} is missing.", usage=True)
+            # Translators: {what} names a passphrase, already translated ("The new passphrase").
+            raise UserError(_("{what} is missing.").format(what=what), usage=True)
         if len(value) > MAX_SECRET or not values.is_text(value):
             raise UserError(
-                f"{what} must be valid text of at most {MAX_SECRET} characters.", usage=True
+                # Translators: {what} names a passphrase, already translated ("The passphrase").
+                ngettext(
+                    "{what} must be valid text of at most {n} character.",
+                    "{what} must be valid text of at most {n} characters.",
+                    MAX_SECRET,
+                ).format(what=what, n=MAX_SECRET),
+                usage=True,
             )
         return value
 
@@ -81,7 +102,8 @@ class Args:
         value = self._get(key)
         if value is None or isinstance(value, bool):
             return value
-        raise UserError(f"{key} must be true or false.", usage=True)
+        # Translators: {key} is the name of a request's field, as written in it ("remember").
+        raise UserError(_("{key} must be true or false.").format(key=key), usage=True)
 
     def score(self, key: str, *, what: str) -> int | None:
         """A whole number from 0 to 10, or nothing."""
@@ -93,9 +115,11 @@ class Args:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
-            raise UserError(f"{what} must be a positive number.", usage=True)
+            # Translators: {what} names a number the rep gave, already translated ("The minutes").
+            raise UserError(_("{what} must be a positive number.").format(what=what), usage=True)
         if value >= 60 * 24 * 366:
-            raise UserError(f"{what} must be less than a year.", usage=True)
+            # Translators: {what} names a number of minutes, already translated ("The minutes").
+            raise UserError(_("{what} must be less than a year.").format(what=what), usage=True)
         return float(value)
 
     def whole(self, key: str, *, allowed: tuple[int, ...], what: str) -> int | None:
@@ -103,8 +127,17 @@ class Args:
         if value is None:
             return None
         if isinstance(value, bool) or value not in allowed:
-            shown = " or ".join(str(a) for a in allowed)
-            raise UserError(f"{what} must be {shown}.", usage=True)
+            if len(allowed) == 2:
+                # Translators: {what} names a number the rep gave ("The months"); {first} and
+                # {second} the two values it may have (1 or 3).
+                text = _("{what} must be {first} or {second}.").format(
+                    what=what, first=allowed[0], second=allowed[1]
+                )
+            else:
+                text = _("{what} must be one of: {known}.").format(
+                    what=what, known=", ".join(str(a) for a in allowed)
+                )
+            raise UserError(text, usage=True)
         return int(value)
 
     def choice(self, key: str, enum: type[E], *, what: str) -> E | None:
@@ -115,13 +148,20 @@ class Args:
             if member.value == value:
                 return member
         known = ", ".join(m.value for m in enum)
-        raise UserError(f"{what} must be one of: {known}.", usage=True)
+        raise UserError(
+            # Translators: {what} names what the rep gave ("My part"); {known} the values it may
+            # have, as typed, in English ("unprepared, pushed_too_hard, ...").
+            _("{what} must be one of: {known}.").format(what=what, known=known),
+            usage=True,
+        )
 
     def one_of(self, key: str, allowed: tuple[str, ...], *, what: str) -> str:
         value = self._get(key) or ""
         if value not in allowed:
             known = ", ".join(a for a in allowed if a)
-            raise UserError(f"{what} must be one of: {known}.", usage=True)
+            raise UserError(
+                _("{what} must be one of: {known}.").format(what=what, known=known), usage=True
+            )
         return str(value)
 
     def moment(self, key: str, *, what: str) -> datetime | None:
@@ -134,7 +174,9 @@ class Args:
             moment = moment if moment.tzinfo is not None else moment.astimezone()
         except (ValueError, OverflowError, OSError):
             raise UserError(
-                f"{what} must be a date and time like 2026-11-26T10:00.", usage=True
+                # Translators: {what} names a moment the rep gave, already translated ("The time").
+                _("{what} must be a date and time like 2026-11-26T10:00.").format(what=what),
+                usage=True,
             ) from None
         return values.moment(moment, what=what)
 
@@ -189,7 +231,9 @@ class CommandTable:
     def _run(self, command: str, args: Mapping[str, Any]) -> Reply:
         route = self.routes.get(command)
         if route is None:
-            return {"ok": False, "usage": True, "error": f"Unknown command {command!r}."}
+            # Translators: {command} is the name of a command as it was sent, in quotes.
+            error = _("Unknown command {command}.").format(command=repr(command))
+            return {"ok": False, "usage": True, "error": error}
         try:
             reply = route(Args(args))
         except UserError as exc:
@@ -204,47 +248,65 @@ class CommandTable:
 
     def flag(self, a: Args) -> Reply:
         outcome = self.service.flag(
-            a.text("label", limit=MAX_LABEL, what="The label"),
-            a.score("rough", what="How rough it felt"),
+            a.text("label", limit=MAX_LABEL, what=_("The label")),
+            a.score("rough", what=_("How rough it felt")),
         )
         if outcome.already_on_break:
-            message = "You're already on a break; the break window is open."
+            message = _("You're already on a break; the break window is open.")
         else:
-            message = f"Flagged. Take {outcome.break_minutes:g} minutes: the break window is open."
+            minutes = outcome.break_minutes
+            message = ngettext(
+                "Flagged. Take {n} minute: the break window is open.",
+                "Flagged. Take {n} minutes: the break window is open.",
+                round(minutes),
+            ).format(n=_number(minutes))
         return {"message": message, "incident_id": outcome.incident.id}
 
     def dialed(self, a: Args) -> Reply:
         incident = self.service.dialed()
         if incident is None or incident.time_to_dial is None:
-            return {"message": "No tough call was waiting for a next dial; nothing to record."}
+            return {"message": _("No tough call was waiting for a next dial; nothing to record.")}
         seconds = incident.time_to_dial.total_seconds()
-        after = "within a minute of" if seconds < 60 else f"{seconds / 60:.0f} min after"
+        if seconds < 60:
+            message = _("Back on the phone within a minute of the tough call. Well done.")
+        else:
+            minutes = round(seconds / 60)
+            message = ngettext(
+                "Back on the phone {n} min after the tough call. Well done.",
+                "Back on the phone {n} min after the tough call. Well done.",
+                minutes,
+            ).format(n=i18n.format_number(minutes))
         return {
-            "message": f"Back on the phone {after} the tough call. Well done.",
+            "message": message,
             "incident_id": incident.id,
             "time_to_next_dial_seconds": round(seconds, 3),
         }
 
     def call_start(self, a: Args) -> Reply:
-        self.service.call_started(a.text("app", limit=100, what="The app name"))
-        return {"message": "On a call."}
+        self.service.call_started(a.text("app", limit=100, what=_("The app name")))
+        return {"message": _("On a call.")}
 
     def call_end(self, a: Args) -> Reply:
         self.service.call_ended()
-        return {"message": "Call ended."}
+        return {"message": _("Call ended.")}
 
     def note(self, a: Args) -> Reply:
         reflection = Reflection(
-            what_happened=a.text("what", what="What happened"),
-            my_part=a.choice("my_part", MyPart, what="My part"),
-            loss_reason=a.choice("reason", LossReason, what="The loss reason"),
-            lesson=a.text("lesson", what="The lesson"),
-            positives=a.texts("positives", what="The positives"),
-            mood_after=a.score("feel", what="How you feel now"),
+            what_happened=a.text("what", what=_("What happened")),
+            # Translators: the note's answer to "What was my part in it?", named in a sentence
+            # such as "My part must be one of: ...".
+            my_part=a.choice("my_part", MyPart, what=_("My part")),
+            loss_reason=a.choice("reason", LossReason, what=_("The loss reason")),
+            lesson=a.text("lesson", what=_("The lesson")),
+            positives=a.texts("positives", what=_("The positives")),
+            mood_after=a.score("feel", what=_("How you feel now")),
         )
         incident = self.service.save_note(a.text("incident") or None, reflection)
-        kept = "Note saved." if self.service.durable else "Note kept."
-        return {"message": f"{kept} Thank you for taking the time.", "incident_id": incident.id}
+        if self.service.durable:
+            message = _("Note saved. Thank you for taking the time.")
+        else:
+            message = _("Note kept. Thank you for taking the time.")
+        return {"message": message, "incident_id": incident.id}
 
     def status(self, a: Args) -> Reply:
         status = self.service.status()
@@ -252,33 +314,36 @@ class CommandTable:
         return {"status": status}
 
     def show(self, a: Args) -> Reply:
-        window = a.one_of("window", WINDOWS, what="The window")
+        window = a.one_of("window", WINDOWS, what=_("The window"))
         tab = a.text("tab") if a.raw("tab") in TABS else ""
         self.service.request_window(window, tab)
-        return {
-            "message": {
-                "journal": "The journal is open.",
-                "insights": "Insights is open.",
-                "settings": "Settings are open.",
-            }.get(window, "Resilience is already running; it is in your tray.")
-        }
+        if window == "journal":
+            message = _("The journal is open.")
+        elif window == "insights":
+            # Translators: "Insights" is the name of the window with the rep's patterns.
+            message = _("Insights is open.")
+        elif window == "settings":
+            message = _("Settings are open.")
+        else:
+            message = _("Resilience is already running; it is in your tray.")
+        return {"message": message}
 
     def config_set(self, a: Args) -> Reply:
-        key = a.text("key", what="The setting")
+        key = a.text("key", what=_("The setting"))
         return {"value": self.service.set_setting(key, a.raw("value"))}
 
     # -- the record -------------------------------------------------------------------
 
     def import_file(self, a: Args) -> Reply:
-        path = a.text("path", limit=4096, what="The file")
+        path = a.text("path", limit=4096, what=_("The file"))
         if not path:
-            raise UserError("Name the file to import.", usage=True)
+            raise UserError(_("Name the file to import."), usage=True)
         result = self.service.import_file(Path(path))
         return {"message": result.message, "added": result.added}
 
     def positive_add(self, a: Args) -> Reply:
-        positive = self.service.add_positive(a.text("text", what="The positive"))
-        return {"message": "Added to your positives. Nice one.", "id": positive.id}
+        positive = self.service.add_positive(a.text("text", what=_("The positive")))
+        return {"message": _("Added to your positives. Nice one."), "id": positive.id}
 
     # -- follow-ups -------------------------------------------------------------------
 
@@ -286,73 +351,88 @@ class CommandTable:
         return {"followups": [followup_json(item) for item in self.service.upcoming()]}
 
     def followup_add(self, a: Args) -> Reply:
-        kind = a.choice("kind", FollowUpKind, what="The kind of follow-up")
+        kind = a.choice("kind", FollowUpKind, what=_("The kind of follow-up"))
         if kind is None:
             kinds = ", ".join(k.value for k in FollowUpKind)
-            raise UserError(f"Kind must be one of: {kinds}.", usage=True)
+            # Translators: {kinds} are the kinds of follow-up, as typed, in English.
+            raise UserError(_("Kind must be one of: {kinds}.").format(kinds=kinds), usage=True)
         item = self.service.add_followup(
             kind,
             a.text("incident") or None,
-            at=a.moment("at", what="The time"),
-            in_minutes=a.number("in_minutes", what="The minutes"),
-            months=a.whole("months", allowed=(1, 3), what="The months"),
-            note=a.text("note", what="The note"),
+            at=a.moment("at", what=_("The time")),
+            in_minutes=a.number("in_minutes", what=_("The minutes")),
+            months=a.whole("months", allowed=(1, 3), what=_("The months")),
+            note=a.text("note", what=_("The note")),
         )
-        when = item.followup.due_at.astimezone().strftime("%a %d %b %H:%M")
-        return {
-            "message": f"{texts.FOLLOW_UP_SHORT[kind]} planned for {when} "
-            f"(id {item.followup.id[:8]}).",
-            "followup": followup_json(item),
-        }
+        # Translators: {followup} is the kind of follow-up ("Debrief call"), {when} a day and
+        # time, {id} the first characters of its id (to name it in other commands).
+        message = _("{followup} planned for {when} (id {id}).").format(
+            followup=texts.follow_up_short(kind),
+            when=i18n.format_datetime(item.followup.due_at),
+            id=item.followup.id[:8],
+        )
+        return {"message": message, "followup": followup_json(item)}
 
     def followup_done(self, a: Args) -> Reply:
         followup = self.service.followup_done(self.service.find_followup(a.text("id")))
-        return {"message": f"Marked done: {texts.FOLLOW_UP_SHORT[followup.kind]}. Well done."}
+        # Translators: {followup} is the kind of follow-up ("Debrief call").
+        message = _("Marked done: {followup}. Well done.")
+        return {"message": message.format(followup=texts.follow_up_short(followup.kind))}
 
     def followup_cancel(self, a: Args) -> Reply:
         followup = self.service.followup_cancel(self.service.find_followup(a.text("id")))
-        return {"message": f"Cancelled: {texts.FOLLOW_UP_SHORT[followup.kind]}."}
+        # Translators: {followup} is the kind of follow-up ("Debrief call").
+        message = _("Cancelled: {followup}.")
+        return {"message": message.format(followup=texts.follow_up_short(followup.kind))}
 
     def followup_snooze(self, a: Args) -> Reply:
         followup_id = self.service.find_followup(a.text("id"))
-        minutes = a.number("minutes", what="The minutes") or 60.0
+        minutes = a.number("minutes", what=_("The minutes")) or 60.0
         followup = self.service.followup_snooze(followup_id, minutes)
-        when = followup.due_at.astimezone().strftime("%a %d %b %H:%M")
-        return {"message": f"Snoozed until {when}."}
+        # Translators: {when} is a day and time.
+        message = _("Snoozed until {when}.")
+        return {"message": message.format(when=i18n.format_datetime(followup.due_at))}
 
     # -- the passphrase lock ----------------------------------------------------------
 
     def unlock(self, a: Args) -> Reply:
         if not self.service.protected:
-            return {"message": "Your journal has no passphrase; there is nothing to unlock."}
+            return {"message": _("Your journal has no passphrase; there is nothing to unlock.")}
         self.service.unlock(
-            a.secret("passphrase", what="The passphrase"), remember=a.flag_("remember")
+            a.secret("passphrase", what=_("The passphrase")), remember=a.flag_("remember")
         )
-        return {"message": "Your journal is unlocked."}
+        return {"message": _("Your journal is unlocked.")}
 
     def lock(self, a: Args) -> Reply:
         self.service.lock()
-        return {"message": "Your journal is locked."}
+        return {"message": _("Your journal is locked.")}
 
     def passphrase_set(self, a: Args) -> Reply:
-        self.service.set_passphrase(a.secret("passphrase", what="The passphrase"))
+        self.service.set_passphrase(a.secret("passphrase", what=_("The passphrase")))
         return {
-            "message": "Your journal is protected by your passphrase. Keep it safe: nobody "
-            "can recover it for you."
+            "message": _(
+                "Your journal is protected by your passphrase. Keep it safe: nobody can recover "
+                "it for you."
+            )
         }
 
     def passphrase_change(self, a: Args) -> Reply:
         self.service.change_passphrase(
-            a.secret("old", what="The current passphrase"),
-            a.secret("new", what="The new passphrase"),
+            a.secret("old", what=_("The current passphrase")),
+            a.secret("new", what=_("The new passphrase")),
         )
-        return {"message": "Your passphrase is changed."}
+        return {"message": _("Your passphrase is changed.")}
 
     def passphrase_remove(self, a: Args) -> Reply:
-        self.service.remove_passphrase(a.secret("passphrase", what="The passphrase"))
+        self.service.remove_passphrase(a.secret("passphrase", what=_("The passphrase")))
         return {
-            "message": "The passphrase lock is off: your journal is stored as plain text again."
+            "message": _("The passphrase lock is off: your journal is stored as plain text again.")
         }
+
+
+def _number(value: float) -> str:
+    """A number of minutes as the locale writes it ("3", "2.5" / "2,5")."""
+    return i18n.format_number(value, 0 if float(value).is_integer() else 1)
 
 
 def followup_json(item: UpcomingItem) -> dict[str, Any]:

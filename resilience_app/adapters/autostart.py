@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 from typing import Protocol
 
+from resilience_app.i18n import _
+
 APP_ID = "org.resilience.Resilience"
 RUN_VALUE = "Resilience"
 
@@ -174,7 +176,7 @@ class NoAutostart:
         return False
 
     def enable(self, command: list[str]) -> None:
-        raise AutostartError("Start at login is not supported on this system.")
+        raise AutostartError(_("Start at login is not supported on this system."))
 
     def disable(self) -> None:
         return None

@@ -24,9 +24,17 @@ from typing import Any, ClassVar
 from PySide6.QtCore import QAbstractNativeEventFilter, QCoreApplication, QObject, Signal
 
 from resilience_app.core import shortcut as shortcuts
+from resilience_app.i18n import N_, _
 
 log = logging.getLogger(__name__)
-BIND_IT_YOURSELF = (
+
+
+def _bind(problem: str) -> str:
+    """A problem with the key, then how to get a shortcut all the same."""
+    return problem + " " + _(BIND_IT_YOURSELF)
+
+
+BIND_IT_YOURSELF = N_(
     "Bind the command `resilience flag` to a key in your desktop's keyboard settings instead."
 )
 
@@ -83,12 +91,14 @@ class X11GlobalKey(QObject):
         try:
             display = xdisplay.Display(self._display_name)
         except Exception as exc:  # python-xlib raises several kinds for "no display"
-            return f"There is no X display to grab the key on ({type(exc).__name__})."
+            return _("There is no X display to grab the key on ({reason}).").format(
+                reason=type(exc).__name__
+            )
         key = X11_NAMES.get(parsed.key, parsed.key.lower() if len(parsed.key) == 1 else parsed.key)
         keycode = display.keysym_to_keycode(XK.string_to_keysym(key))
         if not keycode:
             display.close()
-            return f"This keyboard has no key for {parsed.key}. {BIND_IT_YOURSELF}"
+            return _bind(_("This keyboard has no key for {key}.").format(key=parsed.key))
         masks = {"Ctrl": X.ControlMask, "Alt": X.Mod1Mask, "Shift": X.ShiftMask,
                  "Meta": X.Mod4Mask}  # fmt: skip
         modifiers = 0
@@ -108,7 +118,9 @@ class X11GlobalKey(QObject):
             for code, mods in grabs:
                 root.ungrab_key(code, mods)
             display.close()
-            return f"Another application already uses {shortcut}. {BIND_IT_YOURSELF}"
+            return _bind(
+                _("Another application already uses {shortcut}.").format(shortcut=shortcut)
+            )
         self._display, self._grabs, self._callback = display, grabs, pressed
         self._wake_r, self._wake_w = os.pipe()
         self._thread = threading.Thread(target=self._watch, name="hotkey", daemon=True)
@@ -136,7 +148,7 @@ class X11GlobalKey(QObject):
 
         display = self._display
         while True:
-            readable, _, _ = select.select([display.fileno(), self._wake_r], [], [])
+            readable, _writable, _failed = select.select([display.fileno(), self._wake_r], [], [])
             if self._wake_r in readable:
                 return
             while display.pending_events():
@@ -174,7 +186,7 @@ class WindowsGlobalKey(QAbstractNativeEventFilter):  # pragma: no cover - Window
             return None
         vk = windows_virtual_key(parsed.key)
         if vk is None:
-            return f"Windows has no key code for {parsed.key}. {BIND_IT_YOURSELF}"
+            return _bind(_("Windows has no key code for {key}.").format(key=parsed.key))
         mods = self.MOD_NOREPEAT
         for name in parsed.modifiers:
             mods |= self.MODIFIERS[name]
@@ -182,8 +194,10 @@ class WindowsGlobalKey(QAbstractNativeEventFilter):  # pragma: no cover - Window
         if not user32.RegisterHotKey(None, self.HOTKEY_ID, mods, vk):
             code = ctypes.get_last_error()  # type: ignore[attr-defined]
             if code == 1409:  # ERROR_HOTKEY_ALREADY_REGISTERED
-                return f"Another application already uses {shortcut}. {BIND_IT_YOURSELF}"
-            return f"Windows refused the shortcut (error {code}). {BIND_IT_YOURSELF}"
+                return _bind(
+                    _("Another application already uses {shortcut}.").format(shortcut=shortcut)
+                )
+            return _bind(_("Windows refused the shortcut (error {code}).").format(code=code))
         self._registered, self._callback = True, pressed
         return None
 
@@ -226,7 +240,7 @@ def for_this_system(platform_name: str) -> Any:
         try:
             import Xlib  # noqa: F401
         except ImportError:
-            return NullGlobalKey("The X11 library (python-xlib) is missing.")
+            return NullGlobalKey(_("The X11 library (python-xlib) is missing."))
         return X11GlobalKey()
     if platform_name.startswith("wayland"):
         return NullGlobalKey(
@@ -234,5 +248,7 @@ def for_this_system(platform_name: str) -> Any:
             "none to Resilience here."
         )
     if sys.platform == "darwin":
-        return NullGlobalKey("A global shortcut is not available on macOS yet.")
-    return NullGlobalKey(f"No global shortcut on this display ({platform_name}).")
+        return NullGlobalKey(_("A global shortcut is not available on macOS yet."))
+    return NullGlobalKey(
+        _("No global shortcut on this display ({platform}).").format(platform=platform_name)
+    )

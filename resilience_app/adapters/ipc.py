@@ -25,6 +25,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from resilience_app.i18n import _
 from resilience_app.paths import channel_named_in_lock, socket_path
 
 PROTOCOL = 1
@@ -60,9 +61,9 @@ def decode(line: bytes) -> dict[str, Any]:
     try:
         data = json.loads(line.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
-        raise ChannelError(f"unreadable message: {str(exc)[:80]}") from None
+        raise ChannelError(_("unreadable message: {reason}").format(reason=str(exc)[:80])) from None
     if not isinstance(data, dict):
-        raise ChannelError("a message must be a JSON object")
+        raise ChannelError(_("a message must be a JSON object"))
     return data
 
 
@@ -85,7 +86,9 @@ def request(
     try:
         payload = encode(message)
     except (UnicodeEncodeError, ValueError) as exc:
-        raise ChannelError(f"the request cannot be sent as text ({exc})") from None
+        raise ChannelError(
+            _("the request cannot be sent as text ({reason})").format(reason=exc)
+        ) from None
     send = _request_unix if os.name == "posix" else _request_qt
     try:
         return send(name, payload, timeout)
@@ -145,7 +148,7 @@ def _check_owner(path: str) -> None:
     except FileNotFoundError:
         raise AppNotRunning(path) from None
     if not stat.S_ISSOCK(info.st_mode) or info.st_uid != os.getuid():
-        raise NotOurs(f"{path} is not the rep's own channel")
+        raise NotOurs(_("{path} is not your own channel").format(path=path))
 
 
 def _check_peer(sock: socket.socket) -> None:
@@ -160,7 +163,7 @@ def _check_peer(sock: socket.socket) -> None:
         raw = sock.getsockopt(0, 0x001, struct.calcsize("IIh16I"))
         uid = struct.unpack_from("II", raw)[1]
     if uid is not None and uid != os.getuid():
-        raise NotOurs("the app at the other end belongs to another user")
+        raise NotOurs(_("the app at the other end belongs to another user"))
 
 
 def _request_unix(path: str, payload: bytes, timeout: float) -> dict[str, Any]:
@@ -179,7 +182,7 @@ def _request_unix(path: str, payload: bytes, timeout: float) -> dict[str, Any]:
                 # A full backlog (a flood of idle connections): the app closes the oldest
                 # ones, so a moment later there is room.
                 if time.monotonic() > busy_until:
-                    raise ChannelError("the app is too busy to take the request") from None
+                    raise ChannelError(_("the app is too busy to take the request")) from None
                 time.sleep(0.05)
         _check_peer(sock)
         sock.sendall(payload)
@@ -190,15 +193,17 @@ def _request_unix(path: str, payload: bytes, timeout: float) -> dict[str, Any]:
                 break
             buffer += chunk
             if len(buffer) > MAX_MESSAGE:
-                raise ChannelError("reply too large")
+                raise ChannelError(_("reply too large"))
     except TimeoutError:
-        raise NoAnswer(f"the app did not answer within {timeout:g} s") from None
+        raise NoAnswer(
+            _("the app did not answer within {seconds} s").format(seconds=f"{timeout:g}")
+        ) from None
     except (ConnectionResetError, BrokenPipeError):
-        raise Dropped("the connection was reset") from None
+        raise Dropped(_("the connection was reset")) from None
     finally:
         sock.close()
     if not buffer:
-        raise Dropped("the app closed the channel without answering")
+        raise Dropped(_("the app closed the channel without answering"))
     return decode(bytes(buffer).split(b"\n", 1)[0])
 
 
@@ -223,13 +228,15 @@ def _request_qt(name: str, payload: bytes, timeout: float) -> dict[str, Any]:  #
             if b"\n" in buffer or sock.state() != connected:
                 break
             if len(buffer) > MAX_MESSAGE:
-                raise ChannelError("reply too large")
+                raise ChannelError(_("reply too large"))
             left = deadline - time.monotonic()
             if left <= 0:
-                raise NoAnswer(f"the app did not answer within {timeout:g} s")
+                raise NoAnswer(
+                    _("the app did not answer within {seconds} s").format(seconds=f"{timeout:g}")
+                )
             sock.waitForReadyRead(max(1, int(left * 1000)))
     finally:
         sock.abort()
     if not buffer:
-        raise Dropped("the app closed the channel without answering")
+        raise Dropped(_("the app closed the channel without answering"))
     return decode(bytes(buffer).split(b"\n", 1)[0])

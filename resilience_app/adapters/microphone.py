@@ -28,6 +28,8 @@ from typing import Any
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 
+from resilience_app.i18n import _
+
 log = logging.getLogger(__name__)
 Report = Callable[[frozenset[str]], None]
 NO_SINK = 0xFFFFFFFF  # a source that is not the monitor of a sink: a real input
@@ -160,12 +162,11 @@ class PulseMicrophone(QObject):
                 self._pulse = None
                 if self._stopping.is_set():
                     return
-                reason = (
-                    "the sound server is not running"
+                self._lost.emit(
+                    _("the sound server is not running, so calls are not noticed until it is back")
                     if isinstance(exc, pulsectl.PulseError)
-                    else "the sound server went away"
+                    else _("the sound server went away, so calls are not noticed until it is back")
                 )
-                self._lost.emit(f"{reason}, so calls are not noticed until it is back")
                 self._wake.clear()
                 self._wake.wait(SLOW_RETRY_SECONDS)
             finally:
@@ -228,7 +229,9 @@ class PollingMicrophone(QObject):
         try:
             now = self._read()
         except OSError as exc:
-            self.problem = f"the microphone settings could not be read ({exc})"
+            self.problem = _("the microphone settings could not be read ({reason})").format(
+                reason=exc
+            )
             now = frozenset()
         else:
             self.problem = None
@@ -250,8 +253,8 @@ def read_consent_store(winreg: Any = None) -> frozenset[str]:
 
     def in_use(key: Any) -> bool:
         try:
-            stop, _ = winreg.QueryValueEx(key, "LastUsedTimeStop")
-            start, _ = winreg.QueryValueEx(key, "LastUsedTimeStart")
+            stop, _kind = winreg.QueryValueEx(key, "LastUsedTimeStop")
+            start, _kind = winreg.QueryValueEx(key, "LastUsedTimeStart")
         except OSError:
             return False
         return int(stop) == 0 and int(start) != 0
@@ -329,10 +332,12 @@ def for_this_system() -> Any:
         try:
             import pulsectl  # noqa: F401  (the library and libpulse must both load)
         except (ImportError, OSError) as exc:
-            return NullMicrophone(f"the PulseAudio client library is missing ({exc})")
+            return NullMicrophone(
+                _("the PulseAudio client library is missing ({reason})").format(reason=exc)
+            )
         return PulseMicrophone()
     if sys.platform == "win32":
         return PollingMicrophone(read_consent_store)
     if sys.platform == "darwin":
         return PollingMicrophone(read_coreaudio)
-    return NullMicrophone("noticing calls is not available on this system")
+    return NullMicrophone(_("noticing calls is not available on this system"))

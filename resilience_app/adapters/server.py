@@ -23,6 +23,7 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtNetwork import QLocalServer, QLocalSocket
 
 from resilience_app.adapters.ipc import MAX_REQUEST, ChannelError, decode, encode
+from resilience_app.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -117,12 +118,12 @@ class CommandServer(QObject):
         buffer += bytes(sock.readAll().data())
         if b"\n" not in buffer:
             if len(buffer) > MAX_REQUEST:
-                self._answer(sock, {"ok": False, "error": "Bad request: it is too long."})
+                self._answer(sock, {"ok": False, "error": _("Bad request: it is too long.")})
             return
         line = bytes(buffer).split(b"\n", 1)[0]
         buffer.clear()
         if len(line) > MAX_REQUEST:
-            reply: dict[str, Any] = {"ok": False, "error": "Bad request: it is too long."}
+            reply: dict[str, Any] = {"ok": False, "error": _("Bad request: it is too long.")}
         else:
             reply = self._handle(line)
         self._answer(sock, reply)
@@ -139,7 +140,7 @@ class CommandServer(QObject):
                 raise ChannelError("a request id is text")
             return self._handler(command, args, request_id)
         except ChannelError as exc:
-            return {"ok": False, "error": f"Bad request: {exc}"}
+            return {"ok": False, "error": _("Bad request: {reason}").format(reason=exc)}
         except Exception as exc:  # a bug must not take the tray down with it
             # The type and the place only: the message could quote what the rep wrote.
             where = "".join(traceback.format_tb(exc.__traceback__)[-3:])
@@ -150,7 +151,7 @@ class CommandServer(QObject):
         try:
             data = encode(reply)
         except (UnicodeEncodeError, ValueError):
-            data = encode({"ok": False, "error": "The answer could not be sent as text."})
+            data = encode({"ok": False, "error": _("The answer could not be sent as text.")})
         sock.write(data)
         sock.flush()
         sock.disconnectFromServer()

@@ -13,6 +13,8 @@ import contextlib
 import logging
 from typing import Any
 
+from resilience_app.i18n import _
+
 log = logging.getLogger(__name__)
 SERVICE = "Resilience journal key"
 
@@ -34,10 +36,10 @@ class KeyringVault:
         try:
             backend = self._keyring()
         except Exception as exc:  # the library fails in several ways without a keyring
-            return f"no keyring is available ({type(exc).__name__})"
+            return _("no keyring is available ({reason})").format(reason=type(exc).__name__)
         name = type(backend).__module__ + "." + type(backend).__name__
         if name.startswith(("keyring.backends.fail", "keyring.backends.null")):
-            return "no keyring is available on this desktop"
+            return _("no keyring is available on this desktop")
         return None
 
     def save(self, account: str, secret: bytes) -> str | None:
@@ -48,7 +50,7 @@ class KeyringVault:
         try:
             self._keyring().set_password(SERVICE, account, base64.b64encode(secret).decode())
         except Exception as exc:
-            return f"the keyring refused it ({type(exc).__name__})"
+            return _("the keyring refused it ({reason})").format(reason=type(exc).__name__)
         return None
 
     def load(self, account: str) -> bytes | None:

@@ -15,6 +15,7 @@ from resilience_app.core.clock import Clock
 from resilience_app.core.errors import UserError
 from resilience_app.core.events import Event
 from resilience_app.core.models import FollowUp, FollowUpKind, FollowUpState, new_id
+from resilience_app.i18n import _
 
 WORKDAY_START = time(10, 0)  # reminders land mid-morning, local time
 
@@ -101,13 +102,16 @@ class FollowUps:
     def _get(self, followup_id: str) -> FollowUp:
         found = self.store.followup(followup_id)
         if found is None:
-            raise FollowUpError(f"There is no follow-up {followup_id!r}.")
+            # Translators: {id} is a follow-up's id as the rep gave it, in quotes.
+            raise FollowUpError(_("There is no follow-up {id}.").format(id=repr(followup_id)))
         return found
 
     def _pending(self, followup_id: str) -> FollowUp:
         found = self._get(followup_id)
         if found.state is not FollowUpState.PENDING:
-            raise FollowUpError(f"That follow-up is already {found.state.value}.")
+            if found.state is FollowUpState.CANCELLED:
+                raise FollowUpError(_("That follow-up is already cancelled."))
+            raise FollowUpError(_("That follow-up is already done."))
         return found
 
     def done(self, followup_id: str) -> FollowUp:
@@ -124,12 +128,12 @@ class FollowUps:
     def snooze(self, followup_id: str, minutes: float) -> FollowUp:
         """Remind again `minutes` from now."""
         if minutes <= 0:
-            raise FollowUpError("Snooze by a positive number of minutes.")
+            raise FollowUpError(_("Snooze by a positive number of minutes."))
         return self.reschedule(followup_id, self.clock.now() + timedelta(minutes=minutes))
 
     def reschedule(self, followup_id: str, due_at: datetime) -> FollowUp:
         if due_at.tzinfo is None:
-            raise FollowUpError("A follow-up time needs a time zone.")
+            raise FollowUpError(_("A follow-up time needs a time zone."))
         followup = self._pending(followup_id)
         followup.due_at = due_at
         followup.reminded_at = None  # a new time deserves a new reminder

@@ -16,12 +16,14 @@ import statistics
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 from functools import cache, lru_cache
 from typing import Any
 
+from resilience_app import i18n
 from resilience_app.core import texts
 from resilience_app.core.models import Incident, LossReason, MyPart, ReflectionStatus
+from resilience_app.i18n import _, ngettext
 
 TARGET_MINUTES = 15.0
 # Below these counts a statement would be a guess dressed up as a pattern.
@@ -66,7 +68,7 @@ def quartiles(values: Sequence[float]) -> tuple[float, float] | None:
     """First and third quartile (inclusive method); None with fewer than two values."""
     if len(values) < 2:
         return None
-    q1, _, q3 = statistics.quantiles(values, n=4, method="inclusive")
+    q1, _median, q3 = statistics.quantiles(values, n=4, method="inclusive")
     return q1, q3
 
 
@@ -195,8 +197,8 @@ def mood_by_week(incidents: Iterable[Incident], tz: tzinfo | None = None) -> lis
         MoodWeek(
             week,
             len(pairs),
-            statistics.fmean(b for b, _ in pairs),
-            statistics.fmean(a for _, a in pairs),
+            statistics.fmean(b for b, _after in pairs),
+            statistics.fmean(a for _before, a in pairs),
         )
         for week, pairs in sorted(weeks.items())
     ]
@@ -238,12 +240,21 @@ def lessons_by_reason(
 
 
 def _hour_name(hour: int) -> str:
+    """An hour on the clock as the rep's language says it: "3 pm", "15:00"."""
     hour %= 24
+    if i18n.language() != "en":
+        # The other languages write the time of day on the 24-hour clock ("15:00", "15 h").
+        return i18n.format_time(time(hour, 0))
     if hour == 0:
         return "midnight"
     if hour == 12:
         return "noon"
     return f"{hour % 12} {'am' if hour < 12 else 'pm'}"
+
+
+def _minutes(value: float) -> str:
+    """A number of minutes as the locale writes it ("15", "7.5" / "7,5")."""
+    return i18n.format_number(value, 0 if float(value).is_integer() else 1)
 
 
 def highlights(
@@ -266,11 +277,33 @@ def highlights(
         share = in_window / len(recent)
         # Two hours of an eight-hour day hold a quarter by chance; say something only well above it.
         if share >= 0.4:
-            most = "Most" if share > 0.5 else "Many"
+            if share > 0.5:
+                # Translators: {count} of {total} tough calls came between two hours of the
+                # day, {start} and {end} ("3 pm" and "5 pm", or "15:00" and "17:00").
+                sentence = ngettext(
+                    "Most of your tough calls this month ({count} of {total}) came between "
+                    "{start} and {end}. A short pause before that stretch might help.",
+                    "Most of your tough calls this month ({count} of {total}) came between "
+                    "{start} and {end}. A short pause before that stretch might help.",
+                    len(recent),
+                )
+            else:
+                # Translators: {count} of {total} tough calls came between two hours of the
+                # day, {start} and {end} ("3 pm" and "5 pm", or "15:00" and "17:00").
+                sentence = ngettext(
+                    "Many of your tough calls this month ({count} of {total}) came between "
+                    "{start} and {end}. A short pause before that stretch might help.",
+                    "Many of your tough calls this month ({count} of {total}) came between "
+                    "{start} and {end}. A short pause before that stretch might help.",
+                    len(recent),
+                )
             said.append(
-                f"{most} of your tough calls this month ({in_window} of {len(recent)}) came "
-                f"between {_hour_name(best)} and {_hour_name(best + 2)}. A short pause before "
-                "that stretch might help."
+                sentence.format(
+                    count=in_window,
+                    total=len(recent),
+                    start=_hour_name(best),
+                    end=_hour_name(best + 2),
+                )
             )
 
     now_dial = [m for m in map(minutes_to_dial, recent) if m is not None]
@@ -281,32 +314,56 @@ def highlights(
         difference = round(then_median - now_median)
         if difference >= 1:
             said.append(
-                f"You're back on the phone {difference} minute{'s' if difference != 1 else ''} "
-                "faster than the month before."
+                ngettext(
+                    "You're back on the phone {n} minute faster than the month before.",
+                    "You're back on the phone {n} minutes faster than the month before.",
+                    difference,
+                ).format(n=difference)
             )
         elif difference <= -1:
             said.append(
-                f"Getting back on the phone took {-difference} minute"
-                f"{'s' if difference != -1 else ''} longer than the month before. "
-                "Starting with an easy lead can make the next dial lighter."
+                ngettext(
+                    "Getting back on the phone took {n} minute longer than the month before. "
+                    "Starting with an easy lead can make the next dial lighter.",
+                    "Getting back on the phone took {n} minutes longer than the month before. "
+                    "Starting with an easy lead can make the next dial lighter.",
+                    -difference,
+                ).format(n=-difference)
             )
     if len(now_dial) >= MIN_FOR_COMPARISON:
         within = sum(m <= target for m in now_dial)
         if within == len(now_dial):
-            said.append(f"Every time this month you dialed again within {target:g} minutes.")
+            said.append(
+                ngettext(
+                    "Every time this month you dialed again within {minutes} minute.",
+                    "Every time this month you dialed again within {minutes} minutes.",
+                    round(target),
+                ).format(minutes=_minutes(target))
+            )
         elif within / len(now_dial) >= 0.75:
             said.append(
-                f"You dialed again within {target:g} minutes after {within} of "
-                f"{len(now_dial)} tough calls this month."
+                # Translators: {minutes} is the target, a number of minutes (15); {count} of
+                # {total} tough calls were followed by a dial within that time.
+                ngettext(
+                    "You dialed again within {minutes} minutes after {count} of {total} tough "
+                    "call this month.",
+                    "You dialed again within {minutes} minutes after {count} of {total} tough "
+                    "calls this month.",
+                    len(now_dial),
+                ).format(minutes=_minutes(target), count=within, total=len(now_dial))
             )
 
     pairs = mood_pairs(recent)
     if len(pairs) >= MIN_FOR_MOOD:
-        gain = statistics.fmean(after - before for _, before, after in pairs)
+        gain = statistics.fmean(after - before for _incident, before, after in pairs)
         if gain >= 1:
             said.append(
-                f"After a break and a note you feel {gain:.1f} points better on average "
-                "(out of 10). The routine is doing its job."
+                # Translators: {points} is a number with one decimal, 1.0 or more, on a scale of
+                # 0 (awful) to 10 (great).
+                _(
+                    "After a break and a note you feel {points} points better on average "
+                    "(out of 10). The routine is doing its job."
+                ).format(points=i18n.format_number(gain, 1))
             )
 
     reasons = loss_reasons(recent)
@@ -314,17 +371,28 @@ def highlights(
     if total >= MIN_FOR_REASONS:
         top, count = max(reasons.items(), key=lambda item: item[1])
         if count / total >= 0.4:
-            said.append(
-                f"“{texts.LOSS_REASON[top]}” was behind {count} of {total} lost calls this "
-                f"month. {texts.LOSS_REASON_HINT[top]}"
-            )
+            # Translators: {reason} is a reason why calls were lost ("Price or terms"), in
+            # quotation marks; use your language's own.
+            behind = ngettext(
+                "“{reason}” was behind {count} of {total} lost call this month.",
+                "“{reason}” was behind {count} of {total} lost calls this month.",
+                total,
+            ).format(reason=texts.loss_reason(top), count=count, total=total)
+            said.append(f"{behind} {texts.loss_reason_hint(top)}")
 
     repeated = repeated_lessons(recent, tz) if len(_saved(recent)) >= MIN_NOTES_FOR_LESSONS else []
     # Only the one written most often (the latest among equals): a list would nag.
     for lesson in sorted(repeated, key=lambda x: (-x.count, -x.last.toordinal()))[:1]:
         said.append(
-            f"You wrote “{lesson.text}” {lesson.count} times this month. It may be "
-            "the one to practise this week."
+            # Translators: {lesson} is a lesson the rep wrote in their notes, in quotation marks
+            # (use your language's own); {n} how many times they wrote it.
+            ngettext(
+                "You wrote “{lesson}” {n} time this month. It may be the one to practise this "
+                "week.",
+                "You wrote “{lesson}” {n} times this month. It may be the one to practise this "
+                "week.",
+                lesson.count,
+            ).format(lesson=lesson.text, n=lesson.count)
         )
     return said
 

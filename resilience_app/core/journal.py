@@ -32,7 +32,7 @@ def pick_positive(
 
 def tip_for(break_number: int) -> str:
     """Tips take turns, so the same one does not greet the rep twice in a row."""
-    return texts.BREAK_TIPS[break_number % len(texts.BREAK_TIPS)]
+    return texts.break_tip(break_number)
 
 
 @dataclass(frozen=True)

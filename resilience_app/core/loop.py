@@ -31,6 +31,7 @@ from resilience_app.core.models import (
     new_id,
 )
 from resilience_app.core.settings import Settings
+from resilience_app.i18n import _
 
 # A nudge that fell due this long ago (app closed all afternoon) is stale: telling the rep
 # to pick up the phone hours later helps nobody, so it is recorded as missed instead.
@@ -124,7 +125,7 @@ class RecoveryLoop:
     def flag(self, label: str = "", rough: int | None = None) -> Incident:
         """Record that a call went south and start a break."""
         if rough is not None and not 0 <= rough <= 10:
-            raise LoopError(f"How rough it felt must be 0 to 10 (got {rough}).")
+            raise LoopError(_("How rough it felt must be 0 to 10 (got {got}).").format(got=rough))
         label = label.strip()
         now = self.clock.now()
         current = self._current
@@ -188,7 +189,7 @@ class RecoveryLoop:
 
     def _require_break(self) -> Incident:
         if self._current is None or not self._current.on_break:
-            raise LoopError("There is no break running right now.")
+            raise LoopError(_("There is no break running right now."))
         return self._current
 
     def dialed(
@@ -225,7 +226,7 @@ class RecoveryLoop:
         """ "2 more minutes": one more nudge shortly, without cancelling what is planned."""
         current = self._current
         if current is None:
-            raise LoopError("Nothing is waiting for a next dial, so there is nothing to snooze.")
+            raise LoopError(_("Nothing is waiting for a next dial, so there is nothing to snooze."))
         nudge = Nudge(
             new_id(), current.id, NudgeKind.SNOOZE, self.clock.now() + timedelta(minutes=minutes)
         )
@@ -314,7 +315,7 @@ class RecoveryLoop:
             return self._current
         found = self.store.incident(incident_id)
         if found is None:
-            raise LoopError("That call is no longer in the journal.")
+            raise LoopError(_("That call is no longer in the journal."))
         return found
 
     def save_draft(self, incident_id: str, reflection: Reflection) -> None:
@@ -355,12 +356,15 @@ class RecoveryLoop:
         """Delete a call from the journal (its note, nudges and follow-ups go with it)."""
         if self._current is not None and self._current.id == incident_id:
             raise LoopError(
-                "This call is still waiting for your next dial. Click “I'm dialing” first, "
-                "then you can delete it."
+                # Translators: “I'm dialing” is the button of the break window and the nudge.
+                _(
+                    "This call is still waiting for your next dial. Click “I'm dialing” first, "
+                    "then you can delete it."
+                )
             )
         removed = self.store.delete_incident(incident_id)
         if removed is None:
-            raise LoopError("That call is no longer in the journal.")
+            raise LoopError(_("That call is no longer in the journal."))
         self.reflections_changed.emit()
         return removed
 
@@ -383,19 +387,20 @@ def reflection_problems(reflection: Reflection) -> list[str]:
     """What stops a note from being saved, as sentences for the rep (empty when fine)."""
     problems: list[str] = []
     if not any(p.strip() for p in reflection.positives):
-        problems.append("Add at least one positive before saving. Even a small one counts.")
+        problems.append(_("Add at least one positive before saving. Even a small one counts."))
     if reflection.mood_after is not None and not 0 <= reflection.mood_after <= 10:
-        problems.append("How you feel now must be between 0 and 10.")
+        problems.append(_("How you feel now must be between 0 and 10."))
     return problems
 
 
 def disk_sentence(exc: OSError) -> str:
     """What the rep is told when the disk refuses a write."""
     reason = exc.strerror or str(exc)
-    return (
-        f"Resilience could not save to disk ({reason}). Your notes are kept in memory and "
+    # Translators: {reason} is the system's reason, e.g. "No space left on device".
+    return _(
+        "Resilience could not save to disk ({reason}). Your notes are kept in memory and "
         "it will keep trying; free some space or check the data folder."
-    )
+    ).format(reason=reason)
 
 
 def start_of_local_day(moment: datetime) -> datetime:

@@ -18,6 +18,7 @@ from resilience_app.core import shortcut
 from resilience_app.core.breathing import DEFAULT_PATTERN, PATTERNS
 from resilience_app.core.errors import UserError
 from resilience_app.core.events import Event
+from resilience_app.i18n import N_, _
 
 
 class SettingError(UserError, ValueError):
@@ -31,13 +32,19 @@ class Setting:
     key: str
     kind: type  # float, int, bool or str
     default: Any
-    description: str
+    description: str  # English, marked with N_(); `help` is the rep's language
     minimum: float | None = None
     maximum: float | None = None
     choices: tuple[str, ...] = ()
     pattern: str = ""  # a full-match regular expression for text values
+    form: str = ""  # how a `pattern` value is written, for the error sentence ("HH:MM")
     # Turns text into its one written form, or raises a UserError saying what is wrong.
     normalize: Callable[[str], str] | None = None
+
+    @property
+    def help(self) -> str:
+        """The description in the rep's language (`config list`, the settings' tooltips)."""
+        return _(self.description)
 
     def parse(self, raw: Any) -> Any:
         """Turn `raw` (text from the command line, or a stored value) into a valid value."""
@@ -47,30 +54,56 @@ class Setting:
             value = _parse_number(self.key, raw, whole=self.kind is int)
             if self.minimum is not None and value < self.minimum:
                 raise SettingError(
-                    f"{self.key} must be at least {_fmt(self.minimum)} ({self.description})."
+                    # Translators: {key} is a setting's name (break.minutes), {minimum} a number,
+                    # {description} what the setting does: "length of a break in minutes, 1 to 10".
+                    _("{key} must be at least {minimum} ({description}).").format(
+                        key=self.key, minimum=_fmt(self.minimum), description=self.help
+                    )
                 )
             if self.maximum is not None and value > self.maximum:
                 raise SettingError(
-                    f"{self.key} must be at most {_fmt(self.maximum)} ({self.description})."
+                    # Translators: {key} is a setting's name (break.minutes), {maximum} a number,
+                    # {description} what the setting does: "length of a break in minutes, 1 to 10".
+                    _("{key} must be at most {maximum} ({description}).").format(
+                        key=self.key, maximum=_fmt(self.maximum), description=self.help
+                    )
                 )
         else:
             value = str(raw).strip()
             if self.choices and value not in self.choices:
-                raise SettingError(f"{self.key} must be one of: {', '.join(self.choices)}.")
+                raise SettingError(
+                    # Translators: {key} is a setting's name (ui.theme); {choices} its values as
+                    # typed, in English: "auto, light, dark".
+                    _("{key} must be one of: {choices}.").format(
+                        key=self.key, choices=", ".join(self.choices)
+                    )
+                )
             if self.pattern and not re.fullmatch(self.pattern, value):
                 raise SettingError(
-                    f"{self.key} must be {self.description.split(', as ')[-1]} (got {value!r})."
+                    # Translators: {key} is a setting's name (lookback.time), {form} how its value
+                    # is written (HH:MM), {got} what the rep typed, in quotes.
+                    _("{key} must be {form} (got {got}).").format(
+                        key=self.key, form=self.form, got=repr(value)
+                    )
                 )
             if self.normalize is not None:
                 try:
                     value = self.normalize(value)
                 except UserError as exc:
-                    raise SettingError(f"{self.key}: {exc.message}") from None
+                    raise SettingError(
+                        # Translators: {key} is a setting's name (hotkey.flag); {problem} a sentence
+                        # saying what is wrong with the value the rep gave.
+                        _("{key}: {problem}").format(key=self.key, problem=exc.message)
+                    ) from None
         return value
 
 
 def _fmt(number: float) -> str:
-    return str(int(number)) if float(number).is_integer() else str(number)
+    """A limit as the rep's locale writes numbers, with the decimals it has ("0.01")."""
+    if float(number).is_integer():
+        return i18n.format_number(number)
+    decimals = len(repr(float(number)).split(".")[1])
+    return i18n.format_number(number, min(decimals, 6))
 
 
 def _parse_bool(key: str, raw: Any) -> bool:
@@ -81,21 +114,31 @@ def _parse_bool(key: str, raw: Any) -> bool:
         return True
     if text in ("0", "false", "no", "off"):
         return False
-    raise SettingError(f"{key} must be on or off (got {raw!r}).")
+    # Translators: {key} is a setting's name (break.sound); "on" and "off" are the values
+    # to type, in English; {got} what the rep typed, in quotes.
+    raise SettingError(_("{key} must be on or off (got {got}).").format(key=key, got=repr(raw)))
 
 
 def _parse_number(key: str, raw: Any, *, whole: bool) -> float | int:
+    # Translators: {key} is a setting's name (break.minutes); {got} what the rep typed.
+    not_a_number = _("{key} must be a number (got {got}).")
     if isinstance(raw, bool):
-        raise SettingError(f"{key} must be a number (got {raw!r}).")
+        raise SettingError(not_a_number.format(key=key, got=repr(raw)))
     try:
         value = float(raw)
     except (TypeError, ValueError):
-        raise SettingError(f"{key} must be a number (got {raw!r}).") from None
+        raise SettingError(not_a_number.format(key=key, got=repr(raw))) from None
     if not math.isfinite(value):
-        raise SettingError(f"{key} must be a finite number (got {raw!r}).")
+        raise SettingError(
+            # Translators: {key} is a setting's name (break.minutes); {got} what the rep typed.
+            _("{key} must be a finite number (got {got}).").format(key=key, got=repr(raw))
+        )
     if whole:
         if not value.is_integer():
-            raise SettingError(f"{key} must be a whole number (got {raw!r}).")
+            raise SettingError(
+                # Translators: {key} is a setting's name; {got} what the rep typed.
+                _("{key} must be a whole number (got {got}).").format(key=key, got=repr(raw))
+            )
         return int(value)
     return value
 
@@ -103,95 +146,96 @@ def _parse_number(key: str, raw: Any, *, whole: bool) -> float | int:
 def _names(text: str) -> str:
     names = [n.strip() for n in text.split(",") if n.strip()]
     if any(len(n) > 100 for n in names) or len(names) > 50:
-        raise UserError("at most 50 names of at most 100 characters")
+        raise UserError(_("Give at most 50 names, each of at most 100 characters."))
     return ", ".join(dict.fromkeys(names))
 
 
 SCHEMA: dict[str, Setting] = {
     s.key: s
     for s in (
-        Setting("break.minutes", float, 3.0, "length of a break in minutes, 1 to 10", 1, 10),
+        Setting("break.minutes", float, 3.0, N_("length of a break in minutes, 1 to 10"), 1, 10),
         Setting(
             "break.pattern",
             str,
             DEFAULT_PATTERN,
-            "the breathing guide used in a break",
+            N_("the breathing guide used in a break"),
             choices=tuple(PATTERNS),
         ),
-        Setting("break.reduced_motion", bool, False, "show text and a counter, no animation"),
-        Setting("break.sound", bool, False, "a soft chime when a break ends"),
-        Setting("app.start_at_login", bool, False, "start Resilience when you log in"),
+        Setting("break.reduced_motion", bool, False, N_("show text and a counter, no animation")),
+        Setting("break.sound", bool, False, N_("a soft chime when a break ends")),
+        Setting("app.start_at_login", bool, False, N_("start Resilience when you log in")),
         Setting(
             "ui.theme",
             str,
             "auto",
-            "colours: auto follows the desktop, or light or dark",
+            N_("colours: auto follows the desktop, or light or dark"),
             choices=("auto", "light", "dark"),
         ),
         Setting(
             "ui.language",
             str,
             "auto",
-            "the language: auto follows the system, or en, pt_BR, es, fr, de",
+            N_("the language: auto follows the system, or en, pt_BR, es, fr, de"),
             choices=i18n.CHOICES,
         ),
         Setting(
             "lookback.enabled",
             bool,
             False,
-            "a weekly look back at your calls, opening Insights",
+            N_("a weekly look back at your calls, opening Insights"),
         ),
         Setting(
             "lookback.day",
             str,
             "fri",
-            "the day of the weekly look back",
+            N_("the day of the weekly look back"),
             choices=("mon", "tue", "wed", "thu", "fri", "sat", "sun"),
         ),
         Setting(
             "lookback.time",
             str,
             "16:30",
-            "the time of the weekly look back, as HH:MM",
+            N_("the time of the weekly look back, as HH:MM"),
             pattern=r"([01]\d|2[0-3]):[0-5]\d",
+            form="HH:MM",
         ),
         Setting(
             "calls.detect",
             bool,
             True,
-            "notice calls by the microphone being in use (never listening to it)",
+            N_("notice calls by the microphone being in use (never listening to it)"),
         ),
         Setting(
             "calls.ignore_apps",
             str,
             "",
-            "applications whose use of the microphone is not a call, comma-separated",
+            N_("applications whose use of the microphone is not a call, comma-separated"),
             normalize=_names,
         ),
         Setting(
             "calls.offer_flag",
             bool,
             False,
-            "after each call, a quiet one-click offer to flag it",
+            N_("after each call, a quiet one-click offer to flag it"),
         ),
         Setting(
             "hotkey.flag",
             str,
             "Ctrl+Alt+B",
-            "the global shortcut that flags a call from anywhere; empty turns it off",
+            N_("the global shortcut that flags a call from anywhere; empty turns it off"),
             normalize=shortcut.normalize,
         ),
         Setting(
             "lock.remember",
             bool,
             False,
-            "keep the journal's key in this computer's keyring, so it opens at login",
+            N_("keep the journal's key in this computer's keyring, so it opens at login"),
         ),
         Setting(
             "lock.idle_minutes",
             int,
             0,
-            "lock the journal after this many minutes unused (0: never), 0 to 480",
+            N_("lock the journal after this many minutes unused (0: never), 0 to 480"),
             0,
             480,
         ),
@@ -199,7 +243,7 @@ SCHEMA: dict[str, Setting] = {
             "nudge.first_minutes",
             float,
             10.0,
-            "minutes after a flag for the first nudge back to the phone",
+            N_("minutes after a flag for the first nudge back to the phone"),
             0.01,
             240,
         ),
@@ -207,7 +251,7 @@ SCHEMA: dict[str, Setting] = {
             "nudge.second_minutes",
             float,
             15.0,
-            "minutes after a flag for the second, firmer nudge",
+            N_("minutes after a flag for the second, firmer nudge"),
             0.01,
             240,
         ),
@@ -220,7 +264,10 @@ def lookup(key: str) -> Setting:
         return SCHEMA[key]
     except KeyError:
         raise SettingError(
-            f"There is no setting called {key!r}. Known settings: {', '.join(SCHEMA)}."
+            # Translators: {key} is what the rep typed, in quotes; {known} the settings' names.
+            _("There is no setting called {key}. Known settings: {known}.").format(
+                key=repr(key), known=", ".join(SCHEMA)
+            )
         ) from None
 
 
@@ -290,6 +337,9 @@ def _check_together(values: Mapping[str, Any]) -> None:
     first, second = values["nudge.first_minutes"], values["nudge.second_minutes"]
     if second <= first:
         raise SettingError(
-            f"nudge.second_minutes ({_fmt(second)}) must be later than "
-            f"nudge.first_minutes ({_fmt(first)})."
+            # Translators: nudge.second_minutes and nudge.first_minutes are settings' names;
+            # {second} and {first} their values in minutes.
+            _(
+                "nudge.second_minutes ({second}) must be later than nudge.first_minutes ({first})."
+            ).format(second=_fmt(second), first=_fmt(first))
         )

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from resilience_app.core.errors import UserError
+from resilience_app.i18n import _
 
 MODIFIERS = {"ctrl": "Ctrl", "control": "Ctrl", "alt": "Alt", "shift": "Shift",
              "meta": "Meta", "super": "Meta", "win": "Meta"}  # fmt: skip
@@ -52,17 +53,31 @@ def parse(text: str) -> Shortcut | None:
     for mod in mods:
         name = MODIFIERS.get(mod.casefold())
         if name is None:
-            raise ShortcutError(f"{mod!r} is not a modifier key; use Ctrl, Alt, Shift or Super.")
+            raise ShortcutError(
+                # Translators: {key} is what the rep typed, in quotes; Ctrl, Alt, Shift and Super
+                # are the names of keys as shortcuts are written (keep them in English).
+                _("{key} is not a modifier key; use Ctrl, Alt, Shift or Super.").format(
+                    key=repr(mod)
+                )
+            )
         modifiers.add(name)
     if len(key) == 1 and key.isprintable() and key != " ":
         key = key.upper()
     elif key.casefold() in NAMED_KEYS:
         key = NAMED_KEYS[key.casefold()]
     else:
-        raise ShortcutError(f"{key!r} is not a key a shortcut can use (try a letter or F1-F12).")
+        raise ShortcutError(
+            # Translators: {key} is what the rep typed, in quotes.
+            _("{key} is not a key a shortcut can use (try a letter or F1-F12).").format(
+                key=repr(key)
+            )
+        )
     if not modifiers & {"Ctrl", "Alt", "Meta"} and not key.startswith("F"):
         raise ShortcutError(
-            f"{text} needs Ctrl, Alt or Super, or it would take that key from every app."
+            # Translators: {shortcut} is a shortcut as the rep typed it ("Shift+B").
+            _(
+                "{shortcut} needs Ctrl, Alt or Super, or it would take that key from every app."
+            ).format(shortcut=text)
         )
     return Shortcut(frozenset(modifiers), key)
 

@@ -1,118 +1,209 @@
-"""Every sentence the app shows about the loop, in one place and in our own words."""
+"""Every sentence the app shows about the loop, in one place and in our own words.
+
+The tables hold the English source text, marked with `N_()` (they are built at import,
+before the rep's language is known); the functions below them give each text in the
+language in use. Show texts through the functions, never by indexing a table.
+"""
 
 from __future__ import annotations
 
 from resilience_app.core.models import FollowUpKind, LossReason, MyPart, NudgeKind, Phase
+from resilience_app.i18n import N_, _, ngettext, pgettext
 
 MY_PART: dict[MyPart, str] = {
-    MyPart.UNPREPARED: "I wasn't prepared",
-    MyPart.PUSHED_TOO_HARD: "I pushed too hard",
-    MyPart.COULDNT_ANSWER: "I couldn't answer a question",
-    MyPart.TALKED_TOO_MUCH: "I talked too much",
-    MyPart.NOT_ME: "Nothing — it wasn't me",
+    MyPart.UNPREPARED: N_("I wasn't prepared"),
+    MyPart.PUSHED_TOO_HARD: N_("I pushed too hard"),
+    MyPart.COULDNT_ANSWER: N_("I couldn't answer a question"),
+    MyPart.TALKED_TOO_MUCH: N_("I talked too much"),
+    MyPart.NOT_ME: N_("Nothing — it wasn't me"),
 }
 
 LOSS_REASON: dict[LossReason, str] = {
-    LossReason.MY_APPROACH: "My approach",
-    LossReason.PRODUCT_GAP: "A need our product doesn't meet",
-    LossReason.PRICE_OR_TERMS: "Price or terms",
-    LossReason.TIMING: "Timing",
-    LossReason.PROSPECT_BEHAVIOUR: "The prospect's behaviour",
-    LossReason.OTHER: "Something else",
+    LossReason.MY_APPROACH: N_("My approach"),
+    LossReason.PRODUCT_GAP: N_("A need our product doesn't meet"),
+    LossReason.PRICE_OR_TERMS: N_("Price or terms"),
+    LossReason.TIMING: N_("Timing"),
+    LossReason.PROSPECT_BEHAVIOUR: N_("The prospect's behaviour"),
+    LossReason.OTHER: N_("Something else"),
 }
 
 # Short forms for chart axes, where the full sentence would be cut off.
 LOSS_REASON_SHORT: dict[LossReason, str] = {
-    LossReason.MY_APPROACH: "My approach",
-    LossReason.PRODUCT_GAP: "Product gap",
-    LossReason.PRICE_OR_TERMS: "Price, terms",
-    LossReason.TIMING: "Timing",
-    LossReason.PROSPECT_BEHAVIOUR: "Their behaviour",
-    LossReason.OTHER: "Other",
+    LossReason.MY_APPROACH: N_("My approach"),
+    # Translators: a chart label: the call was lost over a need the product does not meet.
+    LossReason.PRODUCT_GAP: N_("Product gap"),
+    # Translators: a chart label, short for "Price or terms" (why a call was lost).
+    LossReason.PRICE_OR_TERMS: N_("Price, terms"),
+    LossReason.TIMING: N_("Timing"),
+    # Translators: a chart label: the prospect's behaviour (why a call was lost).
+    LossReason.PROSPECT_BEHAVIOUR: N_("Their behaviour"),
+    # Translators: a chart label: another reason why a call was lost.
+    LossReason.OTHER: N_("Other"),
 }
+# Short forms of "what was my part in it" (the rep speaking of themselves), for charts.
 MY_PART_SHORT: dict[MyPart, str] = {
-    MyPart.UNPREPARED: "Unprepared",
-    MyPart.PUSHED_TOO_HARD: "Pushed too hard",
-    MyPart.COULDNT_ANSWER: "No answer",
-    MyPart.TALKED_TOO_MUCH: "Talked too much",
-    MyPart.NOT_ME: "Not me",
+    # Translators: a chart label, short for "I wasn't prepared".
+    MyPart.UNPREPARED: N_("Unprepared"),
+    # Translators: a chart label, short for "I pushed too hard".
+    MyPart.PUSHED_TOO_HARD: N_("Pushed too hard"),
+    # Translators: a chart label, short for "I couldn't answer a question".
+    MyPart.COULDNT_ANSWER: N_("No answer"),
+    # Translators: a chart label, short for "I talked too much".
+    MyPart.TALKED_TOO_MUCH: N_("Talked too much"),
+    # Translators: a chart label, short for "Nothing — it wasn't me".
+    MyPart.NOT_ME: N_("Not me"),
 }
 
 # What to do with each kind of reason: a skill to practise, a gap to pass on upwards,
 # or conditions to talk over. Shown under the choice, never as a verdict.
 LOSS_REASON_HINT: dict[LossReason, str] = {
-    LossReason.MY_APPROACH: "A skill to practise: a line of script or a question to prepare.",
-    LossReason.PRODUCT_GAP: "Not yours to fix. Worth passing on to your manager or product team.",
-    LossReason.PRICE_OR_TERMS: "Maybe something to talk over with your manager for next time.",
-    LossReason.TIMING: "Timing is outside your hands. A check-in later may land differently.",
-    LossReason.PROSPECT_BEHAVIOUR: "How they behaved says more about their day than about you.",
-    LossReason.OTHER: "Whatever it was, writing it down helps you see it clearly later.",
+    LossReason.MY_APPROACH: N_("A skill to practise: a line of script or a question to prepare."),
+    LossReason.PRODUCT_GAP: N_(
+        "Not yours to fix. Worth passing on to your manager or product team."
+    ),
+    LossReason.PRICE_OR_TERMS: N_("Maybe something to talk over with your manager for next time."),
+    LossReason.TIMING: N_("Timing is outside your hands. A check-in later may land differently."),
+    LossReason.PROSPECT_BEHAVIOUR: N_("How they behaved says more about their day than about you."),
+    LossReason.OTHER: N_("Whatever it was, writing it down helps you see it clearly later."),
 }
 
+# Where the rep is in the loop, after the app's name in the tray ("Resilience — calm").
 PHASE_NAME: dict[Phase, str] = {
-    Phase.CALM: "calm",
-    Phase.BREAK: "on a break",
-    Phase.WAITING: "waiting for your next dial",
+    # Translators: the tray's tooltip reads "Resilience — calm": no tough call going on.
+    Phase.CALM: N_("calm"),
+    # Translators: the tray's tooltip reads "Resilience — on a break".
+    Phase.BREAK: N_("on a break"),
+    # Translators: the tray's tooltip reads "Resilience — waiting for your next dial".
+    Phase.WAITING: N_("waiting for your next dial"),
 }
 
 # Shown during a break, one at a time.
 BREAK_TIPS: tuple[str, ...] = (
-    "Keep this one to yourself for a few minutes. Retelling it right now tends to make it "
-    "feel bigger than it was.",
-    "Stand up, stretch, or fetch a glass of water. A change of scene helps the body settle.",
-    "No need to replay the call yet. There will be a moment to look at it calmly.",
-    "A hard call is part of the job, not a judgement of you. Every rep gets them.",
-    "Loosen your shoulders and unclench your jaw. Let the breath do the work.",
+    N_(
+        "Keep this one to yourself for a few minutes. Retelling it right now tends to make it "
+        "feel bigger than it was."
+    ),
+    N_("Stand up, stretch, or fetch a glass of water. A change of scene helps the body settle."),
+    N_("No need to replay the call yet. There will be a moment to look at it calmly."),
+    N_("A hard call is part of the job, not a judgement of you. Every rep gets them."),
+    N_("Loosen your shoulders and unclench your jaw. Let the breath do the work."),
 )
 
 NUDGE_TITLE: dict[NudgeKind, str] = {
-    NudgeKind.FIRST: "Ready for the next call?",
-    NudgeKind.SECOND: "Time to pick up the phone",
-    NudgeKind.SNOOZE: "Two minutes are up",
+    NudgeKind.FIRST: N_("Ready for the next call?"),
+    NudgeKind.SECOND: N_("Time to pick up the phone"),
+    # Translators: the nudge after the rep asked for "2 more minutes".
+    NudgeKind.SNOOZE: N_("Two minutes are up"),
 }
 
 
 def nudge_body(kind: NudgeKind, minutes_since_flag: float) -> str:
+    """The text of a nudge, in the rep's language."""
     minutes = max(1, round(minutes_since_flag))
-    since = f"{minutes} minute{'s' if minutes != 1 else ''} since that call."
     if kind is NudgeKind.FIRST:
-        return f"{since} Start with an easy lead: a friendly one to get your rhythm back."
+        return ngettext(
+            "{n} minute since that call. Start with an easy lead: a friendly one to get your "
+            "rhythm back.",
+            "{n} minutes since that call. Start with an easy lead: a friendly one to get your "
+            "rhythm back.",
+            minutes,
+        ).format(n=minutes)
     if kind is NudgeKind.SECOND:
-        return (
-            f"{since} The longer the wait, the harder the next dial. Pick one easy lead and "
-            "call now."
-        )
-    return "Pick an easy lead and dial. You've got this."
+        return ngettext(
+            "{n} minute since that call. The longer the wait, the harder the next dial. Pick one "
+            "easy lead and call now.",
+            "{n} minutes since that call. The longer the wait, the harder the next dial. Pick "
+            "one easy lead and call now.",
+            minutes,
+        ).format(n=minutes)
+    return _("Pick an easy lead and dial. You've got this.")
 
 
 FOLLOW_UP: dict[FollowUpKind, str] = {
-    FollowUpKind.DEBRIEF: "Debrief call: ask what I could have done differently",
-    FollowUpKind.SAVE_DEAL: "One more try to save the deal",
-    FollowUpKind.THANK_YOU: "Send a thank-you card",
-    FollowUpKind.REFERRAL: "Ask for a referral",
-    FollowUpKind.CHECK_IN: "Casual check-in: how is the other provider treating them?",
-    FollowUpKind.TALK_IT_OVER: "Talk it over with a colleague or my manager",
+    FollowUpKind.DEBRIEF: N_("Debrief call: ask what I could have done differently"),
+    FollowUpKind.SAVE_DEAL: N_("One more try to save the deal"),
+    FollowUpKind.THANK_YOU: N_("Send a thank-you card"),
+    FollowUpKind.REFERRAL: N_("Ask for a referral"),
+    FollowUpKind.CHECK_IN: N_("Casual check-in: how is the other provider treating them?"),
+    FollowUpKind.TALK_IT_OVER: N_("Talk it over with a colleague or my manager"),
 }
 
+# Short names of the follow-ups, for lists, checkboxes and reminder titles.
 FOLLOW_UP_SHORT: dict[FollowUpKind, str] = {
-    FollowUpKind.DEBRIEF: "Debrief call",
-    FollowUpKind.SAVE_DEAL: "One more try",
-    FollowUpKind.THANK_YOU: "Thank-you card",
-    FollowUpKind.REFERRAL: "Ask for a referral",
-    FollowUpKind.CHECK_IN: "Check-in",
-    FollowUpKind.TALK_IT_OVER: "Talk it over",
+    FollowUpKind.DEBRIEF: N_("Debrief call"),
+    FollowUpKind.SAVE_DEAL: N_("One more try"),
+    FollowUpKind.THANK_YOU: N_("Thank-you card"),
+    FollowUpKind.REFERRAL: N_("Ask for a referral"),
+    # Translators: a follow-up: a casual call some weeks later to ask how things are going.
+    FollowUpKind.CHECK_IN: N_("Check-in"),
+    # Translators: a follow-up: talk the lost call over with a colleague or the manager.
+    FollowUpKind.TALK_IT_OVER: N_("Talk it over"),
 }
 
 FOLLOW_UP_HINT: dict[FollowUpKind, str] = {
-    FollowUpKind.DEBRIEF: "A separate call of about 15 minutes. Listen more than you talk.",
-    FollowUpKind.SAVE_DEAL: "Stay upbeat: many lost deals can still be turned around.",
-    FollowUpKind.THANK_YOU: "A short handwritten card is remembered long after the call.",
-    FollowUpKind.REFERRAL: "They may not buy, but they may know someone who will.",
-    FollowUpKind.CHECK_IN: "No pitch: just ask how it is going with their new provider.",
-    FollowUpKind.TALK_IT_OVER: "Once the heat is gone, another view helps you see it clearly.",
+    FollowUpKind.DEBRIEF: N_("A separate call of about 15 minutes. Listen more than you talk."),
+    FollowUpKind.SAVE_DEAL: N_("Stay upbeat: many lost deals can still be turned around."),
+    FollowUpKind.THANK_YOU: N_("A short handwritten card is remembered long after the call."),
+    FollowUpKind.REFERRAL: N_("They may not buy, but they may know someone who will."),
+    FollowUpKind.CHECK_IN: N_("No pitch: just ask how it is going with their new provider."),
+    FollowUpKind.TALK_IT_OVER: N_("Once the heat is gone, another view helps you see it clearly."),
 }
 
 
 def followup_title(kind: FollowUpKind, label: str) -> str:
-    who = f" — {label}" if label else ""
-    return f"{FOLLOW_UP_SHORT[kind]}{who}"
+    """A follow-up as the rep sees it in a list or a reminder: its kind and the call's label."""
+    if not label:
+        return follow_up_short(kind)
+    # Translators: a follow-up in a list: {kind} is its short name ("Debrief call"),
+    # {label} the prospect or company the rep typed when flagging the call.
+    return pgettext("follow-up title", "{kind} — {label}").format(
+        kind=follow_up_short(kind), label=label
+    )
+
+
+# -- each text in the rep's language ---------------------------------------------------------
+
+
+def my_part(part: MyPart) -> str:
+    return _(MY_PART[part])
+
+
+def my_part_short(part: MyPart) -> str:
+    return _(MY_PART_SHORT[part])
+
+
+def loss_reason(reason: LossReason) -> str:
+    return _(LOSS_REASON[reason])
+
+
+def loss_reason_short(reason: LossReason) -> str:
+    return _(LOSS_REASON_SHORT[reason])
+
+
+def loss_reason_hint(reason: LossReason) -> str:
+    return _(LOSS_REASON_HINT[reason])
+
+
+def phase_name(phase: Phase) -> str:
+    return _(PHASE_NAME[phase])
+
+
+def break_tip(number: int) -> str:
+    """The tips take turns: the `number`th one (any whole number, wrapping round)."""
+    return _(BREAK_TIPS[number % len(BREAK_TIPS)])
+
+
+def nudge_title(kind: NudgeKind) -> str:
+    return _(NUDGE_TITLE[kind])
+
+
+def follow_up(kind: FollowUpKind) -> str:
+    return _(FOLLOW_UP[kind])
+
+
+def follow_up_short(kind: FollowUpKind) -> str:
+    return _(FOLLOW_UP_SHORT[kind])
+
+
+def follow_up_hint(kind: FollowUpKind) -> str:
+    return _(FOLLOW_UP_HINT[kind])

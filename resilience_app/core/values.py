@@ -11,6 +11,7 @@ import re
 from datetime import UTC, date, datetime, timedelta
 
 from resilience_app.core.errors import UserError
+from resilience_app.i18n import _
 
 MAX_LABEL = 200
 MAX_TEXT = 2000
@@ -58,11 +59,19 @@ def stored_text_problem(value: object, limit: int) -> str | None:
 
 def text(value: object, *, what: str, limit: int = MAX_TEXT) -> str:
     """Typed free text (a note, a lesson): control characters dropped, trimmed, cut to
-    `limit` characters. Raises BadValue for anything that is not valid text."""
+    `limit` characters. Raises BadValue for anything that is not valid text.
+
+    `what` names the value in the rep's language, as the subject of a sentence ("The
+    label", "How you feel now"): every sentence below starts with it."""
     if not isinstance(value, str):
-        raise BadValue(f"{what} must be text.")
+        # Translators: {what} names what the rep gave, already translated, e.g. "The label",
+        # "The note", "How you feel now"; it starts the sentence.
+        raise BadValue(_("{what} must be text.").format(what=what))
     if not is_text(value):
-        raise BadValue(f"{what} has characters that are not valid text; retype it.")
+        raise BadValue(
+            # Translators: {what} names what the rep gave, already translated ("The note").
+            _("{what} has characters that are not valid text; retype it.").format(what=what)
+        )
     return _CONTROL.sub("", value)[:limit].strip()
 
 
@@ -74,20 +83,33 @@ def line(value: object, *, what: str, limit: int = MAX_LABEL) -> str:
 def moment(value: datetime, *, what: str) -> datetime:
     """An aware moment the app can compute with, between 1970 and 2200."""
     if value.tzinfo is None or value.utcoffset() is None:
-        raise BadValue(f"{what} needs a time zone.")
+        # Translators: {what} names a moment, already translated ("The follow-up's time").
+        raise BadValue(_("{what} needs a time zone.").format(what=what))
     try:
         within = EARLIEST <= value <= LATEST
     except OverflowError:
         within = False
     if not within:
-        raise BadValue(f"{what} must be between 1970 and 2200 (got {value.date().isoformat()}).")
+        raise BadValue(
+            # Translators: {what} names a moment, already translated ("The follow-up's time");
+            # {got} is the date given, written as 2026-11-25.
+            _("{what} must be between 1970 and 2200 (got {got}).").format(
+                what=what, got=value.date().isoformat()
+            )
+        )
     return value
 
 
 def day(value: date, *, what: str) -> date:
     """A calendar day the app can compute with, between 1970 and 2200."""
     if not EARLIEST.date() < value < LATEST.date():
-        raise BadValue(f"{what} must be a date between 1970 and 2200 (got {value.isoformat()}).")
+        raise BadValue(
+            # Translators: {what} names a day, already translated; {got} is the date given,
+            # written as 2026-11-25.
+            _("{what} must be a date between 1970 and 2200 (got {got}).").format(
+                what=what, got=value.isoformat()
+            )
+        )
     return value
 
 
@@ -96,5 +118,6 @@ def score(value: object, *, what: str) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 10:
-        raise BadValue(f"{what} must be a whole number from 0 to 10.")
+        # Translators: {what} names a score, already translated ("How rough it felt").
+        raise BadValue(_("{what} must be a whole number from 0 to 10.").format(what=what))
     return value

@@ -5,11 +5,13 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+from resilience_app import i18n
 from resilience_app.adapters import autostart
 from resilience_app.adapters.notify import NotifierChain
 from resilience_app.core.clock import Clock, SystemClock
 from resilience_app.core.errors import UserError
 from resilience_app.core.settings import Settings
+from resilience_app.i18n import _
 from resilience_app.paths import default_data_dir
 from resilience_app.service.service import GlobalKey, Microphone, Service, Sound, Vault
 from resilience_app.storage import protection
@@ -35,21 +37,26 @@ def open_service(
     `readonly` is for questions asked without the instance lock (status, export); it
     never writes. The running app passes `running=True` with its notifier and sound.
     """
+    # The rep's language first: what storage says while opening the journal is in it.
+    settings = Settings(load_settings(data_dir))
+    i18n.set_language(str(settings.get("ui.language")))
     # A switch of the passphrase lock a kill interrupted is finished or undone first.
     try:
         recovered = [] if readonly else protection.recover(Path(data_dir))
     except OSError as exc:
         raise UserError(
-            f"An unfinished change of the passphrase lock could not be completed in "
-            f"{data_dir} ({exc.strerror or exc})."
+            # Translators: {reason} is the system's reason ("No space left on device").
+            _(
+                "An unfinished change of the passphrase lock could not be completed in {path} "
+                "({reason})."
+            ).format(path=data_dir, reason=exc.strerror or exc)
         ) from None
     store = Store(data_dir, readonly=readonly)
     store.notices.extend(recovered)
-    settings = Settings(load_settings(data_dir))
 
     def write_settings(values: dict[str, object]) -> None:
         if readonly:
-            raise UserError("Settings cannot be changed from here; the app is busy.")
+            raise UserError(_("Settings cannot be changed from here; the app is busy."))
         save_settings(data_dir, values)
 
     def start_at_login(enabled: bool) -> None:

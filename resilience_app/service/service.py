@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
 
+from resilience_app import i18n
 from resilience_app.core import journal, texts, values
 from resilience_app.core.calls import Call, CallTracker, app_names
 from resilience_app.core.clock import Clock
@@ -47,6 +48,7 @@ from resilience_app.core.models import (
 )
 from resilience_app.core.settings import Settings
 from resilience_app.files import read_regular
+from resilience_app.i18n import N_, _
 from resilience_app.paths import digest
 from resilience_app.service.views import (
     BreakView,
@@ -149,6 +151,8 @@ class Service:
         self.store = store
         self.settings = settings
         self.clock = clock
+        # The rep's language for every sentence from here on (the CLI set it already).
+        i18n.set_language(str(settings.get("ui.language")))
         self.notifier = notifier
         self.running = running
         self._save_settings = save_settings
@@ -245,7 +249,8 @@ class Service:
             # Follow a moved installation: rewrite the entry with today's command.
             problem = self._apply_login(True)
             if problem:
-                self.tell(f"Could not renew start at login: {problem}")
+                # Translators: {problem} is a sentence saying why, from the system.
+                self.tell(_("Could not renew start at login: {problem}").format(problem=problem))
         for notice in [*self.store.notices, *rescued]:
             self.tell(notice)
         self.store.on_notice = self.tell
@@ -275,7 +280,7 @@ class Service:
         """A call went south: start a break (or bring the running one back)."""
         self._flag_started = time.perf_counter()
         already = self.loop.current is not None and self.loop.current.on_break
-        incident = self.loop.flag(values.line(label, what="The label"), rough)
+        incident = self.loop.flag(values.line(label, what=_("The label")), rough)
         return FlagOutcome(incident, already, self.settings.break_minutes)
 
     def dialed(self) -> Incident | None:
@@ -286,7 +291,7 @@ class Service:
 
     def call_started(self, app: str = "") -> None:
         """A dialer's hook: a call started now."""
-        self.calls.hook_started(values.line(app, what="The app name", limit=100))
+        self.calls.hook_started(values.line(app, what=_("The app name"), limit=100))
 
     def call_ended(self) -> None:
         """A dialer's hook: the call ended."""
@@ -299,11 +304,17 @@ class Service:
 
     @property
     def detection_problem(self) -> str | None:
-        """Why calls are not noticed by themselves right now, or None when they are."""
+        """Why calls are not noticed by themselves right now (in the rep's language), or
+        None when they are."""
+        problem = self._detection_off()
+        return None if problem is None else _(problem)
+
+    def _detection_off(self) -> str | None:
+        """Why calls are not noticed, as written in the code (English, for `status`)."""
         if not self.settings.get("calls.detect"):
-            return "Call detection is off in Settings."
+            return N_("Call detection is off in Settings.")
         if self._microphone is None:
-            return "This way of starting Resilience does not watch the microphone."
+            return N_("This way of starting Resilience does not watch the microphone.")
         return self._microphone.problem
 
     def _dial_recorded(self, incident: Incident) -> None:
@@ -384,6 +395,8 @@ class Service:
         elif key == "lock.idle_minutes":
             self._last_use = self.clock.now()
             self.schedule_changed.emit()
+        elif key == "ui.language":
+            i18n.set_language(str(value))
 
     def end_break(self) -> None:
         self.loop.end_break()
@@ -489,7 +502,7 @@ class Service:
 
     def _deliver_nudge(self, nudge: Nudge, incident: Incident) -> None:
         minutes = (self.clock.now() - incident.flagged_at).total_seconds() / 60
-        title = texts.NUDGE_TITLE[nudge.kind]
+        title = texts.nudge_title(nudge.kind)
         body = texts.nudge_body(nudge.kind, minutes)
         firm = nudge.kind is not NudgeKind.FIRST
         channel = self.notifier.send(title, body, urgent=firm)
@@ -500,18 +513,25 @@ class Service:
     def _deliver_reminder(self, followup: FollowUp) -> None:
         incident = self.store.incident(followup.incident_id)
         title = texts.followup_title(followup.kind, incident.label if incident else "")
-        body = texts.FOLLOW_UP_HINT[followup.kind]
-        if followup.note:
-            body = f"{followup.note}. {body}"
+        said = [f"{followup.note}." if followup.note else "", texts.follow_up_hint(followup.kind)]
+        # Translators: "Upcoming" is the tray menu's list of follow-ups.
+        said.append(_("Mark it done from Upcoming in the tray."))
         self.notifier.send(
-            f"Follow-up: {title}", body + " Mark it done from Upcoming in the tray.", urgent=False
+            # Translators: the title of a reminder; {title} is the follow-up ("Debrief call —
+            # Acme").
+            _("Follow-up: {title}").format(title=title),
+            " ".join(s for s in said if s),
+            urgent=False,
         )
 
     def _look_back(self) -> None:
         self.notifier.send(
-            "Your week in calls",
-            "A few minutes to look back: what went well, and what keeps coming up. "
-            "Insights is open.",
+            _("Your week in calls"),
+            # Translators: "Insights" is the name of the window with the rep's patterns.
+            _(
+                "A few minutes to look back: what went well, and what keeps coming up. "
+                "Insights is open."
+            ),
             urgent=False,
         )
         self.window_requested.emit("insights", "")
@@ -571,7 +591,7 @@ class Service:
     ) -> Incident:
         """Save the note about a call (with no id: the newest call whose note is open, the
         one on break included), with the follow-ups the rep ticked under it."""
-        self._need_open("to save a note")
+        self._need_open(N_("Your journal is locked (to save a note)."))
         if incident_id is None:
             current = self.loop.current
             waiting = self.loop.open_reflections()
@@ -580,9 +600,9 @@ class Service:
             elif waiting:
                 incident_id = waiting[0].id
             else:
-                raise UserError("No call is waiting for a note.")
+                raise UserError(_("No call is waiting for a note."))
         reflection = _bounded(reflection)
-        chosen = [(k, values.moment(d, what="The follow-up's time")) for k, d in followups]
+        chosen = [(k, values.moment(d, what=_("The follow-up's time"))) for k, d in followups]
         incident = self.loop.save_reflection(incident_id, reflection)
         for kind, due in chosen:
             self._add_followup(incident.id, kind, due)
@@ -591,14 +611,14 @@ class Service:
 
     def save_draft(self, incident_id: str, reflection: Reflection) -> None:
         """Keep what was typed so far (as the rep types, "later", a closed window)."""
-        self._need_open("to keep a draft")
+        self._need_open(N_("Your journal is locked (to keep a draft)."))
         self.loop.save_draft(incident_id, _bounded(reflection))
 
     def _add_followup(self, incident_id: str, kind: FollowUpKind, due: datetime) -> None:
-        self.followups.add(incident_id, kind, values.moment(due, what="The follow-up's time"))
+        self.followups.add(incident_id, kind, values.moment(due, what=_("The follow-up's time")))
 
     def discard_note(self, incident_id: str) -> None:
-        self._need_open("to discard a note")
+        self._need_open(N_("Your journal is locked (to discard a note)."))
         self.loop.discard_reflection(incident_id)
         self._record_changed()
 
@@ -606,10 +626,12 @@ class Service:
 
     def add_positive(self, text: str) -> Positive:
         """A good moment written on its own, not after a tough call."""
-        text = values.line(text, what="The positive", limit=values.MAX_TEXT)
+        text = values.line(text, what=_("The positive"), limit=values.MAX_TEXT)
         if not text:
             raise UserError(
-                'Write the positive, e.g. resilience positive add "Booked a demo with Acme".',
+                # Translators: keep `resilience positive add` as it is (a command); the
+                # example in quotes may be translated.
+                _('Write the positive, e.g. resilience positive add "Booked a demo with Acme".'),
                 usage=True,
             )
         positive = Positive(new_id(), self.clock.now(), text)
@@ -643,28 +665,34 @@ class Service:
             else self.store.latest_incident(until=self.clock.now() + CLOCK_SLACK)
         )
         if incident is None:
-            raise FollowUpError("There is no flagged call to attach a follow-up to.")
+            raise FollowUpError(_("There is no flagged call to attach a follow-up to."))
         if in_minutes is not None:
             due = self.clock.now() + timedelta(minutes=in_minutes)
         elif at is not None:
             due = at if at.tzinfo is not None else at.astimezone()
         else:
             due = default_due(kind, incident.flagged_at, months=months or 1)
-        due = values.moment(due, what="The follow-up's time")
-        followup = self.followups.add(incident.id, kind, due, values.text(note, what="The note"))
+        due = values.moment(due, what=_("The follow-up's time"))
+        followup = self.followups.add(incident.id, kind, due, values.text(note, what=_("The note")))
         return UpcomingItem(followup, incident.label)
 
     def find_followup(self, wanted: str) -> str:
         """An upcoming follow-up named by the first few characters of its id."""
         wanted = wanted.strip()
         if not wanted:
-            raise FollowUpError("Name the follow-up by its id (see `resilience followup list`).")
+            raise FollowUpError(_("Name the follow-up by its id (see `resilience followup list`)."))
         matches = [f.id for f in self.followups.upcoming() if f.id.startswith(wanted)]
         if len(matches) == 1:
             return matches[0]
         if not matches:
-            raise FollowUpError(f"No upcoming follow-up has an id starting with {wanted!r}.")
-        raise FollowUpError(f"Several follow-ups start with {wanted!r}; give more of the id.")
+            raise FollowUpError(
+                # Translators: {id} is what the rep typed, in quotes.
+                _("No upcoming follow-up has an id starting with {id}.").format(id=repr(wanted))
+            )
+        raise FollowUpError(
+            # Translators: {id} is what the rep typed, in quotes.
+            _("Several follow-ups start with {id}; give more of the id.").format(id=repr(wanted))
+        )
 
     def followup_done(self, followup_id: str) -> FollowUp:
         return self.followups.done(followup_id)
@@ -676,7 +704,7 @@ class Service:
         return self.followups.snooze(followup_id, minutes)
 
     def followup_move(self, followup_id: str, due: datetime) -> FollowUp:
-        return self.followups.reschedule(followup_id, values.moment(due, what="The new time"))
+        return self.followups.reschedule(followup_id, values.moment(due, what=_("The new time")))
 
     def _followups_moved(self) -> None:
         self.followups_changed.emit()
@@ -687,11 +715,11 @@ class Service:
     def journal_positives(
         self, text: str = "", since: datetime | None = None, until: datetime | None = None
     ) -> list[journal.PositiveEntry]:
-        self._need_open("to show your positives")
+        self._need_open(N_("Your journal is locked (to show your positives)."))
         return journal.search_positives(self._record()[1], text, since, until)
 
     def journal_calls(self, wanted: journal.IncidentFilter) -> list[Incident]:
-        self._need_open("to show your calls")
+        self._need_open(N_("Your journal is locked (to show your calls)."))
         return journal.filter_incidents(self._record()[0], wanted)
 
     def _record(self) -> tuple[list[Incident], list[journal.PositiveEntry]]:
@@ -706,7 +734,7 @@ class Service:
 
     def delete_call(self, incident_id: str) -> Removed:
         """Delete a call with its note, nudges and follow-ups; `undo_delete` puts it back."""
-        self._need_open("to delete a call")
+        self._need_open(N_("Your journal is locked (to delete a call)."))
         removed = self.loop.delete(incident_id)
         self._last_removed = removed
         self._record_changed()
@@ -714,7 +742,7 @@ class Service:
         return removed
 
     def undo_delete(self) -> None:
-        self._need_open("to undo")
+        self._need_open(N_("Your journal is locked (to undo)."))
         removed, self._last_removed = self._last_removed, None
         if removed is not None:
             self.loop.undo_delete(removed)
@@ -732,11 +760,15 @@ class Service:
         path: Path | None = None,
     ) -> ExportResult:
         """Everything recorded in [since, until), as text; written to `path` if given."""
-        self._need_open("to export it")
+        self._need_open(N_("Your journal is locked (to export it)."))
         if fmt not in exporting.FORMATS:
-            raise UserError(f"Export as one of: {', '.join(exporting.FORMATS)}.", usage=True)
+            raise UserError(
+                # Translators: {formats} are the formats' names: "json, csv, markdown".
+                _("Export as one of: {formats}.").format(formats=", ".join(exporting.FORMATS)),
+                usage=True,
+            )
         if since is not None and until is not None and until <= since:
-            raise UserError("The end of the period must not be before its start.", usage=True)
+            raise UserError(_("The end of the period must not be before its start."), usage=True)
         gathered = exporting.gather(self.store, since, until)
         text = exporting.export(fmt, gathered, self.clock.now())
         if path is not None:
@@ -744,10 +776,13 @@ class Service:
         unprotected = None
         if self.store.protected:
             unprotected = (
-                f"{path} is not protected by your passphrase: anyone who can open it can read "
-                "it. Keep it somewhere safe, or delete it when you are done."
+                # Translators: {path} is the file the journal was exported to.
+                _(
+                    "{path} is not protected by your passphrase: anyone who can open it can read "
+                    "it. Keep it somewhere safe, or delete it when you are done."
+                ).format(path=path)
                 if path is not None
-                else "What was printed is not protected by your passphrase."
+                else _("What was printed is not protected by your passphrase.")
             )
         return ExportResult(text, len(gathered.incidents), path, unprotected)
 
@@ -756,13 +791,20 @@ class Service:
         try:
             raw = read_regular(Path(path), MAX_IMPORT_BYTES)
         except FileNotFoundError:
-            raise UserError(f"There is no file at {path}.", usage=True) from None
+            raise UserError(
+                _("There is no file at {path}.").format(path=path), usage=True
+            ) from None
         except OSError as exc:
-            raise UserError(f"Could not read {path}: {exc.strerror or exc}.") from None
+            raise UserError(
+                # Translators: {reason} is the system's reason ("Permission denied").
+                _("Could not read {path}: {reason}.").format(path=path, reason=exc.strerror or exc)
+            ) from None
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError:
-            raise UserError(f"{path} is not a Resilience export (not UTF-8 text).") from None
+            raise UserError(
+                _("{path} is not a Resilience export (not UTF-8 text).").format(path=path)
+            ) from None
         result = import_into(self.store, text, self.clock.now())
         self.notes_changed.emit()
         self.followups_changed.emit()
@@ -774,14 +816,14 @@ class Service:
     def insights(self, first: date | None = None, last: date | None = None) -> Insights:
         """Patterns from `first` to `last` (local days, inclusive). `last` defaults to
         today, `first` to 12 weeks before it; `first=date.min` means all of it."""
-        self._need_open("to show patterns")
+        self._need_open(N_("Your journal is locked (to show patterns)."))
         now = self.clock.now()
         today = now.astimezone().date()
         last = last or today
         if first is None:
             first = last - timedelta(weeks=DEFAULT_INSIGHT_WEEKS) + timedelta(days=1)
         if last < first:
-            raise UserError("The end of the period must not be before its start.", usage=True)
+            raise UserError(_("The end of the period must not be before its start."), usage=True)
         if first == date.min:
             incidents = self.store.incidents()
             first = incidents[0].flagged_at.astimezone().date() if incidents else today
@@ -824,7 +866,7 @@ class Service:
             "on_call": self.calls.on_call,
             "call_app": self.calls.current.app if self.calls.current else None,
             "microphone_in_use_by": self.calls.microphone_users,
-            "call_detection": self.detection_problem or "on",
+            "call_detection": self._detection_off() or "on",
             "hotkey": {
                 "shortcut": self.settings.get("hotkey.flag"),
                 "problem": self.hotkey_problem,
@@ -884,14 +926,21 @@ class Service:
             self._save_settings(trial.as_dict())
         except OSError as exc:
             raise UserError(
-                f"Could not save your settings ({exc.strerror or exc}); nothing was changed."
+                # Translators: {reason} is the system's reason ("No space left on device").
+                _("Could not save your settings ({reason}); nothing was changed.").format(
+                    reason=exc.strerror or exc
+                )
             ) from None
         self.settings.update(changed)
         if "app.start_at_login" in changed:
             problem = self._apply_login(bool(changed["app.start_at_login"]))
             if problem:
                 raise UserError(
-                    f"Your settings are saved, but start at login could not be changed: {problem}"
+                    # Translators: {problem} is a sentence saying why, from the system.
+                    _(
+                        "Your settings are saved, but start at login could not be changed: "
+                        "{problem}"
+                    ).format(problem=problem)
                 )
         return changed
 
@@ -934,13 +983,16 @@ class Service:
     def keyring_problem(self) -> str | None:
         """Why "remember on this computer" cannot work here, or None."""
         if self._vault is None:
-            return "this copy of Resilience has no keyring"
+            # Translators: why the journal's key cannot be kept on this computer; shown after
+            # "Not available here:".
+            return _("this copy of Resilience has no keyring")
         return self._vault.problem
 
-    def _need_open(self, what: str) -> None:
-        """What shows or changes what the rep wrote needs the journal unlocked."""
+    def _need_open(self, locked: str) -> None:
+        """What shows or changes what the rep wrote needs the journal unlocked; `locked` is
+        the sentence saying so (marked with N_())."""
         if self.store.locked:
-            raise Locked(what)
+            raise Locked(locked)
         self._last_use = self.clock.now()
         if self.settings.get("lock.idle_minutes"):
             self.schedule_changed.emit()
@@ -950,7 +1002,7 @@ class Service:
         desktop's keyring so it opens by itself at the next login."""
         key = self.store.sealer.key
         if key is None:
-            raise UserError("Your journal is not protected by a passphrase.")
+            raise UserError(_("Your journal is not protected by a passphrase."))
         data_key = open_data_key(key, passphrase)  # WrongPassphrase: one sentence
         self._opened(data_key)
         if remember is not None and remember != self.settings.get("lock.remember"):
@@ -995,7 +1047,12 @@ class Service:
         if self.settings.get("lock.remember"):
             problem = self._vault.save(self._vault_account, data_key)
             if problem:
-                self.tell(f"Your key could not be kept on this computer: {problem}.")
+                self.tell(
+                    # Translators: {problem} says why ("no keyring is available on this desktop").
+                    _("Your key could not be kept on this computer: {problem}.").format(
+                        problem=problem
+                    )
+                )
         else:
             self._vault.forget(self._vault_account)
 
@@ -1003,8 +1060,10 @@ class Service:
         """Lock now: what the rep wrote cannot be shown until the passphrase is typed."""
         if not self.store.protected:
             raise UserError(
-                "Your journal has no passphrase yet; set one in Settings or with "
-                "`resilience passphrase set`."
+                _(
+                    "Your journal has no passphrase yet; set one in Settings or with "
+                    "`resilience passphrase set`."
+                )
             )
         self.before_lock.emit()
         self.store.lock()
@@ -1058,11 +1117,16 @@ class Service:
         if self.durable:
             return None
         error = self.store.last_error
-        reason = (error.strerror or str(error)) if error is not None else "the disk refused it"
-        return (
-            f"Not saved to disk yet ({reason}). Resilience keeps it and tries again every few "
+        if error is None:
+            return _(
+                "Not saved to disk yet (the disk refused it). Resilience keeps it and tries again "
+                "every few seconds, so there is no need to enter it again."
+            )
+        # Translators: {reason} is the system's reason ("No space left on device").
+        return _(
+            "Not saved to disk yet ({reason}). Resilience keeps it and tries again every few "
             "seconds, so there is no need to enter it again."
-        )
+        ).format(reason=error.strerror or str(error))
 
     def _save_failed(self, exc: OSError) -> None:
         # Once per outage: drafts save as the rep types, and each would fail the same way.
@@ -1089,7 +1153,9 @@ class Service:
         if self._unsaved:
             self._unsaved = False
             self.notifier.send(
-                "Resilience", "Saved. Everything you wrote is safely on disk again.", urgent=False
+                "Resilience",
+                _("Saved. Everything you wrote is safely on disk again."),
+                urgent=False,
             )
 
     def close(self, *, flush: bool = True) -> Path | None:
@@ -1125,15 +1191,15 @@ class Service:
 def _bounded(reflection: Reflection) -> Reflection:
     """A note within the app's limits (what a window or a script may hand in)."""
     positives = [
-        values.line(p, what="A positive", limit=values.MAX_TEXT) for p in reflection.positives
+        values.line(p, what=_("A positive"), limit=values.MAX_TEXT) for p in reflection.positives
     ]
     return Reflection(
-        what_happened=values.text(reflection.what_happened, what="What happened"),
+        what_happened=values.text(reflection.what_happened, what=_("What happened")),
         my_part=reflection.my_part,
         loss_reason=reflection.loss_reason,
-        lesson=values.text(reflection.lesson, what="The lesson"),
+        lesson=values.text(reflection.lesson, what=_("The lesson")),
         positives=[p for p in positives if p][: values.MAX_POSITIVES],
-        mood_after=values.score(reflection.mood_after, what="How you feel now"),
+        mood_after=values.score(reflection.mood_after, what=_("How you feel now")),
     )
 
 

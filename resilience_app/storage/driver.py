@@ -17,6 +17,7 @@ from typing import Any
 from tinydb.storages import Storage
 
 from resilience_app.files import atomic_write, read_private
+from resilience_app.i18n import _
 
 Tables = dict[str, dict[str, Any]]
 
@@ -41,13 +42,15 @@ def parse(raw: bytes) -> Tables | None:
     except (ValueError, RecursionError) as exc:
         raise DamagedFile(str(exc)[:200]) from None
     if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
-        raise DamagedFile("the file is not a journal")
+        # Translators: why a journal file cannot be read, shown in brackets.
+        raise DamagedFile(_("the file is not a journal"))
     meta = data.get("meta")
     if meta is not None:
         entry = meta.get("1")
         schema = entry.get("schema") if isinstance(entry, dict) else None
         if isinstance(schema, bool) or not isinstance(schema, int):
-            raise DamagedFile("its format number is missing or not a number")
+            # Translators: why a journal file cannot be read, shown in brackets.
+            raise DamagedFile(_("its format number is missing or not a number"))
     return data
 
 
@@ -139,6 +142,10 @@ class DurableJSONStorage(Storage):
             return None
         except OSError as exc:
             # A folder, a link or a device where a journal file should be.
-            raise DamagedFile(f"not a readable file ({exc.strerror or exc})") from None
+            raise DamagedFile(
+                # Translators: why a journal file cannot be read, shown in brackets; {reason} is
+                # the system's reason ("Is a directory").
+                _("not a readable file ({reason})").format(reason=exc.strerror or exc)
+            ) from None
         self.raw_may_hold_bad_text = may_hold_bad_text(raw)
         return parse(raw)

@@ -12,11 +12,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from resilience_app import __version__
+from resilience_app import __version__, i18n
 from resilience_app.core import texts
 from resilience_app.core.errors import UserError
 from resilience_app.core.models import FollowUp, Incident, Nudge, Positive, ReflectionStatus
 from resilience_app.files import atomic_write
+from resilience_app.i18n import _, ngettext
 from resilience_app.storage.codec import (
     followup_to_dict,
     incident_to_dict,
@@ -71,11 +72,16 @@ def write_file(path: Path, text: str) -> None:
     """Write an export where the rep asked, durably and readable by them alone."""
     path = Path(path).expanduser()
     if path.is_dir():
-        raise UserError(f"{path} is a folder; give a file name to export to.", usage=True)
+        raise UserError(
+            _("{path} is a folder; give a file name to export to.").format(path=path), usage=True
+        )
     try:
         atomic_write(path, text.encode("utf-8"))
     except OSError as exc:
-        raise UserError(f"Could not write {path}: {exc.strerror or exc}.") from None
+        raise UserError(
+            # Translators: {reason} is the system's reason ("Permission denied").
+            _("Could not write {path}: {reason}.").format(path=path, reason=exc.strerror or exc)
+        ) from None
 
 
 def _seconds_to_dial(incident: Incident) -> float | None:
@@ -157,8 +163,8 @@ def to_csv(incidents: Sequence[Incident]) -> str:
                 "" if to_dial is None else f"{to_dial / 60:.1f}",
                 i.reflection_status.value,
                 _cell(r.what_happened),
-                texts.MY_PART[r.my_part] if r.my_part else "",
-                texts.LOSS_REASON[r.loss_reason] if r.loss_reason else "",
+                texts.my_part(r.my_part) if r.my_part else "",
+                texts.loss_reason(r.loss_reason) if r.loss_reason else "",
                 _cell(r.lesson),
                 _cell(" | ".join(r.positives)),
                 "" if r.mood_after is None else r.mood_after,
@@ -168,62 +174,149 @@ def to_csv(incidents: Sequence[Incident]) -> str:
 
 
 def _local(when: datetime | None) -> str:
+    """A moment as the CSV writes it (sortable, the same in every language)."""
     return when.astimezone().strftime("%Y-%m-%d %H:%M") if when else ""
+
+
+# Moments and days in the Markdown export: the rep's language, with the year.
+MOMENT = "yMMMd"  # the date part; the time follows in the locale's short form
+
+
+def _moment(when: datetime) -> str:
+    return i18n.format_datetime(when, MOMENT)
+
+
+def _day(when: datetime) -> str:
+    return i18n.format_date(when.astimezone().date())
+
+
+def _period(journal: Journal) -> str:
+    """The sentence saying which days an export covers ("" for all of it)."""
+    if journal.since and journal.until:
+        return _("Covers {start} to {end}.").format(
+            start=_day(journal.since), end=_day(journal.until)
+        )
+    if journal.since:
+        return _("Covers {start} to today.").format(start=_day(journal.since))
+    if journal.until:
+        return _("Covers the start to {end}.").format(end=_day(journal.until))
+    return ""
+
+
+def _facts(rough: int | None, after: int | None, minutes: int | None) -> str:
+    """How a call went, as one sentence: how rough it felt before the break, how the rep
+    felt after the note, and how soon they were back on the phone (any of them missing)."""
+    if minutes is None:
+        if rough is not None and after is not None:
+            # Translators: how a call went: {rough} and {after} are scores out of 10, before
+            # the break and after writing the note.
+            return _("felt {rough}/10 before the break, {after}/10 after.").format(
+                rough=rough, after=after
+            )
+        if rough is not None:
+            # Translators: how rough a call felt, a score out of 10.
+            return _("felt {rough}/10 before the break.").format(rough=rough)
+        if after is not None:
+            # Translators: how the rep felt after writing the note, a score out of 10.
+            return _("{after}/10 after.").format(after=after)
+        return ""
+    if rough is not None and after is not None:
+        # Translators: how a call went: {rough} and {after} are scores out of 10, before the
+        # break and after writing the note; {n} the minutes until the next dial.
+        text = ngettext(
+            "felt {rough}/10 before the break, {after}/10 after, back on the phone after {n} min.",
+            "felt {rough}/10 before the break, {after}/10 after, back on the phone after {n} min.",
+            minutes,
+        )
+    elif rough is not None:
+        # Translators: how a call went: {rough} is a score out of 10; {n} the minutes until
+        # the next dial.
+        text = ngettext(
+            "felt {rough}/10 before the break, back on the phone after {n} min.",
+            "felt {rough}/10 before the break, back on the phone after {n} min.",
+            minutes,
+        )
+    elif after is not None:
+        # Translators: how a call went: {after} is a score out of 10 after writing the note;
+        # {n} the minutes until the next dial.
+        text = ngettext(
+            "{after}/10 after, back on the phone after {n} min.",
+            "{after}/10 after, back on the phone after {n} min.",
+            minutes,
+        )
+    else:
+        # Translators: {n} is the minutes from a tough call to the next dial.
+        text = ngettext(
+            "back on the phone after {n} min.", "back on the phone after {n} min.", minutes
+        )
+    return text.format(rough=rough, after=after, n=i18n.format_number(minutes))
+
+
+def _bold(text: str) -> str:
+    return f"**{text}**"
 
 
 def to_markdown(journal: Journal, now: datetime) -> str:
     incidents = journal.incidents
-    period = ""
-    if journal.since or journal.until:
-        start = _local(journal.since)[:10] if journal.since else "the start"
-        end = _local(journal.until)[:10] if journal.until else "today"
-        period = f" Covers {start} to {end}."
-    lines = ["# My Resilience journal", "", f"Exported {_local(now)}.{period}", ""]
+    # Translators: the time the journal was exported, with its year.
+    exported = _("Exported {when}.").format(when=_moment(now))
+    period = _period(journal)
+    title = _("My Resilience journal")
+    lines = [f"# {title}", "", f"{exported} {period}" if period else exported, ""]
     if journal.positives:
-        lines += ["## Good moments, written on their own", ""]
+        lines += ["## " + _("Good moments, written on their own"), ""]
         lines += [
-            f"- {_local(p.created_at)[:10]}: {md(p.text)}"
+            f"- {_day(p.created_at)}: {md(p.text)}"
             for p in sorted(journal.positives, key=lambda p: p.created_at, reverse=True)
         ]
         lines.append("")
     if not incidents:
-        lines.append("No tough calls recorded in this period.")
+        lines.append(_("No tough calls recorded in this period."))
     by_incident: dict[str, list[FollowUp]] = {}
     for followup in journal.followups:
         by_incident.setdefault(followup.incident_id, []).append(followup)
     for i in sorted(incidents, key=lambda x: x.flagged_at, reverse=True):
-        title = _local(i.flagged_at) + (f" — {md(i.label)}" if i.label else "")
-        lines += [f"## {title}", ""]
-        facts = []
-        if i.rough is not None:
-            facts.append(f"felt {i.rough}/10 before the break")
-        if i.reflection.mood_after is not None and i.reflection_status is ReflectionStatus.SAVED:
-            facts.append(f"{i.reflection.mood_after}/10 after")
+        heading = _moment(i.flagged_at)
+        if i.label:
+            # Translators: the heading of a call in the export: {when} it was flagged and the
+            # {label} the rep gave it (a prospect or company).
+            heading = _("{when} — {label}").format(when=heading, label=md(i.label))
+        lines += [f"## {heading}", ""]
+        saved = i.reflection_status is ReflectionStatus.SAVED
         to_dial = i.time_to_dial
-        if to_dial is not None:
-            facts.append(f"back on the phone after {to_dial.total_seconds() / 60:.0f} min")
+        facts = _facts(
+            i.rough,
+            i.reflection.mood_after if saved else None,
+            round(to_dial.total_seconds() / 60) if to_dial is not None else None,
+        )
         if facts:
-            lines += ["*" + ", ".join(facts) + ".*", ""]
+            lines += [f"*{facts}*", ""]
         r = i.reflection
-        if i.reflection_status is not ReflectionStatus.SAVED:
-            status = "not written yet" if i.reflection_open else "note discarded"
-            lines += [f"_Reflection {status}._", ""]
+        if not saved:
+            if i.reflection_open:
+                lines += ["_" + _("Reflection not written yet.") + "_", ""]
+            else:
+                lines += ["_" + _("Reflection note discarded.") + "_", ""]
             continue
         if r.what_happened:
-            lines += [f"**What happened:** {md(r.what_happened)}", ""]
+            lines += [_bold(_("What happened:")) + " " + md(r.what_happened), ""]
         if r.my_part:
-            lines += [f"**My part:** {texts.MY_PART[r.my_part]}", ""]
+            # Translators: a heading in the export, before the answer to "What was my part?".
+            lines += [_bold(_("My part:")) + " " + texts.my_part(r.my_part), ""]
         if r.loss_reason:
-            lines += [f"**Why it was lost:** {texts.LOSS_REASON[r.loss_reason]}", ""]
+            lines += [_bold(_("Why it was lost:")) + " " + texts.loss_reason(r.loss_reason), ""]
         if r.lesson:
-            lines += [f"**Lesson for the next call:** {md(r.lesson)}", ""]
+            lines += [_bold(_("Lesson for the next call:")) + " " + md(r.lesson), ""]
         if r.positives:
-            lines += ["**Positives:**", *[f"- {md(p)}" for p in r.positives], ""]
+            lines += [_bold(_("Positives:")), *[f"- {md(p)}" for p in r.positives], ""]
         if by_incident.get(i.id):
-            lines.append("**Follow-ups:**")
+            lines.append(_bold(_("Follow-ups:")))
             for f in sorted(by_incident[i.id], key=lambda f: f.due_at):
                 mark = "x" if f.state.value == "done" else " "
-                state = "" if f.state.value != "cancelled" else " (cancelled)"
-                lines.append(f"- [{mark}] {_local(f.due_at)}: {texts.FOLLOW_UP[f.kind]}{state}")
+                what = texts.follow_up(f.kind)
+                if f.state.value == "cancelled":
+                    # Translators: a follow-up in the export that the rep cancelled.
+                    what = _("{followup} (cancelled)").format(followup=what)
+                lines.append(f"- [{mark}] {_moment(f.due_at)}: {what}")
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"

@@ -31,6 +31,7 @@ from resilience_app.core.models import (
     Positive,
     ReflectionStatus,
 )
+from resilience_app.i18n import N_, _, ngettext
 from resilience_app.storage.codec import (
     BadRecord,
     followup_from_dict,
@@ -53,10 +54,12 @@ class ImportProblems(UserError):
         self.problems = problems
         shown = problems[:MAX_PROBLEMS_SHOWN]
         more = len(problems) - len(shown)
-        text = "Nothing was imported. " + " ".join(shown)
+        said = [_("Nothing was imported."), *shown]
         if more:
-            text += f" (and {more} more problems)"
-        super().__init__(text)
+            said.append(
+                ngettext("(and {n} more problem)", "(and {n} more problems)", more).format(n=more)
+            )
+        super().__init__(" ".join(said))
 
 
 @dataclass
@@ -66,11 +69,18 @@ class ImportResult:
 
     @property
     def message(self) -> str:
-        calls = f"{self.added} call{'s' if self.added != 1 else ''}"
-        text = f"Imported {calls}."
+        said = [
+            ngettext("Imported {n} call.", "Imported {n} calls.", self.added).format(n=self.added)
+        ]
         if self.already_there:
-            text += f" {self.already_there} already in your journal were left as they were."
-        return text
+            said.append(
+                ngettext(
+                    "{n} already in your journal was left as it was.",
+                    "{n} already in your journal were left as they were.",
+                    self.already_there,
+                ).format(n=self.already_there)
+            )
+        return " ".join(said)
 
 
 def _is_when(value: Any) -> bool:
@@ -93,15 +103,28 @@ def _check(
     record: Any, where: str, rules: dict[str, tuple[bool, Callable[[Any], bool], str]]
 ) -> list[str]:
     if not isinstance(record, dict):
-        return [f"{where} is not an object."]
+        # Translators: {where} names a record of the file, e.g. "Incident #2" or "Positive #1".
+        return [_("{where} is not an object.").format(where=where)]
     problems = []
     for key, (required, valid, expected) in rules.items():
         if key not in record:
             if required:
-                problems.append(f"{where} has no {key!r}.")
+                # Translators: {where} names a record of the file ("Incident #2"); {key} the
+                # name of a field, in quotes, as written in the file ('flagged_at').
+                problems.append(_("{where} has no {key}.").format(where=where, key=repr(key)))
             continue
         if not valid(record[key]):
-            problems.append(f"{where}: {key!r} should be {expected} (got {_shown(record[key])}).")
+            problems.append(
+                # Translators: {where} names a record of the file ("Incident #2"); {key} a
+                # field, as written in the file ('rough'); {expected} what it must hold ("a
+                # whole number from 0 to 10, or null"); {got} what it holds.
+                _("{where}: {key} should be {expected} (got {got}).").format(
+                    where=where,
+                    key=repr(key),
+                    expected=_(expected).format(**_LIMITS),
+                    got=_shown(record[key]),
+                )
+            )
     return problems
 
 
@@ -137,18 +160,38 @@ def _score(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 10
 
 
+# What each field must hold, said after "should be" in a problem: English, marked with N_()
+# and translated where a problem is written, with the limits below filled in.
+_LIMITS = {
+    "id_limit": MAX_ID,
+    "label_limit": values.MAX_LABEL,
+    "text_limit": values.MAX_TEXT,
+    "per_call": MAX_PER_CALL,
+    "positives": values.MAX_POSITIVES,
+    "sources": ", ".join(d.value for d in DialSource),
+    "statuses": ", ".join(s.value for s in ReflectionStatus),
+}
 WHEN = (
     _is_when,
-    "a date and time between 1970 and 2200 with a time zone, like 2026-11-24T15:00:00+00:00",
+    # Translators: what a field must hold, after "should be".
+    N_("a date and time between 1970 and 2200 with a time zone, like 2026-11-24T15:00:00+00:00"),
 )
-AN_ID = f"a non-empty text of at most {MAX_ID} characters"
-LABEL = f"text of at most {values.MAX_LABEL} characters"
-TEXT = f"text of at most {values.MAX_TEXT} characters"
+# Translators: what a field must hold, after "should be".
+AN_ID = N_("a non-empty text of at most {id_limit} characters")
+# Translators: what a field must hold, after "should be".
+LABEL = N_("text of at most {label_limit} characters")
+# Translators: what a field must hold, after "should be".
+TEXT = N_("text of at most {text_limit} characters")
+# Translators: what a field must hold, after "should be": a whole number or nothing ("null"
+# is written as it is in the file).
+SCORE = N_("a whole number from 0 to 10, or null")
+# Translators: what a field must hold, after "should be".
+SHORT_LIST = N_("a list of at most {per_call}")
 INCIDENT_RULES: dict[str, tuple[bool, Callable[[Any], bool], str]] = {
     "id": (True, _an_id, AN_ID),
     "flagged_at": (True, *WHEN),
     "label": (False, _optional(_text_of(values.MAX_LABEL)), LABEL),
-    "rough": (False, _optional(_score), "a whole number from 0 to 10, or null"),
+    "rough": (False, _optional(_score), SCORE),
     "break_started_at": (False, _optional(_is_when), WHEN[1]),
     "break_ends_at": (False, _optional(_is_when), WHEN[1]),
     "break_ended_at": (False, _optional(_is_when), WHEN[1]),
@@ -156,49 +199,68 @@ INCIDENT_RULES: dict[str, tuple[bool, Callable[[Any], bool], str]] = {
     "dial_source": (
         False,
         _optional(_one_of([d.value for d in DialSource])),
-        "one of " + ", ".join(d.value for d in DialSource),
+        # Translators: what a field must hold, after "should be"; {sources} are the values
+        # as written in the file ("clicked, detected, hook").
+        N_("one of {sources}"),
     ),
     "reflection_status": (
         False,
         _one_of([s.value for s in ReflectionStatus]),
-        "one of " + ", ".join(s.value for s in ReflectionStatus),
+        # Translators: what a field must hold, after "should be"; {statuses} are the values
+        # as written in the file ("open, draft, saved, discarded").
+        N_("one of {statuses}"),
     ),
     "reflection_saved_at": (False, _optional(_is_when), WHEN[1]),
-    "reflection": (False, _optional(lambda v: isinstance(v, dict)), "an object"),
-    "nudges": (False, _short_list, f"a list of at most {MAX_PER_CALL}"),
-    "followups": (False, _short_list, f"a list of at most {MAX_PER_CALL}"),
+    # Translators: what a field must hold, after "should be": a JSON object ({...}).
+    "reflection": (False, _optional(lambda v: isinstance(v, dict)), N_("an object")),
+    "nudges": (False, _short_list, SHORT_LIST),
+    "followups": (False, _short_list, SHORT_LIST),
 }
 REFLECTION_RULES: dict[str, tuple[bool, Callable[[Any], bool], str]] = {
     "what_happened": (False, _optional(_text_of(values.MAX_TEXT)), TEXT),
-    "my_part": (False, _optional(_one_of([p.value for p in MyPart])), "a known 'my part'"),
+    "my_part": (
+        False,
+        _optional(_one_of([p.value for p in MyPart])),
+        # Translators: what a field must hold, after "should be"; 'my part' is the note's
+        # answer to "What was my part in it?".
+        N_("a known 'my part'"),
+    ),
     "loss_reason": (
         False,
         _optional(_one_of([r.value for r in LossReason])),
-        "a known loss reason",
+        # Translators: what a field must hold, after "should be".
+        N_("a known loss reason"),
     ),
     "lesson": (False, _optional(_text_of(values.MAX_TEXT)), TEXT),
     "positives": (
         False,
         _texts,
-        f"a list of at most {values.MAX_POSITIVES} texts of at most {values.MAX_TEXT} characters",
+        # Translators: what a field must hold, after "should be".
+        N_("a list of at most {positives} texts of at most {text_limit} characters"),
     ),
-    "mood_after": (False, _optional(_score), "a whole number from 0 to 10, or null"),
+    "mood_after": (False, _optional(_score), SCORE),
 }
 NUDGE_RULES: dict[str, tuple[bool, Callable[[Any], bool], str]] = {
     "id": (True, _an_id, AN_ID),
-    "kind": (True, _one_of([k.value for k in NudgeKind]), "first, second or snooze"),
+    # Translators: what a field must hold, after "should be"; the three values are written
+    # as they are in the file.
+    "kind": (True, _one_of([k.value for k in NudgeKind]), N_("first, second or snooze")),
     "due_at": (True, *WHEN),
-    "state": (True, _one_of([s.value for s in NudgeState]), "a known nudge state"),
+    # Translators: what a field must hold, after "should be".
+    "state": (True, _one_of([s.value for s in NudgeState]), N_("a known nudge state")),
     "fired_at": (False, _optional(_is_when), WHEN[1]),
 }
 
 
 FOLLOWUP_RULES: dict[str, tuple[bool, Callable[[Any], bool], str]] = {
     "id": (True, _an_id, AN_ID),
-    "kind": (True, _one_of([k.value for k in FollowUpKind]), "a known follow-up kind"),
+    # Translators: what a field must hold, after "should be".
+    "kind": (True, _one_of([k.value for k in FollowUpKind]), N_("a known follow-up kind")),
     "due_at": (True, *WHEN),
     "created_at": (False, _optional(_is_when), WHEN[1]),
-    "state": (False, _one_of([s.value for s in FollowUpState]), "pending, done or cancelled"),
+    # Translators: what a field must hold, after "should be"; the three values are written
+    # as they are in the file.
+    "state": (False, _one_of([s.value for s in FollowUpState]), N_("pending, done or cancelled")),
     "note": (False, _optional(_text_of(values.MAX_TEXT)), TEXT),
     "reminded_at": (False, _optional(_is_when), WHEN[1]),
     "done_at": (False, _optional(_is_when), WHEN[1]),
@@ -209,7 +271,8 @@ POSITIVE_RULES: dict[str, tuple[bool, Callable[[Any], bool], str]] = {
     "text": (
         True,
         lambda v: isinstance(v, str) and bool(v.strip()) and _text_of(values.MAX_TEXT)(v),
-        f"a non-empty text of at most {values.MAX_TEXT} characters",
+        # Translators: what a field must hold, after "should be".
+        N_("a non-empty text of at most {text_limit} characters"),
     ),
 }
 
@@ -229,55 +292,82 @@ def parse_export(text: str, now: datetime | None = None) -> Parsed:
     try:
         document = json.loads(text)
     except RecursionError:
-        raise ImportProblems(["The file is nested far too deeply to be an export."]) from None
+        raise ImportProblems([_("The file is nested far too deeply to be an export.")]) from None
     except ValueError as exc:
-        raise ImportProblems([f"The file is not valid JSON ({str(exc)[:120]})."]) from None
+        raise ImportProblems(
+            # Translators: {reason} is the JSON reader's reason, in English.
+            [_("The file is not valid JSON ({reason}).").format(reason=str(exc)[:120])]
+        ) from None
     if not isinstance(document, dict) or document.get("app") != "resilience":
         raise ImportProblems(
-            ["The file is not a Resilience export (made with `export --format json`)."]
+            [_("The file is not a Resilience export (made with `export --format json`).")]
         )
     schema = document.get("schema")
     if isinstance(schema, bool) or not isinstance(schema, int) or schema < 1:
-        raise ImportProblems(["The file has no format number, so it is not a full export."])
+        raise ImportProblems([_("The file has no format number, so it is not a full export.")])
     if schema > EXPORT_SCHEMA:
         raise ImportProblems(
-            [f"The file was made by a newer Resilience (format {schema}); update first."]
+            [
+                _(
+                    "The file was made by a newer Resilience (format {format}); update first."
+                ).format(format=schema)
+            ]
         )
     records = document.get("incidents")
     if not isinstance(records, list):
-        raise ImportProblems(["The file has no list of 'incidents'."])
+        # Translators: 'incidents' is a field of the file, as written in it.
+        raise ImportProblems([_("The file has no list of 'incidents'.")])
     positives = document.get("positives", [])
     if not isinstance(positives, list):
-        raise ImportProblems(["'positives' should be a list."])
+        # Translators: 'positives' is a field of the file, as written in it.
+        raise ImportProblems([_("'positives' should be a list.")])
     problems: list[str] = []
     seen: set[str] = set()
     parsed = Parsed()
     latest = now + values.FUTURE_SLACK if now is not None else None
     for index, record in enumerate(records, start=1):
-        where = f"Incident #{index}"
+        # Translators: a record of the file named by its place: the second incident (a
+        # flagged call) is "Incident #2". It starts the sentences about the file's problems.
+        where = _("Incident #{n}").format(n=index)
         found = _check(record, where, INCIDENT_RULES)
         if not found and isinstance(record.get("reflection"), dict):
-            found += _check(record["reflection"], f"{where} reflection", REFLECTION_RULES)
+            # Translators: the note (reflection) of the incident numbered {n} in the file.
+            reflection_where = _("Incident #{n} reflection").format(n=index)
+            found += _check(record["reflection"], reflection_where, REFLECTION_RULES)
         if not found:
-            for field_name, rules, what in (
-                ("nudges", NUDGE_RULES, "nudge"),
-                ("followups", FOLLOWUP_RULES, "follow-up"),
+            for field_name, rules, named in (
+                # Translators: the nudge numbered {m} of the incident numbered {n} in the file.
+                ("nudges", NUDGE_RULES, N_("Incident #{n} nudge #{m}")),
+                # Translators: the follow-up numbered {m} of the incident numbered {n}.
+                ("followups", FOLLOWUP_RULES, N_("Incident #{n} follow-up #{m}")),
             ):
-                for n, item in enumerate(record.get(field_name) or [], start=1):
-                    found += _check(item, f"{where} {what} #{n}", rules)
+                for m, item in enumerate(record.get(field_name) or [], start=1):
+                    item_where = _(named).format(n=index, m=m)
+                    found += _check(item, item_where, rules)
                     if isinstance(item, dict) and item.get("incident_id") not in (
                         None,
                         record["id"],
                     ):
-                        found.append(f"{where} {what} #{n} belongs to another incident.")
+                        found.append(
+                            # Translators: {where} names a nudge or follow-up of the file.
+                            _("{where} belongs to another incident.").format(where=item_where)
+                        )
         if not found and record["id"] in seen:
-            found.append(f"{where} repeats the id {_shown(record['id'])}.")
+            found.append(
+                # Translators: {where} names a record of the file; {id} its id, in quotes.
+                _("{where} repeats the id {id}.").format(where=where, id=_shown(record["id"]))
+            )
         if (
             not found
             and latest is not None
             and datetime.fromisoformat(record["flagged_at"]) > latest
         ):
-            found.append(f"{where} was flagged in the future ({record['flagged_at']}).")
+            found.append(
+                # Translators: {where} names a record of the file; {when} the moment it gives.
+                _("{where} was flagged in the future ({when}).").format(
+                    where=where, when=record["flagged_at"]
+                )
+            )
         if not found:
             try:
                 incident = incident_from_dict(record)
@@ -290,7 +380,8 @@ def parse_export(text: str, now: datetime | None = None) -> Parsed:
                     for followup in record.get("followups") or []
                 ]
             except BadRecord as exc:
-                found.append(f"{where} does not read: {exc}.")
+                # Translators: {where} names a record of the file; {reason} says why, in English.
+                found.append(_("{where} does not read: {reason}.").format(where=where, reason=exc))
         problems += found
         if found:
             continue
@@ -299,12 +390,14 @@ def parse_export(text: str, now: datetime | None = None) -> Parsed:
         parsed.nudges += nudges
         parsed.followups += followups
     for index, positive in enumerate(positives, start=1):
-        found = _check(positive, f"Positive #{index}", POSITIVE_RULES)
+        # Translators: a positive of the file named by its place: the first is "Positive #1".
+        where = _("Positive #{n}").format(n=index)
+        found = _check(positive, where, POSITIVE_RULES)
         if not found:
             try:
                 parsed.positives.append(positive_from_dict(positive))
             except BadRecord as exc:
-                found.append(f"Positive #{index} does not read: {exc}.")
+                found.append(_("{where} does not read: {reason}.").format(where=where, reason=exc))
         problems += found
     if problems:
         raise ImportProblems(problems)
@@ -328,13 +421,17 @@ def import_into(store: Store, text: str, now: datetime | None = None) -> ImportR
     taken_followups = {f.id: f.incident_id for f in store.followups()}
     taken_nudges = {n.id: n.incident_id for n in store.nudges()}
     clashes = [
-        f"The follow-up {_shown(f.id)} of call {_shown(f.incident_id)} has the id of one "
-        "already in your journal."
+        # Translators: {id} and {call} are ids from the file, in quotes.
+        _("The follow-up {id} of call {call} has the id of one already in your journal.").format(
+            id=_shown(f.id), call=_shown(f.incident_id)
+        )
         for f in parsed.followups
         if f.incident_id in new_ids and taken_followups.get(f.id, f.incident_id) != f.incident_id
     ] + [
-        f"The nudge {_shown(n.id)} of call {_shown(n.incident_id)} has the id of one already "
-        "in your journal."
+        # Translators: {id} and {call} are ids from the file, in quotes.
+        _("The nudge {id} of call {call} has the id of one already in your journal.").format(
+            id=_shown(n.id), call=_shown(n.incident_id)
+        )
         for n in parsed.nudges
         if n.incident_id in new_ids and taken_nudges.get(n.id, n.incident_id) != n.incident_id
     ]

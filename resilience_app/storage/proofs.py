@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from resilience_app.files import atomic_write, read_private
+from resilience_app.i18n import _
 from resilience_app.storage.driver import Tables
 from resilience_app.storage.sealing import Sealer
 
@@ -140,9 +141,11 @@ class Proofs:
             else:
                 log.error("the list of journal file generations is missing or does not match")
                 self.notices.append(
-                    "Resilience could not check that your journal files are the latest it "
-                    "saved: its list of them was missing or changed. They open as they are, "
-                    "and the list was made again."
+                    _(
+                        "Resilience could not check that your journal files are the latest it "
+                        "saved: its list of them was missing or changed. They open as they are, "
+                        "and the list was made again."
+                    )
                 )
                 self._trusted = {}
                 self._latest = dict(found[0]) if found else {}
@@ -200,15 +203,22 @@ class Proofs:
         if loaded.proof is not None:
             expected = self.proof(name, loaded.generation, loaded.digest)
             if not hmac.compare_digest(loaded.proof, expected):
-                return "it was changed outside Resilience"
+                # Translators: why a journal file is not the copy the app last saved; shown
+                # in brackets after "Your journal for 2026-11 was not the copy Resilience
+                # last saved".
+                return _("it was changed outside Resilience")
             if loaded.generation < trusted:
-                return "it is an older copy than the one Resilience last saved"
+                # Translators: why a journal file is not the copy the app last saved (shown in
+                # brackets after a sentence saying so).
+                return _("it is an older copy than the one Resilience last saved")
             return None
         if loaded.generation > trusted:
             return None  # written while locked: proved on its next write
         if loaded.generation == 0 and trusted == 0:
             return None  # a file that was never written protected (new and empty)
-        return "it is an older copy than the one Resilience last saved, or was changed"
+        # Translators: why a journal file is not the copy the app last saved (shown in
+        # brackets after a sentence saying so).
+        return _("it is an older copy than the one Resilience last saved, or was changed")
 
     def missing(self, present: set[str]) -> list[str]:
         """Files the list knows that are not on disk (unlocked only)."""

@@ -24,6 +24,7 @@ from typing import Any
 
 from resilience_app.core.errors import UserError
 from resilience_app.files import atomic_write, ensure_private_dir, fsync_dir, read_private
+from resilience_app.i18n import _
 from resilience_app.storage.driver import DamagedFile, Tables, dump, parse
 from resilience_app.storage.journal_file import PLAIN_SCHEMA
 from resilience_app.storage.proofs import PROOF_FILE, Proofs, generation_of, meta_of, new_list
@@ -108,9 +109,19 @@ def _finish(store: Store, suffix: str, data_key: bytes | None, state: str) -> No
             problem = again
     store.reopen(data_key)
     if problem is not None:
+        reason = problem.strerror or str(problem)
         raise UserError(
-            f"The passphrase lock is {state}, but its files could not all be put in place "
-            f"({problem.strerror or problem}). Quit Resilience and start it again to finish."
+            (
+                _(
+                    "The passphrase lock is on, but its files could not all be put in place "
+                    "({reason}). Quit Resilience and start it again to finish."
+                )
+                if state == "on"
+                else _(
+                    "The passphrase lock is off, but its files could not all be put in place "
+                    "({reason}). Quit Resilience and start it again to finish."
+                )
+            ).format(reason=reason)
         )
 
 
@@ -122,31 +133,37 @@ def recover(data_dir: Path) -> list[str]:
     the other state are removed, staged copies for this state are swapped in."""
     p = _paths(data_dir)
     said: list[str] = []
-    sealing_staged = any(s.exists() for _, s in _staged(data_dir, "sealing"))
-    plain_staged = any(s.exists() for _, s in _staged(data_dir, "plain-new"))
+    sealing_staged = any(s.exists() for _live, s in _staged(data_dir, "sealing"))
+    plain_staged = any(s.exists() for _live, s in _staged(data_dir, "plain-new"))
     if not p["key"].exists():
         if p["key_old"].exists():
             _swap_in(data_dir, "plain-new")
             _remove(p["key_old"])
-            said.append("The passphrase lock is off (the switch finished now).")
+            said.append(_("The passphrase lock is off (the switch finished now)."))
         elif sealing_staged or p["key_new"].exists():
             for _live, staged in _staged(data_dir, "sealing"):
                 _remove(staged)
             _remove(p["key_new"])
             said.append(
-                "Turning on the passphrase lock was interrupted, so your journal is as it "
-                "was before: not protected. Turn it on again in Settings."
+                _(
+                    "Turning on the passphrase lock was interrupted, so your journal is as it "
+                    "was before: not protected. Turn it on again in Settings."
+                )
             )
     else:
         if sealing_staged:
             _swap_in(data_dir, "sealing")
-            said.append("Your journal is protected by your passphrase (the switch finished now).")
+            said.append(
+                _("Your journal is protected by your passphrase (the switch finished now).")
+            )
         if plain_staged:
             for _live, staged in _staged(data_dir, "plain-new"):
                 _remove(staged)  # an unfinished plain copy must not stay on disk
             said.append(
-                "Turning off the passphrase lock was interrupted, so your journal is still "
-                "protected."
+                _(
+                    "Turning off the passphrase lock was interrupted, so your journal is still "
+                    "protected."
+                )
             )
         _remove(p["key_new"])
         _remove(p["key_old"])
@@ -223,9 +240,9 @@ def _convert_docs(
 def enable(store: Store, passphrase: str) -> bytes:
     """Protect the journal with `passphrase`; returns the data key (for the keyring)."""
     if store.protected:
-        raise UserError("Your journal is already protected; use `resilience passphrase change`.")
+        raise UserError(_("Your journal is already protected; use `resilience passphrase change`."))
     if store.dirty:
-        raise UserError("Some changes are not on disk yet; try again once they are saved.")
+        raise UserError(_("Some changes are not on disk yet; try again once they are saved."))
     check_passphrase(passphrase)
     data_dir = store.data_dir
     key, data_key = new_key_file(passphrase)
@@ -265,8 +282,10 @@ def enable(store: Store, passphrase: str) -> bytes:
     except OSError as exc:
         _abandon(data_dir, "sealing")
         raise UserError(
-            f"Your journal could not be protected ({exc.strerror or exc}), so it is as it "
-            "was: not protected. Free some space and try again."
+            _(
+                "Your journal could not be protected ({reason}), so it is as it was: not "
+                "protected. Free some space and try again."
+            ).format(reason=exc.strerror or exc)
         ) from None
     _finish(store, "sealing", data_key, "on")
     log.info("the passphrase lock is on")
@@ -277,9 +296,9 @@ def disable(store: Store, passphrase: str) -> None:
     """Turn the lock off: every file written back in plain text (the passphrase asked again)."""
     key = store.sealer.key
     if key is None:
-        raise UserError("Your journal is not protected by a passphrase.")
+        raise UserError(_("Your journal is not protected by a passphrase."))
     if store.dirty:
-        raise UserError("Some changes are not on disk yet; try again once they are saved.")
+        raise UserError(_("Some changes are not on disk yet; try again once they are saved."))
     data_key = open_data_key(key, passphrase)
     sealer = Sealer(key)
     sealer.unlock(data_key)
@@ -309,14 +328,19 @@ def disable(store: Store, passphrase: str) -> None:
     except (BadSeal, UnicodeDecodeError):
         _abandon(data_dir, "plain-new")
         raise UserError(
-            "A journal file does not open with your key (it was changed or replaced), so the "
-            "lock was left on. Start Resilience once to set that file aside, then try again."
+            _(
+                "A journal file does not open with your key (it was changed or replaced), so "
+                "the lock was left on. Start Resilience once to set that file aside, then try "
+                "again."
+            )
         ) from None
     except OSError as exc:
         _abandon(data_dir, "plain-new")  # no plain copy may stay behind
         raise UserError(
-            f"The passphrase lock could not be turned off ({exc.strerror or exc}), so your "
-            "journal is still protected. Free some space and try again."
+            _(
+                "The passphrase lock could not be turned off ({reason}), so your journal is "
+                "still protected. Free some space and try again."
+            ).format(reason=exc.strerror or exc)
         ) from None
     _finish(store, "plain-new", None, "off")
     log.info("the passphrase lock is off")
@@ -361,7 +385,7 @@ def change(store: Store, old: str, new: str) -> None:
 
     key = store.sealer.key
     if key is None:
-        raise UserError("Your journal is not protected yet; use `resilience passphrase set`.")
+        raise UserError(_("Your journal is not protected yet; use `resilience passphrase set`."))
     check_passphrase(new)
     data_key = open_data_key(key, old)
     new_key = rewrapped(key, data_key, new)
@@ -369,8 +393,9 @@ def change(store: Store, old: str, new: str) -> None:
         write_key_file(store.data_dir / KEY_FILE, new_key)
     except OSError as exc:
         raise UserError(
-            f"The new passphrase could not be saved ({exc.strerror or exc}). Your passphrase "
-            "is unchanged."
+            _(
+                "The new passphrase could not be saved ({reason}). Your passphrase is unchanged."
+            ).format(reason=exc.strerror or exc)
         ) from None
     # The same data key: nothing else changes, and what the disk has not taken yet (kept
     # in memory) stays where it is.

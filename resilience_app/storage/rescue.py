@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from resilience_app.files import atomic_write, read_private
+from resilience_app.i18n import _, ngettext
 from resilience_app.paths import digest, private_folder, rescue_places
 from resilience_app.storage.codec import (
     BadRecord,
@@ -105,7 +106,9 @@ def merge(store: Store) -> list[str]:
         except (OSError, ValueError, KeyError, TypeError, RecursionError) as exc:
             log.error("rescue file %s unreadable: %s", path, exc)
             said.append(
-                f"A rescue file of unsaved changes could not be read; it was left at {path}."
+                _(
+                    "A rescue file of unsaved changes could not be read; it was left at {path}."
+                ).format(path=path)
             )
             continue
         added = 0
@@ -115,16 +118,22 @@ def merge(store: Store) -> list[str]:
         if store.dirty:
             store.pending_rescues.append(path)  # removed once the disk takes them
             said.append(
-                f"Changes that could not be saved last time are back in memory from {path}, "
-                "but the disk still refuses them; Resilience keeps trying."
+                _(
+                    "Changes that could not be saved last time are back in memory from {path}, "
+                    "but the disk still refuses them; Resilience keeps trying."
+                ).format(path=path)
             )
             continue
         path.unlink(missing_ok=True)
         if added:
             said.append(
-                "Resilience could not save some of your changes before it closed last time. "
-                f"They were kept aside and are now back in your journal ({added} "
-                f"record{'s' if added != 1 else ''})."
+                ngettext(
+                    "Resilience could not save some of your changes before it closed last time. "
+                    "They were kept aside and are now back in your journal ({n} record).",
+                    "Resilience could not save some of your changes before it closed last time. "
+                    "They were kept aside and are now back in your journal ({n} records).",
+                    added,
+                ).format(n=added)
             )
     return said
 

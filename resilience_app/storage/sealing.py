@@ -35,6 +35,7 @@ from typing import Any
 
 from resilience_app.core.errors import UserError
 from resilience_app.files import atomic_write, read_private
+from resilience_app.i18n import N_, _, ngettext
 
 KEY_FILE = "key.json"
 KEY_FORMAT = 1
@@ -66,18 +67,20 @@ def _filled(value: Any) -> bool:
 
 
 class Locked(UserError):
-    """The journal is protected and locked: what the rep wrote cannot be shown now."""
+    """The journal is protected and locked: what the rep wrote cannot be shown now.
 
-    def __init__(self, what: str = "") -> None:
-        super().__init__(
-            f"Your journal is locked{' (' + what + ')' if what else ''}. Unlock it first: "
-            "Unlock in the tray menu, or `resilience unlock`."
-        )
+    `locked` is the first sentence, saying what cannot be done ("Your journal is locked (to
+    save a note)."), marked with N_() where it is written and translated here."""
+
+    def __init__(self, locked: str = N_("Your journal is locked.")) -> None:
+        # Translators: "Unlock" is the tray menu's item; keep `resilience unlock` (a command).
+        how = _("Unlock it first: Unlock in the tray menu, or `resilience unlock`.")
+        super().__init__(_(locked) + " " + how)
 
 
 class WrongPassphrase(UserError):
     def __init__(self) -> None:
-        super().__init__("That passphrase does not open this journal. Nothing was changed.")
+        super().__init__(_("That passphrase does not open this journal. Nothing was changed."))
 
 
 class BadSeal(Exception):
@@ -102,10 +105,14 @@ def check_passphrase(passphrase: str) -> str:
     from resilience_app.core import values
 
     if not isinstance(passphrase, str) or not values.is_text(passphrase):
-        raise UserError("The passphrase has characters that are not valid text.", usage=True)
+        raise UserError(_("The passphrase has characters that are not valid text."), usage=True)
     if len(passphrase) < MIN_PASSPHRASE:
         raise UserError(
-            f"Choose a passphrase of at least {MIN_PASSPHRASE} characters (a few words work well).",
+            ngettext(
+                "Choose a passphrase of at least {n} character (a few words work well).",
+                "Choose a passphrase of at least {n} characters (a few words work well).",
+                MIN_PASSPHRASE,
+            ).format(n=MIN_PASSPHRASE),
             usage=True,
         )
     return passphrase
@@ -169,8 +176,11 @@ class KeyFile:
             )
         except (ValueError, KeyError, TypeError, RecursionError) as exc:
             raise UserError(
-                f"The journal's key file is damaged or from a newer Resilience ({exc}); "
-                "nothing can be opened without it."
+                # Translators: {reason} is a technical reason, in English.
+                _(
+                    "The journal's key file is damaged or from a newer Resilience ({reason}); "
+                    "nothing can be opened without it."
+                ).format(reason=exc)
             ) from None
 
 
@@ -202,7 +212,8 @@ def _unwrap(key: bytes, wrapped: bytes, purpose: bytes) -> bytes:
     try:
         return AESGCM(key).decrypt(wrapped[:12], wrapped[12:], purpose)
     except (InvalidTag, ValueError):
-        raise BadSeal("does not open") from None
+        # Translators: why a journal file is not the copy the app last saved (in brackets).
+        raise BadSeal(_("does not open")) from None
 
 
 WRAP_DATA_KEY = b"resilience/key/1/data-key"
@@ -267,7 +278,12 @@ def read_key_file(data_dir: Path) -> KeyFile | None:
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise UserError(f"The journal's key file cannot be read ({exc.strerror or exc}).") from None
+        raise UserError(
+            # Translators: {reason} is the system's reason ("Permission denied").
+            _("The journal's key file cannot be read ({reason}).").format(
+                reason=exc.strerror or exc
+            )
+        ) from None
     return KeyFile.parse(raw)
 
 
@@ -370,8 +386,10 @@ class Sealer:
                 raw = _unb64(sealed[len(INBOX) :])
                 return bytes(self._suite().decrypt(raw, self._private, info=bound_to))
         except (InvalidTag, ValueError):
-            raise BadSeal("a sealed value does not open") from None
-        raise BadSeal("an unknown kind of seal")
+            # Translators: why a journal file is not the copy the app last saved (in brackets).
+            raise BadSeal(_("a sealed value does not open")) from None
+        # Translators: why a journal file is not the copy the app last saved (in brackets).
+        raise BadSeal(_("an unknown kind of seal"))
 
     # -- records -------------------------------------------------------------------------
 
@@ -408,7 +426,8 @@ class Sealer:
             return doc, None
         clear = {k: v for k, v in doc.items() if k != "sealed"}
         if not isinstance(sealed, str):
-            raise BadSeal("a seal that is not text")
+            # Translators: why a journal file is not the copy the app last saved (in brackets).
+            raise BadSeal(_("a seal that is not text"))
         if self.locked or not self.protected:
             return clear, sealed
         clear.update(self._fields(identity(file, table, str(doc.get("id"))), sealed))
@@ -419,14 +438,15 @@ class Sealer:
         try:
             private = json.loads(self.open(bound_to, sealed))
         except (ValueError, UnicodeDecodeError, RecursionError):
-            raise BadSeal("a sealed value that is not a record") from None
+            # Translators: why a journal file is not the copy the app last saved (in brackets).
+            raise BadSeal(_("a sealed value that is not a record")) from None
         if not isinstance(private, dict):
-            raise BadSeal("a sealed value that is not a record")
+            raise BadSeal(_("a sealed value that is not a record"))
         under = private.pop(UNDER, None)
         if under is None:
             return private
         if not isinstance(under, str) or depth >= MAX_UNDER:
-            raise BadSeal("a sealed value that is not a record")
+            raise BadSeal(_("a sealed value that is not a record"))
         base = self._fields(bound_to, under, depth + 1)
         for name, value in private.items():
             if not _filled(base.get(name)):

@@ -44,6 +44,7 @@ from resilience_app.core.models import (
     Removed,
 )
 from resilience_app.files import atomic_write, ensure_private_dir, read_private
+from resilience_app.i18n import _, ngettext
 from resilience_app.storage.codec import (
     BadRecord,
     followup_from_dict,
@@ -118,7 +119,9 @@ class Store:
         self.generation = 0
         if readonly:
             if self.data_dir.exists() and not self.data_dir.is_dir():
-                raise StorageError(f"{self.data_dir} is a file, not a data folder.")
+                raise StorageError(
+                    _("{path} is a file, not a data folder.").format(path=self.data_dir)
+                )
         else:
             self._prepare_folders()
         # The passphrase lock: seals what the rep wrote when the journal is protected.
@@ -126,9 +129,11 @@ class Store:
         if self.sealer.key is None and (self.journal_dir / PROOF_FILE).is_file():
             # Sealed records read as plain ones would lose their seals at the next write.
             raise StorageError(
-                f"Your journal in {self.data_dir} is protected by a passphrase, but its key "
-                f"file ({KEY_FILE}) is missing, so it cannot be opened. Put {KEY_FILE} back "
-                "from a backup of the data folder; Resilience changes nothing until then."
+                _(
+                    "Your journal in {folder} is protected by a passphrase, but its key file "
+                    "({key}) is missing, so it cannot be opened. Put {key} back from a backup "
+                    "of the data folder; Resilience changes nothing until then."
+                ).format(folder=self.data_dir, key=KEY_FILE)
             )
         self.proofs = Proofs(self.journal_dir, self.sealer)
         self._restored: set[str] = set()  # files just restored from a backup by the app
@@ -146,13 +151,18 @@ class Store:
                 stale.unlink(missing_ok=True)
         except (FileExistsError, NotADirectoryError):
             raise StorageError(
-                f"{self.data_dir} or its journal folder is a file, not a folder. Move it away "
-                "or start Resilience with another --data-dir."
+                _(
+                    "{path} or its journal folder is a file, not a folder. Move it away or start "
+                    "Resilience with another --data-dir."
+                ).format(path=self.data_dir)
             ) from None
         except OSError as exc:
             raise StorageError(
-                f"Resilience cannot use the data folder {self.data_dir} "
-                f"({exc.strerror or exc}). Check that it is yours and that the disk has room."
+                # Translators: {reason} is the system's reason ("Permission denied").
+                _(
+                    "Resilience cannot use the data folder {path} ({reason}). Check that it is "
+                    "yours and that the disk has room."
+                ).format(path=self.data_dir, reason=exc.strerror or exc)
             ) from None
 
     @property
@@ -200,8 +210,11 @@ class Store:
         except DamagedFile as exc:
             if self.readonly:
                 raise StorageError(
-                    f"The journal file {path} is damaged ({exc}). Start Resilience once: it "
-                    "sets the damaged file aside and restores the last good backup."
+                    # Translators: {reason} says what is wrong with the file.
+                    _(
+                        "The journal file {path} is damaged ({reason}). Start Resilience once: "
+                        "it sets the damaged file aside and restores the last good backup."
+                    ).format(path=path, reason=exc)
                 ) from None
             self._recover(path, str(exc))
             opened = self._journal_file(path, tables)
@@ -218,18 +231,25 @@ class Store:
                 opened.close()
                 if self.readonly:
                     raise StorageError(
-                        f"The journal file {path} is not the one Resilience last saved "
-                        f"({reason}). Start Resilience once: it sets the file aside and "
-                        "restores the last good backup."
+                        # Translators: {reason} says how the file differs ("it was changed
+                        # outside Resilience").
+                        _(
+                            "The journal file {path} is not the one Resilience last saved "
+                            "({reason}). Start Resilience once: it sets the file aside and "
+                            "restores the last good backup."
+                        ).format(path=path, reason=reason)
                     )
                 self._recover(path, reason, changed=True)
                 return self._open(path, tables)
             self._settle(opened)
         if (opened.schema or 0) > SCHEMA_VERSION:
             raise StorageError(
-                f"The journal file {path} was written by a newer version of Resilience "
-                f"(format {opened.schema}; this version reads up to {SCHEMA_VERSION}). "
-                "Update Resilience to open it; the file was left untouched."
+                # Translators: {format} and {known} are format numbers of the journal's files.
+                _(
+                    "The journal file {path} was written by a newer version of Resilience "
+                    "(format {format}; this version reads up to {known}). Update Resilience to "
+                    "open it; the file was left untouched."
+                ).format(path=path, format=opened.schema, known=SCHEMA_VERSION)
             )
         if opened.set_aside:
             self._set_aside(opened, opened.set_aside)
@@ -238,8 +258,7 @@ class Store:
     def _set_aside(self, journal_file: JournalFile, rows: list[tuple[str, Any]]) -> None:
         """Keep records that cannot be used in a file of their own, tell the rep, and go
         on with the rest of the file."""
-        count = f"{len(rows)} record{'s' if len(rows) != 1 else ''}"
-        where = "they are"
+        n = len(rows)
         if not self.readonly:
             aside = _unique(journal_file.path.with_name(f"{journal_file.name}.set-aside"))
             document = {
@@ -249,19 +268,41 @@ class Store:
             try:
                 # ASCII escapes keep even text that broke the month writable here.
                 atomic_write(aside, json.dumps(document, ensure_ascii=True).encode())
-                where = f"it is kept in {aside}" if len(rows) == 1 else f"they are kept in {aside}"
+                # Translators: {month} names a journal file by its month (2026-11); {path} is
+                # the file the unreadable records were copied to.
+                said = ngettext(
+                    "{n} record in your journal for {month} could not be read, so it was set "
+                    "aside (it is kept in {path}). Everything else is as it was.",
+                    "{n} records in your journal for {month} could not be read, so they were "
+                    "set aside (they are kept in {path}). Everything else is as it was.",
+                    n,
+                ).format(n=n, month=journal_file.name, path=aside)
             except OSError as exc:
                 log.error("could not keep the set-aside records of %s: %s", journal_file.name, exc)
-                where = "they could not be copied out (the disk refused)"
+                # Translators: {month} names a journal file by its month (2026-11).
+                said = ngettext(
+                    "{n} record in your journal for {month} could not be read, so it was set "
+                    "aside (it could not be copied out: the disk refused). Everything else is "
+                    "as it was.",
+                    "{n} records in your journal for {month} could not be read, so they were "
+                    "set aside (they could not be copied out: the disk refused). Everything "
+                    "else is as it was.",
+                    n,
+                ).format(n=n, month=journal_file.name)
             self._durably(journal_file.rewrite)
         else:
-            where = "they are skipped here and set aside when Resilience starts"
-        log.error("%s: %d unreadable records set aside", journal_file.name, len(rows))
-        self._notice(
-            f"{count} in your journal for {journal_file.name} could not be read, so "
-            f"{'it was' if len(rows) == 1 else 'they were'} set aside ({where}). "
-            "Everything else is as it was."
-        )
+            # Translators: {month} names a journal file by its month (2026-11).
+            said = ngettext(
+                "{n} record in your journal for {month} could not be read, so it was set aside "
+                "(it is skipped here and set aside when Resilience starts). Everything else is "
+                "as it was.",
+                "{n} records in your journal for {month} could not be read, so they were set "
+                "aside (they are skipped here and set aside when Resilience starts). Everything "
+                "else is as it was.",
+                n,
+            ).format(n=n, month=journal_file.name)
+        log.error("%s: %d unreadable records set aside", journal_file.name, n)
+        self._notice(said)
 
     def _decoded(
         self,
@@ -298,7 +339,7 @@ class Store:
                 setattr(item, "sealed", kept)  # noqa: B010 - every sealed kind has the field
             found.append(item)
         if bad:
-            journal_file.discard(table, [doc["id"] for _, doc in bad])
+            journal_file.discard(table, [doc["id"] for _id, doc in bad])
             self._set_aside(journal_file, bad)
         return found
 
@@ -364,8 +405,12 @@ class Store:
         log.error("%s is missing from the journal folder", path.name)
         if self._restore_backup(path) is not None:
             self._notice(
-                f"Your journal for {name} was missing from its folder. It was restored "
-                "from its last backup."
+                # Translators: {month} names a journal file by its month (2026-11), or
+                # "followups" for the file of follow-ups.
+                _(
+                    "Your journal for {month} was missing from its folder. It was restored from "
+                    "its last backup."
+                ).format(month=name)
             )
             self._restored.add(name)
             if followups:
@@ -376,8 +421,12 @@ class Store:
                 self._month(name)
         else:
             self._notice(
-                f"Your journal for {name} is missing from its folder and no backup of it "
-                "could be read."
+                # Translators: {month} names a journal file by its month (2026-11), or
+                # "followups" for the file of follow-ups.
+                _(
+                    "Your journal for {month} is missing from its folder and no backup of it "
+                    "could be read."
+                ).format(month=name)
             )
             self.proofs.trusted().pop(name, None)
 
@@ -387,9 +436,11 @@ class Store:
         log.error("%s: %s", journal_file.name, reason)
         if self.readonly:
             raise StorageError(
-                f"The journal file {journal_file.path} does not open with this journal's key "
-                "(it was changed or replaced). Start Resilience once: it sets the file aside "
-                "and restores the last good backup."
+                _(
+                    "The journal file {path} does not open with this journal's key (it was "
+                    "changed or replaced). Start Resilience once: it sets the file aside and "
+                    "restores the last good backup."
+                ).format(path=journal_file.path)
             )
         journal_file.close()
         if journal_file is self._followups:
@@ -450,27 +501,39 @@ class Store:
             aside = _move_aside(path)
         except OSError as exc:
             raise StorageError(
-                f"The journal file {path} is damaged ({reason}) and could not be moved aside "
-                f"({exc.strerror or exc}). Move it away by hand, then start Resilience again."
+                # Translators: {reason} says what is wrong with the file; {problem} is the
+                # system's reason why it could not be moved ("Permission denied").
+                _(
+                    "The journal file {path} is damaged ({reason}) and could not be moved aside "
+                    "({problem}). Move it away by hand, then start Resilience again."
+                ).format(path=path, reason=reason, problem=exc.strerror or exc)
             ) from None
         log.error("%s is damaged (%s); moved to %s", path, reason, aside)
         self._restored.add(path.stem)
         what = (
-            f"Your journal for {path.stem} was not the copy Resilience last saved ({reason})."
+            # Translators: {month} names a journal file by its month (2026-11), or "followups"
+            # for the file of follow-ups; {reason} says how it differs.
+            _("Your journal for {month} was not the copy Resilience last saved ({reason}).").format(
+                month=path.stem, reason=reason
+            )
             if changed
-            else f"Your journal for {path.stem} was damaged."
+            # Translators: {month} names a journal file by its month (2026-11), or "followups".
+            else _("Your journal for {month} was damaged.").format(month=path.stem)
         )
         backup = self._restore_backup(path)
         if backup is not None:
-            self._notice(
-                f"{what} It was restored from the backup of {backup.stem}; the file found "
-                f"is kept at {aside}."
-            )
+            # Translators: {day} is the day of the backup (2026-11-24); {path} where the
+            # damaged file is kept.
+            then = _(
+                "It was restored from the backup of {day}; the file found is kept at {path}."
+            ).format(day=backup.stem, path=aside)
+            self._notice(f"{what} {then}")
             return
-        self._notice(
-            f"{what} As no backup could be read, that part starts empty. The file found is "
-            f"kept at {aside}; nothing was deleted."
-        )
+        then = _(
+            "As no backup could be read, that part starts empty. The file found is kept at "
+            "{path}; nothing was deleted."
+        ).format(path=aside)
+        self._notice(f"{what} {then}")
 
     def _restore_backup(self, path: Path) -> Path | None:
         """Put the newest backup that parses (and, protected and unlocked, whose seals and
@@ -640,8 +703,10 @@ class Store:
         if self.on_recreated is not None:
             self.on_recreated()
         self._notice(
-            f"Your data folder {self.data_dir} was removed while Resilience was running. It "
-            "was created again with everything Resilience had open."
+            _(
+                "Your data folder {path} was removed while Resilience was running. It was "
+                "created again with everything Resilience had open."
+            ).format(path=self.data_dir)
         )
         return True
 
@@ -937,8 +1002,10 @@ class Store:
         legacy = self.data_dir / LEGACY_FILE
         if self.readonly:
             raise StorageError(
-                f"The journal in {self.data_dir} uses an older format. Start Resilience once "
-                "to upgrade it (a backup is kept), then try again."
+                _(
+                    "The journal in {path} uses an older format. Start Resilience once to upgrade "
+                    "it (a backup is kept), then try again."
+                ).format(path=self.data_dir)
             )
         raw = legacy.read_bytes()
         try:
@@ -947,15 +1014,20 @@ class Store:
             aside = _move_aside(legacy)
             log.error("legacy journal damaged (%s); moved to %s", exc, aside)
             self._notice(
-                f"Your old journal file was damaged, so it was set aside at {aside}. "
-                "Nothing was deleted."
+                _(
+                    "Your old journal file was damaged, so it was set aside at {path}. Nothing "
+                    "was deleted."
+                ).format(path=aside)
             )
             return
         schema = int((data.get("meta") or {}).get("1", {}).get("schema", 1))
         if schema > 1:
             raise StorageError(
-                f"{legacy} has format {schema}, which this version does not know. "
-                "Update Resilience to open it; the file was left untouched."
+                # Translators: {format} is a format number of the journal's files.
+                _(
+                    "{path} has format {format}, which this version does not know. Update "
+                    "Resilience to open it; the file was left untouched."
+                ).format(path=legacy, format=schema)
             )
         folder = ensure_private_dir(ensure_private_dir(self.backup_dir) / "before-upgrade")
         name = f"journal-format-1-{_stamp()}.json"

@@ -91,7 +91,7 @@ class BreakWindow(QWidget):
 
         self.pattern_box = QComboBox()
         for key, pattern in PATTERNS.items():
-            self.pattern_box.addItem(_(pattern.name), key)
+            self.pattern_box.addItem(pattern.title, key)
         self.pattern_box.setToolTip(_("Which breathing guide to follow"))
         self.pattern_box.activated.connect(
             lambda index: self.pattern_chosen.emit(self.pattern_box.itemData(index))
@@ -219,11 +219,11 @@ class BreakWindow(QWidget):
         self.state = state
         self.view.set_shape_size(state.size)
         if self._reduced:
-            self.cue.setText(_(state.cue))
+            self.cue.setText(state.cue)
             self.counter.setText(str(state.seconds_left))
         else:
-            self.cue.setText(_(state.label))
-        self.detail.setText(_(state.detail) if state.detail else "")
+            self.cue.setText(state.label)
+        self.detail.setText(state.detail)
         self.detail.setVisible(bool(state.detail))
         if incident.break_ends_at is not None:
             self.countdown.setText(format_left((incident.break_ends_at - now).total_seconds()))

@@ -140,7 +140,7 @@ class Chart(QChartView):
         category_axis = QBarCategoryAxis()
         category_axis.append(shown)
         value_axis = QValueAxis()
-        top = max([max(values, default=0) for _, values, _ in series], default=0)
+        top = max([max(values, default=0) for _name, values, _colour in series], default=0)
         value_axis.setRange(0, max(4.0, top * 1.1))
         value_axis.applyNiceNumbers()  # ticks at 0, 5, 10… rather than 0, 4.2, 8.4…
         value_axis.setLabelFormat("%d")
@@ -172,7 +172,7 @@ class Chart(QChartView):
             [name if n % label_every == 0 else " " * (n + 1) for n, name in enumerate(categories)]
         )
         value_axis = QValueAxis()
-        highest = max([max(v, default=0) for _, v, _ in series] + [guide or 0, 0])
+        highest = max([max(v, default=0) for _name, v, _colour in series] + [guide or 0, 0])
         value_axis.setRange(0, max(top, highest * 1.1))
         value_axis.applyNiceNumbers()
         value_axis.setLabelFormat("%d")
@@ -326,12 +326,12 @@ class InsightsWindow(QWidget):
         )
         self.weekdays.bars(i18n.day_names(), [(N_("calls"), list(data.by_weekday), c.accent)])
         self.reasons.bars(
-            [_(texts.LOSS_REASON_SHORT[r]) for r in data.loss_reasons],
+            [texts.loss_reason_short(r) for r in data.loss_reasons],
             [(N_("notes"), list(data.loss_reasons.values()), c.accent)],
             horizontal=True,
         )
         self.parts.bars(
-            [_(texts.MY_PART_SHORT[p]) for p in data.my_parts],
+            [texts.my_part_short(p) for p in data.my_parts],
             [(N_("notes"), list(data.my_parts.values()), BEFORE_COLOUR)],
             horizontal=True,
         )
@@ -362,7 +362,7 @@ class InsightsWindow(QWidget):
             return
         parts = [f"<b>{html.escape(_('Lessons you wrote, by loss reason'))}</b>"]
         for reason, lessons in data.lessons.items():
-            name = _(texts.LOSS_REASON[reason]) if reason else _("No reason given")
+            name = texts.loss_reason(reason) if reason else _("No reason given")
             rows = "".join(
                 f"<li>{html.escape(lesson.text)}"
                 + (f" <b>×{lesson.count}</b>" if lesson.count > 1 else "")

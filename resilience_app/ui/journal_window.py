@@ -323,7 +323,7 @@ class JournalWindow(QWidget):
             if incident.reflection_open:
                 bits.append(_("note unfinished"))
             elif r.loss_reason:
-                bits.append(_(texts.LOSS_REASON[r.loss_reason]))
+                bits.append(texts.loss_reason(r.loss_reason))
             if r.what_happened:
                 bits.append(f"“{r.what_happened}”")
             item = QListWidgetItem(" · ".join(bits))
@@ -436,7 +436,7 @@ class JournalWindow(QWidget):
             if followup.note:
                 text += f" · {followup.note}"
             item = QListWidgetItem(text)
-            item.setToolTip(_(texts.FOLLOW_UP_HINT[followup.kind]))
+            item.setToolTip(texts.follow_up_hint(followup.kind))
             item.setData(Qt.ItemDataRole.UserRole, followup.id)
             self.upcoming_list.addItem(item)
         self.tabs.setTabText(

@@ -88,7 +88,7 @@ def status_line(state: TrayState) -> str:
         if minutes < 1:
             return _("Back on the phone within a minute. Well done.")
         return _("Back on the phone after {minutes} min. Well done.").format(minutes=minutes)
-    name = _(texts.PHASE_NAME[state.phase])
+    name = texts.phase_name(state.phase)
     return name[:1].upper() + name[1:]
 
 

@@ -147,8 +147,8 @@ class ReflectionForm(QWidget):
         self.followup_checks: dict[FollowUpKind, QCheckBox] = {}
         self.followup_times: dict[FollowUpKind, QDateTimeEdit] = {}
         for row, kind in enumerate(FollowUpKind):
-            check = QCheckBox(_(texts.FOLLOW_UP_SHORT[kind]))
-            check.setToolTip(_(texts.FOLLOW_UP_HINT[kind]))
+            check = QCheckBox(texts.follow_up_short(kind))
+            check.setToolTip(texts.follow_up_hint(kind))
             when = QDateTimeEdit()
             when.setCalendarPopup(True)
             # Translators: how a follow-up's time is shown (Qt date format codes).
@@ -328,7 +328,7 @@ class ReflectionForm(QWidget):
 
     def _show_hint(self) -> None:
         reason = self.reason.currentData()
-        self.reason_hint.setText(_(texts.LOSS_REASON_HINT[LossReason(reason)]) if reason else "")
+        self.reason_hint.setText(texts.loss_reason_hint(LossReason(reason)) if reason else "")
         self.reason_hint.setVisible(bool(reason))
 
     def _mood_touched(self) -> None:
@@ -360,7 +360,7 @@ class ReflectionForm(QWidget):
         reflection = self.reflection()
         problems = reflection_problems(reflection)
         if problems:
-            self.show_error(_(problems[0]))
+            self.show_error(problems[0])
             self.positives.setFocus()
             return
         self.draft_ticker.stop()

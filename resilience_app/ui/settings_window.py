@@ -52,14 +52,14 @@ class SettingsWindow(QWidget):
             box.setRange(float(spec.minimum or 0), float(spec.maximum or 600))
             # Translators: after a number of minutes in a number field (mind the space).
             box.setSuffix(_(" min"))
-            box.setToolTip(_(spec.description))
+            box.setToolTip(spec.help)
             return box
 
         self.break_minutes = minutes("break.minutes", 0.5)
         self.pattern = QComboBox()
         for key, pattern in PATTERNS.items():
             self.pattern.addItem(
-                _("{name} — {summary}").format(name=_(pattern.name), summary=_(pattern.summary)),
+                _("{name} — {summary}").format(name=pattern.title, summary=pattern.description),
                 key,
             )
         self.reduced_motion = QCheckBox(_("Less motion: text and a counter, no moving shape"))
@@ -78,7 +78,7 @@ class SettingsWindow(QWidget):
         self.language.addItem(_("Follow my system"), "auto")
         for key, name in i18n.LANGUAGES.items():
             self.language.addItem(name, key)  # each language named in itself
-        self.language.setToolTip(_(SCHEMA["ui.language"].description))
+        self.language.setToolTip(SCHEMA["ui.language"].help)
         self.lookback = QCheckBox(_("A weekly look back at my calls (opens Insights)"))
         self.lookback_day = QComboBox()
         for key, label in zip(
@@ -100,7 +100,7 @@ class SettingsWindow(QWidget):
         )
         self.ignore_apps = QLineEdit()
         self.ignore_apps.setPlaceholderText(_("e.g. Zoiper, Talon (apps that keep it open)"))
-        self.ignore_apps.setToolTip(_(SCHEMA["calls.ignore_apps"].description))
+        self.ignore_apps.setToolTip(SCHEMA["calls.ignore_apps"].help)
         self.offer_flag = QCheckBox(_("After a call, offer one click to flag it"))
         self.hotkey = QKeySequenceEdit()
         self.hotkey.setMaximumSequenceLength(1)
@@ -136,13 +136,13 @@ class SettingsWindow(QWidget):
         self.lock_remember = QCheckBox(
             _("Open it by itself when I log in (this computer's keyring)")
         )
-        self.lock_remember.setToolTip(_(SCHEMA["lock.remember"].description))
+        self.lock_remember.setToolTip(SCHEMA["lock.remember"].help)
         self.lock_idle = QSpinBox()
         spec = SCHEMA["lock.idle_minutes"]
         self.lock_idle.setRange(int(spec.minimum or 0), int(spec.maximum or 480))
         self.lock_idle.setSpecialValueText(_("Never"))
         self.lock_idle.setSuffix(_(" min unused"))
-        self.lock_idle.setToolTip(_(spec.description))
+        self.lock_idle.setToolTip(spec.help)
 
         hint = QLabel(
             _("Nudges count from the moment you flag a call. 10 and 15 minutes is a good rule.")

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from resilience_app import i18n
+from resilience_app.adapters.notify import NotifierChain
 from resilience_app.core.clock import FakeClock
 from resilience_app.core.models import Reflection
 from resilience_app.service import Service
@@ -39,6 +40,19 @@ class Pseudo(gettext.NullTranslations):
 
 
 @pytest.fixture
+def presenter(service: Service, notifier: NotifierChain) -> Iterator[Presenter]:
+    """A presenter of its own: a new language builds its windows again, so no fixture may
+    hold on to the old ones."""
+    own = Presenter(service, notifier, tray_available=lambda: False)
+    own.start()
+    service.start()
+    yield own
+    own.shutdown()
+    if own.home is not None:
+        own.home.deleteLater()
+
+
+@pytest.fixture
 def pseudo(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Any language the app asks for is the pseudo-language (German formats)."""
     monkeypatch.setattr(i18n.gettext, "translation", lambda *args, **kwargs: Pseudo())
@@ -47,7 +61,14 @@ def pseudo(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 # Texts that are data, not language: what the rep wrote, numbers, times, names of languages.
-DATA = {"ACME", "it went badly", "PAST-POSITIVE", "Nice lead", *i18n.LANGUAGES.values()}
+DATA = {
+    "ACME",
+    "it went badly",
+    "PAST-POSITIVE",
+    "Nice lead",
+    "Resilience",  # the app's name
+    *i18n.LANGUAGES.values(),
+}
 
 
 def _is_data(text: str) -> bool:
@@ -120,7 +141,7 @@ def test_every_window_speaks_the_catalog(
 
 
 def test_a_new_language_applies_without_a_restart(
-    pseudo: None, presenter: Presenter, service: Service, qtbot: QtBot
+    pseudo: None, presenter: Presenter, qtbot: QtBot
 ) -> None:
     presenter.open_settings()
     assert "⟦" not in presenter.settings_window.windowTitle()
