@@ -123,6 +123,19 @@ def _minutes(text: str) -> float:
     return value
 
 
+def _time_of_day(text: str) -> time:
+    from resilience_app.core.errors import UserError
+    from resilience_app.core.workhours import parse_time
+
+    try:
+        return parse_time(text)
+    except UserError:
+        raise argparse.ArgumentTypeError(
+            # Translators: follows "argument --until:"; {got} is what the rep typed, in quotes.
+            _("must be a time of day like 14:30, got {got}").format(got=repr(text))
+        ) from None
+
+
 def local_midnight(day: date) -> datetime:
     return datetime.combine(day, time(0, 0)).astimezone()
 
@@ -179,6 +192,17 @@ def build_parser() -> argparse.ArgumentParser:
     )
     note.add_argument("--feel", type=_rough, metavar="N", help=_("how you feel now, 0 to 10"))
     sub.add_parser("status", parents=[common], help=_("print the current state as JSON"))
+    pause = sub.add_parser(
+        "pause", parents=[common], help=_("no nudges for a while (a flag still gives a break)")
+    )
+    how_long = pause.add_mutually_exclusive_group()
+    how_long.add_argument(
+        "--minutes", type=_minutes, metavar="N", help=_("for N minutes (default: until tomorrow)")
+    )
+    how_long.add_argument(
+        "--until", type=_time_of_day, metavar="HH:MM", help=_("until the next HH:MM")
+    )
+    sub.add_parser("resume", parents=[common], help=_("nudges back on"))
     stats = sub.add_parser("stats", parents=[common], help=_("patterns in your tough calls"))
     stats.add_argument(
         "--since", type=_day, metavar="DATE", help=_("from DATE (default: 12 weeks ago)")
@@ -679,6 +703,15 @@ def _unlock(args: argparse.Namespace, data_dir: Path) -> int:
     return _done(reply, _("Unlocked."))
 
 
+def _pause(args: argparse.Namespace, data_dir: Path) -> int:
+    until = args.until.strftime("%H:%M") if args.until else None
+    return _done(_ask(data_dir, "pause", {"minutes": args.minutes, "until": until}), "")
+
+
+def _resume(args: argparse.Namespace, data_dir: Path) -> int:
+    return _done(_ask(data_dir, "resume"), "")
+
+
 def _lock(args: argparse.Namespace, data_dir: Path) -> int:
     return _done(_ask(data_dir, "lock"), _("Locked."))
 
@@ -926,6 +959,8 @@ _COMMANDS = {
     "insights": _journal,
     "settings": _journal,
     "stats": _stats,
+    "pause": _pause,
+    "resume": _resume,
     "unlock": _unlock,
     "lock": _lock,
     "passphrase": _passphrase,

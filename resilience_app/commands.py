@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 
 from resilience_app import i18n
 from resilience_app.command_names import NEEDS_APP, READ_ONLY
-from resilience_app.core import texts, values
+from resilience_app.core import texts, values, workhours
 from resilience_app.core.errors import UserError
 from resilience_app.core.models import FollowUpKind, LossReason, MyPart, Reflection
 from resilience_app.core.values import MAX_LABEL, MAX_TEXT
@@ -209,6 +209,8 @@ class CommandTable:
             "followup-done": self.followup_done,
             "followup-cancel": self.followup_cancel,
             "followup-snooze": self.followup_snooze,
+            "pause": self.pause,
+            "resume": self.resume,
             "unlock": self.unlock,
             "lock": self.lock,
             "passphrase-set": self.passphrase_set,
@@ -392,6 +394,24 @@ class CommandTable:
         # Translators: {when} is a day and time.
         message = _("Snoozed until {when}.")
         return {"message": message.format(when=i18n.format_datetime(followup.due_at))}
+
+    # -- pause ------------------------------------------------------------------------
+
+    def pause(self, a: Args) -> Reply:
+        minutes = a.number("minutes", what=_("The minutes"))
+        until_text = a.text("until", limit=5, what=_("The time"))
+        until = workhours.parse_time(until_text) if until_text else None
+        end = self.service.pause(minutes=minutes, until=until)
+        return {
+            "message": _("Nudges are paused until {time}. A flag still gives you a break.").format(
+                time=i18n.format_datetime(end)
+            ),
+            "paused_until": end.isoformat(),
+        }
+
+    def resume(self, a: Args) -> Reply:
+        self.service.resume()
+        return {"message": _("Nudges are back on.")}
 
     # -- the passphrase lock ----------------------------------------------------------
 

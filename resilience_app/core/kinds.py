@@ -53,6 +53,8 @@ class NudgeState(StrEnum):
     CANCELLED = "cancelled"  # the rep dialed first
     MISSED = "missed"  # fell due while the app was closed; a later nudge fired instead
     SKIPPED = "skipped"  # fell due while the rep was on a call: no nudge during a call
+    OFF_HOURS = "off_hours"  # fell due outside the rep's working hours: not shown
+    PAUSED = "paused"  # fell due while the rep had paused nudges: not shown
 
 
 class DialSource(StrEnum):

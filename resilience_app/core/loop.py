@@ -78,6 +78,8 @@ class RecoveryLoop:
         self.break_ended: Event[[Incident]] = Event()  # the reflection is due now
         self.nudge_fired: Event[[Nudge, Incident]] = Event()
         self.dialed_recorded: Event[[Incident]] = Event()
+        # Dialing ended a break early: its note was not asked for (no window during a call).
+        self.break_cut_short: Event[[Incident]] = Event()
         self.reflections_changed: Event[[]] = Event()
         self.schedule_changed: Event[[]] = Event()  # next_wakeup() may have moved
         self._phase = Phase.CALM
@@ -211,7 +213,8 @@ class RecoveryLoop:
     def _record_dial(
         self, incident: Incident, when: datetime, source: DialSource = DialSource.CLICKED
     ) -> None:
-        if incident.on_break:
+        cut_short = incident.on_break
+        if cut_short:
             # Dialing mid-break ends it quietly: no reflection pops up during the call.
             self._finish_break(incident, when, announce=False)
         incident.dialed_at = when
@@ -221,6 +224,8 @@ class RecoveryLoop:
             nudge.state = NudgeState.CANCELLED
             self._save_nudge(nudge)
         self.dialed_recorded.emit(incident)
+        if cut_short:
+            self.break_cut_short.emit(incident)
 
     def snooze(self, minutes: float = SNOOZE_MINUTES) -> Nudge:
         """ "2 more minutes": one more nudge shortly, without cancelling what is planned."""
@@ -247,9 +252,10 @@ class RecoveryLoop:
             times.append(current.break_ends_at)
         return min(times) if times else None
 
-    def tick(self, *, on_call: bool = False) -> list[Nudge]:
+    def tick(self, *, on_call: bool = False, quiet: NudgeState | None = None) -> list[Nudge]:
         """Do whatever has fallen due by now: end a break, fire nudges. Safe to call often.
-        `on_call`: the rep is on the phone, so a nudge due now is skipped, not shown."""
+        `on_call`: the rep is on the phone, so a nudge due now is skipped, not shown.
+        `quiet`: no nudge may be shown now (OFF_HOURS, PAUSED): one due is recorded so."""
         now = self.clock.now()
         current = self._current
         if (
@@ -260,12 +266,14 @@ class RecoveryLoop:
         ):
             self._finish_break(current, current.break_ends_at)
         before = len(self.pending_nudges())
-        fired = self._fire_due(now, on_call=on_call)
+        fired = self._fire_due(now, on_call=on_call, quiet=quiet)
         if fired or len(self.pending_nudges()) != before:
             self.schedule_changed.emit()
         return fired
 
-    def _fire_due(self, now: datetime, *, on_call: bool = False) -> list[Nudge]:
+    def _fire_due(
+        self, now: datetime, *, on_call: bool = False, quiet: NudgeState | None = None
+    ) -> list[Nudge]:
         due = [n for n in self.pending_nudges() if n.due_at <= now]
         by_incident: dict[str, list[Nudge]] = {}
         for nudge in due:
@@ -287,6 +295,9 @@ class RecoveryLoop:
                 continue
             if on_call:
                 self._mark(last, NudgeState.SKIPPED, now)
+                continue
+            if quiet is not None:
+                self._mark(last, quiet, now)
                 continue
             # Recorded as fired before anyone is told, so a crash cannot make it fire twice.
             self._mark(last, NudgeState.FIRED, now)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from resilience_app import i18n
-from resilience_app.core import shortcut
+from resilience_app.core import shortcut, workhours
 from resilience_app.core.breathing import DEFAULT_PATTERN, PATTERNS
 from resilience_app.core.errors import UserError
 from resilience_app.core.events import Event
@@ -150,6 +150,23 @@ def _names(text: str) -> str:
     return ", ".join(dict.fromkeys(names))
 
 
+def _moment_or_empty(text: str) -> str:
+    """ "" or an aware ISO moment (what `resilience pause` stores)."""
+    from datetime import datetime
+
+    if not text.strip():
+        return ""
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        moment = None
+    if moment is None or moment.tzinfo is None:
+        raise UserError(
+            _("Give a moment with its time zone, like 2026-11-25T14:30:00+01:00, or nothing.")
+        )
+    return moment.isoformat()
+
+
 SCHEMA: dict[str, Setting] = {
     s.key: s
     for s in (
@@ -198,6 +215,49 @@ SCHEMA: dict[str, Setting] = {
             N_("the time of the weekly look back, as HH:MM"),
             pattern=r"([01]\d|2[0-3]):[0-5]\d",
             form="HH:MM",
+        ),
+        Setting(
+            "work.limit",
+            bool,
+            False,
+            N_("nudge only during working hours (work.days, work.start, work.end, work.gap)"),
+        ),
+        Setting(
+            "work.days",
+            str,
+            "mon,tue,wed,thu,fri",
+            N_("working days, comma-separated: mon, tue, wed, thu, fri, sat, sun"),
+            normalize=workhours.normalize_days,
+        ),
+        Setting(
+            "work.start",
+            str,
+            "09:00",
+            N_("when the working day starts, as HH:MM"),
+            pattern=r"([01]\d|2[0-3]):[0-5]\d",
+            form="HH:MM",
+        ),
+        Setting(
+            "work.end",
+            str,
+            "18:00",
+            N_("when the working day ends, as HH:MM (before the start: a night shift)"),
+            pattern=r"([01]\d|2[0-3]):[0-5]\d",
+            form="HH:MM",
+        ),
+        Setting(
+            "work.gap",
+            str,
+            "",
+            N_("a break in the working day, e.g. 12:30-13:30 (a split shift); empty for none"),
+            normalize=workhours.normalize_gap,
+        ),
+        Setting(
+            "nudge.paused_until",
+            str,
+            "",
+            N_("no nudges until this moment (set by `resilience pause`); empty when not paused"),
+            normalize=_moment_or_empty,
         ),
         Setting(
             "calls.detect",

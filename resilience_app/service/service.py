@@ -14,11 +14,12 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
+from datetime import time as time_of_day
 from pathlib import Path
 from typing import Any, Protocol
 
 from resilience_app import i18n
-from resilience_app.core import journal, texts, values
+from resilience_app.core import journal, texts, values, workhours
 from resilience_app.core.calls import Call, CallTracker, app_names
 from resilience_app.core.clock import Clock
 from resilience_app.core.errors import UserError
@@ -40,6 +41,7 @@ from resilience_app.core.models import (
     Incident,
     Nudge,
     NudgeKind,
+    NudgeState,
     Phase,
     Positive,
     Reflection,
@@ -68,6 +70,7 @@ log = logging.getLogger(__name__)
 # The positive shown in a break comes from this far back (a bounded read, however long
 # the history).
 POSITIVES_FROM = timedelta(days=120)
+NOTE_REMINDER_AFTER = timedelta(minutes=10)  # calls not seen: remind after this
 # While a write is failing, try again this often.
 SAVE_RETRY = timedelta(seconds=10)
 # Highlights compare this month with the one before, so Insights reads at least this far.
@@ -200,6 +203,10 @@ class Service:
         self._watching = False  # the microphone adapter is running
         self.hotkey_problem: str | None = None  # why the shortcut is not registered
         self._last_dial: Incident | None = None  # for "back on the phone after 7 min"
+        # A note skipped because the rep dialed during its break: one gentle reminder after
+        # the call (when it ends, or NOTE_REMINDER_AFTER later if calls are not seen).
+        self._note_waiting: str | None = None
+        self._note_reminder_at: datetime | None = None
         self._last_use = clock.now()  # of what the rep wrote (for the idle lock)
 
         loop = self.loop
@@ -209,6 +216,7 @@ class Service:
         loop.break_ended.connect(self._break_ended)
         loop.nudge_fired.connect(self._deliver_nudge)
         loop.dialed_recorded.connect(self._dial_recorded)
+        loop.break_cut_short.connect(self._note_skipped)
         loop.reflections_changed.connect(self.notes_changed.emit)
         loop.schedule_changed.connect(self.schedule_changed.emit)
         store.on_save_failed = self._save_failed
@@ -321,6 +329,30 @@ class Service:
         self._last_dial = incident
         self.dialed_recorded.emit(incident)
 
+    def _note_skipped(self, incident: Incident) -> None:
+        if incident.reflection_open:
+            self._note_waiting = incident.id
+            self._note_reminder_at = self.clock.now() + NOTE_REMINDER_AFTER
+            self.schedule_changed.emit()
+
+    def _remind_note(self) -> None:
+        """Once, gently: the note about the call whose break was cut short is still there."""
+        incident_id, self._note_waiting, self._note_reminder_at = self._note_waiting, None, None
+        if incident_id is None:
+            return
+        found = self.store.incident(incident_id)
+        if found is None or not found.reflection_open:
+            return
+        self.notifier.send(
+            _("Your note can wait for you"),
+            _(
+                "You went back to the phone during your break, well done. When you have a "
+                "minute, the note about that call is in the tray: Write my note."
+            ),
+            urgent=False,
+        )
+        self.notes_changed.emit()
+
     def _call_started(self, call: Call) -> None:
         # The dial is when the call began; one that began before the flag is not the next.
         self.loop.dialed(at=call.started_at, source=call.source)
@@ -328,6 +360,8 @@ class Service:
 
     def _call_ended(self, call: Call, at: datetime) -> None:
         self.calls_changed.emit()
+        if self._note_waiting is not None:
+            self._remind_note()
         self.schedule_changed.emit()  # reminders held during the call are due now
         self.tick()
         current = self.loop.current
@@ -392,6 +426,8 @@ class Service:
                 self._vault.forget(self._vault_account)
             elif self.store.sealer.data_key is not None:
                 self._remember(self.store.sealer.data_key)
+        elif key.startswith("work.") or key == "nudge.paused_until":
+            self.schedule_changed.emit()  # nudges and reminders move with the hours
         elif key == "lock.idle_minutes":
             self._last_use = self.clock.now()
             self.schedule_changed.emit()
@@ -544,35 +580,117 @@ class Service:
 
     def next_wakeup(self) -> datetime | None:
         """The earliest moment `tick()` has something to do, or None."""
-        # Reminders and the look back wait while the rep is on a call.
+        # Reminders and the look back wait while the rep is on a call, and for working
+        # hours and the end of a pause.
         held = self.calls.on_call
+        paused = self.paused_until()
         # While a call is being confirmed the loop waits; the confirmation wakes it.
         planned = (
             None if self.calls.maybe_starting else self.loop.next_wakeup(),
-            None if held else self.followups.next_wakeup(),
-            None if held else self.lookback.next_wakeup(),
+            None if held else self._when_allowed(self.followups.next_wakeup()),
+            None if held else self._when_allowed(self.lookback.next_wakeup()),
             self.calls.next_wakeup(),
             self._next_retry,
             self._lock_due(),
+            paused,
+            None if held else self._when_allowed(self._note_reminder_at),
         )
         times = [t for t in planned if t is not None]
         return min(times) if times else None
 
     def tick(self) -> None:
         """Do what has fallen due: end a break, nudge, remind, look back, retry a save.
-        During a call a nudge that falls due is skipped, and reminders wait for its end."""
+        During a call a nudge that falls due is skipped, and reminders wait for its end;
+        outside working hours and during a pause, nudges are dropped (and recorded so) and
+        reminders wait."""
         self.calls.tick()
         on_call = self.calls.on_call
+        now = self.clock.now()
+        paused = self.paused_until()
+        if paused is not None and paused <= now:
+            self.resume()
+            paused = None
+        quiet: NudgeState | None = None
+        if paused is not None:
+            quiet = NudgeState.PAUSED
+        elif not self.working_now():
+            quiet = NudgeState.OFF_HOURS
         if not self.calls.maybe_starting:  # else: wait the seconds until it is known
-            self.loop.tick(on_call=on_call)
-        if not on_call:
+            self.loop.tick(on_call=on_call, quiet=quiet)
+        if not on_call and quiet is None:
             self.followups.tick()
             self.lookback.tick()
+        note_due = self._note_reminder_at is not None and self._note_reminder_at <= now
+        if not on_call and quiet is None and note_due:
+            self._remind_note()
         if self._next_retry is not None and self._next_retry <= self.clock.now():
             self._retry_save()
         due = self._lock_due()
         if due is not None and due <= self.clock.now():
             self.lock()
+
+    # -- working hours and pause ---------------------------------------------------------------
+
+    def schedule(self) -> workhours.Schedule | None:
+        """The rep's working hours, or None when nudges may come at any hour."""
+        if not self.settings.get("work.limit"):
+            return None
+        return workhours.Schedule.from_settings(
+            str(self.settings.get("work.days")),
+            str(self.settings.get("work.start")),
+            str(self.settings.get("work.end")),
+            str(self.settings.get("work.gap")),
+        )
+
+    def working_now(self) -> bool:
+        schedule = self.schedule()
+        return schedule is None or schedule.working(self.clock.now())
+
+    def _when_allowed(self, due: datetime | None) -> datetime | None:
+        """When something due at `due` may be said: after a pause, within working hours."""
+        if due is None:
+            return None
+        paused = self.paused_until()
+        if paused is not None:
+            due = max(due, paused)
+        schedule = self.schedule()
+        if schedule is not None:
+            start = schedule.next_start(max(due, self.clock.now()))
+            return start  # None: no working day at all, so nothing is ever said
+        return due
+
+    def paused_until(self) -> datetime | None:
+        raw = str(self.settings.get("nudge.paused_until") or "")
+        return datetime.fromisoformat(raw) if raw else None
+
+    def pause(self, *, minutes: float | None = None, until: time_of_day | None = None) -> datetime:
+        """No nudges for `minutes`, or until the next `until` (a local time of day), or
+        until tomorrow's start of work. A flag still gives a break."""
+        now = self.clock.now()
+        if minutes is not None:
+            if not 0 < minutes <= 7 * 24 * 60:
+                raise UserError(_("Pause for between 1 minute and a week."), usage=True)
+            end = now + timedelta(minutes=minutes)
+        elif until is not None:
+            local = now.astimezone()
+            end = datetime.combine(local.date(), until).astimezone()
+            if end <= now:
+                end = datetime.combine(local.date() + timedelta(days=1), until).astimezone()
+        else:
+            start = workhours.parse_time(str(self.settings.get("work.start")))
+            tomorrow = now.astimezone().date() + timedelta(days=1)
+            end = datetime.combine(tomorrow, start).astimezone()
+            schedule = self.schedule()
+            if schedule is not None:
+                end = schedule.next_start(end) or end
+        self.set_setting("nudge.paused_until", end.isoformat())
+        self.schedule_changed.emit()
+        return end
+
+    def resume(self) -> None:
+        if self.settings.get("nudge.paused_until"):
+            self.set_setting("nudge.paused_until", "")
+            self.schedule_changed.emit()
 
     # -- notes ------------------------------------------------------------------------------
 
@@ -871,6 +989,8 @@ class Service:
                 "shortcut": self.settings.get("hotkey.flag"),
                 "problem": self.hotkey_problem,
             },
+            "paused_until": paused.isoformat() if (paused := self.paused_until()) else None,
+            "working_hours": self.working_now(),
         }
         if current is not None:
             status["current_incident"] = {

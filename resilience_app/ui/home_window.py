@@ -26,6 +26,8 @@ class HomeWindow(QWidget):
     journal_requested = Signal()
     insights_requested = Signal()
     followup_action = Signal(str, str)
+    pause_requested = Signal(int)
+    resume_requested = Signal()
     lock_requested = Signal()
     unlock_requested = Signal()
     quit_requested = Signal()
@@ -49,6 +51,9 @@ class HomeWindow(QWidget):
         self.journal_button = QPushButton()
         self.insights_button = QPushButton()
         self.settings_button = QPushButton()
+        self.pause_button = QPushButton()
+        self.resume_button = QPushButton()
+        self._paused_until = ""
         self.lock_button = QPushButton()
         self.unlock_button = QPushButton()
         self.quit_button = QPushButton()
@@ -64,6 +69,8 @@ class HomeWindow(QWidget):
             self.journal_button,
             self.insights_button,
             self.settings_button,
+            self.pause_button,
+            self.resume_button,
             self.lock_button,
             self.unlock_button,
             self.quit_button,
@@ -77,6 +84,8 @@ class HomeWindow(QWidget):
         self.journal_button.clicked.connect(self.journal_requested.emit)
         self.insights_button.clicked.connect(self.insights_requested.emit)
         self.quit_button.clicked.connect(self.quit_requested.emit)
+        self.pause_button.clicked.connect(lambda: self.pause_requested.emit(60))
+        self.resume_button.clicked.connect(self.resume_requested.emit)
         self.lock_button.clicked.connect(self.lock_requested.emit)
         self.unlock_button.clicked.connect(self.unlock_requested.emit)
         self.show_lock(protected=False, locked=False)
@@ -89,6 +98,8 @@ class HomeWindow(QWidget):
         self.reflection_button.setText(_("Write my note"))
         self.insights_button.setText(_("Insights…"))
         self.settings_button.setText(_("Settings…"))
+        self.pause_button.setText(_("Pause nudges for an hour"))
+        self.show_pause(self._paused_until)
         self.lock_button.setText(_("Lock my journal now"))
         self.unlock_button.setText(_("Unlock my journal…"))
         self.quit_button.setText(_("Quit Resilience"))
@@ -99,6 +110,13 @@ class HomeWindow(QWidget):
         self.state.setText(status)
         self.dialing_button.setEnabled(phase is not Phase.CALM)
         self.reflection_button.setEnabled(open_notes > 0)
+
+    def show_pause(self, until: str) -> None:
+        self._paused_until = until
+        self.pause_button.setVisible(not until)
+        self.resume_button.setVisible(bool(until))
+        if until:
+            self.resume_button.setText(_("Resume nudges (paused until {time})").format(time=until))
 
     def show_lock(self, *, protected: bool, locked: bool) -> None:
         self.lock_button.setVisible(protected and not locked)

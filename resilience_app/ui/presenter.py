@@ -257,6 +257,8 @@ class Presenter(QObject):
         target.journal_requested.connect(self.open_journal)
         target.insights_requested.connect(self.open_insights)
         target.followup_action.connect(self._followup_action)
+        target.pause_requested.connect(self._pause)
+        target.resume_requested.connect(lambda: self._try(self.service.resume))
         target.lock_requested.connect(lambda: self._try(self.service.lock))
         target.unlock_requested.connect(lambda: self.when_unlocked("", lambda: None))
         target.quit_requested.connect(self.quit_requested.emit)
@@ -312,12 +314,21 @@ class Presenter(QObject):
         state = self.service.tray_state()
         tip = tooltip(state)
         protected, locked = self.service.protected, self.service.locked
+        paused = self.service.paused_until()
+        until = ""
+        if paused is not None:
+            same_day = paused.astimezone().date() == self.service.clock.now().astimezone().date()
+            until = i18n.format_time(paused) if same_day else i18n.format_datetime(paused)
+        if paused is not None:
+            tip += "\n" + _("Nudges paused until {time}.").format(time=until)
         if self.tray is not None:
             self.tray.show_state(state.phase, tip, state.open_notes)
             self.tray.show_lock(protected=protected, locked=locked)
+            self.tray.show_pause(until)
         if self.home is not None:
             self.home.show_state(state.phase, status_line(state), state.open_notes)
             self.home.show_lock(protected=protected, locked=locked)
+            self.home.show_pause(until)
         # Minutes since the flag only change while waiting; otherwise nothing ticks.
         if state.phase is Phase.WAITING:
             self.tooltip_ticker.start()
@@ -600,12 +611,17 @@ class Presenter(QObject):
             self._insights.restyle()
             self._refresh_insights()  # series colours come from the palette too
 
+    def _pause(self, minutes: int) -> None:
+        self._try(lambda: self.service.pause(minutes=minutes or None))
+
     def _setting_changed(self, key: str, value: Any) -> None:
         if key == "ui.theme":
             style.prefer(str(value))
             self._restyle()
         elif key == "break.pattern" and self.built("break_window") is not None:
             self.break_window.set_pattern(value)
+        elif key == "nudge.paused_until":
+            self.render()
         elif key == "break.reduced_motion" and self.built("break_window") is not None:
             self.break_window.set_reduced_motion(bool(value))
 

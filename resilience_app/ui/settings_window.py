@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from resilience_app import i18n
+from resilience_app.core import workhours
 from resilience_app.core.breathing import PATTERNS
 from resilience_app.core.settings import SCHEMA
 from resilience_app.i18n import _
@@ -120,6 +121,50 @@ class SettingsWindow(QWidget):
         self.calls_status.setWordWrap(True)
         self.calls_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.detect_calls.toggled.connect(self.ignore_apps.setEnabled)
+        self.work_limit = QCheckBox(_("Only nudge me during my working hours"))
+        self.work_days: dict[str, QCheckBox] = {}
+        days_row = QHBoxLayout()
+        for key, name in zip(workhours.DAYS, i18n.day_names(), strict=True):
+            box = QCheckBox(name)
+            box.setAccessibleName(name)
+            self.work_days[key] = box
+            days_row.addWidget(box)
+        days_row.addStretch(1)
+
+        def clock(name: str) -> QTimeEdit:
+            edit = QTimeEdit()
+            edit.setDisplayFormat("HH:mm")
+            edit.setAccessibleName(name)
+            return edit
+
+        self.work_start = clock(_("Start"))
+        self.work_end = clock(_("End"))
+        hours_row = QHBoxLayout()
+        hours_row.addWidget(self.work_start)
+        # Translators: between two times of day, "09:00 to 18:00".
+        hours_row.addWidget(QLabel(_("to")))
+        hours_row.addWidget(self.work_end)
+        hours_row.addStretch(1)
+        self.work_gap = QCheckBox(_("A break in my day (a split shift)"))
+        self.gap_start = clock(_("Break starts"))
+        self.gap_end = clock(_("Break ends"))
+        gap_row = QHBoxLayout()
+        gap_row.addWidget(self.work_gap)
+        gap_row.addWidget(self.gap_start)
+        gap_row.addWidget(QLabel(_("to")))
+        gap_row.addWidget(self.gap_end)
+        gap_row.addStretch(1)
+        self.work_gap.toggled.connect(self.gap_start.setEnabled)
+        self.work_gap.toggled.connect(self.gap_end.setEnabled)
+        work_hint = QLabel(
+            _(
+                "Outside these hours no nudge is shown, and follow-up reminders and the weekly "
+                "look back wait for your next working hour. A flag always gives you a break. "
+                "A shift that ends before it starts runs past midnight."
+            )
+        )
+        work_hint.setProperty("role", "muted")
+        work_hint.setWordWrap(True)
         self.lock_status = QLabel()
         self.lock_status.setWordWrap(True)
         self.protect_button = QPushButton(_("&Protect with a passphrase…"))
@@ -166,6 +211,12 @@ class SettingsWindow(QWidget):
         calls.addRow("", self.offer_flag)
         calls.addRow(_("Shortcut to flag a call:"), hotkey_row)
         calls.addRow("", self.calls_status)
+        hours = QFormLayout()
+        hours.addRow("", self.work_limit)
+        hours.addRow(_("Working days:"), days_row)
+        hours.addRow(_("Working hours:"), hours_row)
+        hours.addRow("", gap_row)
+        hours.addRow("", work_hint)
         general = QFormLayout()
         general.addRow(_("Language:"), self.language)
         general.addRow(_("Colours:"), self.theme)
@@ -180,6 +231,7 @@ class SettingsWindow(QWidget):
         for name, page in (
             (_("&Breaks"), breaks),
             (_("&Calls"), calls),
+            (_("&Working hours"), hours),
             (_("&General"), general),
             (_("Pri&vacy"), privacy),
         ):
@@ -260,6 +312,19 @@ class SettingsWindow(QWidget):
         self.ignore_apps.setEnabled(self.detect_calls.isChecked())
         self.offer_flag.setChecked(bool(values["calls.offer_flag"]))
         self.hotkey.setKeySequence(QKeySequence(str(values["hotkey.flag"])))
+        self.work_limit.setChecked(bool(values["work.limit"]))
+        chosen = str(values["work.days"]).split(",")
+        for key, box in self.work_days.items():
+            box.setChecked(key in chosen)
+        self.work_start.setTime(_qtime(values["work.start"]))
+        self.work_end.setTime(_qtime(values["work.end"]))
+        gap = str(values["work.gap"])
+        self.work_gap.setChecked(bool(gap))
+        start, end = gap.split("-") if gap else ("12:30", "13:30")
+        self.gap_start.setTime(_qtime(start))
+        self.gap_end.setTime(_qtime(end))
+        self.gap_start.setEnabled(bool(gap))
+        self.gap_end.setEnabled(bool(gap))
         self.lock_remember.setChecked(bool(values["lock.remember"]))
         self.lock_idle.setValue(int(values["lock.idle_minutes"]))
         self.error.hide()
@@ -308,6 +373,15 @@ class SettingsWindow(QWidget):
             "hotkey.flag": self.hotkey.keySequence().toString(
                 QKeySequence.SequenceFormat.PortableText
             ),
+            "work.limit": self.work_limit.isChecked(),
+            "work.days": ",".join(k for k, box in self.work_days.items() if box.isChecked()),
+            "work.start": self.work_start.time().toString("HH:mm"),
+            "work.end": self.work_end.time().toString("HH:mm"),
+            "work.gap": (
+                f"{self.gap_start.time().toString('HH:mm')}-{self.gap_end.time().toString('HH:mm')}"
+                if self.work_gap.isChecked()
+                else ""
+            ),
             "lock.remember": self.lock_remember.isChecked(),
             "lock.idle_minutes": self.lock_idle.value(),
         }
@@ -316,3 +390,8 @@ class SettingsWindow(QWidget):
         self.error.setText(error or "")
         self.error.setVisible(bool(error))
         self.saved.setVisible(not error)
+
+
+def _qtime(text: object) -> QTime:
+    hour, minute = (int(p) for p in str(text).split(":"))
+    return QTime(hour, minute)

@@ -25,6 +25,8 @@ class Tray(QObject):
     journal_requested = Signal()
     insights_requested = Signal()
     followup_action = Signal(str, str)  # follow-up id, "done" | "hour" | "tomorrow" | "cancel"
+    pause_requested = Signal(int)  # minutes; 0 = until tomorrow
+    resume_requested = Signal()
     lock_requested = Signal()
     unlock_requested = Signal()
     quit_requested = Signal()
@@ -42,6 +44,11 @@ class Tray(QObject):
         self.journal_action = QAction(self.menu)
         self.insights_action = QAction(self.menu)
         self.upcoming_menu = QMenu(self.menu)
+        self.pause_menu = QMenu(self.menu)
+        self.pause_hour_action = self.pause_menu.addAction("")
+        self.pause_day_action = self.pause_menu.addAction("")
+        self.resume_action = QAction(self.menu)
+        self._paused_until = ""
         self.settings_action = QAction(self.menu)
         self.lock_action = QAction(self.menu)
         self.unlock_action = QAction(self.menu)
@@ -55,6 +62,8 @@ class Tray(QObject):
         self.menu.addAction(self.journal_action)
         self.menu.addMenu(self.upcoming_menu)
         self.menu.addAction(self.insights_action)
+        self.menu.addMenu(self.pause_menu)
+        self.menu.addAction(self.resume_action)
         self.menu.addAction(self.settings_action)
         self.menu.addAction(self.lock_action)
         self.menu.addAction(self.unlock_action)
@@ -66,6 +75,9 @@ class Tray(QObject):
         self.settings_action.triggered.connect(self.settings_requested.emit)
         self.journal_action.triggered.connect(self.journal_requested.emit)
         self.insights_action.triggered.connect(self.insights_requested.emit)
+        self.pause_hour_action.triggered.connect(lambda: self.pause_requested.emit(60))
+        self.pause_day_action.triggered.connect(lambda: self.pause_requested.emit(0))
+        self.resume_action.triggered.connect(self.resume_requested.emit)
         self.lock_action.triggered.connect(self.lock_requested.emit)
         self.unlock_action.triggered.connect(self.unlock_requested.emit)
         self.show_lock(protected=False, locked=False)
@@ -82,6 +94,10 @@ class Tray(QObject):
         self.insights_action.setText(_("Insights…"))
         self.upcoming_menu.setTitle(_("Upcoming"))
         self.settings_action.setText(_("Settings…"))
+        self.pause_menu.setTitle(_("Pause nudges"))
+        self.pause_hour_action.setText(_("For an hour"))
+        self.pause_day_action.setText(_("Until tomorrow"))
+        self.show_pause(self._paused_until)
         self.lock_action.setText(_("Lock my journal now"))
         self.unlock_action.setText(_("Unlock my journal…"))
         self.quit_action.setText(_("Quit Resilience"))
@@ -115,6 +131,15 @@ class Tray(QObject):
         self.dialing_action.setEnabled(phase.value != "calm")
         self.reflection_action.setEnabled(open_notes > 0)
         self._show_notes(open_notes)
+
+    def show_pause(self, until: str) -> None:
+        """ "Pause nudges" while they come; "Resume nudges (paused until 14:30)" while not.
+        `until` is the end of the pause as the rep's locale writes it, or ""."""
+        self._paused_until = until
+        self.pause_menu.menuAction().setVisible(not until)
+        self.resume_action.setVisible(bool(until))
+        if until:
+            self.resume_action.setText(_("Resume nudges (paused until {time})").format(time=until))
 
     def show_lock(self, *, protected: bool, locked: bool) -> None:
         """ "Lock now" while unlocked, "Unlock…" while locked; neither without a passphrase."""

@@ -127,3 +127,44 @@ def test_command_path_imports_no_qt(tmp_path: Path) -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     ).stdout
     assert out.strip().splitlines()[-1] == "[]"
+
+
+def test_pause_and_resume_without_a_running_app(
+    capsys: pytest.CaptureFixture[str], data_dir: Path
+) -> None:
+    d = str(data_dir)
+    code, out, _err = run(capsys, "--data-dir", d, "pause", "--minutes", "45")
+    assert code == 0 and out.startswith("Nudges are paused until")
+    status = json.loads(run(capsys, "--data-dir", d, "status")[1])
+    assert status["paused_until"] is not None
+    until = datetime.fromisoformat(status["paused_until"])
+    assert timedelta(minutes=44) < until - datetime.now(UTC) <= timedelta(minutes=45)
+    assert run(capsys, "--data-dir", d, "resume")[1] == "Nudges are back on.\n"
+    assert json.loads(run(capsys, "--data-dir", d, "status")[1])["paused_until"] is None
+
+
+@pytest.mark.parametrize(
+    ("args", "needle"),
+    [
+        (["--until", "7pm"], "--until"),
+        (["--minutes", "0"], "--minutes"),
+        (["--minutes", "5", "--until", "10:00"], "not allowed with"),
+    ],
+)
+def test_pause_with_bad_arguments_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], args: list[str], needle: str
+) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["pause", *args])
+    assert exc.value.code == 2
+    assert needle in capsys.readouterr().err
+
+
+def test_working_hours_through_config(capsys: pytest.CaptureFixture[str], data_dir: Path) -> None:
+    d = str(data_dir)
+    assert run(capsys, "--data-dir", d, "config", "set", "work.days", "Mon, Wed,fri")[0] == 0
+    assert run(capsys, "--data-dir", d, "config", "get", "work.days")[1] == "mon,wed,fri\n"
+    code, _out, err = run(capsys, "--data-dir", d, "config", "set", "work.gap", "13:00-12:00")
+    assert code == 2 and "must end after it starts" in err
+    code, _out, err = run(capsys, "--data-dir", d, "config", "set", "work.start", "9am")
+    assert code == 2 and "HH:MM" in err

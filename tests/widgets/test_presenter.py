@@ -154,3 +154,28 @@ def test_a_disk_outage_is_told_once_and_its_end_too(
     assert len(presenter.deliveries) == 2
     assert "safely on disk again" in presenter.nudge_window.body.text()
     assert service.durable and service.next_wakeup() is not None  # only the nudges now
+
+
+def test_working_hours_page_reads_and_writes_the_settings(presenter: Presenter) -> None:
+    service = presenter.service
+    service.update_settings({"work.limit": True, "work.days": "tue,thu", "work.gap": "12:00-13:00"})
+    presenter.open_settings()
+    window = presenter.settings_window
+    assert window.work_limit.isChecked()
+    assert [k for k, box in window.work_days.items() if box.isChecked()] == ["tue", "thu"]
+    assert window.work_gap.isChecked() and window.gap_start.time().toString("HH:mm") == "12:00"
+    window.work_days["fri"].setChecked(True)
+    window.work_gap.setChecked(False)
+    window.save_button.click()
+    assert service.setting("work.days") == "tue,thu,fri"
+    assert service.setting("work.gap") == ""
+
+
+def test_pause_from_the_home_window(presenter: Presenter) -> None:
+    assert presenter.home is not None
+    presenter.home.pause_button.click()
+    assert presenter.service.paused_until() is not None
+    assert presenter.home.resume_button.isVisible() and not presenter.home.pause_button.isVisible()
+    assert "paused until" in presenter.home.resume_button.text()
+    presenter.home.resume_button.click()
+    assert presenter.service.paused_until() is None and presenter.home.pause_button.isVisible()
