@@ -14,7 +14,13 @@ from typing import Protocol
 from resilience_app.core.clock import Clock
 from resilience_app.core.errors import UserError
 from resilience_app.core.events import Event
-from resilience_app.core.models import FollowUp, FollowUpKind, FollowUpState, new_id
+from resilience_app.core.models import (
+    FollowUp,
+    FollowUpKind,
+    FollowUpOutcome,
+    FollowUpState,
+    new_id,
+)
 from resilience_app.i18n import _
 
 WORKDAY_START = time(10, 0)  # reminders land mid-morning, local time
@@ -114,10 +120,31 @@ class FollowUps:
             raise FollowUpError(_("That follow-up is already done."))
         return found
 
-    def done(self, followup_id: str) -> FollowUp:
+    def done(
+        self,
+        followup_id: str,
+        outcome: FollowUpOutcome | None = None,
+        note: str = "",
+    ) -> FollowUp:
+        """Done, with what came of it if the rep said (it can be said later, too)."""
         followup = self._pending(followup_id)
         followup.state = FollowUpState.DONE
         followup.done_at = self.clock.now()
+        if outcome is not None:
+            followup.outcome = outcome
+        if note:
+            followup.outcome_note = note
+        return self._save(followup)
+
+    def record_outcome(
+        self, followup_id: str, outcome: FollowUpOutcome | None, note: str = ""
+    ) -> FollowUp:
+        """What came of a follow-up already done (chosen after the fact, or changed)."""
+        followup = self._get(followup_id)
+        if followup.state is not FollowUpState.DONE:
+            raise FollowUpError(_("Only a follow-up that is done has an outcome."))
+        followup.outcome = outcome
+        followup.outcome_note = note
         return self._save(followup)
 
     def cancel(self, followup_id: str) -> FollowUp:

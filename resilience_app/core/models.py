@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from resilience_app.core.kinds import (
     DialSource,
     FollowUpKind,
+    FollowUpOutcome,
     FollowUpState,
     LossReason,
     MyPart,
@@ -22,6 +23,7 @@ __all__ = [
     "DialSource",
     "FollowUp",
     "FollowUpKind",
+    "FollowUpOutcome",
     "FollowUpState",
     "Incident",
     "LossReason",
@@ -125,7 +127,9 @@ class FollowUp:
     note: str = ""
     reminded_at: datetime | None = None  # when the notification went out (once per due time)
     done_at: datetime | None = None
-    sealed: str | None = None  # read while locked: the note as stored (see Incident.sealed)
+    outcome: FollowUpOutcome | None = None  # what came of it (chosen when marked done)
+    outcome_note: str = ""  # the line heard (feedback), if the rep wrote one
+    sealed: str | None = None  # read while locked: the notes as stored (see Incident.sealed)
 
 
 @dataclass

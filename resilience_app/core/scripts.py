@@ -71,3 +71,24 @@ def default_script(kind: FollowUpKind) -> str:
 
 def outcome_name(outcome: FollowUpOutcome) -> str:
     return _(OUTCOME[outcome])
+
+
+# Light calls to start again with after a tough one (the nudge names one when it is due).
+EASY_KINDS = (FollowUpKind.CHECK_IN, FollowUpKind.THANK_YOU, FollowUpKind.REFERRAL)
+
+
+def easy_lead_sentence(kind: FollowUpKind, label: str) -> str:
+    """The nudge's "easy lead first", made concrete from the rep's own list."""
+    if kind is FollowUpKind.CHECK_IN:
+        if label:
+            return _("{label} is due a check-in: an easy call to start with.").format(label=label)
+        return _("A check-in is due: an easy call to start with.")
+    if kind is FollowUpKind.THANK_YOU:
+        if label:
+            return _("A thank-you to {label} is due: an easy one to start with.").format(
+                label=label
+            )
+        return _("A thank-you is due: an easy one to start with.")
+    if label:
+        return _("Ask {label} for a referral: an easy call to start with.").format(label=label)
+    return _("A referral to ask for is due: an easy call to start with.")

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from resilience_app import i18n
-from resilience_app.core import journal, texts, values, workhours
+from resilience_app.core import journal, outcomes, report, scripts, texts, values, workhours
 from resilience_app.core.calls import Call, CallTracker, app_names
 from resilience_app.core.clock import Clock
 from resilience_app.core.errors import UserError
@@ -38,6 +38,7 @@ from resilience_app.core.models import (
     DialSource,
     FollowUp,
     FollowUpKind,
+    FollowUpOutcome,
     Incident,
     Nudge,
     NudgeKind,
@@ -540,6 +541,9 @@ class Service:
         minutes = (self.clock.now() - incident.flagged_at).total_seconds() / 60
         title = texts.nudge_title(nudge.kind)
         body = texts.nudge_body(nudge.kind, minutes)
+        easy = self.easy_lead()
+        if easy is not None:
+            body += " " + scripts.easy_lead_sentence(easy.followup.kind, easy.label)
         firm = nudge.kind is not NudgeKind.FIRST
         channel = self.notifier.send(title, body, urgent=firm)
         # The firm nudge also gets a card with "I'm dialing", unless that was the channel.
@@ -799,7 +803,17 @@ class Service:
         wanted = wanted.strip()
         if not wanted:
             raise FollowUpError(_("Name the follow-up by its id (see `resilience followup list`)."))
-        matches = [f.id for f in self.followups.upcoming() if f.id.startswith(wanted)]
+        return self._find(wanted, [f.id for f in self.followups.upcoming()])
+
+    def find_any_followup(self, wanted: str) -> str:
+        """Any follow-up (pending or done) named by the first few characters of its id."""
+        return self._find(wanted.strip(), [f.id for f in self.store.followups()])
+
+    def _find(self, wanted: str, ids: list[str]) -> str:
+        wanted = wanted.strip()
+        if not wanted:
+            raise FollowUpError(_("Name the follow-up by its id (see `resilience followup list`)."))
+        matches = [i for i in ids if i.startswith(wanted)]
         if len(matches) == 1:
             return matches[0]
         if not matches:
@@ -812,8 +826,52 @@ class Service:
             _("Several follow-ups start with {id}; give more of the id.").format(id=repr(wanted))
         )
 
-    def followup_done(self, followup_id: str) -> FollowUp:
-        return self.followups.done(followup_id)
+    def followup_done(
+        self, followup_id: str, outcome: FollowUpOutcome | None = None, note: str = ""
+    ) -> FollowUp:
+        """Done, and (in one more click) what came of it, with the line heard if any."""
+        heard = values.line(note, what=_("What you heard"), limit=values.MAX_TEXT)
+        done = self.followups.done(followup_id, outcome, heard)
+        self._record_changed()
+        return done
+
+    def followup_outcome(
+        self, followup_id: str, outcome: FollowUpOutcome | None, note: str = ""
+    ) -> FollowUp:
+        """What came of a follow-up already marked done."""
+        heard = values.line(note, what=_("What you heard"), limit=values.MAX_TEXT)
+        if self.store.locked:
+            raise Locked(N_("Your journal is locked (to change what came of a follow-up)."))
+        changed = self.followups.record_outcome(followup_id, outcome, heard)
+        self._record_changed()
+        return changed
+
+    def script(self, kind: FollowUpKind) -> tuple[str, bool]:
+        """The script for a follow-up kind, and whether it is the rep's own version (while
+        the journal is locked, the app's: the rep's is sealed with the journal)."""
+        own = None if self.store.locked else self.store.script(kind.value)
+        return (own, True) if own else (scripts.default_script(kind), False)
+
+    def save_script(self, kind: FollowUpKind, text: str | None) -> None:
+        """Keep the rep's version of a script (None or the app's own text: back to it)."""
+        self._need_open(N_("Your journal is locked (to keep your version of a script)."))
+        if text is not None:
+            text = values.text(text, what=_("The script"), limit=values.MAX_TEXT)
+            if not text or text == scripts.default_script(kind):
+                text = None
+        self.store.save_script(kind.value, text)
+        self.followups_changed.emit()
+
+    def easy_lead(self) -> UpcomingItem | None:
+        """A light call from the rep's own list to start again with: a check-in, a
+        thank-you or a referral that is due today, the earliest first."""
+        now = self.clock.now()
+        end_of_day = start_of_local_day(now) + timedelta(days=1)
+        for followup in self.followups.upcoming():
+            if followup.kind in scripts.EASY_KINDS and followup.due_at < end_of_day:
+                incident = self.store.incident(followup.incident_id)
+                return UpcomingItem(followup, incident.label if incident else "")
+        return None
 
     def followup_cancel(self, followup_id: str) -> FollowUp:
         return self.followups.cancel(followup_id)
@@ -951,6 +1009,59 @@ class Service:
                 _local_midnight(read_from), _local_midnight(last + timedelta(days=1))
             )
         return summarize(incidents, first, last, now)
+
+    def followup_results(
+        self, first: date | None = None, last: date | None = None
+    ) -> outcomes.FollowUpResults:
+        """What follow-ups brought from `first` to `last` (the same period as insights)."""
+        self._need_open(N_("Your journal is locked (to show what follow-ups brought)."))
+        today = self.clock.now().astimezone().date()
+        last = last or today
+        if first is None:
+            first = last - timedelta(weeks=DEFAULT_INSIGHT_WEEKS) + timedelta(days=1)
+        if first == date.min:
+            first = date(1970, 1, 1)
+        if last < first:
+            raise UserError(_("The end of the period must not be before its start."), usage=True)
+        followups = self.store.followups()
+        calls = {
+            f.incident_id: incident
+            for f in followups
+            if f.outcome_note and (incident := self.store.incident(f.incident_id)) is not None
+        }
+        return outcomes.follow_up_results(followups, calls, first, last)
+
+    def manager_report(
+        self, first: date | None, last: date | None, ticked: set[str] | None = None
+    ) -> report.ManagerReport:
+        """The report for the manager: counts only, plus the lines ticked (see `choices`)."""
+        figures = self.insights(first, last)
+        results = self.followup_results(figures.first, figures.last)
+        return report.build(figures, results, ticked or set())
+
+    def report_choices(self, first: date | None, last: date | None) -> list[report.Choice]:
+        figures = self.insights(first, last)
+        return report.choices(figures, self.followup_results(figures.first, figures.last))
+
+    def write_report(self, made: report.ManagerReport, fmt: str, path: Path) -> Path:
+        """The report written (readable by the rep alone) as Markdown or PDF."""
+        from resilience_app.files import atomic_write
+
+        if fmt == "markdown":
+            data = report.markdown(made).encode("utf-8")
+        elif fmt == "pdf":
+            from resilience_app.adapters import pdf
+
+            data = pdf.render(report.to_html(made), report.title(made))
+        else:
+            raise UserError(_("Write the report as markdown or pdf."), usage=True)
+        try:
+            atomic_write(Path(path), data)
+        except OSError as exc:
+            raise UserError(
+                _("Could not write {path}: {reason}.").format(path=path, reason=exc.strerror or exc)
+            ) from None
+        return Path(path)
 
     def insights_days(self, days: int) -> Insights:
         """The last `days` days up to today; 0 means all time."""

@@ -15,6 +15,7 @@ from resilience_app.core.models import (
     DialSource,
     FollowUp,
     FollowUpKind,
+    FollowUpOutcome,
     FollowUpState,
     Incident,
     LossReason,
@@ -41,6 +42,7 @@ _NUDGE_KIND = {member.value: member for member in NudgeKind}
 _NUDGE_STATE = {member.value: member for member in NudgeState}
 _FOLLOWUP_KIND = {member.value: member for member in FollowUpKind}
 _FOLLOWUP_STATE = {member.value: member for member in FollowUpState}
+_FOLLOWUP_OUTCOME = {member.value: member for member in FollowUpOutcome}
 _DIAL_SOURCE = {member.value: member for member in DialSource}
 _parse = datetime.fromisoformat
 
@@ -216,6 +218,8 @@ def followup_to_dict(followup: FollowUp) -> dict[str, Any]:
         "note": followup.note,
         "reminded_at": _when(followup.reminded_at),
         "done_at": _when(followup.done_at),
+        "outcome": followup.outcome.value if followup.outcome else None,
+        "outcome_note": followup.outcome_note,
     }
 
 
@@ -232,6 +236,9 @@ def followup_from_dict(data: dict[str, Any]) -> FollowUp:
         note=_text(data.get("note")),
         reminded_at=_parse_when(data.get("reminded_at")),
         done_at=_parse_when(data.get("done_at")),
+        # Files and exports from before outcomes have neither field.
+        outcome=_member(_FOLLOWUP_OUTCOME, outcome) if (outcome := data.get("outcome")) else None,
+        outcome_note=_text(data.get("outcome_note")),
     )
 
 

@@ -21,6 +21,7 @@ from resilience_app.core.models import (
     DialSource,
     FollowUp,
     FollowUpKind,
+    FollowUpOutcome,
     FollowUpState,
     Incident,
     LossReason,
@@ -264,6 +265,13 @@ FOLLOWUP_RULES: dict[str, tuple[bool, Callable[[Any], bool], str]] = {
     "note": (False, _optional(_text_of(values.MAX_TEXT)), TEXT),
     "reminded_at": (False, _optional(_is_when), WHEN[1]),
     "done_at": (False, _optional(_is_when), WHEN[1]),
+    # Translators: what a field must hold, after "should be".
+    "outcome": (
+        False,
+        _optional(_one_of([o.value for o in FollowUpOutcome])),
+        N_("a known outcome (won_back, reopened, referral, feedback, no_answer, declined)"),
+    ),
+    "outcome_note": (False, _optional(_text_of(values.MAX_TEXT)), TEXT),
 }
 POSITIVE_RULES: dict[str, tuple[bool, Callable[[Any], bool], str]] = {
     "id": (True, _an_id, AN_ID),

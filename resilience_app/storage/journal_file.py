@@ -22,7 +22,7 @@ from resilience_app.storage.proofs import Loaded, Proofs, meta_of
 SCHEMA_VERSION = 3
 PLAIN_SCHEMA = 2
 MONTH_TABLES = ("incidents", "nudges", "positives")
-FOLLOWUP_TABLES = ("followups",)
+FOLLOWUP_TABLES = ("followups", "scripts")  # scripts: the rep's own, one per kind
 
 Rows = Mapping[str, Iterable[tuple[str, dict[str, Any]]]]
 

@@ -42,7 +42,8 @@ KEY_FORMAT = 1
 # Private fields of each table; everything else in a record stays in clear.
 PRIVATE: dict[str, tuple[str, ...]] = {
     "incidents": ("label", "rough", "reflection"),
-    "followups": ("note",),
+    "followups": ("note", "outcome_note"),
+    "scripts": ("text",),
     "positives": ("text",),
 }
 DATA_KEY = "d1:"  # AES-256-GCM with the data key: nonce (12) + ciphertext + tag

@@ -29,6 +29,7 @@ import logging
 import re
 import shutil
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -78,6 +79,18 @@ BACKUPS_KEPT = 7
 
 class StorageError(UserError):
     """The journal cannot be used as it is; the message says what to do."""
+
+
+@dataclass
+class _Script:
+    text: str
+    sealed: str | None = None  # read while locked
+
+
+def _script_from_dict(data: Any) -> _Script:
+    if not isinstance(data, dict) or not isinstance(data.get("text", ""), str):
+        raise BadRecord("a script that is not text")
+    return _Script(str(data.get("text", "")))
 
 
 def shard_name(when: datetime) -> str:
@@ -990,6 +1003,26 @@ class Store:
         return sorted(
             self._decoded(book, "followups", followup_from_dict, wanted), key=lambda f: f.due_at
         )
+
+    # -- scripts ------------------------------------------------------------------------
+
+    def script(self, kind: str) -> str | None:
+        """The rep's own script for a follow-up kind, or None (the app's is used)."""
+        book = self._followup_book()
+        doc = book.get("scripts", kind)
+        found = self._decoded(book, "scripts", _script_from_dict, [doc] if doc else [])
+        return found[0].text if found and found[0].text else None
+
+    def save_script(self, kind: str, text: str | None) -> None:
+        """Keep the rep's version of a kind's script (None: back to the app's own)."""
+        self.generation += 1
+        book = self._followup_book()
+        self._backup_before_change(book)
+        if text is None:
+            self._durably(lambda: book.remove({"scripts": [kind]}))
+            return
+        doc = self._encode(book.name, "scripts", {"id": kind, "text": text}, None)
+        self._durably(lambda: book.upsert("scripts", kind, doc))
 
     def close(self) -> None:
         for journal_file in self._open_files():
