@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from resilience_app import __version__, i18n
-from resilience_app.core.kinds import FollowUpKind, LossReason, MyPart
+from resilience_app.core.kinds import FollowUpKind, FollowUpOutcome, LossReason, MyPart
 from resilience_app.i18n import N_, _, ngettext
 from resilience_app.paths import resolve_data_dir
 
@@ -261,6 +261,15 @@ def build_parser() -> argparse.ArgumentParser:
     ):
         parser_ = fu_sub.add_parser(action, parents=[common], help=_(text))
         parser_.add_argument("id", help=_("its id, or the first characters of it"))
+        if action == "done":
+            parser_.add_argument(
+                "--outcome",
+                choices=[o.value for o in FollowUpOutcome],
+                help=_("what came of it (it can be given later too)"),
+            )
+            parser_.add_argument(
+                "--note", default="", metavar="TEXT", help=_("the feedback you heard, one line")
+            )
         if action == "snooze":
             parser_.add_argument(
                 "--minutes",
@@ -269,6 +278,24 @@ def build_parser() -> argparse.ArgumentParser:
                 metavar="N",
                 help=_("how many minutes later (default: 60)"),
             )
+    rep = sub.add_parser(
+        "report", parents=[common], help=_("a report to share with your manager (counts only)")
+    )
+    rep.add_argument(
+        "--since", type=_day, metavar="DATE", help=_("from DATE (default: 4 weeks ago)")
+    )
+    rep.add_argument("--until", type=_day, metavar="DATE", help=_("up to DATE (default: today)"))
+    rep.add_argument(
+        "--format", choices=("markdown", "pdf"), default="markdown", help=_("the format")
+    )
+    rep.add_argument("--output", metavar="FILE", help=_("write to FILE (needed for pdf)"))
+    rep.add_argument(
+        "--include",
+        action="append",
+        choices=("lessons", "feedback"),
+        default=[],
+        help=_("also share every lesson, or every feedback line, of the period (repeatable)"),
+    )
     pos = sub.add_parser("positive", parents=[common], help=_("add a positive on its own"))
     pos_sub = pos.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
     pos_sub.required = True
@@ -831,8 +858,46 @@ def _followup(args: argparse.Namespace, data_dir: Path) -> int:
             "note": args.note,
         }
     else:
-        request = {"id": args.id, "minutes": getattr(args, "minutes", None)}
+        request = {
+            "id": args.id,
+            "minutes": getattr(args, "minutes", None),
+            "outcome": getattr(args, "outcome", None),
+            "note": getattr(args, "note", ""),
+        }
     return _done(_ask(data_dir, f"followup-{args.action}", request), _("Done."))
+
+
+def _report(args: argparse.Namespace, data_dir: Path) -> int:
+    from resilience_app.core.errors import UserError
+
+    if args.since and args.until and args.until < args.since:
+        raise CliError(_("--until must not be before --since."), EXIT_USAGE)
+    if args.format == "pdf" and not args.output:
+        raise CliError(_("A PDF needs a file: add --output FILE."), EXIT_USAGE)
+    output = Path(args.output).expanduser() if args.output else None
+    if output is not None and output.is_dir():
+        raise CliError(
+            _("{path} is a folder; give a file name for --output.").format(path=output),
+            EXIT_USAGE,
+        )
+    until = args.until or date.today()
+    since = args.since or until - timedelta(weeks=4) + timedelta(days=1)
+    service = _reader(data_dir, journal=True, opened=True)
+    try:
+        wanted = {
+            c.key for c in service.report_choices(since, until) if c.kind + "s" in args.include
+        }
+        made = service.manager_report(since, until, wanted)
+        if output is None:
+            from resilience_app.core import report
+
+            _out(report.markdown(made), end="")
+            return EXIT_OK
+        service.write_report(made, args.format, output)
+    except UserError as exc:
+        raise CliError(exc.message, EXIT_USAGE if exc.usage else EXIT_FAILED) from None
+    _say(_("The report for your manager is in {path}.").format(path=output))
+    return EXIT_OK
 
 
 def _stats(args: argparse.Namespace, data_dir: Path) -> int:
@@ -959,6 +1024,7 @@ _COMMANDS = {
     "insights": _journal,
     "settings": _journal,
     "stats": _stats,
+    "report": _report,
     "pause": _pause,
     "resume": _resume,
     "unlock": _unlock,

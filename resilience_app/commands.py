@@ -22,7 +22,13 @@ from resilience_app import i18n
 from resilience_app.command_names import NEEDS_APP, READ_ONLY
 from resilience_app.core import texts, values, workhours
 from resilience_app.core.errors import UserError
-from resilience_app.core.models import FollowUpKind, LossReason, MyPart, Reflection
+from resilience_app.core.models import (
+    FollowUpKind,
+    FollowUpOutcome,
+    LossReason,
+    MyPart,
+    Reflection,
+)
 from resilience_app.core.values import MAX_LABEL, MAX_TEXT
 from resilience_app.i18n import _, ngettext
 from resilience_app.service.service import Service
@@ -376,10 +382,29 @@ class CommandTable:
         return {"message": message, "followup": followup_json(item)}
 
     def followup_done(self, a: Args) -> Reply:
-        followup = self.service.followup_done(self.service.find_followup(a.text("id")))
-        # Translators: {followup} is the kind of follow-up ("Debrief call").
-        message = _("Marked done: {followup}. Well done.")
-        return {"message": message.format(followup=texts.follow_up_short(followup.kind))}
+        """Done (with what came of it); for one already done, what came of it."""
+        outcome = a.choice("outcome", FollowUpOutcome, what=_("The outcome"))
+        note = a.text("note", what=_("What you heard"))
+        wanted = a.text("id")
+        pending = [f.id for f in self.service.followups.upcoming() if f.id.startswith(wanted)]
+        if pending or not wanted:
+            found = self.service.find_followup(wanted)
+        else:
+            found = self.service.find_any_followup(wanted)
+        if pending:
+            followup = self.service.followup_done(found, outcome, note)
+            # Translators: {followup} is the kind of follow-up ("Debrief call").
+            message = _("Marked done: {followup}. Well done.")
+        elif outcome is None and not note:
+            raise UserError(_("That follow-up is already done."))
+        else:
+            followup = self.service.followup_outcome(found, outcome, note)
+            # Translators: {followup} is the kind of follow-up ("Debrief call").
+            message = _("Noted what came of it: {followup}.")
+        return {
+            "message": message.format(followup=texts.follow_up_short(followup.kind)),
+            "outcome": followup.outcome.value if followup.outcome else None,
+        }
 
     def followup_cancel(self, a: Args) -> Reply:
         followup = self.service.followup_cancel(self.service.find_followup(a.text("id")))

@@ -47,7 +47,7 @@ MY_PART_SHORT: dict[MyPart, str] = {
     # Translators: a chart label, short for "I pushed too hard".
     MyPart.PUSHED_TOO_HARD: N_("Pushed too hard"),
     # Translators: a chart label, short for "I couldn't answer a question".
-    MyPart.COULDNT_ANSWER: N_("No answer"),
+    MyPart.COULDNT_ANSWER: N_("Couldn't answer"),
     # Translators: a chart label, short for "I talked too much".
     MyPart.TALKED_TOO_MUCH: N_("Talked too much"),
     # Translators: a chart label, short for "Nothing — it wasn't me".

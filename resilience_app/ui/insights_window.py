@@ -355,12 +355,12 @@ class InsightsWindow(QWidget):
 
     def _show_lessons(self, data: Insights) -> None:
         if not any(data.lessons.values()):
-            self.lessons.setText(
-                f"<b>{html.escape(_('Lessons'))}</b><br>"
-                + html.escape(_("No lessons written in this period yet."))
-            )
+            heading = html.escape(_("Lessons"))
+            empty = html.escape(_("No lessons written in this period yet."))
+            self.lessons.setText(f"<b>{heading}</b><br>{empty}")
             return
-        parts = [f"<b>{html.escape(_('Lessons you wrote, by loss reason'))}</b>"]
+        heading = html.escape(_("Lessons you wrote, by loss reason"))
+        parts = [f"<b>{heading}</b>"]
         for reason, lessons in data.lessons.items():
             name = texts.loss_reason(reason) if reason else _("No reason given")
             rows = "".join(

@@ -135,6 +135,12 @@ def unmarked(path: Path) -> list[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     found = []
     for node in ast.walk(tree):
+        # A marker inside an f-string's braces is never extracted (Python 3.11 tokenizes
+        # the f-string whole), so its text would stay English.
+        if isinstance(node, ast.FormattedValue) and any(
+            _is_marked(inner) for inner in ast.walk(node.value)
+        ):
+            found.append(f"{path.relative_to(ROOT)}:{node.lineno}: a marker inside an f-string")
         if not isinstance(node, ast.Call) or _name(node) not in SINKS:
             continue
         func = node.func
