@@ -28,14 +28,17 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QPushButton,
     QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
 from resilience_app import i18n
-from resilience_app.core import texts
+from resilience_app.core import scripts, texts
 from resilience_app.core.insights import TARGET_MINUTES, Insights
+from resilience_app.core.kinds import LossReason
+from resilience_app.core.outcomes import FollowUpResults
 from resilience_app.i18n import N_, _, ngettext
 from resilience_app.ui import style
 
@@ -203,6 +206,7 @@ class Chart(QChartView):
 
 class InsightsWindow(QWidget):
     period_changed = Signal(int)  # days back; 0 = all time
+    report_requested = Signal()  # "Share with my manager…"
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
@@ -226,6 +230,12 @@ class InsightsWindow(QWidget):
         words.addWidget(note)
         head.addLayout(words, 1)
         head.addWidget(self.period)
+        self.report_button = QPushButton(_("Share with my manager…"))
+        self.report_button.setToolTip(
+            _("A report with counts only; you choose any lesson or feedback line it shows")
+        )
+        self.report_button.clicked.connect(self.report_requested.emit)
+        head.addWidget(self.report_button)
 
         self.highlights = QLabel()
         self.highlights.setWordWrap(True)
@@ -262,7 +272,16 @@ class InsightsWindow(QWidget):
         grid.addWidget(self.parts, 2, 1)
         grid.addWidget(self.dial, 3, 0, 1, 2)
         grid.addWidget(self.mood, 4, 0, 1, 2)
-        grid.addWidget(lessons_card, 5, 0, 1, 2)
+        self.followups = QLabel()
+        self.followups.setWordWrap(True)
+        self.followups.setTextFormat(Qt.TextFormat.RichText)
+        followups_card = QFrame()
+        followups_card.setProperty("role", "card")
+        QVBoxLayout(followups_card).addWidget(self.followups)
+        self._heard: dict[LossReason | None, list[str]] = {}
+        self._last: Insights | None = None
+        grid.addWidget(lessons_card, 6, 0, 1, 2)
+        grid.addWidget(followups_card, 5, 0, 1, 2)
         body = QWidget()
         body.setObjectName("calmWindow")
         body_layout = QVBoxLayout(body)
@@ -353,21 +372,79 @@ class InsightsWindow(QWidget):
         )
         self._show_lessons(data)
 
+    def show_followups(self, results: FollowUpResults) -> None:
+        """What follow-ups brought: per kind, the outcomes; the feedback heard goes next to
+        the lessons, under the same loss reason."""
+        heading = html.escape(_("What follow-ups brought"))
+        if not results.done:
+            empty = html.escape(
+                _(
+                    "No follow-up marked done in this period. When you mark one done, say what "
+                    "came of it: it shows here."
+                )
+            )
+            self.followups.setText(f"<b>{heading}</b><br>{empty}")
+        else:
+            summary = ngettext(
+                "{n} follow-up done: {won} won back, {reopened} reopened, {referrals} referrals.",
+                "{n} follow-ups done: {won} won back, {reopened} reopened, {referrals} referrals.",
+                results.done,
+            ).format(
+                n=results.done,
+                won=results.won_back,
+                reopened=results.reopened,
+                referrals=results.referrals,
+            )
+            rows = []
+            for kind, kind_results in results.by_kind.items():
+                if not kind_results.done:
+                    continue
+                said = [
+                    f"{scripts.outcome_name(o)} {n}" for o, n in kind_results.outcomes.items() if n
+                ]
+                if kind_results.not_said:
+                    said.append(_("not said {n}").format(n=kind_results.not_said))
+                rows.append(
+                    f"<li><b>{html.escape(texts.follow_up_short(kind))}</b> "
+                    f"{kind_results.done}: {html.escape(', '.join(said))}</li>"
+                )
+            lines = "".join(f"<li>{html.escape(h)}</li>" for h in results.highlights)
+            self.followups.setText(
+                f"<b>{heading}</b><p>{html.escape(summary)}</p><ul>{''.join(rows)}</ul>"
+                + (f"<ul>{lines}</ul>" if lines else "")
+            )
+        self._heard = {
+            reason: [f.text for f in lines] for reason, lines in results.feedback.items()
+        }
+        if self._last is not None:
+            self._show_lessons(self._last)
+
     def _show_lessons(self, data: Insights) -> None:
-        if not any(data.lessons.values()):
+        self._last = data
+        reasons = list(dict.fromkeys([*data.lessons, *self._heard]))
+        if not any(data.lessons.values()) and not any(self._heard.values()):
             heading = html.escape(_("Lessons"))
             empty = html.escape(_("No lessons written in this period yet."))
             self.lessons.setText(f"<b>{heading}</b><br>{empty}")
             return
-        heading = html.escape(_("Lessons you wrote, by loss reason"))
+        heading = html.escape(_("Lessons you wrote, and what prospects said, by loss reason"))
+        heard_heading = html.escape(_("Heard on follow-up calls:"))
         parts = [f"<b>{heading}</b>"]
-        for reason, lessons in data.lessons.items():
+        for reason in reasons:
             name = texts.loss_reason(reason) if reason else _("No reason given")
             rows = "".join(
                 f"<li>{html.escape(lesson.text)}"
                 + (f" <b>×{lesson.count}</b>" if lesson.count > 1 else "")
                 + "</li>"
-                for lesson in lessons[:6]
+                for lesson in data.lessons.get(reason, [])[:6]
             )
-            parts.append(f"<p><i>{html.escape(name)}</i><ul>{rows}</ul></p>")
+            heard = "".join(
+                f"<li>“{html.escape(line)}”</li>" for line in self._heard.get(reason, [])[:6]
+            )
+            block = f"<p><i>{html.escape(name)}</i>"
+            if rows:
+                block += f"<ul>{rows}</ul>"
+            if heard:
+                block += f"{heard_heading}<ul>{heard}</ul>"
+            parts.append(block + "</p>")
         self.lessons.setText("".join(parts))

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QPlainTextEdit,
     QPushButton,
     QTabWidget,
     QTextBrowser,
@@ -120,6 +121,9 @@ class JournalWindow(QWidget):
     followup_snooze_requested = Signal(str, float)  # minutes
     followup_move_requested = Signal(str, object)  # new due datetime
     export_requested = Signal(str, str, object, object)  # format, path, since, until
+    script_requested = Signal(str)  # follow-up id: show its kind's script
+    script_saved = Signal(str, str)  # follow-up kind, the rep's version
+    script_reset = Signal(str)  # follow-up kind: back to the app's own
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
@@ -396,11 +400,44 @@ class JournalWindow(QWidget):
         move.addWidget(self.move_to)
         move.addWidget(self.move_button)
         move.addStretch(1)
+        self.script_title = QLabel()
+        self.script_title.setProperty("role", "section")
+        self.script_edit = QPlainTextEdit()
+        self.script_edit.setTabChangesFocus(True)
+        self.script_edit.setAccessibleName(_("Script for this follow-up"))
+        self.script_title.setBuddy(self.script_edit)
+        self.script_keep = QPushButton(_("Keep my version"))
+        self.script_keep.setToolTip(_("Use this script for every follow-up of this kind"))
+        self.script_default = QPushButton(_("Back to the app's version"))
+        self._script_kind = ""
+        script_buttons = QHBoxLayout()
+        script_buttons.addStretch(1)
+        script_buttons.addWidget(self.script_default)
+        script_buttons.addWidget(self.script_keep)
+        self.script_box = QWidget()
+        script_layout = QVBoxLayout(self.script_box)
+        script_layout.setContentsMargins(0, 6, 0, 0)
+        script_layout.addWidget(self.script_title)
+        script_layout.addWidget(self.script_edit, 1)
+        script_layout.addLayout(script_buttons)
+        self.script_box.hide()
         layout = QVBoxLayout(page)
         layout.addWidget(intro)
         layout.addWidget(self.upcoming_list, 1)
         layout.addLayout(row)
         layout.addLayout(move)
+        layout.addWidget(self.script_box, 1)
+        self.upcoming_list.currentItemChanged.connect(
+            lambda item, _previous: (
+                self.script_requested.emit(item.data(Qt.ItemDataRole.UserRole))
+                if item is not None and item.data(Qt.ItemDataRole.UserRole)
+                else self.script_box.hide()
+            )
+        )
+        self.script_keep.clicked.connect(
+            lambda: self.script_saved.emit(self._script_kind, self.script_edit.toPlainText())
+        )
+        self.script_default.clicked.connect(lambda: self.script_reset.emit(self._script_kind))
 
         def chosen() -> str | None:
             item = self.upcoming_list.currentItem()
@@ -423,8 +460,24 @@ class JournalWindow(QWidget):
         )
         return page
 
+    def show_script(self, kind: str, title: str, text: str, own: bool) -> None:
+        """The script of the selected follow-up's kind (the rep's version, or the app's)."""
+        self._script_kind = kind
+        self.script_title.setText(
+            _("Script: {kind} (your version)").format(kind=title)
+            if own
+            else _("Script: {kind}").format(kind=title)
+        )
+        self.script_edit.setPlainText(text)
+        self.script_default.setEnabled(own)
+        self.script_box.show()
+
     def show_upcoming(self, items: list[UpcomingItem]) -> None:
-        """Pending follow-ups, soonest first, with the label of their call."""
+        """Pending follow-ups, soonest first, with the label of their call (the one
+        selected stays selected, so its script stays open)."""
+        current = self.upcoming_list.currentItem()
+        selected = current.data(Qt.ItemDataRole.UserRole) if current is not None else None
+        self.upcoming_list.blockSignals(True)
         self.upcoming_list.clear()
         if not items:
             placeholder = QListWidgetItem(_("Nothing planned. You can add follow-ups from a note."))
@@ -439,6 +492,11 @@ class JournalWindow(QWidget):
             item.setToolTip(texts.follow_up_hint(followup.kind))
             item.setData(Qt.ItemDataRole.UserRole, followup.id)
             self.upcoming_list.addItem(item)
+            if followup.id == selected:
+                self.upcoming_list.setCurrentItem(item)
+        self.upcoming_list.blockSignals(False)
+        if selected is not None and self.upcoming_list.currentItem() is None:
+            self.script_box.hide()  # that follow-up is done or gone
         self.tabs.setTabText(
             2, _("Upcoming ({n})").format(n=len(items)) if items else _("Upcoming")
         )

@@ -13,6 +13,7 @@ from resilience_app.ui import style, windowing
 class NudgeWindow(QWidget):
     dialing_requested = Signal()
     snooze_requested = Signal()
+    easy_done_requested = Signal(str)  # the easy follow-up's id: mark it done
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(
@@ -32,6 +33,10 @@ class NudgeWindow(QWidget):
         self.dialing_button = QPushButton(_("I'm dialing"))
         self.dialing_button.setProperty("role", "primary")
         self.snooze_button = QPushButton(_("2 more minutes"))
+        self.easy_button = QPushButton()
+        self.easy_button.hide()
+        self._easy_id = ""
+        self.easy_button.clicked.connect(lambda: self.easy_done_requested.emit(self._easy_id))
         self.dialing_button.clicked.connect(self.dialing_requested.emit)
         self.snooze_button.clicked.connect(self.snooze_requested.emit)
         buttons = QHBoxLayout()
@@ -42,12 +47,20 @@ class NudgeWindow(QWidget):
         layout.setContentsMargins(18, 14, 18, 14)
         layout.addWidget(self.title)
         layout.addWidget(self.body)
+        layout.addWidget(self.easy_button)
         layout.addLayout(buttons)
         self.setFixedWidth(360)
 
-    def show_nudge(self, title: str, body: str) -> None:
+    def show_nudge(self, title: str, body: str, easy: tuple[str, str] | None = None) -> None:
+        """`easy`: an easy follow-up from the rep's own list (id, title), with one click to
+        mark it done once called."""
         self.title.setText(title)
         self.body.setText(body)
+        self._easy_id = easy[0] if easy else ""
+        if easy:
+            self.easy_button.setText(_("Called: {followup}").format(followup=easy[1]))
+            self.easy_button.setToolTip(_("Mark it done and say what came of it"))
+        self.easy_button.setVisible(easy is not None)
         self.adjustSize()
         screen = QGuiApplication.primaryScreen()
         if screen is not None:

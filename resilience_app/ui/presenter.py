@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from resilience_app.ui.home_window import HomeWindow
     from resilience_app.ui.journal_window import JournalWindow
     from resilience_app.ui.nudge_window import NudgeWindow
+    from resilience_app.ui.outcome_dialog import OutcomeDialog
     from resilience_app.ui.passphrase_dialog import PassphraseDialog
     from resilience_app.ui.reflection_form import ReflectionForm
     from resilience_app.ui.settings_window import SettingsWindow
@@ -200,6 +201,7 @@ class Presenter(QObject):
         window = NudgeWindow()
         window.dialing_requested.connect(self.dialed)
         window.snooze_requested.connect(self._snooze)
+        window.easy_done_requested.connect(self._ask_outcome)
         return window
 
     @cached_property
@@ -387,7 +389,10 @@ class Presenter(QObject):
         self._try(self.service.snooze)
 
     def _show_card(self, title: str, body: str) -> None:
-        self.nudge_window.show_nudge(title, body)
+        easy = self.service.easy_lead()
+        self.nudge_window.show_nudge(
+            title, body, easy=(easy.followup.id, easy.title) if easy is not None else None
+        )
 
     # -- notes ----------------------------------------------------------------------------
 
@@ -455,13 +460,61 @@ class Presenter(QObject):
     def _followup_action(self, followup_id: str, action: str) -> None:
         service = self.service
         actions: dict[str, Callable[[], object]] = {
-            "done": lambda: service.followup_done(followup_id),
+            "done": lambda: self._ask_outcome(followup_id),
             "cancel": lambda: service.followup_cancel(followup_id),
             "hour": lambda: service.followup_snooze(followup_id, 60),
             "tomorrow": lambda: service.followup_snooze(followup_id, 24 * 60),
         }
         if action in actions:
             self._try(actions[action])
+
+    @cached_property
+    def outcome_dialog(self) -> OutcomeDialog:
+        from resilience_app.ui.outcome_dialog import OutcomeDialog
+
+        dialog = OutcomeDialog()
+        dialog.chosen.connect(self._outcome_chosen)
+        return dialog
+
+    def _ask_outcome(self, followup_id: str) -> None:
+        """Done, and what came of it, in one more click."""
+        titles = {i.followup.id: i.title for i in self.service.upcoming()}
+        self.outcome_dialog.ask(followup_id, titles.get(followup_id, ""))
+
+    def _outcome_chosen(self, followup_id: str, outcome: str, heard: str) -> None:
+        from resilience_app.core.kinds import FollowUpOutcome
+
+        self._try(
+            lambda: self.service.followup_done(
+                followup_id, FollowUpOutcome(outcome) if outcome else None, heard
+            )
+        )
+
+    def _show_script(self, followup_id: str) -> None:
+        found = next((i for i in self.service.upcoming() if i.followup.id == followup_id), None)
+        if found is None or self._journal is None:
+            return
+        kind = found.followup.kind
+        text, own = self.service.script(kind)
+        self._journal.show_script(kind.value, texts.follow_up_short(kind), text, own)
+
+    def _keep_script(self, kind: str, text: str | None) -> None:
+        from resilience_app.core.kinds import FollowUpKind
+
+        try:
+            self.service.save_script(FollowUpKind(kind), text)
+        except UserError as exc:
+            if self._journal is not None:
+                self._journal.status.setText(exc.message)
+            return
+        if self._journal is not None:
+            shown, own = self.service.script(FollowUpKind(kind))
+            self._journal.show_script(kind, texts.follow_up_short(FollowUpKind(kind)), shown, own)
+            self._journal.status.setText(
+                _("Your version is kept for every follow-up of this kind.")
+                if own
+                else _("Back to the app's version.")
+            )
 
     # -- journal --------------------------------------------------------------------------
 
@@ -488,6 +541,9 @@ class Presenter(QObject):
                 lambda i, due: self._try(lambda: service.followup_move(i, due))
             )
             window.export_requested.connect(self._export)
+            window.script_requested.connect(self._show_script)
+            window.script_saved.connect(lambda kind, text: self._keep_script(kind, text))
+            window.script_reset.connect(lambda kind: self._keep_script(kind, None))
             self._journal = window
         return self._journal
 

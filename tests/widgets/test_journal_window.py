@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 from resilience_app.core.clock import FakeClock
 from resilience_app.core.followups import FollowUps
 from resilience_app.core.loop import RecoveryLoop
-from resilience_app.core.models import FollowUpKind, LossReason, Reflection
+from resilience_app.core.models import FollowUpKind, FollowUpOutcome, LossReason, Reflection
 from resilience_app.ui.presenter import Presenter
 
 
@@ -159,10 +159,28 @@ def test_follow_ups_planned_from_the_note_appear_under_upcoming(
     upcoming = window.upcoming_list
     assert upcoming.count() == 2 and "Debrief call — Umbrella" in upcoming.item(0).text()
     assert window.tabs.tabText(2) == "Upcoming (2)"
+    window.tabs.setCurrentIndex(2)
     upcoming.setCurrentRow(0)
+    # Selecting it shows the script of its kind, editable.
+    assert window.script_box.isVisibleTo(window)
+    assert "What could I have done differently" in window.script_edit.toPlainText()
+    window.script_edit.setPlainText("My own debrief questions")
+    window.script_keep.click()
+    assert presenter.service.script(FollowUpKind.DEBRIEF) == ("My own debrief questions", True)
+    assert "(your version)" in window.script_title.text()
     window.done_button.click()
+    dialog = presenter.outcome_dialog
+    qtbot.addWidget(dialog)
+    assert dialog.isVisible() and "Debrief call — Umbrella" in dialog.title.text()
+    assert [f.kind for f in book.upcoming()] == [FollowUpKind.DEBRIEF, FollowUpKind.CHECK_IN]
+    qtbot.keyClicks(dialog.heard, "They went with a cheaper plan")
+    dialog.buttons[FollowUpOutcome.FEEDBACK].click()  # one click: done, with what came of it
+    assert not dialog.isVisible()
     assert [f.kind for f in book.upcoming()] == [FollowUpKind.CHECK_IN]
     assert upcoming.count() == 1
+    [done] = [f for f in presenter.service.store.followups() if f.kind is FollowUpKind.DEBRIEF]
+    assert done.outcome is FollowUpOutcome.FEEDBACK
+    assert done.outcome_note == "They went with a cheaper plan"
 
 
 def test_export_from_the_journal(
