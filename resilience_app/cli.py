@@ -884,8 +884,9 @@ def _report(args: argparse.Namespace, data_dir: Path) -> int:
     since = args.since or until - timedelta(weeks=4) + timedelta(days=1)
     service = _reader(data_dir, journal=True, opened=True)
     try:
+        groups = {"lesson": "lessons", "feedback": "feedback"}
         wanted = {
-            c.key for c in service.report_choices(since, until) if c.kind + "s" in args.include
+            c.key for c in service.report_choices(since, until) if groups[c.kind] in args.include
         }
         made = service.manager_report(since, until, wanted)
         if output is None:

@@ -1031,6 +1031,13 @@ class Service:
         }
         return outcomes.follow_up_results(followups, calls, first, last)
 
+    def followup_results_days(self, days: int) -> outcomes.FollowUpResults:
+        """The last `days` days up to today; 0 means all time (as `insights_days`)."""
+        if days <= 0:
+            return self.followup_results(date.min)
+        today = self.clock.now().astimezone().date()
+        return self.followup_results(today - timedelta(days=days - 1), today)
+
     def manager_report(
         self, first: date | None, last: date | None, ticked: set[str] | None = None
     ) -> report.ManagerReport:

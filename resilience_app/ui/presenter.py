@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from resilience_app.ui.outcome_dialog import OutcomeDialog
     from resilience_app.ui.passphrase_dialog import PassphraseDialog
     from resilience_app.ui.reflection_form import ReflectionForm
+    from resilience_app.ui.report_window import ReportWindow
     from resilience_app.ui.settings_window import SettingsWindow
 
 log = logging.getLogger(__name__)
@@ -274,9 +275,10 @@ class Presenter(QObject):
         self.tooltip_ticker.stop()
         # Delete the windows now, in order, rather than leave top-level widgets to be
         # destroyed during interpreter shutdown, which crashes PySide6.
-        names = ("break_window", "form", "nudge_window", "flag_offer")
+        names = ("break_window", "form", "nudge_window", "flag_offer", "outcome_dialog")
         windows = [self.__dict__.pop(n, None) for n in names]
         windows += [self.__dict__.pop("settings_window", None), self._journal, self._insights]
+        windows.append(self.__dict__.pop("report_window", None))
         windows += list(self._passphrase_dialogs.values())
         self._passphrase_dialogs = {}
         self._journal = self._insights = None
@@ -611,6 +613,7 @@ class Presenter(QObject):
 
             self._insights = InsightsWindow()
             self._insights.period_changed.connect(lambda days: self._refresh_insights())
+            self._insights.report_requested.connect(self.open_report)
         return self._insights
 
     def open_insights(self) -> None:
@@ -626,7 +629,76 @@ class Presenter(QObject):
         if self.service.locked:
             return
         window = self.insights_window
-        window.show_insights(self.service.insights_days(window.days_back()))
+        days = window.days_back()
+        window.show_followups(self.service.followup_results_days(days))
+        window.show_insights(self.service.insights_days(days))
+
+    # -- the report for the manager ----------------------------------------------------------
+
+    @cached_property
+    def report_window(self) -> ReportWindow:
+        from resilience_app.ui.report_window import ReportWindow
+
+        window = ReportWindow()
+        window.period_changed.connect(lambda first, last: self._report_period())
+        window.ticks_changed.connect(self._report_preview)
+        window.save_requested.connect(self._save_report)
+        window.copy_requested.connect(self._copy_report)
+        return window
+
+    def open_report(self) -> None:
+        self.when_unlocked(_("Type your passphrase to prepare the report."), self._show_report)
+
+    def _show_report(self) -> None:
+        self._report_period()
+        self.report_window.show()
+        _raise(self.report_window)
+
+    def _report_period(self) -> None:
+        window = self.report_window
+        first, last = window.period()
+        try:
+            window.show_choices(self.service.report_choices(first, last))
+        except UserError as exc:
+            window.status.setText(exc.message)
+            return
+        self._report_preview()
+
+    def _made_report(self) -> Any:
+        window = self.report_window
+        first, last = window.period()
+        return self.service.manager_report(first, last, window.ticked())
+
+    def _report_preview(self) -> None:
+        from resilience_app.core import report
+
+        try:
+            self.report_window.show_report(report.to_html(self._made_report()))
+            self.report_window.status.setText("")
+        except UserError as exc:
+            self.report_window.status.setText(exc.message)
+
+    def _save_report(self, fmt: str, path: str) -> None:
+        window = self.report_window
+        try:
+            written = self.service.write_report(self._made_report(), fmt, Path(path))
+        except UserError as exc:
+            window.status.setText(exc.message)
+            return
+        window.status.setText(_("Saved to {path}.").format(path=written))
+
+    def _copy_report(self) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        from resilience_app.core import report
+
+        try:
+            text = report.markdown(self._made_report())
+        except UserError as exc:
+            self.report_window.status.setText(exc.message)
+            return
+        QApplication.clipboard().setText(text)
+        self.report_window.status.setText(_("Copied: paste it into an email or a chat."))
 
     # -- settings -------------------------------------------------------------------------
 

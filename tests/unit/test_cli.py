@@ -13,7 +13,7 @@ import pytest
 from resilience_app.cli import main
 from resilience_app.core.clock import FakeClock
 from resilience_app.core.loop import RecoveryLoop
-from resilience_app.core.models import Reflection
+from resilience_app.core.models import FollowUpKind, Reflection
 from resilience_app.core.settings import Settings
 from resilience_app.storage.store import Store
 
@@ -168,3 +168,48 @@ def test_working_hours_through_config(capsys: pytest.CaptureFixture[str], data_d
     assert code == 2 and "must end after it starts" in err
     code, _out, err = run(capsys, "--data-dir", d, "config", "set", "work.start", "9am")
     assert code == 2 and "HH:MM" in err
+
+
+def _seed_followup(data_dir: Path) -> str:
+    from resilience_app.service.build import open_service
+
+    service = open_service(data_dir)
+    service.open_offline()
+    incident = service.loop.flag("SECRET-LABEL")
+    service.dialed()
+    item = service.add_followup(FollowUpKind.DEBRIEF, incident.id, in_minutes=1)
+    service.close()
+    return item.followup.id
+
+
+def test_followup_done_with_an_outcome_and_a_report(
+    capsys: pytest.CaptureFixture[str], data_dir: Path, tmp_path: Path
+) -> None:
+    d = str(data_dir)
+    fid = _seed_followup(data_dir)
+    code, out, _err = run(
+        capsys,
+        "--data-dir",
+        d,
+        "followup",
+        "done",
+        fid[:8],
+        "--outcome",
+        "feedback",
+        "--note",
+        "SECRET-HEARD",
+    )
+    assert code == 0 and out.startswith("Marked done: Debrief call.")
+    code, out, _err = run(capsys, "--data-dir", d, "report")
+    assert code == 0 and out.startswith("# Lost calls and follow-ups")
+    assert "1 follow-up done in this period." in out
+    assert "SECRET" not in out
+    code, out, _err = run(capsys, "--data-dir", d, "report", "--include", "feedback")
+    assert "SECRET-HEARD" in out and "SECRET-LABEL" not in out
+    code, _out, err = run(capsys, "--data-dir", d, "report", "--format", "pdf")
+    assert code == 2 and "--output" in err
+    pdf = tmp_path / "r.pdf"
+    code, _out, err = run(
+        capsys, "--data-dir", d, "report", "--format", "pdf", "--output", str(pdf)
+    )
+    assert code == 0 and pdf.read_bytes().startswith(b"%PDF") and str(pdf) in err

@@ -47,7 +47,7 @@ def test_plan_list_snooze_done(capsys: pytest.CaptureFixture[str], data_dir: Pat
     code, out, _ = run(capsys, *d, "followup", "list")
     assert "Check-in" not in out and "Debrief call — Acme" in out
     code, _, err = run(capsys, *d, "followup", "done", short)
-    assert code == 1 and "No upcoming follow-up" in err
+    assert code == 1 and "That follow-up is already done." in err
     code, _, err = run(capsys, *d, "followup", "done", "")
     assert code == 1 and "Name the follow-up" in err
 
