@@ -17,7 +17,11 @@ sys.path.insert(0, str(ROOT))
 
 from resilience_app.core.clock import FakeClock  # noqa: E402
 from resilience_app.core.models import (  # noqa: E402
+    FollowUp,
     FollowUpKind,
+    FollowUpOutcome,
+    FollowUpState,
+    Incident,
     LossReason,
     MyPart,
     Reflection,
@@ -105,6 +109,47 @@ def seed(data_dir: Path) -> None:
     clock.advance(minutes=60 * 24 * 2)
     service.add_positive("A customer thanked me")
     service.close()
+
+
+def followups_for(incidents: list[Incident]) -> list[FollowUp]:
+    """Debriefs, save attempts and check-ins after some of the calls, most of them done,
+    with what came of them and now and then a line heard."""
+    heard = [
+        "They went with a cheaper plan, but liked our support",
+        "The decision was made before my call",
+        "They need a CRM integration first",
+        "Budget opens again in March",
+        "My pitch was too long for a first call",
+    ]
+    outcomes = [
+        FollowUpOutcome.REOPENED,
+        FollowUpOutcome.FEEDBACK,
+        FollowUpOutcome.NO_ANSWER,
+        FollowUpOutcome.DECLINED,
+        FollowUpOutcome.WON_BACK,
+        FollowUpOutcome.REFERRAL,
+        FollowUpOutcome.FEEDBACK,
+    ]
+    kinds = [FollowUpKind.DEBRIEF, FollowUpKind.SAVE_DEAL, FollowUpKind.CHECK_IN]
+    made = []
+    now = datetime.now(UTC)
+    for n, incident in enumerate(incidents[::3]):
+        due = incident.flagged_at + timedelta(days=2)
+        done = due < now - timedelta(days=1)
+        made.append(
+            FollowUp(
+                f"f{n:04d}",
+                incident.id,
+                kinds[n % 3],
+                due,
+                incident.flagged_at,
+                FollowUpState.DONE if done else FollowUpState.PENDING,
+                done_at=due if done else None,
+                outcome=outcomes[n % len(outcomes)] if done else None,
+                outcome_note=heard[n % len(heard)] if done and n % 2 == 0 else "",
+            )
+        )
+    return made
 
 
 def main() -> int:
@@ -206,6 +251,13 @@ def main() -> int:
             journal = desktop.wait_for_window("my journal", timeout=5)
             time.sleep(0.5)
             desktop.screenshot(OUT / f"journal-{tab}.png", journal)
+        # The soonest follow-up is selected, with its script; Done asks what came of it.
+        desktop.key(journal, "alt+d")
+        dialog = desktop.wait_for_window("what came of it", timeout=5)
+        time.sleep(0.4)
+        desktop.type_text(dialog, "They chose a cheaper plan, but liked the demo")
+        desktop.screenshot(OUT / "outcome.png", desktop.window_geometry(dialog))
+        desktop.key(dialog, "Escape")
 
         # 7. The passphrase lock: turning it on warns once; a locked journal asks first.
         cli("settings")
@@ -238,7 +290,8 @@ def main() -> int:
         # 6. Insights over four months of a believable record.
         history = Path(tmp) / "history"
         store = Store(history)
-        store.add_many(*generate(datetime.now(UTC), 120))
+        incidents, nudges = generate(datetime.now(UTC), 120)
+        store.add_many(incidents, nudges, followups_for(incidents))
         store.close()
         command = [sys.executable, "-m", "resilience_app", "--data-dir", str(history)]
         app = desktop.spawn(command, env=desktop.env)
@@ -248,6 +301,17 @@ def main() -> int:
         desktop.run(["xdotool", "windowsize", str(window), "780", "1060"])
         time.sleep(0.8)
         desktop.screenshot(OUT / "insights.png", desktop.window_geometry(window))
+        # Further down: what follow-ups brought, and the feedback next to the lessons.
+        geometry = desktop.window_geometry(window)
+        desktop.run(["xdotool", "mousemove", str(geometry.x + 390), str(geometry.y + 600)])
+        desktop.run(["xdotool", "click", "--repeat", "40", "--delay", "20", "5"])
+        time.sleep(0.6)
+        desktop.screenshot(OUT / "insights-followups.png", geometry)
+        # The report for the manager: counts only until a line is ticked.
+        desktop.key(window, "alt+s")
+        report = desktop.wait_for_window("share with my manager", timeout=10)
+        time.sleep(0.8)
+        desktop.screenshot(OUT / "report-preview.png", desktop.window_geometry(report))
         app.terminate(timeout=10)
     for path in sorted(OUT.glob("*.png")):
         print(path.relative_to(ROOT))

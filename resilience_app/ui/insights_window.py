@@ -230,7 +230,7 @@ class InsightsWindow(QWidget):
         words.addWidget(note)
         head.addLayout(words, 1)
         head.addWidget(self.period)
-        self.report_button = QPushButton(_("Share with my manager…"))
+        self.report_button = QPushButton(_("&Share with my manager…"))
         self.report_button.setToolTip(
             _("A report with counts only; you choose any lesson or feedback line it shows")
         )

@@ -381,7 +381,7 @@ class JournalWindow(QWidget):
         self.upcoming_list = QListWidget()
         self.upcoming_list.setWordWrap(True)
         self.upcoming_list.setSpacing(2)
-        self.done_button = QPushButton(_("Done"))
+        self.done_button = QPushButton(_("&Done"))
         self.done_button.setProperty("role", "primary")
         self.snooze_button = QPushButton(_("In an hour"))
         self.tomorrow_button = QPushButton(_("Tomorrow"))
@@ -495,8 +495,11 @@ class JournalWindow(QWidget):
             if followup.id == selected:
                 self.upcoming_list.setCurrentItem(item)
         self.upcoming_list.blockSignals(False)
-        if selected is not None and self.upcoming_list.currentItem() is None:
-            self.script_box.hide()  # that follow-up is done or gone
+        if self.upcoming_list.currentItem() is None:
+            if items:
+                self.upcoming_list.setCurrentRow(0)  # the soonest, with its script
+            else:
+                self.script_box.hide()  # nothing left to call
         self.tabs.setTabText(
             2, _("Upcoming ({n})").format(n=len(items)) if items else _("Upcoming")
         )
