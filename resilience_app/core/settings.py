@@ -120,13 +120,19 @@ SCHEMA: dict[str, Setting] = {
         ),
         Setting("break.reduced_motion", bool, False, "show text and a counter, no animation"),
         Setting("break.sound", bool, False, "a soft chime when a break ends"),
+        Setting(
+            "break.phase_sounds",
+            bool,
+            False,
+            "a soft tone at each breathing phase (in, hold, out), to follow with eyes closed",
+        ),
         Setting("app.start_at_login", bool, False, "start Resilience when you log in"),
         Setting(
             "ui.theme",
             str,
             "auto",
-            "colours: auto follows the desktop, or light or dark",
-            choices=("auto", "light", "dark"),
+            "colours: auto follows the desktop (dark, high contrast), or light, dark or contrast",
+            choices=("auto", "light", "dark", "contrast"),
         ),
         Setting(
             "ui.language",
