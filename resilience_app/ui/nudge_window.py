@@ -27,6 +27,7 @@ class NudgeWindow(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
         self.title = QLabel()
         self.title.setProperty("role", "title")
+        self.title.setWordWrap(True)
         self.body = QLabel()
         self.body.setWordWrap(True)
         self.dialing_button = QPushButton(_("I'm dialing"))
@@ -43,12 +44,13 @@ class NudgeWindow(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.body)
         layout.addLayout(buttons)
-        self.setFixedWidth(360)
+        self.snooze_button.setToolTip(_("Remind me again in two minutes"))
+        self.setMinimumWidth(360)
 
     def show_nudge(self, title: str, body: str) -> None:
         self.title.setText(title)
         self.body.setText(body)
-        self.adjustSize()
+        windowing.fit(self, 360)  # wider and taller only when the text is large
         screen = QGuiApplication.primaryScreen()
         if screen is not None:
             area = screen.availableGeometry()
