@@ -44,7 +44,7 @@ from PySide6.QtWidgets import (
 from resilience_app.core.breathing import PATTERNS, BreathState, state_at
 from resilience_app.core.models import Incident
 from resilience_app.i18n import _, ngettext
-from resilience_app.ui import keys, style
+from resilience_app.ui import keys, style, windowing
 from resilience_app.ui.breathing_view import BreathingView
 from resilience_app.ui.ticker import Ticker
 
@@ -135,10 +135,17 @@ class BreakWindow(QWidget):
             )
         )
         self.sounds_box.toggled.connect(self.phase_sounds_toggled.emit)
+        # The label names the list for a screen reader too (on Linux a combo box is read by
+        # its label and its current choice).
+        pattern_label = QLabel(_("Breathing pattern:"))
+        pattern_label.setBuddy(self.pattern_box)
+        choice = QHBoxLayout()
+        choice.addWidget(pattern_label)
+        choice.addWidget(self.pattern_box, 1)
         controls = QHBoxLayout()
-        controls.addWidget(self.pattern_box, 1)
         controls.addWidget(self.reduced_box)
         controls.addWidget(self.sounds_box)
+        controls.addStretch(1)
 
         self.tip = QLabel()
         self.tip.setWordWrap(True)
@@ -181,6 +188,7 @@ class BreakWindow(QWidget):
         layout.addWidget(self.cue)
         layout.addWidget(self.detail)
         layout.addWidget(self.countdown)
+        layout.addLayout(choice)
         layout.addLayout(controls)
         layout.addWidget(tip_card)
         layout.addWidget(self.positive_card)
@@ -229,6 +237,8 @@ class BreakWindow(QWidget):
             )
         self.positive_card.setVisible(bool(positive))
         self.render_at(self._now())
+        if not self.isVisible():
+            windowing.fit(self, 400, 600)  # larger (up to the screen) when the text is large
 
     def set_pattern(self, key: str) -> None:
         self._pattern = PATTERNS.get(key, PATTERNS["box"])

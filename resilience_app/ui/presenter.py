@@ -122,6 +122,13 @@ def calls_status(service: Service) -> tuple[str, str]:
     return seen, shortcut
 
 
+class SilentCues:
+    """Where Qt Multimedia is missing: the guide is shown and announced, not heard."""
+
+    def play(self, motion: str) -> None:
+        pass
+
+
 class Presenter(QObject):
     quit_requested = Signal()
 
@@ -404,9 +411,13 @@ class Presenter(QObject):
             if self._make_cues is not None:
                 self._cues = self._make_cues()
             else:
-                from resilience_app.ui.cues import PhaseCues
+                try:
+                    from resilience_app.ui.cues import PhaseCues
 
-                self._cues = PhaseCues(self)
+                    self._cues = PhaseCues(self)
+                except ImportError as exc:  # a build without Qt Multimedia
+                    log.warning("no breathing sound cues here (%s); the guide stays silent", exc)
+                    self._cues = SilentCues()
         return self._cues
 
     def _phase_cue(self, motion: str) -> None:

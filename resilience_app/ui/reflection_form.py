@@ -96,7 +96,10 @@ class ReflectionForm(QWidget):
         self.positives.setPlaceholderText(
             _("What went right, however small? Getting past the gatekeeper counts.\nOne per line.")
         )
-        self.positives.setFixedHeight(72)
+        # Three lines or so at the rep's text size; it gives a little way on a small screen.
+        lines = self.positives.fontMetrics().lineSpacing()
+        self.positives.setMinimumHeight(int(lines * 2.2) + 16)
+        self.positives.setMaximumHeight(lines * 4 + 16)
         self.positives.setTabChangesFocus(True)  # Tab moves on, as in every other field
         # How the rep feels: not rated until they touch it. The handle waits, dashed, in
         # the middle, so nothing reads as a score of 0 that nobody gave.

@@ -63,20 +63,22 @@ def bring_forward(window: QWidget) -> None:
         window.activateWindow()
 
 
-def fit(window: QWidget, least_width: int = 0) -> None:
+def fit(window: QWidget, least_width: int = 0, least_height: int = 0) -> None:
     """Size a window to what its content needs at the desktop's text size (a rep may have
     made it twice as large): at least `least_width`, as wide as its widest row, as tall as
     its wrapped text needs, and never larger than the screen (there, it scrolls)."""
     layout = window.layout()
     if layout is None:
         return
+    window.ensurePolished()  # the style sheet's text sizes count, even before the first show
+    layout.invalidate()
     layout.activate()
     width = max(least_width, layout.sizeHint().width(), window.minimumWidth())
     if layout.hasHeightForWidth():
         height = layout.totalHeightForWidth(width)
     else:
         height = layout.sizeHint().height()
-    height = max(height, layout.minimumSize().height())
+    height = max(height, layout.minimumSize().height(), least_height)
     screen = window.screen()
     if screen is not None:
         area = screen.availableGeometry()
