@@ -2,11 +2,14 @@
 # The Debian/Ubuntu packages Resilience needs, asked for once, in one list split by purpose.
 #   scripts/system-deps.sh PURPOSE...
 #     run      the app itself: Qt's xcb and Wayland libraries, fonts, notify-send, libpulse
-#              (to notice calls by the microphone in use)
+#              (to notice calls by the microphone in use, and for Qt Multimedia to play the
+#              breathing guide's sound cues)
 #     python   a Python 3.11+ that can make a virtual environment (python3-venv)
 #     desktop  a virtual desktop for a machine with no screen (`make run` on a server)
-#     test     the tests: the virtual desktop, Weston, the accessibility bus, validators,
-#              a sound server (PulseAudio, to play a softphone on a call), prlimit
+#     test     the tests: the virtual desktop, Weston, the accessibility bus (at-spi2-core,
+#              python3-pyatspi with python3-gi to hear announcements), validators, a sound
+#              server (PulseAudio: a softphone on a call; parec records the sound cues),
+#              prlimit
 #     package  building and checking the packages: dpkg-shlibdeps (dpkg-dev), patchelf,
 #              lintian; pipx (the test of `make install` tries both of its ways) and
 #              debootstrap (the .deb on a minimal Debian)

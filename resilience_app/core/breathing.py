@@ -25,6 +25,14 @@ class Step:
     size_to: float
     detail: str = ""  # a longer hint under the cue (muscle relaxation steps use it)
 
+    @property
+    def motion(self) -> str:
+        """ "in" while the shape grows, "out" while it shrinks, "hold" while it rests: which
+        sound cue marks the step for a rep with their eyes closed."""
+        if self.size_to > self.size_from:
+            return "in"
+        return "out" if self.size_to < self.size_from else "hold"
+
 
 @dataclass(frozen=True)
 class Pattern:

@@ -180,13 +180,22 @@ SCHEMA: dict[str, Setting] = {
         ),
         Setting("break.reduced_motion", bool, False, N_("show text and a counter, no animation")),
         Setting("break.sound", bool, False, N_("a soft chime when a break ends")),
+        Setting(
+            "break.phase_sounds",
+            bool,
+            False,
+            N_("a soft tone at each breathing phase (in, hold, out), to follow with eyes closed"),
+        ),
         Setting("app.start_at_login", bool, False, N_("start Resilience when you log in")),
         Setting(
             "ui.theme",
             str,
             "auto",
-            N_("colours: auto follows the desktop, or light or dark"),
-            choices=("auto", "light", "dark"),
+            N_(
+                "colours: auto follows the desktop (dark, high contrast), or light, dark or "
+                "contrast"
+            ),
+            choices=("auto", "light", "dark", "contrast"),
         ),
         Setting(
             "ui.language",

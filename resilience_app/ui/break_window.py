@@ -3,17 +3,28 @@
 Everything on screen is computed from the clock by `render_at(now)`: the breathing shape
 from `breathing.state_at(elapsed)`, the countdown from the break's end time. The frame
 ticker only runs while the window is visible.
+
+For a rep who cannot see the shape, or would rather close their eyes: the shape is the
+"Breathing guide", described by the instruction of the moment, and each new phase is told
+once, as it begins: politely to a screen reader (Qt's `QAccessibleAnnouncementEvent`, only
+when assistive technology is listening), and through `phase_started` to whoever plays the
+sound cues. The keyboard reaches everything; Esc ends the break like closing the window
+does, and the note comes next, so nothing is lost.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
+from itertools import pairwise
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import (
+    QAccessible,
+    QAccessibleAnnouncementEvent,
     QCloseEvent,
     QHideEvent,
+    QKeyEvent,
     QKeySequence,
     QPaintEvent,
     QShortcut,
@@ -32,13 +43,22 @@ from PySide6.QtWidgets import (
 
 from resilience_app.core.breathing import PATTERNS, BreathState, state_at
 from resilience_app.core.models import Incident
-from resilience_app.i18n import _
-from resilience_app.ui import style
+from resilience_app.i18n import _, ngettext
+from resilience_app.ui import keys, style, windowing
 from resilience_app.ui.breathing_view import BreathingView
 from resilience_app.ui.ticker import Ticker
 
 FRAME_MS = 33  # ~30 fps while the shape moves
 REDUCED_MS = 250  # text only: a few updates a second keep the counter exact
+
+
+def instruction(state: BreathState) -> str:
+    """The guide in words, e.g. "Breathe in — 3 seconds left"."""
+    left = ngettext("{n} second left", "{n} seconds left", state.seconds_left).format(
+        n=state.seconds_left
+    )
+    # Translators: a breathing instruction, then the seconds left in it.
+    return _("{cue} — {left}").format(cue=_(state.cue), left=left)
 
 
 def format_left(seconds: float) -> str:
@@ -52,6 +72,8 @@ class BreakWindow(QWidget):
     add_minute_requested = Signal()
     pattern_chosen = Signal(str)
     reduced_motion_toggled = Signal(bool)
+    phase_sounds_toggled = Signal(bool)
+    phase_started = Signal(str)  # "in", "hold" or "out", once as each phase begins
     first_painted = Signal()  # once after each show: the rep can see it now
 
     def __init__(self, now: Callable[[], datetime], parent: QWidget | None = None) -> None:
@@ -61,6 +83,8 @@ class BreakWindow(QWidget):
         self._pattern = PATTERNS["box"]
         self._reduced = False
         self.state: BreathState | None = None
+        self._phase: tuple[str, int, int] | None = None  # (incident, cycle, step) now shown
+        self.announcements: list[str] = []  # told to assistive technology, newest last
         self.frames = 0  # animation frames drawn (make bench reads it through `status`)
         self._awaiting_paint = False
         self.setObjectName("calmWindow")
@@ -78,6 +102,7 @@ class BreakWindow(QWidget):
         self.cue = QLabel()
         self.cue.setProperty("role", "cue")
         self.cue.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.cue.setWordWrap(True)
         self.counter = QLabel()
         self.counter.setProperty("role", "big-counter")
         self.counter.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -93,6 +118,7 @@ class BreakWindow(QWidget):
         for key, pattern in PATTERNS.items():
             self.pattern_box.addItem(pattern.title, key)
         self.pattern_box.setToolTip(_("Which breathing guide to follow"))
+        self.pattern_box.setAccessibleName(_("Breathing pattern"))
         self.pattern_box.activated.connect(
             lambda index: self.pattern_chosen.emit(self.pattern_box.itemData(index))
         )
@@ -101,9 +127,25 @@ class BreakWindow(QWidget):
             _("Show the instruction and a counter instead of the moving shape")
         )
         self.reduced_box.toggled.connect(self.reduced_motion_toggled.emit)
+        self.sounds_box = QCheckBox(_("Sound cues"))
+        self.sounds_box.setToolTip(
+            _(
+                "A soft tone as each phase begins: high to breathe in, middle to hold, "
+                "low to breathe out. Follow it with your eyes closed."
+            )
+        )
+        self.sounds_box.toggled.connect(self.phase_sounds_toggled.emit)
+        # The label names the list for a screen reader too (on Linux a combo box is read by
+        # its label and its current choice).
+        pattern_label = QLabel(_("Breathing pattern:"))
+        pattern_label.setBuddy(self.pattern_box)
+        choice = QHBoxLayout()
+        choice.addWidget(pattern_label)
+        choice.addWidget(self.pattern_box, 1)
         controls = QHBoxLayout()
-        controls.addWidget(self.pattern_box, 1)
         controls.addWidget(self.reduced_box)
+        controls.addWidget(self.sounds_box)
+        controls.addStretch(1)
 
         self.tip = QLabel()
         self.tip.setWordWrap(True)
@@ -120,12 +162,16 @@ class BreakWindow(QWidget):
 
         self.more_button = QPushButton(_("+1 minute"))
         self.more_button.setToolTip(_("Make this break a minute longer (Ctrl++)"))
+        self.more_button.setAccessibleName(_("One more minute"))
         self.more_button.clicked.connect(self.add_minute_requested.emit)
         self.end_button = QPushButton(_("End break"))
         self.end_button.setProperty("role", "primary")
-        self.end_button.setToolTip(_("Finish now and write a short note (Ctrl+Return)"))
+        self.end_button.setToolTip(
+            _("Finish now and write a short note (Ctrl+Return, or Esc). Nothing is lost.")
+        )
         self.end_button.clicked.connect(self.end_requested.emit)
-        QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.end_requested.emit)
+        for key in ("Ctrl+Return", "Ctrl+Enter", "Esc"):
+            QShortcut(QKeySequence(key), self, activated=self.end_requested.emit)
         QShortcut(QKeySequence("Ctrl++"), self, activated=self.add_minute_requested.emit)
         buttons = QHBoxLayout()
         buttons.addWidget(self.more_button)
@@ -142,10 +188,22 @@ class BreakWindow(QWidget):
         layout.addWidget(self.cue)
         layout.addWidget(self.detail)
         layout.addWidget(self.countdown)
+        layout.addLayout(choice)
         layout.addLayout(controls)
         layout.addWidget(tip_card)
         layout.addWidget(self.positive_card)
         layout.addLayout(buttons)
+        # Tab goes from the guide through the choices to the buttons, as they are read.
+        order = [
+            self.view,
+            self.pattern_box,
+            self.reduced_box,
+            self.sounds_box,
+            self.more_button,
+            self.end_button,
+        ]
+        for first, second in pairwise(order):
+            self.setTabOrder(first, second)
         self.resize(400, 600)
         self._apply_motion()
 
@@ -179,6 +237,8 @@ class BreakWindow(QWidget):
             )
         self.positive_card.setVisible(bool(positive))
         self.render_at(self._now())
+        if not self.isVisible():
+            windowing.fit(self, 400, 600)  # larger (up to the screen) when the text is large
 
     def set_pattern(self, key: str) -> None:
         self._pattern = PATTERNS.get(key, PATTERNS["box"])
@@ -194,6 +254,12 @@ class BreakWindow(QWidget):
             self.reduced_box.blockSignals(False)
         self._apply_motion()
 
+    def set_phase_sounds(self, on: bool) -> None:
+        if self.sounds_box.isChecked() != on:
+            self.sounds_box.blockSignals(True)
+            self.sounds_box.setChecked(on)
+            self.sounds_box.blockSignals(False)
+
     def update_incident(self, incident: Incident) -> None:
         """The break's end moved ("+1 minute")."""
         self._incident = incident
@@ -204,9 +270,16 @@ class BreakWindow(QWidget):
         return self._incident.id if self._incident else None
 
     def _apply_motion(self) -> None:
+        had_focus = self.view.hasFocus()
         self.view.setVisible(not self._reduced)
         self.counter.setVisible(self._reduced)
         self.ticker.set_interval(REDUCED_MS if self._reduced else FRAME_MS)
+        if had_focus and self._reduced:
+            self.reduced_box.setFocus()  # the focus stays where the rep just was
+
+    def first_focus(self) -> QWidget:
+        """Where the keyboard starts: the guide itself (a screen reader reads it out)."""
+        return self.pattern_box if self._reduced else self.view
 
     # -- drawing --------------------------------------------------------------------------
 
@@ -218,15 +291,41 @@ class BreakWindow(QWidget):
         state = state_at(self._pattern, elapsed)
         self.state = state
         self.view.set_shape_size(state.size)
+        said = instruction(state)
+        self.view.set_instruction(said)
         if self._reduced:
             self.cue.setText(state.cue)
             self.counter.setText(str(state.seconds_left))
+            self.counter.setAccessibleName(said)
         else:
             self.cue.setText(state.label)
+        self.cue.setAccessibleName(said)
+        phase = (incident.id, state.cycle, state.step_index)
+        if phase != self._phase:
+            self._phase = phase
+            self._phase_began(state)
         self.detail.setText(state.detail)
         self.detail.setVisible(bool(state.detail))
         if incident.break_ends_at is not None:
             self.countdown.setText(format_left((incident.break_ends_at - now).total_seconds()))
+
+    def _phase_began(self, state: BreathState) -> None:
+        """Once per phase, never per frame: the sound cue and the screen reader's line."""
+        step = self._pattern.steps[state.step_index]
+        if self.isVisible():
+            self.phase_started.emit(step.motion)
+            said = instruction(state)
+            self.announce(said + ". " + _(step.detail) if step.detail else said)
+
+    def announce(self, message: str) -> None:
+        """Have a screen reader say `message` when it is free (polite, never interrupting).
+        Only while assistive technology is listening; otherwise there is no one to tell."""
+        if not QAccessible.isActive():
+            return
+        self.announcements.append(message)
+        event = QAccessibleAnnouncementEvent(self, message)
+        event.setPoliteness(QAccessible.AnnouncementPoliteness.Polite)
+        QAccessible.updateAccessibility(event)
 
     def _frame(self) -> None:
         self.frames += 1
@@ -244,7 +343,15 @@ class BreakWindow(QWidget):
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)
         self._awaiting_paint = True
+        self._phase = None  # shown again: the phase in progress is told afresh
         self.ticker.start()
+        self.render_at(self._now())
+        if self.focusWidget() is None or not self.focusWidget().isVisible():
+            self.first_focus().setFocus()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if not keys.press_focused_button(self, event):
+            super().keyPressEvent(event)
 
     def hideEvent(self, event: QHideEvent) -> None:
         self.ticker.stop()

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QLabel, QPushButton, QVBoxLayout, QWidget
 
 from resilience_app.core.models import Phase
 from resilience_app.i18n import N_, _, ngettext
-from resilience_app.ui import style
+from resilience_app.ui import style, windowing
 from resilience_app.ui.icons import icon
 from resilience_app.ui.tray import FLAG_TEXT
 
@@ -89,7 +89,8 @@ class HomeWindow(QWidget):
         self.lock_button.clicked.connect(self.lock_requested.emit)
         self.unlock_button.clicked.connect(self.unlock_requested.emit)
         self.show_lock(protected=False, locked=False)
-        self.setFixedWidth(380)
+        self.setMinimumWidth(380)
+        windowing.fit(self, 380)
 
     def retranslate(self) -> None:
         self.why.setText(_(NO_TRAY))
@@ -107,7 +108,9 @@ class HomeWindow(QWidget):
 
     def show_state(self, phase: Phase, status: str, open_notes: int) -> None:
         self.setWindowIcon(icon(phase.value))
-        self.state.setText(status)
+        if status != self.state.text():
+            self.state.setText(status)
+            windowing.fit(self, self.width())  # a longer line wraps, and the window grows
         self.dialing_button.setEnabled(phase is not Phase.CALM)
         self.reflection_button.setEnabled(open_notes > 0)
 

@@ -74,7 +74,8 @@ def _month_labels(weeks: list[date]) -> list[str]:
 
 
 class Chart(QChartView):
-    """A small chart that follows the app's palette; `values` keeps what it draws."""
+    """A small chart that follows the app's palette; `values` keeps what it draws. For a
+    screen reader it is named by its title and described by its figures in words."""
 
     def __init__(self, title: str, parent: QWidget | None = None) -> None:
         chart = QChart()
@@ -85,6 +86,8 @@ class Chart(QChartView):
         super().__init__(chart, parent)
         self.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.setMinimumHeight(210)
+        self.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # reachable, so its words can be read
+        self.setAccessibleName(title)
         self.values: dict[str, list[float]] = {}
         self.categories: list[str] = []
         self._style(chart)
@@ -97,14 +100,14 @@ class Chart(QChartView):
         chart.setBackgroundBrush(QColor(c.card))
         chart.setBackgroundRoundness(8)
         title = QFont()
-        title.setPointSize(10)
+        title.setPointSizeF(style.base_points() * 1.1)  # grows with the desktop's text
         title.setBold(True)
         chart.setTitleFont(title)
         chart.setTitleBrush(QColor(c.text))
 
     def _axis_font(self, axis: QBarCategoryAxis | QValueAxis) -> None:
         font = QFont()
-        font.setPointSize(8)
+        font.setPointSizeF(style.base_points() * 0.9)
         axis.setLabelsFont(font)
         axis.setLabelsColor(QColor(style.current().muted))
         axis.setGridLineColor(QColor(style.current().accent_soft))
@@ -117,7 +120,31 @@ class Chart(QChartView):
             chart.removeAxis(axis)
         self.categories = categories
         self.values = {name: values for name, values, _ in series}
+        self.setAccessibleName(chart.title())
+        self.setAccessibleDescription(self.in_words())
         return chart
+
+    def in_words(self) -> str:
+        """What the chart shows, as a sentence per series (its text equivalent)."""
+        sentences = []
+        for name, values in self.values.items():
+            named = [
+                (label.strip(), value)
+                for label, value in zip(self.categories, values, strict=False)
+                if label.strip()
+            ]
+            if values and len(named) == len(values) and len(values) <= 24:
+                figures = ", ".join(
+                    f"{label} {i18n.format_number(value, 0 if value == int(value) else 1)}"
+                    for label, value in named
+                )
+            else:
+                figures = _("{count} points, highest {top}").format(
+                    count=len(values), top=i18n.format_number(max(values, default=0), 1)
+                )
+            # Translators: a chart's series in words, e.g. "calls: Mon 3, Tue 1".
+            sentences.append(_("{series}: {figures}.").format(series=_(name), figures=figures))
+        return " ".join(sentences) if sentences else _("Nothing to show yet.")
 
     def bars(
         self,
@@ -215,12 +242,15 @@ class InsightsWindow(QWidget):
         self.setStyleSheet(style.sheet())
         title = QLabel(_("Your tough calls, in patterns"))
         title.setProperty("role", "title")
+        title.setWordWrap(True)
         note = QLabel(_("Private to you. Patterns, not verdicts."))
         note.setProperty("role", "muted")
+        note.setWordWrap(True)
         self.period = QComboBox()
         for label, days in PERIODS:
             self.period.addItem(_(label), days)
         self.period.setCurrentIndex(DEFAULT_PERIOD)
+        self.period.setAccessibleName(_("Period"))
         self.period.currentIndexChanged.connect(
             lambda _index: self.period_changed.emit(int(self.period.currentData()))
         )
@@ -229,13 +259,15 @@ class InsightsWindow(QWidget):
         words.addWidget(title)
         words.addWidget(note)
         head.addLayout(words, 1)
-        head.addWidget(self.period)
+        side = QVBoxLayout()
+        side.addWidget(self.period)
         self.report_button = QPushButton(_("&Share with my manager…"))
         self.report_button.setToolTip(
             _("A report with counts only; you choose any lesson or feedback line it shows")
         )
         self.report_button.clicked.connect(self.report_requested.emit)
-        head.addWidget(self.report_button)
+        side.addWidget(self.report_button)
+        head.addLayout(side)
 
         self.highlights = QLabel()
         self.highlights.setWordWrap(True)

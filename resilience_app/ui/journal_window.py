@@ -10,6 +10,7 @@ import html
 from datetime import date, datetime, time, timedelta
 
 from PySide6.QtCore import QDate, QDateTime, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTabWidget,
     QTextBrowser,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -35,7 +37,7 @@ from resilience_app.core.journal import IncidentFilter, PositiveEntry
 from resilience_app.core.models import Incident, LossReason, MyPart
 from resilience_app.i18n import _, ngettext
 from resilience_app.service.views import UpcomingItem
-from resilience_app.ui import style
+from resilience_app.ui import keys, style
 from resilience_app.ui.ticker import Ticker
 
 SHOWN_AT_MOST = 400  # a list the rep can scroll; narrowing the search finds older ones
@@ -48,6 +50,14 @@ def _day(when: datetime) -> str:
 
 def _moment(when: datetime) -> str:
     return i18n.format_datetime(when, "MMMEd")
+
+
+def _searchable(edit: QLineEdit, name: str) -> None:
+    """A field with a clear button, both named for a screen reader."""
+    edit.setClearButtonEnabled(True)
+    edit.setAccessibleName(name)
+    for button in edit.findChildren(QToolButton):
+        button.setAccessibleName(_("Clear"))
 
 
 class Period(QWidget):
@@ -66,6 +76,7 @@ class Period(QWidget):
             (_("Between dates…"), -1),
         ):
             self.choice.addItem(label, days)
+        self.choice.setAccessibleName(_("Period"))
         today = QDate.currentDate()
         self.start = QDateEdit(today.addDays(-30))
         self.end = QDateEdit(today)
@@ -78,6 +89,9 @@ class Period(QWidget):
         # Translators: between two dates, "1 Nov 2026 to 30 Nov 2026".
         self.dash = QLabel(_("to"))
         self.dash.hide()
+        self.start.setAccessibleName(_("From"))
+        # Translators: the last day of a period (a screen reader's name for the field).
+        self.end.setAccessibleName(_("Until"))
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         for widget in (self.choice, self.start, self.dash, self.end):
@@ -151,6 +165,10 @@ class JournalWindow(QWidget):
     def _changed(self, *_: object) -> None:
         self.refresh_requested.emit()
 
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if not keys.press_focused_button(self, event):
+            super().keyPressEvent(event)
+
     # -- positives ------------------------------------------------------------------------
 
     def _build_positives(self) -> QWidget:
@@ -164,8 +182,10 @@ class JournalWindow(QWidget):
         self.new_positive.setPlaceholderText(
             _("Something went well? A good call, a referral… add it")
         )
+        self.new_positive.setAccessibleName(_("A new positive"))
         self.new_positive.returnPressed.connect(self._add_positive)
         self.add_positive_button = QPushButton(_("Add"))
+        self.add_positive_button.setAccessibleName(_("Add this positive"))
         self.add_positive_button.setProperty("role", "primary")
         self.add_positive_button.clicked.connect(self._add_positive)
         adder = QHBoxLayout()
@@ -173,13 +193,14 @@ class JournalWindow(QWidget):
         adder.addWidget(self.add_positive_button)
         self.positive_search = QLineEdit()
         self.positive_search.setPlaceholderText(_("Search your positives"))
-        self.positive_search.setClearButtonEnabled(True)
+        _searchable(self.positive_search, _("Search your positives"))
         self.positive_period = Period()
         filters = QHBoxLayout()
         filters.addWidget(self.positive_search, 1)
         filters.addWidget(self.positive_period)
         self.positive_view = QTextBrowser()
         self.positive_view.setOpenLinks(False)
+        self.positive_view.setAccessibleName(_("Your positives"))
         layout = QVBoxLayout(page)
         layout.addWidget(intro)
         layout.addLayout(adder)
@@ -239,18 +260,25 @@ class JournalWindow(QWidget):
         page = QWidget()
         self.call_search = QLineEdit()
         self.call_search.setPlaceholderText(_("Search notes, lessons and positives"))
-        self.call_search.setClearButtonEnabled(True)
+        _searchable(self.call_search, _("Search notes, lessons and positives"))
         self.call_label = QLineEdit()
         self.call_label.setPlaceholderText(_("Prospect or company"))
-        self.call_label.setClearButtonEnabled(True)
+        _searchable(self.call_label, _("Prospect or company"))
         self.call_reason = QComboBox()
         self.call_reason.addItem(_("Any loss reason"), None)
         for reason, label in texts.LOSS_REASON.items():
             self.call_reason.addItem(_(label), reason.value)
+        self.call_reason.setAccessibleName(_("Loss reason"))
         self.call_part = QComboBox()
         self.call_part.addItem(_("Any part of mine"), None)
         for part, label in texts.MY_PART.items():
             self.call_part.addItem(_(label), part.value)
+        self.call_part.setAccessibleName(_("My part"))
+        for box in (self.call_reason, self.call_part):  # long choices: the list shows them
+            box.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            box.setMinimumContentsLength(14)
         self.call_period = Period()
         self.call_unfinished = QCheckBox(_("Unfinished notes only"))
         row1 = QHBoxLayout()
@@ -268,11 +296,20 @@ class JournalWindow(QWidget):
         self.call_list.setWordWrap(True)  # long notes wrap instead of running off the side
         self.call_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.call_list.setSpacing(2)
+        self.call_list.setAccessibleName(_("Calls"))
+        self.call_list.setToolTip(_("Enter opens the note; Delete deletes the call (with undo)"))
+        QShortcut(
+            QKeySequence.StandardKey.Delete,
+            self.call_list,
+            activated=self._delete_selected,
+            context=Qt.ShortcutContext.WidgetShortcut,
+        )
         self.call_list.itemActivated.connect(
             lambda item: self.open_incident_requested.emit(item.data(Qt.ItemDataRole.UserRole))
         )
         self.open_button = QPushButton(_("Open note"))
         self.delete_button = QPushButton(_("Delete"))
+        self.delete_button.setToolTip(_("Delete the chosen call; you can undo it for a moment"))
         self.open_button.clicked.connect(self._open_selected)
         self.delete_button.clicked.connect(self._delete_selected)
         self.undo_label = QLabel()
@@ -381,6 +418,7 @@ class JournalWindow(QWidget):
         self.upcoming_list = QListWidget()
         self.upcoming_list.setWordWrap(True)
         self.upcoming_list.setSpacing(2)
+        self.upcoming_list.setAccessibleName(_("Upcoming follow-ups"))
         self.done_button = QPushButton(_("&Done"))
         self.done_button.setProperty("role", "primary")
         self.snooze_button = QPushButton(_("In an hour"))
@@ -390,13 +428,16 @@ class JournalWindow(QWidget):
         self.move_to.setCalendarPopup(True)
         self.move_to.setDisplayFormat(_("ddd d MMM, HH:mm"))
         self.move_button = QPushButton(_("Move"))
+        self.move_button.setAccessibleName(_("Move the follow-up"))
         row = QHBoxLayout()
         for widget in (self.done_button, self.snooze_button, self.tomorrow_button):
             row.addWidget(widget)
         row.addStretch(1)
         row.addWidget(self.cancel_button)
         move = QHBoxLayout()
-        move.addWidget(QLabel(_("Reschedule to")))
+        reschedule = QLabel(_("Reschedule to"))
+        reschedule.setBuddy(self.move_to)
+        move.addWidget(reschedule)
         move.addWidget(self.move_to)
         move.addWidget(self.move_button)
         move.addStretch(1)

@@ -28,6 +28,7 @@ class NudgeWindow(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
         self.title = QLabel()
         self.title.setProperty("role", "title")
+        self.title.setWordWrap(True)
         self.body = QLabel()
         self.body.setWordWrap(True)
         self.dialing_button = QPushButton(_("I'm dialing"))
@@ -49,7 +50,8 @@ class NudgeWindow(QWidget):
         layout.addWidget(self.body)
         layout.addWidget(self.easy_button)
         layout.addLayout(buttons)
-        self.setFixedWidth(360)
+        self.snooze_button.setToolTip(_("Remind me again in two minutes"))
+        self.setMinimumWidth(360)
 
     def show_nudge(self, title: str, body: str, easy: tuple[str, str] | None = None) -> None:
         """`easy`: an easy follow-up from the rep's own list (id, title), with one click to
@@ -61,7 +63,7 @@ class NudgeWindow(QWidget):
             self.easy_button.setText(_("Called: {followup}").format(followup=easy[1]))
             self.easy_button.setToolTip(_("Mark it done and say what came of it"))
         self.easy_button.setVisible(easy is not None)
-        self.adjustSize()
+        windowing.fit(self, 360)  # wider and taller only when the text is large
         screen = QGuiApplication.primaryScreen()
         if screen is not None:
             area = screen.availableGeometry()

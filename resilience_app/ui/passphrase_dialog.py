@@ -71,6 +71,7 @@ class PassphraseDialog(QDialog):
         self.setStyleSheet(style.sheet())
         self.title = QLabel(_(_TITLES[mode]))
         self.title.setProperty("role", "title")
+        self.title.setWordWrap(True)
         self.reason = QLabel()
         self.reason.setWordWrap(True)
         self.reason.setProperty("role", "muted")
@@ -103,7 +104,7 @@ class PassphraseDialog(QDialog):
             form.addRow(_("New passphrase:"), self.new)
             form.addRow(_("Type it again:"), self.again)
         if mode in (UNLOCK, SET):
-            form.addRow("", self.remember)
+            form.addRow(self.remember)  # the whole width: its sentence is long
         self.warning = QLabel(_(FORGOTTEN) if mode == SET else _(REMOVE_NOTE))
         self.warning.setWordWrap(True)
         self.warning.setProperty("role", "warning")

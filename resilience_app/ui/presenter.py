@@ -8,6 +8,7 @@ fallbacks after the desktop's own notifications.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Callable
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QSystemTrayIcon, QWidget
 
 from resilience_app import i18n
@@ -122,6 +124,13 @@ def calls_status(service: Service) -> tuple[str, str]:
     return seen, shortcut
 
 
+class SilentCues:
+    """Where Qt Multimedia is missing: the guide is shown and announced, not heard."""
+
+    def play(self, motion: str) -> None:
+        pass
+
+
 class Presenter(QObject):
     quit_requested = Signal()
 
@@ -131,12 +140,15 @@ class Presenter(QObject):
         notifier: NotifierChain,
         *,
         tray_available: Callable[[], bool] = QSystemTrayIcon.isSystemTrayAvailable,
+        cues: Callable[[], Any] | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.service = service
         self.notifier = notifier
         self._tray_available = tray_available
+        self._make_cues = cues  # the breathing sound cues' player; Qt Multimedia by default
+        self._cues: Any = None  # built when the rep turns the cues on (or at start if on)
         self._journal: JournalWindow | None = None  # built on first use
         self._insights: Any = None  # likewise, and it brings QtCharts
         self._flag_requested_at: float | None = None
@@ -181,6 +193,8 @@ class Presenter(QObject):
         window.add_minute_requested.connect(lambda: self._try(self.service.extend_break))
         window.pattern_chosen.connect(lambda key: self._set("break.pattern", key))
         window.reduced_motion_toggled.connect(lambda on: self._set("break.reduced_motion", on))
+        window.phase_sounds_toggled.connect(lambda on: self._set("break.phase_sounds", on))
+        window.phase_started.connect(self._phase_cue)
         window.first_painted.connect(self._break_visible)
         return window
 
@@ -251,6 +265,10 @@ class Presenter(QObject):
             self.home.show()
         self.notifier.add(CardChannel(self._show_card))
         self.render()
+        if self.service.setting("break.phase_sounds"):
+            # Opened now, not at the first break: the sound system takes a moment to answer.
+            QTimer.singleShot(0, self._cue_player)
+        self._follow_desktop(True)
 
     def _connect_actions(self, target: Tray | HomeWindow) -> None:
         target.flag_requested.connect(self.flag)
@@ -266,8 +284,30 @@ class Presenter(QObject):
         target.unlock_requested.connect(lambda: self.when_unlocked("", lambda: None))
         target.quit_requested.connect(self.quit_requested.emit)
 
+    def _follow_desktop(self, on: bool) -> None:
+        """Restyle when the desktop turns dark or light, asks for high contrast (Qt 6.10+)
+        or changes its font size."""
+        app = QGuiApplication.instance()
+        if app is None:
+            return
+        hints = QGuiApplication.styleHints()
+        accessibility = getattr(hints, "accessibility", None)
+        signals = [hints.colorSchemeChanged, app.fontChanged]  # type: ignore[attr-defined]
+        if accessibility is not None:
+            signals.append(accessibility().contrastPreferenceChanged)
+        for signal in signals:
+            if on:
+                signal.connect(self._desktop_changed)
+            else:
+                with contextlib.suppress(RuntimeError, TypeError):
+                    signal.disconnect(self._desktop_changed)
+
+    def _desktop_changed(self, *_args: object) -> None:
+        self._restyle()
+
     def shutdown(self) -> None:
         """Keep any half-written note, then close every window."""
+        self._follow_desktop(False)
         i18n.remove_listener(self._language_changed)
         form = self.built("form")
         if form is not None and form.incident_id is not None and form.isVisible():
@@ -362,6 +402,7 @@ class Presenter(QObject):
             tip=view.tip,
             positive=view.positive,
         )
+        self.break_window.set_phase_sounds(bool(self.service.setting("break.phase_sounds")))
         self.break_window.show()
         _raise(self.break_window)
 
@@ -379,6 +420,24 @@ class Presenter(QObject):
         window = self.built("break_window")
         if window is not None and window.isVisible():
             window.update_incident(incident)
+
+    def _cue_player(self) -> Any:
+        if self._cues is None:
+            if self._make_cues is not None:
+                self._cues = self._make_cues()
+            else:
+                try:
+                    from resilience_app.ui.cues import PhaseCues
+
+                    self._cues = PhaseCues(self)
+                except ImportError as exc:  # a build without Qt Multimedia
+                    log.warning("no breathing sound cues here (%s); the guide stays silent", exc)
+                    self._cues = SilentCues()
+        return self._cues
+
+    def _phase_cue(self, motion: str) -> None:
+        if self.service.setting("break.phase_sounds"):
+            self._cue_player().play(motion)
 
     def _end_break(self) -> None:
         try:
@@ -729,9 +788,9 @@ class Presenter(QObject):
         self._try(lambda: self.service.set_setting(key, value))
 
     def _restyle(self) -> None:
-        names = ("break_window", "form", "nudge_window", "settings_window")
+        names = ("break_window", "form", "nudge_window", "flag_offer", "settings_window")
         windows = [self.built(name) for name in names]
-        windows += [self.home, self._journal]
+        windows += [self.home, self._journal, *self._passphrase_dialogs.values()]
         for window in [w for w in windows if w is not None]:
             window.setStyleSheet(style.sheet())
             window.update()
@@ -752,6 +811,11 @@ class Presenter(QObject):
             self.render()
         elif key == "break.reduced_motion" and self.built("break_window") is not None:
             self.break_window.set_reduced_motion(bool(value))
+        elif key == "break.phase_sounds":
+            if self.built("break_window") is not None:
+                self.break_window.set_phase_sounds(bool(value))
+            if value:
+                self._cue_player()
 
     # -- the passphrase lock ---------------------------------------------------------------
 

@@ -1,5 +1,8 @@
 """The private note after a break. Kind prompts, nothing required but one positive.
 
+From the keyboard: the focus starts in the first field, Tab walks the form in reading
+order, Ctrl+Enter saves, and Esc is "Later" (what is typed is kept as a draft).
+
 What is typed is handed out as a draft (debounced while typing, and at once when the
 window closes), so closing the window or quitting the app never loses it.
 """
@@ -9,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtCore import QDateTime, Qt, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -33,7 +36,7 @@ from resilience_app.core.followups import default_due
 from resilience_app.core.loop import reflection_problems
 from resilience_app.core.models import FollowUpKind, Incident, LossReason, MyPart, Reflection
 from resilience_app.i18n import _
-from resilience_app.ui import style
+from resilience_app.ui import keys, style, windowing
 from resilience_app.ui.ticker import Ticker
 
 DRAFT_DELAY_MS = 600
@@ -57,6 +60,7 @@ class ReflectionForm(QWidget):
 
         title = QLabel(_("A private note about that call"))
         title.setProperty("role", "title")
+        title.setWordWrap(True)
         intro = QLabel(
             _("Only you will see this. Be honest, and be as kind as you would be to a friend.")
         )
@@ -75,6 +79,11 @@ class ReflectionForm(QWidget):
             self.my_part.addItem(_(label), part.value)
         self.reason = QComboBox()
         self.reason.addItem(_("Choose one…"), None)
+        for box in (self.my_part, self.reason):  # long choices: the list shows them whole
+            box.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+            )
+            box.setMinimumContentsLength(16)
         for reason, label in texts.LOSS_REASON.items():
             self.reason.addItem(_(label), reason.value)
         self.reason_hint = QLabel()
@@ -87,7 +96,10 @@ class ReflectionForm(QWidget):
         self.positives.setPlaceholderText(
             _("What went right, however small? Getting past the gatekeeper counts.\nOne per line.")
         )
-        self.positives.setFixedHeight(72)
+        # Three lines or so at the rep's text size; it gives a little way on a small screen.
+        lines = self.positives.fontMetrics().lineSpacing()
+        self.positives.setMinimumHeight(int(lines * 2.2) + 16)
+        self.positives.setMaximumHeight(lines * 4 + 16)
         self.positives.setTabChangesFocus(True)  # Tab moves on, as in every other field
         # How the rep feels: not rated until they touch it. The handle waits, dashed, in
         # the middle, so nothing reads as a score of 0 that nobody gave.
@@ -150,6 +162,8 @@ class ReflectionForm(QWidget):
             check = QCheckBox(texts.follow_up_short(kind))
             check.setToolTip(texts.follow_up_hint(kind))
             when = QDateTimeEdit()
+            # Translators: the name of a follow-up's date field for a screen reader.
+            when.setAccessibleName(_("When: {follow_up}").format(follow_up=check.text()))
             when.setCalendarPopup(True)
             # Translators: how a follow-up's time is shown (Qt date format codes).
             when.setDisplayFormat(_("ddd d MMM, HH:mm"))
@@ -163,6 +177,7 @@ class ReflectionForm(QWidget):
         self.check_in_months.addItem(_("in a month"), 1)
         self.check_in_months.addItem(_("in 3 months"), 3)
         self.check_in_months.currentIndexChanged.connect(self._check_in_changed)
+        self.check_in_months.setAccessibleName(_("Check in after"))
         grid.addWidget(self.check_in_months, list(FollowUpKind).index(FollowUpKind.CHECK_IN), 2)
         self.followup_box.hide()
         self.followup_toggle.toggled.connect(self._toggle_followups)
@@ -174,28 +189,39 @@ class ReflectionForm(QWidget):
         self.error.hide()
 
         self.discard_button = QPushButton(_("&Discard"))
-        self.discard_button.setToolTip(_("Throw this note away"))
+        self.discard_button.setToolTip(_("Throw this note away (it asks first)"))
         self.later_button = QPushButton(_("&Later"))
-        self.later_button.setToolTip(_("Keep what you wrote; finish it from the tray menu"))
+        self.later_button.setToolTip(_("Keep what you wrote; finish it from the tray menu (Esc)"))
         self.save_button = QPushButton(_("&Save note"))
         self.save_button.setProperty("role", "primary")
         self.save_button.setDefault(True)
+        self.save_button.setToolTip(_("Save the note (Ctrl+Enter)"))
+        for key in ("Ctrl+Return", "Ctrl+Enter"):
+            QShortcut(QKeySequence(key), self, activated=self._save)
+        QShortcut(QKeySequence("Esc"), self, activated=self._later)
         buttons = QHBoxLayout()
         buttons.addWidget(self.discard_button)
         buttons.addStretch(1)
         buttons.addWidget(self.later_button)
         buttons.addWidget(self.save_button)
 
+        body = QWidget()
+        body.setObjectName("calmWindow")
+        content = QVBoxLayout(body)
+        content.setContentsMargins(0, 0, 6, 0)
+        content.addWidget(title)
+        content.addWidget(intro)
+        content.addWidget(self.context)
+        content.addSpacing(10)
+        content.addLayout(form)
+        content.addWidget(self.followup_toggle)
+        content.addWidget(self.followup_box)
+        content.addWidget(self.error)
+        content.addStretch(1)
+        self.page = windowing.ScrollPage(body)  # scrolls only when the screen is too small
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 18, 20, 18)
-        layout.addWidget(title)
-        layout.addWidget(intro)
-        layout.addWidget(self.context)
-        layout.addSpacing(10)
-        layout.addLayout(form)
-        layout.addWidget(self.followup_toggle)
-        layout.addWidget(self.followup_box)
-        layout.addWidget(self.error)
+        layout.addWidget(self.page, 1)
         layout.addLayout(buttons)
         self.resize(460, 560)
 
@@ -254,6 +280,8 @@ class ReflectionForm(QWidget):
         self.followup_toggle.setChecked(False)
         self.error.hide()
         self._loading = False
+        if not self.isVisible():
+            windowing.fit(self, 460)  # as tall as the note needs, on this screen
         self.what.setFocus()
 
     def reflection(self) -> Reflection:
@@ -297,12 +325,14 @@ class ReflectionForm(QWidget):
             Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow
         )
         # Grow (or shrink back) to fit, so no row is ever squeezed over another.
-        self.layout().activate()
-        self.resize(self.width(), self.sizeHint().height())
+        self.followup_box.updateGeometry()
+        self.page.updateGeometry()
+        windowing.fit(self, self.width())
 
     def show_error(self, message: str) -> None:
         self.error.setText(message)
         self.error.show()
+        self.page.ensureWidgetVisible(self.error)
 
     def flush_draft(self) -> None:
         """Hand out what is typed now (before quitting or closing)."""
@@ -386,6 +416,10 @@ class ReflectionForm(QWidget):
                 return
         self.draft_ticker.stop()
         self.discard_requested.emit(self._incident_id)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if not keys.press_focused_button(self, event):
+            super().keyPressEvent(event)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         # Closing is "later": keep the draft, the tray still offers the note.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, QTime, Signal
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSpinBox,
     QTabWidget,
     QTimeEdit,
@@ -30,7 +31,16 @@ from resilience_app.core import workhours
 from resilience_app.core.breathing import PATTERNS
 from resilience_app.core.settings import SCHEMA
 from resilience_app.i18n import _
-from resilience_app.ui import style
+from resilience_app.ui import keys, style
+
+
+def _fields(form: QFormLayout, kind: type[QWidget]) -> list[QWidget]:
+    found = []
+    for index in range(form.count()):
+        item = form.itemAt(index)
+        if item is not None and isinstance(item.widget(), kind):
+            found.append(item.widget())
+    return found
 
 
 class SettingsWindow(QWidget):
@@ -63,8 +73,19 @@ class SettingsWindow(QWidget):
                 _("{name} — {summary}").format(name=pattern.title, summary=pattern.description),
                 key,
             )
+        # Long choices: the closed box may shorten them, the open list shows them whole.
+        self.pattern.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.pattern.setMinimumContentsLength(24)
         self.reduced_motion = QCheckBox(_("Less motion: text and a counter, no moving shape"))
         self.sound = QCheckBox(_("A soft chime when a break ends"))
+        self.phase_sounds = QCheckBox(
+            _("Sound cues at each breathing phase, to follow with eyes closed")
+        )
+        self.phase_sounds.setToolTip(
+            _("High to breathe in, middle to hold, low to breathe out; also in the break window")
+        )
         self.first = minutes("nudge.first_minutes", 1)
         self.second = minutes("nudge.second_minutes", 1)
         self.start_at_login = QCheckBox(_("Start Resilience when I log in"))
@@ -73,8 +94,10 @@ class SettingsWindow(QWidget):
             ("auto", _("Follow my desktop")),
             ("light", _("Light")),
             ("dark", _("Dark")),
+            ("contrast", _("High contrast")),
         ):
             self.theme.addItem(label, key)
+        self.theme.setToolTip(_(SCHEMA["ui.theme"].description))
         self.language = QComboBox()
         self.language.addItem(_("Follow my system"), "auto")
         for key, name in i18n.LANGUAGES.items():
@@ -90,6 +113,8 @@ class SettingsWindow(QWidget):
             self.lookback_day.addItem(label, key)
         self.lookback_time = QTimeEdit()
         self.lookback_time.setDisplayFormat("HH:mm")
+        self.lookback_day.setAccessibleName(_("Day of the look back"))
+        self.lookback_time.setAccessibleName(_("Time of the look back"))
         when = QHBoxLayout()
         when.addWidget(self.lookback_day)
         when.addWidget(self.lookback_time)
@@ -105,6 +130,7 @@ class SettingsWindow(QWidget):
         self.offer_flag = QCheckBox(_("After a call, offer one click to flag it"))
         self.hotkey = QKeySequenceEdit()
         self.hotkey.setMaximumSequenceLength(1)
+        self.hotkey.setAccessibleName(_("Shortcut to flag a call"))
         self.hotkey.setToolTip(
             _("Click, then press the keys; the shortcut flags a call from anywhere")
         )
@@ -112,6 +138,7 @@ class SettingsWindow(QWidget):
         # Translators: a button that clears the global shortcut.
         self.clear_hotkey.setText(_("None"))
         self.clear_hotkey.setToolTip(_("No global shortcut"))
+        self.clear_hotkey.setAccessibleName(_("No global shortcut"))
         self.clear_hotkey.clicked.connect(self.hotkey.clear)
         hotkey_row = QHBoxLayout()
         hotkey_row.addWidget(self.hotkey, 1)
@@ -199,6 +226,7 @@ class SettingsWindow(QWidget):
         breaks.addRow(_("Break length:"), self.break_minutes)
         breaks.addRow(_("Breathing guide:"), self.pattern)
         breaks.addRow("", self.reduced_motion)
+        breaks.addRow("", self.phase_sounds)
         breaks.addRow("", self.sound)
         breaks.addRow(_("First nudge after:"), self.first)
         breaks.addRow(_("Firmer nudge after:"), self.second)
@@ -236,6 +264,8 @@ class SettingsWindow(QWidget):
             (_("Pri&vacy"), privacy),
         ):
             self.add_page(name, page)
+        # A page sized while hidden keeps its old line breaks; lay it out as it is shown.
+        self.pages.currentChanged.connect(lambda index: self._bodies[index].layout().invalidate())
         self.error = QLabel()
         self.error.setProperty("role", "error")
         self.error.setWordWrap(True)
@@ -245,6 +275,8 @@ class SettingsWindow(QWidget):
         self.saved.hide()
         self.save_button = QPushButton(_("Save"))
         self.save_button.setProperty("role", "primary")
+        self.save_button.setToolTip(_("Save these settings (Ctrl+S)"))
+        QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save_button.click)
         self.close_button = QPushButton(_("Close"))
         buttons = QHBoxLayout()
         buttons.addWidget(self.saved)
@@ -263,6 +295,9 @@ class SettingsWindow(QWidget):
         """A tab whose fields scroll when a large font (or a long language) needs room."""
         form.setVerticalSpacing(10)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        for box in _fields(form, QCheckBox):
+            # A check box cannot wrap its sentence: never squeezed, the page scrolls instead.
+            box.setSizePolicy(QSizePolicy.Policy.Fixed, box.sizePolicy().verticalPolicy())
         body = QWidget()
         body.setObjectName("calmWindow")
         outer = QVBoxLayout(body)
@@ -271,7 +306,8 @@ class SettingsWindow(QWidget):
         outer.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Sideways too, but only when a line cannot fit the screen (text at 200 %).
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         scroll.setWidget(body)
         self._bodies.append(body)
         self.pages.addTab(scroll, name)
@@ -294,6 +330,7 @@ class SettingsWindow(QWidget):
         self.pattern.setCurrentIndex(max(0, self.pattern.findData(values["break.pattern"])))
         self.reduced_motion.setChecked(bool(values["break.reduced_motion"]))
         self.sound.setChecked(bool(values["break.sound"]))
+        self.phase_sounds.setChecked(bool(values["break.phase_sounds"]))
         self.first.setValue(float(values["nudge.first_minutes"]))
         self.second.setValue(float(values["nudge.second_minutes"]))
         self.theme.setCurrentIndex(max(0, self.theme.findData(values["ui.theme"])))
@@ -359,6 +396,7 @@ class SettingsWindow(QWidget):
             "break.pattern": self.pattern.currentData(),
             "break.reduced_motion": self.reduced_motion.isChecked(),
             "break.sound": self.sound.isChecked(),
+            "break.phase_sounds": self.phase_sounds.isChecked(),
             "nudge.first_minutes": self.first.value(),
             "nudge.second_minutes": self.second.value(),
             "ui.theme": self.theme.currentData(),
@@ -385,6 +423,10 @@ class SettingsWindow(QWidget):
             "lock.remember": self.lock_remember.isChecked(),
             "lock.idle_minutes": self.lock_idle.value(),
         }
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if not keys.press_focused_button(self, event):
+            super().keyPressEvent(event)
 
     def show_result(self, error: str | None) -> None:
         self.error.setText(error or "")

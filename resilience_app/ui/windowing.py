@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, QSize, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
 
 log = logging.getLogger(__name__)
 _told = False
@@ -61,3 +61,64 @@ def bring_forward(window: QWidget) -> None:
     if takes_focus:
         # On Wayland Qt turns this into an xdg-activation request, or drops it silently.
         window.activateWindow()
+
+
+def fit(window: QWidget, least_width: int = 0, least_height: int = 0) -> None:
+    """Size a window to what its content needs at the desktop's text size (a rep may have
+    made it twice as large): at least `least_width`, as wide as its widest row, as tall as
+    its wrapped text needs, and never larger than the screen (there, it scrolls)."""
+    layout = window.layout()
+    if layout is None:
+        return
+    window.ensurePolished()  # the style sheet's text sizes count, even before the first show
+    layout.invalidate()
+    layout.activate()
+    width = max(least_width, layout.sizeHint().width(), window.minimumWidth())
+    if layout.hasHeightForWidth():
+        height = layout.totalHeightForWidth(width)
+    else:
+        height = layout.sizeHint().height()
+    height = max(height, layout.minimumSize().height(), least_height)
+    screen = window.screen()
+    if screen is not None:
+        area = screen.availableGeometry()
+        width = min(width, area.width())
+        height = min(height, int(area.height() * 0.95))
+    window.resize(width, height)
+
+
+class ScrollPage(QScrollArea):
+    """A window's content that scrolls only when the screen is too small for it (large
+    text, a long language): it asks for its page's whole size, and gives way below that."""
+
+    def __init__(self, page: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWidget(page)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+
+    def _bar(self) -> int:
+        return self.verticalScrollBar().sizeHint().width()
+
+    def sizeHint(self) -> QSize:
+        page = self.widget()
+        if page is None:
+            return super().sizeHint()
+        return page.sizeHint() + QSize(self._bar(), 0)  # room for a bar, should it come
+
+    def minimumSizeHint(self) -> QSize:
+        page = self.widget()
+        if page is None:
+            return super().minimumSizeHint()
+        least = page.minimumSizeHint()
+        return QSize(min(least.width(), 240) + self._bar(), min(least.height(), 160))
+
+    def hasHeightForWidth(self) -> bool:
+        return True
+
+    def heightForWidth(self, width: int) -> int:
+        page = self.widget()
+        if page is None:
+            return -1
+        needed = page.heightForWidth(width)
+        return needed if needed >= 0 else page.sizeHint().height()
