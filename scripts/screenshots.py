@@ -152,6 +152,19 @@ def followups_for(incidents: list[Incident]) -> list[FollowUp]:
     return made
 
 
+def in_german(*titles: str) -> list[str]:
+    """Window titles as the German catalog writes them, as patterns for xdotool."""
+    import re
+
+    from resilience_app import i18n
+
+    i18n.set_language("de")
+    try:
+        return [re.escape(i18n._(t).split("—", 1)[-1].strip()) for t in titles]
+    finally:
+        i18n.set_language("en")
+
+
 def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     # Tall enough for the Insights window to show most of its charts at once.
@@ -287,6 +300,48 @@ def main() -> int:
         desktop.wait_for_window("my journal", timeout=10)
         app.terminate(timeout=10)
 
+        # 8. The same app in German and in dark colours, with working hours set.
+        german = Path(tmp) / "german"
+        seed(german)
+        command = [sys.executable, "-m", "resilience_app", "--data-dir", str(german)]
+        for key, value in (
+            ("ui.language", "de"),
+            ("ui.theme", "dark"),
+            ("work.limit", "on"),
+            ("work.gap", "12:30-13:15"),
+            ("break.pattern", "box"),
+        ):
+            cli("config", "set", key, value)
+        title = in_german(
+            "Resilience — take a breath",
+            "Resilience — a private note",
+            "Resilience — settings",
+            "Resilience — my journal",
+        )
+        app = desktop.spawn(command, env=desktop.env)
+        desktop.wait_for_tray_icons(1, timeout=15)
+        cli("flag", "--label", "Contoso", "--rough", "7")
+        window = desktop.wait_for_window(title[0], timeout=5)
+        time.sleep(2.6)
+        desktop.screenshot(OUT / "break-window-de-dark.png", window)
+        desktop.key(window, "ctrl+Return")
+        form = desktop.wait_for_window(title[1], timeout=5)
+        time.sleep(0.4)
+        desktop.type_text(form, "Er hat nach dem Preis aufgelegt")
+        desktop.screenshot(OUT / "reflection-form-de-dark.png", desktop.window_geometry(form))
+        desktop.key(form, "Escape")  # later: the draft is kept
+        cli("settings")
+        window = desktop.wait_for_window(title[2], timeout=5)
+        desktop.key(window, "ctrl+Tab ctrl+Tab")  # Breaks -> Calls -> Working hours
+        time.sleep(0.5)
+        desktop.screenshot(OUT / "settings-hours-de-dark.png", desktop.window_geometry(window))
+        desktop.key(window, "Escape")
+        cli("journal", "--tab", "upcoming")
+        journal = desktop.wait_for_window(title[3], timeout=5)
+        time.sleep(0.5)
+        desktop.screenshot(OUT / "journal-upcoming-de-dark.png", journal)
+        app.terminate(timeout=10)
+
         # 6. Insights over four months of a believable record.
         history = Path(tmp) / "history"
         store = Store(history)
@@ -304,7 +359,7 @@ def main() -> int:
         # Further down: what follow-ups brought, and the feedback next to the lessons.
         geometry = desktop.window_geometry(window)
         desktop.run(["xdotool", "mousemove", str(geometry.x + 390), str(geometry.y + 600)])
-        desktop.run(["xdotool", "click", "--repeat", "40", "--delay", "20", "5"])
+        desktop.run(["xdotool", "click", "--repeat", "22", "--delay", "20", "5"])
         time.sleep(0.6)
         desktop.screenshot(OUT / "insights-followups.png", geometry)
         # The report for the manager: counts only until a line is ticked.

@@ -73,6 +73,7 @@ class OutcomeDialog(QDialog):
         layout.addWidget(heard_label)
         layout.addWidget(self.heard)
         layout.addLayout(row)
+        self.setMinimumWidth(420)
 
     def ask(self, followup_id: str, title: str) -> None:
         self._followup_id = followup_id
@@ -82,7 +83,7 @@ class OutcomeDialog(QDialog):
         self.show()
         self.raise_()
         self.activateWindow()
-        self.buttons[FollowUpOutcome.FEEDBACK].setFocus()
+        self.heard.setFocus()  # typing goes to the line; a key never picks an outcome
 
     @property
     def followup_id(self) -> str:

@@ -65,6 +65,7 @@ class ReportWindow(QWidget):
         period.addStretch(1)
         self.choices = QListWidget()
         self.choices.setWordWrap(True)
+        self.choices.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.choices.setAccessibleName(_("Lines you may share"))
         self.choices.itemChanged.connect(lambda _item: self.ticks_changed.emit())
         choices_label = QLabel(_("Share these too (tick one by one):"))

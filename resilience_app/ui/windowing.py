@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import QPoint, QSize, Qt
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QResizeEvent
 from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
 
 log = logging.getLogger(__name__)
@@ -115,6 +115,16 @@ class ScrollPage(QScrollArea):
 
     def hasHeightForWidth(self) -> bool:
         return True
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        # A scroll bar that just came (or went) changes the page's width: lay the page out
+        # again now, or its rows keep the old width and run under the bar.
+        page = self.widget()
+        if page is not None and page.width() != self.viewport().width():
+            page.resize(max(self.viewport().width(), page.minimumSizeHint().width()), page.height())
+        if page is not None and page.layout() is not None:
+            page.layout().activate()
 
     def heightForWidth(self, width: int) -> int:
         page = self.widget()
