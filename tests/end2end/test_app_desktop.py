@@ -199,9 +199,14 @@ def test_done_from_the_tray_upcoming_menu(app: RunningApp, desktop: VirtualDeskt
     time.sleep(0.5)
     # Menu: flag, dialing (disabled), note, ─, journal, Upcoming ▸ (keyboard skips disabled).
     desktop.key(None, ["Down", "Down", "Down", "Down", "Right", "Right", "Return"])
+    # Done asks what came of it; the line heard first, then "Just mark it done".
+    dialog = desktop.wait_for_window("what came of it", timeout=5)
+    desktop.type_text(dialog, "They loved the card")
+    desktop.key(dialog, ["Tab", "space"])
     deadline = time.monotonic() + 5
     while app.status()["upcoming_followups"] and time.monotonic() < deadline:
         time.sleep(0.1)
     assert app.status()["upcoming_followups"] == []
     [record] = app.export()
     assert record["followups"][0]["state"] == "done"
+    assert record["followups"][0]["outcome_note"] == "They loved the card"
