@@ -97,7 +97,7 @@ class SettingsWindow(QWidget):
             ("contrast", _("High contrast")),
         ):
             self.theme.addItem(label, key)
-        self.theme.setToolTip(_(SCHEMA["ui.theme"].description))
+        self.theme.setToolTip(SCHEMA["ui.theme"].help)
         self.language = QComboBox()
         self.language.addItem(_("Follow my system"), "auto")
         for key, name in i18n.LANGUAGES.items():

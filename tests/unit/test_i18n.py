@@ -141,6 +141,18 @@ def unmarked(path: Path) -> list[str]:
             _is_marked(inner) for inner in ast.walk(node.value)
         ):
             found.append(f"{path.relative_to(ROOT)}:{node.lineno}: a marker inside an f-string")
+        if (
+            _is_marked(node)
+            and isinstance(node, ast.Call)
+            and node.args
+            and not isinstance(node.args[0], ast.Constant)
+            and any(
+                isinstance(inner, ast.Constant) and isinstance(inner.value, str)
+                for inner in ast.walk(node.args[0])
+            )
+        ):
+            # _(SCHEMA["ui.theme"].help): Babel would extract "ui.theme" as a message.
+            found.append(f"{path.relative_to(ROOT)}:{node.lineno}: a key inside a marker")
         if not isinstance(node, ast.Call) or _name(node) not in SINKS:
             continue
         func = node.func
