@@ -46,7 +46,7 @@ def test_app_registers_a_status_notifier_item_and_activate_flags(tmp_path: Path)
                 "ToolTip",
             ]
         ).stdout
-        assert "calm" in title
+        assert "Calm" in title
         # What a click on the icon in a KDE panel sends:
         desktop.run(
             [
