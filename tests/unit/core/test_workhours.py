@@ -18,6 +18,8 @@ from resilience_app.core.workhours import Schedule, normalize_days, normalize_ga
 @pytest.fixture(autouse=True)
 def berlin() -> Iterator[None]:
     """Local time is Berlin's (summer time from 29 March 2026, 02:00 -> 03:00)."""
+    if not hasattr(systime, "tzset"):
+        pytest.skip("sets the local time zone with time.tzset (POSIX)")
     before = os.environ.get("TZ")
     os.environ["TZ"] = "Europe/Berlin"
     systime.tzset()

@@ -20,6 +20,8 @@ from resilience_app.service import Service
 
 @pytest.fixture(autouse=True)
 def utc() -> Iterator[None]:
+    if not hasattr(systime, "tzset"):
+        pytest.skip("sets the local time zone with time.tzset (POSIX)")
     before = os.environ.get("TZ")
     os.environ["TZ"] = "UTC"
     systime.tzset()

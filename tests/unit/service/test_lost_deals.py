@@ -173,6 +173,8 @@ def test_results_all_of_one_kind_and_the_highlight_it_supports() -> None:
 
 @pytest.fixture
 def berlin() -> Iterator[None]:
+    if not hasattr(systime, "tzset"):
+        pytest.skip("sets the local time zone with time.tzset (POSIX)")
     before = os.environ.get("TZ")
     os.environ["TZ"] = "Europe/Berlin"
     systime.tzset()

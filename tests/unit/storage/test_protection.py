@@ -398,14 +398,17 @@ class Refusing:
         import os
 
         from resilience_app import files
+        from tests.files import KNOWS_DESCRIPTORS, descriptor_path
 
-        if not Path("/proc/self/fd").is_dir():
-            pytest.skip("needs /proc to tell which file a descriptor is")
+        if not KNOWS_DESCRIPTORS:
+            pytest.skip("needs a way to tell which file a descriptor is")
         self.full = True
         real = os.fsync
+        folder = os.path.normcase(str(Path(under).resolve()))
 
         def fsync(fd: int) -> None:
-            if self.full and os.readlink(f"/proc/self/fd/{fd}").startswith(str(under)):
+            where = os.path.normcase(str(Path(descriptor_path(fd)).resolve()))
+            if self.full and where.startswith(folder):
                 raise OSError(28, "No space left on device")
             real(fd)
 
