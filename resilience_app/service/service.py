@@ -25,7 +25,7 @@ from resilience_app.core.clock import Clock
 from resilience_app.core.errors import UserError
 from resilience_app.core.events import Event
 from resilience_app.core.followups import FollowUpError, FollowUps, default_due
-from resilience_app.core.insights import Insights, summarize
+from resilience_app.core.insights import Insights, from_tallies
 from resilience_app.core.lookback import WeeklyLookBack
 from resilience_app.core.loop import (
     CLOCK_SLACK,
@@ -942,15 +942,18 @@ class Service:
             first = last - timedelta(weeks=DEFAULT_INSIGHT_WEEKS) + timedelta(days=1)
         if last < first:
             raise UserError(_("The end of the period must not be before its start."), usage=True)
+        # The figures come from each month's day tallies (kept with the journal), so ten
+        # years cost little more than twelve weeks; the highlights read the recent calls.
+        until = _local_midnight(last + timedelta(days=1))
+        recent = self.store.incidents_between(
+            _local_midnight(today - timedelta(days=HIGHLIGHTS_NEED_DAYS)), until
+        )
         if first == date.min:
-            incidents = self.store.incidents()
-            first = incidents[0].flagged_at.astimezone().date() if incidents else today
+            days = self.store.day_tallies()
+            first = min((day for day, found in days if found.count), default=today)
         else:
-            read_from = min(first, today - timedelta(days=HIGHLIGHTS_NEED_DAYS))
-            incidents = self.store.incidents_between(
-                _local_midnight(read_from), _local_midnight(last + timedelta(days=1))
-            )
-        return summarize(incidents, first, last, now)
+            days = self.store.day_tallies(_local_midnight(first), until)
+        return from_tallies(days, first, last, now, recent)
 
     def insights_days(self, days: int) -> Insights:
         """The last `days` days up to today; 0 means all time."""

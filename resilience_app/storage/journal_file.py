@@ -6,13 +6,13 @@ upsert, put many or remove, and each of those is one durable write.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from tinydb import TinyDB
-from tinydb.table import Document, Table
+from tinydb.table import Table
 
 from resilience_app.storage.driver import DurableJSONStorage, Tables, encodes
 from resilience_app.storage.proofs import Loaded, Proofs, meta_of
@@ -44,11 +44,20 @@ class JournalFile:
         self.name = path.stem
         self.path = path
         name = self.name
+        # Writes that reached the disk: what was counted from this file (its summary) holds
+        # while this number stays the same.
+        self.writes = 0
+
+        def written(data: Tables) -> None:
+            self.writes += 1
+            if proofs is not None:
+                proofs.written(name, data)
+
         self.storage = DurableJSONStorage(
             str(path),
             readonly=readonly,
             stamp=None if proofs is None else (lambda data: proofs.stamp(name, data)),
-            written=None if proofs is None else (lambda data: proofs.written(name, data)),
+            written=written,
         )
         data = self.storage.read() or {}
         # What the file said about itself as read, for its proof to be checked (protected
@@ -118,21 +127,11 @@ class JournalFile:
     # -- changes (each one durable write) -------------------------------------------------
 
     def upsert(self, table: str, key: str, doc: dict[str, Any]) -> None:
-        self._mark_schema()
-        doc_id = self._ids[table].get(key)
-        if doc_id is None:
-            # Our own id, recorded before the write: if the disk refuses it, the document
-            # is still in memory (TinyDB changed it in place) and must stay findable.
-            doc_id = self._new_doc_id(table, key)
-            self._tables[table].insert(Document(doc, doc_id=doc_id))
-        else:
-            # Replaced, not merged: a field the new version leaves out (a label now
-            # sealed) must not survive from the old one.
-            def replace(stored: MutableMapping[Any, Any]) -> None:
-                stored.clear()
-                stored.update(doc)
-
-            self._tables[table].update(replace, doc_ids=[doc_id])
+        """Insert or replace one record (replaced, not merged: a field the new version
+        leaves out, a label now sealed, must not survive from the old one). A record is
+        never changed in place, so a list of records taken earlier (a search running in
+        another thread) keeps reading whole ones."""
+        self.put_many({table: [(key, doc)]})
 
     def put_many(self, rows: Rows) -> None:
         """Insert or replace many records in several tables with one write."""
