@@ -56,6 +56,7 @@ from resilience_app.service.views import (
     BreakView,
     ExportResult,
     FlagOutcome,
+    JournalMonth,
     TrayState,
     UpcomingItem,
 )
@@ -63,7 +64,7 @@ from resilience_app.storage import export as exporting
 from resilience_app.storage import protection, rescue
 from resilience_app.storage.importer import ImportResult, import_into
 from resilience_app.storage.sealing import Locked, open_data_key
-from resilience_app.storage.store import Store
+from resilience_app.storage.store import MonthRecords, Store
 
 log = logging.getLogger(__name__)
 
@@ -197,6 +198,9 @@ class Service:
         self._tips_shown = self._rng.randrange(len(texts.BREAK_TIPS))
         self._last_removed: Removed | None = None
         self._record_cache: tuple[int, list[Incident], list[journal.PositiveEntry]] | None = None
+        # Months the journal window decoded (in its search thread), until they change.
+        self._months_decoded: dict[str, tuple[tuple[tuple[int, int], int], JournalMonth]] = {}
+        self._journal_epoch = 0  # moves when the lock does: nothing decoded survives it
         self._pool: list[str] | None = None  # positives a break may show; None: read again
         self._unsaved = False  # a write failed and the rep was told
         self._next_retry: datetime | None = None
@@ -850,6 +854,42 @@ class Service:
             self._record_cache = (generation, incidents, entries)
         return self._record_cache[1], self._record_cache[2]
 
+    def journal_months(self) -> list[str]:
+        """Every month of the journal, newest first: the journal window reads them in turn,
+        one `journal_records` on the GUI thread, one `journal_month` in its search thread."""
+        self._need_open(N_("Your journal is locked (to show your calls)."))
+        return self.store.month_names()
+
+    def journal_records(self, name: str) -> MonthRecords | None:
+        """One month's records as they are now (a few milliseconds: the file is read if it
+        was not yet), to decode in another thread with `journal_month`."""
+        self._need_open(N_("Your journal is locked (to show your calls)."))
+        return self.store.records(name)
+
+    def journal_month(self, records: MonthRecords) -> JournalMonth:
+        """A month's calls and positives, decoded, newest first. Safe in one other thread
+        (the journal window's search): it touches no file and no store, only the records
+        handed over; what it decodes is kept until the month or the lock changes."""
+        epoch = self._journal_epoch
+        key = (records.version, epoch)
+        cached = self._months_decoded.get(records.name)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        incidents, positives, whole = records.decode()
+        incidents.sort(key=lambda i: i.flagged_at, reverse=True)
+        month = JournalMonth(
+            records.name, incidents, journal.positive_entries(incidents, positives), whole
+        )
+        if whole and not records.sealer.locked and epoch == self._journal_epoch:
+            self._months_decoded[records.name] = (key, month)
+        return month
+
+    def journal_check(self, name: str) -> None:
+        """A month held a record `journal_month` could not read: the store reads it here and
+        sets it aside, telling the rep (GUI thread)."""
+        self._need_open(N_("Your journal is locked (to show your calls)."))
+        self.store.check_month(name)
+
     def delete_call(self, incident_id: str) -> Removed:
         """Delete a call with its note, nudges and follow-ups; `undo_delete` puts it back."""
         self._need_open(N_("Your journal is locked (to delete a call)."))
@@ -1157,6 +1197,7 @@ class Service:
             raise
         self._last_use = self.clock.now()
         self._pool = None
+        self._forget_decoded()
         self.loop.restore(catch_up=False)  # the current call read again, with its note
         self.lock_changed.emit(False)
         self.notes_changed.emit()
@@ -1192,6 +1233,7 @@ class Service:
         self.store.lock()
         self._pool = None
         self._record_cache = None
+        self._forget_decoded()
         self.loop.restore(catch_up=False)
         self.lock_changed.emit(True)
         self.followups_changed.emit()
@@ -1221,6 +1263,10 @@ class Service:
         self.loop.restore(catch_up=False)
         self.lock_changed.emit(False)
         self.journal_changed.emit()
+
+    def _forget_decoded(self) -> None:
+        self._journal_epoch += 1
+        self._months_decoded = {}
 
     def _lock_due(self) -> datetime | None:
         minutes = self.settings.get("lock.idle_minutes")

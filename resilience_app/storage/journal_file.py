@@ -6,6 +6,7 @@ upsert, put many or remove, and each of those is one durable write.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
 from pathlib import Path
@@ -25,6 +26,7 @@ MONTH_TABLES = ("incidents", "nudges", "positives")
 FOLLOWUP_TABLES = ("followups",)
 
 Rows = Mapping[str, Iterable[tuple[str, dict[str, Any]]]]
+_SERIALS = itertools.count(1)
 
 
 class JournalFile:
@@ -47,6 +49,10 @@ class JournalFile:
         # Writes that reached the disk: what was counted from this file (its summary) holds
         # while this number stays the same.
         self.writes = 0
+        # Changes to the records in memory, with a number no other file object shares:
+        # what was decoded from this file holds while `version` stays the same.
+        self.changes = 0
+        self.serial = next(_SERIALS)
 
         def written(data: Tables) -> None:
             self.writes += 1
@@ -103,6 +109,10 @@ class JournalFile:
     def dirty(self) -> bool:
         return self.storage.dirty
 
+    @property
+    def version(self) -> tuple[int, int]:
+        return self.serial, self.changes
+
     def keys(self, table: str) -> Iterable[str]:
         return self._ids[table].keys()
 
@@ -135,6 +145,7 @@ class JournalFile:
 
     def put_many(self, rows: Rows) -> None:
         """Insert or replace many records in several tables with one write."""
+        self.changes += 1
         data = self.storage.memory()
         self._mark_schema()
         for table, items in rows.items():
@@ -148,6 +159,7 @@ class JournalFile:
     def replace(self, rows: Rows) -> None:
         """Make the listed tables hold exactly `rows` (a rescued copy of this file), with
         one write; records not in `rows` are gone, as they were when it was rescued."""
+        self.changes += 1
         data = self.storage.memory()
         self._mark_schema()
         for table, items in rows.items():
@@ -162,6 +174,7 @@ class JournalFile:
 
     def remove(self, keys: Mapping[str, Iterable[str]]) -> None:
         """Remove records from several tables with one write."""
+        self.changes += 1
         data = self.storage.memory()
         for table, wanted in keys.items():
             stored = data.get(table) or {}
@@ -174,6 +187,7 @@ class JournalFile:
 
     def discard(self, table: str, keys: Iterable[str]) -> None:
         """Take records out of memory only (the next write carries it to disk)."""
+        self.changes += 1
         rows = self.storage.memory().get(table) or {}
         for key in keys:
             doc_id = self._ids[table].pop(key, None)
@@ -185,6 +199,7 @@ class JournalFile:
         self, table: str, change: Callable[[dict[str, Any]], dict[str, Any] | None]
     ) -> int:
         """Change records in memory only (None: unchanged); the next write carries them."""
+        self.changes += 1
         rows = self.storage.memory().get(table) or {}
         changed = 0
         for key, doc in list(rows.items()):

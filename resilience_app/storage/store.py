@@ -105,6 +105,45 @@ class _Counted:
     days: Days
 
 
+@dataclass(frozen=True)
+class MonthRecords:
+    """A month's records as they are now, to decode in any thread (`decode`): the store
+    replaces records, it never edits one in place, so these stay whole whatever is saved
+    meanwhile. `version` names this state of the month."""
+
+    name: str
+    version: tuple[int, int]
+    incidents: tuple[Any, ...]
+    positives: tuple[Any, ...]
+    sealer: Sealer
+
+    def decode(self) -> tuple[list[Incident], list[Positive], bool]:
+        """(calls, positives, whole): seals opened, records decoded. A record that does not
+        decode (or a seal that does not open) is skipped and `whole` is False: the store
+        sets it aside (or the file) when it reads the month itself (`Store.incidents...`)."""
+        whole = True
+        found: list[list[Any]] = [[], []]
+        for table, docs, decode, into in (
+            ("incidents", self.incidents, incident_from_dict, found[0]),
+            ("positives", self.positives, positive_from_dict, found[1]),
+        ):
+            for doc in docs:
+                try:
+                    opened, kept = (
+                        self.sealer.open_doc(self.name, table, doc)
+                        if isinstance(doc, dict)
+                        else (doc, None)
+                    )
+                    item = decode(opened)
+                except (BadRecord, BadSeal):
+                    whole = False
+                    continue
+                if kept is not None:
+                    setattr(item, "sealed", kept)  # noqa: B010 - every sealed kind has it
+                into.append(item)
+        return found[0], found[1], whole
+
+
 def _local_day(doc: Any) -> date | None:
     try:
         return datetime.fromisoformat(doc["flagged_at"]).astimezone().date()
@@ -1049,6 +1088,34 @@ class Store:
         self._keep(month, days)
 
     # -- reads --------------------------------------------------------------------------
+
+    def month_names(self) -> list[str]:
+        """Every month file, newest first."""
+        return sorted(self._on_disk | set(self._months), reverse=True)
+
+    def records(self, name: str) -> MonthRecords | None:
+        """A month's records as they are now (the file is read if it was not yet: a few
+        milliseconds), for `MonthRecords.decode` in another thread."""
+        month = self._month(name)
+        if month is None:
+            return None
+        return MonthRecords(
+            name,
+            month.version,
+            tuple(month.docs("incidents")),
+            tuple(month.docs("positives")),
+            self.sealer,
+        )
+
+    def check_month(self, name: str) -> None:
+        """Read a month here, so what does not decode is set aside as usual (after a
+        `MonthRecords.decode` found something it could not read)."""
+        month = self._month(name)
+        if month is not None:
+            self._decoded(month, "incidents", incident_from_dict)
+        month = self._months.get(name)
+        if month is not None:
+            self._decoded(month, "positives", positive_from_dict)
 
     def incident(self, incident_id: str) -> Incident | None:
         name = self._owner.get(incident_id)
