@@ -8,15 +8,17 @@ settings file. Everything runs in one thread (the GUI thread in the running app)
 
 from __future__ import annotations
 
+import errno
 import logging
 import random
+import stat
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from datetime import time as time_of_day
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TextIO
 
 from resilience_app import i18n
 from resilience_app.core import journal, texts, values, workhours
@@ -49,7 +51,6 @@ from resilience_app.core.models import (
     new_id,
 )
 from resilience_app.core.settings import Settings
-from resilience_app.files import read_regular
 from resilience_app.i18n import N_, _
 from resilience_app.paths import digest
 from resilience_app.service.views import (
@@ -62,7 +63,7 @@ from resilience_app.service.views import (
 )
 from resilience_app.storage import export as exporting
 from resilience_app.storage import protection, rescue
-from resilience_app.storage.importer import ImportResult, import_into
+from resilience_app.storage.importer import ImportResult, import_stream
 from resilience_app.storage.sealing import Locked, open_data_key
 from resilience_app.storage.store import MonthRecords, Store
 
@@ -945,9 +946,15 @@ class Service:
         return ExportResult(text, len(gathered.incidents), path, unprotected)
 
     def import_file(self, path: Path) -> ImportResult:
-        """Add the calls of a JSON export that the journal does not have yet."""
+        """Add the calls of a JSON export that the journal does not have yet (read a piece
+        at a time, so an export of any size costs little memory; all or nothing)."""
+        path = Path(path)
         try:
-            raw = read_regular(Path(path), MAX_IMPORT_BYTES)
+            info = path.stat()
+            if not stat.S_ISREG(info.st_mode):
+                raise OSError(errno.EINVAL, "not a regular file", str(path))
+            if info.st_size > MAX_IMPORT_BYTES:
+                raise OSError(errno.EFBIG, "larger than an export of one journal", str(path))
         except FileNotFoundError:
             raise UserError(
                 _("There is no file at {path}.").format(path=path), usage=True
@@ -957,13 +964,22 @@ class Service:
                 # Translators: {reason} is the system's reason ("Permission denied").
                 _("Could not read {path}: {reason}.").format(path=path, reason=exc.strerror or exc)
             ) from None
+
+        def open_text() -> TextIO:
+            # Strict UTF-8, newlines as written (JSON does not care, offsets stay true).
+            return open(path, encoding="utf-8", errors="strict", newline="")
+
         try:
-            text = raw.decode("utf-8")
+            result = import_stream(self.store, open_text, self.clock.now())
         except UnicodeDecodeError:
             raise UserError(
                 _("{path} is not a Resilience export (not UTF-8 text).").format(path=path)
             ) from None
-        result = import_into(self.store, text, self.clock.now())
+        except OSError as exc:
+            raise UserError(
+                # Translators: {reason} is the system's reason ("Permission denied").
+                _("Could not read {path}: {reason}.").format(path=path, reason=exc.strerror or exc)
+            ) from None
         self.notes_changed.emit()
         self.followups_changed.emit()
         self._record_changed()

@@ -144,6 +144,16 @@ class MonthRecords:
         return found[0], found[1], whole
 
 
+@dataclass
+class KnownIds:
+    """The ids already in the journal (an import must not take them for something else)."""
+
+    incidents: set[str]
+    nudges: dict[str, Any]  # nudge id -> its call's id
+    followups: dict[str, Any]  # follow-up id -> its call's id
+    positives: set[str]
+
+
 def _local_day(doc: Any) -> date | None:
     try:
         return datetime.fromisoformat(doc["flagged_at"]).astimezone().date()
@@ -1088,6 +1098,50 @@ class Store:
         self._keep(month, days)
 
     # -- reads --------------------------------------------------------------------------
+
+    def known_ids(self) -> KnownIds:
+        """Every id in the journal, read a month at a time: a month that was not in memory
+        is let go again, so this costs no more memory than one month whatever the size."""
+        known = KnownIds(set(), {}, {}, set())
+        for name in sorted(self._on_disk | set(self._months)):
+            was_loaded = name in self._months
+            month = self._month(name)
+            if month is None:
+                continue
+            known.incidents.update(month.keys("incidents"))
+            known.positives.update(month.keys("positives"))
+            for doc in month.docs("nudges"):
+                known.nudges[str(doc.get("id"))] = doc.get("incident_id")
+            if not was_loaded:
+                self._release(name)
+        for doc in self._followup_book().docs("followups"):
+            known.followups[str(doc.get("id"))] = doc.get("incident_id")
+        return known
+
+    def loaded_months(self) -> set[str]:
+        return set(self._months)
+
+    def release_months(self, keep: Iterable[str] = ()) -> None:
+        """Let go of the month files held in memory but `keep` (each is read again when
+        needed); those with changes the disk has not taken yet stay."""
+        kept = set(keep)
+        for name in list(self._months):
+            if name not in kept:
+                self._release(name)
+
+    def _release(self, name: str) -> None:
+        month = self._months.get(name)
+        if month is None or month.dirty:
+            return
+        del self._months[name]
+        for key in month.keys("incidents"):
+            if self._owner.get(key) == name:
+                del self._owner[key]
+        counted = self._tallies.get(name)
+        if counted is not None and counted.file is month:
+            # Kept as counted from the file on disk (checked against it when next used).
+            self._tallies[name] = _Counted(None, 0, counted.source, counted.days)
+        month.close()
 
     def month_names(self) -> list[str]:
         """Every month file, newest first."""
