@@ -123,7 +123,7 @@ def export_file(folder: Path) -> Path:
     incidents = []
     for n in range(IMPORT_SIZE):
         incident = make_incident(n, now - timedelta(days=1), IMPORT_SIZE)
-        incident.reflection.what_happened = f"Call {n}: " + NOTE * 2
+        incident.reflection.what_happened = f"Call {n}: " + NOTE[:20]
         incidents.append(incident)
     nudges = [
         Nudge(uuid.uuid4().hex, i.id, NudgeKind.FIRST, i.flagged_at + timedelta(minutes=10))

@@ -65,7 +65,7 @@ from resilience_app.storage import export as exporting
 from resilience_app.storage import protection, rescue
 from resilience_app.storage.importer import ImportResult, import_stream
 from resilience_app.storage.sealing import Locked, open_data_key
-from resilience_app.storage.store import MonthRecords, Store
+from resilience_app.storage.store import MonthRecords, Store, shard_name
 
 log = logging.getLogger(__name__)
 
@@ -528,6 +528,15 @@ class Service:
             from_notes = journal.positives(self.store.incidents_since(since))
             self._pool = from_notes + [p.text for p in self.store.positives(since)]
         return self._pool
+
+    def warm(self) -> None:
+        """Read ahead what the next flag needs (the app calls this once it is idle after
+        start, and after an unlock): the positives a break may show, and this month's
+        summary, kept up to date by each save from then on. Nothing while locked."""
+        if self.store.locked:
+            return
+        self._positive_pool()
+        self.store.month_tallies(shard_name(self.clock.now()))
 
     def _record_changed(self) -> None:
         """Something the rep wrote changed: the journal and a break's positive follow."""

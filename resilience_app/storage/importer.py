@@ -344,6 +344,18 @@ def _incident(
     return [], (incident, nudges, followups)
 
 
+def _built(record: dict[str, Any]) -> Call:
+    """A call already checked by `_incident`, as domain objects (no second check)."""
+    return (
+        incident_from_dict(record),
+        [nudge_from_dict({**n, "incident_id": record["id"]}) for n in record.get("nudges") or []],
+        [
+            followup_from_dict({**f, "incident_id": record["id"]})
+            for f in record.get("followups") or []
+        ],
+    )
+
+
 def _positive(record: Any, index: int) -> tuple[list[str], Positive | None]:
     # Translators: a positive of the file named by its place: the first is "Positive #1".
     where = _("Positive #{n}").format(n=index)
@@ -703,13 +715,11 @@ def import_stream(
             store.release_months(keep=in_use)  # written: read again when needed
 
     def add_incident(occurrence: int, index: int, record: Any) -> None:
-        if occurrence != last:
+        if occurrence != last or record["id"] in known.incidents:
             return
-        _found, call = _incident(record, index, set(), None)  # checked above
-        if call is not None and call[0].id not in known.incidents:
-            batch.append(call)
-            if len(batch) >= CALLS_PER_WRITE:
-                store_batch()
+        batch.append(_built(record))  # every record was checked by the first pass
+        if len(batch) >= CALLS_PER_WRITE:
+            store_batch()
 
     def add_positive(occurrence: int, index: int, record: Any) -> None:
         if occurrence == last_positives:

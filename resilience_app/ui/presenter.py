@@ -251,6 +251,15 @@ class Presenter(QObject):
         self.notifier.add(CardChannel(self._show_card))
         self.render()
 
+    def warm(self) -> None:
+        """Once, while the app is idle after start: have ready what a flag shows (the
+        break window, built and drawn once off screen, and what the service reads for a
+        break), so the first flag is as quick as the ones after it."""
+        self.service.warm()
+        window = self.break_window
+        if not window.isVisible():
+            window.grab()  # polish, layout, glyphs: the first paint's one-time costs
+
     def _connect_actions(self, target: Tray | HomeWindow) -> None:
         target.flag_requested.connect(self.flag)
         target.dialing_requested.connect(self.dialed)
@@ -763,6 +772,8 @@ class Presenter(QObject):
             if window is not None and window.isVisible() and current is not None:
                 # The break goes on, without the call's label or a past positive.
                 self.show_break(self.service.break_view(current))
+        else:
+            self.service.warm()  # the positives a break may show, read now, not at a flag
         self._show_lock_settings()
         self.render()
 
