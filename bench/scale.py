@@ -307,6 +307,27 @@ def running_app(desktop: VirtualDesktop, data_dir: Path, env: dict[str, str]) ->
     return found
 
 
+SETTLE = r"""
+import sys
+from pathlib import Path
+from resilience_app.adapters.vault import KeyringVault
+from resilience_app.service.build import open_service
+service = open_service(Path(sys.argv[1]), vault=KeyringVault())
+service.unlock_from_keyring()
+counted = getattr(service.store, "day_tallies", None)  # trees with per-month summaries
+if counted is not None:
+    counted()
+service.close()
+"""
+
+
+def settle(data_dir: Path, env: dict[str, str]) -> None:
+    """A copied journal as the tree's own app keeps it: a summary records the month file
+    it was counted from (inode included), so a copy's are counted again here, once, as
+    the app would after moving to a new machine."""
+    subprocess.run([sys.executable, "-c", SETTLE, str(data_dir)], env=env, check=True)
+
+
 def remember_copy(keyring_file: Path, source: Path, copy: Path) -> None:
     """The keyring entry is named by the data folder: a copy needs its own."""
     from resilience_app.adapters.vault import SERVICE
@@ -338,6 +359,7 @@ def measure(trees: dict[str, Path], folder: Path) -> dict[str, Any]:
         for kind, source in made.items():
             shutil.copytree(source, copies[name][kind])
             remember_copy(keyring_file, source, copies[name][kind])
+            settle(copies[name][kind], envs[name])
 
     # stats, alternating trees
     for kind in ("plain", "protected"):

@@ -258,6 +258,7 @@ class Presenter(QObject):
         self.service.warm()
         window = self.break_window
         if not window.isVisible():
+            window.winId()  # its native window made now, not at the first show
             window.grab()  # polish, layout, glyphs: the first paint's one-time costs
 
     def _connect_actions(self, target: Tray | HomeWindow) -> None:
