@@ -21,6 +21,7 @@ from resilience_app.paths import LOG_FILE, socket_path
 
 log = logging.getLogger("resilience_app")
 HAND_OVER_WAIT = 15.0  # an app starting shows its tray before its channel opens
+WARM_AFTER_MS = 1500  # after start, before a rep is likely to flag
 
 
 def run(data_dir: Path) -> int:
@@ -178,6 +179,8 @@ class Running:
         _setup_logging(self.data_dir)  # after the icon: the log file can wait a frame
         log.info("starting %s %s with data in %s", APP_NAME, __version__, self.data_dir)
 
+        from PySide6.QtCore import QTimer
+
         from resilience_app.adapters.notify import NotifierChain, PlyerNotifier
         from resilience_app.adapters.scheduler import WakeupRunner
         from resilience_app.adapters.server import CommandServer
@@ -236,6 +239,9 @@ class Running:
 
         presenter.start(tray=self.tray)
         service.start()
+        # Once, when the first seconds are over: the break window and what a flag reads,
+        # ready before the first click (nothing repeats; idle stays idle).
+        QTimer.singleShot(WARM_AFTER_MS, presenter.warm)
         log.info("ready")
 
     def _watch_folders(self, server: Any, service: Any, quit_app: Any) -> None:

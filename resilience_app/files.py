@@ -42,10 +42,12 @@ def ensure_private_dir(path: Path, *, follow: bool = True) -> Path:
     return path
 
 
-def atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes, *, durable: bool = True) -> None:
     """Replace `path` with `data` so that a crash leaves either the old or the new file.
 
     Raises OSError (disk full, read-only folder...) with the old file untouched.
+    `durable=False` skips the two fsyncs, for files that can always be made again (a
+    power cut may then leave the old file, or an empty one, never a mix).
     """
     folder = path.parent
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
@@ -55,13 +57,15 @@ def atomic_write(path: Path, data: bytes) -> None:
                 os.fchmod(handle.fileno(), PRIVATE_FILE)
             handle.write(data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         replace(tmp_name, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp_name)
         raise
-    fsync_dir(folder)
+    if durable:
+        fsync_dir(folder)
 
 
 def replace(source: str | Path, target: Path, *, retry_for: float = REPLACE_RETRY_SECONDS) -> None:

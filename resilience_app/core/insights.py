@@ -11,10 +11,10 @@ Mood is on one scale, 0 = awful and 10 = great: "how rough it felt" before the b
 
 from __future__ import annotations
 
-import re
+import bisect
 import statistics
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from functools import cache, lru_cache
@@ -23,6 +23,15 @@ from typing import Any
 from resilience_app import i18n
 from resilience_app.core import texts
 from resilience_app.core.models import Incident, LossReason, MyPart, ReflectionStatus
+from resilience_app.core.tallies import (
+    DayTally,
+    LessonKey,
+    LessonTally,
+    add_lesson,
+    dial_minutes,
+    lesson_key,
+    moment,
+)
 from resilience_app.i18n import _, ngettext
 
 TARGET_MINUTES = 15.0
@@ -212,7 +221,7 @@ class Lesson:
 
 
 def _lesson_key(text: str) -> str:
-    return re.sub(r"[^\w\s]", "", text.casefold()).strip()
+    return lesson_key(text)
 
 
 def lessons_by_reason(
@@ -561,3 +570,126 @@ def _summarize(
         lessons=lessons_by_reason(chosen, tz),
         highlights=highlights(incidents, now, tz, target),
     )
+
+
+def from_tallies(
+    days: Iterable[tuple[date, DayTally]],
+    first: date,
+    last: date,
+    now: datetime,
+    recent: Sequence[Incident],
+    tz: tzinfo | None = None,
+    target: float = TARGET_MINUTES,
+) -> Insights:
+    """The same figures as `summarize`, from per-day tallies (`core.tallies`) instead of the
+    calls themselves, so the cost follows the days asked about, not the calls behind them.
+    `days` may name a day more than once (a day whose calls lie in two month files);
+    `recent` are the calls the highlights look at (the 60 days up to `now`)."""
+    try:
+        return _from_tallies(days, first, last, now, recent, tz, target)
+    finally:
+        forget_conversions()
+
+
+def _from_tallies(
+    days: Iterable[tuple[date, DayTally]],
+    first: date,
+    last: date,
+    now: datetime,
+    recent: Sequence[Incident],
+    tz: tzinfo | None,
+    target: float,
+) -> Insights:
+    counts: dict[date, int] = {}
+    weeks: dict[date, int] = {}
+    hours = [0] * 24
+    weekdays = [0] * 7
+    reasons: dict[str, int] = {}
+    parts: dict[str, int] = {}
+    reason_weeks: dict[date, dict[str, int]] = {}
+    dial_weeks: dict[date, list[int]] = {}
+    mood_weeks: dict[date, list[int]] = {}
+    lessons: dict[LessonKey, LessonTally] = {}
+    for day, found in days:
+        if not (first <= day <= last and found.count):
+            continue
+        week = week_of(day)
+        counts[day] = counts.get(day, 0) + found.count
+        weeks[week] = weeks.get(week, 0) + found.count
+        weekdays[day.weekday()] += found.count
+        hours = [a + b for a, b in zip(hours, found.hours, strict=True)]
+        if found.reasons:
+            in_week = reason_weeks.setdefault(week, {})
+            for name, n in found.reasons.items():
+                reasons[name] = reasons.get(name, 0) + n
+                in_week[name] = in_week.get(name, 0) + n
+        for name, n in found.parts.items():
+            parts[name] = parts.get(name, 0) + n
+        if found.dials:
+            dial_weeks.setdefault(week, []).extend(found.dials)
+        if found.moods[0]:
+            mood = mood_weeks.setdefault(week, [0, 0, 0])
+            mood[:] = [a + b for a, b in zip(mood, found.moods, strict=True)]
+        for key, lesson in found.lessons.items():
+            add_lesson(lessons, key, lesson)
+    start, end = week_of(first), week_of(last)
+    minutes = {week: sorted(map(dial_minutes, us)) for week, us in sorted(dial_weeks.items())}
+    every_dial = sorted(m for values in minutes.values() for m in values)
+    return Insights(
+        first=first,
+        last=last,
+        total=sum(counts.values()),
+        per_day=[
+            (first + timedelta(days=n), counts.get(first + timedelta(days=n), 0))
+            for n in range((last - first).days + 1)
+        ],
+        per_week=[
+            (start + timedelta(weeks=n), weeks.get(start + timedelta(weeks=n), 0))
+            for n in range((end - start).days // 7 + 1)
+        ],
+        by_hour=hours,
+        by_weekday=weekdays,
+        loss_reasons={reason: reasons.get(reason.value, 0) for reason in LossReason},
+        my_parts={part: parts.get(part.value, 0) for part in MyPart},
+        reasons_by_week={
+            week: {r: c.get(r.value, 0) for r in LossReason}
+            for week, c in sorted(reason_weeks.items())
+        },
+        dial_weeks=[
+            DialWeek(
+                week,
+                len(values),
+                statistics.median(values),
+                quartiles(values),
+                bisect.bisect_right(values, target),  # sorted: those within the target
+            )
+            for week, values in minutes.items()
+        ],
+        dial_median=median(every_dial),
+        dial_within_target=bisect.bisect_right(every_dial, target),
+        dial_count=len(every_dial),
+        # A mean of whole numbers from their exact sum, as statistics.fmean (math.fsum).
+        mood_weeks=[
+            MoodWeek(week, n, before / n, after / n)
+            for week, (n, before, after) in sorted(mood_weeks.items())
+        ],
+        lessons=_lessons_from_tallies(lessons, tz),
+        highlights=highlights(recent, now, tz, target),
+    )
+
+
+def _lessons_from_tallies(
+    found: Mapping[LessonKey, LessonTally], tz: tzinfo | None
+) -> dict[LossReason | None, list[Lesson]]:
+    """`lessons_by_reason` from tallies: reasons, and lessons within each, in the order they
+    were first written, then the most repeated (latest among equals) first."""
+    result: dict[LossReason | None, list[Lesson]] = {}
+    for (reason, _key), (count, _first, last, text) in sorted(
+        found.items(), key=lambda item: item[1][1]
+    ):
+        result.setdefault(LossReason(reason) if reason else None, []).append(
+            Lesson(text, count, local_day(moment(last), tz))
+        )
+    for lessons in result.values():
+        lessons.sort(key=lambda lesson: (-lesson.count, -lesson.last.toordinal()))
+    return result

@@ -8,15 +8,17 @@ settings file. Everything runs in one thread (the GUI thread in the running app)
 
 from __future__ import annotations
 
+import errno
 import logging
 import random
+import stat
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
 from datetime import time as time_of_day
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TextIO
 
 from resilience_app import i18n
 from resilience_app.core import journal, outcomes, report, scripts, texts, values, workhours
@@ -25,7 +27,7 @@ from resilience_app.core.clock import Clock
 from resilience_app.core.errors import UserError
 from resilience_app.core.events import Event
 from resilience_app.core.followups import FollowUpError, FollowUps, default_due
-from resilience_app.core.insights import Insights, summarize
+from resilience_app.core.insights import Insights, from_tallies
 from resilience_app.core.lookback import WeeklyLookBack
 from resilience_app.core.loop import (
     CLOCK_SLACK,
@@ -50,21 +52,21 @@ from resilience_app.core.models import (
     new_id,
 )
 from resilience_app.core.settings import Settings
-from resilience_app.files import read_regular
 from resilience_app.i18n import N_, _
 from resilience_app.paths import digest
 from resilience_app.service.views import (
     BreakView,
     ExportResult,
     FlagOutcome,
+    JournalMonth,
     TrayState,
     UpcomingItem,
 )
 from resilience_app.storage import export as exporting
 from resilience_app.storage import protection, rescue
-from resilience_app.storage.importer import ImportResult, import_into
+from resilience_app.storage.importer import ImportResult, import_stream
 from resilience_app.storage.sealing import Locked, open_data_key
-from resilience_app.storage.store import Store
+from resilience_app.storage.store import MonthRecords, Store, shard_name
 
 log = logging.getLogger(__name__)
 
@@ -198,6 +200,9 @@ class Service:
         self._tips_shown = self._rng.randrange(len(texts.BREAK_TIPS))
         self._last_removed: Removed | None = None
         self._record_cache: tuple[int, list[Incident], list[journal.PositiveEntry]] | None = None
+        # Months the journal window decoded (in its search thread), until they change.
+        self._months_decoded: dict[str, tuple[tuple[tuple[int, int], int], JournalMonth]] = {}
+        self._journal_epoch = 0  # moves when the lock does: nothing decoded survives it
         self._pool: list[str] | None = None  # positives a break may show; None: read again
         self._unsaved = False  # a write failed and the rep was told
         self._next_retry: datetime | None = None
@@ -524,6 +529,15 @@ class Service:
             from_notes = journal.positives(self.store.incidents_since(since))
             self._pool = from_notes + [p.text for p in self.store.positives(since)]
         return self._pool
+
+    def warm(self) -> None:
+        """Read ahead what the next flag needs (the app calls this once it is idle after
+        start, and after an unlock): the positives a break may show, and this month's
+        summary, kept up to date by each save from then on. Nothing while locked."""
+        if self.store.locked:
+            return
+        self._positive_pool()
+        self.store.month_tallies(shard_name(self.clock.now()))
 
     def _record_changed(self) -> None:
         """Something the rep wrote changed: the journal and a break's positive follow."""
@@ -908,6 +922,42 @@ class Service:
             self._record_cache = (generation, incidents, entries)
         return self._record_cache[1], self._record_cache[2]
 
+    def journal_months(self) -> list[str]:
+        """Every month of the journal, newest first: the journal window reads them in turn,
+        one `journal_records` on the GUI thread, one `journal_month` in its search thread."""
+        self._need_open(N_("Your journal is locked (to show your calls)."))
+        return self.store.month_names()
+
+    def journal_records(self, name: str) -> MonthRecords | None:
+        """One month's records as they are now (a few milliseconds: the file is read if it
+        was not yet), to decode in another thread with `journal_month`."""
+        self._need_open(N_("Your journal is locked (to show your calls)."))
+        return self.store.records(name)
+
+    def journal_month(self, records: MonthRecords) -> JournalMonth:
+        """A month's calls and positives, decoded, newest first. Safe in one other thread
+        (the journal window's search): it touches no file and no store, only the records
+        handed over; what it decodes is kept until the month or the lock changes."""
+        epoch = self._journal_epoch
+        key = (records.version, epoch)
+        cached = self._months_decoded.get(records.name)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        incidents, positives, whole = records.decode()
+        incidents.sort(key=lambda i: i.flagged_at, reverse=True)
+        month = JournalMonth(
+            records.name, incidents, journal.positive_entries(incidents, positives), whole
+        )
+        if whole and not records.sealer.locked and epoch == self._journal_epoch:
+            self._months_decoded[records.name] = (key, month)
+        return month
+
+    def journal_check(self, name: str) -> None:
+        """A month held a record `journal_month` could not read: the store reads it here and
+        sets it aside, telling the rep (GUI thread)."""
+        self._need_open(N_("Your journal is locked (to show your calls)."))
+        self.store.check_month(name)
+
     def delete_call(self, incident_id: str) -> Removed:
         """Delete a call with its note, nudges and follow-ups; `undo_delete` puts it back."""
         self._need_open(N_("Your journal is locked (to delete a call)."))
@@ -963,9 +1013,15 @@ class Service:
         return ExportResult(text, len(gathered.incidents), path, unprotected)
 
     def import_file(self, path: Path) -> ImportResult:
-        """Add the calls of a JSON export that the journal does not have yet."""
+        """Add the calls of a JSON export that the journal does not have yet (read a piece
+        at a time, so an export of any size costs little memory; all or nothing)."""
+        path = Path(path)
         try:
-            raw = read_regular(Path(path), MAX_IMPORT_BYTES)
+            info = path.stat()
+            if not stat.S_ISREG(info.st_mode):
+                raise OSError(errno.EINVAL, "not a regular file", str(path))
+            if info.st_size > MAX_IMPORT_BYTES:
+                raise OSError(errno.EFBIG, "larger than an export of one journal", str(path))
         except FileNotFoundError:
             raise UserError(
                 _("There is no file at {path}.").format(path=path), usage=True
@@ -975,13 +1031,22 @@ class Service:
                 # Translators: {reason} is the system's reason ("Permission denied").
                 _("Could not read {path}: {reason}.").format(path=path, reason=exc.strerror or exc)
             ) from None
+
+        def open_text() -> TextIO:
+            # Strict UTF-8, newlines as written (JSON does not care, offsets stay true).
+            return open(path, encoding="utf-8", errors="strict", newline="")
+
         try:
-            text = raw.decode("utf-8")
+            result = import_stream(self.store, open_text, self.clock.now())
         except UnicodeDecodeError:
             raise UserError(
                 _("{path} is not a Resilience export (not UTF-8 text).").format(path=path)
             ) from None
-        result = import_into(self.store, text, self.clock.now())
+        except OSError as exc:
+            raise UserError(
+                # Translators: {reason} is the system's reason ("Permission denied").
+                _("Could not read {path}: {reason}.").format(path=path, reason=exc.strerror or exc)
+            ) from None
         self.notes_changed.emit()
         self.followups_changed.emit()
         self._record_changed()
@@ -1000,15 +1065,18 @@ class Service:
             first = last - timedelta(weeks=DEFAULT_INSIGHT_WEEKS) + timedelta(days=1)
         if last < first:
             raise UserError(_("The end of the period must not be before its start."), usage=True)
+        # The figures come from each month's day tallies (kept with the journal), so ten
+        # years cost little more than twelve weeks; the highlights read the recent calls.
+        until = _local_midnight(last + timedelta(days=1))
+        recent = self.store.incidents_between(
+            _local_midnight(today - timedelta(days=HIGHLIGHTS_NEED_DAYS)), until
+        )
         if first == date.min:
-            incidents = self.store.incidents()
-            first = incidents[0].flagged_at.astimezone().date() if incidents else today
+            days = self.store.day_tallies()
+            first = min((day for day, found in days if found.count), default=today)
         else:
-            read_from = min(first, today - timedelta(days=HIGHLIGHTS_NEED_DAYS))
-            incidents = self.store.incidents_between(
-                _local_midnight(read_from), _local_midnight(last + timedelta(days=1))
-            )
-        return summarize(incidents, first, last, now)
+            days = self.store.day_tallies(_local_midnight(first), until)
+        return from_tallies(days, first, last, now, recent)
 
     def followup_results(
         self, first: date | None = None, last: date | None = None
@@ -1272,6 +1340,7 @@ class Service:
             raise
         self._last_use = self.clock.now()
         self._pool = None
+        self._forget_decoded()
         self.loop.restore(catch_up=False)  # the current call read again, with its note
         self.lock_changed.emit(False)
         self.notes_changed.emit()
@@ -1307,6 +1376,7 @@ class Service:
         self.store.lock()
         self._pool = None
         self._record_cache = None
+        self._forget_decoded()
         self.loop.restore(catch_up=False)
         self.lock_changed.emit(True)
         self.followups_changed.emit()
@@ -1336,6 +1406,10 @@ class Service:
         self.loop.restore(catch_up=False)
         self.lock_changed.emit(False)
         self.journal_changed.emit()
+
+    def _forget_decoded(self) -> None:
+        self._journal_epoch += 1
+        self._months_decoded = {}
 
     def _lock_due(self) -> datetime | None:
         minutes = self.settings.get("lock.idle_minutes")

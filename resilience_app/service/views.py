@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from resilience_app.core import texts
+from resilience_app.core.journal import PositiveEntry
 from resilience_app.core.models import FollowUp, Incident, Phase
 
 
@@ -59,3 +60,15 @@ class ExportResult:
     calls: int
     path: Path | None = None
     unprotected: str | None = None  # a sentence when the journal is protected and this is not
+
+
+@dataclass(frozen=True)
+class JournalMonth:
+    """One month file's calls (newest first) and positives (newest first, those of its
+    calls' notes and those written on their own), decoded. `whole` is False when a record
+    could not be read (the service's `journal_check` sets it aside)."""
+
+    name: str
+    incidents: list[Incident]
+    positives: list[PositiveEntry]
+    whole: bool = True

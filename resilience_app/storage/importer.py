@@ -9,11 +9,13 @@ that the app would not have written itself; what is accepted reads back exactly 
 
 from __future__ import annotations
 
+import io
 import json
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TextIO
 
 from resilience_app.core import values
 from resilience_app.core.errors import UserError
@@ -285,6 +287,95 @@ POSITIVE_RULES: dict[str, tuple[bool, Callable[[Any], bool], str]] = {
 }
 
 
+Call = tuple[Incident, list[Nudge], list[FollowUp]]
+
+
+def _incident(
+    record: Any, index: int, seen: set[str], latest: datetime | None
+) -> tuple[list[str], Call | None]:
+    """Check one incident of the file (the `index`th) with its nudges and follow-ups: the
+    problems found, or none and the call as domain objects."""
+    # Translators: a record of the file named by its place: the second incident (a
+    # flagged call) is "Incident #2". It starts the sentences about the file's problems.
+    where = _("Incident #{n}").format(n=index)
+    found = _check(record, where, INCIDENT_RULES)
+    if not found and isinstance(record.get("reflection"), dict):
+        # Translators: the note (reflection) of the incident numbered {n} in the file.
+        reflection_where = _("Incident #{n} reflection").format(n=index)
+        found += _check(record["reflection"], reflection_where, REFLECTION_RULES)
+    if not found:
+        for field_name, rules, named in (
+            # Translators: the nudge numbered {m} of the incident numbered {n} in the file.
+            ("nudges", NUDGE_RULES, N_("Incident #{n} nudge #{m}")),
+            # Translators: the follow-up numbered {m} of the incident numbered {n}.
+            ("followups", FOLLOWUP_RULES, N_("Incident #{n} follow-up #{m}")),
+        ):
+            for m, item in enumerate(record.get(field_name) or [], start=1):
+                item_where = _(named).format(n=index, m=m)
+                found += _check(item, item_where, rules)
+                if isinstance(item, dict) and item.get("incident_id") not in (
+                    None,
+                    record["id"],
+                ):
+                    found.append(
+                        # Translators: {where} names a nudge or follow-up of the file.
+                        _("{where} belongs to another incident.").format(where=item_where)
+                    )
+    if not found and record["id"] in seen:
+        found.append(
+            # Translators: {where} names a record of the file; {id} its id, in quotes.
+            _("{where} repeats the id {id}.").format(where=where, id=_shown(record["id"]))
+        )
+    if not found and latest is not None and datetime.fromisoformat(record["flagged_at"]) > latest:
+        found.append(
+            # Translators: {where} names a record of the file; {when} the moment it gives.
+            _("{where} was flagged in the future ({when}).").format(
+                where=where, when=record["flagged_at"]
+            )
+        )
+    if not found:
+        try:
+            incident = incident_from_dict(record)
+            nudges = [
+                nudge_from_dict({**nudge, "incident_id": record["id"]})
+                for nudge in record.get("nudges") or []
+            ]
+            followups = [
+                followup_from_dict({**followup, "incident_id": record["id"]})
+                for followup in record.get("followups") or []
+            ]
+        except BadRecord as exc:
+            # Translators: {where} names a record of the file; {reason} says why, in English.
+            found.append(_("{where} does not read: {reason}.").format(where=where, reason=exc))
+    if found:
+        return found, None
+    return [], (incident, nudges, followups)
+
+
+def _built(record: dict[str, Any]) -> Call:
+    """A call already checked by `_incident`, as domain objects (no second check)."""
+    return (
+        incident_from_dict(record),
+        [nudge_from_dict({**n, "incident_id": record["id"]}) for n in record.get("nudges") or []],
+        [
+            followup_from_dict({**f, "incident_id": record["id"]})
+            for f in record.get("followups") or []
+        ],
+    )
+
+
+def _positive(record: Any, index: int) -> tuple[list[str], Positive | None]:
+    # Translators: a positive of the file named by its place: the first is "Positive #1".
+    where = _("Positive #{n}").format(n=index)
+    found = _check(record, where, POSITIVE_RULES)
+    if not found:
+        try:
+            return [], positive_from_dict(record)
+        except BadRecord as exc:
+            found.append(_("{where} does not read: {reason}.").format(where=where, reason=exc))
+    return found, None
+
+
 @dataclass
 class Parsed:
     incidents: list[Incident] = field(default_factory=list)
@@ -334,79 +425,19 @@ def parse_export(text: str, now: datetime | None = None) -> Parsed:
     parsed = Parsed()
     latest = now + values.FUTURE_SLACK if now is not None else None
     for index, record in enumerate(records, start=1):
-        # Translators: a record of the file named by its place: the second incident (a
-        # flagged call) is "Incident #2". It starts the sentences about the file's problems.
-        where = _("Incident #{n}").format(n=index)
-        found = _check(record, where, INCIDENT_RULES)
-        if not found and isinstance(record.get("reflection"), dict):
-            # Translators: the note (reflection) of the incident numbered {n} in the file.
-            reflection_where = _("Incident #{n} reflection").format(n=index)
-            found += _check(record["reflection"], reflection_where, REFLECTION_RULES)
-        if not found:
-            for field_name, rules, named in (
-                # Translators: the nudge numbered {m} of the incident numbered {n} in the file.
-                ("nudges", NUDGE_RULES, N_("Incident #{n} nudge #{m}")),
-                # Translators: the follow-up numbered {m} of the incident numbered {n}.
-                ("followups", FOLLOWUP_RULES, N_("Incident #{n} follow-up #{m}")),
-            ):
-                for m, item in enumerate(record.get(field_name) or [], start=1):
-                    item_where = _(named).format(n=index, m=m)
-                    found += _check(item, item_where, rules)
-                    if isinstance(item, dict) and item.get("incident_id") not in (
-                        None,
-                        record["id"],
-                    ):
-                        found.append(
-                            # Translators: {where} names a nudge or follow-up of the file.
-                            _("{where} belongs to another incident.").format(where=item_where)
-                        )
-        if not found and record["id"] in seen:
-            found.append(
-                # Translators: {where} names a record of the file; {id} its id, in quotes.
-                _("{where} repeats the id {id}.").format(where=where, id=_shown(record["id"]))
-            )
-        if (
-            not found
-            and latest is not None
-            and datetime.fromisoformat(record["flagged_at"]) > latest
-        ):
-            found.append(
-                # Translators: {where} names a record of the file; {when} the moment it gives.
-                _("{where} was flagged in the future ({when}).").format(
-                    where=where, when=record["flagged_at"]
-                )
-            )
-        if not found:
-            try:
-                incident = incident_from_dict(record)
-                nudges = [
-                    nudge_from_dict({**nudge, "incident_id": record["id"]})
-                    for nudge in record.get("nudges") or []
-                ]
-                followups = [
-                    followup_from_dict({**followup, "incident_id": record["id"]})
-                    for followup in record.get("followups") or []
-                ]
-            except BadRecord as exc:
-                # Translators: {where} names a record of the file; {reason} says why, in English.
-                found.append(_("{where} does not read: {reason}.").format(where=where, reason=exc))
+        found, call = _incident(record, index, seen, latest)
         problems += found
-        if found:
+        if call is None:
             continue
-        seen.add(record["id"])
-        parsed.incidents.append(incident)
-        parsed.nudges += nudges
-        parsed.followups += followups
-    for index, positive in enumerate(positives, start=1):
-        # Translators: a positive of the file named by its place: the first is "Positive #1".
-        where = _("Positive #{n}").format(n=index)
-        found = _check(positive, where, POSITIVE_RULES)
-        if not found:
-            try:
-                parsed.positives.append(positive_from_dict(positive))
-            except BadRecord as exc:
-                found.append(_("{where} does not read: {reason}.").format(where=where, reason=exc))
+        seen.add(call[0].id)
+        parsed.incidents.append(call[0])
+        parsed.nudges += call[1]
+        parsed.followups += call[2]
+    for index, record in enumerate(positives, start=1):
+        found, positive = _positive(record, index)
         problems += found
+        if positive is not None:
+            parsed.positives.append(positive)
     if problems:
         raise ImportProblems(problems)
     return parsed
@@ -414,42 +445,299 @@ def parse_export(text: str, now: datetime | None = None) -> Parsed:
 
 def import_into(store: Store, text: str, now: datetime | None = None) -> ImportResult:
     """Add the file's incidents that the journal does not have yet (all checked first)."""
-    parsed = parse_export(text, now)
-    result = ImportResult()
-    new_ids = set()
-    for incident in parsed.incidents:
-        if store.incident(incident.id) is None:
-            new_ids.add(incident.id)
+    return import_stream(store, lambda: io.StringIO(text), now)
+
+
+# -- reading a file of any size a piece at a time -------------------------------------------
+
+CHUNK_CHARS = 1 << 20  # read at a time
+CALLS_PER_WRITE = 4000  # calls stored at a time (each touched month written once per batch)
+_SPACE = re.compile(r"[ \t\n\r]*")
+_DECODER = json.JSONDecoder()
+
+
+class _Stream:
+    """The top level of one JSON object read a piece at a time: member by member, and the
+    items of an array one by one (each item parsed whole, with the standard decoder). So a
+    100 MB export never sits in memory at once, as text or as objects."""
+
+    def __init__(self, handle: TextIO) -> None:
+        self._handle = handle
+        self._text = ""
+        self._pos = 0
+        self._ended = False
+
+    def _more(self) -> bool:
+        if self._ended:
+            return False
+        chunk = self._handle.read(CHUNK_CHARS)
+        if not chunk:
+            self._ended = True
+            return False
+        self._text = self._text[self._pos :] + chunk
+        self._pos = 0
+        return True
+
+    def peek(self) -> str:
+        """The next character that is not white space ("" at the end), not taken."""
+        while True:
+            match = _SPACE.match(self._text, self._pos)
+            self._pos = match.end() if match else self._pos
+            if self._pos < len(self._text):
+                return self._text[self._pos]
+            if not self._more():
+                return ""
+
+    def take(self, char: str) -> None:
+        if self.peek() != char:
+            raise ValueError(f"Expecting {char!r} (char {self._pos})")
+        self._pos += 1
+
+    def value(self) -> Any:
+        """One whole JSON value (RecursionError if nested beyond reason)."""
+        self.peek()
+        while True:
+            try:
+                value, end = _DECODER.raw_decode(self._text, self._pos)
+            except json.JSONDecodeError as exc:
+                # Near the end of what was read (a literal, an escape or a string cut in
+                # two), the value may simply go on in the next piece.
+                cut = exc.pos >= len(self._text) - 16 or exc.msg.startswith("Unterminated")
+                if cut and self._more():
+                    continue  # the value goes on past what was read
+                raise
+            if end >= len(self._text) and self._more():
+                continue  # a number may go on past what was read
+            self._pos = end
+            return value
+
+    def members(self) -> Iterator[tuple[str, str]]:
+        """(key, first character of its value); the caller reads the value (`value` or
+        `items`) before asking for the next member."""
+        self.take("{")
+        if self.peek() == "}":
+            self._pos += 1
         else:
-            result.already_there += 1
-    known_positives = {p.id for p in store.positives()}
-    fresh = [i for i in parsed.incidents if i.id in new_ids]
-    # A new call's nudges and follow-ups must not take an id the journal already uses for
-    # another call's: that would overwrite the rep's own (a pending thank-you card...).
-    taken_followups = {f.id: f.incident_id for f in store.followups()}
-    taken_nudges = {n.id: n.incident_id for n in store.nudges()}
-    clashes = [
-        # Translators: {id} and {call} are ids from the file, in quotes.
-        _("The follow-up {id} of call {call} has the id of one already in your journal.").format(
-            id=_shown(f.id), call=_shown(f.incident_id)
+            while True:
+                key = self.value()
+                if not isinstance(key, str):
+                    raise ValueError(f"Expecting property name (char {self._pos})")
+                self.take(":")
+                yield key, self.peek()
+                if self.peek() == ",":
+                    self._pos += 1
+                    continue
+                self.take("}")
+                break
+        if self.peek() != "":
+            raise ValueError(f"Extra data (char {self._pos})")
+
+    def items(self) -> Iterator[Any]:
+        self.take("[")
+        if self.peek() == "]":
+            self._pos += 1
+            return
+        while True:
+            yield self.value()
+            if self.peek() == ",":
+                self._pos += 1
+                continue
+            self.take("]")
+            return
+
+    def rest(self) -> Any:
+        """What is left, read whole (a file that is not an export: to say what it is)."""
+        while self._more():
+            pass
+        return json.loads(self._text[self._pos :])
+
+
+@dataclass
+class _Walk:
+    """What one pass over the file found at its top level."""
+
+    document: Any = None  # the whole value, when it is not an object
+    app: Any = None
+    schema: Any = None
+    incidents: int = 0  # how many 'incidents' members (the last one counts, as in json)
+    incidents_list: bool = False
+    positives: int = 0
+    positives_list: bool = True
+
+
+def _walk(
+    handle: TextIO,
+    incident: Callable[[int, int, Any], None],
+    positive: Callable[[int, int, Any], None],
+) -> _Walk:
+    """Read the file once, handing every incident and positive to the callbacks as
+    (member occurrence, index, record). Raises ImportProblems if it is not JSON."""
+    found = _Walk()
+    stream = _Stream(handle)
+    try:
+        if stream.peek() != "{":
+            found.document = stream.rest()
+            return found
+        for key, first in stream.members():
+            if key == "incidents":
+                found.incidents += 1
+                found.incidents_list = first == "["
+                if first == "[":
+                    for index, record in enumerate(stream.items(), start=1):
+                        incident(found.incidents, index, record)
+                else:
+                    stream.value()
+            elif key == "positives":
+                found.positives += 1
+                found.positives_list = first == "["
+                if first == "[":
+                    for index, record in enumerate(stream.items(), start=1):
+                        positive(found.positives, index, record)
+                else:
+                    stream.value()
+            elif key == "app":
+                found.app = stream.value()
+            elif key == "schema":
+                found.schema = stream.value()
+            else:
+                stream.value()
+    except RecursionError:
+        raise ImportProblems([_("The file is nested far too deeply to be an export.")]) from None
+    except ValueError as exc:
+        if isinstance(exc, UnicodeDecodeError):
+            raise
+        raise ImportProblems(
+            # Translators: {reason} is the JSON reader's reason, in English.
+            [_("The file is not valid JSON ({reason}).").format(reason=str(exc)[:120])]
+        ) from None
+    return found
+
+
+def _refuse_shape(found: _Walk) -> None:
+    """The file's own problems, said in the order `parse_export` says them."""
+    app = found.document.get("app") if isinstance(found.document, dict) else found.app
+    if found.document is not None or app != "resilience":
+        raise ImportProblems(
+            [_("The file is not a Resilience export (made with `export --format json`).")]
         )
-        for f in parsed.followups
-        if f.incident_id in new_ids and taken_followups.get(f.id, f.incident_id) != f.incident_id
-    ] + [
-        # Translators: {id} and {call} are ids from the file, in quotes.
-        _("The nudge {id} of call {call} has the id of one already in your journal.").format(
-            id=_shown(n.id), call=_shown(n.incident_id)
+    schema = found.schema
+    if isinstance(schema, bool) or not isinstance(schema, int) or schema < 1:
+        raise ImportProblems([_("The file has no format number, so it is not a full export.")])
+    if schema > EXPORT_SCHEMA:
+        raise ImportProblems(
+            [
+                _(
+                    "The file was made by a newer Resilience (format {format}); update first."
+                ).format(format=schema)
+            ]
         )
-        for n in parsed.nudges
-        if n.incident_id in new_ids and taken_nudges.get(n.id, n.incident_id) != n.incident_id
-    ]
-    if clashes:
-        raise ImportProblems(clashes)
-    store.add_many(
-        fresh,
-        [n for n in parsed.nudges if n.incident_id in new_ids],
-        [f for f in parsed.followups if f.incident_id in new_ids],
-        [p for p in parsed.positives if p.id not in known_positives],
-    )
-    result.added = len(fresh)
+    if not found.incidents_list:
+        # Translators: 'incidents' is a field of the file, as written in it.
+        raise ImportProblems([_("The file has no list of 'incidents'.")])
+    if not found.positives_list:
+        # Translators: 'positives' is a field of the file, as written in it.
+        raise ImportProblems([_("'positives' should be a list.")])
+
+
+def import_stream(
+    store: Store, open_text: Callable[[], TextIO], now: datetime | None = None
+) -> ImportResult:
+    """Add the calls of an export the journal does not have yet, all or nothing, reading
+    the file twice a piece at a time (`open_text` opens it again each time): first every
+    record is checked (as `parse_export` checks them) and nothing is written if any is
+    wrong; then the new calls are stored a few thousand at a time, and the month files
+    written are let go, so memory stays bounded whatever the size of the file.
+
+    UnicodeDecodeError if the file is not UTF-8 text."""
+    in_use = store.loaded_months()  # the running app's own: kept in memory throughout
+    known = store.known_ids()
+    latest = now + values.FUTURE_SLACK if now is not None else None
+    result = ImportResult()
+
+    # First pass: check everything, keep only ids.
+    problems: dict[int, list[str]] = {}
+    positive_problems: dict[int, list[str]] = {}
+    seen: dict[int, set[str]] = {}
+    clashes: dict[int, tuple[list[str], list[str]]] = {}
+    already: dict[int, int] = {}
+
+    def check_incident(occurrence: int, index: int, record: Any) -> None:
+        found, call = _incident(record, index, seen.setdefault(occurrence, set()), latest)
+        problems.setdefault(occurrence, []).extend(found)
+        if call is None:
+            return
+        incident, nudges, followups = call
+        seen[occurrence].add(incident.id)
+        if incident.id in known.incidents:
+            already[occurrence] = already.get(occurrence, 0) + 1
+            return
+        # A new call's nudges and follow-ups must not take an id the journal already
+        # uses for another call's: that would overwrite the rep's own.
+        to_followups, to_nudges = clashes.setdefault(occurrence, ([], []))
+        to_followups += [
+            # Translators: {id} and {call} are ids from the file, in quotes.
+            _(
+                "The follow-up {id} of call {call} has the id of one already in your journal."
+            ).format(id=_shown(f.id), call=_shown(f.incident_id))
+            for f in followups
+            if known.followups.get(f.id, f.incident_id) != f.incident_id
+        ]
+        to_nudges += [
+            # Translators: {id} and {call} are ids from the file, in quotes.
+            _("The nudge {id} of call {call} has the id of one already in your journal.").format(
+                id=_shown(n.id), call=_shown(n.incident_id)
+            )
+            for n in nudges
+            if known.nudges.get(n.id, n.incident_id) != n.incident_id
+        ]
+
+    def check_positive(occurrence: int, index: int, record: Any) -> None:
+        found, _positive_found = _positive(record, index)
+        positive_problems.setdefault(occurrence, []).extend(found)
+
+    with open_text() as handle:
+        shape = _walk(handle, check_incident, check_positive)
+    _refuse_shape(shape)
+    last, last_positives = shape.incidents, shape.positives
+    wrong = problems.get(last, []) + positive_problems.get(last_positives, [])
+    if wrong:
+        raise ImportProblems(wrong)
+    to_followups, to_nudges = clashes.get(last, ([], []))
+    if to_followups or to_nudges:
+        raise ImportProblems(to_followups + to_nudges)
+    result.already_there = already.get(last, 0)
+
+    # Second pass: store what is new, a batch at a time.
+    batch: list[Call] = []
+    positives: list[Positive] = []
+
+    def store_batch() -> None:
+        if batch:
+            store.add_many(
+                [c[0] for c in batch],
+                [n for c in batch for n in c[1]],
+                [f for c in batch for f in c[2]],
+            )
+            result.added += len(batch)
+            batch.clear()
+            store.release_months(keep=in_use)  # written: read again when needed
+
+    def add_incident(occurrence: int, index: int, record: Any) -> None:
+        if occurrence != last or record["id"] in known.incidents:
+            return
+        batch.append(_built(record))  # every record was checked by the first pass
+        if len(batch) >= CALLS_PER_WRITE:
+            store_batch()
+
+    def add_positive(occurrence: int, index: int, record: Any) -> None:
+        if occurrence == last_positives:
+            _found, positive = _positive(record, index)
+            if positive is not None and positive.id not in known.positives:
+                positives.append(positive)
+
+    with open_text() as handle:
+        _walk(handle, add_incident, add_positive)
+    store_batch()
+    if positives:
+        store.add_many([], positives=positives)
     return result

@@ -6,13 +6,14 @@ upsert, put many or remove, and each of those is one durable write.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from tinydb import TinyDB
-from tinydb.table import Document, Table
+from tinydb.table import Table
 
 from resilience_app.storage.driver import DurableJSONStorage, Tables, encodes
 from resilience_app.storage.proofs import Loaded, Proofs, meta_of
@@ -25,6 +26,7 @@ MONTH_TABLES = ("incidents", "nudges", "positives")
 FOLLOWUP_TABLES = ("followups", "scripts")  # scripts: the rep's own, one per kind
 
 Rows = Mapping[str, Iterable[tuple[str, dict[str, Any]]]]
+_SERIALS = itertools.count(1)
 
 
 class JournalFile:
@@ -44,11 +46,24 @@ class JournalFile:
         self.name = path.stem
         self.path = path
         name = self.name
+        # Writes that reached the disk: what was counted from this file (its summary) holds
+        # while this number stays the same.
+        self.writes = 0
+        # Changes to the records in memory, with a number no other file object shares:
+        # what was decoded from this file holds while `version` stays the same.
+        self.changes = 0
+        self.serial = next(_SERIALS)
+
+        def written(data: Tables) -> None:
+            self.writes += 1
+            if proofs is not None:
+                proofs.written(name, data)
+
         self.storage = DurableJSONStorage(
             str(path),
             readonly=readonly,
             stamp=None if proofs is None else (lambda data: proofs.stamp(name, data)),
-            written=None if proofs is None else (lambda data: proofs.written(name, data)),
+            written=written,
         )
         data = self.storage.read() or {}
         # What the file said about itself as read, for its proof to be checked (protected
@@ -94,6 +109,10 @@ class JournalFile:
     def dirty(self) -> bool:
         return self.storage.dirty
 
+    @property
+    def version(self) -> tuple[int, int]:
+        return self.serial, self.changes
+
     def keys(self, table: str) -> Iterable[str]:
         return self._ids[table].keys()
 
@@ -118,24 +137,15 @@ class JournalFile:
     # -- changes (each one durable write) -------------------------------------------------
 
     def upsert(self, table: str, key: str, doc: dict[str, Any]) -> None:
-        self._mark_schema()
-        doc_id = self._ids[table].get(key)
-        if doc_id is None:
-            # Our own id, recorded before the write: if the disk refuses it, the document
-            # is still in memory (TinyDB changed it in place) and must stay findable.
-            doc_id = self._new_doc_id(table, key)
-            self._tables[table].insert(Document(doc, doc_id=doc_id))
-        else:
-            # Replaced, not merged: a field the new version leaves out (a label now
-            # sealed) must not survive from the old one.
-            def replace(stored: MutableMapping[Any, Any]) -> None:
-                stored.clear()
-                stored.update(doc)
-
-            self._tables[table].update(replace, doc_ids=[doc_id])
+        """Insert or replace one record (replaced, not merged: a field the new version
+        leaves out, a label now sealed, must not survive from the old one). A record is
+        never changed in place, so a list of records taken earlier (a search running in
+        another thread) keeps reading whole ones."""
+        self.put_many({table: [(key, doc)]})
 
     def put_many(self, rows: Rows) -> None:
         """Insert or replace many records in several tables with one write."""
+        self.changes += 1
         data = self.storage.memory()
         self._mark_schema()
         for table, items in rows.items():
@@ -149,6 +159,7 @@ class JournalFile:
     def replace(self, rows: Rows) -> None:
         """Make the listed tables hold exactly `rows` (a rescued copy of this file), with
         one write; records not in `rows` are gone, as they were when it was rescued."""
+        self.changes += 1
         data = self.storage.memory()
         self._mark_schema()
         for table, items in rows.items():
@@ -163,6 +174,7 @@ class JournalFile:
 
     def remove(self, keys: Mapping[str, Iterable[str]]) -> None:
         """Remove records from several tables with one write."""
+        self.changes += 1
         data = self.storage.memory()
         for table, wanted in keys.items():
             stored = data.get(table) or {}
@@ -175,6 +187,7 @@ class JournalFile:
 
     def discard(self, table: str, keys: Iterable[str]) -> None:
         """Take records out of memory only (the next write carries it to disk)."""
+        self.changes += 1
         rows = self.storage.memory().get(table) or {}
         for key in keys:
             doc_id = self._ids[table].pop(key, None)
@@ -186,6 +199,7 @@ class JournalFile:
         self, table: str, change: Callable[[dict[str, Any]], dict[str, Any] | None]
     ) -> int:
         """Change records in memory only (None: unchanged); the next write carries them."""
+        self.changes += 1
         rows = self.storage.memory().get(table) or {}
         changed = 0
         for key, doc in list(rows.items()):

@@ -40,6 +40,7 @@ from resilience_app.storage.sealing import (
     write_key_file,
 )
 from resilience_app.storage.store import BACKUP_DIR, JOURNAL_DIR, Store
+from resilience_app.storage.summaries import SUMMARY_DIR
 
 log = logging.getLogger(__name__)
 SEALED_SUFFIX = ".sealed"  # a whole file sealed as one (set-aside and damaged files)
@@ -191,6 +192,10 @@ def _rewrite(
             relative = path.relative_to(live)
             if path.is_symlink() or path.name.startswith("."):
                 continue  # never followed; temp files of cut writes are not journal
+            if live.name == JOURNAL_DIR and relative.parts[0] == SUMMARY_DIR:
+                # Counted from the journal, sealed or plain as it was: dropped with it, and
+                # counted again (in the new state) when next needed.
+                continue
             if path.is_dir():
                 ensure_private_dir(staged / relative)
                 continue

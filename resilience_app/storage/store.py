@@ -44,6 +44,7 @@ from resilience_app.core.models import (
     Positive,
     Removed,
 )
+from resilience_app.core.tallies import Days, DayTally, tally
 from resilience_app.files import atomic_write, ensure_private_dir, read_private
 from resilience_app.i18n import _, ngettext
 from resilience_app.storage.codec import (
@@ -64,8 +65,16 @@ from resilience_app.storage.journal_file import (
     SCHEMA_VERSION,
     JournalFile,
 )
-from resilience_app.storage.proofs import PROOF_FILE, Loaded, Proofs
-from resilience_app.storage.sealing import KEY_FILE, BadSeal, Sealer, read_key_file, write_key_file
+from resilience_app.storage.proofs import PROOF_FILE, Loaded, Proofs, generation_of, meta_of
+from resilience_app.storage.sealing import (
+    KEY_FILE,
+    BadSeal,
+    Locked,
+    Sealer,
+    read_key_file,
+    write_key_file,
+)
+from resilience_app.storage.summaries import Source, Summaries, source_of
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -95,6 +104,73 @@ def _script_from_dict(data: Any) -> _Script:
 
 def shard_name(when: datetime) -> str:
     return when.astimezone(UTC).strftime("%Y-%m")
+
+
+@dataclass
+class _Counted:
+    """A month's tallies and what they were counted from: the month as loaded (`file`,
+    after `writes` writes) or, for a month not loaded, the file on disk (`source`)."""
+
+    file: JournalFile | None
+    writes: int
+    source: Source | None
+    days: Days
+
+
+@dataclass(frozen=True)
+class MonthRecords:
+    """A month's records as they are now, to decode in any thread (`decode`): the store
+    replaces records, it never edits one in place, so these stay whole whatever is saved
+    meanwhile. `version` names this state of the month."""
+
+    name: str
+    version: tuple[int, int]
+    incidents: tuple[Any, ...]
+    positives: tuple[Any, ...]
+    sealer: Sealer
+
+    def decode(self) -> tuple[list[Incident], list[Positive], bool]:
+        """(calls, positives, whole): seals opened, records decoded. A record that does not
+        decode (or a seal that does not open) is skipped and `whole` is False: the store
+        sets it aside (or the file) when it reads the month itself (`Store.incidents...`)."""
+        whole = True
+        found: list[list[Any]] = [[], []]
+        for table, docs, decode, into in (
+            ("incidents", self.incidents, incident_from_dict, found[0]),
+            ("positives", self.positives, positive_from_dict, found[1]),
+        ):
+            for doc in docs:
+                try:
+                    opened, kept = (
+                        self.sealer.open_doc(self.name, table, doc)
+                        if isinstance(doc, dict)
+                        else (doc, None)
+                    )
+                    item = decode(opened)
+                except (BadRecord, BadSeal):
+                    whole = False
+                    continue
+                if kept is not None:
+                    setattr(item, "sealed", kept)  # noqa: B010 - every sealed kind has it
+                into.append(item)
+        return found[0], found[1], whole
+
+
+@dataclass
+class KnownIds:
+    """The ids already in the journal (an import must not take them for something else)."""
+
+    incidents: set[str]
+    nudges: dict[str, Any]  # nudge id -> its call's id
+    followups: dict[str, Any]  # follow-up id -> its call's id
+    positives: set[str]
+
+
+def _local_day(doc: Any) -> date | None:
+    try:
+        return datetime.fromisoformat(doc["flagged_at"]).astimezone().date()
+    except (KeyError, TypeError, ValueError, OverflowError):
+        return None
 
 
 class Store:
@@ -149,6 +225,11 @@ class Store:
                 ).format(folder=self.data_dir, key=KEY_FILE)
             )
         self.proofs = Proofs(self.journal_dir, self.sealer)
+        # Each month's day tallies (storage/summaries.py), kept while they hold.
+        self.summaries = Summaries(self.journal_dir, self.sealer, readonly=readonly)
+        self._tallies: dict[str, _Counted] = {}
+        if not readonly:
+            self.summaries.clean()
         self._restored: set[str] = set()  # files just restored from a backup by the app
         if (self.data_dir / LEGACY_FILE).is_file():
             self._migrate_legacy()
@@ -489,6 +570,8 @@ class Store:
         self._months, self._owner, self._followups = {}, {}, None
         self.sealer = Sealer(read_key_file(self.data_dir))
         self.proofs = Proofs(self.journal_dir, self.sealer)
+        self.summaries = Summaries(self.journal_dir, self.sealer, readonly=self.readonly)
+        self._tallies = {}
         if data_key is not None and self.sealer.protected:
             self.sealer.unlock(data_key)
         self._on_disk = set(self._months_on_disk())
@@ -504,6 +587,7 @@ class Store:
 
     def lock(self) -> None:
         self.sealer.lock()
+        self._tallies = {}  # counted from what the rep wrote: they go with the key
         self.generation += 1
 
     def _recover(self, path: Path, reason: str, *, changed: bool = False) -> None:
@@ -735,14 +819,22 @@ class Store:
         name = self._owner.get(incident.id) or shard_name(incident.flagged_at)
         month = self._writable_month(name)
         self._owner[incident.id] = name
+        before = self._fresh_tallies(month)
+        changed: set[date | None] = {
+            _local_day(d) for d in (month.get("incidents", incident.id),) if d
+        }
+        changed.add(incident.flagged_at.astimezone().date())
         doc = self._encode(name, "incidents", incident_to_dict(incident), incident.sealed)
         self._durably(lambda: month.upsert("incidents", incident.id, doc))
+        self._recount(month, before, changed, {incident.id: incident})
 
     def save_nudge(self, nudge: Nudge) -> None:
         """A nudge lives in the month file of its incident."""
         self.generation += 1
         month = self._writable_month(self._month_of(nudge.incident_id, nudge.due_at))
+        before = self._fresh_tallies(month)
         self._durably(lambda: month.upsert("nudges", nudge.id, nudge_to_dict(nudge)))
+        self._recount(month, before, set())
 
     def save_positive(self, positive: Positive) -> None:
         self.generation += 1
@@ -751,8 +843,10 @@ class Store:
             if loaded.has("positives", positive.id):
                 name = loaded.name
         month = self._writable_month(name)
+        before = self._fresh_tallies(month)
         doc = self._encode(name, "positives", positive_to_dict(positive), positive.sealed)
         self._durably(lambda: month.upsert("positives", positive.id, doc))
+        self._recount(month, before, set())
 
     def save_followup(self, followup: FollowUp) -> None:
         self.generation += 1
@@ -770,9 +864,14 @@ class Store:
         nudges = self.nudges(incident_id=incident_id)
         followups = [f for f in self.followups() if f.incident_id == incident_id]
         month = self._writable_month(self._month_of(incident_id, incident.flagged_at))
+        before = self._fresh_tallies(month)
+        changed: set[date | None] = {
+            _local_day(d) for d in (month.get("incidents", incident_id),) if d
+        }
         self._durably(
             lambda: month.remove({"nudges": [n.id for n in nudges], "incidents": [incident_id]})
         )
+        self._recount(month, before, changed)
         self._owner.pop(incident_id, None)
         if followups:
             book = self._followup_book()
@@ -795,12 +894,14 @@ class Store:
         self.generation += 1
         by_month: dict[str, dict[str, list[tuple[str, dict[str, Any]]]]] = {}
         owner = dict(self._owner)
+        known: dict[str, dict[str, Incident]] = {}  # month -> the calls added to it
 
         def put(name: str, table: str, key: str, doc: dict[str, Any]) -> None:
             by_month.setdefault(name, {}).setdefault(table, []).append((key, doc))
 
         for incident in incidents:
             name = owner.setdefault(incident.id, shard_name(incident.flagged_at))
+            known.setdefault(name, {})[incident.id] = incident
             put(
                 name,
                 "incidents",
@@ -820,7 +921,22 @@ class Store:
             )
         for name, rows in sorted(by_month.items()):
             month = self._writable_month(name)
+            added = known.get(name, {})
+            # A month that had no calls is counted from those added; one that had, from its
+            # summary brought up to date on the days the new ones fall on.
+            before = (
+                _Counted(month, month.writes, None, {})
+                if not month.count("incidents")
+                else self._fresh_tallies(month, prime=bool(added))
+            )
+            changed: set[date | None] = {i.flagged_at.astimezone().date() for i in added.values()}
+            changed |= {
+                _local_day(month.get("incidents", key))
+                for key in added
+                if month.has("incidents", key)
+            }
             self._durably(lambda m=month, r=rows: m.put_many(r))  # type: ignore[misc]
+            self._recount(month, before, changed, added)
             for key, _doc in rows.get("incidents", []):
                 self._owner[key] = name
         followup_rows = [
@@ -882,7 +998,190 @@ class Store:
                 self._owner[key] = month
         return sum(len(items) for items in rows.values())
 
+    # -- summaries (the day tallies of each month) ----------------------------------------
+
+    def day_tallies(
+        self, since: datetime | None = None, until: datetime | None = None
+    ) -> list[tuple[date, DayTally]]:
+        """The day tallies of every month file overlapping [since, until), oldest month
+        first; a local day may come twice (its calls lie in two files). Each month's stored
+        summary is read; one missing or stale is counted again from its calls. Unlocked
+        only: they are counted from what the rep wrote."""
+        if self.locked:
+            raise Locked()
+        first = shard_name(since) if since else ""
+        last = shard_name(until) if until else "9999-99"
+        names = sorted(n for n in self._on_disk | set(self._months) if first <= n <= last)
+        return [pair for name in names for pair in self.month_tallies(name).items()]
+
+    def month_tallies(self, name: str) -> Days:
+        """The day tallies of one month file (see `day_tallies`)."""
+        if self.locked:
+            raise Locked()
+        month = self._months.get(name)
+        counted = self._tallies.get(name)
+        if counted is not None:
+            if month is not None and self._holds(counted, month):
+                return counted.days
+            # A month not loaded only changes on disk (another process, a restored copy).
+            on_disk = self._source(name, None) if month is None and counted.file is None else None
+            if on_disk is not None and on_disk == counted.source:
+                return counted.days
+        if month is None or not month.dirty:
+            # What is in memory is what is on disk: the stored summary may do.
+            source = self._source(name, month)
+            days = None if source is None else self.summaries.read(name, source)
+            if days is not None and source is not None:
+                self._tallies[name] = _Counted(
+                    month, month.writes if month is not None else 0, source, days
+                )
+                return days
+        return self._count(name)
+
+    def _count(self, name: str) -> Days:
+        """Count a month's tallies from its calls, and keep them (on disk too, if it can)."""
+        month = self._month(name)
+        if month is None:
+            return {}
+        incidents = self._decoded(month, "incidents", incident_from_dict)
+        month = self._months.get(name)  # another, if a changed file was just set aside
+        days = tally(incidents)
+        if month is not None:
+            self._keep(month, days)
+        return days
+
+    def _keep(self, month: JournalFile, days: Days) -> None:
+        source = None if month.dirty else self._source(month.name, month)
+        self._tallies[month.name] = _Counted(month, month.writes, source, days)
+        if source is not None:
+            self.summaries.write(month.name, source, days)
+
+    def _holds(self, counted: _Counted, month: JournalFile) -> bool:
+        return counted.file is month and counted.writes == month.writes and not month.dirty
+
+    def _source(self, name: str, month: JournalFile | None) -> Source | None:
+        generation = 0
+        if self.protected:
+            if month is not None:
+                generation = generation_of(meta_of(month.storage.read()))
+            else:
+                generation = self.proofs.trusted().get(name, 0)
+        return source_of(self.journal_dir / f"{name}.json", generation)
+
+    def _fresh_tallies(self, month: JournalFile, *, prime: bool = False) -> _Counted | None:
+        """The month's tallies as they stand before a write, if known (with `prime`, read
+        or counted now), so the write can bring them up to date."""
+        if self.readonly or self.locked:
+            return None
+        counted = self._tallies.get(month.name)
+        if (counted is None or not self._holds(counted, month)) and prime and not month.dirty:
+            self.month_tallies(month.name)
+            counted = self._tallies.get(month.name)
+        if counted is None or self._months.get(month.name) is not month:
+            return None
+        return counted if self._holds(counted, month) else None
+
+    def _recount(
+        self,
+        month: JournalFile,
+        before: _Counted | None,
+        changed: set[date | None],
+        known: dict[str, Incident] | None = None,
+    ) -> None:
+        """After a write to a month: count again the days it touched (from the calls added,
+        `known`, or decoded), or, when the tallies before it were not at hand, let the
+        stored summary go stale (it is counted again when a question needs it)."""
+        if before is None or month.dirty or self.locked or self.readonly:
+            self._tallies.pop(month.name, None)
+            return
+        days = dict(before.days)
+        if changed:
+            known = known or {}
+            docs = [d for d in month.docs("incidents") if _local_day(d) in changed]
+            fresh = [known[d["id"]] for d in docs if d.get("id") in known]
+            others = [d for d in docs if d.get("id") not in known]
+            fresh += self._decoded(month, "incidents", incident_from_dict, others)
+            if self._months.get(month.name) is not month:
+                self._tallies.pop(month.name, None)
+                return
+            for day in changed:
+                days.pop(day, None)  # type: ignore[arg-type]
+            days.update(tally(fresh))
+        self._keep(month, days)
+
     # -- reads --------------------------------------------------------------------------
+
+    def known_ids(self) -> KnownIds:
+        """Every id in the journal, read a month at a time: a month that was not in memory
+        is let go again, so this costs no more memory than one month whatever the size."""
+        known = KnownIds(set(), {}, {}, set())
+        for name in sorted(self._on_disk | set(self._months)):
+            was_loaded = name in self._months
+            month = self._month(name)
+            if month is None:
+                continue
+            known.incidents.update(month.keys("incidents"))
+            known.positives.update(month.keys("positives"))
+            for doc in month.docs("nudges"):
+                known.nudges[str(doc.get("id"))] = doc.get("incident_id")
+            if not was_loaded:
+                self._release(name)
+        for doc in self._followup_book().docs("followups"):
+            known.followups[str(doc.get("id"))] = doc.get("incident_id")
+        return known
+
+    def loaded_months(self) -> set[str]:
+        return set(self._months)
+
+    def release_months(self, keep: Iterable[str] = ()) -> None:
+        """Let go of the month files held in memory but `keep` (each is read again when
+        needed); those with changes the disk has not taken yet stay."""
+        kept = set(keep)
+        for name in list(self._months):
+            if name not in kept:
+                self._release(name)
+
+    def _release(self, name: str) -> None:
+        month = self._months.get(name)
+        if month is None or month.dirty:
+            return
+        del self._months[name]
+        for key in month.keys("incidents"):
+            if self._owner.get(key) == name:
+                del self._owner[key]
+        counted = self._tallies.get(name)
+        if counted is not None and counted.file is month:
+            # Kept as counted from the file on disk (checked against it when next used).
+            self._tallies[name] = _Counted(None, 0, counted.source, counted.days)
+        month.close()
+
+    def month_names(self) -> list[str]:
+        """Every month file, newest first."""
+        return sorted(self._on_disk | set(self._months), reverse=True)
+
+    def records(self, name: str) -> MonthRecords | None:
+        """A month's records as they are now (the file is read if it was not yet: a few
+        milliseconds), for `MonthRecords.decode` in another thread."""
+        month = self._month(name)
+        if month is None:
+            return None
+        return MonthRecords(
+            name,
+            month.version,
+            tuple(month.docs("incidents")),
+            tuple(month.docs("positives")),
+            self.sealer,
+        )
+
+    def check_month(self, name: str) -> None:
+        """Read a month here, so what does not decode is set aside as usual (after a
+        `MonthRecords.decode` found something it could not read)."""
+        month = self._month(name)
+        if month is not None:
+            self._decoded(month, "incidents", incident_from_dict)
+        month = self._months.get(name)
+        if month is not None:
+            self._decoded(month, "positives", positive_from_dict)
 
     def incident(self, incident_id: str) -> Incident | None:
         name = self._owner.get(incident_id)

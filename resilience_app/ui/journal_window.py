@@ -6,7 +6,6 @@ the presenter asks the service for fresh lists.
 
 from __future__ import annotations
 
-import html
 from datetime import date, datetime, time, timedelta
 
 from PySide6.QtCore import QDate, QDateTime, Qt, Signal
@@ -20,12 +19,12 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListView,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
     QTabWidget,
-    QTextBrowser,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -38,14 +37,10 @@ from resilience_app.core.models import Incident, LossReason, MyPart
 from resilience_app.i18n import _, ngettext
 from resilience_app.service.views import UpcomingItem
 from resilience_app.ui import keys, style
+from resilience_app.ui.journal_model import ID_ROLE, CallsModel, PositivesModel
 from resilience_app.ui.ticker import Ticker
 
-SHOWN_AT_MOST = 400  # a list the rep can scroll; narrowing the search finds older ones
 UNDO_MS = 10_000
-
-
-def _day(when: datetime) -> str:
-    return i18n.format_date(when.astimezone().date(), "yMMMEd")
 
 
 def _moment(when: datetime) -> str:
@@ -198,13 +193,19 @@ class JournalWindow(QWidget):
         filters = QHBoxLayout()
         filters.addWidget(self.positive_search, 1)
         filters.addWidget(self.positive_period)
-        self.positive_view = QTextBrowser()
-        self.positive_view.setOpenLinks(False)
+        # A list fed a page at a time as the rep scrolls (ui/journal_model.py).
+        self.positives_model = PositivesModel(self)
+        self.positive_view = _list_view(self.positives_model)
         self.positive_view.setAccessibleName(_("Your positives"))
+        self.positive_empty = QLabel()
+        self.positive_empty.setWordWrap(True)
+        self.positive_empty.setProperty("role", "muted")
+        self.positive_empty.hide()
         layout = QVBoxLayout(page)
         layout.addWidget(intro)
         layout.addLayout(adder)
         layout.addLayout(filters)
+        layout.addWidget(self.positive_empty)
         layout.addWidget(self.positive_view, 1)
         self.positive_search.textChanged.connect(self._changed)
         self.positive_period.changed.connect(self._changed)
@@ -219,40 +220,47 @@ class JournalWindow(QWidget):
     def positive_query(self) -> tuple[str, datetime | None, datetime | None]:
         return (self.positive_search.text(), *self.positive_period.span())
 
-    def show_positives(self, entries: list[PositiveEntry]) -> None:
-        shown = entries[:SHOWN_AT_MOST]
-        c = style.current()
-        if not shown:
+    # -- what a search finds (streamed in by the presenter's JournalSearch) ----------------
+
+    def begin_search(self) -> None:
+        """A new search: the lists empty, to fill as months are searched."""
+        self.searching = True
+        self._selected = self.selected_incident() or self._selected
+        self.positives_model.clear()
+        self.calls_model.clear()
+        self.positive_empty.hide()
+
+    def add_positives(self, entries: list[PositiveEntry]) -> None:
+        self.positives_model.add(entries)
+
+    def add_calls(self, incidents: list[Incident]) -> None:
+        self.calls_model.add(incidents)
+        self._reselect()
+        self._show_count()
+
+    def search_finished(self) -> None:
+        self.searching = False
+        self._reselect()
+        self._show_count()
+        if not self.positives_model.found:
             searching = bool(self.positive_search.text().strip())
-            message = (
+            self.positive_empty.setText(
                 _("Nothing matches that search.")
                 if searching
                 else _(
                     "No positives yet. After your next note, or any good moment, they gather here."
                 )
             )
-            self.positive_view.setHtml(f"<p style='color:{c.muted}'>{html.escape(message)}</p>")
-            return
-        cards = []
-        for entry in shown:
-            source = (
-                _("after the call with {label}").format(label=entry.label)
-                if entry.label
-                else (_("after a tough call") if entry.incident_id else _("written on its own"))
-            )
-            cards.append(
-                "<table width='100%' cellpadding='10' style='margin-bottom:8px;"
-                f"background:{c.card}'><tr><td>"
-                f"<div style='font-size:15px; color:{c.text}'>“{html.escape(entry.text)}”</div>"
-                f"<div style='color:{c.muted}; font-size:11px'>{_day(entry.when)} · "
-                f"{html.escape(source)}</div></td></tr></table>"
-            )
-        if len(entries) > len(shown):
-            more = _(
-                "Showing the newest {shown} of {total}. Search or pick a period to see older ones."
-            ).format(shown=len(shown), total=len(entries))
-            cards.append(f"<p style='color:{c.muted}'>{html.escape(more)}</p>")
-        self.positive_view.setHtml("".join(cards))
+            self.positive_empty.show()
+
+    def positive_texts(self) -> list[str]:
+        """The positives shown so far, as the list shows them (newest first)."""
+        model = self.positives_model
+        return [str(model.data(model.index(row))) for row in range(model.rowCount())]
+
+    def call_texts(self) -> list[str]:
+        model = self.calls_model
+        return [str(model.data(model.index(row))) for row in range(model.rowCount())]
 
     # -- calls ----------------------------------------------------------------------------
 
@@ -291,11 +299,8 @@ class JournalWindow(QWidget):
         row3.addWidget(self.call_period)
         row3.addStretch(1)
         row3.addWidget(self.call_unfinished)
-        self.call_list = QListWidget()
-        self.call_list.setAlternatingRowColors(True)
-        self.call_list.setWordWrap(True)  # long notes wrap instead of running off the side
-        self.call_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.call_list.setSpacing(2)
+        self.calls_model = CallsModel(self)
+        self.call_list = _list_view(self.calls_model)
         self.call_list.setAccessibleName(_("Calls"))
         self.call_list.setToolTip(_("Enter opens the note; Delete deletes the call (with undo)"))
         QShortcut(
@@ -304,9 +309,11 @@ class JournalWindow(QWidget):
             activated=self._delete_selected,
             context=Qt.ShortcutContext.WidgetShortcut,
         )
-        self.call_list.itemActivated.connect(
-            lambda item: self.open_incident_requested.emit(item.data(Qt.ItemDataRole.UserRole))
+        self.call_list.activated.connect(
+            lambda index: self.open_incident_requested.emit(index.data(ID_ROLE))
         )
+        self.searching = False
+        self._selected: str | None = None  # kept across a new search
         self.open_button = QPushButton(_("Open note"))
         self.delete_button = QPushButton(_("Delete"))
         self.delete_button.setToolTip(_("Delete the chosen call; you can undo it for a moment"))
@@ -353,38 +360,28 @@ class JournalWindow(QWidget):
             unfinished_only=self.call_unfinished.isChecked(),
         )
 
-    def show_incidents(self, incidents: list[Incident]) -> None:
-        selected = self.selected_incident()
-        self.call_list.clear()
-        for incident in incidents[:SHOWN_AT_MOST]:
-            bits = [_moment(incident.flagged_at)]
-            if incident.label:
-                bits.append(incident.label)
-            r = incident.reflection
-            if incident.reflection_open:
-                bits.append(_("note unfinished"))
-            elif r.loss_reason:
-                bits.append(texts.loss_reason(r.loss_reason))
-            if r.what_happened:
-                bits.append(f"“{r.what_happened}”")
-            item = QListWidgetItem(" · ".join(bits))
-            item.setData(Qt.ItemDataRole.UserRole, incident.id)
-            self.call_list.addItem(item)
-            if incident.id == selected:
-                self.call_list.setCurrentItem(item)
-        more = len(incidents) - min(len(incidents), SHOWN_AT_MOST)
-        n = len(incidents)
-        if more:
-            text = ngettext(
-                "{n} call (the newest {shown} shown)", "{n} calls (the newest {shown} shown)", n
-            ).format(n=n, shown=SHOWN_AT_MOST)
+    def _reselect(self) -> None:
+        if self._selected is None:
+            return
+        row = self.calls_model.row_of(self._selected)
+        if row is not None:
+            self.call_list.setCurrentIndex(self.calls_model.index(row))
+            self._selected = None
+
+    def _show_count(self) -> None:
+        n = self.calls_model.found
+        if self.searching:
+            text = ngettext("{n} call so far…", "{n} calls so far…", n).format(n=n)
         else:
             text = ngettext("{n} call", "{n} calls", n).format(n=n)
         self.status.setText(text)
 
+    def select_row(self, row: int) -> None:
+        self.call_list.setCurrentIndex(self.calls_model.index(row))
+
     def selected_incident(self) -> str | None:
-        item = self.call_list.currentItem()
-        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+        index = self.call_list.currentIndex()
+        return index.data(ID_ROLE) if index.isValid() else None
 
     def _open_selected(self) -> None:
         chosen = self.selected_incident()
@@ -560,3 +557,15 @@ class JournalWindow(QWidget):
             fmt = next((k for k, v in kinds.items() if v == chosen), "markdown")
             since, until = self.call_period.span()
             self.export_requested.emit(fmt, path, since, until)
+
+
+def _list_view(model: CallsModel | PositivesModel) -> QListView:
+    view = QListView()
+    view.setModel(model)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(True)  # long notes wrap instead of running off the side
+    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    view.setSpacing(2)
+    view.setUniformItemSizes(False)
+    view.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
+    return view

@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from resilience_app.ui.break_window import BreakWindow
     from resilience_app.ui.flag_offer import FlagOffer
     from resilience_app.ui.home_window import HomeWindow
+    from resilience_app.ui.journal_model import JournalSearch
     from resilience_app.ui.journal_window import JournalWindow
     from resilience_app.ui.nudge_window import NudgeWindow
     from resilience_app.ui.outcome_dialog import OutcomeDialog
@@ -150,6 +151,7 @@ class Presenter(QObject):
         self._make_cues = cues  # the breathing sound cues' player; Qt Multimedia by default
         self._cues: Any = None  # built when the rep turns the cues on (or at start if on)
         self._journal: JournalWindow | None = None  # built on first use
+        self._journal_search: JournalSearch | None = None
         self._insights: Any = None  # likewise, and it brings QtCharts
         self._flag_requested_at: float | None = None
         self.tray: Tray | None = None
@@ -270,6 +272,16 @@ class Presenter(QObject):
             QTimer.singleShot(0, self._cue_player)
         self._follow_desktop(True)
 
+    def warm(self) -> None:
+        """Once, while the app is idle after start: have ready what a flag shows (the
+        break window, built and drawn once off screen, and what the service reads for a
+        break), so the first flag is as quick as the ones after it."""
+        self.service.warm()
+        window = self.break_window
+        if not window.isVisible():
+            window.winId()  # its native window made now, not at the first show
+            window.grab()  # polish, layout, glyphs: the first paint's one-time costs
+
     def _connect_actions(self, target: Tray | HomeWindow) -> None:
         target.flag_requested.connect(self.flag)
         target.dialing_requested.connect(self.dialed)
@@ -309,6 +321,8 @@ class Presenter(QObject):
         """Keep any half-written note, then close every window."""
         self._follow_desktop(False)
         i18n.remove_listener(self._language_changed)
+        if self._journal_search is not None:
+            self._journal_search.shutdown()
         form = self.built("form")
         if form is not None and form.incident_id is not None and form.isVisible():
             form.flush_draft()
@@ -613,18 +627,41 @@ class Presenter(QObject):
 
     def _show_journal(self) -> None:
         window = self.journal_window
-        self._refresh_journal()
         self._followups_changed()
         window.show()
         _raise(window)
+        self._refresh_journal()  # the lists fill in as the search goes
+
+    @property
+    def journal_search(self) -> JournalSearch:
+        """Fills the journal's lists from a thread of its own (built with the window)."""
+        if self._journal_search is None:
+            from resilience_app.ui.journal_model import JournalSearch
+
+            search = self._journal_search = JournalSearch(self.service, self)
+            search.calls_found.connect(self._journal_calls_found)
+            search.positives_found.connect(self._journal_positives_found)
+            search.finished.connect(self._journal_search_finished)
+        return self._journal_search
 
     def _refresh_journal(self) -> None:
         window = self._journal
-        if window is None or self.service.locked:
-            return
-        text, since, until = window.positive_query()
-        window.show_positives(self.service.journal_positives(text, since, until))
-        window.show_incidents(self.service.journal_calls(window.call_filter()))
+        if window is None or not window.isVisible() or self.service.locked:
+            return  # searched again when it is shown
+        window.begin_search()
+        self.journal_search.start(window.call_filter(), window.positive_query())
+
+    def _journal_calls_found(self, token: int, found: list[Incident]) -> None:
+        if self._journal is not None and token == self.journal_search.token:
+            self._journal.add_calls(found)
+
+    def _journal_positives_found(self, token: int, found: list[Any]) -> None:
+        if self._journal is not None and token == self.journal_search.token:
+            self._journal.add_positives(found)
+
+    def _journal_search_finished(self, token: int) -> None:
+        if self._journal is not None and token == self.journal_search.token:
+            self._journal.search_finished()
 
     def _open_incident(self, incident_id: str) -> None:
         try:
@@ -918,6 +955,8 @@ class Presenter(QObject):
         if locked:
             # What the rep wrote leaves the screen with the key.
             self._hide("form")
+            if self._journal_search is not None:
+                self._journal_search.stop()
             for window in (self._journal, self._insights):
                 if window is not None:
                     window.hide()
@@ -926,6 +965,8 @@ class Presenter(QObject):
             if window is not None and window.isVisible() and current is not None:
                 # The break goes on, without the call's label or a past positive.
                 self.show_break(self.service.break_view(current))
+        else:
+            self.service.warm()  # the positives a break may show, read now, not at a flag
         self._show_lock_settings()
         self.render()
 

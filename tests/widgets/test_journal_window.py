@@ -34,9 +34,24 @@ def history(loop: RecoveryLoop, clock: FakeClock) -> list[str]:
     return ids
 
 
-def labels(presenter: Presenter) -> list[str]:
-    view = presenter.journal_window.call_list
-    return [view.item(i).text() for i in range(view.count())]
+def settled(presenter: Presenter, qtbot: QtBot) -> None:
+    """The journal's search (in its own thread) went through every month."""
+    window = presenter.journal_window
+    qtbot.waitUntil(lambda: not window.searching and not presenter.journal_search.running)
+
+
+def labels(presenter: Presenter, qtbot: QtBot) -> list[str]:
+    settled(presenter, qtbot)
+    return presenter.journal_window.call_texts()
+
+
+def positives(presenter: Presenter, qtbot: QtBot) -> str:
+    settled(presenter, qtbot)
+    window = presenter.journal_window
+    shown = window.positive_texts()
+    if window.positive_empty.isVisible():
+        shown.append(window.positive_empty.text())
+    return "\n".join(shown)
 
 
 def test_calls_search_and_filters(
@@ -46,16 +61,16 @@ def test_calls_search_and_filters(
     presenter.open_journal()
     qtbot.addWidget(presenter.journal_window)
     window = presenter.journal_window
-    assert len(labels(presenter)) == 3 and "Initech" in labels(presenter)[0]  # newest first
-    assert window.status.text() == "3 calls"
+    assert len(labels(presenter, qtbot)) == 3 and "Initech" in labels(presenter, qtbot)[0]
+    assert window.status.text() == "3 calls"  # newest first, above
     qtbot.keyClicks(window.call_search, "budget")
-    assert len(labels(presenter)) == 1 and "Globex" in labels(presenter)[0]
+    assert len(labels(presenter, qtbot)) == 1 and "Globex" in labels(presenter, qtbot)[0]
     window.call_search.clear()
     window.call_reason.setCurrentIndex(window.call_reason.findData(LossReason.PRICE_OR_TERMS.value))
-    assert len(labels(presenter)) == 1 and "Acme" in labels(presenter)[0]
+    assert len(labels(presenter, qtbot)) == 1 and "Acme" in labels(presenter, qtbot)[0]
     window.call_reason.setCurrentIndex(0)
     window.call_label.setText("glob")
-    assert len(labels(presenter)) == 1
+    assert len(labels(presenter, qtbot)) == 1
 
 
 def test_positives_are_listed_searchable_and_can_be_added(
@@ -65,20 +80,20 @@ def test_positives_are_listed_searchable_and_can_be_added(
     presenter.open_journal()
     window = presenter.journal_window
     qtbot.addWidget(window)
-    text = window.positive_view.toPlainText()
+    text = positives(presenter, qtbot)
     assert text.index("did not take it personally") < text.index("stayed friendly")
     assert "after the call with Initech" in text
     qtbot.keyClicks(window.new_positive, "Got a referral from an old client")
     window.add_positive_button.click()
     assert window.new_positive.text() == ""
-    shown = window.positive_view.toPlainText().strip()
+    shown = positives(presenter, qtbot).strip()
     assert shown.startswith("“Got a referral from an old client”")
-    assert "written on its own" in window.positive_view.toPlainText()
+    assert "written on its own" in shown
     qtbot.keyClicks(window.positive_search, "MARCH")
-    assert "booked a call in March" in window.positive_view.toPlainText()
-    assert "stayed friendly" not in window.positive_view.toPlainText()
+    assert "booked a call in March" in positives(presenter, qtbot)
+    assert "stayed friendly" not in positives(presenter, qtbot)
     window.positive_search.setText("nothing like this")
-    assert "Nothing matches that search." in window.positive_view.toPlainText()
+    assert "Nothing matches that search." in positives(presenter, qtbot)
 
 
 def test_open_edit_and_save_an_old_note(
@@ -88,7 +103,8 @@ def test_open_edit_and_save_an_old_note(
     presenter.open_journal()
     window = presenter.journal_window
     qtbot.addWidget(window)
-    window.call_list.setCurrentRow(2)  # the oldest: Acme
+    settled(presenter, qtbot)
+    window.select_row(2)  # the oldest: Acme
     window.open_button.click()
     assert presenter.form.isVisible() and presenter.form.what.text() == "asked for a discount"
     presenter.form.lesson.setText("Know the discount rules")
@@ -105,16 +121,19 @@ def test_delete_with_undo(
     window = presenter.journal_window
     qtbot.addWidget(window)
     window.tabs.setCurrentIndex(1)  # Calls
-    window.call_list.setCurrentRow(1)  # Globex
+    settled(presenter, qtbot)
+    window.select_row(1)  # Globex
     window.delete_button.click()
-    assert len(labels(presenter)) == 2 and not any("Globex" in t for t in labels(presenter))
+    assert len(labels(presenter, qtbot)) == 2 and not any(
+        "Globex" in t for t in labels(presenter, qtbot)
+    )
     assert window.undo_button.isVisible() and "Globex" in window.undo_label.text()
     assert book.upcoming() == []  # its follow-up went with it
     window.undo_button.click()
-    assert len(labels(presenter)) == 3 and not window.undo_button.isVisible()
+    assert len(labels(presenter, qtbot)) == 3 and not window.undo_button.isVisible()
     assert [f.incident_id for f in book.upcoming()] == [ids[1]]
     # The undo offer goes away by itself.
-    window.call_list.setCurrentRow(0)
+    window.select_row(0)
     window.delete_button.click()
     assert window.undo_ticker.active
     window.undo_ticker.fire()
@@ -128,10 +147,11 @@ def test_the_call_still_waiting_cannot_be_deleted(
     presenter.open_journal()
     window = presenter.journal_window
     qtbot.addWidget(window)
-    window.call_list.setCurrentRow(0)
+    settled(presenter, qtbot)
+    window.select_row(0)
     window.delete_button.click()
     assert "I'm dialing" in window.undo_label.text()
-    assert len(labels(presenter)) == 1
+    assert len(labels(presenter, qtbot)) == 1
 
 
 def test_follow_ups_planned_from_the_note_appear_under_upcoming(
