@@ -242,6 +242,7 @@ class Running:
         # Once, when the first seconds are over: the break window and what a flag reads,
         # ready before the first click (nothing repeats; idle stays idle).
         QTimer.singleShot(WARM_AFTER_MS, presenter.warm)
+        QTimer.singleShot(WARM_AFTER_MS, runner.prepare)
         log.info("ready")
 
     def _watch_folders(self, server: Any, service: Any, quit_app: Any) -> None:

@@ -82,6 +82,15 @@ class WakeupRunner(QObject):
             )
             self.heartbeat_seconds = interval
 
+    def prepare(self) -> None:
+        """Load APScheduler and start its thread ahead of the first plan (about 100 ms of
+        imports, paid while the app is idle instead of inside the rep's first flag). The
+        thread waits without a timeout while nothing is planned: idle stays idle."""
+        scheduler = self._ensure_scheduler()
+        from apscheduler.triggers import date, interval  # what plan() adds, by name
+
+        del scheduler, date, interval
+
     def shutdown(self) -> None:
         if self._scheduler is not None:
             # Wait for a job mid-emit: a signal fired into half-destroyed Qt objects at exit

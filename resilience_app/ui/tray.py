@@ -92,7 +92,9 @@ class Tray(QObject):
         self.dialing_action.setText(_("I'm dialing"))
         self.journal_action.setText(_("My journal…"))
         self.insights_action.setText(_("Insights…"))
-        self.upcoming_menu.setTitle(_("Upcoming"))
+        shown = getattr(self, "_upcoming", None)
+        self._upcoming: list[tuple[str, str]] | None = None  # built again in this language
+        self.set_upcoming(shown or [])
         self.settings_action.setText(_("Settings…"))
         self.pause_menu.setTitle(_("Pause nudges"))
         self.pause_hour_action.setText(_("For an hour"))
@@ -147,7 +149,12 @@ class Tray(QObject):
         self.unlock_action.setVisible(protected and locked)
 
     def set_upcoming(self, items: list[tuple[str, str]]) -> None:
-        """(id, text) of pending follow-ups, soonest first; each gets done/later/cancel."""
+        """(id, text) of pending follow-ups, soonest first; each gets done/later/cancel.
+        The same list again leaves the menu alone: a refresh while the rep has it open
+        (a save, the warm-up after start) must not close it under their keys."""
+        if items == self._upcoming:
+            return
+        self._upcoming = list(items)
         self.upcoming_menu.clear()
         self.upcoming_menu.setTitle(
             _("Upcoming ({n})").format(n=len(items)) if items else _("Upcoming")

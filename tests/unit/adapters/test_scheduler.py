@@ -33,3 +33,22 @@ def test_far_plans_beat_slowly_and_nothing_planned_means_no_jobs(qtbot: QtBot) -
         assert runner.heartbeat_seconds is None and runner._scheduler.get_jobs() == []
     finally:
         runner.shutdown()
+
+
+def test_prepared_ahead_it_waits_with_no_jobs_and_the_first_plan_imports_nothing(
+    qtbot: QtBot,
+) -> None:
+    import sys
+
+    woke: list[bool] = []
+    runner = WakeupRunner(lambda: woke.append(True))
+    try:
+        runner.prepare()
+        assert runner._scheduler.running and runner._scheduler.get_jobs() == []
+        assert runner.heartbeat_seconds is None  # idle: no heartbeat before anything is planned
+        loaded = set(sys.modules)
+        runner.plan(datetime.now(UTC) + timedelta(milliseconds=50))
+        assert set(sys.modules) - loaded == set()
+        qtbot.waitUntil(lambda: bool(woke), timeout=3000)
+    finally:
+        runner.shutdown()
