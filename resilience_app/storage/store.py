@@ -28,6 +28,7 @@ import json
 import logging
 import re
 import shutil
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -84,6 +85,7 @@ BACKUP_DIR = "backups"
 LEGACY_FILE = "journal.json"
 FOLLOWUPS_FILE = "followups.json"
 BACKUPS_KEPT = 7
+RECENT_MONTHS = 4  # months of calls kept decoded (the tray's unfinished notes, a break's)
 
 
 class StorageError(UserError):
@@ -228,6 +230,13 @@ class Store:
         # Each month's day tallies (storage/summaries.py), kept while they hold.
         self.summaries = Summaries(self.journal_dir, self.sealer, readonly=readonly)
         self._tallies: dict[str, _Counted] = {}
+        # The calls of the last months read, decoded, while their file and the lock stay
+        # as they were: the tray asks for the unfinished notes of the last 30 days at each
+        # refresh, and should not decode two months each time.
+        self._recent: OrderedDict[str, tuple[tuple[tuple[int, int], int], list[Incident]]] = (
+            OrderedDict()
+        )
+        self._key_epoch = 0  # changes with the lock: what was decoded before is not reused
         if not readonly:
             self.summaries.clean()
         self._restored: set[str] = set()  # files just restored from a backup by the app
@@ -572,6 +581,8 @@ class Store:
         self.proofs = Proofs(self.journal_dir, self.sealer)
         self.summaries = Summaries(self.journal_dir, self.sealer, readonly=self.readonly)
         self._tallies = {}
+        self._recent.clear()
+        self._key_epoch += 1
         if data_key is not None and self.sealer.protected:
             self.sealer.unlock(data_key)
         self._on_disk = set(self._months_on_disk())
@@ -579,15 +590,18 @@ class Store:
 
     def unlock(self, data_key: bytes) -> None:
         """Open the journal with its data key; what was read while locked is read again
-        with its private part (decoded records are not cached, so the next read has it),
+        with its private part (what was decoded while locked is not reused),
         after the files read meanwhile are checked against their proofs."""
         self.sealer.unlock(data_key)
         self.generation += 1
+        self._key_epoch += 1
         self._check_after_unlock()
 
     def lock(self) -> None:
         self.sealer.lock()
         self._tallies = {}  # counted from what the rep wrote: they go with the key
+        self._recent.clear()  # so do the calls decoded from it
+        self._key_epoch += 1
         self.generation += 1
 
     def _recover(self, path: Path, reason: str, *, changed: bool = False) -> None:
@@ -1210,7 +1224,7 @@ class Store:
         found = (
             incident
             for month in self._load_between(since, until)
-            for incident in self._decoded(month, "incidents", incident_from_dict)
+            for incident in self._incidents_of(month)
         )
         return sorted(
             (
@@ -1221,6 +1235,21 @@ class Store:
             ),
             key=lambda i: i.flagged_at,
         )
+
+    def _incidents_of(self, month: JournalFile) -> list[Incident]:
+        """A month's calls, decoded once while the month and the lock stay as they are (the
+        last RECENT_MONTHS months asked for). The calls are shared between callers: a
+        change to one is saved with save_incident, which makes the month decode anew."""
+        kept = self._recent.get(month.name)
+        if kept is not None and kept[0] == (month.version, self._key_epoch):
+            self._recent.move_to_end(month.name)
+            return kept[1]
+        found = self._decoded(month, "incidents", incident_from_dict)
+        self._recent[month.name] = ((month.version, self._key_epoch), found)  # after set-asides
+        self._recent.move_to_end(month.name)
+        while len(self._recent) > RECENT_MONTHS:
+            self._recent.popitem(last=False)
+        return found
 
     def incidents_since(self, since: datetime) -> list[Incident]:
         return self.incidents_between(since, None)

@@ -590,3 +590,39 @@ def test_files_kept_aside_while_protected_are_readable_once_it_is_turned_off(
     assert files_holding(aside.parent, ["ACME-LABEL 6"]) == []
     protection.disable(store, PASS)
     assert json.loads(aside.read_text())["records"][0]["record"]["label"] == "ACME-LABEL 6"
+
+
+# -- recent calls, decoded once ---------------------------------------------------------
+
+
+def test_recent_calls_decode_once_and_follow_saves_and_the_lock(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from resilience_app.storage import store as store_module
+
+    decoded: list[str] = []
+    real = store_module.incident_from_dict
+
+    def counting(doc: dict[str, object]) -> Incident:
+        decoded.append(str(doc.get("id")))
+        return real(doc)
+
+    monkeypatch.setattr(store_module, "incident_from_dict", counting)
+    store, data_key = protected(data_dir)
+    since = OCT - timedelta(days=1)
+    first = store.incidents_since(since)
+    assert [i.label for i in first] == ["ACME-LABEL 1", "ACME-LABEL 2"]
+    decoded.clear()
+    assert store.incidents_since(since) == first and decoded == []  # kept, not decoded again
+
+    changed = incident(2, NOV)
+    changed.label = "NEW LABEL"
+    store.save_incident(changed)
+    assert [i.label for i in store.incidents_since(since)] == ["ACME-LABEL 1", "NEW LABEL"]
+    assert decoded == ["inc2"]  # only the month that changed
+
+    store.lock()
+    locked = store.incidents_since(since)
+    assert [i.label for i in locked] == ["", ""]  # nothing decoded with the key is handed out
+    store.unlock(data_key)
+    assert [i.label for i in store.incidents_since(since)] == ["ACME-LABEL 1", "NEW LABEL"]
