@@ -55,6 +55,7 @@ class LoopError(UserError):
 class IncidentStore(Protocol):
     def save_incident(self, incident: Incident) -> None: ...
     def save_nudge(self, nudge: Nudge) -> None: ...
+    def save_with_nudges(self, incident: Incident, nudges: list[Nudge]) -> None: ...
     def incident(self, incident_id: str) -> Incident | None: ...
     def latest_incident(self, until: datetime | None = None) -> Incident | None: ...
     def incidents(self) -> list[Incident]: ...
@@ -153,12 +154,14 @@ class RecoveryLoop:
             break_ends_at=now + timedelta(minutes=minutes),
         )
         self._current = incident
-        self._save_incident(incident)
-        for kind, after in (
-            (NudgeKind.FIRST, self.settings.first_nudge_minutes),
-            (NudgeKind.SECOND, self.settings.second_nudge_minutes),
-        ):
-            self._save_nudge(Nudge(new_id(), incident.id, kind, now + timedelta(minutes=after)))
+        nudges = [
+            Nudge(new_id(), incident.id, kind, now + timedelta(minutes=after))
+            for kind, after in (
+                (NudgeKind.FIRST, self.settings.first_nudge_minutes),
+                (NudgeKind.SECOND, self.settings.second_nudge_minutes),
+            )
+        ]
+        self.store.save_with_nudges(incident, nudges)  # one write: the call with its nudges
         self._set_phase()
         self.break_started.emit(incident)
         self.reflections_changed.emit()

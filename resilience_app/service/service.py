@@ -533,7 +533,9 @@ class Service:
     def warm(self) -> None:
         """Read ahead what the next flag needs (the app calls this once it is idle after
         start, and after an unlock): the positives a break may show, and this month's
-        summary, kept up to date by each save from then on. Nothing while locked."""
+        summary, kept up to date by each save from then on; and what sealing needs, when
+        the journal is protected. Nothing the rep wrote is read while locked."""
+        self.store.sealer.prepare()
         if self.store.locked:
             return
         self._positive_pool()

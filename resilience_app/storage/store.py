@@ -65,6 +65,7 @@ from resilience_app.storage.journal_file import (
     MONTH_TABLES,
     SCHEMA_VERSION,
     JournalFile,
+    Rows,
 )
 from resilience_app.storage.proofs import PROOF_FILE, Loaded, Proofs, generation_of, meta_of
 from resilience_app.storage.sealing import (
@@ -233,9 +234,9 @@ class Store:
         # The calls of the last months read, decoded, while their file and the lock stay
         # as they were: the tray asks for the unfinished notes of the last 30 days at each
         # refresh, and should not decode two months each time.
-        self._recent: OrderedDict[str, tuple[tuple[tuple[int, int], int], list[Incident]]] = (
-            OrderedDict()
-        )
+        self._recent: OrderedDict[
+            str, tuple[tuple[tuple[int, int], int], list[tuple[dict[str, Any], Incident]]]
+        ] = OrderedDict()
         self._key_epoch = 0  # changes with the lock: what was decoded before is not reused
         if not readonly:
             self.summaries.clean()
@@ -842,6 +843,26 @@ class Store:
         self._durably(lambda: month.upsert("incidents", incident.id, doc))
         self._recount(month, before, changed, {incident.id: incident})
 
+    def save_with_nudges(self, incident: Incident, nudges: list[Nudge]) -> None:
+        """A call and its nudges in one durable write: a flag costs one write of its
+        month, not three, and the disk never holds the call without its nudges."""
+        self.generation += 1
+        name = self._owner.get(incident.id) or shard_name(incident.flagged_at)
+        month = self._writable_month(name)
+        self._owner[incident.id] = name
+        before = self._fresh_tallies(month)
+        changed: set[date | None] = {
+            _local_day(d) for d in (month.get("incidents", incident.id),) if d
+        }
+        changed.add(incident.flagged_at.astimezone().date())
+        doc = self._encode(name, "incidents", incident_to_dict(incident), incident.sealed)
+        rows: Rows = {
+            "incidents": [(incident.id, doc)],
+            "nudges": [(nudge.id, nudge_to_dict(nudge)) for nudge in nudges],
+        }
+        self._durably(lambda: month.put_many(rows))
+        self._recount(month, before, changed, {incident.id: incident})
+
     def save_nudge(self, nudge: Nudge) -> None:
         """A nudge lives in the month file of its incident."""
         self.generation += 1
@@ -1238,18 +1259,33 @@ class Store:
 
     def _incidents_of(self, month: JournalFile) -> list[Incident]:
         """A month's calls, decoded once while the month and the lock stay as they are (the
-        last RECENT_MONTHS months asked for). The calls are shared between callers: a
-        change to one is saved with save_incident, which makes the month decode anew."""
+        last RECENT_MONTHS months asked for). After a save only the records it replaced are
+        decoded again: a record is never changed in place (JournalFile.upsert replaces it),
+        so a stored record that is the same object as before decodes to the same call. The
+        calls are shared between callers: a change to one is saved with save_incident."""
+        key = (month.version, self._key_epoch)
         kept = self._recent.get(month.name)
-        if kept is not None and kept[0] == (month.version, self._key_epoch):
+        if kept is not None and kept[0] == key:
             self._recent.move_to_end(month.name)
-            return kept[1]
-        found = self._decoded(month, "incidents", incident_from_dict)
-        self._recent[month.name] = ((month.version, self._key_epoch), found)  # after set-asides
+            return [call for _doc, call in kept[1]]
+        same_file = kept is not None and kept[0][0][0] == month.serial and kept[0][1] == key[1]
+        before = {id(doc): call for doc, call in kept[1]} if kept is not None and same_file else {}
+        docs = list(month.docs("incidents"))
+        new = [doc for doc in docs if id(doc) not in before]
+        decoded = self._decoded(month, "incidents", incident_from_dict, new)
+        replaced = self._months.get(month.name) is not month
+        if replaced or len(decoded) != len(new) or (month.version, self._key_epoch) != key:
+            # Records set aside, or the file replaced by a backup: read it whole.
+            self._recent.pop(month.name, None)
+            found = self._decoded(self._month(month.name) or month, "incidents", incident_from_dict)
+            return found
+        made = iter(decoded)
+        pairs = [(doc, before[id(doc)] if id(doc) in before else next(made)) for doc in docs]
+        self._recent[month.name] = (key, pairs)
         self._recent.move_to_end(month.name)
         while len(self._recent) > RECENT_MONTHS:
             self._recent.popitem(last=False)
-        return found
+        return [call for _doc, call in pairs]
 
     def incidents_since(self, since: datetime) -> list[Incident]:
         return self.incidents_between(since, None)

@@ -626,3 +626,62 @@ def test_recent_calls_decode_once_and_follow_saves_and_the_lock(
     assert [i.label for i in locked] == ["", ""]  # nothing decoded with the key is handed out
     store.unlock(data_key)
     assert [i.label for i in store.incidents_since(since)] == ["ACME-LABEL 1", "NEW LABEL"]
+
+
+def test_after_a_save_only_the_record_it_replaced_is_decoded_again(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from resilience_app.storage import store as store_module
+
+    decoded: list[str] = []
+    real = store_module.incident_from_dict
+
+    def counting(doc: dict[str, object]) -> Incident:
+        decoded.append(str(doc.get("id")))
+        return real(doc)
+
+    monkeypatch.setattr(store_module, "incident_from_dict", counting)
+    store, _key = protected(data_dir)
+    for n in range(3, 8):
+        store.save_incident(incident(n, NOV))
+    since = NOV - timedelta(days=1)
+    assert len(store.incidents_since(since)) == 6
+    decoded.clear()
+    changed = incident(5, NOV)
+    changed.label = "CHANGED"
+    store.save_incident(changed)
+    store.save_incident(incident(9, NOV))
+    calls = store.incidents_since(since)
+    assert sorted(decoded) == ["inc5", "inc9"]
+    assert [c.id for c in calls] == ["inc2", "inc3", "inc4", "inc5", "inc6", "inc7", "inc9"]
+    assert next(c for c in calls if c.id == "inc5").label == "CHANGED"
+    store.delete_incident("inc3")
+    assert "inc3" not in [c.id for c in store.incidents_since(since)]
+
+
+PREPARED = """
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from resilience_app.core.models import Incident
+from resilience_app.storage.store import Store
+store = Store(Path(sys.argv[1]))
+assert store.locked
+store.sealer.prepare()
+loaded = set(sys.modules)
+store.save_incident(Incident("late", datetime(2026, 11, 21, tzinfo=UTC), label="LATE-LABEL"))
+print(sorted(set(sys.modules) - loaded))
+"""
+
+
+def test_sealing_prepared_ahead_the_first_locked_write_loads_nothing(data_dir: Path) -> None:
+    import subprocess
+    import sys
+
+    store, _key = protected(data_dir)
+    store.close()
+    done = subprocess.run(
+        [sys.executable, "-c", PREPARED, str(data_dir)], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

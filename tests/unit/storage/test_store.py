@@ -71,6 +71,23 @@ def test_round_trip_through_the_files(data_dir: Path) -> None:
     assert raw["meta"]["1"]["schema"] == PLAIN_SCHEMA
 
 
+def test_a_call_and_its_nudges_reach_the_disk_in_one_write(data_dir: Path) -> None:
+    store = Store(data_dir)
+    store.save_incident(sample("older", WHEN - timedelta(hours=1)))  # the month exists
+    [month] = store._load_between(WHEN, None)
+    writes = month.writes
+    nudges = [
+        Nudge("n1", "abc", NudgeKind.FIRST, WHEN + timedelta(minutes=15)),
+        Nudge("n2", "abc", NudgeKind.SECOND, WHEN + timedelta(minutes=30)),
+    ]
+    store.save_with_nudges(sample(), nudges)
+    assert month.writes == writes + 1
+    store.close()
+    again = Store(data_dir)
+    assert again.incident("abc") == sample()
+    assert sorted(n.id for n in again.nudges(incident_id="abc")) == ["n1", "n2"]
+
+
 def test_each_month_has_its_own_file_and_only_needed_months_are_read(data_dir: Path) -> None:
     store = Store(data_dir)
     for month in range(1, 13):
