@@ -62,14 +62,26 @@ def rss_mib(pid: int) -> float:
     return float(psutil.Process(pid).memory_info().rss) / 2**20
 
 
-def switches(pid: int) -> int:
-    """Context switches of every thread: each is a wake-up, whatever woke it."""
-    total = 0
+def switches(pid: int) -> dict[str, int]:
+    """Context switches of each thread: each is a wake-up, whatever woke it."""
+    found: dict[str, int] = {}
     for task in Path(f"/proc/{pid}/task").iterdir():
-        for line in (task / "status").read_text().splitlines():
-            if line.startswith(("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches")):
-                total += int(line.split()[1])
-    return total
+        try:
+            lines = (task / "status").read_text().splitlines()
+        except OSError:
+            continue  # the thread ended just now
+        found[task.name] = sum(
+            int(line.split()[1])
+            for line in lines
+            if line.startswith(("voluntary_ctxt_switches", "nonvoluntary_ctxt_switches"))
+        )
+    return found
+
+
+def woke(before: dict[str, int], after: dict[str, int]) -> int:
+    """Wake-ups between two readings: threads that ended meanwhile are not counted (their
+    switches are gone with them; summing all threads went negative when one ended)."""
+    return sum(count - before.get(thread, 0) for thread, count in after.items())
 
 
 def cpu_seconds(pid: int) -> float:
@@ -188,7 +200,7 @@ def _measure_running(
     cpu0, sw0 = cpu_seconds(pid), switches(pid)
     time.sleep(IDLE_SECONDS)
     figures["idle_cpu_s_per_min"] = (cpu_seconds(pid) - cpu0) * 60 / IDLE_SECONDS
-    figures["idle_wakeups_per_min"] = (switches(pid) - sw0) * 60 / IDLE_SECONDS
+    figures["idle_wakeups_per_min"] = woke(sw0, switches(pid)) * 60 / IDLE_SECONDS
     figures["rss_idle_mib"] = rss_mib(pid)
 
     # Idle on a call: a softphone holds the microphone, nothing else happens.
@@ -199,7 +211,7 @@ def _measure_running(
         cpu0, sw0 = cpu_seconds(pid), switches(pid)
         time.sleep(IDLE_SECONDS / 2)
         figures["call_cpu_s_per_min"] = (cpu_seconds(pid) - cpu0) * 120 / IDLE_SECONDS
-        figures["call_wakeups_per_min"] = (switches(pid) - sw0) * 120 / IDLE_SECONDS
+        figures["call_wakeups_per_min"] = woke(sw0, switches(pid)) * 120 / IDLE_SECONDS
     while status(data_dir)["on_call"]:
         time.sleep(0.1)
 
