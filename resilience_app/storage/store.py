@@ -65,7 +65,6 @@ from resilience_app.storage.journal_file import (
     MONTH_TABLES,
     SCHEMA_VERSION,
     JournalFile,
-    Rows,
 )
 from resilience_app.storage.proofs import PROOF_FILE, Loaded, Proofs, generation_of, meta_of
 from resilience_app.storage.sealing import (
@@ -830,22 +829,12 @@ class Store:
         return name
 
     def save_incident(self, incident: Incident) -> None:
-        self.generation += 1
-        name = self._owner.get(incident.id) or shard_name(incident.flagged_at)
-        month = self._writable_month(name)
-        self._owner[incident.id] = name
-        before = self._fresh_tallies(month)
-        changed: set[date | None] = {
-            _local_day(d) for d in (month.get("incidents", incident.id),) if d
-        }
-        changed.add(incident.flagged_at.astimezone().date())
-        doc = self._encode(name, "incidents", incident_to_dict(incident), incident.sealed)
-        self._durably(lambda: month.upsert("incidents", incident.id, doc))
-        self._recount(month, before, changed, {incident.id: incident})
+        self.save_with_nudges(incident, [])
 
     def save_with_nudges(self, incident: Incident, nudges: list[Nudge]) -> None:
-        """A call and its nudges in one durable write: a flag costs one write of its
-        month, not three, and the disk never holds the call without its nudges."""
+        """A call (and the nudges given with it) in one durable write: a flag costs one
+        write of its month, not three, and the disk never holds the call without its
+        nudges. Nudges live in the month file of their incident."""
         self.generation += 1
         name = self._owner.get(incident.id) or shard_name(incident.flagged_at)
         month = self._writable_month(name)
@@ -856,10 +845,9 @@ class Store:
         }
         changed.add(incident.flagged_at.astimezone().date())
         doc = self._encode(name, "incidents", incident_to_dict(incident), incident.sealed)
-        rows: Rows = {
-            "incidents": [(incident.id, doc)],
-            "nudges": [(nudge.id, nudge_to_dict(nudge)) for nudge in nudges],
-        }
+        rows: dict[str, list[tuple[str, dict[str, Any]]]] = {"incidents": [(incident.id, doc)]}
+        if nudges:
+            rows["nudges"] = [(nudge.id, nudge_to_dict(nudge)) for nudge in nudges]
         self._durably(lambda: month.put_many(rows))
         self._recount(month, before, changed, {incident.id: incident})
 

@@ -595,19 +595,25 @@ def test_files_kept_aside_while_protected_are_readable_once_it_is_turned_off(
 # -- recent calls, decoded once ---------------------------------------------------------
 
 
-def test_recent_calls_decode_once_and_follow_saves_and_the_lock(
-    data_dir: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def decoded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The ids of the calls the store decodes from now on (the real decoder, counted)."""
     from resilience_app.storage import store as store_module
 
-    decoded: list[str] = []
+    found: list[str] = []
     real = store_module.incident_from_dict
 
     def counting(doc: dict[str, object]) -> Incident:
-        decoded.append(str(doc.get("id")))
+        found.append(str(doc.get("id")))
         return real(doc)
 
     monkeypatch.setattr(store_module, "incident_from_dict", counting)
+    return found
+
+
+def test_recent_calls_decode_once_and_follow_saves_and_the_lock(
+    data_dir: Path, decoded: list[str]
+) -> None:
     store, data_key = protected(data_dir)
     since = OCT - timedelta(days=1)
     first = store.incidents_since(since)
@@ -619,7 +625,7 @@ def test_recent_calls_decode_once_and_follow_saves_and_the_lock(
     changed.label = "NEW LABEL"
     store.save_incident(changed)
     assert [i.label for i in store.incidents_since(since)] == ["ACME-LABEL 1", "NEW LABEL"]
-    assert decoded == ["inc2"]  # only the month that changed
+    assert decoded == ["inc2"]  # only the record that changed
 
     store.lock()
     locked = store.incidents_since(since)
@@ -629,18 +635,8 @@ def test_recent_calls_decode_once_and_follow_saves_and_the_lock(
 
 
 def test_after_a_save_only_the_record_it_replaced_is_decoded_again(
-    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+    data_dir: Path, decoded: list[str]
 ) -> None:
-    from resilience_app.storage import store as store_module
-
-    decoded: list[str] = []
-    real = store_module.incident_from_dict
-
-    def counting(doc: dict[str, object]) -> Incident:
-        decoded.append(str(doc.get("id")))
-        return real(doc)
-
-    monkeypatch.setattr(store_module, "incident_from_dict", counting)
     store, _key = protected(data_dir)
     for n in range(3, 8):
         store.save_incident(incident(n, NOV))
