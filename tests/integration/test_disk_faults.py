@@ -16,6 +16,7 @@ from resilience_app.core.models import Reflection
 from resilience_app.service import Service
 from resilience_app.service.build import open_service
 from resilience_app.storage.store import Store
+from tests.doubles import Shown
 from tests.files import journal_paths
 
 pytestmark = pytest.mark.skipif(
@@ -48,23 +49,8 @@ def long_note(n: int) -> Reflection:
     return Reflection("x" * 400, positives=[f"positive number {n} " + "y" * 300])
 
 
-class Told:
-    """A notification channel that remembers what the rep was told."""
-
-    name = "desktop"
-
-    def __init__(self) -> None:
-        self.messages: list[str] = []
-
-    def available(self) -> bool:
-        return True
-
-    def send(self, title: str, message: str, *, urgent: bool) -> None:
-        self.messages.append(message)
-
-
-def service_on(data_dir: Path, clock: FakeClock) -> tuple[Service, Told]:
-    told = Told()
+def service_on(data_dir: Path, clock: FakeClock) -> tuple[Service, Shown]:
+    told = Shown()
     return open_service(data_dir, clock=clock, notifier=NotifierChain([told])), told
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import time as systime
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -13,22 +11,14 @@ from hypothesis import strategies as st
 
 from resilience_app.core.errors import UserError
 from resilience_app.core.workhours import Schedule, normalize_days, normalize_gap
+from tests.doubles import local_zone
 
 
 @pytest.fixture(autouse=True)
 def berlin() -> Iterator[None]:
     """Local time is Berlin's (summer time from 29 March 2026, 02:00 -> 03:00)."""
-    if not hasattr(systime, "tzset"):
-        pytest.skip("sets the local time zone with time.tzset (POSIX)")
-    before = os.environ.get("TZ")
-    os.environ["TZ"] = "Europe/Berlin"
-    systime.tzset()
-    yield
-    if before is None:
-        del os.environ["TZ"]
-    else:
-        os.environ["TZ"] = before
-    systime.tzset()
+    with local_zone("Europe/Berlin"):
+        yield
 
 
 def local(text: str) -> datetime:

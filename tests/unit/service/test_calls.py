@@ -14,6 +14,7 @@ from resilience_app.core.calls import END_GRACE, MIN_CALL
 from resilience_app.core.clock import FakeClock
 from resilience_app.core.models import DialSource, FollowUpKind, NudgeState, Phase
 from resilience_app.service import Service
+from tests.doubles import Shown
 
 
 class Microphone:
@@ -55,19 +56,6 @@ class Keyboard:
 
     def unregister(self) -> None:
         self.registered = self.pressed = None
-
-
-class Shown:
-    name = "desktop"
-
-    def __init__(self) -> None:
-        self.titles: list[str] = []
-
-    def available(self) -> bool:
-        return True
-
-    def send(self, title: str, message: str, *, urgent: bool) -> None:
-        self.titles.append(title)
 
 
 @pytest.fixture

@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-import os
-import time as systime
 from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
 
@@ -16,39 +14,18 @@ from resilience_app.core.clock import FakeClock
 from resilience_app.core.errors import UserError
 from resilience_app.core.models import FollowUpKind, NudgeState, Phase
 from resilience_app.service import Service
+from tests.doubles import Shown, local_zone
 
 
 @pytest.fixture(autouse=True)
 def utc() -> Iterator[None]:
-    if not hasattr(systime, "tzset"):
-        pytest.skip("sets the local time zone with time.tzset (POSIX)")
-    before = os.environ.get("TZ")
-    os.environ["TZ"] = "UTC"
-    systime.tzset()
-    yield
-    if before is None:
-        del os.environ["TZ"]
-    else:
-        os.environ["TZ"] = before
-    systime.tzset()
-
-
-class Channel:
-    name = "desktop"
-
-    def __init__(self) -> None:
-        self.sent: list[str] = []
-
-    def available(self) -> bool:
-        return True
-
-    def send(self, title: str, message: str, *, urgent: bool) -> None:
-        self.sent.append(title)
+    with local_zone("UTC"):
+        yield
 
 
 @pytest.fixture
-def desktop(notifier: NotifierChain) -> Channel:
-    channel = Channel()
+def desktop(notifier: NotifierChain) -> Shown:
+    channel = Shown()
     notifier.add(channel)
     return channel
 
@@ -69,7 +46,7 @@ def office(service: Service) -> None:
 
 
 def test_a_nudge_after_the_shift_is_dropped_and_recorded_so(
-    service: Service, clock: FakeClock, desktop: Channel
+    service: Service, clock: FakeClock, desktop: Shown
 ) -> None:
     office(service)
     at(clock, "2026-11-25T17:50")  # Wednesday, ten minutes before the end of the day
@@ -80,23 +57,23 @@ def test_a_nudge_after_the_shift_is_dropped_and_recorded_so(
     service.tick()
     nudges = service.store.nudges()
     assert [n.state for n in nudges if n.state is not NudgeState.PENDING] == [NudgeState.OFF_HOURS]
-    assert "Ready for the next call?" not in desktop.sent
+    assert "Ready for the next call?" not in desktop.titles
     assert service.status()["working_hours"] is False
 
 
 def test_within_hours_nudges_come_as_always(
-    service: Service, clock: FakeClock, desktop: Channel
+    service: Service, clock: FakeClock, desktop: Shown
 ) -> None:
     office(service)
     at(clock, "2026-11-25T10:00")
     service.flag()
     clock.advance(minutes=10)
     service.tick()
-    assert desktop.sent == ["Ready for the next call?"]
+    assert desktop.titles == ["Ready for the next call?"]
 
 
 def test_reminders_wait_for_the_next_working_hour(
-    service: Service, clock: FakeClock, desktop: Channel
+    service: Service, clock: FakeClock, desktop: Shown
 ) -> None:
     office(service)
     at(clock, "2026-11-27T17:00")  # Friday
@@ -109,14 +86,14 @@ def test_reminders_wait_for_the_next_working_hour(
     assert service.next_wakeup() == datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
     at(clock, "2026-11-28T11:00")  # Saturday
     service.tick()
-    assert not any(title.startswith("Follow-up") for title in desktop.sent)
+    assert not any(title.startswith("Follow-up") for title in desktop.titles)
     at(clock, "2026-11-30T09:00")
     service.tick()
-    assert any(title.startswith("Follow-up") for title in desktop.sent)
+    assert any(title.startswith("Follow-up") for title in desktop.titles)
 
 
 def test_pause_for_an_hour_and_a_flag_still_gives_a_break(
-    service: Service, clock: FakeClock, desktop: Channel
+    service: Service, clock: FakeClock, desktop: Shown
 ) -> None:
     at(clock, "2026-11-25T10:00")
     end = service.pause(minutes=60)
@@ -126,7 +103,7 @@ def test_pause_for_an_hour_and_a_flag_still_gives_a_break(
     assert service.phase is Phase.BREAK
     clock.advance(minutes=10)
     service.tick()
-    assert "Ready for the next call?" not in desktop.sent
+    assert "Ready for the next call?" not in desktop.titles
     assert [n.state for n in service.store.nudges() if n.state is not NudgeState.PENDING] == [
         NudgeState.PAUSED
     ]
@@ -163,7 +140,7 @@ def test_pause_and_resume_through_the_channel(service: Service, clock: FakeClock
 
 
 def test_dialing_during_a_break_leaves_the_note_one_click_away_and_reminds_once(
-    service: Service, clock: FakeClock, desktop: Channel
+    service: Service, clock: FakeClock, desktop: Shown
 ) -> None:
     at(clock, "2026-11-25T10:00")
     incident = service.flag().incident
@@ -173,14 +150,14 @@ def test_dialing_during_a_break_leaves_the_note_one_click_away_and_reminds_once(
     assert service.next_wakeup() == clock.now() + timedelta(minutes=10)
     clock.advance(minutes=10)
     service.tick()
-    assert desktop.sent.count("Your note can wait for you") == 1
+    assert desktop.titles.count("Your note can wait for you") == 1
     clock.advance(minutes=30)
     service.tick()
-    assert desktop.sent.count("Your note can wait for you") == 1  # once
+    assert desktop.titles.count("Your note can wait for you") == 1  # once
 
 
 def test_no_reminder_when_the_note_was_written_meanwhile(
-    service: Service, clock: FakeClock, desktop: Channel
+    service: Service, clock: FakeClock, desktop: Shown
 ) -> None:
     from resilience_app.core.models import Reflection
 
@@ -190,4 +167,4 @@ def test_no_reminder_when_the_note_was_written_meanwhile(
     service.save_note(incident.id, Reflection(positives=["stayed calm"]))
     clock.advance(minutes=11)
     service.tick()
-    assert "Your note can wait for you" not in desktop.sent
+    assert "Your note can wait for you" not in desktop.titles

@@ -4,10 +4,8 @@ report for the manager that holds nothing the rep wrote unless it was ticked."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
-import time as systime
 import unicodedata
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -32,6 +30,7 @@ from resilience_app.core.models import (
 )
 from resilience_app.service import Service
 from resilience_app.storage.sealing import Locked
+from tests.doubles import local_zone
 from tests.files import files_holding
 
 
@@ -173,17 +172,8 @@ def test_results_all_of_one_kind_and_the_highlight_it_supports() -> None:
 
 @pytest.fixture
 def berlin() -> Iterator[None]:
-    if not hasattr(systime, "tzset"):
-        pytest.skip("sets the local time zone with time.tzset (POSIX)")
-    before = os.environ.get("TZ")
-    os.environ["TZ"] = "Europe/Berlin"
-    systime.tzset()
-    yield
-    if before is None:
-        del os.environ["TZ"]
-    else:
-        os.environ["TZ"] = before
-    systime.tzset()
+    with local_zone("Europe/Berlin"):
+        yield
 
 
 def test_periods_are_local_days_across_the_change_of_time(berlin: None) -> None:
