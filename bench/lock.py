@@ -19,17 +19,15 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from storage import app_start, make_incident, median_ms  # noqa: E402
+from storage import app_start, history, make_incident, median_ms  # noqa: E402
 
-from resilience_app.core.models import Nudge, NudgeKind, NudgeState  # noqa: E402
 from resilience_app.storage import protection, sealing  # noqa: E402
 from resilience_app.storage.store import Store  # noqa: E402
 from tests.end2end.desktop import VirtualDesktop  # noqa: E402
@@ -41,14 +39,7 @@ PASS = "correct horse battery staple"
 
 
 def build(folder: Path, protect: bool) -> Path:
-    now = datetime.now(UTC)
-    incidents = [make_incident(n, now, SIZE) for n in range(SIZE)]
-    nudges = [
-        Nudge(uuid.uuid4().hex, i.id, NudgeKind.FIRST, i.flagged_at + timedelta(minutes=10))
-        for i in incidents
-    ]
-    for nudge in nudges:
-        nudge.state = NudgeState.CANCELLED
+    incidents, nudges = history(SIZE)
     data_dir = folder / ("protected" if protect else "plain")
     store = Store(data_dir)
     store.add_many(incidents, nudges)

@@ -41,11 +41,10 @@ BENCH = ROOT / "bench"
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(BENCH))
 
-from startup import FLOOR_APP, gone, wait_docked  # noqa: E402
-from storage import PER_MONTH, make_incident  # noqa: E402
+from startup import FLOOR_APP, answers, gone, status, wait_docked  # noqa: E402
+from storage import PER_MONTH, history, make_incident  # noqa: E402
 
-from resilience_app.adapters import ipc  # noqa: E402
-from resilience_app.core.models import Nudge, NudgeKind, NudgeState  # noqa: E402
+from resilience_app.core.models import Nudge, NudgeKind  # noqa: E402
 from tests.end2end.desktop import VirtualDesktop  # noqa: E402
 
 # Smaller figures for a quick try of the bench itself (not for the README).
@@ -88,14 +87,7 @@ def build(folder: Path, keyring_file: Path) -> dict[str, Path]:
     from resilience_app.service.build import open_service
     from resilience_app.storage.store import Store
 
-    now = datetime.now(UTC)
-    incidents = [make_incident(n, now, SIZE) for n in range(SIZE)]
-    nudges = [
-        Nudge(uuid.uuid4().hex, i.id, NudgeKind.FIRST, i.flagged_at + timedelta(minutes=10))
-        for i in incidents
-    ]
-    for nudge in nudges:
-        nudge.state = NudgeState.CANCELLED
+    incidents, nudges = history(SIZE)
     made = {}
     for name, protect, calls in (
         ("plain", False, True),
@@ -246,19 +238,6 @@ def journal_stalls(data_dir: Path, env: dict[str, str]) -> dict[str, float]:
         raise RuntimeError(f"journal stalls: {done.stderr[-2000:]}")
     found = {k: v for k, v in json.loads(done.stdout.strip().splitlines()[-1]).items()}
     return {key: value * 1000 for key, value in found.items()}
-
-
-def answers(data_dir: Path) -> bool:
-    try:
-        ipc.request_for(data_dir, "status", timeout=2)
-        return True
-    except ipc.AppNotRunning:
-        return False
-
-
-def status(data_dir: Path) -> dict[str, Any]:
-    reply: dict[str, Any] = ipc.request_for(data_dir, "status")["status"]
-    return reply
 
 
 def start_to_tray(desktop: VirtualDesktop, command: list[str], env: dict[str, str]) -> float:

@@ -80,6 +80,23 @@ def make_incident(n: int, now: datetime, total: int) -> Incident:
     )
 
 
+def history(total: int) -> tuple[list[Incident], list[Nudge]]:
+    """`total` calls at a heavy user's pace up to now, each with its cancelled nudge."""
+    now = datetime.now(UTC)
+    incidents = [make_incident(n, now, total) for n in range(total)]
+    nudges = [
+        Nudge(
+            uuid.uuid4().hex,
+            i.id,
+            NudgeKind.FIRST,
+            i.flagged_at + timedelta(minutes=10),
+            NudgeState.CANCELLED,
+        )
+        for i in incidents
+    ]
+    return incidents, nudges
+
+
 def median_ms(fn: Callable[[int], object], repeat: int = REPEAT) -> float:
     times = []
     for i in range(repeat):
