@@ -16,12 +16,12 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
-import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from resilience_app import files
 from resilience_app.core.errors import UserError
 from resilience_app.files import atomic_write, ensure_private_dir, fsync_dir, read_private
 from resilience_app.i18n import _
@@ -74,8 +74,8 @@ def _swap_in(data_dir: Path, suffix: str) -> None:
         old = live.with_name(f"{live.name}.{suffix}-old")
         if live.exists():
             _remove(old)
-            os.replace(live, old)
-        os.replace(staged, live)
+            files.replace(live, old)
+        files.replace(staged, live)
         fsync_dir(data_dir)
         _remove(old)
 
@@ -283,7 +283,7 @@ def enable(store: Store, passphrase: str) -> bytes:
         ensure_private_dir(proof_list.parent)
         atomic_write(proof_list, new_list(sealer, generations))
         write_key_file(p["key_new"], key)
-        os.replace(p["key_new"], p["key"])  # the moment the journal is protected
+        files.replace(p["key_new"], p["key"])  # the moment the journal is protected
     except OSError as exc:
         _abandon(data_dir, "sealing")
         raise UserError(
@@ -329,7 +329,7 @@ def disable(store: Store, passphrase: str) -> None:
     p = _paths(data_dir)
     try:
         _rewrite(data_dir, "plain-new", open_up)
-        os.replace(p["key"], p["key_old"])  # the moment the journal is plain again
+        files.replace(p["key"], p["key_old"])  # the moment the journal is plain again
     except (BadSeal, UnicodeDecodeError):
         _abandon(data_dir, "plain-new")
         raise UserError(
