@@ -19,6 +19,7 @@ loop's `tick()` decides what is due. Design choices, each for a known pitfall:
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -34,6 +35,19 @@ FAR_HEARTBEAT_SECONDS = 300.0
 NEAR = timedelta(hours=1)
 _WAKE_JOB = "wake"
 _HEARTBEAT_JOB = "heartbeat"
+
+
+def _load_apscheduler() -> None:
+    """Import what _ensure_scheduler and plan() use (the triggers are looked up by name,
+    the executor's thread pool is loaded by concurrent.futures on first use)."""
+    import concurrent.futures.thread
+
+    import apscheduler.executors.pool
+    import apscheduler.schedulers.background
+    import apscheduler.triggers.date
+    import apscheduler.triggers.interval
+
+    del apscheduler, concurrent
 
 
 class WakeupRunner(QObject):
@@ -82,14 +96,14 @@ class WakeupRunner(QObject):
             )
             self.heartbeat_seconds = interval
 
-    def prepare(self) -> None:
-        """Load APScheduler and start its thread ahead of the first plan (about 100 ms of
-        imports, paid while the app is idle instead of inside the rep's first flag). The
-        thread waits without a timeout while nothing is planned: idle stays idle."""
-        scheduler = self._ensure_scheduler()
-        from apscheduler.triggers import date, interval  # what plan() adds, by name
-
-        del scheduler, date, interval
+    def prepare(self) -> threading.Thread:
+        """Load APScheduler ahead of the first plan: about 100 ms of imports, paid in a
+        thread of its own while the app is idle, instead of inside the rep's first flag or
+        as a stall of the GUI thread. A plan() meanwhile simply waits for the import to end.
+        Creates no scheduler (nothing runs, nothing wakes); returns the loading thread."""
+        loading = threading.Thread(target=_load_apscheduler, name="load-apscheduler")
+        loading.start()
+        return loading
 
     def shutdown(self) -> None:
         if self._scheduler is not None:
