@@ -54,6 +54,7 @@ class Tray(QObject):
         self.unlock_action = QAction(self.menu)
         self.quit_action = QAction(self.menu)
         self._open_notes = 0
+        self._upcoming: list[tuple[str, str]] | None = None  # as the Upcoming menu shows them
         self.retranslate()
         self.menu.addAction(self.flag_action)
         self.menu.addAction(self.dialing_action)
@@ -81,7 +82,6 @@ class Tray(QObject):
         self.lock_action.triggered.connect(self.lock_requested.emit)
         self.unlock_action.triggered.connect(self.unlock_requested.emit)
         self.show_lock(protected=False, locked=False)
-        self.set_upcoming([])
         self.quit_action.triggered.connect(self.quit_requested.emit)
         self.icon.activated.connect(self._activated)
         self.phase = "calm"  # a Phase value; the models load after the icon is up
@@ -92,9 +92,8 @@ class Tray(QObject):
         self.dialing_action.setText(_("I'm dialing"))
         self.journal_action.setText(_("My journal…"))
         self.insights_action.setText(_("Insights…"))
-        shown = getattr(self, "_upcoming", None)
-        self._upcoming: list[tuple[str, str]] | None = None  # built again in this language
-        self.set_upcoming(shown or [])
+        shown, self._upcoming = self._upcoming or [], None  # built again in this language
+        self.set_upcoming(shown)
         self.settings_action.setText(_("Settings…"))
         self.pause_menu.setTitle(_("Pause nudges"))
         self.pause_hour_action.setText(_("For an hour"))
