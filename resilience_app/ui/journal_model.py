@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import bisect
 import contextlib
-import gc
 import heapq
 import logging
 from datetime import datetime
@@ -73,12 +72,15 @@ def positive_lines(entry: PositiveEntry) -> str:
 
 
 class _PagedModel(QAbstractListModel):
-    """Rows found so far: `rows` shown, `waiting` shown a page at a time as the view asks."""
+    """Rows found so far: `rows` shown, `waiting` shown a page at a time as the view asks.
+    Each row's text is made once (dates through Babel are not cheap, and a list with rows
+    of different heights asks for them again at every layout)."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.rows: list[Any] = []
         self.waiting: list[Any] = []
+        self._lines: dict[int, str] = {}  # id of a shown row -> its text
 
     @property
     def found(self) -> int:
@@ -86,18 +88,40 @@ class _PagedModel(QAbstractListModel):
 
     def clear(self) -> None:
         self.beginResetModel()
-        self.rows, self.waiting = [], []
+        self.rows, self.waiting, self._lines = [], [], {}
         self.endResetModel()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.rows)
 
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self.rows):
+            return None
+        item = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            line = self._lines.get(id(item))
+            if line is None:
+                line = self._lines[id(item)] = self._line(item)
+            return line
+        if role == ID_ROLE:
+            return self._id(item)
+        return None
+
+    def _line(self, item: Any) -> str:
+        raise NotImplementedError
+
+    def _id(self, item: Any) -> str:
+        raise NotImplementedError
+
     def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and bool(self.waiting)
+        return not parent.isValid() and self._more_waiting()
 
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
         if not parent.isValid():
             self._show(PAGE)
+
+    def _more_waiting(self) -> bool:
+        return bool(self.waiting)
 
     def _show(self, wanted: int) -> None:
         n = min(wanted, len(self.waiting))
@@ -109,26 +133,29 @@ class _PagedModel(QAbstractListModel):
         del self.waiting[:n]
         self.endInsertRows()
 
-    def _first_page(self) -> None:
-        self._show(PAGE - len(self.rows))
+    def _arrived(self, had_waiting: bool) -> None:
+        """More rows arrived from the search: the first page fills up; and when every row
+        found so far was already shown, the view (which asks for more only as it is
+        scrolled) may sit at the end of the list, so a page more is shown now."""
+        if len(self.rows) < PAGE:
+            self._show(PAGE - len(self.rows))
+        elif not had_waiting:
+            self._show(PAGE)
 
 
 class CallsModel(_PagedModel):
     """Calls, newest first. Months arrive newest first, each sorted: appending keeps order."""
 
     def add(self, found: list[Incident]) -> None:
+        had_waiting = self._more_waiting()
         self.waiting.extend(found)
-        self._first_page()
+        self._arrived(had_waiting)
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self.rows):
-            return None
-        incident: Incident = self.rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return call_line(incident)
-        if role == ID_ROLE:
-            return incident.id
-        return None
+    def _line(self, item: Any) -> str:
+        return call_line(item)
+
+    def _id(self, item: Any) -> str:
+        return str(item.id)
 
     def row_of(self, incident_id: str) -> int | None:
         for row, incident in enumerate(self.rows):
@@ -157,11 +184,12 @@ class PositivesModel(_PagedModel):
         self._runs = []
         super().clear()
 
-    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
-        return not parent.isValid() and (bool(self.waiting) or bool(self._runs))
+    def _more_waiting(self) -> bool:
+        return bool(self.waiting) or bool(self._runs)
 
     def add(self, found: list[PositiveEntry]) -> None:
         """One month's positives, newest first."""
+        had_waiting = self._more_waiting()
         last = self.rows[-1] if self.rows else None
         later: list[PositiveEntry] = []
         for entry in found:
@@ -175,8 +203,7 @@ class PositivesModel(_PagedModel):
                 later.append(entry)
         if later:
             self._runs.append(later)  # merged only when rows are wanted from it
-        if len(self.rows) < PAGE:
-            self._first_page()
+        self._arrived(had_waiting)
 
     def _show(self, wanted: int) -> None:
         if self._runs:
@@ -184,27 +211,11 @@ class PositivesModel(_PagedModel):
             self._runs = []
         super()._show(wanted)
 
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self.rows):
-            return None
-        entry: PositiveEntry = self.rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return positive_lines(entry)
-        if role == ID_ROLE:
-            return entry.positive_id or entry.incident_id
-        return None
+    def _line(self, item: Any) -> str:
+        return positive_lines(item)
 
-
-def _settle_garbage() -> None:
-    """A month just decoded stays in memory while it is unchanged (tens of thousands of
-    objects over the years). Python's collector walks every object it tracks on a full
-    collection, a pause that grows with the history and stops the GUI thread too (one
-    lock for both threads): 100 ms and more at 50,000 calls. So the young generations
-    are collected (cheap), and what survives is frozen: left out of later full
-    collections. Decoded records hold no reference cycles, so they are still freed,
-    by reference counting, when the month changes or the journal is locked."""
-    gc.collect(1)
-    gc.freeze()
+    def _id(self, item: Any) -> str:
+        return str(item.positive_id or item.incident_id)
 
 
 class _Decoder(QObject):
@@ -216,7 +227,6 @@ class _Decoder(QObject):
         super().__init__()
         self.service = service
         self.current = 0  # the search wanted now (set from the GUI thread)
-        self._seen: set[int] = set()
 
     @Slot(int, object, object, object)
     def decode(
@@ -225,11 +235,7 @@ class _Decoder(QObject):
         if token != self.current:
             return  # a newer search started: this one is dropped
         try:
-            kept = self.service.journal_month(records)
-            month = kept
-            if id(kept) not in self._seen:
-                self._seen.add(id(kept))
-                _settle_garbage()
+            month = self.service.journal_month(records)
         except Exception:  # a bug must not kill the thread and leave the search hanging
             log.exception("decoding %s failed", records.name)
             self.decoded.emit(token, records.name, [], [], True)

@@ -37,7 +37,7 @@ from resilience_app.core.models import Incident, LossReason, MyPart
 from resilience_app.i18n import _, ngettext
 from resilience_app.service.views import UpcomingItem
 from resilience_app.ui import keys, style
-from resilience_app.ui.journal_model import ID_ROLE, CallsModel, PositivesModel
+from resilience_app.ui.journal_model import ID_ROLE, PAGE, CallsModel, PositivesModel
 from resilience_app.ui.ticker import Ticker
 
 UNDO_MS = 10_000
@@ -567,5 +567,9 @@ def _list_view(model: CallsModel | PositivesModel) -> QListView:
     view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     view.setSpacing(2)
     view.setUniformItemSizes(False)
+    # Rows of different heights are measured a batch at a time, between events, not all
+    # at once at every page, resize or insert (hundreds of ms with thousands shown).
+    view.setLayoutMode(QListView.LayoutMode.Batched)
+    view.setBatchSize(PAGE)
     view.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
     return view

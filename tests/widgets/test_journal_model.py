@@ -83,11 +83,13 @@ def test_search_results_stream_in_a_month_at_a_time(
 def test_a_newer_search_drops_the_one_before(
     presenter: Presenter, service: Service, qtbot: QtBot
 ) -> None:
-    history(service, 300)
+    history(service, 300, months=24)
     opened(presenter, qtbot)
     window = presenter.journal_window
-    window.call_search.setText("call number 2")
-    window.call_search.setText("call number 29")  # typed on before the first was done
+    with qtbot.waitSignal(presenter.journal_search.calls_found, timeout=10_000):
+        window.call_search.setText("call number 2")
+    assert window.searching  # the first search is under way, months still to come
+    window.call_search.setText("call number 29")
     qtbot.waitUntil(lambda: not window.searching)
     assert window.calls_model.found == 11  # 29 and 290-299, nothing of "call number 2"
     assert all("call number 29" in text for text in window.call_texts())
@@ -169,3 +171,17 @@ def test_service_months_decode_once_until_they_change(service: Service) -> None:
     # The records taken before the change still read whole.
     assert len(records.decode()[0]) == len(first.incidents)
     assert IncidentFilter(text="call number 3").matches(first.incidents[-4])
+
+
+def test_rows_arriving_after_every_row_was_shown_are_shown_too() -> None:
+    """A view at the end of its list asks for more only when scrolled; results that come
+    later in the search must not wait behind a scroll that cannot happen."""
+    model = journal_model.CallsModel()
+    calls = [Incident(id=f"c{k:04d}", flagged_at=NOW - timedelta(minutes=k)) for k in range(400)]
+    model.add(calls[:150])
+    assert model.rowCount() == journal_model.PAGE
+    model.fetchMore()  # the rep scrolled to the end: everything found so far is shown
+    assert model.rowCount() == 150 and not model.canFetchMore()
+    model.add(calls[150:])  # the next months arrive
+    assert model.rowCount() == 150 + journal_model.PAGE
+    assert model.canFetchMore()
