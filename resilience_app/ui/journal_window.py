@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 
 from PySide6.QtCore import QDate, QDateTime, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
+from PySide6.QtGui import QHideEvent, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -125,6 +125,7 @@ class JournalWindow(QWidget):
     open_incident_requested = Signal(str)
     delete_requested = Signal(str)
     undo_requested = Signal()
+    hidden = Signal()  # closed or hidden: a search under way is no longer wanted
     followup_done_requested = Signal(str)
     followup_cancel_requested = Signal(str)
     followup_snooze_requested = Signal(str, float)  # minutes
@@ -159,6 +160,10 @@ class JournalWindow(QWidget):
 
     def _changed(self, *_: object) -> None:
         self.refresh_requested.emit()
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        super().hideEvent(event)
+        self.hidden.emit()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if not keys.press_focused_button(self, event):

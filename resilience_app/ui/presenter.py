@@ -601,6 +601,7 @@ class Presenter(QObject):
             window = JournalWindow()
             service = self.service
             window.refresh_requested.connect(self._refresh_journal)
+            window.hidden.connect(self._stop_journal_search)
             window.add_positive_requested.connect(
                 lambda text: self._try(lambda: service.add_positive(text))
             )
@@ -650,6 +651,11 @@ class Presenter(QObject):
             return  # searched again when it is shown
         window.begin_search()
         self.journal_search.start(window.call_filter(), window.positive_query())
+
+    def _stop_journal_search(self) -> None:
+        """The journal went out of view: its search stops (it starts again when shown)."""
+        if self._journal_search is not None:
+            self._journal_search.stop()
 
     def _journal_calls_found(self, token: int, found: list[Incident]) -> None:
         if self._journal is not None and token == self.journal_search.token:

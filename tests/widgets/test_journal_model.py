@@ -185,3 +185,19 @@ def test_rows_arriving_after_every_row_was_shown_are_shown_too() -> None:
     model.add(calls[150:])  # the next months arrive
     assert model.rowCount() == 150 + journal_model.PAGE
     assert model.canFetchMore()
+
+
+def test_closing_the_journal_stops_its_search(
+    presenter: Presenter, service: Service, qtbot: QtBot
+) -> None:
+    history(service, 300, months=24)
+    with qtbot.waitSignal(presenter.journal_search.calls_found, timeout=10_000):
+        presenter.open_journal()
+    window = presenter.journal_window
+    qtbot.addWidget(window)
+    assert presenter.journal_search.running
+    window.close()
+    assert not presenter.journal_search.running
+    shown = window.calls_model.found
+    qtbot.wait(200)
+    assert window.calls_model.found == shown  # nothing more arrives for a closed window
