@@ -19,6 +19,7 @@ from resilience_app.core import scripts, texts
 from resilience_app.core.insights import Insights
 from resilience_app.core.kinds import FollowUpKind, FollowUpOutcome, LossReason
 from resilience_app.core.outcomes import FollowUpResults
+from resilience_app.core.tallies import lesson_key
 from resilience_app.i18n import _, ngettext
 
 # Reasons that are not the rep's to fix: the company can act on them.
@@ -29,7 +30,7 @@ COMPANY_SIDE = (LossReason.PRODUCT_GAP, LossReason.PRICE_OR_TERMS)
 class Choice:
     """A line the rep wrote that may go into the report if, and only if, ticked."""
 
-    key: str  # "lesson:3", "feedback:<follow-up id>"
+    key: str  # "lesson:<reason>:<the lesson, as grouped>", "feedback:<follow-up id>"
     kind: str  # "lesson" or "feedback"
     reason: LossReason | None
     text: str
@@ -55,13 +56,14 @@ class ManagerReport:
 
 
 def choices(insights: Insights, results: FollowUpResults) -> list[Choice]:
-    """Every lesson and feedback line of the period, none ticked."""
+    """Every lesson and feedback line of the period, none ticked. A key names its line
+    whatever else is written meanwhile (a place in the list would not: a note saved
+    between ticking and saving the report would shift it onto another lesson)."""
     found: list[Choice] = []
-    n = 0
     for reason, lessons in insights.lessons.items():
         for lesson in lessons:
-            n += 1
-            found.append(Choice(f"lesson:{n}", "lesson", reason, lesson.text))
+            key = f"lesson:{reason.value if reason else ''}:{lesson_key(lesson.text)}"
+            found.append(Choice(key, "lesson", reason, lesson.text))
     for reason, lines in results.feedback.items():
         for line in lines:
             found.append(Choice(f"feedback:{line.followup_id}", "feedback", reason, line.text))

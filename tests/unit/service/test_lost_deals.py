@@ -286,6 +286,23 @@ def test_the_report_holds_no_private_text_unless_ticked(record: Service) -> None
     assert not [m for m in ("LABEL-", "WHAT-", "POSITIVE-", "FOLLOWUP-NOTE") if m in shared]
 
 
+def test_a_ticked_lesson_stays_the_one_ticked_when_notes_are_saved_meanwhile(
+    record: Service,
+) -> None:
+    from resilience_app.core import report
+
+    clock = record.clock
+    assert isinstance(clock, FakeClock)
+    today = clock.now().astimezone().date()
+    first = today - timedelta(days=27)
+    ticked = {c.key for c in record.report_choices(first, today) if c.text == "LESSON-3"}
+    # Another note of the same reason, saved while the report window is open.
+    call_with_note(record, clock, LossReason.PRICE_OR_TERMS, 9)
+    shared = report.markdown(record.manager_report(first, today, ticked))
+    present = {m for m in ("LESSON-2", "LESSON-3", "LESSON-9") if m in shared}
+    assert present == {"LESSON-3"}
+
+
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="needs poppler-utils")
 def test_the_pdf_holds_the_same_figures_as_the_markdown(record: Service, tmp_path: Path) -> None:
     from resilience_app.core import report
