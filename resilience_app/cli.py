@@ -549,7 +549,13 @@ def _ask(data_dir: Path, command: str, args: dict[str, Any] | None = None) -> di
             _("Could not use the data folder: {reason}.").format(reason=exc.strerror or exc)
         ) from None
     if not reply.get("ok"):
-        code = EXIT_USAGE if reply.get("usage") else EXIT_FAILED
+        code = (
+            EXIT_USAGE
+            if reply.get("usage")
+            else EXIT_NO_ANSWER
+            if reply.get("maybe")  # a bug after the request was taken: it may be done
+            else EXIT_FAILED
+        )
         raise CliError(str(reply.get("error") or _("The app refused the request.")), code)
     return reply
 

@@ -145,7 +145,12 @@ class CommandServer(QObject):
             # The type and the place only: the message could quote what the rep wrote.
             where = "".join(traceback.format_tb(exc.__traceback__)[-3:])
             log.error("command failed with %s at\n%s", type(exc).__name__, where)
-            return {"ok": False, "error": "The app hit an internal error; see its log."}
+            # Part of the request may have been carried out (and saved) before the bug.
+            said = _(
+                "The app hit an internal error while carrying this out, so it may be partly "
+                "done. Check with `resilience status` before trying again; its log says more."
+            )
+            return {"ok": False, "maybe": True, "error": said}
 
     def _answer(self, sock: QLocalSocket, reply: dict[str, Any]) -> None:
         try:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from resilience_app import i18n
-from resilience_app.core import shortcut, workhours
+from resilience_app.core import shortcut, values, workhours
 from resilience_app.core.breathing import DEFAULT_PATTERN, PATTERNS
 from resilience_app.core.errors import UserError
 from resilience_app.core.events import Event
@@ -164,7 +164,7 @@ def _moment_or_empty(text: str) -> str:
         raise UserError(
             _("Give a moment with its time zone, like 2026-11-25T14:30:00+01:00, or nothing.")
         )
-    return moment.isoformat()
+    return values.moment(moment, what=_("The end of the pause")).isoformat()
 
 
 SCHEMA: dict[str, Setting] = {

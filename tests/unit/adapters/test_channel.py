@@ -130,6 +130,7 @@ def test_a_bug_in_a_handler_does_not_take_the_app_down(
     box = ask_in_thread(server.name, "boom", {})
     qtbot.waitUntil(lambda: not box["thread"].is_alive(), timeout=5000)
     assert box["reply"]["ok"] is False and "internal error" in box["reply"]["error"]
+    assert box["reply"]["maybe"] is True  # the CLI says it may be done (exit 4), not "failed"
     again = ask_in_thread(server.name, "status", {})
     qtbot.waitUntil(lambda: not again["thread"].is_alive(), timeout=5000)
     assert again["reply"]["ok"] is True
