@@ -9,6 +9,7 @@ that the app would not have written itself; what is accepted reads back exactly 
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import re
@@ -53,11 +54,22 @@ MAX_PER_CALL = 20  # nudges, or follow-ups, of one call
 class ImportProblems(UserError):
     """The file cannot be imported; `problems` lists every reason found."""
 
-    def __init__(self, problems: list[str]) -> None:
+    def __init__(self, problems: list[str], *, imported: int = 0) -> None:
         self.problems = problems
         shown = problems[:MAX_PROBLEMS_SHOWN]
         more = len(problems) - len(shown)
-        said = [_("Nothing was imported."), *shown]
+        first = (
+            ngettext(
+                "The import stopped after {n} call was stored (import the file again once it "
+                "is whole: calls already in your journal are skipped).",
+                "The import stopped after {n} calls were stored (import the file again once "
+                "it is whole: calls already in your journal are skipped).",
+                imported,
+            ).format(n=imported)
+            if imported
+            else _("Nothing was imported.")
+        )
+        said = [first, *shown]
         if more:
             said.append(
                 ngettext("(and {n} more problem)", "(and {n} more problems)", more).format(n=more)
@@ -94,6 +106,10 @@ def _is_when(value: Any) -> bool:
         return moment.tzinfo is not None and values.EARLIEST <= moment <= values.LATEST
     except (ValueError, OverflowError):
         return False
+
+
+def _digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
 
 def _shown(value: Any) -> str:
@@ -453,6 +469,7 @@ def import_into(store: Store, text: str, now: datetime | None = None) -> ImportR
 CHUNK_CHARS = 1 << 20  # read at a time
 CALLS_PER_WRITE = 4000  # calls stored at a time (each touched month written once per batch)
 _SPACE = re.compile(r"[ \t\n\r]*")
+_NUMBER_GOES_ON = re.compile(r"[0-9.eE+-]*")  # all that is left could continue a number
 _DECODER = json.JSONDecoder()
 
 
@@ -466,11 +483,14 @@ class _Stream:
         self._text = ""
         self._pos = 0
         self._ended = False
+        self.raw = ""  # the text of the last value read, as it stands in the file
 
     def _more(self) -> bool:
         if self._ended:
             return False
-        chunk = self._handle.read(CHUNK_CHARS)
+        # A value longer than a piece is parsed again from its start at each piece: the
+        # pieces grow with it, so one huge value costs a few parses, not thousands.
+        chunk = self._handle.read(max(CHUNK_CHARS, len(self._text) - self._pos))
         if not chunk:
             self._ended = True
             return False
@@ -506,8 +526,9 @@ class _Stream:
                 if cut and self._more():
                     continue  # the value goes on past what was read
                 raise
-            if end >= len(self._text) and self._more():
-                continue  # a number may go on past what was read
+            if _NUMBER_GOES_ON.fullmatch(self._text, end) and self._more():
+                continue  # a number may go on past what was read ("12." then "5")
+            self.raw = self._text[self._pos : end]
             self._pos = end
             return value
 
@@ -567,11 +588,12 @@ class _Walk:
 
 def _walk(
     handle: TextIO,
-    incident: Callable[[int, int, Any], None],
-    positive: Callable[[int, int, Any], None],
+    incident: Callable[[int, int, Any, str], None],
+    positive: Callable[[int, int, Any, str], None],
 ) -> _Walk:
     """Read the file once, handing every incident and positive to the callbacks as
-    (member occurrence, index, record). Raises ImportProblems if it is not JSON."""
+    (member occurrence, index, record, its text). Raises ImportProblems if it is not
+    JSON."""
     found = _Walk()
     stream = _Stream(handle)
     try:
@@ -584,7 +606,7 @@ def _walk(
                 found.incidents_list = first == "["
                 if first == "[":
                     for index, record in enumerate(stream.items(), start=1):
-                        incident(found.incidents, index, record)
+                        incident(found.incidents, index, record, stream.raw)
                 else:
                     stream.value()
             elif key == "positives":
@@ -592,7 +614,7 @@ def _walk(
                 found.positives_list = first == "["
                 if first == "[":
                     for index, record in enumerate(stream.items(), start=1):
-                        positive(found.positives, index, record)
+                        positive(found.positives, index, record, stream.raw)
                 else:
                     stream.value()
             elif key == "app":
@@ -654,14 +676,20 @@ def import_stream(
     latest = now + values.FUTURE_SLACK if now is not None else None
     result = ImportResult()
 
-    # First pass: check everything, keep only ids.
+    # First pass: check everything, keep only ids (and a digest of each new call's text,
+    # so that the second pass stores nothing the first did not check).
     problems: dict[int, list[str]] = {}
     positive_problems: dict[int, list[str]] = {}
     seen: dict[int, set[str]] = {}
     clashes: dict[int, tuple[list[str], list[str]]] = {}
     already: dict[int, int] = {}
+    accepted: dict[int, dict[str, bytes]] = {}
+    # Ids the file's new calls give their follow-ups and nudges, and its positives' ids:
+    # one given twice would overwrite the other when stored.
+    own_ids: dict[int, tuple[set[str], set[str]]] = {}
+    positive_ids: dict[int, set[str]] = {}
 
-    def check_incident(occurrence: int, index: int, record: Any) -> None:
+    def check_incident(occurrence: int, index: int, record: Any, raw: str) -> None:
         found, call = _incident(record, index, seen.setdefault(occurrence, set()), latest)
         problems.setdefault(occurrence, []).extend(found)
         if call is None:
@@ -671,29 +699,49 @@ def import_stream(
         if incident.id in known.incidents:
             already[occurrence] = already.get(occurrence, 0) + 1
             return
+        accepted.setdefault(occurrence, {})[incident.id] = _digest(raw)
         # A new call's nudges and follow-ups must not take an id the journal already
-        # uses for another call's: that would overwrite the rep's own.
+        # uses for another call's, nor one the file gives twice: either would overwrite.
         to_followups, to_nudges = clashes.setdefault(occurrence, ([], []))
-        to_followups += [
-            # Translators: {id} and {call} are ids from the file, in quotes.
-            _(
-                "The follow-up {id} of call {call} has the id of one already in your journal."
-            ).format(id=_shown(f.id), call=_shown(f.incident_id))
-            for f in followups
-            if known.followups.get(f.id, f.incident_id) != f.incident_id
-        ]
-        to_nudges += [
-            # Translators: {id} and {call} are ids from the file, in quotes.
-            _("The nudge {id} of call {call} has the id of one already in your journal.").format(
-                id=_shown(n.id), call=_shown(n.incident_id)
-            )
-            for n in nudges
-            if known.nudges.get(n.id, n.incident_id) != n.incident_id
-        ]
+        followup_ids, nudge_ids = own_ids.setdefault(occurrence, (set(), set()))
+        for f in followups:
+            if known.followups.get(f.id, f.incident_id) != f.incident_id:
+                # Translators: {id} and {call} are ids from the file, in quotes.
+                said = _(
+                    "The follow-up {id} of call {call} has the id of one already in your journal."
+                )
+            elif f.id in followup_ids:
+                # Translators: {id} and {call} are ids from the file, in quotes.
+                said = _("The follow-up {id} of call {call} has an id the file gives twice.")
+            else:
+                followup_ids.add(f.id)
+                continue
+            to_followups.append(said.format(id=_shown(f.id), call=_shown(f.incident_id)))
+        for n in nudges:
+            if known.nudges.get(n.id, n.incident_id) != n.incident_id:
+                # Translators: {id} and {call} are ids from the file, in quotes.
+                said = _("The nudge {id} of call {call} has the id of one already in your journal.")
+            elif n.id in nudge_ids:
+                # Translators: {id} and {call} are ids from the file, in quotes.
+                said = _("The nudge {id} of call {call} has an id the file gives twice.")
+            else:
+                nudge_ids.add(n.id)
+                continue
+            to_nudges.append(said.format(id=_shown(n.id), call=_shown(n.incident_id)))
 
-    def check_positive(occurrence: int, index: int, record: Any) -> None:
-        found, _positive_found = _positive(record, index)
+    def check_positive(occurrence: int, index: int, record: Any, raw: str) -> None:
+        found, positive = _positive(record, index)
         positive_problems.setdefault(occurrence, []).extend(found)
+        ids = positive_ids.setdefault(occurrence, set())
+        if positive is not None and positive.id in ids:
+            positive_problems[occurrence].append(
+                # Translators: {n} is the place of a positive in the file; {id} its id, quoted.
+                _("Positive #{n} has the id {id}, which the file gives twice.").format(
+                    n=index, id=_shown(positive.id)
+                )
+            )
+        elif positive is not None:
+            ids.add(positive.id)
 
     with open_text() as handle:
         shape = _walk(handle, check_incident, check_positive)
@@ -706,10 +754,15 @@ def import_stream(
     if to_followups or to_nudges:
         raise ImportProblems(to_followups + to_nudges)
     result.already_there = already.get(last, 0)
+    checked = accepted.get(last, {})
 
     # Second pass: store what is new, a batch at a time.
     batch: list[Call] = []
     positives: list[Positive] = []
+    changed = [
+        # Translators: the export file was changed by something else during the import.
+        _("The file changed while it was being imported.")
+    ]
 
     def store_batch() -> None:
         if batch:
@@ -722,21 +775,31 @@ def import_stream(
             batch.clear()
             store.release_months(keep=in_use)  # written: read again when needed
 
-    def add_incident(occurrence: int, index: int, record: Any) -> None:
-        if occurrence != last or record["id"] in known.incidents:
+    def add_incident(occurrence: int, index: int, record: Any, raw: str) -> None:
+        record_id = record.get("id") if isinstance(record, dict) else None
+        if occurrence != last or record_id in known.incidents:
             return
-        batch.append(_built(record))  # every record was checked by the first pass
+        if not isinstance(record_id, str) or checked.get(record_id) != _digest(raw):
+            raise ImportProblems(changed, imported=result.added)
+        batch.append(_built(record))  # the very text the first pass checked
         if len(batch) >= CALLS_PER_WRITE:
             store_batch()
 
-    def add_positive(occurrence: int, index: int, record: Any) -> None:
+    def add_positive(occurrence: int, index: int, record: Any, raw: str) -> None:
         if occurrence == last_positives:
             _found, positive = _positive(record, index)
             if positive is not None and positive.id not in known.positives:
                 positives.append(positive)
 
-    with open_text() as handle:
-        _walk(handle, add_incident, add_positive)
+    try:
+        with open_text() as handle:
+            walked = _walk(handle, add_incident, add_positive)
+    except ImportProblems as exc:
+        if exc.problems is changed or not result.added:
+            raise
+        raise ImportProblems(exc.problems, imported=result.added) from None
+    if (walked.incidents, walked.positives) != (last, last_positives):
+        raise ImportProblems(changed, imported=result.added)
     store_batch()
     if positives:
         store.add_many([], positives=positives)

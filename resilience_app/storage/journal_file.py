@@ -7,6 +7,7 @@ upsert, put many or remove, and each of those is one durable write.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
 from pathlib import Path
@@ -25,6 +26,7 @@ PLAIN_SCHEMA = 2
 MONTH_TABLES = ("incidents", "nudges", "positives")
 FOLLOWUP_TABLES = ("followups", "scripts")  # scripts: the rep's own, one per kind
 
+_DOC_KEY = re.compile(r"[1-9][0-9]*")  # TinyDB's document ids, as the file keys them
 Rows = Mapping[str, Iterable[tuple[str, dict[str, Any]]]]
 _SERIALS = itertools.count(1)
 
@@ -249,7 +251,7 @@ def _take_out_misshapen(data: Tables, tables: tuple[str, ...], *, check_text: bo
                 isinstance(record_id, str)
                 and bool(record_id)
                 and record_id not in seen
-                and key.isdigit()
+                and _DOC_KEY.fullmatch(key) is not None  # "²" is a digit, "01" is 1 again
                 and (not check_text or encodes(doc))
             )
             if shaped:

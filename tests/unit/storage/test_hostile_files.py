@@ -180,3 +180,19 @@ def test_the_data_folder_removed_brings_back_every_open_file(data_dir: Path) -> 
     again = open_service(data_dir, clock=clock)
     assert [i.followup.kind for i in again.upcoming()] == [FollowUpKind.CHECK_IN]
     assert again.setting("break.minutes") == 4
+
+
+def test_record_keys_that_are_not_plain_numbers_are_set_aside(data_dir: Path) -> None:
+    """ "²" is a digit to str.isdigit but not to int(); "01" would be record 1 again and
+    make two calls one."""
+    path = one_month(data_dir)
+    raw = json.loads(path.read_text())
+    rows = raw["incidents"]
+    [(k_a, a), (_, b)] = sorted(rows.items())
+    raw["incidents"] = {"²": a, "0" + k_a: b}
+    path.write_text(json.dumps(raw))
+    store = Store(data_dir)
+    assert store.incidents() == []
+    assert store.notices  # the rep is told two records were set aside
+    store.save_incident(Incident("c", WHEN, label="after"))
+    assert [i.label for i in Store(data_dir).incidents()] == ["after"]

@@ -157,3 +157,65 @@ def test_memory_stays_bounded_by_a_batch_not_the_file(
     pieces_growth = found[4000][1] / found[1000][1]
     assert whole_growth > 3, found
     assert pieces_growth < 2, found
+
+
+def test_ids_the_file_gives_twice_are_refused_not_overwritten(tmp_path: Path) -> None:
+    def call(n: int, followup: str, nudge: str) -> dict[str, Any]:
+        when = (NOW - timedelta(days=n)).isoformat()
+        return {
+            "id": f"c{n}",
+            "flagged_at": when,
+            "followups": [{"id": followup, "kind": "debrief", "due_at": when}],
+            "nudges": [{"id": nudge, "kind": "first", "due_at": when, "state": "cancelled"}],
+        }
+
+    for incidents, positives, said in (
+        ([call(1, "F1", "N1"), call(2, "F1", "N2")], [], "F1"),
+        ([call(1, "F1", "N1"), call(2, "F2", "N1")], [], "N1"),
+        (
+            [],
+            [
+                {"id": "P1", "created_at": NOW.isoformat(), "text": "one"},
+                {"id": "P1", "created_at": NOW.isoformat(), "text": "two"},
+            ],
+            "P1",
+        ),
+    ):
+        doc = {"app": "resilience", "schema": 2, "incidents": incidents, "positives": positives}
+        store = Store(tmp_path / f"target-{said}")
+        with pytest.raises(ImportProblems, match=f"'{said}'.*twice") as refused:
+            import_stream(store, stream(json.dumps(doc)), NOW)
+        assert str(refused.value).startswith("Nothing was imported.")
+        assert store.incidents() == [] and store.positives() == []
+
+
+def test_a_file_changed_between_the_two_passes_stores_nothing_unchecked(
+    tmp_path: Path, small_pieces: None
+) -> None:
+    text = exported(30, tmp_path)
+    assert text.count('"Prospect 20"') == 1
+    changed = text.replace('"Prospect 20"', '"' + "x" * 5000 + '"')  # too long to be let in
+    reads = iter([text, changed])
+    store = Store(tmp_path / "target")
+    with pytest.raises(ImportProblems, match="changed while it was being imported") as refused:
+        import_stream(store, lambda: io.StringIO(next(reads)), NOW)
+    stored = store.incidents()
+    assert all(len(i.label) < 100 for i in stored)
+    n = len(stored)
+    assert n and f"stopped after {n} calls were stored" in str(refused.value)
+
+
+def test_a_number_cut_at_a_piece_boundary_and_one_huge_value_read_well(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(importer, "CHUNK_CHARS", 19)
+    handle = io.StringIO('{"x": 12.5, "y": "' + "z" * 50_000 + '"}')
+    reads: list[int] = []
+    real = handle.read
+    monkeypatch.setattr(handle, "read", lambda n: reads.append(n) or real(n))
+    values = {}
+    stream_ = importer._Stream(handle)
+    for key, _first in stream_.members():
+        values[key] = stream_.value()
+    assert values["x"] == 12.5 and len(values["y"]) == 50_000
+    assert len(reads) < 40  # the pieces grow with a long value: not 50,000 / 19 reads
