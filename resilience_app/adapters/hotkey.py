@@ -40,13 +40,15 @@ BIND_IT_YOURSELF = N_(
 
 
 class NullGlobalKey:
-    """No global shortcut here; `register` says why."""
+    """No global shortcut here; `register` says why, in the language in use then
+    (`reason` is a message marked with N_, `values` fill its placeholders)."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, **values: str) -> None:
         self.reason = reason
+        self.values = values
 
     def register(self, shortcut: str, pressed: Callable[[], None]) -> str | None:
-        return f"{self.reason} {BIND_IT_YOURSELF}"
+        return _bind(_(self.reason).format(**self.values))
 
     def unregister(self) -> None:
         pass
@@ -84,10 +86,11 @@ class X11GlobalKey(QObject):
         if parsed is None:
             return None
         if {"Ctrl", "Alt"} <= parsed.modifiers and parsed.key.startswith("F"):
-            return (
-                f"{shortcut} belongs to the system here (Ctrl+Alt with a function key switches "
+            # Translators: {shortcut} is a key combination, as "Ctrl+Alt+F2".
+            return _(
+                "{shortcut} belongs to the system here (Ctrl+Alt with a function key switches "
                 "to a text console); choose another combination."
-            )
+            ).format(shortcut=shortcut)
         try:
             display = xdisplay.Display(self._display_name)
         except Exception as exc:  # python-xlib raises several kinds for "no display"
@@ -240,15 +243,18 @@ def for_this_system(platform_name: str) -> Any:
         try:
             import Xlib  # noqa: F401
         except ImportError:
-            return NullGlobalKey(_("The X11 library (python-xlib) is missing."))
+            return NullGlobalKey(N_("The X11 library (python-xlib) is missing."))
         return X11GlobalKey()
     if platform_name.startswith("wayland"):
         return NullGlobalKey(
-            "On Wayland only the desktop can give an app a global shortcut, and it offers "
-            "none to Resilience here."
+            N_(
+                "On Wayland only the desktop can give an app a global shortcut, and it offers "
+                "none to Resilience here."
+            )
         )
     if sys.platform == "darwin":
-        return NullGlobalKey(_("A global shortcut is not available on macOS yet."))
+        return NullGlobalKey(N_("A global shortcut is not available on macOS yet."))
+    # Translators: {platform} is the name of Qt's display plugin ("offscreen", "cocoa").
     return NullGlobalKey(
-        _("No global shortcut on this display ({platform}).").format(platform=platform_name)
+        N_("No global shortcut on this display ({platform})."), platform=platform_name
     )

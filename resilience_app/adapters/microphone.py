@@ -69,7 +69,9 @@ def capture_apps(sources: Iterable[Any], outputs: Iterable[Any]) -> frozenset[st
             props.get("application.name")
             or props.get("application.process.binary")
             or getattr(stream, "name", "")
-            or "an application"
+            # Translators: shown as "Microphone in use by: an application" when an app
+            # does not give its name.
+            or _("an application")
         )
         apps.add(str(name))
     return frozenset(apps)
@@ -322,7 +324,7 @@ def read_coreaudio(audio: Any = None) -> frozenset[str]:  # pragma: no cover - m
             continue  # virtual or aggregate: a loopback, not a microphone
         running = data(device, fourcc("gone"), glob, ctypes.c_uint32)
         if running and running[0]:
-            return frozenset({"an application"})
+            return frozenset({_("an application")})
     return frozenset()
 
 
