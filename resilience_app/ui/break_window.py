@@ -14,6 +14,7 @@ does, and the note comes next, so nothing is lost.
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Callable
 from datetime import datetime
 from itertools import pairwise
@@ -58,7 +59,7 @@ def instruction(state: BreathState) -> str:
         n=state.seconds_left
     )
     # Translators: a breathing instruction, then the seconds left in it.
-    return _("{cue} — {left}").format(cue=_(state.cue), left=left)
+    return _("{cue} — {left}").format(cue=state.cue, left=left)  # state_at translated it
 
 
 def format_left(seconds: float) -> str:
@@ -84,7 +85,8 @@ class BreakWindow(QWidget):
         self._reduced = False
         self.state: BreathState | None = None
         self._phase: tuple[str, int, int] | None = None  # (incident, cycle, step) now shown
-        self.announcements: list[str] = []  # told to assistive technology, newest last
+        # Told to assistive technology, newest last (the last few: the app runs all day).
+        self.announcements: deque[str] = deque(maxlen=50)
         self.frames = 0  # animation frames drawn (make bench reads it through `status`)
         self._awaiting_paint = False
         self.setObjectName("calmWindow")

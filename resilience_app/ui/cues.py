@@ -10,6 +10,7 @@ machine with no sound output simply stays silent (said once in the log).
 from __future__ import annotations
 
 import logging
+from collections import deque
 from contextlib import ExitStack
 from importlib.resources import as_file
 
@@ -35,7 +36,7 @@ class PhaseCues(QObject):
         self._files = ExitStack()  # real paths for the WAVs, kept while the effects live
         self._effects: dict[str, QSoundEffect] = {}
         self._warned = False
-        self.played: list[str] = []
+        self.played: deque[str] = deque(maxlen=50)  # the last cues played, newest last
         for motion in MOTIONS:
             path = self._files.enter_context(as_file(resource("sounds", f"breath-{motion}.wav")))
             effect = QSoundEffect(self)

@@ -14,6 +14,7 @@ import bisect
 import contextlib
 import heapq
 import logging
+import traceback
 from datetime import datetime
 from typing import Any
 
@@ -236,8 +237,10 @@ class _Decoder(QObject):
             return  # a newer search started: this one is dropped
         try:
             month = self.service.journal_month(records)
-        except Exception:  # a bug must not kill the thread and leave the search hanging
-            log.exception("decoding %s failed", records.name)
+        except Exception as exc:  # a bug must not kill the thread and leave the search hanging
+            # The type and the place only: the message could quote what the rep wrote.
+            where = "".join(traceback.format_tb(exc.__traceback__)[-3:])
+            log.error("decoding %s failed with %s at\n%s", records.name, type(exc).__name__, where)
             self.decoded.emit(token, records.name, [], [], True)
             return
         found = [i for i in month.incidents if calls.matches(i)]

@@ -150,6 +150,7 @@ class Presenter(QObject):
         self._tray_available = tray_available
         self._make_cues = cues  # the breathing sound cues' player; Qt Multimedia by default
         self._cues: Any = None  # built when the rep turns the cues on (or at start if on)
+        self._shut_down = False
         self._journal: JournalWindow | None = None  # built on first use
         self._journal_search: JournalSearch | None = None
         self._insights: Any = None  # likewise, and it brings QtCharts
@@ -318,7 +319,11 @@ class Presenter(QObject):
         self._restyle()
 
     def shutdown(self) -> None:
-        """Keep any half-written note, then close every window."""
+        """Keep any half-written note, then close every window (once: a logout's SIGTERM
+        may follow a Quit)."""
+        if self._shut_down:
+            return
+        self._shut_down = True
         self._follow_desktop(False)
         i18n.remove_listener(self._language_changed)
         if self._journal_search is not None:

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from pytestqt.qtbot import QtBot
 
+from resilience_app.adapters.notify import NotifierChain
 from resilience_app.core.clock import FakeClock
 from resilience_app.core.loop import RecoveryLoop
 from resilience_app.core.models import Phase
@@ -179,3 +180,16 @@ def test_pause_from_the_home_window(presenter: Presenter) -> None:
     assert "paused until" in presenter.home.resume_button.text()
     presenter.home.resume_button.click()
     assert presenter.service.paused_until() is None and presenter.home.pause_button.isVisible()
+
+
+def test_shutting_down_twice_is_quiet(service: Service, notifier: NotifierChain) -> None:
+    """Quit, then the logout's SIGTERM: the second shutdown finds nothing left to do."""
+    import warnings
+
+    presenter = Presenter(service, notifier, tray_available=lambda: False)
+    presenter.start()
+    presenter.open_journal()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        presenter.shutdown()
+        presenter.shutdown()
