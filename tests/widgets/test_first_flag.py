@@ -43,12 +43,18 @@ def test_warming_builds_the_break_window_and_reads_the_positives_ahead(
 
 
 def test_warming_while_locked_reads_nothing_the_rep_wrote(
-    presenter: Presenter, service: Service, monkeypatch: pytest.MonkeyPatch
+    presenter: Presenter, service: Service, fast_kdf: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(type(service.store), "locked", property(lambda self: True))
+    service.add_positive("kept my cool")
+    service.set_passphrase("correct horse battery")
+    service.lock()
+    assert service.store.locked
     service._pool = None
+    reads: list[str] = []
+    for name in ("incidents_since", "positives", "month_tallies"):
+        monkeypatch.setattr(service.store, name, lambda *a, n=name, **k: reads.append(n))
     presenter.warm()
-    assert service._pool is None
+    assert reads == [] and service._pool is None
     assert presenter.built("break_window") is not None
 
 
