@@ -160,10 +160,12 @@ class PulseMicrophone(QObject):
                     pulse.connect(autospawn=False)
                     self._pulse = pulse
                     self._listen(pulse)
-            except (pulsectl.PulseError, pulsectl.PulseDisconnected) as exc:
+            except Exception as exc:  # the thread must live on, and say calls go unseen
                 self._pulse = None
                 if self._stopping.is_set():
                     return
+                if not isinstance(exc, (pulsectl.PulseError, pulsectl.PulseDisconnected)):
+                    log.error("watching the sound server failed with %s", type(exc).__name__)
                 self._lost.emit(
                     _("the sound server is not running, so calls are not noticed until it is back")
                     if isinstance(exc, pulsectl.PulseError)

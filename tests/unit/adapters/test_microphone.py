@@ -106,6 +106,32 @@ def test_no_sound_server_at_all_is_a_sentence(
         watch.stop()
 
 
+@pulse
+def test_an_unexpected_error_in_the_watch_is_said_not_silent(
+    qtbot: QtBot, sound: SoundServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pulsectl raising something of its own (a bug, a changed protocol) must not end the
+    watch thread quietly while Settings goes on saying calls are noticed."""
+    import pulsectl
+
+    real = pulsectl.Pulse
+
+    class Broken(real):  # type: ignore[misc, valid-type]
+        def event_listen(self, *args: Any, **kwargs: Any) -> None:
+            raise KeyError("a surprise")
+
+    monkeypatch.setattr(pulsectl, "Pulse", Broken)
+    seen: list[frozenset[str]] = []
+    watch = PulseMicrophone()
+    watch.start(seen.append)
+    try:
+        qtbot.waitUntil(lambda: watch.problem is not None, timeout=5000)
+        assert "calls are not noticed" in str(watch.problem)
+        assert watch._thread is not None and watch._thread.is_alive()  # it retries later
+    finally:
+        watch.stop()
+
+
 class Registry:
     """What Windows writes under HKCU (a stand-in for winreg's read calls)."""
 
