@@ -908,7 +908,7 @@ def _report(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def _stats(args: argparse.Namespace, data_dir: Path) -> int:
-    from resilience_app.core import insights, texts
+    from resilience_app.core import texts
     from resilience_app.core.errors import UserError
 
     if args.since and args.until and args.until < args.since:
@@ -949,7 +949,7 @@ def _stats(args: argparse.Namespace, data_dir: Path) -> int:
                 "back on the phone: median {median} min, within {target} min {within} of {count}"
             ).format(
                 median=number(summary.dial_median, 1),
-                target=number(insights.TARGET_MINUTES),
+                target=number(summary.target_minutes),
                 within=summary.dial_within_target,
                 count=summary.dial_count,
             )

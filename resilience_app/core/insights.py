@@ -441,6 +441,7 @@ class Insights:
     mood_weeks: list[MoodWeek]
     lessons: dict[LossReason | None, list[Lesson]]
     highlights: list[str] = field(default_factory=list)
+    target_minutes: float = TARGET_MINUTES  # "back on the phone within" (the firm nudge)
 
     @property
     def busiest_weekday(self) -> int | None:
@@ -489,7 +490,7 @@ class Insights:
                 "median_minutes": _round(self.dial_median),
                 "within_target": self.dial_within_target,
                 "count": self.dial_count,
-                "target_minutes": TARGET_MINUTES,
+                "target_minutes": self.target_minutes,
                 "weeks": [
                     {
                         "week": w.week.isoformat(),
@@ -569,6 +570,7 @@ def _summarize(
         mood_weeks=mood_by_week(chosen, tz),
         lessons=lessons_by_reason(chosen, tz),
         highlights=highlights(incidents, now, tz, target),
+        target_minutes=target,
     )
 
 
@@ -675,6 +677,7 @@ def _from_tallies(
         ],
         lessons=_lessons_from_tallies(lessons, tz),
         highlights=highlights(recent, now, tz, target),
+        target_minutes=target,
     )
 
 

@@ -1078,7 +1078,10 @@ class Service:
             first = min((day for day, found in days if found.count), default=today)
         else:
             days = self.store.day_tallies(_local_midnight(first), until)
-        return from_tallies(days, first, last, now, recent)
+        # "Back on the phone within" the rep's own firm-nudge time, as the tray counts it.
+        return from_tallies(
+            days, first, last, now, recent, target=self.settings.second_nudge_minutes
+        )
 
     def followup_results(
         self, first: date | None = None, last: date | None = None

@@ -108,8 +108,28 @@ def _is_when(value: Any) -> bool:
         return False
 
 
-def _digest(text: str) -> bytes:
-    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).digest()
+class _Digests:
+    """One running digest of the new calls' text, in order, kept at every batch boundary:
+    memory for a few dozen digests, whatever the size of the file."""
+
+    def __init__(self) -> None:
+        self._hash = hashlib.blake2b(digest_size=16)
+        self.count = 0
+        self._kept: dict[int, bytes] = {}
+
+    def add(self, raw: str) -> None:
+        data = raw.encode("utf-8", "surrogatepass")
+        self._hash.update(len(data).to_bytes(8, "big") + data)
+        self.count += 1
+        if self.count % CALLS_PER_WRITE == 0:
+            self._kept[self.count] = self._hash.digest()
+
+    def digest(self) -> bytes:
+        return self._hash.digest()
+
+    def at(self, count: int) -> bytes | None:
+        """The digest after `count` calls (a batch boundary, or the end)."""
+        return self.digest() if count == self.count else self._kept.get(count)
 
 
 def _shown(value: Any) -> str:
@@ -676,14 +696,14 @@ def import_stream(
     latest = now + values.FUTURE_SLACK if now is not None else None
     result = ImportResult()
 
-    # First pass: check everything, keep only ids (and a digest of each new call's text,
-    # so that the second pass stores nothing the first did not check).
+    # First pass: check everything, keep only ids; and a digest of the new calls' text,
+    # taken at every batch, so that the second pass stores nothing the first did not check.
     problems: dict[int, list[str]] = {}
     positive_problems: dict[int, list[str]] = {}
     seen: dict[int, set[str]] = {}
     clashes: dict[int, tuple[list[str], list[str]]] = {}
     already: dict[int, int] = {}
-    accepted: dict[int, dict[str, bytes]] = {}
+    accepted: dict[int, _Digests] = {}
     # Ids the file's new calls give their follow-ups and nudges, and its positives' ids:
     # one given twice would overwrite the other when stored.
     own_ids: dict[int, tuple[set[str], set[str]]] = {}
@@ -699,7 +719,7 @@ def import_stream(
         if incident.id in known.incidents:
             already[occurrence] = already.get(occurrence, 0) + 1
             return
-        accepted.setdefault(occurrence, {})[incident.id] = _digest(raw)
+        accepted.setdefault(occurrence, _Digests()).add(raw)
         # A new call's nudges and follow-ups must not take an id the journal already
         # uses for another call's, nor one the file gives twice: either would overwrite.
         to_followups, to_nudges = clashes.setdefault(occurrence, ([], []))
@@ -754,7 +774,8 @@ def import_stream(
     if to_followups or to_nudges:
         raise ImportProblems(to_followups + to_nudges)
     result.already_there = already.get(last, 0)
-    checked = accepted.get(last, {})
+    checked = accepted.get(last, _Digests())
+    reread = _Digests()
 
     # Second pass: store what is new, a batch at a time.
     batch: list[Call] = []
@@ -766,6 +787,9 @@ def import_stream(
 
     def store_batch() -> None:
         if batch:
+            # The very text the first pass checked, or nothing of this batch is stored.
+            if reread.count > checked.count or reread.digest() != checked.at(reread.count):
+                raise ImportProblems(changed, imported=result.added)
             store.add_many(
                 [c[0] for c in batch],
                 [n for c in batch for n in c[1]],
@@ -779,9 +803,11 @@ def import_stream(
         record_id = record.get("id") if isinstance(record, dict) else None
         if occurrence != last or record_id in known.incidents:
             return
-        if not isinstance(record_id, str) or checked.get(record_id) != _digest(raw):
-            raise ImportProblems(changed, imported=result.added)
-        batch.append(_built(record))  # the very text the first pass checked
+        reread.add(raw)
+        try:
+            batch.append(_built(record))  # checked by the first pass, if the text is the same
+        except Exception:
+            raise ImportProblems(changed, imported=result.added) from None
         if len(batch) >= CALLS_PER_WRITE:
             store_batch()
 
@@ -798,7 +824,9 @@ def import_stream(
         if exc.problems is changed or not result.added:
             raise
         raise ImportProblems(exc.problems, imported=result.added) from None
-    if (walked.incidents, walked.positives) != (last, last_positives):
+    if (walked.incidents, walked.positives) != (last, last_positives) or (
+        reread.count != checked.count
+    ):
         raise ImportProblems(changed, imported=result.added)
     store_batch()
     if positives:

@@ -73,6 +73,12 @@ def _month_labels(weeks: list[date]) -> list[str]:
     return labels
 
 
+def _dial_title(target: float) -> str:
+    return _("Minutes to the next dial (median per week; target {target})").format(
+        target=i18n.format_number(target)
+    )
+
+
 class Chart(QChartView):
     """A small chart that follows the app's palette; `values` keeps what it draws. For a
     screen reader it is named by its title and described by its figures in words."""
@@ -91,6 +97,10 @@ class Chart(QChartView):
         self.values: dict[str, list[float]] = {}
         self.categories: list[str] = []
         self._style(chart)
+
+    def set_title(self, title: str) -> None:
+        self.chart().setTitle(title)
+        self.setAccessibleName(title)
 
     def _style(self, chart: QChart) -> None:
         c = style.current()
@@ -282,11 +292,7 @@ class InsightsWindow(QWidget):
         self.weekdays = Chart(_("By day of the week"))
         self.reasons = Chart(_("Why they were lost"))
         self.parts = Chart(_("My part"))
-        self.dial = Chart(
-            _("Minutes to the next dial (median per week; target {target})").format(
-                target=i18n.format_number(TARGET_MINUTES)
-            )
-        )
+        self.dial = Chart(_dial_title(TARGET_MINUTES))
         self.mood = Chart(_("Mood before the break and after the note (0–10)"))
         self.lessons = QLabel()
         self.lessons.setWordWrap(True)
@@ -387,11 +393,12 @@ class InsightsWindow(QWidget):
             horizontal=True,
         )
         weeks = data.dial_weeks
+        self.dial.set_title(_dial_title(data.target_minutes))
         self.dial.lines(
             _month_labels([w.week for w in weeks]),
             [(N_("median minutes"), [w.median_minutes for w in weeks], c.accent)],
-            top=TARGET_MINUTES * 1.5,
-            guide=TARGET_MINUTES,
+            top=data.target_minutes * 1.5,
+            guide=data.target_minutes,
         )
         moods = data.mood_weeks
         self.mood.lines(
