@@ -483,3 +483,15 @@ def test_a_failed_write_is_retried_until_it_is_on_disk(
     assert stored is not None and stored.label == "kept"
     assert stored.flagged_at.tzinfo is UTC or stored.flagged_at.utcoffset() == timedelta(0)
     assert datetime.now(UTC) > stored.flagged_at - timedelta(days=3650)
+
+
+def test_back_within_counts_with_the_reps_own_firm_nudge_time(
+    service: Service, clock: FakeClock
+) -> None:
+    service.update_settings({"nudge.first_minutes": 20, "nudge.second_minutes": 25})
+    service.flag("slow to come back")
+    clock.advance(minutes=22)  # back after 22 minutes: within 25, not within 15
+    service.dialed()
+    found = service.insights()
+    assert found.target_minutes == 25
+    assert (found.dial_count, found.dial_within_target) == (1, 1)
