@@ -8,6 +8,7 @@ could later break a save, a sort or a date calculation ever reaches memory or th
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import UTC, date, datetime, timedelta
 
 from resilience_app.core.errors import UserError
@@ -26,6 +27,10 @@ FUTURE_SLACK = timedelta(minutes=10)
 
 _LINE_BREAKS = re.compile(r"[\r\n\t\v\f\x85\u2028\u2029]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+# Direction overrides, embeddings and isolates: one left open turns the text after it
+# around wherever it is shown (a tray menu, a notification). Right-to-left writing needs
+# none of them.
+_BIDI_CONTROL = re.compile("[\u202a-\u202e\u2066-\u2069]")
 
 
 class BadValue(UserError):
@@ -72,7 +77,14 @@ def text(value: object, *, what: str, limit: int = MAX_TEXT) -> str:
             # Translators: {what} names what the rep gave, already translated ("The note").
             _("{what} has characters that are not valid text; retype it.").format(what=what)
         )
-    return _CONTROL.sub("", value)[:limit].strip()
+    cleaned = _BIDI_CONTROL.sub("", _CONTROL.sub("", value))[:limit].strip()
+    if not any(_visible(char) for char in cleaned):
+        return ""  # only spaces and invisible marks (U+200B…): nothing was written
+    return cleaned
+
+
+def _visible(char: str) -> bool:
+    return not char.isspace() and unicodedata.category(char) not in ("Cf", "Cc", "Zs")
 
 
 def line(value: object, *, what: str, limit: int = MAX_LABEL) -> str:

@@ -54,3 +54,15 @@ def test_a_moment_needs_a_zone_and_a_day_a_sane_year() -> None:
     assert values.score(None, what="x") is None
     with pytest.raises(BadValue):
         values.score(True, what="How rough it felt")
+
+
+@pytest.mark.parametrize("typed", ["\u200b", " \u200f ", "\u2060\u200b\ufeff", "\u202e"])
+def test_only_invisible_marks_is_nothing_written(typed: str) -> None:
+    assert values.text(typed, what="The note") == ""
+    assert values.line(typed, what="The label") == ""
+
+
+def test_direction_overrides_are_dropped_and_real_writing_kept() -> None:
+    assert values.line("Acme\u202eevil", what="The label") == "Acmeevil"
+    assert values.line("\u2067שלום\u2069 Acme", what="The label") == "שלום Acme"
+    assert values.line("👩\u200d💻 ok", what="The label") == "👩\u200d💻 ok"  # joiners stay
