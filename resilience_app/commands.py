@@ -385,22 +385,14 @@ class CommandTable:
         """Done (with what came of it); for one already done, what came of it."""
         outcome = a.choice("outcome", FollowUpOutcome, what=_("The outcome"))
         note = a.text("note", what=_("What you heard"))
-        wanted = a.text("id")
-        pending = [f.id for f in self.service.followups.upcoming() if f.id.startswith(wanted)]
-        if pending or not wanted:
-            found = self.service.find_followup(wanted)
-        else:
-            found = self.service.find_any_followup(wanted)
-        if pending:
-            followup = self.service.followup_done(found, outcome, note)
+        followup, done_now = self.service.followup_done_or_outcome(a.text("id"), outcome, note)
+        message = (
             # Translators: {followup} is the kind of follow-up ("Debrief call").
-            message = _("Marked done: {followup}. Well done.")
-        elif outcome is None and not note:
-            raise UserError(_("That follow-up is already done."))
-        else:
-            followup = self.service.followup_outcome(found, outcome, note)
+            _("Marked done: {followup}. Well done.")
+            if done_now
             # Translators: {followup} is the kind of follow-up ("Debrief call").
-            message = _("Noted what came of it: {followup}.")
+            else _("Noted what came of it: {followup}.")
+        )
         return {
             "message": message.format(followup=texts.follow_up_short(followup.kind)),
             "outcome": followup.outcome.value if followup.outcome else None,

@@ -41,6 +41,7 @@ from resilience_app.core.models import (
     FollowUp,
     FollowUpKind,
     FollowUpOutcome,
+    FollowUpState,
     Incident,
     Nudge,
     NudgeKind,
@@ -822,13 +823,16 @@ class Service:
         return self._find(wanted, [f.id for f in self.followups.upcoming()])
 
     def find_any_followup(self, wanted: str) -> str:
-        """Any follow-up (pending or done) named by the first few characters of its id."""
-        return self._find(wanted.strip(), [f.id for f in self.store.followups()])
+        """Any follow-up (pending, done or cancelled) named by the first characters of its
+        id."""
+        return self._find(wanted.strip(), [f.id for f in self.store.followups()], upcoming=False)
 
-    def _find(self, wanted: str, ids: list[str]) -> str:
+    def _find(self, wanted: str, ids: list[str], *, upcoming: bool = True) -> str:
         wanted = wanted.strip()
         if not wanted:
-            raise FollowUpError(_("Name the follow-up by its id (see `resilience followup list`)."))
+            raise FollowUpError(
+                _("Name the follow-up by its id (see `resilience followup list`)."), usage=True
+            )
         matches = [i for i in ids if i.startswith(wanted)]
         if len(matches) == 1:
             return matches[0]
@@ -836,6 +840,9 @@ class Service:
             raise FollowUpError(
                 # Translators: {id} is what the rep typed, in quotes.
                 _("No upcoming follow-up has an id starting with {id}.").format(id=repr(wanted))
+                if upcoming
+                # Translators: {id} is what the rep typed, in quotes.
+                else _("No follow-up has an id starting with {id}.").format(id=repr(wanted))
             )
         raise FollowUpError(
             # Translators: {id} is what the rep typed, in quotes.
@@ -850,6 +857,23 @@ class Service:
         done = self.followups.done(followup_id, outcome, heard)
         self._record_changed()
         return done
+
+    def followup_done_or_outcome(
+        self, wanted: str, outcome: FollowUpOutcome | None = None, note: str = ""
+    ) -> tuple[FollowUp, bool]:
+        """`followup done ID`: an upcoming follow-up is marked done (with what came of it);
+        one already done gets what came of it. Returns it, and whether it was done now."""
+        found = self.store.followup(self.find_any_followup(wanted))
+        assert found is not None
+        if found.state is FollowUpState.PENDING:
+            return self.followup_done(found.id, outcome, note), True
+        if found.state is FollowUpState.CANCELLED:
+            raise FollowUpError(
+                _("That follow-up was cancelled; plan a new one if you still want to call.")
+            )
+        if outcome is None and not note.strip():
+            raise FollowUpError(_("That follow-up is already done."))
+        return self.followup_outcome(found.id, outcome, note), False
 
     def followup_outcome(
         self, followup_id: str, outcome: FollowUpOutcome | None, note: str = ""

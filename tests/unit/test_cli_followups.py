@@ -49,7 +49,14 @@ def test_plan_list_snooze_done(capsys: pytest.CaptureFixture[str], data_dir: Pat
     code, _, err = run(capsys, *d, "followup", "done", short)
     assert code == 1 and "That follow-up is already done." in err
     code, _, err = run(capsys, *d, "followup", "done", "")
-    assert code == 1 and "Name the follow-up" in err
+    assert code == 2 and "Name the follow-up" in err  # bad input, not a refusal
+    debrief = listed[1]["id"][:6]
+    code, _, _ = run(capsys, *d, "followup", "cancel", debrief)
+    assert code == 0
+    code, _, err = run(capsys, *d, "followup", "done", debrief)
+    assert code == 1 and "was cancelled" in err and "already done" not in err
+    code, _, err = run(capsys, *d, "followup", "done", "zzzz")
+    assert code == 1 and "No follow-up has an id starting with 'zzzz'" in err
 
 
 def test_bad_follow_up_input(capsys: pytest.CaptureFixture[str], data_dir: Path) -> None:
