@@ -137,7 +137,9 @@ def _time_of_day(text: str) -> time:
 
 
 def local_midnight(day: date) -> datetime:
-    return datetime.combine(day, time(0, 0)).astimezone()
+    from resilience_app.core.clock import local_moment
+
+    return local_moment(day)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -417,11 +417,6 @@ def disk_sentence(exc: OSError) -> str:
     ).format(reason=reason)
 
 
-def start_of_local_day(moment: datetime) -> datetime:
-    local = moment.astimezone()
-    return local.replace(hour=0, minute=0, second=0, microsecond=0)
-
-
 def incidents_on(day: datetime, incidents: Iterable[Incident]) -> int:
     """How many incidents were flagged on the local calendar day of `day`."""
     local_day = day.astimezone().date()

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+from resilience_app.core.clock import local_moment
 from resilience_app.core.errors import UserError
 from resilience_app.i18n import _
 
@@ -121,4 +122,4 @@ class Schedule:
 def _local(day: date, at: time) -> datetime:
     """A wall-clock time on a day, in the local time zone (a time skipped by the change to
     summer time lands just after the jump)."""
-    return datetime.combine(day, at).astimezone()
+    return local_moment(day, at)

@@ -23,7 +23,7 @@ from typing import Any, Protocol, TextIO
 from resilience_app import i18n
 from resilience_app.core import journal, outcomes, report, scripts, texts, values, workhours
 from resilience_app.core.calls import Call, CallTracker, app_names
-from resilience_app.core.clock import Clock
+from resilience_app.core.clock import Clock, local_moment, start_of_local_day
 from resilience_app.core.errors import UserError
 from resilience_app.core.events import Event
 from resilience_app.core.followups import FollowUpError, FollowUps, default_due
@@ -34,7 +34,6 @@ from resilience_app.core.loop import (
     RecoveryLoop,
     disk_sentence,
     incidents_on,
-    start_of_local_day,
 )
 from resilience_app.core.models import (
     DialSource,
@@ -694,13 +693,13 @@ class Service:
             end = now + timedelta(minutes=minutes)
         elif until is not None:
             local = now.astimezone()
-            end = datetime.combine(local.date(), until).astimezone()
+            end = local_moment(local.date(), until)
             if end <= now:
-                end = datetime.combine(local.date() + timedelta(days=1), until).astimezone()
+                end = local_moment(local.date() + timedelta(days=1), until)
         else:
             start = workhours.parse_time(str(self.settings.get("work.start")))
             tomorrow = now.astimezone().date() + timedelta(days=1)
-            end = datetime.combine(tomorrow, start).astimezone()
+            end = local_moment(tomorrow, start)
             schedule = self.schedule()
             if schedule is not None:
                 end = schedule.next_start(end) or end
@@ -906,7 +905,7 @@ class Service:
         """A light call from the rep's own list to start again with: a check-in, a
         thank-you or a referral that is due today, the earliest first."""
         now = self.clock.now()
-        end_of_day = start_of_local_day(now) + timedelta(days=1)
+        end_of_day = local_moment(now.astimezone().date() + timedelta(days=1))
         for followup in self.followups.upcoming():
             if followup.kind in scripts.EASY_KINDS and followup.due_at < end_of_day:
                 incident = self.store.incident(followup.incident_id)
@@ -1545,4 +1544,4 @@ def _bounded(reflection: Reflection) -> Reflection:
 
 
 def _local_midnight(day: date) -> datetime:
-    return datetime.combine(day, datetime.min.time()).astimezone()
+    return local_moment(day)
