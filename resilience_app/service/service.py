@@ -1093,8 +1093,9 @@ class Service:
         # The figures come from each month's day tallies (kept with the journal), so ten
         # years cost little more than twelve weeks; the highlights read the recent calls.
         until = _local_midnight(last + timedelta(days=1))
+        # The highlights speak of this month and the last, whatever period is shown.
         recent = self.store.incidents_between(
-            _local_midnight(today - timedelta(days=HIGHLIGHTS_NEED_DAYS)), until
+            _local_midnight(today - timedelta(days=HIGHLIGHTS_NEED_DAYS)), now
         )
         if first == date.min:
             days = self.store.day_tallies()

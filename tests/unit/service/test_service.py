@@ -495,3 +495,21 @@ def test_back_within_counts_with_the_reps_own_firm_nudge_time(
     found = service.insights()
     assert found.target_minutes == 25
     assert (found.dial_count, found.dial_within_target) == (1, 1)
+
+
+def test_highlights_speak_of_the_whole_month_whatever_period_is_shown(
+    service: Service, clock: FakeClock
+) -> None:
+    from resilience_app.core.insights import MIN_FOR_HOURS
+
+    start = clock.now()
+    for n in range(MIN_FOR_HOURS):
+        clock.set(start - timedelta(days=n % 20, hours=0))  # the same hour of day
+        service.flag(f"call {n}")
+        clock.advance(minutes=5)
+        service.dialed()
+    clock.set(start + timedelta(minutes=30))
+    today = clock.now().astimezone().date()
+    whole = service.insights().highlights
+    shown_earlier = service.insights(last=today - timedelta(days=10)).highlights
+    assert whole and shown_earlier == whole
