@@ -838,7 +838,12 @@ def _export(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def _import(args: argparse.Namespace, data_dir: Path) -> int:
-    path = Path(args.file).expanduser().resolve()
+    try:
+        path = Path(args.file).expanduser().resolve()
+    except (ValueError, RuntimeError, OSError):  # a NUL byte, a loop of links, no home
+        raise CliError(
+            _("There is no file at {path}.").format(path=repr(args.file)), EXIT_USAGE
+        ) from None
     if not path.is_file():
         raise CliError(_("There is no file at {path}.").format(path=path), EXIT_USAGE)
     return _done(_ask(data_dir, "import", {"path": str(path)}), _("Imported."))
@@ -888,8 +893,7 @@ def _report(args: argparse.Namespace, data_dir: Path) -> int:
             _("{path} is a folder; give a file name for --output.").format(path=output),
             EXIT_USAGE,
         )
-    until = args.until or date.today()
-    since = args.since or until - timedelta(weeks=4) + timedelta(days=1)
+    since, until = args.since, args.until  # None: the service's default period
     service = _reader(data_dir, journal=True, opened=True)
     try:
         groups = {"lesson": "lessons", "feedback": "feedback"}

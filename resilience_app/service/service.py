@@ -79,6 +79,7 @@ SAVE_RETRY = timedelta(seconds=10)
 # Highlights compare this month with the one before, so Insights reads at least this far.
 HIGHLIGHTS_NEED_DAYS = 61
 DEFAULT_INSIGHT_WEEKS = 12
+DEFAULT_REPORT_WEEKS = 4  # a report for the manager: the last four weeks, unless chosen
 MAX_IMPORT_BYTES = 512 * 2**20
 CARD = "window"  # the notifier channel that is the always-on-top card itself
 # How long the tray says "back on the phone after 7 min" after a dial.
@@ -1085,11 +1086,7 @@ class Service:
         self._need_open(N_("Your journal is locked (to show patterns)."))
         now = self.clock.now()
         today = now.astimezone().date()
-        last = last or today
-        if first is None:
-            first = last - timedelta(weeks=DEFAULT_INSIGHT_WEEKS) + timedelta(days=1)
-        if last < first:
-            raise UserError(_("The end of the period must not be before its start."), usage=True)
+        first, last = self._period(first, last)
         # The figures come from each month's day tallies (kept with the journal), so ten
         # years cost little more than twelve weeks; the highlights read the recent calls.
         until = _local_midnight(last + timedelta(days=1))
@@ -1112,14 +1109,9 @@ class Service:
     ) -> outcomes.FollowUpResults:
         """What follow-ups brought from `first` to `last` (the same period as insights)."""
         self._need_open(N_("Your journal is locked (to show what follow-ups brought)."))
-        today = self.clock.now().astimezone().date()
-        last = last or today
-        if first is None:
-            first = last - timedelta(weeks=DEFAULT_INSIGHT_WEEKS) + timedelta(days=1)
+        first, last = self._period(first, last)
         if first == date.min:
-            first = date(1970, 1, 1)
-        if last < first:
-            raise UserError(_("The end of the period must not be before its start."), usage=True)
+            first = values.EARLIEST.date()
         followups = self.store.followups()
         calls = {
             f.incident_id: incident
@@ -1135,15 +1127,30 @@ class Service:
         today = self.clock.now().astimezone().date()
         return self.followup_results(today - timedelta(days=days - 1), today)
 
+    def _period(
+        self, first: date | None, last: date | None, weeks: int = DEFAULT_INSIGHT_WEEKS
+    ) -> tuple[date, date]:
+        """[first, last] in local days: `last` defaults to today, `first` to `weeks` before
+        it (never before the journal's first possible day); `date.min` stays: all of it."""
+        last = last or self.clock.now().astimezone().date()
+        if first is None:
+            first = max(last - timedelta(weeks=weeks) + timedelta(days=1), values.EARLIEST.date())
+        if last < first:
+            raise UserError(_("The end of the period must not be before its start."), usage=True)
+        return first, last
+
     def manager_report(
         self, first: date | None, last: date | None, ticked: set[str] | None = None
     ) -> report.ManagerReport:
-        """The report for the manager: counts only, plus the lines ticked (see `choices`)."""
+        """The report for the manager: counts only, plus the lines ticked (see `choices`).
+        The period defaults to the last four weeks."""
+        first, last = self._period(first, last, DEFAULT_REPORT_WEEKS)
         figures = self.insights(first, last)
         results = self.followup_results(figures.first, figures.last)
         return report.build(figures, results, ticked or set())
 
     def report_choices(self, first: date | None, last: date | None) -> list[report.Choice]:
+        first, last = self._period(first, last, DEFAULT_REPORT_WEEKS)
         figures = self.insights(first, last)
         return report.choices(figures, self.followup_results(figures.first, figures.last))
 

@@ -135,6 +135,12 @@ class DurableJSONStorage(Storage):
     def close(self) -> None:
         """TinyDB calls this on close; the data stays readable in memory."""
 
+    def forget(self) -> None:
+        """Let go of the data held in memory (read from the file again if asked for): the
+        file object may live on a while in a reference cycle, its records need not."""
+        if not self.dirty:
+            self._data = None
+
     def _load(self) -> Tables | None:
         try:
             raw = read_private(self.path)

@@ -1169,6 +1169,7 @@ class Store:
         if month is None or month.dirty:
             return
         del self._months[name]
+        self._recent.pop(name, None)  # its calls, decoded, go with it
         for key in month.keys("incidents"):
             if self._owner.get(key) == name:
                 del self._owner[key]
@@ -1177,6 +1178,7 @@ class Store:
             # Kept as counted from the file on disk (checked against it when next used).
             self._tallies[name] = _Counted(None, 0, counted.source, counted.days)
         month.close()
+        month.storage.forget()
 
     def month_names(self) -> list[str]:
         """Every month file, newest first."""
