@@ -570,7 +570,10 @@ class Service:
     def _deliver_reminder(self, followup: FollowUp) -> None:
         incident = self.store.incident(followup.incident_id)
         title = texts.followup_title(followup.kind, incident.label if incident else "")
-        said = [f"{followup.note}." if followup.note else "", texts.follow_up_hint(followup.kind)]
+        note = followup.note.strip()
+        if note and note[-1] not in ".!?…。":
+            note += "."  # the rep's note ends a sentence before the hint, once
+        said = [note, texts.follow_up_hint(followup.kind)]
         # Translators: "Upcoming" is the tray menu's list of follow-ups.
         said.append(_("Mark it done from Upcoming in the tray."))
         self.notifier.send(

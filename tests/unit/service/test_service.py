@@ -301,6 +301,18 @@ def test_a_reminder_is_sent_once_when_due(
     assert title == "Follow-up: Thank-you card — Acme" and body.startswith("card with logo.")
 
 
+def test_a_note_that_ends_its_own_sentence_gets_no_second_full_stop(
+    service: Service, clock: FakeClock, desktop: Channel
+) -> None:
+    service.flag("Acme")
+    service.dialed()
+    service.add_followup(FollowUpKind.CHECK_IN, in_minutes=1, note="Call back about Q3?")
+    clock.advance(minutes=2)
+    service.tick()
+    [(_title, body, _)] = desktop.sent
+    assert body.startswith("Call back about Q3? ") and "?." not in body
+
+
 # -- the journal -----------------------------------------------------------------------------
 
 
