@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from resilience_app.storage.importer import ImportProblems, parse_export
+from resilience_app.storage.importer import ImportProblems, import_into, parse_export
+from resilience_app.storage.store import Store
 
 NOW = datetime(2026, 11, 25, 12, tzinfo=UTC)
 
@@ -19,9 +20,20 @@ def document(**incident: Any) -> str:
 
 
 def refused(text: str) -> str:
-    with pytest.raises(ImportProblems) as problems:
+    """Refused by the import the app runs (the file read a piece at a time, into a real
+    journal, which stays empty), with the same sentence as reading the file whole."""
+    import tempfile
+    from pathlib import Path
+
+    with pytest.raises(ImportProblems) as whole:
         parse_export(text, NOW)
-    message = str(problems.value)
+    with tempfile.TemporaryDirectory() as folder:
+        store = Store(Path(folder) / "data")
+        with pytest.raises(ImportProblems) as streamed:
+            import_into(store, text, NOW)
+        assert store.incidents() == [] and store.positives() == []
+    message = str(streamed.value)
+    assert message == str(whole.value)
     assert message.startswith("Nothing was imported.") and len(message) < 2000
     return message
 
