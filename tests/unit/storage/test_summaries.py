@@ -9,6 +9,8 @@ import random
 import shutil
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -232,7 +234,7 @@ def test_protected_summaries_are_sealed_and_follow_the_lock(
 
 
 def test_an_older_summary_put_back_with_its_month_is_not_trusted(
-    data_dir: Path, fast_kdf: None
+    data_dir: Path, fast_kdf: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store = Store(data_dir)
     store.add_many([call(n, WHEN - timedelta(hours=n)) for n in range(6)])
@@ -240,15 +242,35 @@ def test_an_older_summary_put_back_with_its_month_is_not_trusted(
     store.month_tallies("2026-11")
     month = data_dir / "journal" / "2026-11.json"
     old_month, old_summary = month.read_bytes(), summary_file(data_dir, "2026-11").read_bytes()
+    old = os.stat(month)
     store.save_incident(call(40, WHEN + timedelta(minutes=9)))
     store.close()
-    # Someone with the disk puts both files back as they were, times and all.
+    # Someone with the disk puts both files back as they were, times and all, on a file
+    # system that hands the old inode number out again: only the generation, sealed in
+    # the summary and proved in the month, can tell.
     month.write_bytes(old_month)
+    os.utime(month, ns=(old.st_atime_ns, old.st_mtime_ns))
     summary_file(data_dir, "2026-11").write_bytes(old_summary)
+    real_stat = os.stat
+
+    def same_inode(path: Any, *args: Any, **kwargs: Any) -> Any:
+        info = real_stat(path, *args, **kwargs)
+        if Path(path) == month:
+            return SimpleNamespace(
+                st_size=info.st_size, st_mtime_ns=info.st_mtime_ns, st_ino=old.st_ino
+            )
+        return info
+
+    monkeypatch.setattr(summaries.os, "stat", same_inode)
     reader = Store(data_dir, readonly=True)
     reader.unlock(data_key)
     source = reader._source("2026-11", None)
     assert source is not None
+    assert (source.size, source.mtime_ns, source.inode) == (
+        old.st_size,
+        old.st_mtime_ns,
+        old.st_ino,
+    )
     assert reader.summaries.read("2026-11", source) is None
 
 
