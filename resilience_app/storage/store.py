@@ -1116,6 +1116,10 @@ class Store:
         stored summary go stale (it is counted again when a question needs it)."""
         if before is None or month.dirty or self.locked or self.readonly:
             self._tallies.pop(month.name, None)
+            if not month.dirty:
+                # The month on disk changed under it: the stored summary goes now rather
+                # than trust size, time and inode to tell (a coarse clock, a reused inode).
+                self.summaries.drop(month.name)
             return
         days = dict(before.days)
         if changed:

@@ -347,3 +347,15 @@ def test_summaries_are_private_files(data_dir: Path) -> None:
     if os.name == "posix":
         assert path.stat().st_mode & 0o777 == 0o600
         assert path.parent.stat().st_mode & 0o777 == 0o700
+
+
+def test_a_write_without_the_tallies_at_hand_drops_the_stored_summary(data_dir: Path) -> None:
+    store = Store(data_dir)
+    store.add_many([call(n, WHEN - timedelta(hours=n)) for n in range(3)])
+    store.month_tallies("2026-11")
+    assert summary_file(data_dir, "2026-11").exists()
+    store.close()
+    again = Store(data_dir)  # a fresh start: nothing counted in memory yet
+    again.save_incident(call(9, WHEN + timedelta(minutes=5)))
+    assert not summary_file(data_dir, "2026-11").exists()  # not left to look current
+    assert again.month_tallies("2026-11") is not None  # counted again when asked
