@@ -114,25 +114,6 @@ def _open_regular(path: Path, flags: int, mode: int = PRIVATE_FILE) -> int:
     return fd
 
 
-def read_regular(path: Path, limit: int) -> bytes:
-    """A file the rep named (an import), following links as the rep would, but only a
-    regular file and at most `limit` bytes: a device or a FIFO is refused, not read."""
-    nonblock = getattr(os, "O_NONBLOCK", 0)
-    fd = os.open(path, os.O_RDONLY | nonblock | getattr(os, "O_CLOEXEC", 0))
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise OSError(errno.EINVAL, "not a regular file", str(path))
-        if nonblock:
-            os.set_blocking(fd, True)
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            data = handle.read(limit + 1)
-    finally:
-        os.close(fd)
-    if len(data) > limit:
-        raise OSError(errno.EFBIG, "larger than an export of one journal", str(path))
-    return data
-
-
 def read_private(path: Path) -> bytes:
     """The bytes of a file the app wrote; a link or a folder in its place is an OSError."""
     fd = _open_regular(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
