@@ -535,7 +535,12 @@ def summarize(
     target: float = TARGET_MINUTES,
 ) -> Insights:
     """All figures for the calls flagged on local days `first`..`last` (inclusive);
-    highlights look at the 60 days up to `now` among the incidents given."""
+    highlights look at the 60 days up to `now` among the incidents given.
+
+    The reference, straight from the calls: the app answers with `from_tallies` (the same
+    figures from per-day tallies), and the tests hold the two equal on random journals.
+    Nothing in the app calls this; it is kept as the plain statement of what each figure
+    means."""
     try:
         return _summarize(incidents, first, last, now, tz, target)
     finally:
