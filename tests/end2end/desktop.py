@@ -279,6 +279,19 @@ class AppProcess:
                 stream.close()
         return self.popen.returncode
 
+    def stop_quietly(self, timeout: float = 10.0) -> None:
+        """Stop the app as a logout would and check it went cleanly: exit 0, and nothing
+        on standard error but the app's own "resilience:" lines (anything else is Qt or
+        Python complaining: a window it could not place, raise, or keep on top)."""
+        code = self.terminate(timeout=timeout)
+        complaints = [
+            line
+            for line in self.stderr.splitlines()
+            if line.strip() and not line.startswith("resilience:")
+        ]
+        assert complaints == [], self.stderr
+        assert code == 0, self.stderr
+
 
 # Runs in a subprocess (so an Xlib I/O error can never exit the test process)
 # and prints the window owning the given selection, 0 if none.
