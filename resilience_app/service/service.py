@@ -1450,6 +1450,11 @@ class Service:
         self._journal_epoch += 1
         self._months_decoded = {}
 
+    def journal_closed(self) -> None:
+        """The journal window went away: what its search decoded is let go (read again,
+        a month at a time, when it opens next)."""
+        self._forget_decoded()
+
     def _lock_due(self) -> datetime | None:
         minutes = self.settings.get("lock.idle_minutes")
         if not minutes or self.store.locked or not self.store.protected:

@@ -658,9 +658,10 @@ class Presenter(QObject):
         self.journal_search.start(window.call_filter(), window.positive_query())
 
     def _stop_journal_search(self) -> None:
-        """The journal went out of view: its search stops (it starts again when shown)."""
+        """The journal went out of view: its search stops and what it decoded goes (all
+        read again when it is shown)."""
         if self._journal_search is not None:
-            self._journal_search.stop()
+            self._journal_search.release()
 
     def _journal_calls_found(self, token: int, found: list[Incident]) -> None:
         if self._journal is not None and token == self.journal_search.token:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from datetime import UTC, datetime, timedelta
@@ -196,8 +197,11 @@ def test_closing_the_journal_stops_its_search(
     window = presenter.journal_window
     qtbot.addWidget(window)
     assert presenter.journal_search.running
+    assert gc.get_freeze_count() > 0  # decoded months kept out of full collections
     window.close()
     assert not presenter.journal_search.running
+    assert gc.get_freeze_count() == 0  # given back to the collector with the window
+    assert service._months_decoded == {}  # and what was decoded let go
     shown = window.calls_model.found
     qtbot.wait(200)
     assert window.calls_model.found == shown  # nothing more arrives for a closed window
