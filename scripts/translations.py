@@ -32,8 +32,24 @@ KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)
 FIXED_DATE = datetime(2026, 11, 25)  # stable headers: a file changes only when text does
 
 
+class StableCatalog(Catalog):
+    """A catalog whose header names no tool version: Babel writes "Generated-By: Babel X.Y"
+    into every .po and .mo, so a new Babel release would make committed catalogs stale
+    although not one translation changed."""
+
+    def _get_mime_headers(self) -> list[tuple[str, str]]:
+        return [
+            (name, value) for name, value in super()._get_mime_headers() if name != "Generated-By"
+        ]
+
+
+def stable(catalog: Catalog) -> StableCatalog:
+    catalog.__class__ = StableCatalog  # read_po makes plain catalogs; the header is the only change
+    return catalog  # type: ignore[return-value]
+
+
 def extract() -> Catalog:
-    catalog = Catalog(
+    catalog = StableCatalog(
         project="Resilience",
         version=__version__,
         copyright_holder="The Resilience developers",
@@ -89,9 +105,9 @@ def plan() -> dict[Path, bytes]:
         po = i18n.LOCALE_DIR / code / "LC_MESSAGES" / f"{i18n.DOMAIN}.po"
         if po.exists():
             with po.open("rb") as handle:
-                catalog = read_po(handle, locale=code)
+                catalog = stable(read_po(handle, locale=code))
         else:
-            catalog = Catalog(locale=code, project="Resilience", version=__version__)
+            catalog = StableCatalog(locale=code, project="Resilience", version=__version__)
             catalog.creation_date = FIXED_DATE
         catalog.update(template, update_header_comment=False)
         catalog.revision_date = FIXED_DATE
