@@ -30,3 +30,16 @@ python_venv_pkg() {
     echo "python$version-venv"
   fi
 }
+
+# PyInstaller (make package, make deb) bundles the interpreter's shared library; Debian's
+# python3.X keeps it in the package libpython3.X, which a minimal system lacks. Prints that
+# package when PY is Debian's and the library is missing.
+python_shlib_pkg() {
+  local py=$1 lib
+  lib=$("$py" -c 'import os, sysconfig as s
+print(os.path.join(s.get_config_var("LIBDIR") or "", s.get_config_var("INSTSONAME") or ""))' 2>/dev/null) || return 0
+  [ -e "$lib" ] && return 0
+  case "$(readlink -f "$(command -v "$py")")" in
+    /usr/bin/python3.*) "$py" -c 'import sys; print("libpython%d.%d" % sys.version_info[:2])' ;;
+  esac
+}

@@ -9,9 +9,9 @@
 #     test     the tests: the virtual desktop, Weston, the accessibility bus (at-spi2-core,
 #              python3-pyatspi with python3-gi to hear announcements), validators, a sound
 #              server (PulseAudio: a softphone on a call; parec records the sound cues),
-#              prlimit
+#              prlimit, and busctl (systemd), which `dunstctl history` calls
 #     package  building and checking the packages: dpkg-shlibdeps (dpkg-dev), patchelf,
-#              lintian; pipx (the test of `make install` tries both of its ways) and
+#              lintian, the interpreter's shared library (libpython3.X) for PyInstaller; pipx (the test of `make install` tries both of its ways) and
 #              debootstrap (the .deb on a minimal Debian)
 #     windows  the tests and the installer for Windows, run by Wine: wine64, mingw-w64 (a
 #              stand-in DLL Wine lacks), fonts for Qt's offscreen platform, NSIS
@@ -30,7 +30,7 @@ desktop_pkgs=(xvfb xauth trayer dunst dbus x11-utils xdotool)
 test_pkgs=("${desktop_pkgs[@]}" dbus-x11 imagemagick x11-xserver-utils
   desktop-file-utils appstream libglib2.0-bin python3-gi
   weston at-spi2-core python3-pyatspi pulseaudio pulseaudio-utils util-linux
-  poppler-utils)
+  poppler-utils systemd)
 package_pkgs=(dpkg-dev patchelf lintian pipx debootstrap)
 windows_pkgs=(wine wine64 gcc-mingw-w64-x86-64-win32 fonts-dejavu-core nsis)
 
@@ -49,6 +49,14 @@ python_pkgs() {
     return
   fi
   python_venv_pkg "$py"
+}
+
+# The interpreter's shared library, for PyInstaller: the virtualenv's Python if there is
+# one yet, else the one it will be made with.
+package_python_pkgs() {
+  local py=${VENV:-.venv}/bin/python
+  [ -x "$py" ] || py=$(pick_python) || return 0
+  python_shlib_pkg "$py"
 }
 
 if [ $# -eq 0 ]; then set -- run; fi
@@ -84,7 +92,7 @@ for purpose in "$@"; do
     python) read -r -a wanted <<<"$(python_pkgs)" ;;
     desktop) wanted=("${desktop_pkgs[@]}") ;;
     test) wanted=("${test_pkgs[@]}") ;;
-    package) wanted=("${package_pkgs[@]}") ;;
+    package) read -r -a wanted <<<"${package_pkgs[*]} $(package_python_pkgs)" ;;
     windows) wanted=("${windows_pkgs[@]}") ;;
   esac
   [ "$purpose" = python ] && purpose=run # Python is part of running the app
@@ -118,7 +126,9 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   exit 0
 fi
 
-command="apt-get install ${all_missing[*]}"
+# The same list, and the same choice of no recommended extras, as root gets above: both
+# ways end with the same packages.
+command="apt-get install --no-install-recommends ${all_missing[*]}"
 {
   echo "Resilience needs Debian packages that are not installed yet:"
   for purpose in "${order[@]}"; do
