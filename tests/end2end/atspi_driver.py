@@ -24,6 +24,7 @@ import json
 import sys
 
 import pyatspi
+from gi.repository import Atspi
 
 
 class NotFound(Exception):
@@ -72,7 +73,7 @@ def describe(node):
     ]
     states = node.getState()
     return {
-        "role": node.getRoleName(),
+        "role": role(node),
         "name": node.name,
         "description": node.description,
         "showing": states.contains(pyatspi.STATE_SHOWING),
@@ -82,12 +83,18 @@ def describe(node):
     }
 
 
+def role(node):
+    """The role as AT-SPI's enumeration names it ("push button"), not getRoleName(), whose
+    words change between releases (AT-SPI 2.46 says "push button", 2.56 "button")."""
+    return Atspi.Role(int(node.getRole())).value_nick.replace("-", " ")
+
+
 def find(root, name, roles):
     wanted = name.replace("&", "").lower()
     seen = []
     for node in walk(root):
-        role = node.getRoleName()
-        if role in roles:
+        role_name = role(node)
+        if role_name in roles:
             seen.append(node.name)
             if node.name.replace("&", "").lower() == wanted:
                 return node
