@@ -9,6 +9,7 @@ import os
 import signal
 import socket
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,33 @@ HAND_OVER_WAIT = 15.0  # an app starting shows its tray before its channel opens
 WARM_AFTER_MS = 1500  # after start, before a rep is likely to flag
 
 
+def no_desktop_session(environ: Mapping[str, str] | None = None) -> bool:
+    """True where Qt would look for an X11 or Wayland desktop and none is there (a
+    terminal on a server, an SSH login, a service). Qt itself then aborts with a hint about
+    a missing xcb library, which sends a rep hunting for a package that is installed."""
+    env = os.environ if environ is None else environ
+    if not sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd")):
+        return False
+    platforms = [name.strip() for name in env.get("QT_QPA_PLATFORM", "").split(";") if name.strip()]
+    if platforms and not all(
+        name.split(":")[0] in ("xcb", "wayland", "wayland-egl") for name in platforms
+    ):
+        return False  # offscreen, vnc, eglfs...: Qt needs no desktop session for those
+    if env.get("DISPLAY") or env.get("WAYLAND_DISPLAY"):
+        return False
+    # libwayland's default socket, for a compositor that does not set WAYLAND_DISPLAY
+    runtime = env.get("XDG_RUNTIME_DIR")
+    return not (runtime and os.path.exists(os.path.join(runtime, "wayland-0")))
+
+
 def run(data_dir: Path) -> int:
+    if no_desktop_session():
+        said = _(
+            "no desktop session found (neither DISPLAY nor WAYLAND_DISPLAY is set): start "
+            "Resilience from your desktop, or from a terminal inside it."
+        )
+        print(f"resilience: {said}", file=sys.stderr)
+        return 1
     try:
         ensure_private_dir(data_dir)
         lock = InstanceLock(data_dir)

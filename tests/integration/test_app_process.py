@@ -159,3 +159,26 @@ def test_import_goes_through_the_running_app(app: App, data_dir: Path, tmp_path:
     assert out == "Imported 1 call.\n"
     labels = sorted(i["label"] for i in json.loads(cli(data_dir, "export").stdout)["incidents"])
     assert labels == ["Existing", "From my old laptop"]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="X11 and Wayland sessions")
+def test_started_outside_any_desktop_session_it_says_so_in_one_sentence(tmp_path: Path) -> None:
+    """No DISPLAY, no WAYLAND_DISPLAY, Qt's default platform: not Qt's abort (exit 134 and a
+    hint about an xcb library that is installed), one sentence and exit 1."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    }
+    env["XDG_RUNTIME_DIR"] = str(tmp_path / "runtime")  # no wayland-0 socket in it
+    started = subprocess.run(
+        [sys.executable, "-m", "resilience_app", "--data-dir", str(tmp_path / "data")],
+        capture_output=True,
+        text=True,
+        timeout=30,
+        env=env,
+    )
+    assert started.returncode == 1, started.stderr
+    assert started.stderr.startswith("resilience: no desktop session found"), started.stderr
+    assert started.stderr.count("\n") == 1 and "xcb" not in started.stderr
+    assert not (tmp_path / "data").exists()  # nothing made for an app that never started
