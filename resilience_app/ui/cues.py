@@ -10,6 +10,8 @@ machine with no sound output simply stays silent (said once in the log).
 from __future__ import annotations
 
 import logging
+import os
+import sys
 from collections import deque
 from contextlib import ExitStack
 from importlib.resources import as_file
@@ -23,11 +25,26 @@ MOTIONS = ("in", "hold", "out")
 VOLUME = 0.6  # soft, under whatever the rep's desktop volume is
 
 
+def choose_audio_backend(environ: dict[str, str] | os._Environ[str] = os.environ) -> None:
+    """Qt Multimedia (6.10 on) tries PipeWire first wherever libpipewire is installed, even
+    with no PipeWire server running (a desktop on PulseAudio, where libpipewire came with
+    another package): libpipewire then prints "can't load config client.conf" on stderr
+    before Qt settles on PulseAudio. Without a PipeWire server's socket, ask for PulseAudio
+    straight away. A choice in the environment (QT_AUDIO_BACKEND) is left as it is."""
+    if not sys.platform.startswith("linux") or environ.get("QT_AUDIO_BACKEND"):
+        return
+    runtime = environ.get("PIPEWIRE_RUNTIME_DIR") or environ.get("XDG_RUNTIME_DIR") or ""
+    remote = environ.get("PIPEWIRE_REMOTE") or "pipewire-0"
+    if not (runtime and os.path.exists(os.path.join(runtime, remote))):
+        environ["QT_AUDIO_BACKEND"] = "pulseaudio"
+
+
 class PhaseCues(QObject):
     """`play("in" | "hold" | "out")`; `played` lists what was asked for, newest last."""
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        choose_audio_backend()
         from PySide6.QtMultimedia import QSoundEffect
 
         # Qt Multimedia introduces its FFmpeg backend on stderr at start: not news for a rep.
