@@ -46,7 +46,11 @@ class InstanceLock:
         """True when every lock is ours; False when another process holds one. Raises
         LockError when a lock file cannot be opened."""
         for path in self.paths:
-            handle = self._take(path)
+            try:
+                handle = self._take(path)
+            except OSError:
+                self.release()
+                raise
             if handle is None:
                 self.release()
                 return False
@@ -65,10 +69,19 @@ class InstanceLock:
         except OSError:
             handle.close()
             return None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(f"{os.getpid()}\n{self.channel}\n")
-        handle.flush()
+        try:
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"{os.getpid()}\n{self.channel}\n")
+            handle.flush()
+        except OSError:
+            # A full disk: let the lock go now, and the unwritten text with it (closing
+            # flushes again, and a file left to the collector says so on stderr).
+            with contextlib.suppress(OSError):
+                _unlock(handle)
+            with contextlib.suppress(OSError):
+                handle.close()
+            raise
         return handle
 
     def check(self) -> bool:
@@ -98,7 +111,8 @@ class InstanceLock:
         for handle in self._handles.values():
             with contextlib.suppress(OSError):
                 _unlock(handle)
-            handle.close()
+            with contextlib.suppress(OSError):
+                handle.close()
         self._handles.clear()
 
     @property
