@@ -359,8 +359,9 @@ def test_upgrade_while_running_keeps_the_journal_and_settings(
 
 # -- on a minimal Debian: do the dependencies suffice? ------------------------------------------
 
-# The oldest release the package is built for; the same .deb serves the newer ones.
-MINIMAL_SUITE = "bookworm"
+# The releases the package is for: built where the oldest one's libraries are (its Depends
+# and the bundle's libc are that old), it installs and runs on each.
+SUITES = ["bookworm", "trixie"]
 MIRROR = "http://deb.debian.org/debian"
 
 
@@ -407,17 +408,17 @@ def qt_complaints(app: AppProcess) -> list[str]:
     ]
 
 
+@pytest.mark.parametrize("suite", SUITES)
 def test_depends_suffice_on_a_minimal_debian_x11_and_wayland(
-    deb: Path, as_root: None, desktop: VirtualDesktop, tmp_path: Path
+    deb: Path, as_root: None, desktop: VirtualDesktop, tmp_path: Path, suite: str
 ) -> None:
     if shutil.which("debootstrap") is None:
         pytest.fail("debootstrap is missing; `make test-deb` installs it", pytrace=False)
     root = tmp_path / "minbase"
-    cache = ROOT / "build" / "debootstrap-cache"
+    cache = ROOT / "build" / "debootstrap-cache" / suite
     cache.mkdir(parents=True, exist_ok=True)
     made = subprocess.run(
-        ["debootstrap", "--variant=minbase", f"--cache-dir={cache}", MINIMAL_SUITE, str(root),
-         MIRROR],
+        ["debootstrap", "--variant=minbase", f"--cache-dir={cache}", suite, str(root), MIRROR],
         capture_output=True, text=True, timeout=900, check=False,
     )  # fmt: skip
     assert made.returncode == 0, made.stdout[-3000:] + made.stderr[-3000:]
@@ -432,6 +433,16 @@ def test_depends_suffice_on_a_minimal_debian_x11_and_wayland(
         env=apt_env,
     )  # fmt: skip
     data = "/root/journal"
+
+    # No desktop session at all (a terminal on a server): one sentence, not Qt's abort.
+    bare = {k: v for k, v in desktop.env.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    started = subprocess.run(
+        debian.command("/usr/bin/resilience", "--data-dir", data),
+        env={**bare, "PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "XDG_RUNTIME_DIR": "/nonexistent"},
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert started.returncode == 1, started.stdout + started.stderr
+    assert started.stderr.startswith("resilience: no desktop session found"), started.stderr
 
     # X11: Qt's xcb plugin loads, the icon docks in the tray, the break window opens.
     app = debian.spawn("/usr/bin/resilience", "--data-dir", data, env=desktop.env)
