@@ -93,7 +93,13 @@ def test_flag_nudges_dialed_export(app: App, data_dir: Path) -> None:
     assert out.startswith("Flagged.")
     s = status(data_dir)
     assert s["running"] is True and s["phase"] == "break"
-    assert [n["kind"] for n in s["pending_nudges"]] == ["first", "second"]
+    # Both nudges are planned with the flag. The first is due 1.2 s after it, which a busy
+    # machine can pass before `status` answers: what is still pending is what is left of
+    # the two, in order, and the journal holds both.
+    pending = [n["kind"] for n in s["pending_nudges"]]
+    assert pending in (["first", "second"], ["second"], []), pending
+    [planned] = json.loads(cli(data_dir, "export").stdout)["incidents"]
+    assert sorted(n["kind"] for n in planned["nudges"]) == ["first", "second"]
     # Both nudges fire on time (no sleeps sized to the deadline: we poll the app).
     wait_for(lambda: status(data_dir)["pending_nudges"] == [])
     result = cli(data_dir, "dialed")
