@@ -77,11 +77,32 @@ git clone -q --no-hardlinks "$here" "$root/tmp/resilience"
 (cd "$here" && git ls-files -z -m -o --exclude-standard) |
   (cd "$here" && tar --null --ignore-failed-read -T - -cf - 2>/dev/null) | tar -C "$root/tmp/resilience" -xf -
 
+# The fresh system trusts what this machine trusts: a network that inspects TLS adds its
+# own authority to this machine's bundle, and pip and git reach PyPI only through it. Each
+# certificate goes in as a local one, so update-ca-certificates keeps it.
+mkdir -p "$root/usr/local/share/ca-certificates/this-machine"
+if [ -f /etc/ssl/certs/ca-certificates.crt ]; then
+  awk -v dir="$root/usr/local/share/ca-certificates/this-machine" '
+    /BEGIN CERTIFICATE/ { n++; file = sprintf("%s/%03d.crt", dir, n) }
+    file { print > file }
+    /END CERTIFICATE/ { close(file); file = "" }' /etc/ssl/certs/ca-certificates.crt
+fi
+# This machine's settings for reaching the registries (a proxy, the CA bundle pip and
+# others are told to use), and nothing else of its environment.
+passed=()
+for name in http_proxy https_proxy no_proxy HTTP_PROXY HTTPS_PROXY NO_PROXY PIP_CERT \
+  PIP_DEFAULT_TIMEOUT SSL_CERT_FILE REQUESTS_CA_BUNDLE CURL_CA_BUNDLE GIT_SSL_CAINFO; do
+  [ -n "${!name:-}" ] && passed+=("$name=${!name}")
+done
+# ... for a login shell too (`su - rep`), as a site would set them in /etc/profile.d.
+printf 'export %q\n' "${passed[@]}" >"$root/etc/profile.d/this-machine.sh"
+
 # What the README asks of the machine before its two commands: git and make (and, for a
 # user, sudo: the way a desktop user installs packages).
 setup="export DEBIAN_FRONTEND=noninteractive DEBCONF_NOWARNINGS=yes
 apt-get update -qq
-apt-get install -y -qq --no-install-recommends git make ca-certificates sudo >/dev/null"
+apt-get install -y -qq --no-install-recommends git make ca-certificates sudo >/dev/null
+update-ca-certificates >/dev/null 2>&1"
 if [ "$as" = root ]; then
   repo=/root/resilience
   setup+="
@@ -121,10 +142,10 @@ unshare --mount --pid --fork --propagation private -- bash -c '
   mount -t tmpfs -o mode=1777 tmpfs "$root/dev/shm"
   mount -t tmpfs -o mode=755 tmpfs "$root/run"
   exec chroot "$root" /usr/bin/env -i HOME=/root TERM=dumb LANG=C.UTF-8 \
-    PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "${@:4}" \
     bash -euc "$2
 $3"
-' fresh "$root" "$setup" "$inner"
+' fresh "$root" "$setup" "$inner" "${passed[@]}"
 status=$?
 set -e
 say "'$command' ended with exit $status after $(($(date +%s) - start)) s"
