@@ -80,6 +80,17 @@ $(DEB): dist/.Resilience.stamp packaging/build_deb.py packaging/deb/lintian-over
 test-deb: deps deb
 	$(PY) -m pytest -m deb tests/package/test_deb.py $(PYTEST_ARGS)
 
+## test-fresh: `make test` on freshly bootstrapped Debian systems, as root and as a user with
+##   sudo (scripts/fresh-debian.sh; as root). FRESH picks them: SUITE:AS, SUITE bookworm or
+##   trixie, AS root or user
+FRESH ?= trixie:user trixie:root bookworm:user bookworm:root
+.PHONY: test-fresh
+test-fresh: DEPS = package
+test-fresh: deps
+	@for one in $(FRESH); do \
+		scripts/fresh-debian.sh $${one%%:*} $${one##*:} "make test" || exit 1; \
+	done
+
 ## install: install Resilience for you (pipx, else a private virtualenv), plus its launcher
 install:
 	scripts/install.sh install
