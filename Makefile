@@ -6,7 +6,7 @@ VERSION := $(shell sed -n 's/^__version__ = "\(.*\)"/\1/p' resilience_app/__init
 DEB     := dist/resilience_$(VERSION)_$(shell dpkg --print-architecture 2>/dev/null || uname -m).deb
 
 .PHONY: run test test-package test-deb test-windows package deb icons install uninstall setup \
-	setup-dev deps lint bench screenshots translations clean windows-package windows-installer \
+	setup-dev deps lint lock bench screenshots translations clean windows-package windows-installer \
 	test-windows-installer
 
 # The Debian packages each goal needs, asked for once, in one list (scripts/system-deps.sh).
@@ -123,6 +123,12 @@ $(VENV)/.run-ready: pyproject.toml scripts/setup-venv.sh | deps
 $(VENV)/.dev-ready: pyproject.toml scripts/setup-venv.sh | deps
 	scripts/setup-venv.sh dev
 	touch $@ $(VENV)/.run-ready
+
+## lock: remake requirements/*.txt (exact versions and hashes, by uv) from pyproject.toml and
+##   requirements/*.in, keeping every pin it can; UPGRADE=1 takes the newest releases
+##   (UPGRADE="babel pytest" only those); then commit them (scripts/lock.sh)
+lock: deps $(VENV)/.dev-ready
+	UPGRADE="$(UPGRADE)" scripts/lock.sh
 
 lint: deps $(VENV)/.dev-ready
 	$(PY) -m ruff check resilience_app resources tests scripts bench packaging
