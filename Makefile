@@ -60,9 +60,9 @@ test-windows-installer: deps windows-installer
 	scripts/windows/winpy -m pytest -p no:cacheprovider -m package \
 		tests/windows/test_installer.py $(PYTEST_ARGS)
 
-## package: a standalone one-folder app for this platform, in dist/Resilience (PyInstaller)
+## package: a standalone one-folder app for this platform, in dist/Resilience (PyInstaller,
+##   locked in requirements/dev.txt)
 package: $(VENV)/.dev-ready
-	$(PY) -m pip install --quiet --disable-pip-version-check "pyinstaller>=6.10"
 	$(PY) packaging/build.py
 
 ## test-package: build the bundle (or reuse an up-to-date one) and smoke-test it
@@ -116,11 +116,12 @@ setup-dev: deps $(VENV)/.dev-ready
 deps:
 	scripts/system-deps.sh $(DEPS)
 
-$(VENV)/.run-ready: pyproject.toml scripts/setup-venv.sh | deps
+# A changed lock (or pyproject.toml) installs again: pip then moves each library to its pin.
+$(VENV)/.run-ready: pyproject.toml requirements/app.txt scripts/setup-venv.sh | deps
 	scripts/setup-venv.sh
 	touch $@
 
-$(VENV)/.dev-ready: pyproject.toml scripts/setup-venv.sh | deps
+$(VENV)/.dev-ready: pyproject.toml requirements/dev.txt scripts/setup-venv.sh | deps
 	scripts/setup-venv.sh dev
 	touch $@ $(VENV)/.run-ready
 
