@@ -10,81 +10,23 @@ from __future__ import annotations
 
 import importlib.util
 import tomllib
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from packaging.markers import default_environment
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
+from tests.locks import LOCKS, SYSTEMS, Pin, environment, pinned, read_lock
+
 ROOT = Path(__file__).resolve().parents[2]
-LOCKS = ROOT / "requirements"
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
 RUNTIME = [Requirement(line) for line in PROJECT["dependencies"]]
 DEV = [Requirement(line) for line in PROJECT["optional-dependencies"]["dev"]]
 LINUX_ONLY = {"pulsectl", "python-xlib"}
 # What ruff and mypy are for: they run on Linux only, so the Windows lock leaves them out.
 NOT_ON_WINDOWS = {"ruff", "mypy"}
-
-SYSTEMS = {
-    "linux": {"sys_platform": "linux", "platform_system": "Linux", "os_name": "posix"},
-    "darwin": {"sys_platform": "darwin", "platform_system": "Darwin", "os_name": "posix"},
-    "win32": {"sys_platform": "win32", "platform_system": "Windows", "os_name": "nt"},
-}
 PYTHONS = ["3.11", "3.12", "3.13"]
-
-
-def environment(system: str, python: str) -> dict[str, str]:
-    return {
-        **default_environment(),
-        **SYSTEMS[system],
-        "platform_machine": "AMD64" if system == "win32" else "x86_64",
-        "implementation_name": "cpython",
-        "platform_python_implementation": "CPython",
-        "python_version": python,
-        "python_full_version": f"{python}.0",
-        "extra": "",
-    }
-
-
 ENVIRONMENTS = {f"{s}-py{p}": environment(s, p) for s in SYSTEMS for p in PYTHONS}
-
-
-@dataclass(frozen=True)
-class Pin:
-    requirement: Requirement
-    hashes: tuple[str, ...]
-
-    @property
-    def name(self) -> str:
-        return canonicalize_name(self.requirement.name)
-
-    @property
-    def version(self) -> str:
-        [specifier] = self.requirement.specifier
-        assert specifier.operator == "==", self.requirement
-        return specifier.version
-
-    def applies(self, env: dict[str, str]) -> bool:
-        marker = self.requirement.marker
-        return marker is None or marker.evaluate(env)
-
-
-def read_lock(name: str) -> list[Pin]:
-    """The pins of a lock file as uv writes it: `name==1.0 ; marker \\` then hash lines."""
-    text = (LOCKS / name).read_text(encoding="utf-8")
-    logical = text.replace("\\\n", " ")
-    pins = []
-    for line in logical.splitlines():
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        words = line.split()
-        hashes = tuple(w.removeprefix("--hash=") for w in words if w.startswith("--hash="))
-        spec = " ".join(w for w in words if not w.startswith("--hash="))
-        pins.append(Pin(Requirement(spec), hashes))
-    return pins
 
 
 def read_in(name: str) -> list[Requirement]:
@@ -97,14 +39,6 @@ APP_LOCK = read_lock("app.txt")
 WINDOWS_LOCK = read_lock("windows.txt")
 BUILD = read_in("build.in")
 TOOLS = read_in("tools.in")
-
-
-def pinned(lock: list[Pin], env: dict[str, str]) -> dict[str, list[Pin]]:
-    found: dict[str, list[Pin]] = {}
-    for pin in lock:
-        if pin.applies(env):
-            found.setdefault(pin.name, []).append(pin)
-    return found
 
 
 def problems(lock: list[Pin], wanted: list[Requirement], file: str) -> list[str]:
