@@ -6,7 +6,7 @@ VERSION := $(shell sed -n 's/^__version__ = "\(.*\)"/\1/p' resilience_app/__init
 DEB     := dist/resilience_$(VERSION)_$(shell dpkg --print-architecture 2>/dev/null || uname -m).deb
 
 .PHONY: run test test-package test-deb test-windows package deb icons install uninstall setup \
-	setup-dev deps lint bench screenshots translations clean windows-package windows-installer \
+	setup-dev deps lint lock bench screenshots translations clean windows-package windows-installer \
 	test-windows-installer
 
 # The Debian packages each goal needs, asked for once, in one list (scripts/system-deps.sh).
@@ -60,9 +60,9 @@ test-windows-installer: deps windows-installer
 	scripts/windows/winpy -m pytest -p no:cacheprovider -m package \
 		tests/windows/test_installer.py $(PYTEST_ARGS)
 
-## package: a standalone one-folder app for this platform, in dist/Resilience (PyInstaller)
+## package: a standalone one-folder app for this platform, in dist/Resilience (PyInstaller,
+##   locked in requirements/dev.txt)
 package: $(VENV)/.dev-ready
-	$(PY) -m pip install --quiet --disable-pip-version-check "pyinstaller>=6.10"
 	$(PY) packaging/build.py
 
 ## test-package: build the bundle (or reuse an up-to-date one) and smoke-test it
@@ -127,13 +127,20 @@ setup-dev: deps $(VENV)/.dev-ready
 deps:
 	scripts/system-deps.sh $(DEPS)
 
-$(VENV)/.run-ready: pyproject.toml scripts/setup-venv.sh | deps
+# A changed lock (or pyproject.toml) installs again: pip then moves each library to its pin.
+$(VENV)/.run-ready: pyproject.toml requirements/app.txt scripts/setup-venv.sh | deps
 	scripts/setup-venv.sh
 	touch $@
 
-$(VENV)/.dev-ready: pyproject.toml scripts/setup-venv.sh | deps
+$(VENV)/.dev-ready: pyproject.toml requirements/dev.txt scripts/setup-venv.sh | deps
 	scripts/setup-venv.sh dev
 	touch $@ $(VENV)/.run-ready
+
+## lock: remake requirements/*.txt (exact versions and hashes, by uv) from pyproject.toml and
+##   requirements/*.in, keeping every pin it can; UPGRADE=1 takes the newest releases
+##   (UPGRADE="babel pytest" only those); then commit them (scripts/lock.sh)
+lock: deps $(VENV)/.dev-ready
+	UPGRADE="$(UPGRADE)" scripts/lock.sh
 
 lint: deps $(VENV)/.dev-ready
 	$(PY) -m ruff check resilience_app resources tests scripts bench packaging

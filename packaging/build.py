@@ -160,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     if importlib.util.find_spec("PyInstaller") is None:
         print(
             f"build.py: PyInstaller is not installed for {sys.executable}; "
-            'install it with `pip install "pyinstaller>=6.10"` (or run `make package`).',
+            "it is locked in requirements/dev.txt: run `make package`, which installs it.",
             file=sys.stderr,
         )
         return 1

@@ -8,6 +8,8 @@
 # but apart from the rep's journal in ~/.local/share/resilience; `resilience` is linked
 # into ~/.local/bin. Every file and folder install creates is listed in
 # ~/.local/share/resilience-app/installed, and uninstall removes those and nothing else.
+# The libraries are the lock's, requirements/app.txt (exact versions; in the venv way each
+# file is checked against its hash too), not whatever is newest on PyPI that day.
 set -euo pipefail
 action=${1:-install}
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -60,6 +62,55 @@ make_dir() {
   done
 }
 
+# The folders that would have to be made for DIR (DIR included), outermost first.
+missing_up_to() {
+  local dir=$1 missing=()
+  while [ ! -e "$dir" ]; do
+    missing=("$dir" "${missing[@]}")
+    dir=$(dirname "$dir")
+  done
+  [ ${#missing[@]} -eq 0 ] || printf '%s\n' "${missing[@]}"
+}
+
+# Where pipx keeps its state by default, in any version (1.1: ~/.local/pipx; later ones:
+# ~/.local/share/pipx, ~/.local/state/pipx for logs, ~/.cache/pipx), or PIPX_HOME. Any
+# pipx command makes its folders (logs, venvs, cache, links), so which are new is noted
+# before pipx first runs.
+pipx_roots() {
+  local home
+  for home in ${PIPX_HOME:+"$PIPX_HOME"} "$HOME/.local/pipx" "$data_home/pipx"; do
+    printf '%s\n' "$home" "$home/logs" "$home/venvs" "$home/shared" "$home/.trash" "$home/.cache"
+  done
+  printf '%s\n' "${XDG_STATE_HOME:-$HOME/.local/state}/pipx" \
+    "${XDG_STATE_HOME:-$HOME/.local/state}/pipx/log" "${XDG_CACHE_HOME:-$HOME/.cache}/pipx"
+}
+
+# pipx's own folders: its home (venvs, shared pip), logs, trash, cache. Which exist depends
+# on pipx's version (1.1 keeps them all in ~/.local/pipx; newer ones spread them over
+# ~/.local/share, ~/.local/state and ~/.cache), so pipx names them.
+pipx_state_dirs() {
+  local name
+  for name in PIPX_HOME PIPX_LOCAL_VENVS PIPX_SHARED_LIBS PIPX_LOG_DIR PIPX_TRASH_DIR \
+    PIPX_VENV_CACHEDIR; do
+    pipx environment --value "$name" 2>/dev/null || true
+  done
+}
+
+# pipx takes no hashes (it asks pip for the package and its dependencies itself), so the
+# lock reaches it as pins alone: app.txt without its --hash lines, a constraints file (pip
+# refuses hashes there). PIP_CONSTRAINT reaches every pip that pipx runs: its shared pip,
+# setuptools and wheel, and the app's dependencies; PIP_BUILD_CONSTRAINT the environment
+# that builds the app (pip 25.3 and later no longer apply PIP_CONSTRAINT there; older pips
+# ignore it). Every version is the lock's; only the venv way also checks each file's hash.
+pipx_install() {
+  local pins
+  pins=$(mktemp)
+  awk '/^[a-z0-9]/ { sub(/ *\\$/, ""); print }' "$here/requirements/app.txt" >"$pins"
+  PIP_CONSTRAINT=$pins PIP_BUILD_CONSTRAINT=$pins pipx install --force "$here" ||
+    { rm -f "$pins"; return 1; }
+  rm -f "$pins"
+}
+
 pick_installer() {
   case "${INSTALLER:-}" in
     pipx | venv) echo "$INSTALLER" ;;
@@ -69,8 +120,19 @@ pick_installer() {
 }
 
 install() {
-  local how version bin
+  local how version bin pipx_new=() pipx_above=() root
   how=$(pick_installer)
+  if [ "$how" = pipx ]; then
+    while read -r root; do
+      [ -n "$root" ] && [ ! -e "$root" ] || continue
+      pipx_new+=("$root")
+      mapfile -t -O "${#pipx_above[@]}" pipx_above < <(missing_up_to "$(dirname "$root")")
+    done < <(pipx_roots)
+    # Its folders for links and manual pages: removed at uninstall only if empty.
+    for root in "${PIPX_BIN_DIR:-$bin_dir}" "${PIPX_MAN_DIR:-$data_home/man}/man1"; do
+      mapfile -t -O "${#pipx_above[@]}" pipx_above < <(missing_up_to "$root")
+    done
+  fi
   if [ "$(id -u)" = 0 ]; then
     echo "install: you are root, so this installs Resilience for root alone. For every"
     echo "user of this computer, build and install the package instead: make deb."
@@ -101,7 +163,20 @@ install() {
   if [ "$how" = pipx ]; then
     echo "Installing Resilience $version with pipx. The first time it downloads Qt (about"
     echo "250 MB): allow a few minutes on a slow connection."
-    pipx install --force "$here"
+    # What pipx had not made before is ours to remove at uninstall: the folders noted
+    # above and any other that pipx names and lacks yet go to pipx-made (removed whole, but
+    # only if no other pipx app is left by then); the folders above them and pipx's folders
+    # for links and manual pages go to the manifest (removed only if empty).
+    local dir
+    [ ${#pipx_above[@]} -eq 0 ] || printf '%s\n' "${pipx_above[@]}" >>"$manifest"
+    while read -r dir; do
+      [ -z "$dir" ] || [ -e "$dir" ] || pipx_new+=("$dir")
+    done < <(pipx_state_dirs)
+    pipx environment --value PIPX_LOCAL_VENVS >"$app_home/pipx-venvs" 2>/dev/null || true
+    pipx_install
+    for dir in "${pipx_new[@]}"; do
+      [ ! -e "$dir" ] || printf '%s\n' "$dir" >>"$app_home/pipx-made"
+    done
     bin=$(pipx environment --value PIPX_BIN_DIR 2>/dev/null || echo "$bin_dir")/resilience
     echo pipx >"$app_home/installer"
   else
@@ -115,8 +190,13 @@ install() {
       "$py" -m venv "$venv"
     fi
     echo "The first time pip downloads Qt (about 250 MB), with a progress bar."
-    # Not editable: the installed app keeps working if this folder moves or goes.
-    "$venv/bin/python" -m pip install --disable-pip-version-check "$here"
+    # The lock first (its pip too, which then installs the rest), every file's hash checked;
+    # then the app alone, built with the locked setuptools (no build isolation, which would
+    # fetch the newest). Not editable: the installed app keeps working if this folder moves.
+    "$venv/bin/python" -m pip install --disable-pip-version-check --require-hashes \
+      -r "$here/requirements/app.txt"
+    "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-deps \
+      --no-build-isolation "$here"
     make_dir "$bin_dir"
     ln -sfn "$venv/bin/resilience" "$link"
     printf '%s\n' "$link" >>"$manifest"
@@ -139,6 +219,19 @@ uninstall() {
   if [ "$how" = pipx ] && command -v pipx >/dev/null 2>&1 &&
     pipx list --short 2>/dev/null | grep -q '^resilience '; then
     pipx uninstall resilience
+  fi
+  # pipx's folders that install made, unless another pipx app lives there by now.
+  local venvs=() dir others=""
+  [ -f "$app_home/pipx-venvs" ] && mapfile -t venvs <"$app_home/pipx-venvs"
+  [ "$how" = pipx ] && command -v pipx >/dev/null 2>&1 &&
+    venvs+=("$(pipx environment --value PIPX_LOCAL_VENVS 2>/dev/null || true)")
+  for dir in "${venvs[@]}"; do
+    [ -z "$dir" ] || [ -z "$(ls -A "$dir" 2>/dev/null)" ] || others=yes
+  done
+  if [ -f "$app_home/pipx-made" ] && [ -z "$others" ]; then
+    while read -r dir; do
+      case "$dir" in /?*) rm -rf "$dir" ;; esac
+    done <"$app_home/pipx-made"
   fi
   # Files first, then the folders install created, innermost first and only if empty.
   local path added=()

