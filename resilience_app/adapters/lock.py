@@ -95,17 +95,32 @@ class InstanceLock:
             if same:
                 continue
             log.warning("the lock %s was removed or replaced; taking it again", path)
-            with contextlib.suppress(OSError):
-                ensure_private_dir(path.parent)
             try:
-                again = self._take(path)
-            except LockError:
-                again = None
+                again = self._take_again(path)
+            except LockError as exc:
+                # Its folder is still being deleted, or cannot be made: nobody else holds
+                # it, and the other lock still keeps a second app out. The next change of
+                # the folders tries again.
+                log.warning("%s; trying again when the folder changes", exc)
+                continue
             if again is None:
                 return False
             handle.close()
             self._handles[path] = again
         return True
+
+    def _take_again(self, path: Path) -> IO[str] | None:
+        """The folder may be in the middle of being deleted (`rm -r` removes what was just
+        made again): a few tries, each making the folder first."""
+        for attempt in range(3):
+            with contextlib.suppress(OSError):
+                ensure_private_dir(path.parent)
+            try:
+                return self._take(path)
+            except LockError:
+                if attempt == 2:
+                    raise
+        return None  # not reached
 
     def release(self) -> None:
         for handle in self._handles.values():

@@ -91,6 +91,21 @@ def test_removing_the_data_folder_does_not_let_a_second_writer_in(data_dir: Path
     second.release()
 
 
+@posix
+def test_a_lock_that_cannot_be_made_again_is_not_taken_for_another_app(data_dir: Path) -> None:
+    """`rm -r` of the data folder may race the app taking its lock back: a lock file that
+    cannot be opened is tried again later, not read as "another app took over"."""
+    first = InstanceLock(data_dir)
+    assert first.acquire()
+    shutil.rmtree(data_dir)
+    data_dir.write_text("a file where the folder was")  # the folder cannot be made again
+    assert first.check()  # still the writer: nobody else holds a lock
+    data_dir.unlink()
+    assert first.check()  # once the folder can be made, the lock is taken back
+    assert (data_dir / "app.lock").exists()
+    first.release()
+
+
 @root
 def test_the_cli_sends_nothing_to_a_channel_another_user_owns(tmp_path: Path) -> None:
     path = tmp_path / "ipc.sock"
