@@ -969,6 +969,25 @@ class VirtualDesktop:
         self.click(*icon.center, button=button)
         return icon
 
+    def open_tray_menu(self, index: int = 0, timeout: float = 5.0) -> int:
+        """Right-click docked icon ``index`` and wait until its menu is on screen (a busy
+        machine maps it well after the click); return the menu's window."""
+        before = set(self.find_windows())
+        self.click_tray_icon(index, button=3)
+        return self.wait_for_new_window(before, timeout)
+
+    def wait_for_new_window(self, before: set[int], timeout: float = 5.0) -> int:
+        """Wait for a visible window that is not in ``before`` (a menu, a submenu)."""
+        deadline = time.monotonic() + timeout
+        while True:
+            new = [wid for wid in self.find_windows() if wid not in before]
+            if new:
+                time.sleep(0.1)  # the popup takes the keyboard grab right after it maps
+                return new[-1]
+            if time.monotonic() > deadline:
+                raise DesktopError(f"no new window within {timeout}s")
+            time.sleep(0.05)
+
     def tray_geometry(self) -> Geometry:
         """Geometry of the trayer panel."""
         return self.window_geometry(self.tray_window())

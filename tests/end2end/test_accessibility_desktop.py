@@ -148,8 +148,7 @@ def test_a_screen_reader_reads_the_tray_menu_the_break_and_the_note(
     )
     try:
         # The tray menu: opened with the right button, walked with the arrow keys.
-        desktop.click_tray_icon(0, button=3)
-        time.sleep(0.5)
+        desktop.open_tray_menu(0)
         desktop.key(None, ["Down"])
         wait_for(lambda: any(e["source"].get("role") == "menu item" for e in _focus(listener)))
         desktop.key(None, ["Escape"])

@@ -195,10 +195,15 @@ def test_done_from_the_tray_upcoming_menu(app: RunningApp, desktop: VirtualDeskt
     app.cli("flag", "--label", "Stark")
     app.cli("dialed")
     app.cli("followup", "add", "--kind", "thank_you", "--in-minutes", "600")
-    desktop.click_tray_icon(0, button=3)
-    time.sleep(0.5)
+    desktop.open_tray_menu(0)
     # Menu: flag, dialing (disabled), note, ─, journal, Upcoming ▸ (keyboard skips disabled).
-    desktop.key(None, ["Down", "Down", "Down", "Down", "Right", "Right", "Return"])
+    # Each submenu is waited for: keys sent before a popup maps go nowhere.
+    desktop.key(None, ["Down", "Down", "Down", "Down"])
+    for _submenu in ("Upcoming", "the follow-up"):
+        before = set(desktop.find_windows())
+        desktop.key(None, ["Right"])
+        desktop.wait_for_new_window(before)
+    desktop.key(None, ["Return"])
     # Done asks what came of it; the line heard first, then "Just mark it done".
     dialog = desktop.wait_for_window("what came of it", timeout=5)
     desktop.type_text(dialog, "They loved the card")
