@@ -352,13 +352,14 @@ class Settings:
             if key in SCHEMA:
                 with contextlib.suppress(SettingError):
                     self._values[key] = SCHEMA[key].parse(raw)
-        try:
-            _check_together(self._values)
-        except SettingError:
-            # Stored values that contradict each other (a hand-edited file): the nudges go
-            # back to their defaults rather than refuse every later change of any setting.
-            for key in ("nudge.first_minutes", "nudge.second_minutes"):
-                self._values[key] = SCHEMA[key].default
+        # Stored values that contradict each other (a hand-edited file): those keys go back
+        # to their defaults rather than refuse every later change of any setting.
+        for keys, check in _TOGETHER:
+            try:
+                check(self._values)
+            except SettingError:
+                for key in keys:
+                    self._values[key] = SCHEMA[key].default
 
     def get(self, key: str) -> Any:
         lookup(key)
@@ -403,6 +404,11 @@ class Settings:
 
 
 def _check_together(values: Mapping[str, Any]) -> None:
+    for _keys, check in _TOGETHER:
+        check(values)
+
+
+def _check_nudges(values: Mapping[str, Any]) -> None:
     first, second = values["nudge.first_minutes"], values["nudge.second_minutes"]
     if second <= first:
         raise SettingError(
@@ -412,3 +418,23 @@ def _check_together(values: Mapping[str, Any]) -> None:
                 "nudge.second_minutes ({second}) must be later than nudge.first_minutes ({first})."
             ).format(second=_fmt(second), first=_fmt(first))
         )
+
+
+def _check_work_days(values: Mapping[str, Any]) -> None:
+    if values["work.limit"] and not values["work.days"]:
+        raise SettingError(
+            # Translators: work.limit and work.days are settings' names; keep them and "off".
+            _(
+                "With work.limit on, work.days needs at least one day: with none, no nudge "
+                "would ever show. Name the days you work (for example mon,tue,wed,thu,fri), "
+                "or set work.limit off."
+            )
+        )
+
+
+# Values checked together, and the keys that go back to their defaults when stored values
+# contradict each other.
+_TOGETHER: tuple[tuple[tuple[str, ...], Callable[[Mapping[str, Any]], None]], ...] = (
+    (("nudge.first_minutes", "nudge.second_minutes"), _check_nudges),
+    (("work.days",), _check_work_days),
+)

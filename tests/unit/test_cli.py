@@ -168,6 +168,10 @@ def test_working_hours_through_config(capsys: pytest.CaptureFixture[str], data_d
     assert code == 2 and "must end after it starts" in err
     code, _out, err = run(capsys, "--data-dir", d, "config", "set", "work.start", "9am")
     assert code == 2 and "HH:MM" in err
+    assert run(capsys, "--data-dir", d, "config", "set", "work.limit", "on")[0] == 0
+    code, _out, err = run(capsys, "--data-dir", d, "config", "set", "work.days", "")
+    assert code == 2 and "no nudge would ever show" in err and "Traceback" not in err
+    assert run(capsys, "--data-dir", d, "config", "get", "work.days")[1] == "mon,wed,fri\n"
 
 
 def _seed_followup(data_dir: Path) -> str:

@@ -60,3 +60,24 @@ def test_changed_event_fires_with_the_parsed_value() -> None:
     s.changed.connect(lambda k, v: seen.append((k, v)))
     s.set("break.reduced_motion", "on")
     assert seen == [("break.reduced_motion", True)]
+
+
+def test_working_hours_with_no_working_day_are_refused() -> None:
+    """With no day at all, every nudge would be recorded off-hours and never show."""
+    s = Settings()
+    s.set("work.days", "")  # fine while working hours are off
+    with pytest.raises(SettingError, match=r"work\.days needs at least one day"):
+        s.set("work.limit", "on")
+    assert s.get("work.limit") is False
+    s.set("work.days", "mon")
+    s.set("work.limit", "on")
+    with pytest.raises(SettingError, match="no nudge would ever show"):
+        s.set("work.days", "")
+    assert s.get("work.days") == "mon"
+
+
+def test_stored_working_hours_with_no_day_get_the_default_days() -> None:
+    s = Settings({"work.limit": True, "work.days": "", "nudge.first_minutes": 5})
+    assert s.get("work.limit") is True
+    assert s.get("work.days") == "mon,tue,wed,thu,fri"
+    assert s.first_nudge_minutes == 5
