@@ -11,6 +11,10 @@ a platform adapter whenever it changes) into calls:
 - applications the rep chose to ignore (a softphone that keeps the microphone open all
   shift, voice typing) never count;
 - `resilience call start/end` (a dialer's hook) starts and ends a call at once, no waiting.
+  A hook call whose end never comes (a crashed softphone, a dialer with only a start
+  hook) ends all the same: at a flag (the call went south, so it is over), when the
+  microphone it used goes quiet, and at the latest after `hook_timeout` (`expired` fires,
+  for the log).
 
 Like the loop it runs only when asked: `tick()` does what has fallen due, `next_wakeup()`
 says when to ask again, and the clock is injected.
@@ -28,6 +32,7 @@ from resilience_app.core.kinds import DialSource
 
 MIN_CALL = timedelta(seconds=5)
 END_GRACE = timedelta(seconds=3)
+HOOK_TIMEOUT = timedelta(hours=2)
 HOOK_APP = "your dialer"
 
 
@@ -51,10 +56,13 @@ class CallTracker:
         self.started: Event[[Call]] = Event()
         self.ended: Event[[Call, datetime]] = Event()
         self.changed: Event[[]] = Event()  # next_wakeup() may have moved
+        self.expired: Event[[Call]] = Event()  # a hook call ended by the timeout
         self.ignored: frozenset[str] = frozenset()
+        self.hook_timeout = HOOK_TIMEOUT
         self._using: dict[str, datetime] = {}  # app -> since when it holds the microphone
         self._current: Call | None = None
         self._released_at: datetime | None = None  # microphone let go during a call
+        self._heard = False  # the microphone was in use during the current hook call
 
     # -- questions ---------------------------------------------------------------------
 
@@ -101,14 +109,25 @@ class CallTracker:
             self._end(self.clock.now())
         self.changed.emit()
 
+    def flagged(self) -> None:
+        """The rep flagged a call: a call the hook started is over (its end may never come).
+        A call the microphone shows goes on until the microphone says otherwise."""
+        current = self._current
+        if current is not None and current.source is DialSource.HOOK:
+            self._end(self.clock.now())
+            self.changed.emit()
+
     # -- time --------------------------------------------------------------------------
 
     def next_wakeup(self) -> datetime | None:
-        if self._current is None:
+        current = self._current
+        if current is None:
             counted = self._counted()
             return min(counted.values()) + MIN_CALL if counted else None
         if self._released_at is not None:
             return self._released_at + END_GRACE
+        if current.source is DialSource.HOOK:
+            return current.started_at + self.hook_timeout
         return None
 
     def tick(self) -> None:
@@ -127,22 +146,34 @@ class CallTracker:
             if held:
                 since, app = min(held)
                 self._start(Call(app, since, DialSource.DETECTED))
-        elif current.source is DialSource.DETECTED:
+        elif current.source is DialSource.DETECTED or self._heard or counted:
+            # A hook call ends like a detected one once the microphone was heard in it.
             if counted:
                 self._released_at = None
+                self._heard = True
             elif self._released_at is None:
                 self._released_at = now
             elif now - self._released_at >= END_GRACE:
                 self._end(self._released_at)
+        if (
+            self._current is not None
+            and self._current.source is DialSource.HOOK
+            and now - self._current.started_at >= self.hook_timeout
+        ):
+            call = self._current
+            self._end(now)
+            self.expired.emit(call)
         self.changed.emit()
 
     def _start(self, call: Call) -> None:
         self._current = call
         self._released_at = None
+        self._heard = False
         self.started.emit(call)
 
     def _end(self, at: datetime) -> None:
         call, self._current = self._current, None
         self._released_at = None
+        self._heard = False
         if call is not None:
             self.ended.emit(call, at)

@@ -282,6 +282,17 @@ SCHEMA: dict[str, Setting] = {
             normalize=_names,
         ),
         Setting(
+            "calls.hook_timeout_minutes",
+            int,
+            120,
+            N_(
+                "a call started by a dialer's hook with no end ends by itself after this "
+                "many minutes, 10 to 720"
+            ),
+            10,
+            720,
+        ),
+        Setting(
             "calls.offer_flag",
             bool,
             False,

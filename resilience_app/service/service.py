@@ -175,6 +175,7 @@ class Service:
         self.lookback = WeeklyLookBack(settings, clock)
         self.calls = CallTracker(clock)
         self.calls.set_ignored(app_names(settings.get("calls.ignore_apps")))
+        self.calls.hook_timeout = timedelta(minutes=settings.get("calls.hook_timeout_minutes"))
 
         # -- what happened (the windows listen; nothing listens on the command line) ----
         self.phase_changed: Event[[Phase]] = Event()
@@ -237,6 +238,7 @@ class Service:
         self.calls.started.connect(self._call_started)
         self.calls.ended.connect(self._call_ended)
         self.calls.changed.connect(self._calls_moved)
+        self.calls.expired.connect(self._call_expired)
 
     # -- start ---------------------------------------------------------------------------
 
@@ -296,6 +298,7 @@ class Service:
         self._flag_started = time.perf_counter()
         already = self.loop.current is not None and self.loop.current.on_break
         incident = self.loop.flag(values.line(label, what=_("The label")), rough)
+        self.calls.flagged()  # a call that went south is over, whether its hook says so or not
         return FlagOutcome(incident, already, self.settings.break_minutes)
 
     def dialed(self) -> Incident | None:
@@ -376,6 +379,14 @@ class Service:
         if self.settings.get("calls.offer_flag") and not flagged_during:
             self.flag_offered.emit(call)
 
+    def _call_expired(self, call: Call) -> None:
+        log.warning(
+            "the call %s's hook started at %s never ended; it counts as over after %d minutes",
+            call.app,
+            call.started_at.isoformat(timespec="seconds"),
+            self.calls.hook_timeout // timedelta(minutes=1),
+        )
+
     def _calls_moved(self) -> None:
         self.schedule_changed.emit()
         self._tell_interest()
@@ -422,6 +433,9 @@ class Service:
     def _follow_setting(self, key: str, value: Any) -> None:
         if key == "calls.ignore_apps":
             self.calls.set_ignored(app_names(str(value)))
+        elif key == "calls.hook_timeout_minutes":
+            self.calls.hook_timeout = timedelta(minutes=int(value))
+            self.calls.tick()  # a call past the new limit ends now
         elif key == "calls.detect" and self.running:
             self._watch_microphone(bool(value))
         elif key == "hotkey.flag" and self.running:

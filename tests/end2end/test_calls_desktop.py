@@ -141,3 +141,22 @@ def test_a_dialers_hook_drives_the_same_path(app: RunningApp) -> None:
     assert app.status()["on_call"] is False
     [record] = app.export()
     assert record["dial_source"] == "hook" and record["time_to_next_dial_seconds"] >= 1.2
+
+
+def test_a_hook_call_whose_end_never_comes_still_ends(
+    app: RunningApp, desktop: VirtualDesktop, sound: SoundServer
+) -> None:
+    """A softphone with only a start hook, or one that crashed before `call end`: the
+    microphone it used going quiet ends the call, and so does the next flag."""
+    app.cli("call", "start", "--app", "Zoiper")
+    with sound.softphone("Zoiper"):
+        wait(lambda: app.status()["microphone_in_use_by"] == ["Zoiper"], 10)
+        assert app.status()["on_call"] is True
+    wait(lambda: app.status()["on_call"] is False, 10)  # the crash: the microphone went quiet
+    app.cli("call", "start", "--app", "Zoiper")  # and again, never heard this time
+    assert app.status()["on_call"] is True
+    app.cli("flag", "--label", "After the crash")
+    assert app.status()["on_call"] is False
+    desktop.wait_for_notification(summary="Time to pick up the phone", timeout=15)
+    [record] = app.export()  # the flag's nudge came, not skipped for a call never ended
+    assert {n["kind"]: n["state"] for n in record["nudges"]}["first"] == "fired"

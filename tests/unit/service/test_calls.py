@@ -13,6 +13,7 @@ from resilience_app.adapters.notify import NotifierChain
 from resilience_app.core.calls import END_GRACE, MIN_CALL
 from resilience_app.core.clock import FakeClock
 from resilience_app.core.models import DialSource, FollowUpKind, NudgeState, Phase
+from resilience_app.core.settings import SettingError
 from resilience_app.service import Service
 from tests.doubles import Shown
 
@@ -277,3 +278,65 @@ def test_a_nudge_due_while_a_call_is_being_confirmed_waits_for_the_answer(
     mic.used_by("Zoiper")  # 2 s before the first nudge, confirmed 3 s after it
     settle(app, clock, 10)
     assert shown.titles == [] and app.phase is Phase.CALM
+
+
+def test_a_hook_call_with_no_end_ends_at_the_next_flag(
+    app: Service, clock: FakeClock, shown: Shown
+) -> None:
+    """A crashed softphone never sends `call end`: the flag says the call is over, so the
+    nudges of that flag come as usual instead of being skipped for good."""
+    app.set_setting("nudge.first_minutes", "1")
+    app.set_setting("nudge.second_minutes", "2")
+    app.call_started("Zoiper")
+    settle(app, clock, 5 * 60)
+    app.flag("After the crash")
+    assert not app.calls.on_call and app.status()["on_call"] is False
+    app.end_break()
+    settle(app, clock, 3 * 60)
+    assert [n.state for n in app.store.nudges()] == [NudgeState.FIRED, NudgeState.FIRED]
+
+
+def test_a_hook_call_ends_when_the_microphone_it_used_goes_quiet(
+    app: Service, mic: Microphone, clock: FakeClock
+) -> None:
+    app.call_started("SuperDialer")
+    mic.used_by("SuperDialer")
+    settle(app, clock, 60)
+    assert app.calls.on_call
+    mic.used_by()
+    settle(app, clock, END_GRACE.total_seconds() + 1)
+    assert not app.calls.on_call
+
+
+def test_a_hook_call_never_heard_by_the_microphone_waits_for_its_end_or_the_timeout(
+    app: Service, clock: FakeClock, shown: Shown, caplog: pytest.LogCaptureFixture
+) -> None:
+    app.flag("Acme")
+    app.dialed()
+    app.add_followup(FollowUpKind.CHECK_IN, in_minutes=30)
+    app.call_started("Zoiper")  # the dialer's audio is not on a microphone we can see
+    settle(app, clock, 119 * 60)
+    assert app.calls.on_call and shown.titles == []  # the reminder waits for the call
+    with caplog.at_level("WARNING", logger="resilience_app.service.service"):
+        settle(app, clock, 2 * 60)
+    assert not app.calls.on_call
+    # Held during the call, then shown once (with the note the dial cut short).
+    assert shown.titles == ["Your note can wait for you", "Follow-up: Check-in — Acme"]
+    assert "never ended" in caplog.text and "120 minutes" in caplog.text
+
+
+def test_the_hook_timeout_is_a_setting(app: Service, clock: FakeClock) -> None:
+    app.set_setting("calls.hook_timeout_minutes", "15")
+    app.call_started()
+    settle(app, clock, 14 * 60)
+    assert app.calls.on_call
+    settle(app, clock, 2 * 60)
+    assert not app.calls.on_call
+    app.set_setting("calls.hook_timeout_minutes", "720")
+    app.call_started()
+    settle(app, clock, 30 * 60)
+    assert app.calls.on_call  # a longer limit keeps the new call going
+    app.set_setting("calls.hook_timeout_minutes", "10")  # already past: over now
+    assert not app.calls.on_call
+    with pytest.raises(SettingError):
+        app.set_setting("calls.hook_timeout_minutes", "5")
