@@ -278,8 +278,13 @@ class Running:
         meanwhile, this app is no longer the writer: keep what is unsaved aside and quit."""
         from PySide6.QtCore import QFileSystemWatcher
 
-        folders = sorted({str(p.parent) for p in self.lock.paths} | {os.path.dirname(server.name)})
-        watcher = self.parts["watcher"] = QFileSystemWatcher(folders)
+        journal = str(service.store.journal_dir)
+        folders = sorted(
+            {str(p.parent) for p in self.lock.paths} | {os.path.dirname(server.name), journal}
+        )
+        watcher = self.parts["watcher"] = QFileSystemWatcher(
+            [f for f in folders if os.path.isdir(f)]
+        )
 
         def changed(_path: str) -> None:
             if not self.lock.check():
@@ -288,6 +293,7 @@ class Running:
                 quit_app()
                 return
             server.ensure_listening()
+            service.restore_removed_files()  # what was saved and then deleted goes back
             for folder in folders:  # a folder made again must be watched again
                 if folder not in watcher.directories() and os.path.isdir(folder):
                     watcher.addPath(folder)

@@ -1291,6 +1291,7 @@ class Service:
                 )
             ) from None
         self.settings.update(changed)
+        self.restore_removed_files()  # a journal removed meanwhile goes back with this write
         if "app.start_at_login" in changed:
             problem = self._apply_login(bool(changed["app.start_at_login"]))
             if problem:
@@ -1497,6 +1498,17 @@ class Service:
             "Not saved to disk yet ({reason}). Resilience keeps it and tries again every few "
             "seconds, so there is no need to enter it again."
         ).format(reason=error.strerror or str(error))
+
+    def restore_removed_files(self) -> None:
+        """Files of the data folder went away under the running app (it watches the
+        folders): write back at once what it holds, not only at the next change."""
+        if self.store.readonly or not self.store.restore_vanished():
+            return
+        try:
+            self.store.flush()
+        except OSError as exc:
+            self.store.last_error = exc
+            self._save_failed(exc)
 
     def _save_failed(self, exc: OSError) -> None:
         # Once per outage: drafts save as the rep types, and each would fail the same way.

@@ -9,6 +9,7 @@ failed write keeps the change in memory and marks the driver dirty; `flush()` re
 from __future__ import annotations
 
 import json
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -131,6 +132,17 @@ class DurableJSONStorage(Storage):
         """Write the in-memory data again (after a failed write)."""
         if self._data is not None and self.dirty:
             self.write(self._data)
+
+    def held_but_missing(self) -> bool:
+        """Data held in memory, saved, whose file is no longer on disk (removed under the
+        app); False again once marked unsaved."""
+        return (
+            not self.readonly
+            and not self.dirty
+            and self._loaded
+            and self._data is not None
+            and not os.path.lexists(self.path)
+        )
 
     def close(self) -> None:
         """TinyDB calls this on close; the data stays readable in memory."""

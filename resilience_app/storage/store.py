@@ -26,6 +26,7 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+import os
 import re
 import shutil
 from collections import OrderedDict
@@ -753,7 +754,7 @@ class Store:
 
     def flush(self) -> None:
         """Retry failed writes. Raises OSError if the disk still refuses."""
-        self._recreate_folders()
+        self.restore_vanished()
         for journal_file in self._open_files():
             journal_file.flush()
         if self.pending_rescues and not self.dirty:
@@ -771,13 +772,18 @@ class Store:
     def _durably(self, write: Callable[[], None]) -> None:
         """Run a write; if the disk refuses it, keep the change in memory and report."""
         try:
+            # Files removed under the running app go back with this write (the folder may
+            # already have been made again by someone else, so the folder alone says little).
+            restored = self.restore_vanished()
             write()
+            if restored:
+                self.flush()
             if self.pending_rescues and not self.dirty:
                 self.forget_rescues()
         except FileNotFoundError as exc:
-            # The data folder went away under the running app: make it again and retry,
-            # so what the app holds is not lost with it.
-            if self._recreate_folders():
+            # The data folder went away during the write: make it again and retry, so what
+            # the app holds is not lost with it.
+            if self.restore_vanished():
                 self._durably(self.flush)
             else:
                 self._failed(exc)
@@ -790,35 +796,57 @@ class Store:
         if self.on_save_failed is not None:
             self.on_save_failed(exc)
 
-    def _recreate_folders(self) -> bool:
-        """Make the journal folder again if it vanished, and write every file open in
-        memory back into it (not only the one being saved); True when that was needed."""
-        if self.readonly or self.journal_dir.is_dir():
+    def restore_vanished(self) -> bool:
+        """Journal files removed under the running app (the data folder deleted, perhaps
+        made again meanwhile by another process; one file deleted by hand): make the
+        folders again and mark every file open in memory that is no longer on disk unsaved,
+        so the next write or flush puts it back; True when anything was missing. A write
+        acknowledged just before an `rm -r` reached its file is not lost that way."""
+        if self.readonly:
             return False
-        try:
-            ensure_private_dir(self.data_dir)
-            ensure_private_dir(self.journal_dir, follow=False)
-        except OSError:
-            return False
-        log.warning("the journal folder %s was missing and was created again", self.journal_dir)
-        if self.sealer.key is not None:
-            # Without it, every sealed file written back below could never be opened.
+        made = False
+        if not self.journal_dir.is_dir():
             try:
-                write_key_file(self.data_dir / KEY_FILE, self.sealer.key)
+                ensure_private_dir(self.data_dir)
+                ensure_private_dir(self.journal_dir, follow=False)
+            except OSError:
+                return False
+            made = True
+        missing = [f for f in self._open_files() if f.storage.held_but_missing()]
+        key_file = self.data_dir / KEY_FILE
+        key_missing = self.sealer.key is not None and not os.path.lexists(key_file)
+        if not (made or missing or key_missing):
+            return False
+        if key_missing and self.sealer.key is not None:
+            # Without it, every sealed file written back could never be opened.
+            try:
+                write_key_file(key_file, self.sealer.key)
             except OSError as exc:
                 log.error("could not write the key file again: %s", exc.strerror or exc)
-        for journal_file in self._open_files():
-            if journal_file.storage.read() is not None:  # a file never written has nothing
-                journal_file.storage.dirty = True  # flush() below writes each one again
-            journal_file.backed_up_on = None
+        for journal_file in missing:
+            journal_file.storage.dirty = True  # the next flush writes each one again
+        for journal_file in self._open_files() if made else missing:
+            journal_file.backed_up_on = None  # its backups went with the folder
         if self.on_recreated is not None:
             self.on_recreated()
-        self._notice(
-            _(
-                "Your data folder {path} was removed while Resilience was running. It was "
-                "created again with everything Resilience had open."
-            ).format(path=self.data_dir)
-        )
+        if made:
+            log.warning("the journal folder %s was missing and was created again", self.journal_dir)
+            self._notice(
+                _(
+                    "Your data folder {path} was removed while Resilience was running. It was "
+                    "created again with everything Resilience had open."
+                ).format(path=self.data_dir)
+            )
+        else:
+            names = ", ".join(sorted(f.storage.path.name for f in missing)) or KEY_FILE
+            log.warning("journal files removed while the app ran, written again: %s", names)
+            self._notice(
+                # Translators: {names} are file names of the journal, comma-separated.
+                _(
+                    "Files of your journal ({names}) were removed while Resilience was "
+                    "running. They were written again from what Resilience had open."
+                ).format(names=names)
+            )
         return True
 
     def _month_of(self, incident_id: str, fallback: datetime) -> str:

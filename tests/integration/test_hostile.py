@@ -117,6 +117,31 @@ def test_the_data_folder_removed_under_the_running_app(data_dir: Path) -> None:
         assert "Traceback" not in app.stop()
 
 
+def test_what_was_saved_before_the_folder_was_removed_is_on_disk_again_at_once(
+    data_dir: Path,
+) -> None:
+    """Acknowledged, then the data folder removed, and made again (empty) at once by
+    something else: the app sees its files go and writes them back by itself, with no
+    other command and no quit to do it."""
+    app = App(data_dir)
+    killed = False
+    try:
+        cli(data_dir, "flag", "--label", "First")
+        assert cli(data_dir, "positive", "add", "Still here").returncode == 0
+        shutil.rmtree(data_dir, ignore_errors=True)
+        (data_dir / "journal").mkdir(parents=True, exist_ok=True)
+        wait_for(lambda: any((data_dir / "journal").glob("2*.json")))
+        time.sleep(0.5)  # the whole write back, not only its first file
+        app.kill()  # no chance to save anything more
+        killed = True
+        exported = json.loads(cli(data_dir, "export").stdout)
+        assert [i["label"] for i in exported["incidents"]] == ["First"]
+        assert [p["text"] for p in exported["positives"]] == ["Still here"]
+    finally:
+        if not killed:
+            app.kill()
+
+
 def test_a_flood_of_idle_connections_under_a_low_file_limit(data_dir: Path) -> None:
     prlimit = shutil.which("prlimit")
     if prlimit is None:

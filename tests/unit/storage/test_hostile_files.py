@@ -196,3 +196,43 @@ def test_record_keys_that_are_not_plain_numbers_are_set_aside(data_dir: Path) ->
     assert store.notices  # the rep is told two records were set aside
     store.save_incident(Incident("c", WHEN, label="after"))
     assert [i.label for i in Store(data_dir).incidents()] == ["after"]
+
+
+def test_a_folder_made_again_by_someone_else_still_gets_every_open_file_back(
+    data_dir: Path,
+) -> None:
+    """`rm -r` of the data folder, and before the app writes again something else (a
+    second start, a command) makes the journal folder again, empty: the folder is there,
+    its files are not; each file the app holds goes back with the next write."""
+    import shutil
+
+    clock = FakeClock(datetime.now(UTC))
+    service = open_service(data_dir, clock=clock)
+    service.flag("Acme")
+    service.add_followup(FollowUpKind.CHECK_IN, in_minutes=60)
+    service.add_positive("Kept my cool")
+    shutil.rmtree(data_dir)
+    (data_dir / "journal").mkdir(parents=True)
+    service.set_setting("break.minutes", "4")  # a write of the settings alone
+    assert service.durable
+    again = open_service(data_dir, clock=clock)
+    assert [i.label for i in again.store.incidents()] == ["Acme"]
+    assert [i.followup.kind for i in again.upcoming()] == [FollowUpKind.CHECK_IN]
+    assert [p.text for p in again.store.positives()] == ["Kept my cool"]
+
+
+def test_a_journal_file_deleted_by_hand_goes_back_and_the_rep_is_told(data_dir: Path) -> None:
+    clock = FakeClock(datetime.now(UTC))
+    service = open_service(data_dir, clock=clock)
+    told: list[str] = []
+    service.store.on_notice = told.append
+    service.flag("Acme")
+    service.add_followup(FollowUpKind.CHECK_IN, in_minutes=60)
+    [followups] = [p for p in (data_dir / "journal").glob("*.json") if "follow" in p.name]
+    followups.unlink()
+    service.restore_removed_files()  # the running app's folder watcher calls this
+    assert followups.is_file()
+    assert told and followups.name in told[-1] and "were written again" in told[-1]
+    assert [i.followup.kind for i in open_service(data_dir, clock=clock).upcoming()] == [
+        FollowUpKind.CHECK_IN
+    ]
