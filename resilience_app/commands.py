@@ -46,7 +46,7 @@ TABS = ("positives", "calls", "upcoming")
 # Replies kept for request ids, so a client that resends (its connection dropped before
 # the answer came) gets the first answer instead of doing the thing twice.
 REMEMBERED_REPLIES = 256
-MAX_SECRET = 1024
+MAX_SECRET = values.MAX_PASSPHRASE
 
 
 class Args:

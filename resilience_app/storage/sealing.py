@@ -33,6 +33,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from resilience_app.core import values
 from resilience_app.core.errors import UserError
 from resilience_app.files import atomic_write, read_private
 from resilience_app.i18n import N_, _, ngettext
@@ -53,6 +54,7 @@ KDF_TIME_COST = 3
 KDF_MEMORY_KIB = 128 * 1024
 KDF_PARALLELISM = 2
 MIN_PASSPHRASE = 8
+MAX_PASSPHRASE = values.MAX_PASSPHRASE
 
 
 # In a seal made while another could not be opened: that other seal (see Sealer.seal_doc).
@@ -101,12 +103,24 @@ def _unb64(text: str) -> bytes:
     return base64.b64decode(text.encode("ascii"), validate=True)
 
 
-def check_passphrase(passphrase: str) -> str:
-    """A passphrase long enough to be worth it, as valid text."""
-    from resilience_app.core import values
+def too_long() -> UserError:
+    """The refusal of a passphrase over MAX_PASSPHRASE characters."""
+    return UserError(
+        ngettext(
+            "A passphrase can have at most {n} character. Nothing was changed.",
+            "A passphrase can have at most {n} characters. Nothing was changed.",
+            MAX_PASSPHRASE,
+        ).format(n=MAX_PASSPHRASE),
+        usage=True,
+    )
 
+
+def check_passphrase(passphrase: str) -> str:
+    """A passphrase long enough to be worth it, short enough to be typed, as valid text."""
     if not isinstance(passphrase, str) or not values.is_text(passphrase):
         raise UserError(_("The passphrase has characters that are not valid text."), usage=True)
+    if len(passphrase) > MAX_PASSPHRASE:
+        raise too_long()
     if len(passphrase) < MIN_PASSPHRASE:
         raise UserError(
             ngettext(
@@ -267,6 +281,8 @@ def rewrapped(key: KeyFile, data_key: bytes, passphrase: str) -> KeyFile:
 
 def open_data_key(key: KeyFile, passphrase: str) -> bytes:
     """The data key, if `passphrase` is the right one; WrongPassphrase otherwise."""
+    if len(passphrase) > MAX_PASSPHRASE:
+        raise too_long()  # never set, so never right: refused before an Argon2 run
     try:
         return _unwrap(_derive(passphrase, key), key.wrapped_data_key, WRAP_DATA_KEY)
     except BadSeal:

@@ -374,3 +374,21 @@ def test_notifications_nobody_can_see_leave_no_text_in_the_log(
     with caplog.at_level(logging.DEBUG):
         service.notifier.send("Follow-up: SECRET-LABEL", "Call SECRET-LABEL back", urgent=False)
     assert "SECRET-LABEL" not in caplog.text
+
+
+def test_a_passphrase_too_long_is_refused_in_the_service_too(
+    locked: tuple[Service, str],
+) -> None:
+    service, _ = locked
+    sentence = "A passphrase can have at most 1024 characters. Nothing was changed."
+    for attempt in (
+        lambda: service.unlock("x" * 1025),
+        lambda: service.change_passphrase(PASS, "x" * 5000),
+        lambda: service.change_passphrase("x" * 5000, PASS),
+        lambda: service.remove_passphrase("x" * 1025),
+    ):
+        with pytest.raises(UserError) as refused:
+            attempt()
+        assert not isinstance(refused.value, WrongPassphrase)
+        assert refused.value.message == sentence and refused.value.usage
+    assert service.locked and service.protected
