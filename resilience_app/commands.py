@@ -458,6 +458,13 @@ class CommandTable:
             a.secret("old", what=_("The current passphrase")),
             a.secret("new", what=_("The new passphrase")),
         )
+        if self.service.running and self.service.locked:  # offline, nothing is open anyway
+            return {
+                "message": _(
+                    "Your passphrase is changed. Your journal is still locked: unlock it with "
+                    "the new passphrase."
+                )
+            }
         return {"message": _("Your passphrase is changed.")}
 
     def passphrase_remove(self, a: Args) -> Reply:

@@ -1432,9 +1432,8 @@ class Service:
             self._remember(data_key)
 
     def change_passphrase(self, old: str, new: str) -> None:
+        """A new passphrase for the same key; the journal stays locked or unlocked as it was."""
         protection.change(self.store, old, new)
-        if self.store.sealer.data_key is not None:
-            self._opened(self.store.sealer.data_key)
 
     def remove_passphrase(self, passphrase: str) -> None:
         """Turn the lock off: every file rewritten in plain text, all or nothing."""

@@ -1,5 +1,5 @@
 """The passphrase lock against what a hostile pass tried with the real app process: a long
-passphrase on standard input."""
+passphrase on standard input, a change while locked."""
 
 from __future__ import annotations
 
@@ -59,3 +59,24 @@ def test_a_passphrase_of_ten_megabytes_is_refused_before_anything_is_sent(
             "resilience: A passphrase can have at most 1024 characters. Nothing was changed.\n"
         )
     assert status(data_dir)["locked"] is True  # and the app still answers
+
+
+def test_passphrase_change_while_the_app_is_locked_leaves_it_locked(
+    locked_app: App, data_dir: Path
+) -> None:
+    done = secret_command(data_dir, "passphrase", "change", stdin=f"{PASS}\nan entirely new one\n")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == (
+        "Your passphrase is changed. Your journal is still locked: unlock it with the new "
+        "passphrase.\n"
+    )
+    assert status(data_dir)["locked"] is True
+    right = secret_command(data_dir, "unlock", stdin="an entirely new one\n")
+    assert right.returncode == 0, right.stderr
+    assert status(data_dir)["locked"] is False
+    # Changed while unlocked, it stays unlocked (and says nothing more).
+    again = secret_command(
+        data_dir, "passphrase", "change", stdin="an entirely new one\na third passphrase\n"
+    )
+    assert again.returncode == 0 and again.stdout == "Your passphrase is changed.\n"
+    assert status(data_dir)["locked"] is False

@@ -212,12 +212,20 @@ def test_change_and_remove(locked: tuple[Service, str], data_dir: Path) -> None:
     service, _incident_id = locked
     with pytest.raises(WrongPassphrase):
         service.change_passphrase("wrong one!", "new passphrase")
+    seen: list[bool] = []
+    service.lock_changed.connect(seen.append)
     service.change_passphrase(PASS, "new passphrase")
-    assert not service.locked
-    service.lock()
+    assert service.locked and seen == []  # changing the passphrase is not unlocking
+    with pytest.raises(Locked):
+        service.journal_positives()
     with pytest.raises(WrongPassphrase):
         service.unlock(PASS)
     service.unlock("new passphrase")
+    service.change_passphrase("new passphrase", "third passphrase")
+    assert not service.locked  # and unlocked, it stays unlocked
+    service.lock()
+    service.unlock("third passphrase")
+    service.change_passphrase("third passphrase", "new passphrase")
     service.remove_passphrase("new passphrase")
     assert not service.protected and not service.locked
     assert files_holding(data_dir, ["ACME-LABEL"])
