@@ -584,8 +584,12 @@ def _run_here(data_dir: Path, command: str, args: dict[str, Any]) -> dict[str, A
                     "moment."
                 )
             ) from None
+    from resilience_app.adapters.vault import KeyringVault
+
     try:
-        service = open_service(data_dir, readonly=readonly)
+        # The keyring too (asked only when a command needs it): `config set lock.remember
+        # on` is refused here as in the app where nothing can be kept.
+        service = open_service(data_dir, readonly=readonly, vault=KeyringVault())
         kept = None
         try:
             for notice in service.open_offline():

@@ -1267,6 +1267,8 @@ class Service:
         changed = {k: v for k, v in trial.as_dict().items() if v != self.settings.get(k)}
         if not changed:
             return {}
+        if changed.get("lock.remember"):
+            self._check_remember()
         try:
             self._save_settings(trial.as_dict())
         except OSError as exc:
@@ -1333,6 +1335,19 @@ class Service:
             return _("this copy of Resilience has no keyring")
         return self._vault.problem
 
+    def _check_remember(self) -> None:
+        """Refuse "remember on this computer" where nothing can be kept (the check that
+        greys the box in Settings), before anything is done."""
+        problem = self.keyring_problem
+        if problem is not None:
+            raise UserError(
+                # Translators: {problem} says why ("no keyring is available on this desktop").
+                _(
+                    "Your journal's key cannot be kept on this computer: {problem}. Nothing was "
+                    "changed."
+                ).format(problem=problem)
+            )
+
     def _need_open(self, locked: str) -> None:
         """What shows or changes what the rep wrote needs the journal unlocked; `locked` is
         the sentence saying so (marked with N_())."""
@@ -1348,6 +1363,8 @@ class Service:
         key = self.store.sealer.key
         if key is None:
             raise UserError(_("Your journal is not protected by a passphrase."))
+        if remember:
+            self._check_remember()
         data_key = open_data_key(key, passphrase)  # WrongPassphrase: one sentence
         self._opened(data_key)
         if remember is not None and remember != self.settings.get("lock.remember"):
@@ -1424,6 +1441,8 @@ class Service:
 
     def set_passphrase(self, passphrase: str, *, remember: bool | None = None) -> None:
         """Protect the journal: every file rewritten sealed, all or nothing."""
+        if remember:
+            self._check_remember()
         data_key = protection.enable(self.store, passphrase)
         self._opened(data_key)
         if remember is not None and remember != self.settings.get("lock.remember"):

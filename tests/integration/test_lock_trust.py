@@ -1,8 +1,10 @@
 """The passphrase lock against what a hostile pass tried with the real app process: a long
-passphrase on standard input, a change while locked."""
+passphrase on standard input, a change while locked, "remember"
+without a keyring."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -80,3 +82,37 @@ def test_passphrase_change_while_the_app_is_locked_leaves_it_locked(
     )
     assert again.returncode == 0 and again.stdout == "Your passphrase is changed.\n"
     assert status(data_dir)["locked"] is False
+
+
+def test_remember_without_a_keyring_is_refused_with_the_reason(data_dir: Path) -> None:
+    env = dict(os.environ, PYTHON_KEYRING_BACKEND=FAIL_KEYRING)
+    protect(data_dir)
+    previous = os.environ.get("PYTHON_KEYRING_BACKEND")
+    os.environ["PYTHON_KEYRING_BACKEND"] = FAIL_KEYRING  # for the App helper's process
+    try:
+        app = App(data_dir)
+    finally:
+        if previous is None:
+            del os.environ["PYTHON_KEYRING_BACKEND"]
+        else:
+            os.environ["PYTHON_KEYRING_BACKEND"] = previous
+    reason = (
+        "Your journal's key cannot be kept on this computer: no keyring is available on this "
+        "desktop."
+    )
+    try:
+        done = secret_command(data_dir, "unlock", "--remember", stdin=PASS + "\n", env=env)
+        assert done.returncode == 1, done.stdout
+        assert done.stderr.startswith(f"resilience: {reason}"), done.stderr
+        assert "Your journal is unlocked" not in done.stdout
+        assert status(data_dir)["locked"] is True  # nothing was done
+        stored = secret_command(data_dir, "config", "set", "lock.remember", "on", stdin="", env=env)
+        assert stored.returncode == 1 and stored.stderr.startswith(f"resilience: {reason}")
+        shown = secret_command(data_dir, "config", "get", "lock.remember", stdin="", env=env)
+        assert shown.stdout.strip() in ("off", "false", "False"), shown.stdout
+    finally:
+        stderr = app.stop()
+    assert "Traceback" not in stderr, stderr
+    # The same without a running app.
+    offline = secret_command(data_dir, "config", "set", "lock.remember", "on", stdin="", env=env)
+    assert offline.returncode == 1 and offline.stderr.startswith(f"resilience: {reason}")

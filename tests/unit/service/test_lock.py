@@ -260,13 +260,28 @@ def test_without_a_keyring_it_says_so_and_unlocking_still_works(
 ) -> None:
     service, channel = build(data_dir, clock, KeyringVault(fail.Keyring()))
     assert service.keyring_problem == "no keyring is available on this desktop"
+    refusal = (
+        "Your journal's key cannot be kept on this computer: no keyring is available on this "
+        "desktop. Nothing was changed."
+    )
     written(service, clock)
-    service.set_passphrase(PASS, remember=True)
-    assert not service.locked
-    assert any("could not be kept on this computer" in message for _, message in channel.sent)
+    with pytest.raises(UserError) as refused:
+        service.set_passphrase(PASS, remember=True)
+    assert refused.value.message == refusal
+    assert not service.protected and not (data_dir / "key.json").exists()
+    service.set_passphrase(PASS)
     service.lock()
+    with pytest.raises(UserError) as refused:
+        service.unlock(PASS, remember=True)
+    assert refused.value.message == refusal and service.locked
+    with pytest.raises(UserError) as refused:
+        service.set_setting("lock.remember", True)
+    assert refused.value.message == refusal
+    assert service.setting("lock.remember") is False
+    assert load_settings(data_dir).get("lock.remember") in (None, False)
     service.unlock(PASS)
     assert not service.locked
+    assert channel.sent == [] or all("kept" not in message for _, message in channel.sent)
 
 
 def test_a_key_in_the_keyring_that_does_not_fit_is_ignored(
