@@ -25,6 +25,7 @@ store treats like a damaged file.
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import os
 import secrets
@@ -86,6 +87,21 @@ class WrongPassphrase(UserError):
         super().__init__(_("That passphrase does not open this journal. Nothing was changed."))
 
 
+class DamagedKeyFile(UserError):
+    """`key.json` is not as it was written: even the right passphrase cannot open it."""
+
+    def __init__(self, path: Path | None) -> None:
+        super().__init__(
+            # Translators: {path} is the key file; keep "key.json" (a file name).
+            _(
+                "Your journal's key file ({path}) is damaged, so even the right passphrase "
+                "cannot open your journal. Put key.json back from a backup copy of the data "
+                "folder (Resilience keeps no copy of it), then unlock again. Nothing was "
+                "changed."
+            ).format(path=path or KEY_FILE)
+        )
+
+
 class BadSeal(Exception):
     """A sealed value that does not open: tampered with, moved, or damaged."""
 
@@ -144,6 +160,36 @@ class KeyFile:
     wrapped_data_key: bytes  # nonce + AES-GCM of the data key under the passphrase key
     public_key: bytes  # X25519, raw
     wrapped_private_key: bytes  # nonce + AES-GCM of the X25519 private key under the data key
+    # The check read with the file ("sha256:..." of the fields above; None in a file written
+    # before there was one), and where it was read from.
+    check: str | None = None
+    path: Path | None = None
+
+    def _fields(self) -> dict[str, Any]:
+        return {
+            "kdf": {
+                "name": "argon2id",
+                "salt": _b64(self.salt),
+                "time_cost": self.time_cost,
+                "memory_kib": self.memory_kib,
+                "parallelism": self.parallelism,
+            },
+            "wrapped_data_key": _b64(self.wrapped_data_key),
+            "public_key": _b64(self.public_key),
+            "wrapped_private_key": _b64(self.wrapped_private_key),
+        }
+
+    def digest(self) -> str:
+        """A checksum of what opens the journal. A wrong passphrase and a changed byte both
+        fail the authenticated unwrapping alike; this tells them apart (it proves nothing
+        to an attacker, who could write it again: the wrapping does that)."""
+        canonical = json.dumps(self._fields(), sort_keys=True, separators=(",", ":"))
+        return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
+
+    @property
+    def whole(self) -> bool:
+        """False when the file's check does not match its fields (an old file has none)."""
+        return self.check is None or secrets.compare_digest(self.check, self.digest())
 
     def to_json(self) -> bytes:
         return (
@@ -152,16 +198,8 @@ class KeyFile:
                     "app": "resilience",
                     "kind": "journal-key",
                     "format": KEY_FORMAT,
-                    "kdf": {
-                        "name": "argon2id",
-                        "salt": _b64(self.salt),
-                        "time_cost": self.time_cost,
-                        "memory_kib": self.memory_kib,
-                        "parallelism": self.parallelism,
-                    },
-                    "wrapped_data_key": _b64(self.wrapped_data_key),
-                    "public_key": _b64(self.public_key),
-                    "wrapped_private_key": _b64(self.wrapped_private_key),
+                    **self._fields(),
+                    "check": self.digest(),
                     "written_at": datetime.now(UTC).isoformat(),
                 },
                 indent=2,
@@ -170,7 +208,7 @@ class KeyFile:
         )
 
     @classmethod
-    def parse(cls, raw: bytes) -> KeyFile:
+    def parse(cls, raw: bytes, path: Path | None = None) -> KeyFile:
         try:
             data = json.loads(raw)
             if data.get("kind") != "journal-key":
@@ -188,6 +226,9 @@ class KeyFile:
                 wrapped_data_key=_unb64(data["wrapped_data_key"]),
                 public_key=_unb64(data["public_key"]),
                 wrapped_private_key=_unb64(data["wrapped_private_key"]),
+                # Anything but text where the check belongs matches nothing: damaged.
+                check=check if isinstance(check := data.get("check"), str | None) else "",
+                path=path,
             )
         except (ValueError, KeyError, TypeError, RecursionError) as exc:
             raise UserError(
@@ -274,13 +315,17 @@ def rewrapped(key: KeyFile, data_key: bytes, passphrase: str) -> KeyFile:
         wrapped_data_key=b"",
         public_key=key.public_key,
         wrapped_private_key=key.wrapped_private_key,
+        path=key.path,
     )
     new.wrapped_data_key = _wrap(_derive(passphrase, new), data_key, WRAP_DATA_KEY)
     return new
 
 
 def open_data_key(key: KeyFile, passphrase: str) -> bytes:
-    """The data key, if `passphrase` is the right one; WrongPassphrase otherwise."""
+    """The data key, if `passphrase` is the right one; WrongPassphrase otherwise, or
+    DamagedKeyFile when the file is not as it was written."""
+    if not key.whole:
+        raise DamagedKeyFile(key.path)
     if len(passphrase) > MAX_PASSPHRASE:
         raise too_long()  # never set, so never right: refused before an Argon2 run
     try:
@@ -301,7 +346,7 @@ def read_key_file(data_dir: Path) -> KeyFile | None:
                 reason=exc.strerror or exc
             )
         ) from None
-    return KeyFile.parse(raw)
+    return KeyFile.parse(raw, Path(data_dir) / KEY_FILE)
 
 
 def write_key_file(path: Path, key: KeyFile) -> None:
@@ -333,14 +378,22 @@ class Sealer:
     def unlock(self, data_key: bytes) -> None:
         """Hold the data key (from the passphrase, or the keyring) and open the inbox key."""
         from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+        from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
         assert self.key is not None
+        if not self.key.whole:
+            raise DamagedKeyFile(self.key.path)
         try:
             raw = _unwrap(data_key, self.key.wrapped_private_key, WRAP_PRIVATE_KEY)
         except BadSeal:
-            raise WrongPassphrase() from None
+            # The data key opened its wrapping (or came from the keyring): what does not
+            # open now is the file (a key from the keyring that does not fit is logged).
+            raise DamagedKeyFile(self.key.path) from None
+        private = X25519PrivateKey.from_private_bytes(raw)
+        if private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw) != self.key.public_key:
+            raise DamagedKeyFile(self.key.path)  # what the locked app seals to is not ours
         self._data_key = data_key
-        self._private = X25519PrivateKey.from_private_bytes(raw)
+        self._private = private
 
     def lock(self) -> None:
         self._data_key = None

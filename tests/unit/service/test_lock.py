@@ -415,3 +415,27 @@ def test_a_passphrase_too_long_is_refused_in_the_service_too(
         assert not isinstance(refused.value, WrongPassphrase)
         assert refused.value.message == sentence and refused.value.usage
     assert service.locked and service.protected
+
+
+def test_a_damaged_key_file_is_named_with_what_to_do_not_taken_for_a_wrong_passphrase(
+    locked: tuple[Service, str], data_dir: Path, clock: FakeClock
+) -> None:
+    import base64
+    import json
+
+    service, _ = locked
+    service.close()
+    path = data_dir / "key.json"
+    data = json.loads(path.read_text())
+    raw = bytearray(base64.b64decode(data["wrapped_private_key"]))
+    raw[5] ^= 0x40  # one byte of the wrapped private key
+    data["wrapped_private_key"] = base64.b64encode(bytes(raw)).decode()
+    path.write_text(json.dumps(data))
+    again, _ = build(data_dir, clock)
+    again.start()
+    with pytest.raises(UserError) as caught:
+        again.unlock(PASS)
+    assert "does not open" not in caught.value.message
+    assert caught.value.message.startswith(f"Your journal's key file ({path}) is damaged")
+    assert "Put key.json back from a backup copy" in caught.value.message
+    assert again.locked
