@@ -686,9 +686,11 @@ def _open_journal(service: Any) -> None:
 def _read_secret(prompt: str, *, twice: bool = False) -> str:
     """A passphrase: asked without echo on a terminal (twice for a new one), otherwise one
     line of standard input. `prompt` is in the rep's language."""
+    from resilience_app.adapters import nodump
     from resilience_app.core.values import MAX_PASSPHRASE, is_text
     from resilience_app.storage.sealing import too_long
 
+    nodump.forbid()  # a crash dump of this process would hold the passphrase
     stdin = sys.stdin
     if stdin is not None and stdin.isatty():
         import getpass

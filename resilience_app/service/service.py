@@ -154,6 +154,7 @@ class Service:
         vault: Vault | None = None,
         running: bool = True,
         rng: random.Random | None = None,
+        forbid_dumps: Callable[[], object] | None = None,
     ) -> None:
         self.store = store
         self.settings = settings
@@ -169,6 +170,10 @@ class Service:
         self._global_key = global_key
         self._vault = vault
         self._vault_account = digest(store.data_dir)
+        # Makes the process leave no crash dump (its memory holds what the rep wrote and
+        # the passphrase): called by the builder for a protected journal, here when the
+        # lock is turned on.
+        self._forbid_dumps = forbid_dumps
         self._rng = rng or random.Random()
         self.loop = RecoveryLoop(store, settings, clock)
         self.followups = FollowUps(store, clock)
@@ -1432,6 +1437,11 @@ class Service:
         self.store.lock()
         self._pool = None
         self._record_cache = None
+        # What else held words the rep wrote: the positives a break showed last, a deleted
+        # call kept for undo, the last call dialed (for "back on the phone after 7 min").
+        self._recent_positives.clear()
+        self._last_removed = None
+        self._last_dial = None
         self._forget_decoded()
         self.loop.restore(catch_up=False)
         self.lock_changed.emit(True)
@@ -1443,6 +1453,8 @@ class Service:
         """Protect the journal: every file rewritten sealed, all or nothing."""
         if remember:
             self._check_remember()
+        if self._forbid_dumps is not None:
+            self._forbid_dumps()
         data_key = protection.enable(self.store, passphrase)
         self._opened(data_key)
         if remember is not None and remember != self.settings.get("lock.remember"):

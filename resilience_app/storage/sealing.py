@@ -240,28 +240,68 @@ class KeyFile:
             ) from None
 
 
-def _derive(passphrase: str, key: KeyFile) -> bytes:
-    from argon2.low_level import Type, hash_secret_raw
-
-    return hash_secret_raw(
-        passphrase.encode("utf-8"),
-        key.salt,
-        time_cost=key.time_cost,
-        memory_cost=key.memory_kib,
-        parallelism=key.parallelism,
-        hash_len=32,
-        type=Type.ID,
-    )
+def wipe(buffer: bytearray) -> None:
+    """Zero a secret in place (Python's str and bytes cannot be; a bytearray can)."""
+    buffer[:] = bytes(len(buffer))
 
 
-def _wrap(key: bytes, secret: bytes, purpose: bytes) -> bytes:
+def derive_key(secret: bytearray, key: KeyFile) -> bytearray:
+    """The key Argon2id makes of the passphrase's bytes. `secret` is zeroed once used,
+    whatever happens; the caller wipes the key returned once it has unwrapped with it.
+
+    Through the library's C function with our own buffers (argon2-cffi's Python wrapper
+    copies the secret into memory it frees without zeroing)."""
+    from _argon2_cffi_bindings import ffi, lib  # type: ignore[import-untyped]
+    from argon2.exceptions import HashingError
+    from argon2.low_level import ARGON2_VERSION, Type, error_to_str
+
+    out = bytearray(32)
+    try:
+        salt = bytes(key.salt)
+        rv = lib.argon2_hash(
+            key.time_cost,
+            key.memory_kib,
+            key.parallelism,
+            ffi.from_buffer("uint8_t[]", secret),
+            len(secret),
+            ffi.from_buffer("uint8_t[]", salt),
+            len(salt),
+            ffi.from_buffer("uint8_t[]", out),
+            len(out),
+            ffi.NULL,
+            0,
+            Type.ID.value,
+            ARGON2_VERSION,
+        )
+        if rv != lib.ARGON2_OK:
+            wipe(out)
+            raise HashingError(error_to_str(rv))
+        return out
+    finally:
+        wipe(secret)
+
+
+def _derive(passphrase: str, key: KeyFile) -> bytearray:
+    # The str itself cannot be wiped; its bytes, made straight into a bytearray, are.
+    return derive_key(bytearray(passphrase, "utf-8"), key)
+
+
+def _wrapped_under(passphrase: str, key: KeyFile, secret: bytes) -> bytes:
+    derived = _derive(passphrase, key)
+    try:
+        return _wrap(derived, secret, WRAP_DATA_KEY)
+    finally:
+        wipe(derived)
+
+
+def _wrap(key: bytes | bytearray, secret: bytes, purpose: bytes) -> bytes:
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
     nonce = os.urandom(12)
     return nonce + AESGCM(key).encrypt(nonce, secret, purpose)
 
 
-def _unwrap(key: bytes, wrapped: bytes, purpose: bytes) -> bytes:
+def _unwrap(key: bytes | bytearray, wrapped: bytes, purpose: bytes) -> bytes:
     from cryptography.exceptions import InvalidTag
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
@@ -301,7 +341,7 @@ def new_key_file(passphrase: str, data_key: bytes | None = None) -> tuple[KeyFil
             WRAP_PRIVATE_KEY,
         ),
     )
-    key.wrapped_data_key = _wrap(_derive(passphrase, key), data_key, WRAP_DATA_KEY)
+    key.wrapped_data_key = _wrapped_under(passphrase, key, data_key)
     return key, data_key
 
 
@@ -317,7 +357,7 @@ def rewrapped(key: KeyFile, data_key: bytes, passphrase: str) -> KeyFile:
         wrapped_private_key=key.wrapped_private_key,
         path=key.path,
     )
-    new.wrapped_data_key = _wrap(_derive(passphrase, new), data_key, WRAP_DATA_KEY)
+    new.wrapped_data_key = _wrapped_under(passphrase, new, data_key)
     return new
 
 
@@ -328,10 +368,13 @@ def open_data_key(key: KeyFile, passphrase: str) -> bytes:
         raise DamagedKeyFile(key.path)
     if len(passphrase) > MAX_PASSPHRASE:
         raise too_long()  # never set, so never right: refused before an Argon2 run
+    derived = _derive(passphrase, key)
     try:
-        return _unwrap(_derive(passphrase, key), key.wrapped_data_key, WRAP_DATA_KEY)
+        return _unwrap(derived, key.wrapped_data_key, WRAP_DATA_KEY)
     except BadSeal:
         raise WrongPassphrase() from None
+    finally:
+        wipe(derived)
 
 
 def read_key_file(data_dir: Path) -> KeyFile | None:
@@ -358,7 +401,7 @@ class Sealer:
 
     def __init__(self, key: KeyFile | None = None) -> None:
         self.key = key  # None: the journal is not protected
-        self._data_key: bytes | None = None
+        self._data_key: bytearray | None = None  # wiped at lock
         self._private: Any = None  # X25519PrivateKey while unlocked
         self._public: Any = None
         self._derived: dict[bytes, bytes] = {}
@@ -373,7 +416,7 @@ class Sealer:
 
     @property
     def data_key(self) -> bytes | None:
-        return self._data_key
+        return None if self._data_key is None else bytes(self._data_key)
 
     def unlock(self, data_key: bytes) -> None:
         """Hold the data key (from the passphrase, or the keyring) and open the inbox key."""
@@ -392,10 +435,14 @@ class Sealer:
         private = X25519PrivateKey.from_private_bytes(raw)
         if private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw) != self.key.public_key:
             raise DamagedKeyFile(self.key.path)  # what the locked app seals to is not ours
-        self._data_key = data_key
+        self._data_key = bytearray(data_key)
         self._private = private
 
     def lock(self) -> None:
+        """Let go of every secret: the data key zeroed, the private key and derived keys
+        dropped (the cryptography library holds its own copies until they are freed)."""
+        if self._data_key is not None:
+            wipe(self._data_key)
         self._data_key = None
         self._private = None
         self._derived = {}

@@ -1,18 +1,21 @@
 """The passphrase lock against what a hostile pass tried with the real app process: a long
 passphrase on standard input, a change while locked, "remember"
-without a keyring."""
+without a keyring, a crash dump."""
 
 from __future__ import annotations
 
 import os
+import resource
+import signal
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.integration.test_app_process import App, cli, status
+from tests.integration.test_app_process import App, cli, status, wait_for
 
 PASS = "correct horse battery"
 MARKERS = ["LABEL-MARK", "WHAT-MARK", "POSITIVE-MARK"]
@@ -116,3 +119,134 @@ def test_remember_without_a_keyring_is_refused_with_the_reason(data_dir: Path) -
     # The same without a running app.
     offline = secret_command(data_dir, "config", "set", "lock.remember", "on", stdin="", env=env)
     assert offline.returncode == 1 and offline.stderr.startswith(f"resilience: {reason}")
+
+
+# -- crash dumps ---------------------------------------------------------------------------
+
+
+def _limits(pid: int) -> dict[str, list[str]]:
+    found = {}
+    for line in Path(f"/proc/{pid}/limits").read_text().splitlines()[1:]:
+        name, values = line[:26].strip(), line[26:].split()
+        found[name] = values
+    return found
+
+
+def _allow_core_dumps() -> None:
+    """In the child, before exec: core files of any size, as `ulimit -c unlimited` does."""
+    resource.setrlimit(resource.RLIMIT_CORE, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
+
+
+def _core_pattern() -> str:
+    return Path("/proc/sys/kernel/core_pattern").read_text().strip()
+
+
+@pytest.fixture
+def core_files_here() -> Iterator[None]:
+    """Core files written as `core` (or `core.PID`) in the crashing process's folder."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("core dumps are checked through Linux's /proc")
+    if resource.getrlimit(resource.RLIMIT_CORE)[1] != resource.RLIM_INFINITY:
+        pytest.skip("the hard limit on core files is not unlimited here: no dump to look for")
+    before = _core_pattern()
+    if before.startswith("|") or "/" in before:
+        try:
+            Path("/proc/sys/kernel/core_pattern").write_text("core")
+        except OSError as exc:
+            pytest.skip(
+                f"core dumps go to {before!r} and kernel.core_pattern cannot be changed "
+                f"here ({exc.strerror}): no core file to search"
+            )
+    try:
+        yield
+    finally:
+        if _core_pattern() != before:
+            Path("/proc/sys/kernel/core_pattern").write_text(before)
+
+
+CRASHER = r"""
+import os, signal, sys, time
+# A process that holds the same secrets the app does, crashing the same way: proof that
+# this machine does write core files where the test looks for them.
+held = [sys.argv[1], "LABEL-MARK held", "WHAT-MARK held", "POSITIVE-MARK held"]
+os.kill(os.getpid(), signal.SIGSEGV)
+time.sleep(10)
+"""
+
+
+def _cores(folder: Path) -> list[Path]:
+    return [p for p in folder.iterdir() if p.name == "core" or p.name.startswith("core.")]
+
+
+@pytest.mark.usefixtures("core_files_here")
+def test_a_crash_of_the_app_holding_the_journal_leaves_no_core_file(
+    data_dir: Path, tmp_path: Path
+) -> None:
+    # This machine writes core files where the test looks (else the test proves nothing).
+    control = tmp_path / "control"
+    control.mkdir()
+    subprocess.run(
+        [sys.executable, "-c", CRASHER, PASS],
+        cwd=control,
+        preexec_fn=_allow_core_dumps,
+        timeout=60,
+        check=False,
+    )
+    assert _cores(control), "a crash with core dumps allowed should leave a core file here"
+
+    cli(data_dir, "positive", "add", "POSITIVE-MARK early")
+    protect(data_dir)
+    crash_dir = tmp_path / "cwd"
+    crash_dir.mkdir()
+    # Started from another folder, the code under test is found through the path.
+    source = str(Path(__file__).resolve().parents[2])
+    path = os.pathsep.join(p for p in (source, os.environ.get("PYTHONPATH")) if p)
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", PYTHONPATH=path)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "resilience_app", "--data-dir", str(data_dir)],
+        cwd=crash_dir,
+        env=env,
+        preexec_fn=_allow_core_dumps,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        wait_for(lambda: _answers(data_dir), timeout=30)
+        limits = _limits(proc.pid)
+        assert limits["Max core file size"][:2] == ["0", "0"], limits["Max core file size"]
+        # What the rep wrote passes through the process: unlocked, written, read, locked.
+        unlocked = secret_command(data_dir, "unlock", stdin=PASS + "\n")
+        assert unlocked.returncode == 0, unlocked.stderr
+        cli(data_dir, "flag", "--label", "LABEL-MARK crash")
+        cli(data_dir, "note", "--what", "WHAT-MARK crash", "--positive", "POSITIVE-MARK crash")
+        assert "LABEL-MARK" in cli(data_dir, "status").stdout
+        cli(data_dir, "lock")
+        wait_for(lambda: status(data_dir)["locked"] is True)
+        proc.send_signal(signal.SIGSEGV)
+        proc.wait(30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(10)
+        assert proc.stderr is not None
+        proc.stderr.close()
+    assert proc.returncode == -signal.SIGSEGV
+    time.sleep(0.5)  # a core file is written as the process goes
+    leaked = [
+        (core.name, marker)
+        for core in _cores(crash_dir)
+        for marker in [*MARKERS, PASS]
+        if marker.encode() in core.read_bytes()
+    ]
+    assert _cores(crash_dir) == [], f"core files left: {leaked or 'without the markers'}"
+
+
+def _answers(data_dir: Path) -> bool:
+    from resilience_app.adapters import ipc
+
+    try:
+        ipc.request_for(data_dir, "status", timeout=2)
+    except ipc.AppNotRunning:
+        return False
+    return True
