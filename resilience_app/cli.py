@@ -584,8 +584,12 @@ def _run_here(data_dir: Path, command: str, args: dict[str, Any]) -> dict[str, A
                     "moment."
                 )
             ) from None
+    from resilience_app.adapters.vault import KeyringVault
+
     try:
-        service = open_service(data_dir, readonly=readonly)
+        # The keyring too (asked only when a command needs it): `config set lock.remember
+        # on` is refused here as in the app where nothing can be kept.
+        service = open_service(data_dir, readonly=readonly, vault=KeyringVault())
         kept = None
         try:
             for notice in service.open_offline():
@@ -682,8 +686,11 @@ def _open_journal(service: Any) -> None:
 def _read_secret(prompt: str, *, twice: bool = False) -> str:
     """A passphrase: asked without echo on a terminal (twice for a new one), otherwise one
     line of standard input. `prompt` is in the rep's language."""
-    from resilience_app.core.values import is_text
+    from resilience_app.adapters import nodump
+    from resilience_app.core.values import MAX_PASSPHRASE, is_text
+    from resilience_app.storage.sealing import too_long
 
+    nodump.forbid()  # a crash dump of this process would hold the passphrase
     stdin = sys.stdin
     if stdin is not None and stdin.isatty():
         import getpass
@@ -698,7 +705,8 @@ def _read_secret(prompt: str, *, twice: bool = False) -> str:
         unreadable = _("The passphrase typed could not be read as text. Nothing was changed.")
     else:
         try:
-            line = stdin.readline() if stdin is not None else ""
+            # A line past the longest passphrase (and its end) is not read to its end.
+            line = stdin.readline(MAX_PASSPHRASE + 2) if stdin is not None else ""
         except (OSError, ValueError, UnicodeDecodeError):
             raise CliError(
                 _(
@@ -729,6 +737,8 @@ def _read_secret(prompt: str, *, twice: bool = False) -> str:
     if not is_text(secret):
         # Invalid bytes arrive as lone surrogates (Python's surrogateescape).
         raise CliError(unreadable, EXIT_USAGE)
+    if len(secret) > MAX_PASSPHRASE:
+        raise CliError(too_long().message, EXIT_USAGE)  # before anything is sent
     return secret
 
 

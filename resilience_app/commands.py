@@ -46,7 +46,7 @@ TABS = ("positives", "calls", "upcoming")
 # Replies kept for request ids, so a client that resends (its connection dropped before
 # the answer came) gets the first answer instead of doing the thing twice.
 REMEMBERED_REPLIES = 256
-MAX_SECRET = 1024
+MAX_SECRET = values.MAX_PASSPHRASE
 
 
 class Args:
@@ -458,6 +458,13 @@ class CommandTable:
             a.secret("old", what=_("The current passphrase")),
             a.secret("new", what=_("The new passphrase")),
         )
+        if self.service.running and self.service.locked:  # offline, nothing is open anyway
+            return {
+                "message": _(
+                    "Your passphrase is changed. Your journal is still locked: unlock it with "
+                    "the new passphrase."
+                )
+            }
         return {"message": _("Your passphrase is changed.")}
 
     def passphrase_remove(self, a: Args) -> Reply:

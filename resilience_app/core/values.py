@@ -17,6 +17,9 @@ from resilience_app.i18n import _
 MAX_LABEL = 200
 MAX_TEXT = 2000
 MAX_POSITIVES = 50
+# Longer than any passphrase a person types; a megabyte pasted by mistake is refused
+# before it is sent to the app or stretched.
+MAX_PASSPHRASE = 1024
 # Moments the app can compute with in any time zone (a year-1 or year-9999 date overflows
 # as soon as a zone or a day is added) and that a rep's journal can plausibly hold.
 EARLIEST = datetime(1970, 1, 2, tzinfo=UTC)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from pathlib import Path
 
 from resilience_app import i18n
-from resilience_app.adapters import autostart
+from resilience_app.adapters import autostart, nodump
 from resilience_app.adapters.notify import NotifierChain
 from resilience_app.core.clock import Clock, SystemClock
 from resilience_app.core.errors import UserError
@@ -31,6 +32,7 @@ def open_service(
     vault: Vault | None = None,
     clock: Clock | None = None,
     rng: random.Random | None = None,
+    forbid_dumps: Callable[[], object] | None = nodump.forbid,
 ) -> Service:
     """The service over the journal in `data_dir`.
 
@@ -53,6 +55,8 @@ def open_service(
         ) from None
     store = Store(data_dir, readonly=readonly)
     store.notices.extend(recovered)
+    if store.protected and forbid_dumps is not None:
+        forbid_dumps()  # before the passphrase is asked or anything is opened
 
     def write_settings(values: dict[str, object]) -> None:
         if readonly:
@@ -79,4 +83,5 @@ def open_service(
         vault=vault,
         running=running,
         rng=rng,
+        forbid_dumps=forbid_dumps,
     )

@@ -154,6 +154,7 @@ class Service:
         vault: Vault | None = None,
         running: bool = True,
         rng: random.Random | None = None,
+        forbid_dumps: Callable[[], object] | None = None,
     ) -> None:
         self.store = store
         self.settings = settings
@@ -169,6 +170,10 @@ class Service:
         self._global_key = global_key
         self._vault = vault
         self._vault_account = digest(store.data_dir)
+        # Makes the process leave no crash dump (its memory holds what the rep wrote and
+        # the passphrase): called by the builder for a protected journal, here when the
+        # lock is turned on.
+        self._forbid_dumps = forbid_dumps
         self._rng = rng or random.Random()
         self.loop = RecoveryLoop(store, settings, clock)
         self.followups = FollowUps(store, clock)
@@ -1281,6 +1286,8 @@ class Service:
         changed = {k: v for k, v in trial.as_dict().items() if v != self.settings.get(k)}
         if not changed:
             return {}
+        if changed.get("lock.remember"):
+            self._check_remember()
         try:
             self._save_settings(trial.as_dict())
         except OSError as exc:
@@ -1348,6 +1355,19 @@ class Service:
             return _("this copy of Resilience has no keyring")
         return self._vault.problem
 
+    def _check_remember(self) -> None:
+        """Refuse "remember on this computer" where nothing can be kept (the check that
+        greys the box in Settings), before anything is done."""
+        problem = self.keyring_problem
+        if problem is not None:
+            raise UserError(
+                # Translators: {problem} says why ("no keyring is available on this desktop").
+                _(
+                    "Your journal's key cannot be kept on this computer: {problem}. Nothing was "
+                    "changed."
+                ).format(problem=problem)
+            )
+
     def _need_open(self, locked: str) -> None:
         """What shows or changes what the rep wrote needs the journal unlocked; `locked` is
         the sentence saying so (marked with N_())."""
@@ -1363,6 +1383,8 @@ class Service:
         key = self.store.sealer.key
         if key is None:
             raise UserError(_("Your journal is not protected by a passphrase."))
+        if remember:
+            self._check_remember()
         data_key = open_data_key(key, passphrase)  # WrongPassphrase: one sentence
         self._opened(data_key)
         if remember is not None and remember != self.settings.get("lock.remember"):
@@ -1430,6 +1452,11 @@ class Service:
         self.store.lock()
         self._pool = None
         self._record_cache = None
+        # What else held words the rep wrote: the positives a break showed last, a deleted
+        # call kept for undo, the last call dialed (for "back on the phone after 7 min").
+        self._recent_positives.clear()
+        self._last_removed = None
+        self._last_dial = None
         self._forget_decoded()
         self.loop.restore(catch_up=False)
         self.lock_changed.emit(True)
@@ -1439,6 +1466,10 @@ class Service:
 
     def set_passphrase(self, passphrase: str, *, remember: bool | None = None) -> None:
         """Protect the journal: every file rewritten sealed, all or nothing."""
+        if remember:
+            self._check_remember()
+        if self._forbid_dumps is not None:
+            self._forbid_dumps()
         data_key = protection.enable(self.store, passphrase)
         self._opened(data_key)
         if remember is not None and remember != self.settings.get("lock.remember"):
@@ -1447,9 +1478,8 @@ class Service:
             self._remember(data_key)
 
     def change_passphrase(self, old: str, new: str) -> None:
+        """A new passphrase for the same key; the journal stays locked or unlocked as it was."""
         protection.change(self.store, old, new)
-        if self.store.sealer.data_key is not None:
-            self._opened(self.store.sealer.data_key)
 
     def remove_passphrase(self, passphrase: str) -> None:
         """Turn the lock off: every file rewritten in plain text, all or nothing."""

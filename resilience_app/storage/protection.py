@@ -403,10 +403,10 @@ def change(store: Store, old: str, new: str) -> None:
             ).format(reason=exc.strerror or exc)
         ) from None
     # The same data key: nothing else changes, and what the disk has not taken yet (kept
-    # in memory) stays where it is.
+    # in memory) stays where it is. A locked journal stays locked: changing the passphrase
+    # is not opening the journal.
     store.sealer.key = new_key
-    if store.locked:
-        store.unlock(data_key)
+    del data_key
 
 
 __all__ = ["WrongPassphrase", "change", "disable", "enable", "recover"]

@@ -25,6 +25,7 @@ store treats like a damaged file.
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import os
 import secrets
@@ -33,6 +34,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from resilience_app.core import values
 from resilience_app.core.errors import UserError
 from resilience_app.files import atomic_write, read_private
 from resilience_app.i18n import N_, _, ngettext
@@ -53,6 +55,7 @@ KDF_TIME_COST = 3
 KDF_MEMORY_KIB = 128 * 1024
 KDF_PARALLELISM = 2
 MIN_PASSPHRASE = 8
+MAX_PASSPHRASE = values.MAX_PASSPHRASE
 
 
 # In a seal made while another could not be opened: that other seal (see Sealer.seal_doc).
@@ -84,6 +87,21 @@ class WrongPassphrase(UserError):
         super().__init__(_("That passphrase does not open this journal. Nothing was changed."))
 
 
+class DamagedKeyFile(UserError):
+    """`key.json` is not as it was written: even the right passphrase cannot open it."""
+
+    def __init__(self, path: Path | None) -> None:
+        super().__init__(
+            # Translators: {path} is the key file; keep "key.json" (a file name).
+            _(
+                "Your journal's key file ({path}) is damaged, so even the right passphrase "
+                "cannot open your journal. Put key.json back from a backup copy of the data "
+                "folder (Resilience keeps no copy of it), then unlock again. Nothing was "
+                "changed."
+            ).format(path=path or KEY_FILE)
+        )
+
+
 class BadSeal(Exception):
     """A sealed value that does not open: tampered with, moved, or damaged."""
 
@@ -101,12 +119,24 @@ def _unb64(text: str) -> bytes:
     return base64.b64decode(text.encode("ascii"), validate=True)
 
 
-def check_passphrase(passphrase: str) -> str:
-    """A passphrase long enough to be worth it, as valid text."""
-    from resilience_app.core import values
+def too_long() -> UserError:
+    """The refusal of a passphrase over MAX_PASSPHRASE characters."""
+    return UserError(
+        ngettext(
+            "A passphrase can have at most {n} character. Nothing was changed.",
+            "A passphrase can have at most {n} characters. Nothing was changed.",
+            MAX_PASSPHRASE,
+        ).format(n=MAX_PASSPHRASE),
+        usage=True,
+    )
 
+
+def check_passphrase(passphrase: str) -> str:
+    """A passphrase long enough to be worth it, short enough to be typed, as valid text."""
     if not isinstance(passphrase, str) or not values.is_text(passphrase):
         raise UserError(_("The passphrase has characters that are not valid text."), usage=True)
+    if len(passphrase) > MAX_PASSPHRASE:
+        raise too_long()
     if len(passphrase) < MIN_PASSPHRASE:
         raise UserError(
             ngettext(
@@ -130,6 +160,36 @@ class KeyFile:
     wrapped_data_key: bytes  # nonce + AES-GCM of the data key under the passphrase key
     public_key: bytes  # X25519, raw
     wrapped_private_key: bytes  # nonce + AES-GCM of the X25519 private key under the data key
+    # The check read with the file ("sha256:..." of the fields above; None in a file written
+    # before there was one), and where it was read from.
+    check: str | None = None
+    path: Path | None = None
+
+    def _fields(self) -> dict[str, Any]:
+        return {
+            "kdf": {
+                "name": "argon2id",
+                "salt": _b64(self.salt),
+                "time_cost": self.time_cost,
+                "memory_kib": self.memory_kib,
+                "parallelism": self.parallelism,
+            },
+            "wrapped_data_key": _b64(self.wrapped_data_key),
+            "public_key": _b64(self.public_key),
+            "wrapped_private_key": _b64(self.wrapped_private_key),
+        }
+
+    def digest(self) -> str:
+        """A checksum of what opens the journal. A wrong passphrase and a changed byte both
+        fail the authenticated unwrapping alike; this tells them apart (it proves nothing
+        to an attacker, who could write it again: the wrapping does that)."""
+        canonical = json.dumps(self._fields(), sort_keys=True, separators=(",", ":"))
+        return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
+
+    @property
+    def whole(self) -> bool:
+        """False when the file's check does not match its fields (an old file has none)."""
+        return self.check is None or secrets.compare_digest(self.check, self.digest())
 
     def to_json(self) -> bytes:
         return (
@@ -138,16 +198,8 @@ class KeyFile:
                     "app": "resilience",
                     "kind": "journal-key",
                     "format": KEY_FORMAT,
-                    "kdf": {
-                        "name": "argon2id",
-                        "salt": _b64(self.salt),
-                        "time_cost": self.time_cost,
-                        "memory_kib": self.memory_kib,
-                        "parallelism": self.parallelism,
-                    },
-                    "wrapped_data_key": _b64(self.wrapped_data_key),
-                    "public_key": _b64(self.public_key),
-                    "wrapped_private_key": _b64(self.wrapped_private_key),
+                    **self._fields(),
+                    "check": self.digest(),
                     "written_at": datetime.now(UTC).isoformat(),
                 },
                 indent=2,
@@ -156,7 +208,7 @@ class KeyFile:
         )
 
     @classmethod
-    def parse(cls, raw: bytes) -> KeyFile:
+    def parse(cls, raw: bytes, path: Path | None = None) -> KeyFile:
         try:
             data = json.loads(raw)
             if data.get("kind") != "journal-key":
@@ -174,6 +226,9 @@ class KeyFile:
                 wrapped_data_key=_unb64(data["wrapped_data_key"]),
                 public_key=_unb64(data["public_key"]),
                 wrapped_private_key=_unb64(data["wrapped_private_key"]),
+                # Anything but text where the check belongs matches nothing: damaged.
+                check=check if isinstance(check := data.get("check"), str | None) else "",
+                path=path,
             )
         except (ValueError, KeyError, TypeError, RecursionError) as exc:
             raise UserError(
@@ -185,28 +240,68 @@ class KeyFile:
             ) from None
 
 
-def _derive(passphrase: str, key: KeyFile) -> bytes:
-    from argon2.low_level import Type, hash_secret_raw
-
-    return hash_secret_raw(
-        passphrase.encode("utf-8"),
-        key.salt,
-        time_cost=key.time_cost,
-        memory_cost=key.memory_kib,
-        parallelism=key.parallelism,
-        hash_len=32,
-        type=Type.ID,
-    )
+def wipe(buffer: bytearray) -> None:
+    """Zero a secret in place (Python's str and bytes cannot be; a bytearray can)."""
+    buffer[:] = bytes(len(buffer))
 
 
-def _wrap(key: bytes, secret: bytes, purpose: bytes) -> bytes:
+def derive_key(secret: bytearray, key: KeyFile) -> bytearray:
+    """The key Argon2id makes of the passphrase's bytes. `secret` is zeroed once used,
+    whatever happens; the caller wipes the key returned once it has unwrapped with it.
+
+    Through the library's C function with our own buffers (argon2-cffi's Python wrapper
+    copies the secret into memory it frees without zeroing)."""
+    from _argon2_cffi_bindings import ffi, lib  # type: ignore[import-untyped]
+    from argon2.exceptions import HashingError
+    from argon2.low_level import ARGON2_VERSION, Type, error_to_str
+
+    out = bytearray(32)
+    try:
+        salt = bytes(key.salt)
+        rv = lib.argon2_hash(
+            key.time_cost,
+            key.memory_kib,
+            key.parallelism,
+            ffi.from_buffer("uint8_t[]", secret),
+            len(secret),
+            ffi.from_buffer("uint8_t[]", salt),
+            len(salt),
+            ffi.from_buffer("uint8_t[]", out),
+            len(out),
+            ffi.NULL,
+            0,
+            Type.ID.value,
+            ARGON2_VERSION,
+        )
+        if rv != lib.ARGON2_OK:
+            wipe(out)
+            raise HashingError(error_to_str(rv))
+        return out
+    finally:
+        wipe(secret)
+
+
+def _derive(passphrase: str, key: KeyFile) -> bytearray:
+    # The str itself cannot be wiped; its bytes, made straight into a bytearray, are.
+    return derive_key(bytearray(passphrase, "utf-8"), key)
+
+
+def _wrapped_under(passphrase: str, key: KeyFile, secret: bytes) -> bytes:
+    derived = _derive(passphrase, key)
+    try:
+        return _wrap(derived, secret, WRAP_DATA_KEY)
+    finally:
+        wipe(derived)
+
+
+def _wrap(key: bytes | bytearray, secret: bytes, purpose: bytes) -> bytes:
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
     nonce = os.urandom(12)
     return nonce + AESGCM(key).encrypt(nonce, secret, purpose)
 
 
-def _unwrap(key: bytes, wrapped: bytes, purpose: bytes) -> bytes:
+def _unwrap(key: bytes | bytearray, wrapped: bytes, purpose: bytes) -> bytes:
     from cryptography.exceptions import InvalidTag
     from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
@@ -246,7 +341,7 @@ def new_key_file(passphrase: str, data_key: bytes | None = None) -> tuple[KeyFil
             WRAP_PRIVATE_KEY,
         ),
     )
-    key.wrapped_data_key = _wrap(_derive(passphrase, key), data_key, WRAP_DATA_KEY)
+    key.wrapped_data_key = _wrapped_under(passphrase, key, data_key)
     return key, data_key
 
 
@@ -260,17 +355,26 @@ def rewrapped(key: KeyFile, data_key: bytes, passphrase: str) -> KeyFile:
         wrapped_data_key=b"",
         public_key=key.public_key,
         wrapped_private_key=key.wrapped_private_key,
+        path=key.path,
     )
-    new.wrapped_data_key = _wrap(_derive(passphrase, new), data_key, WRAP_DATA_KEY)
+    new.wrapped_data_key = _wrapped_under(passphrase, new, data_key)
     return new
 
 
 def open_data_key(key: KeyFile, passphrase: str) -> bytes:
-    """The data key, if `passphrase` is the right one; WrongPassphrase otherwise."""
+    """The data key, if `passphrase` is the right one; WrongPassphrase otherwise, or
+    DamagedKeyFile when the file is not as it was written."""
+    if not key.whole:
+        raise DamagedKeyFile(key.path)
+    if len(passphrase) > MAX_PASSPHRASE:
+        raise too_long()  # never set, so never right: refused before an Argon2 run
+    derived = _derive(passphrase, key)
     try:
-        return _unwrap(_derive(passphrase, key), key.wrapped_data_key, WRAP_DATA_KEY)
+        return _unwrap(derived, key.wrapped_data_key, WRAP_DATA_KEY)
     except BadSeal:
         raise WrongPassphrase() from None
+    finally:
+        wipe(derived)
 
 
 def read_key_file(data_dir: Path) -> KeyFile | None:
@@ -285,7 +389,7 @@ def read_key_file(data_dir: Path) -> KeyFile | None:
                 reason=exc.strerror or exc
             )
         ) from None
-    return KeyFile.parse(raw)
+    return KeyFile.parse(raw, Path(data_dir) / KEY_FILE)
 
 
 def write_key_file(path: Path, key: KeyFile) -> None:
@@ -297,7 +401,7 @@ class Sealer:
 
     def __init__(self, key: KeyFile | None = None) -> None:
         self.key = key  # None: the journal is not protected
-        self._data_key: bytes | None = None
+        self._data_key: bytearray | None = None  # wiped at lock
         self._private: Any = None  # X25519PrivateKey while unlocked
         self._public: Any = None
         self._derived: dict[bytes, bytes] = {}
@@ -312,21 +416,33 @@ class Sealer:
 
     @property
     def data_key(self) -> bytes | None:
-        return self._data_key
+        return None if self._data_key is None else bytes(self._data_key)
 
     def unlock(self, data_key: bytes) -> None:
         """Hold the data key (from the passphrase, or the keyring) and open the inbox key."""
         from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey
+        from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
         assert self.key is not None
+        if not self.key.whole:
+            raise DamagedKeyFile(self.key.path)
         try:
             raw = _unwrap(data_key, self.key.wrapped_private_key, WRAP_PRIVATE_KEY)
         except BadSeal:
-            raise WrongPassphrase() from None
-        self._data_key = data_key
-        self._private = X25519PrivateKey.from_private_bytes(raw)
+            # The data key opened its wrapping (or came from the keyring): what does not
+            # open now is the file (a key from the keyring that does not fit is logged).
+            raise DamagedKeyFile(self.key.path) from None
+        private = X25519PrivateKey.from_private_bytes(raw)
+        if private.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw) != self.key.public_key:
+            raise DamagedKeyFile(self.key.path)  # what the locked app seals to is not ours
+        self._data_key = bytearray(data_key)
+        self._private = private
 
     def lock(self) -> None:
+        """Let go of every secret: the data key zeroed, the private key and derived keys
+        dropped (the cryptography library holds its own copies until they are freed)."""
+        if self._data_key is not None:
+            wipe(self._data_key)
         self._data_key = None
         self._private = None
         self._derived = {}

@@ -199,3 +199,80 @@ def test_bytes_that_are_not_text_on_stdin_are_one_clear_sentence(
         "Nothing was changed.\n"
     )
     assert not (data_dir / "key.json").exists()
+
+
+TOO_LONG = "resilience: A passphrase can have at most 1024 characters. Nothing was changed.\n"
+
+
+@pytest.mark.parametrize("length", [1025, 10_000_000])
+def test_a_passphrase_too_long_is_refused_before_anything_is_sent(
+    data_dir: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    length: int,
+) -> None:
+    d = str(data_dir)
+    code, _, err = run(
+        capsys, monkeypatch, "x" * length + "\n", "--data-dir", d, "passphrase", "set"
+    )
+    assert (code, err) == (2, TOO_LONG)
+    assert not (data_dir / "key.json").exists()
+
+
+def test_the_longest_passphrase_is_taken(
+    data_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from resilience_app.storage import sealing
+
+    phrase = "y" * 1024
+    code, _, err = run(
+        capsys, monkeypatch, phrase + "\r\n", "--data-dir", str(data_dir), "passphrase", "set"
+    )
+    assert (code, err) == (0, "")
+    key = sealing.read_key_file(data_dir)
+    assert key is not None
+    sealing.open_data_key(key, phrase)
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    raw=st.one_of(
+        st.binary(max_size=64),
+        st.text(max_size=64).map(lambda t: t.encode("utf-8", "surrogatepass")),
+        st.builds(
+            lambda n, tail: b"z" * n + tail,
+            st.integers(min_value=1000, max_value=5000),
+            st.sampled_from([b"", b"\n", b"\r\n", b"\xff\n", b"\nmore\n"]),
+        ),
+    ),
+    command=st.sampled_from([["unlock"], ["passphrase", "remove"], ["passphrase", "change"]]),
+)
+def test_any_bytes_on_standard_input_are_taken_or_one_clear_sentence(
+    tmp_path_factory: pytest.TempPathFactory,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    raw: bytes,
+    command: list[str],
+) -> None:
+    """The CLI's reading of a passphrase, as Python's own stdin decodes what a script pipes
+    in: never a traceback; either it is taken (and the command goes on to the app, which is
+    not running here) or one sentence says what is wrong with it."""
+    data_dir = tmp_path_factory.mktemp("stdin") / "data"
+    stdin = io.TextIOWrapper(io.BytesIO(raw), encoding="utf-8", errors="surrogateescape")
+    monkeypatch.setattr("sys.stdin", stdin)
+    code = main(["--data-dir", str(data_dir), *command])
+    _out, err = capsys.readouterr()
+    assert "Traceback" not in err
+    assert code in (1, 2), (code, err)
+    [line] = err.splitlines()  # one sentence (or two short ones), on one line
+    assert line.startswith("resilience: ") and line.endswith(".")
+    if code == 1:  # taken: the next step is the app (or the journal), never a parse error
+        assert (
+            "Resilience is not running" in line
+            or "not protected" in line
+            or "does not open" in line
+            or "at least 8 characters" in line
+        ), line
+    assert not (data_dir / "key.json").exists()

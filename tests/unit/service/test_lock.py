@@ -212,12 +212,20 @@ def test_change_and_remove(locked: tuple[Service, str], data_dir: Path) -> None:
     service, _incident_id = locked
     with pytest.raises(WrongPassphrase):
         service.change_passphrase("wrong one!", "new passphrase")
+    seen: list[bool] = []
+    service.lock_changed.connect(seen.append)
     service.change_passphrase(PASS, "new passphrase")
-    assert not service.locked
-    service.lock()
+    assert service.locked and seen == []  # changing the passphrase is not unlocking
+    with pytest.raises(Locked):
+        service.journal_positives()
     with pytest.raises(WrongPassphrase):
         service.unlock(PASS)
     service.unlock("new passphrase")
+    service.change_passphrase("new passphrase", "third passphrase")
+    assert not service.locked  # and unlocked, it stays unlocked
+    service.lock()
+    service.unlock("third passphrase")
+    service.change_passphrase("third passphrase", "new passphrase")
     service.remove_passphrase("new passphrase")
     assert not service.protected and not service.locked
     assert files_holding(data_dir, ["ACME-LABEL"])
@@ -252,13 +260,28 @@ def test_without_a_keyring_it_says_so_and_unlocking_still_works(
 ) -> None:
     service, channel = build(data_dir, clock, KeyringVault(fail.Keyring()))
     assert service.keyring_problem == "no keyring is available on this desktop"
+    refusal = (
+        "Your journal's key cannot be kept on this computer: no keyring is available on this "
+        "desktop. Nothing was changed."
+    )
     written(service, clock)
-    service.set_passphrase(PASS, remember=True)
-    assert not service.locked
-    assert any("could not be kept on this computer" in message for _, message in channel.sent)
+    with pytest.raises(UserError) as refused:
+        service.set_passphrase(PASS, remember=True)
+    assert refused.value.message == refusal
+    assert not service.protected and not (data_dir / "key.json").exists()
+    service.set_passphrase(PASS)
     service.lock()
+    with pytest.raises(UserError) as refused:
+        service.unlock(PASS, remember=True)
+    assert refused.value.message == refusal and service.locked
+    with pytest.raises(UserError) as refused:
+        service.set_setting("lock.remember", True)
+    assert refused.value.message == refusal
+    assert service.setting("lock.remember") is False
+    assert load_settings(data_dir).get("lock.remember") in (None, False)
     service.unlock(PASS)
     assert not service.locked
+    assert channel.sent == [] or all("kept" not in message for _, message in channel.sent)
 
 
 def test_a_key_in_the_keyring_that_does_not_fit_is_ignored(
@@ -374,3 +397,45 @@ def test_notifications_nobody_can_see_leave_no_text_in_the_log(
     with caplog.at_level(logging.DEBUG):
         service.notifier.send("Follow-up: SECRET-LABEL", "Call SECRET-LABEL back", urgent=False)
     assert "SECRET-LABEL" not in caplog.text
+
+
+def test_a_passphrase_too_long_is_refused_in_the_service_too(
+    locked: tuple[Service, str],
+) -> None:
+    service, _ = locked
+    sentence = "A passphrase can have at most 1024 characters. Nothing was changed."
+    for attempt in (
+        lambda: service.unlock("x" * 1025),
+        lambda: service.change_passphrase(PASS, "x" * 5000),
+        lambda: service.change_passphrase("x" * 5000, PASS),
+        lambda: service.remove_passphrase("x" * 1025),
+    ):
+        with pytest.raises(UserError) as refused:
+            attempt()
+        assert not isinstance(refused.value, WrongPassphrase)
+        assert refused.value.message == sentence and refused.value.usage
+    assert service.locked and service.protected
+
+
+def test_a_damaged_key_file_is_named_with_what_to_do_not_taken_for_a_wrong_passphrase(
+    locked: tuple[Service, str], data_dir: Path, clock: FakeClock
+) -> None:
+    import base64
+    import json
+
+    service, _ = locked
+    service.close()
+    path = data_dir / "key.json"
+    data = json.loads(path.read_text())
+    raw = bytearray(base64.b64decode(data["wrapped_private_key"]))
+    raw[5] ^= 0x40  # one byte of the wrapped private key
+    data["wrapped_private_key"] = base64.b64encode(bytes(raw)).decode()
+    path.write_text(json.dumps(data))
+    again, _ = build(data_dir, clock)
+    again.start()
+    with pytest.raises(UserError) as caught:
+        again.unlock(PASS)
+    assert "does not open" not in caught.value.message
+    assert caught.value.message.startswith(f"Your journal's key file ({path}) is damaged")
+    assert "Put key.json back from a backup copy" in caught.value.message
+    assert again.locked
