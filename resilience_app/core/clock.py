@@ -8,6 +8,10 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
 
+# The wall clock and elapsed time may part by this much before it counts as a jump (clock
+# drift, a time sync slewing a few milliseconds a second, is far less).
+JUMP_SLACK = timedelta(seconds=2)
+
 
 def local_moment(day: date, at: time = time()) -> datetime:
     """`at` on `day` by the local clock, as an aware moment. A time the clock shows twice
