@@ -100,3 +100,25 @@ class FakeClock:
         """The wall clock jumps (either way); no time passes."""
         self._now += timedelta(seconds=seconds, minutes=minutes, hours=hours)
         return self._now
+
+
+class ClockWatch:
+    """Notices the wall clock being stepped (a time sync, a zone fix, the rep setting it):
+    the wall time that elapsed time says it should be, since the last step noticed, no
+    longer matches. A sleep of the machine is no step: elapsed time counts it too."""
+
+    def __init__(self, clock: Clock) -> None:
+        self._clock = clock
+        self._wall = clock.now()
+        self._elapsed = clock.elapsed()
+
+    def jump(self) -> timedelta:
+        """How far the wall clock was stepped since the last jump noticed (forward is
+        positive); zero while the two agree within JUMP_SLACK. Drift below the slack is
+        not forgotten: it adds up until it counts, so nothing planned is ever off by more."""
+        wall, elapsed = self._clock.now(), self._clock.elapsed()
+        moved = wall - (self._wall + timedelta(seconds=elapsed - self._elapsed))
+        if abs(moved) <= JUMP_SLACK:
+            return timedelta(0)
+        self._wall, self._elapsed = wall, elapsed
+        return moved
