@@ -11,9 +11,13 @@ loop's `tick()` decides what is due. Design choices, each for a known pitfall:
 - Jobs run on APScheduler's worker thread, so they only emit a Qt signal; the slot runs in
   the GUI thread (queued connection).
 - Its thread waits on monotonic time, which stands still while the machine sleeps, so
-  while anything is planned a heartbeat job wakes it every 30 s; a due time that passed
+  while anything is planned a heartbeat wakes the app every 30 s; a due time that passed
   during sleep is then noticed within 30 s of waking. With nothing planned there is no
-  job at all and the process sleeps.
+  job and no heartbeat at all and the process sleeps.
+- The heartbeat is a Qt timer, which counts elapsed time, not an APScheduler interval
+  job: those are planned in wall time, so a clock stepped back 2 h (a time sync) would
+  silence them for 2 h. Each wake lets the service notice a step of the wall clock and
+  move its plan (`Service.follow_clock`); the new plan re-arms the date job here.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +38,6 @@ HEARTBEAT_SECONDS = 30.0
 FAR_HEARTBEAT_SECONDS = 300.0
 NEAR = timedelta(hours=1)
 _WAKE_JOB = "wake"
-_HEARTBEAT_JOB = "heartbeat"
 
 
 def _load_apscheduler() -> None:
@@ -68,6 +71,8 @@ class WakeupRunner(QObject):
         self._scheduler: Any = None  # created on first use: the tray starts without it
         self.planned: datetime | None = None
         self.heartbeat_seconds: float | None = None  # the current heartbeat, if any
+        self._heartbeat = QTimer(self)
+        self._heartbeat.timeout.connect(self._wake_in_gui_thread)
         self._woke.connect(self._wake_in_gui_thread)
 
     def plan(self, when: datetime | None) -> None:
@@ -76,6 +81,7 @@ class WakeupRunner(QObject):
         if when is None:
             if self._scheduler is not None:
                 self._scheduler.remove_all_jobs()
+            self._heartbeat.stop()
             self.heartbeat_seconds = None
             return
         scheduler = self._ensure_scheduler()
@@ -87,13 +93,7 @@ class WakeupRunner(QObject):
             self._heartbeat_seconds if near else max(self._heartbeat_seconds, FAR_HEARTBEAT_SECONDS)
         )
         if self.heartbeat_seconds != interval:
-            scheduler.add_job(
-                self._woke.emit,
-                "interval",
-                seconds=interval,
-                id=_HEARTBEAT_JOB,
-                replace_existing=True,
-            )
+            self._heartbeat.start(round(interval * 1000))
             self.heartbeat_seconds = interval
 
     def prepare(self) -> threading.Thread:
@@ -106,6 +106,8 @@ class WakeupRunner(QObject):
         return loading
 
     def shutdown(self) -> None:
+        self._heartbeat.stop()
+        self.heartbeat_seconds = None
         if self._scheduler is not None:
             # Wait for a job mid-emit: a signal fired into half-destroyed Qt objects at exit
             # crashes the interpreter.

@@ -23,7 +23,7 @@ says when to ask again, and the clock is injected.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from resilience_app.core.clock import Clock
@@ -132,6 +132,16 @@ class CallTracker:
 
     def tick(self) -> None:
         self._update(self.clock.now())
+
+    def shift(self, by: timedelta) -> None:
+        """The wall clock was stepped by `by`: what is being timed (a microphone held, a
+        call, a release) keeps what it has lasted in elapsed time."""
+        self._using = {app: since + by for app, since in self._using.items()}
+        if self._released_at is not None:
+            self._released_at += by
+        if self._current is not None:
+            self._current = replace(self._current, started_at=self._current.started_at + by)
+        self.changed.emit()
 
     # -- rules -------------------------------------------------------------------------
 

@@ -244,6 +244,35 @@ class RecoveryLoop:
 
     # -- time ---------------------------------------------------------------------------
 
+    def shift(self, by: timedelta) -> None:
+        """The wall clock was stepped by `by` (not a sleep: time did not pass). Move what
+        is planned with it, so that each wait keeps what is left of it in elapsed time:
+        the end of the break and every pending nudge. The call being recovered from moves
+        too (its flag, its break, its nudges that already came), so that "minutes since the
+        flag" and its time to the next dial stay what really elapsed, and it sits where
+        the corrected clock says it happened."""
+        current = self._current
+        if current is not None:
+            current.flagged_at += by
+            if current.break_started_at is not None:
+                current.break_started_at += by
+            if current.break_ends_at is not None:
+                current.break_ends_at += by
+            if current.break_ended_at is not None:
+                current.break_ended_at += by
+            its = self.store.nudges(incident_id=current.id)
+            for nudge in its:
+                if nudge.state is NudgeState.PENDING:
+                    nudge.due_at += by
+                elif nudge.fired_at is not None:
+                    nudge.fired_at += by
+            self.store.save_with_nudges(current, its)  # one write
+        for nudge in self.pending_nudges():
+            if current is None or nudge.incident_id != current.id:
+                nudge.due_at += by
+                self._save_nudge(nudge)
+        self.schedule_changed.emit()
+
     def pending_nudges(self) -> list[Nudge]:
         return self.store.nudges(state=NudgeState.PENDING)
 

@@ -23,7 +23,7 @@ from typing import Any, Protocol, TextIO
 from resilience_app import i18n
 from resilience_app.core import journal, outcomes, report, scripts, texts, values, workhours
 from resilience_app.core.calls import Call, CallTracker, app_names
-from resilience_app.core.clock import Clock, local_moment, start_of_local_day
+from resilience_app.core.clock import Clock, ClockWatch, local_moment, start_of_local_day
 from resilience_app.core.errors import UserError
 from resilience_app.core.events import Event
 from resilience_app.core.followups import FollowUpError, FollowUps, default_due
@@ -159,6 +159,9 @@ class Service:
         self.store = store
         self.settings = settings
         self.clock = clock
+        # Stored times are wall-clock times (they survive a restart and a sleep); what the
+        # running app waits for follows elapsed time: a step of the wall clock moves it.
+        self._clock_watch = ClockWatch(clock)
         # The rep's language for every sentence from here on (the CLI set it already).
         i18n.set_language(str(settings.get("ui.language")))
         self.notifier = notifier
@@ -301,6 +304,7 @@ class Service:
     def flag(self, label: str = "", rough: int | None = None) -> FlagOutcome:
         """A call went south: start a break (or bring the running one back)."""
         self._flag_started = time.perf_counter()
+        self.follow_clock()
         already = self.loop.current is not None and self.loop.current.on_break
         incident = self.loop.flag(values.line(label, what=_("The label")), rough)
         self.calls.flagged()  # a call that went south is over, whether its hook says so or not
@@ -308,20 +312,24 @@ class Service:
 
     def dialed(self) -> Incident | None:
         """The rep is back on the phone; returns the call it closes, if one was open."""
+        self.follow_clock()
         return self.loop.dialed(source=DialSource.CLICKED)
 
     # -- calls ------------------------------------------------------------------------------
 
     def call_started(self, app: str = "") -> None:
         """A dialer's hook: a call started now."""
+        self.follow_clock()
         self.calls.hook_started(values.line(app, what=_("The app name"), limit=100))
 
     def call_ended(self) -> None:
         """A dialer's hook: the call ended."""
+        self.follow_clock()
         self.calls.hook_ended()
 
     def microphone_used_by(self, apps: frozenset[str]) -> None:
         """The microphone adapter: these applications use the microphone now."""
+        self.follow_clock()
         self.calls.microphone(apps)
         self.calls_changed.emit()
 
@@ -461,10 +469,12 @@ class Service:
             i18n.set_language(str(value))
 
     def end_break(self) -> None:
+        self.follow_clock()
         self.loop.end_break()
 
     def extend_break(self, minutes: float = 1.0) -> None:
         """ "+1 minute": the running break ends later (10 minutes at most in all)."""
+        self.follow_clock()
         self.loop.extend_break(minutes)
         current = self.loop.current
         if current is not None:
@@ -472,6 +482,7 @@ class Service:
 
     def snooze(self) -> Nudge:
         """ "2 more minutes" after a nudge."""
+        self.follow_clock()
         return self.loop.snooze()
 
     @property
@@ -483,11 +494,12 @@ class Service:
         return self.loop.current
 
     def tray_state(self) -> TrayState:
+        self.follow_clock()
         current = self.loop.current
         now = self.clock.now()
         minutes = None
         if self.loop.phase is Phase.WAITING and current is not None:
-            minutes = int((now - current.flagged_at).total_seconds() // 60)
+            minutes = int(max(0.0, (now - current.flagged_at).total_seconds()) // 60)
         back = None
         last = self._last_dial if current is None else None
         if (
@@ -621,8 +633,41 @@ class Service:
 
     # -- time -------------------------------------------------------------------------------
 
+    def now(self) -> datetime:
+        """The wall-clock time, once any step of it has been followed (the break window
+        counts down with this, so a step shows the true time left at once)."""
+        self.follow_clock()
+        return self.clock.now()
+
+    def follow_clock(self) -> None:
+        """If the wall clock was stepped since the last look (a time sync, a wrong zone put
+        right), move what the running app waits for by as much, so that each wait keeps
+        what is left of it in elapsed time: the break, the nudges, a call being timed, the
+        note reminder, a save to retry, the idle lock. A sleep of the laptop is no step
+        (elapsed time counts it), so what fell due while it slept still comes on wake.
+        Looked at on every wake-up and before each use case that reads the time. Pauses,
+        follow-ups and the look back are times of day the rep chose: they stay put."""
+        jump = self._clock_watch.jump()
+        if not jump:
+            return
+        log.info(
+            "the wall clock was stepped by %+.0f s; moving what is planned", jump.total_seconds()
+        )
+        if self._note_reminder_at is not None:
+            self._note_reminder_at += jump
+        if self._next_retry is not None:
+            self._next_retry += jump
+        self._last_use += jump
+        self.calls.shift(jump)
+        self.loop.shift(jump)
+        current = self.loop.current
+        if current is not None and self.loop.phase is Phase.BREAK:
+            self.break_changed.emit(current)
+        self.schedule_changed.emit()
+
     def next_wakeup(self) -> datetime | None:
         """The earliest moment `tick()` has something to do, or None."""
+        self.follow_clock()
         # Reminders and the look back wait while the rep is on a call, and for working
         # hours and the end of a pause.
         held = self.calls.on_call
@@ -646,6 +691,7 @@ class Service:
         During a call a nudge that falls due is skipped, and reminders wait for its end;
         outside working hours and during a pause, nudges are dropped (and recorded so) and
         reminders wait."""
+        self.follow_clock()
         self.calls.tick()
         on_call = self.calls.on_call
         now = self.clock.now()
@@ -1207,6 +1253,7 @@ class Service:
 
     def status(self) -> dict[str, Any]:
         """The state of the loop as plain data (`resilience status`)."""
+        self.follow_clock()
         loop = self.loop
         now = self.clock.now()
         today = self.store.incidents_since(start_of_local_day(now))
@@ -1242,7 +1289,9 @@ class Service:
                 "label": current.label,
                 "rough": current.rough,
                 "flagged_at": current.flagged_at.isoformat(),
-                "minutes_since_flag": round((now - current.flagged_at).total_seconds() / 60, 2),
+                "minutes_since_flag": round(
+                    max(0.0, (now - current.flagged_at).total_seconds()) / 60, 2
+                ),
                 "break_ends_at": (
                     current.break_ends_at.isoformat()
                     if loop.phase is Phase.BREAK and current.break_ends_at

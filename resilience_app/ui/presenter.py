@@ -191,7 +191,7 @@ class Presenter(QObject):
     def break_window(self) -> BreakWindow:
         from resilience_app.ui.break_window import BreakWindow
 
-        window = BreakWindow(self.service.clock.now)
+        window = BreakWindow(self.service.now)  # follows a step of the wall clock
         window.end_requested.connect(self._end_break)
         window.add_minute_requested.connect(lambda: self._try(self.service.extend_break))
         window.pattern_chosen.connect(lambda key: self._set("break.pattern", key))

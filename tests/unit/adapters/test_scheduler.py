@@ -28,9 +28,11 @@ def test_far_plans_beat_slowly_and_nothing_planned_means_no_jobs(qtbot: QtBot) -
     try:
         runner.plan(datetime.now(UTC) + timedelta(days=20))
         assert runner.heartbeat_seconds == FAR_HEARTBEAT_SECONDS
-        assert len(runner._scheduler.get_jobs()) == 2
+        assert len(runner._scheduler.get_jobs()) == 1  # the beat is a Qt timer (elapsed time)
+        assert runner._heartbeat.isActive()
         runner.plan(None)
         assert runner.heartbeat_seconds is None and runner._scheduler.get_jobs() == []
+        assert not runner._heartbeat.isActive()
     finally:
         runner.shutdown()
 
@@ -57,3 +59,14 @@ def test_prepared_ahead_nothing_runs_and_the_first_plan_imports_nothing() -> Non
     done = subprocess.run([sys.executable, "-c", PREPARED], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_the_heartbeat_beats_in_the_gui_thread_while_something_is_planned(qtbot: QtBot) -> None:
+    woke: list[threading.Thread] = []
+    runner = WakeupRunner(lambda: woke.append(threading.current_thread()), heartbeat_seconds=0.05)
+    try:
+        runner.plan(datetime.now(UTC) + timedelta(minutes=30))
+        qtbot.waitUntil(lambda: len(woke) >= 3, timeout=5000)
+        assert set(woke) == {threading.main_thread()}
+    finally:
+        runner.shutdown()
