@@ -435,10 +435,11 @@ class CommandTable:
     def unlock(self, a: Args) -> Reply:
         if not self.service.protected:
             return {"message": _("Your journal has no passphrase; there is nothing to unlock.")}
-        self.service.unlock(
+        found = self.service.unlock(
             a.secret("passphrase", what=_("The passphrase")), remember=a.flag_("remember")
         )
-        return {"message": _("Your journal is unlocked.")}
+        # What unlocking found (a record that does not open, set aside) is said with it.
+        return {"message": " ".join([_("Your journal is unlocked."), *found])}
 
     def lock(self, a: Args) -> Reply:
         self.service.lock()

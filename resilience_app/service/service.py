@@ -1426,20 +1426,24 @@ class Service:
         if self.settings.get("lock.idle_minutes"):
             self.schedule_changed.emit()
 
-    def unlock(self, passphrase: str, *, remember: bool | None = None) -> None:
+    def unlock(self, passphrase: str, *, remember: bool | None = None) -> list[str]:
         """Open the journal with the passphrase; with `remember`, keep its key in the
-        desktop's keyring so it opens by itself at the next login."""
+        desktop's keyring so it opens by itself at the next login. Returns what storage
+        found on the way (a record set aside), also told as it was found."""
         key = self.store.sealer.key
         if key is None:
             raise UserError(_("Your journal is not protected by a passphrase."))
         if remember:
             self._check_remember()
         data_key = open_data_key(key, passphrase)  # WrongPassphrase: one sentence
+        before = len(self.store.notices)
         self._opened(data_key)
+        found = self.store.notices[before:]
         if remember is not None and remember != self.settings.get("lock.remember"):
             self.set_setting("lock.remember", remember)  # kept in (or taken from) the keyring
         elif self.settings.get("lock.remember"):
             self._remember(data_key)
+        return found
 
     def unlock_from_keyring(self) -> bool:
         """At start, when the rep chose "remember on this computer"."""

@@ -38,8 +38,14 @@ def parse(raw: bytes) -> Tables | None:
     file): the records holding them are set aside one by one, the rest is used."""
     if not raw.strip():
         return None
+    text = raw.decode("utf-8", "surrogateescape")
     try:
-        data = json.loads(raw.decode("utf-8", "surrogateescape"))
+        data = json.loads(text)
+        if isinstance(data, dict) and _objects(data) != _written(raw):
+            # A key written twice (one changed byte can make "2" of "1"): json.loads keeps
+            # only the last. Read again keeping each, the later under a key that is not a
+            # number, so the file sets it aside or numbers it anew rather than lose it.
+            data = json.loads(text, object_pairs_hook=_keep_repeated)
     except (ValueError, RecursionError) as exc:
         raise DamagedFile(str(exc)[:200]) from None
     if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
@@ -53,6 +59,31 @@ def parse(raw: bytes) -> Tables | None:
             # Translators: why a journal file cannot be read, shown in brackets.
             raise DamagedFile(_("its format number is missing or not a number"))
     return data
+
+
+def _objects(data: dict[str, Any]) -> int:
+    """How many tables and entries (records, the meta) the file holds: each was written
+    as `"key":{`."""
+    return sum(1 + len(rows) for rows in data.values() if isinstance(rows, dict))
+
+
+def _written(raw: bytes) -> int:
+    """How many `"key":{` the file holds outside text (where a quote is escaped) and
+    outside records (a call's note is the one object a record holds). Byte counts: a
+    regular expression, or a walk through the records, costs as much as the parse. Any
+    other object makes the two differ, which only costs the slower, careful parse."""
+    return raw.count(b'":{') - raw.count(b'\\":{') - raw.count(b'"reflection":{')
+
+
+def _keep_repeated(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        name, n = key, 1
+        while name in found:
+            n += 1
+            name = f"{key}~{n}"
+        found[name] = value
+    return found
 
 
 def may_hold_bad_text(raw: bytes) -> bool:

@@ -7,6 +7,7 @@ upsert, put many or remove, and each of those is one durable write.
 from __future__ import annotations
 
 import itertools
+import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import date
@@ -237,13 +238,51 @@ class JournalFile:
         return doc_id
 
 
+def table_of(doc: dict[str, Any], tables: tuple[str, ...]) -> str | None:
+    """Which of a file's tables a record belongs to, by its shape (for records found
+    outside their table: a table's name changed, a file that no longer parses)."""
+    if "flagged_at" in doc:
+        found = "incidents"
+    elif "incident_id" in doc:
+        found = "followups" if "created_at" in doc or "nudges" not in tables else "nudges"
+    elif "created_at" in doc:
+        found = "positives"
+    else:
+        found = "scripts"
+    return found if found in tables else None
+
+
 def _take_out_misshapen(data: Tables, tables: tuple[str, ...], *, check_text: bool) -> list[Any]:
     taken: list[tuple[str, Any]] = []
+    meta = data.get("meta")
+    if check_text and isinstance(meta, dict) and not encodes(meta):
+        # Meta is the file's own (written anew with the next write): what of it cannot be
+        # written back goes, so the write does not fail.
+        for key, entry in list(meta.items()):
+            if not isinstance(entry, dict) or not encodes(key):
+                meta.pop(key)
+                continue
+            meta[key] = {k: v for k, v in entry.items() if encodes({k: v})}
+    # Records under a table name the file should not have (one changed byte of its name)
+    # go back to the table their shape says, if their id is not taken there.
+    strays: list[tuple[str, Any]] = []
+    for name in [k for k in data if k not in tables and k != "meta"]:
+        rows = data.pop(name)
+        for doc in (rows or {}).values() if isinstance(rows, dict) else ():
+            if isinstance(doc, dict) and "schema" in doc and "id" not in doc:
+                continue  # the file's own meta under a changed name: written anew
+            table = table_of(doc, tables) if isinstance(doc, dict) else None
+            if table is None:
+                taken.append((name, doc))
+            else:
+                strays.append((table, doc))
     for table in tables:
-        rows = data.get(table)
-        if not rows:
+        moved = [doc for t, doc in strays if t == table]
+        if not data.get(table) and not moved:
             continue
+        rows = data.setdefault(table, {})
         seen: set[str] = set()
+        renumber: list[Any] = []
         for key in list(rows):
             doc = rows[key]
             record_id = doc.get("id") if isinstance(doc, dict) else None
@@ -251,11 +290,63 @@ def _take_out_misshapen(data: Tables, tables: tuple[str, ...], *, check_text: bo
                 isinstance(record_id, str)
                 and bool(record_id)
                 and record_id not in seen
-                and _DOC_KEY.fullmatch(key) is not None  # "²" is a digit, "01" is 1 again
                 and (not check_text or encodes(doc))
             )
-            if shaped:
-                seen.add(str(record_id))
-            else:
+            if not shaped:
                 taken.append((table, rows.pop(key)))
+                continue
+            seen.add(str(record_id))
+            if _DOC_KEY.fullmatch(key) is None:  # "²" is a digit, "01" is 1 again
+                renumber.append(rows.pop(key))
+        for doc in moved:
+            record_id = doc.get("id")
+            fits = isinstance(record_id, str) and record_id and record_id not in seen
+            if fits and (not check_text or encodes(doc)):
+                seen.add(record_id)
+                renumber.append(doc)
+                continue
+            taken.append((table, doc))
+        if renumber:
+            last = max((int(k) for k in rows), default=0)
+            for n, doc in enumerate(renumber, start=last + 1):
+                rows[str(n)] = doc
     return taken
+
+
+_TABLE_MARK = re.compile(r'"([a-z_]+)":\{')
+
+
+def salvage(raw: bytes, tables: tuple[str, ...]) -> list[tuple[str, dict[str, Any]]]:
+    """The records that can still be read from a file that does not parse as a whole
+    (cut short, a byte changed where it breaks the JSON): every object that parses and
+    has an id, in the table named before it (or, failing that, the one its shape says)."""
+    text = raw.decode("utf-8", "surrogateescape")
+    marks = [(m.start(), m.group(1)) for m in _TABLE_MARK.finditer(text) if m.group(1) in tables]
+    decoder = json.JSONDecoder()
+    found: list[tuple[str, dict[str, Any]]] = []
+    seen: set[tuple[str, str]] = set()
+    at = text.find("{")
+    while at != -1:
+        try:
+            value, _end = decoder.raw_decode(text, at)
+        except (ValueError, RecursionError):
+            at = text.find("{", at + 1)
+            continue
+        record_id = value.get("id") if isinstance(value, dict) else None
+        if not isinstance(record_id, str) or not record_id:
+            at = text.find("{", at + 1)  # a table, or the whole file: look inside
+            continue
+        # A record that lost its closing brace holds the next one as a field: that one is
+        # a record of its own (found as the scan goes on inside), not part of this one.
+        value = {
+            k: v
+            for k, v in value.items()
+            if not (isinstance(v, dict) and isinstance(v.get("id"), str))
+        }
+        named = [table for start, table in marks if start < at]
+        table = named[-1] if named else table_of(value, tables)
+        if table is not None and (table, record_id) not in seen and encodes(value):
+            seen.add((table, record_id))
+            found.append((table, value))
+        at = text.find("{", at + 1)
+    return found

@@ -9,8 +9,10 @@ latest generation of every file, under the same kind of proof.
 
 When a file is opened unlocked:
 
-- a proof that does not match: the file was changed outside the app (damaged);
-- a generation below the list's: an older copy was put in its place (damaged);
+- a proof that does not match: the file was changed outside the app; each of its
+  records is opened, and those that do not open are set aside (the rest is kept);
+- a generation below the list's, under a proof that matches: a whole older copy was put
+  in its place (set aside, and the last good backup restored);
 - no proof (written while locked, when the app holds no secret) and a generation above
   the list's: accepted, and proved on its next write.
 
@@ -40,6 +42,14 @@ PROOF_FILE = "proofs.json"
 PROOF_FORMAT = 1
 PROTECTED_SCHEMA = 3  # a month or follow-up file whose records may be sealed
 PROOF_KEY_PURPOSE = b"resilience/proof/1"
+
+
+def same(found: str, expected: str) -> bool:
+    """A proof read from a file (any text: a changed byte may not be ASCII) against the
+    one expected, in constant time."""
+    return hmac.compare_digest(
+        found.encode("utf-8", "surrogateescape"), expected.encode("utf-8", "surrogateescape")
+    )
 
 
 def body_digest(data: Tables) -> bytes:
@@ -135,7 +145,7 @@ class Proofs:
             if (
                 found is not None
                 and found[1] is not None
-                and hmac.compare_digest(found[1], self._list_proof(found[0]))
+                and same(found[1], self._list_proof(found[0]))
             ):
                 self._trusted = dict(found[0])
             else:
@@ -199,26 +209,34 @@ class Proofs:
     def check(self, name: str, loaded: Loaded) -> str | None:
         """Why the file as it was read is not the app's latest copy, or None if it is.
         Unlocked only."""
+        found = self.verdict(name, loaded)
+        return None if found is None else found[0]
+
+    def verdict(self, name: str, loaded: Loaded) -> tuple[str, bool] | None:
+        """`check`, and whether the file is a whole older copy the app once wrote (its
+        proof holds, its generation is behind): put back, rather than changed."""
         trusted = self.trusted().get(name, 0)
         if loaded.proof is not None:
             expected = self.proof(name, loaded.generation, loaded.digest)
-            if not hmac.compare_digest(loaded.proof, expected):
+            if not same(loaded.proof, expected):
                 # Translators: why a journal file is not the copy the app last saved; shown
                 # in brackets after "Your journal for 2026-11 was not the copy Resilience
                 # last saved".
-                return _("it was changed outside Resilience")
+                return _("it was changed outside Resilience"), False
             if loaded.generation < trusted:
                 # Translators: why a journal file is not the copy the app last saved (shown in
                 # brackets after a sentence saying so).
-                return _("it is an older copy than the one Resilience last saved")
+                return _("it is an older copy than the one Resilience last saved"), True
             return None
         if loaded.generation > trusted:
             return None  # written while locked: proved on its next write
         if loaded.generation == 0 and trusted == 0:
             return None  # a file that was never written protected (new and empty)
+        # No proof and not above the list: an older copy written while locked, or a proved
+        # file with its proof taken out; its records are checked one by one.
         # Translators: why a journal file is not the copy the app last saved (shown in
         # brackets after a sentence saying so).
-        return _("it is an older copy than the one Resilience last saved, or was changed")
+        return _("it is an older copy than the one Resilience last saved, or was changed"), False
 
     def missing(self, present: set[str]) -> list[str]:
         """Files the list knows that are not on disk (unlocked only)."""

@@ -19,7 +19,7 @@ Keys (`key.json`, format 1):
 Every seal is bound (as associated data) to where it belongs: the file (which month, or
 the follow-ups), the table and the record's id. Moved to another record or another file,
 flipped by one bit, or sealed under another key, it does not open: `BadSeal`, which the
-store treats like a damaged file.
+store treats like a record that does not decode: that record alone is set aside.
 """
 
 from __future__ import annotations
@@ -555,6 +555,12 @@ class Sealer:
         """The record with its private fields back, or, while locked, without them and
         with the seal to keep (returned second). BadSeal if the seal does not open."""
         sealed = doc.get("sealed")
+        fields = PRIVATE.get(table, ())
+        if self.protected and fields and (sealed is None or any(f in doc for f in fields)):
+            # The app never stores a record of a protected journal without its seal, nor
+            # any of its private part in clear: text put there from outside is not the rep's.
+            # Translators: why a journal file is not the copy the app last saved (in brackets).
+            raise BadSeal(_("a record that should be sealed holds plain text"))
         if sealed is None:
             return doc, None
         clear = {k: v for k, v in doc.items() if k != "sealed"}

@@ -23,7 +23,6 @@ used as usual.
 
 from __future__ import annotations
 
-import hmac
 import json
 import logging
 import os
@@ -60,14 +59,23 @@ from resilience_app.storage.codec import (
     positive_from_dict,
     positive_to_dict,
 )
-from resilience_app.storage.driver import DamagedFile, parse
+from resilience_app.storage.driver import DamagedFile, dump, parse
 from resilience_app.storage.journal_file import (
     FOLLOWUP_TABLES,
     MONTH_TABLES,
     SCHEMA_VERSION,
     JournalFile,
+    salvage,
+    table_of,
 )
-from resilience_app.storage.proofs import PROOF_FILE, Loaded, Proofs, generation_of, meta_of
+from resilience_app.storage.proofs import (
+    PROOF_FILE,
+    Loaded,
+    Proofs,
+    generation_of,
+    meta_of,
+    same,
+)
 from resilience_app.storage.sealing import (
     KEY_FILE,
     BadSeal,
@@ -167,6 +175,15 @@ class KnownIds:
     nudges: dict[str, Any]  # nudge id -> its call's id
     followups: dict[str, Any]  # follow-up id -> its call's id
     positives: set[str]
+
+
+DECODERS: dict[str, Callable[[Any], Any]] = {
+    "incidents": incident_from_dict,
+    "nudges": nudge_from_dict,
+    "positives": positive_from_dict,
+    "followups": followup_from_dict,
+    "scripts": _script_from_dict,
+}
 
 
 def _local_day(doc: Any) -> date | None:
@@ -320,7 +337,7 @@ class Store:
                         "it sets the damaged file aside and restores the last good backup."
                     ).format(path=path, reason=exc)
                 ) from None
-            self._recover(path, str(exc))
+            self._recover(path, str(exc), tables=tables)
             opened = self._journal_file(path, tables)
         if path.stem in self._restored:
             # A backup the app itself put back: older than the list by nature, so numbered
@@ -330,22 +347,26 @@ class Store:
             if self.protected and not self.readonly:
                 self._durably(opened.rewrite)
         elif not self.locked:
-            reason = self._proof_problem(opened)
-            if reason is not None:
+            problem = self._proof_problem(opened)
+            if problem is not None and problem[1]:
+                # A whole older copy put back: the newest backup is the better copy.
                 opened.close()
                 if self.readonly:
                     raise StorageError(
-                        # Translators: {reason} says how the file differs ("it was changed
-                        # outside Resilience").
+                        # Translators: {reason} says how the file differs ("it is an older
+                        # copy than the one Resilience last saved").
                         _(
                             "The journal file {path} is not the one Resilience last saved "
                             "({reason}). Start Resilience once: it sets the file aside and "
                             "restores the last good backup."
-                        ).format(path=path, reason=reason)
+                        ).format(path=path, reason=problem[0])
                     )
-                self._recover(path, reason, changed=True)
+                self._recover(path, problem[0], changed=True)
                 return self._open(path, tables)
-            self._settle(opened)
+            if problem is not None:
+                self._vet(opened, problem[0])
+            else:
+                self._settle(opened)
         if (opened.schema or 0) > SCHEMA_VERSION:
             raise StorageError(
                 # Translators: {format} and {known} are format numbers of the journal's files.
@@ -359,19 +380,19 @@ class Store:
             self._set_aside(opened, opened.set_aside)
         return opened
 
-    def _set_aside(self, journal_file: JournalFile, rows: list[tuple[str, Any]]) -> None:
+    def _set_aside(
+        self, journal_file: JournalFile, rows: list[tuple[str, Any]], changed: str | None = None
+    ) -> None:
         """Keep records that cannot be used in a file of their own, tell the rep, and go
-        on with the rest of the file."""
+        on with the rest of the file. `changed`: the file is not the copy the app last
+        saved (why, in words); the rep is told that too, in the same sentence."""
         n = len(rows)
+        if changed is not None:
+            self._changed(journal_file, rows, changed)
+            return
         if not self.readonly:
-            aside = _unique(journal_file.path.with_name(f"{journal_file.name}.set-aside"))
-            document = {
-                "set_aside_from": journal_file.path.name,
-                "records": [{"table": table, "record": record} for table, record in rows],
-            }
-            try:
-                # ASCII escapes keep even text that broke the month writable here.
-                atomic_write(aside, json.dumps(document, ensure_ascii=True).encode())
+            aside = self._keep_aside(journal_file, rows)
+            if aside is not None:
                 # Translators: {month} names a journal file by its month (2026-11); {path} is
                 # the file the unreadable records were copied to.
                 said = ngettext(
@@ -381,8 +402,7 @@ class Store:
                     "set aside (they are kept in {path}). Everything else is as it was.",
                     n,
                 ).format(n=n, month=journal_file.name, path=aside)
-            except OSError as exc:
-                log.error("could not keep the set-aside records of %s: %s", journal_file.name, exc)
+            else:
                 # Translators: {month} names a journal file by its month (2026-11).
                 said = ngettext(
                     "{n} record in your journal for {month} could not be read, so it was set "
@@ -408,6 +428,102 @@ class Store:
         log.error("%s: %d unreadable records set aside", journal_file.name, n)
         self._notice(said)
 
+    def _changed(self, journal_file: JournalFile, rows: list[tuple[str, Any]], reason: str) -> None:
+        """`_set_aside` for a file found changed: its records that do not open are kept in
+        a file of their own, every other record is kept, and one sentence says it all."""
+        n = len(rows)
+        # Translators: {month} names a journal file by its month (2026-11), or "followups"
+        # for the file of follow-ups; {reason} says how it differs.
+        what = _("Your journal for {month} was not the copy Resilience last saved ({reason}).")
+        what = what.format(month=journal_file.name, reason=reason)
+        aside: Path | None = None
+        if rows and not self.readonly:
+            aside = self._keep_aside(journal_file, rows)
+        if not rows:
+            then = (
+                _("Every record in it still opens, so it is used as it is.")
+                if self.readonly
+                else _("Every record in it still opens, so all of them were kept.")
+            )
+        elif self.readonly:
+            then = ngettext(
+                "{n} record in it does not open: it is skipped here and set aside when "
+                "Resilience starts. Every other record is used.",
+                "{n} records in it do not open: they are skipped here and set aside when "
+                "Resilience starts. Every other record is used.",
+                n,
+            ).format(n=n)
+        elif aside is None:
+            then = ngettext(
+                "{n} record in it does not open, so it was set aside (it could not be copied "
+                "out: the disk refused). Every other record was kept.",
+                "{n} records in it do not open, so they were set aside (they could not be "
+                "copied out: the disk refused). Every other record was kept.",
+                n,
+            ).format(n=n)
+        else:
+            # Translators: {path} is the file the records that do not open were copied to.
+            then = ngettext(
+                "{n} record in it does not open, so it was set aside (it is kept in {path}). "
+                "Every other record was kept.",
+                "{n} records in it do not open, so they were set aside (they are kept in "
+                "{path}). Every other record was kept.",
+                n,
+            ).format(n=n, path=aside)
+            backups = self.backup_dir / journal_file.name
+            if not backups.is_symlink() and any(backups.glob("*.json")):
+                # Translators: {backups} is the folder of a journal file's daily backups.
+                then += " " + _(
+                    "Earlier copies of the file, from before each day's first change, are in "
+                    "{backups}."
+                ).format(backups=backups)
+        if not self.readonly:
+            self._durably(journal_file.rewrite)  # proved again, as it is now
+        log.error("%s: %s; %d records set aside", journal_file.name, reason, n)
+        self._notice(f"{what} {then}")
+
+    def _keep_aside(self, journal_file: JournalFile, rows: list[tuple[str, Any]]) -> Path | None:
+        """Copy records that cannot be used to `NAME.set-aside-STAMP.json` (None: the disk
+        refused)."""
+        aside = _unique(journal_file.path.with_name(f"{journal_file.name}.set-aside"))
+        document = {
+            "set_aside_from": journal_file.path.name,
+            "records": [{"table": table, "record": record} for table, record in rows],
+        }
+        try:
+            # ASCII escapes keep even text that broke the month writable here.
+            atomic_write(aside, json.dumps(document, ensure_ascii=True).encode())
+        except OSError as exc:
+            log.error("could not keep the set-aside records of %s: %s", journal_file.name, exc)
+            return None
+        return aside
+
+    def _vet(self, journal_file: JournalFile, changed: str | None) -> None:
+        """Open every record of a file (a file found changed, or written while locked):
+        those that do not open or decode are set aside, the rest is kept. With `changed`
+        (why the file is not the copy last saved) the rep is told even when all open."""
+        rows = list(journal_file.set_aside)
+        journal_file.set_aside = []
+        for table in journal_file.tables:
+            decode = DECODERS.get(table)
+            if decode is None:
+                continue
+            bad = []
+            for doc in journal_file.docs(table):
+                try:
+                    opened, _kept = self.sealer.open_doc(journal_file.name, table, doc)
+                    decode(opened)
+                except (BadRecord, BadSeal) as exc:
+                    log.error("%s: a record of %s does not open: %s", journal_file.name, table, exc)
+                    bad.append(doc)
+            if bad:
+                journal_file.discard(table, [doc["id"] for doc in bad])
+                rows += [(table, doc) for doc in bad]
+        if changed is not None:
+            self._set_aside(journal_file, rows, changed)
+        elif rows:
+            journal_file.set_aside = rows  # said and kept as any record set aside is
+
     def _decoded(
         self,
         journal_file: JournalFile,
@@ -415,9 +531,9 @@ class Store:
         decode: Callable[[Any], T],
         docs: Iterable[Any] | None = None,
     ) -> list[T]:
-        """Decode records of a file (opening their seals); any that do not decode are set
-        aside. A seal that does not open means the file was tampered with (a flipped byte,
-        another month's file in its place): the file is treated as damaged."""
+        """Decode records of a file (opening their seals); any that do not decode, or whose
+        seal does not open (a flipped byte, a seal moved from another record), are set
+        aside, and the rest of the file is used."""
         found: list[T] = []
         bad: list[tuple[str, Any]] = []
         wanted = list(journal_file.docs(table) if docs is None else docs)
@@ -429,16 +545,21 @@ class Store:
                     else (doc, None)
                 )
                 item = decode(opened)
-            except BadRecord:
+            except BadSeal as exc:
+                if self.locked:
+                    # Skipped, but kept in the file: at unlock the whole file is checked
+                    # and what does not open is set aside then, and said once.
+                    log.error(
+                        "%s: a record of %s skipped while locked: %s", journal_file.name, table, exc
+                    )
+                    continue
+                log.error("%s: a record of %s set aside: %s", journal_file.name, table, exc)
                 bad.append((table, doc))
                 continue
-            except BadSeal as exc:
-                again = self._tampered(journal_file, str(exc))
-                if again is None:
-                    return []
-                ids = None if docs is None else {d.get("id") for d in wanted if isinstance(d, dict)}
-                fresh = (d for d in again.docs(table) if ids is None or d.get("id") in ids)
-                return self._decoded(again, table, decode, list(fresh))
+            except BadRecord as exc:
+                log.error("%s: a record of %s set aside: %s", journal_file.name, table, exc)
+                bad.append((table, doc))
+                continue
             if kept is not None:
                 setattr(item, "sealed", kept)  # noqa: B010 - every sealed kind has the field
             found.append(item)
@@ -447,24 +568,30 @@ class Store:
             self._set_aside(journal_file, bad)
         return found
 
-    def _proof_problem(self, journal_file: JournalFile) -> str | None:
-        """Why a protected file, as it was read, is not the app's latest copy (checked
-        once, unlocked); None when it is, or when there is nothing to check."""
+    def _proof_problem(self, journal_file: JournalFile) -> tuple[str, bool] | None:
+        """Why a protected file, as it was read, is not the app's latest copy, and whether
+        it is a whole older copy put back (checked once, unlocked); None when it is the
+        latest, or when there is nothing to check."""
         loaded, journal_file.loaded = journal_file.loaded, None
         if loaded is None or not self.protected:
             return None
-        reason = self.proofs.check(journal_file.name, loaded)
+        problem = self.proofs.verdict(journal_file.name, loaded)
         for notice in self.proofs.take_notices():
             self._notice(notice)
-        return reason
+        return problem
 
     def _settle(self, journal_file: JournalFile) -> None:
         """Unlocked, a file written while locked gets its seals redone with the data key and
-        its proof, with one write. A seal that does not open is left for reading to find."""
+        its proof, with one write. Nothing proves its records meanwhile, so each is opened
+        first: one that does not is set aside (and named) as any record that does not read."""
         if self.readonly or not self.protected or self.locked or journal_file.proved:
             return
         if not journal_file.path.exists() and not journal_file.dirty:
             return  # a new, empty file: proved with its first record
+        self._vet(journal_file, None)
+        if journal_file.set_aside:
+            self._set_aside(journal_file, journal_file.set_aside)
+            journal_file.set_aside = []
         from resilience_app.storage.sealing import PRIVATE
 
         def reseal(table: str) -> Callable[[dict[str, Any]], dict[str, Any] | None]:
@@ -485,9 +612,11 @@ class Store:
         """Files read while locked are checked now; files written while locked, proved;
         files the list knows that are gone, restored from their backups."""
         for journal_file in self._open_files():
-            reason = self._proof_problem(journal_file)
-            if reason is not None:
-                self._tampered(journal_file, reason)
+            problem = self._proof_problem(journal_file)
+            if problem is not None and problem[1]:
+                self._tampered(journal_file, problem[0])
+            elif problem is not None:
+                self._vet(journal_file, problem[0])
         for journal_file in self._open_files():
             self._settle(journal_file)
         if self.readonly:
@@ -535,16 +664,17 @@ class Store:
             self.proofs.trusted().pop(name, None)
 
     def _tampered(self, journal_file: JournalFile, reason: str) -> JournalFile | None:
-        """Set a file aside whose seals do not open, restore its last good backup, and
-        give the file as it is now (None for a reader, which never moves files)."""
+        """Set aside a file that is a whole older copy put back in place of the latest,
+        restore its last good backup, and give the file as it is now (a reader, which
+        never moves files, is refused with a sentence)."""
         log.error("%s: %s", journal_file.name, reason)
         if self.readonly:
             raise StorageError(
                 _(
-                    "The journal file {path} does not open with this journal's key (it was "
-                    "changed or replaced). Start Resilience once: it sets the file aside and "
+                    "The journal file {path} is not the one Resilience last saved "
+                    "({reason}). Start Resilience once: it sets the file aside and "
                     "restores the last good backup."
-                ).format(path=journal_file.path)
+                ).format(path=journal_file.path, reason=reason)
             )
         journal_file.close()
         if journal_file is self._followups:
@@ -605,10 +735,22 @@ class Store:
         self._key_epoch += 1
         self.generation += 1
 
-    def _recover(self, path: Path, reason: str, *, changed: bool = False) -> None:
+    def _recover(
+        self,
+        path: Path,
+        reason: str,
+        *,
+        changed: bool = False,
+        tables: tuple[str, ...] | None = None,
+    ) -> None:
         """Move a damaged file aside and put its newest good backup in its place (the
-        rep is told). `changed`: it parsed, but is not what the app wrote (a seal or its
-        proof does not match)."""
+        rep is told). `changed`: it parsed, but is an older copy than the app last wrote.
+        With `tables` (a file that does not parse), every record that can still be read
+        from it is put back too, over the backup's copy of it (the file was newer)."""
+        try:
+            found = read_private(path) if tables is not None else b""
+        except OSError:
+            found = b""
         try:
             aside = _move_aside(path)
         except OSError as exc:
@@ -633,6 +775,32 @@ class Store:
             else _("Your journal for {month} was damaged.").format(month=path.stem)
         )
         backup = self._restore_backup(path)
+        kept = self._salvage(path, found, tables) if tables is not None else 0
+        if kept and backup is not None:
+            # Translators: {day} is the day of the backup (2026-11-24); {path} where the
+            # damaged file is kept.
+            then = ngettext(
+                "It was restored from the backup of {day}, and the {n} record that could "
+                "still be read from it was put back; the file found is kept at {path}.",
+                "It was restored from the backup of {day}, and the {n} records that could "
+                "still be read from it were put back; the file found is kept at {path}.",
+                kept,
+            ).format(day=backup.stem, n=kept, path=aside)
+            self._notice(f"{what} {then}")
+            return
+        if kept:
+            # Translators: {path} where the damaged file is kept.
+            then = ngettext(
+                "No backup of it could be read, so the {n} record that could still be read "
+                "from it is what it holds now; the file found is kept at {path}, nothing was "
+                "deleted.",
+                "No backup of it could be read, so the {n} records that could still be read "
+                "from it are what it holds now; the file found is kept at {path}, nothing was "
+                "deleted.",
+                kept,
+            ).format(n=kept, path=aside)
+            self._notice(f"{what} {then}")
+            return
         if backup is not None:
             # Translators: {day} is the day of the backup (2026-11-24); {path} where the
             # damaged file is kept.
@@ -646,6 +814,53 @@ class Store:
             "{path}; nothing was deleted."
         ).format(path=aside)
         self._notice(f"{what} {then}")
+
+    def _salvage(self, path: Path, raw: bytes, tables: tuple[str, ...]) -> int:
+        """Put the records still readable from a damaged copy of `path` into the file now
+        in its place (its backup, or nothing); how many were put. Only records that decode
+        (and, unlocked, whose seal opens) are: the others stay in the damaged copy."""
+        if not raw.strip():
+            return 0
+        try:
+            data = parse(read_private(path)) or {}
+        except FileNotFoundError:
+            data = {}
+        except (OSError, DamagedFile):
+            return 0
+        readable = 0
+        for named, doc in salvage(raw, tables):
+            for table in dict.fromkeys((named, table_of(doc, tables))):
+                if table is not None and self._opens(path.stem, table, doc):
+                    break
+            else:
+                continue
+            rows = data.setdefault(table, {})
+            key = next(
+                (k for k, d in rows.items() if isinstance(d, dict) and d.get("id") == doc["id"]),
+                None,
+            )
+            if key is None:
+                key = str(max((int(k) for k in rows if k.isdigit()), default=0) + 1)
+            rows[key] = doc
+            readable += 1
+        if readable:
+            try:
+                atomic_write(path, dump(data))
+            except OSError as exc:
+                log.error("could not put back the records read from %s: %s", path.name, exc)
+                return 0
+        return readable
+
+    def _opens(self, file: str, table: str, doc: dict[str, Any]) -> bool:
+        """True when a record decodes as one of `table` (and its seal opens, unlocked)."""
+        decode = DECODERS.get(table)
+        try:
+            opened, _kept = self.sealer.open_doc(file, table, doc)
+            if decode is not None:
+                decode(opened)
+        except (BadRecord, BadSeal):
+            return False
+        return True
 
     def _restore_backup(self, path: Path) -> Path | None:
         """Put the newest backup that parses (and, protected and unlocked, whose seals and
@@ -674,7 +889,7 @@ class Store:
             return True
         loaded = Loaded.of(data)
         # Its own proof must match (it is older than the list by nature).
-        if loaded.proof is not None and not hmac.compare_digest(
+        if loaded.proof is not None and not same(
             loaded.proof, self.proofs.proof(name, loaded.generation, loaded.digest)
         ):
             return False

@@ -180,3 +180,82 @@ def test_the_running_app_works_locked_and_unlocks_from_the_command_line(
     [incident] = reader.incidents()
     assert incident.label == "LABEL-MARK locked"
     assert incident.reflection.what_happened == "WHAT-MARK"
+
+
+# -- one damaged seal (issue 24, item 2) -------------------------------------------------
+
+
+def _damaged_journal(data_dir: Path, damage: str) -> None:
+    """A protected journal of this month: call 1 saved yesterday, call 2 today after the
+    day's backup; then call 1's seal damaged on disk (`damage` says how)."""
+    import base64
+    import json
+    from datetime import UTC, date, datetime, timedelta
+
+    from resilience_app.core.models import Incident, Positive
+    from resilience_app.storage.driver import dump
+
+    now = datetime.now(UTC).replace(microsecond=0)
+    first = now.replace(day=1, hour=0, minute=0, second=0)  # both in this month's file
+    days = [date.today() - timedelta(days=1)]
+    store = Store(data_dir, today=lambda: days[0])
+    store.save_incident(Incident("c1" * 16, first, label="LABEL-MARK one"))
+    protection.enable(store, PASS)
+    days[0] = date.today()
+    store.save_incident(Incident("c2" * 16, first + timedelta(minutes=1), label="LABEL-MARK two"))
+    store.save_positive(Positive("p1" * 16, first, "POSITIVE-MARK"))
+    store.close()
+    [month] = (data_dir / "journal").glob("????-??.json")
+    data = json.loads(month.read_text())
+    one = next(d for d in data["incidents"].values() if d["id"] == "c1" * 16)
+    if damage == "flipped-bit":
+        raw = bytearray(base64.b64decode(one["sealed"][3:]))
+        raw[len(raw) // 2] ^= 0x10
+        one["sealed"] = "d1:" + base64.b64encode(bytes(raw)).decode()
+    elif damage == "swapped-seal":
+        one["sealed"] = next(iter(data["positives"].values()))["sealed"]
+    else:
+        one["label"] = "INJECTED plain label"
+    month.write_bytes(dump(data))
+
+
+@pytest.mark.usefixtures("fast_kdf")
+@pytest.mark.parametrize("damage", ["flipped-bit", "swapped-seal", "plain-label"])
+def test_one_damaged_seal_costs_that_call_only_through_the_running_app(
+    data_dir: Path, tmp_path: Path, damage: str
+) -> None:
+    _damaged_journal(data_dir, damage)
+    app = App(data_dir)
+    try:
+        assert status(data_dir)["locked"] is True
+        right = subprocess.run(
+            [sys.executable, "-m", "resilience_app", "--data-dir", str(data_dir), "unlock"],
+            input=PASS + "\n",
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+        assert right.returncode == 0, right.stderr
+        said = right.stdout
+        assert said.startswith("Your journal is unlocked. ")
+        [aside] = (data_dir / "journal").glob("????-??.set-aside-*.json")
+        assert "1 record" in said and str(aside) in said, said
+        assert aside.name[:7] in said  # the month
+        output = tmp_path / "export.json"
+        exported = subprocess.run(
+            [
+                *(sys.executable, "-m", "resilience_app", "--data-dir", str(data_dir)),
+                *("export", "--output", str(output)),
+            ],
+            input=PASS + "\n",
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+        assert exported.returncode == 0, exported.stderr
+        text = output.read_text()
+        assert "LABEL-MARK two" in text  # saved after the backup, untouched: kept
+        assert "INJECTED" not in text
+    finally:
+        stderr = app.stop()
+    assert "Traceback" not in stderr, stderr

@@ -182,9 +182,10 @@ def test_the_data_folder_removed_brings_back_every_open_file(data_dir: Path) -> 
     assert again.setting("break.minutes") == 4
 
 
-def test_record_keys_that_are_not_plain_numbers_are_set_aside(data_dir: Path) -> None:
+def test_record_keys_that_are_not_plain_numbers_are_numbered_anew(data_dir: Path) -> None:
     """ "²" is a digit to str.isdigit but not to int(); "01" would be record 1 again and
-    make two calls one."""
+    make two calls one. Each record has its own id, so both are kept, numbered anew (one
+    changed byte of a key must not cost a call: issue 24)."""
     path = one_month(data_dir)
     raw = json.loads(path.read_text())
     rows = raw["incidents"]
@@ -192,10 +193,19 @@ def test_record_keys_that_are_not_plain_numbers_are_set_aside(data_dir: Path) ->
     raw["incidents"] = {"²": a, "0" + k_a: b}
     path.write_text(json.dumps(raw))
     store = Store(data_dir)
-    assert store.incidents() == []
-    assert store.notices  # the rep is told two records were set aside
+    assert sorted(i.id for i in store.incidents()) == sorted([a["id"], b["id"]])
     store.save_incident(Incident("c", WHEN, label="after"))
-    assert [i.label for i in Store(data_dir).incidents()] == ["after"]
+    assert len(Store(data_dir).incidents()) == 3
+    assert set(json.loads(path.read_text())["incidents"]) == {"1", "2", "3"}
+
+
+def test_a_key_written_twice_keeps_both_records(data_dir: Path) -> None:
+    """One changed byte can make record "2" a second "1": JSON keeps only the last."""
+    path = one_month(data_dir)
+    text = path.read_text()
+    assert '"2":{' in text.replace(" ", "")
+    path.write_text(text.replace('"2": {', '"1": {').replace('"2":{', '"1":{'))
+    assert len(Store(data_dir).incidents()) == 2
 
 
 def test_a_folder_made_again_by_someone_else_still_gets_every_open_file_back(

@@ -217,18 +217,22 @@ def _history(data_dir: Path) -> tuple[Store, bytes, Days]:
     return store, data_key, days
 
 
-def test_a_flipped_byte_is_found_and_the_backup_restored(data_dir: Path) -> None:
+def test_a_flipped_byte_is_found_and_only_its_record_set_aside(data_dir: Path) -> None:
     _, data_key, days = _history(data_dir)
     month = data_dir / JOURNAL_DIR / "2026-11.json"
     text = month.read_text()
     at = text.index('"sealed":"d1:') + 20
+    damaged = next(i for i in ("inc2", "inc5") if text.rfind('"id":"' + i, 0, at) >= 0)
     month.write_text(text[:at] + ("A" if text[at] != "A" else "B") + text[at + 1 :])
     again = reopened(data_dir, data_key, days)
-    assert again.incident("inc2") == incident(2, NOV)  # from the backup
+    kept = {i.id for i in again.incidents()}
+    assert kept == {"inc1", "inc2", "inc5"} - {damaged}  # the rest of the month stays
     [notice] = again.notices
     assert "2026-11 was not the copy Resilience last saved" in notice
-    assert "restored from the backup" in notice
-    assert list((data_dir / JOURNAL_DIR).glob("2026-11.json.damaged*"))
+    assert "1 record in it does not open" in notice
+    [aside] = (data_dir / JOURNAL_DIR).glob("2026-11.set-aside-*.json")
+    assert str(aside) in notice
+    assert not list((data_dir / JOURNAL_DIR).glob("2026-11.json.damaged*"))
 
 
 def test_a_seal_moved_to_another_record_does_not_open(data_dir: Path) -> None:
@@ -308,17 +312,32 @@ def test_a_month_file_deleted_is_restored_from_its_backup(data_dir: Path) -> Non
 
 
 def test_a_reader_never_moves_a_tampered_file(data_dir: Path) -> None:
-    from resilience_app.storage.store import StorageError
-
     _, data_key, _days = _history(data_dir)
     month = data_dir / JOURNAL_DIR / "2026-11.json"
     text = month.read_text()
     month.write_text(text.replace('"generation":', '"generation":1', 1))
     reader = Store(data_dir, readonly=True)
     reader.unlock(data_key)
+    assert {i.id for i in reader.incidents()} == {"inc1", "inc2", "inc5"}
+    assert any("not the copy Resilience last saved" in n for n in reader.notices)
+    assert month.read_text() != text and not list(month.parent.glob("2026-11.*-*"))
+
+
+def test_a_reader_refuses_a_whole_older_copy_and_moves_nothing(data_dir: Path) -> None:
+    from resilience_app.storage.store import StorageError
+
+    _, data_key, days = _history(data_dir)
+    month = data_dir / JOURNAL_DIR / "2026-11.json"
+    older = month.read_bytes()
+    store = reopened(data_dir, data_key, days)
+    store.save_incident(incident(6, NOV))
+    store.close()
+    month.write_bytes(older)
+    reader = Store(data_dir, readonly=True)
+    reader.unlock(data_key)
     with pytest.raises(StorageError, match="not the one Resilience last saved"):
         reader.incidents()
-    assert month.read_text() != text and not list(month.parent.glob("*.damaged*"))
+    assert month.read_bytes() == older and not list(month.parent.glob("*.damaged*"))
 
 
 # -- a switch cut short ---------------------------------------------------------------------
@@ -565,9 +584,11 @@ def test_files_kept_aside_while_protected_are_readable_once_it_is_turned_off(
 ) -> None:
     _, data_key, days = _history(data_dir)
     month = data_dir / JOURNAL_DIR / "2026-11.json"
-    doc = json.loads(month.read_text())
-    doc["nudges"] = {}  # changed outside the app: its proof fails, its seals still open
-    month.write_text(json.dumps(doc))
+    older = month.read_bytes()
+    store = reopened(data_dir, data_key, days)
+    store.save_incident(incident(6, NOV))
+    store.close()
+    month.write_bytes(older)  # a whole older copy put back: set aside, the backup restored
     store = reopened(data_dir, data_key, days)
     store.incidents()
     [damaged] = (data_dir / JOURNAL_DIR).glob("2026-11.json.damaged*")
