@@ -434,11 +434,12 @@ def _check_nudges(values: Mapping[str, Any]) -> None:
 def _check_work_days(values: Mapping[str, Any]) -> None:
     if values["work.limit"] and not values["work.days"]:
         raise SettingError(
-            # Translators: work.limit and work.days are settings' names; keep them and "off".
+            # Translators: work.days and work.limit are settings' names (for the command
+            # line); keep them as they are.
             _(
-                "With work.limit on, work.days needs at least one day: with none, no nudge "
-                "would ever show. Name the days you work (for example mon,tue,wed,thu,fri), "
-                "or set work.limit off."
+                "Working hours need at least one working day (work.days): with none, no "
+                "nudge would ever show. Choose the days you work, or turn working hours off "
+                "(work.limit)."
             )
         )
 

@@ -66,7 +66,7 @@ def test_working_hours_with_no_working_day_are_refused() -> None:
     """With no day at all, every nudge would be recorded off-hours and never show."""
     s = Settings()
     s.set("work.days", "")  # fine while working hours are off
-    with pytest.raises(SettingError, match=r"work\.days needs at least one day"):
+    with pytest.raises(SettingError, match=r"at least one working day \(work\.days\)"):
         s.set("work.limit", "on")
     assert s.get("work.limit") is False
     s.set("work.days", "mon")
