@@ -277,7 +277,7 @@ def test_the_journal_of_the_property_has_every_kind_of_sealed_file(
     pristine: tuple[Path, bytes, Any],
 ) -> None:
     data_dir, _key, expected = pristine
-    names = {str(p.relative_to(data_dir)) for p in _sealed_files(data_dir)}
+    names = {p.relative_to(data_dir).as_posix() for p in _sealed_files(data_dir)}
     assert {"journal/2026-10.json", "journal/2026-11.json", "journal/followups.json"} <= names
     assert "journal/proofs.json" in names
     assert any(n.startswith("journal/summaries/") for n in names)
@@ -354,7 +354,10 @@ def damaged_journal(
         assert f"journal for {key[0]} " in said, (key, said)
         moved = set(found) - set(expected)  # kept, under an id changed by the byte
         if key not in found and not moved:
-            kept = [Path(p.rstrip(".")) for p in re.findall(r"(/\S+?)(?:[);,]|\s|$)", said)]
+            kept = [
+                Path(p.rstrip("."))
+                for p in re.findall(r"((?:[A-Za-z]:\\|/)\S+?)(?:[);,]|\s|$)", said)
+            ]
             assert kept and all(p.exists() for p in kept), said
     store.close()
 
