@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from resilience_app import cli, i18n
+from resilience_app.cli import entry
 from resilience_app.service import Service
 
 LOCALE_VARIABLES = ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG")
@@ -57,13 +58,13 @@ def test_the_help_is_built_in_the_language_of_the_data_folder(
     system_locale(monkeypatch, "fr_FR.UTF-8")
     config_set(data_dir, "ui.language", "es")
     seen: list[str] = []
-    build = cli.build_parser
+    build = entry.build_parser
 
     def watched() -> object:
         seen.append(i18n.language())
         return build()
 
-    monkeypatch.setattr(cli, "build_parser", watched)
+    monkeypatch.setattr(entry, "build_parser", watched)
     cli.main(["flag", f"--data-dir={data_dir}"])
     cli.main(["--data-dir", str(tmp_path / "elsewhere"), "flag"])
     assert seen == ["es", "fr"]
