@@ -31,7 +31,13 @@ def presenter(qtbot: QtBot, service: Service, notifier: NotifierChain) -> Iterat
     p = Presenter(service, notifier, tray_available=lambda: False)
     p.start()
     service.start()
-    for window in (p.break_window, p.form, p.nudge_window, p.settings_window, p.home):
+    for window in (
+        p.breaks.break_window,
+        p.notes.form,
+        p.breaks.nudge_window,
+        p.settings.settings_window,
+        p.tray.home,
+    ):
         qtbot.addWidget(window)
     yield p
     p.shutdown()

@@ -58,30 +58,30 @@ CONTROLS = (
 def every_window(presenter: Presenter, service: Service, clock: FakeClock) -> list[QWidget]:
     """Each window of the app open on screen, with something in it."""
     incident = service.flag("ACME", 8).incident
-    windows: list[QWidget] = [presenter.break_window]
+    windows: list[QWidget] = [presenter.breaks.break_window]
     clock.advance(minutes=3)
     service.tick()
-    presenter.form.followup_toggle.setChecked(True)
-    windows.append(presenter.form)
+    presenter.notes.form.followup_toggle.setChecked(True)
+    windows.append(presenter.notes.form)
     service.save_note(incident.id, Reflection("it went badly", positives=["I stayed calm"]))
     service.add_positive("Nice lead")
-    presenter.open_journal()
-    presenter.open_insights()
-    presenter.open_settings()
-    presenter._show_card("Ready for the next call?", "An easy lead first.")
-    presenter.flag_offer.offer()
+    presenter.journal.open()
+    presenter.insights.open()
+    presenter.settings.open()
+    presenter.breaks.show_card("Ready for the next call?", "An easy lead first.")
+    presenter.breaks.flag_offer.offer()
     for mode in ("set", "unlock", "change", "remove"):
-        presenter._ask_passphrase(mode)
+        presenter.lock.ask_passphrase(mode)
     windows += [
-        presenter.journal_window,
-        presenter.insights_window,
-        presenter.settings_window,
-        presenter.nudge_window,
-        presenter.flag_offer,
-        *presenter._passphrase_dialogs.values(),
+        presenter.journal.journal_window,
+        presenter.insights.insights_window,
+        presenter.settings.settings_window,
+        presenter.breaks.nudge_window,
+        presenter.breaks.flag_offer,
+        *presenter.lock.dialogs.values(),
     ]
-    assert presenter.home is not None
-    windows.append(presenter.home)
+    assert presenter.tray.home is not None
+    windows.append(presenter.tray.home)
     return windows
 
 
@@ -140,7 +140,7 @@ def test_every_control_of_every_window_has_a_name(
 
 def test_images_have_words(presenter: Presenter, service: Service, clock: FakeClock) -> None:
     windows = every_window(presenter, service, clock)
-    insights = presenter.insights_window
+    insights = presenter.insights.insights_window
     charts = insights.findChildren(QChartView)
     assert len(charts) == 7
     for chart in charts:
@@ -256,7 +256,7 @@ def test_sound_cues_follow_the_setting_from_either_window(
     service.start()
     try:
         service.flag()
-        window = p.break_window
+        window = p.breaks.break_window
         assert not window.sounds_box.isChecked()
         window.render_at(clock.now() + timedelta(seconds=5))
         assert list(heard.played) == []  # off by default
@@ -264,10 +264,10 @@ def test_sound_cues_follow_the_setting_from_either_window(
         assert service.setting("break.phase_sounds") is True
         window.render_at(clock.now() + timedelta(seconds=9))
         assert list(heard.played) == ["out"]
-        p.open_settings()
-        assert p.settings_window.phase_sounds.isChecked()
-        p.settings_window.phase_sounds.setChecked(False)
-        p.settings_window.save_button.click()
+        p.settings.open()
+        assert p.settings.settings_window.phase_sounds.isChecked()
+        p.settings.settings_window.phase_sounds.setChecked(False)
+        p.settings.settings_window.save_button.click()
         assert not window.sounds_box.isChecked()
         window.render_at(clock.now() + timedelta(seconds=13))
         assert list(heard.played) == ["out"]
@@ -423,10 +423,10 @@ def test_choosing_high_contrast_restyles_the_open_windows(
     service.flag()
     service.set_setting("ui.theme", "contrast")
     try:
-        sheet = presenter.break_window.styleSheet()
+        sheet = presenter.breaks.break_window.styleSheet()
         assert style.CONTRAST_LIGHT.accent in sheet and "border: 3px solid" in sheet
-        presenter.open_settings()
-        assert presenter.settings_window.theme.currentData() == "contrast"
+        presenter.settings.open()
+        assert presenter.settings.settings_window.theme.currentData() == "contrast"
     finally:
         style.prefer("auto")
 
@@ -483,7 +483,7 @@ def test_text_at_twice_the_size_is_never_clipped(
     large_text: float, presenter: Presenter, service: Service, clock: FakeClock, qtbot: QtBot
 ) -> None:
     windows = every_window(presenter, service, clock)
-    assert f"{large_text * 1.5:.1f}pt" in presenter.break_window.styleSheet()  # titles grow
+    assert f"{large_text * 1.5:.1f}pt" in presenter.breaks.break_window.styleSheet()  # titles grow
     problems = []
     for window in windows:
         qtbot.wait(20)  # the layouts settle, as they do before the rep sees a frame

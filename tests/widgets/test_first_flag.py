@@ -22,11 +22,11 @@ def test_warming_builds_the_break_window_and_reads_the_positives_ahead(
     loop.end_break()
     loop.save_reflection(incident.id, Reflection("hung up", positives=["kept my cool"]))
     loop.dialed()
-    presenter.__dict__.pop("break_window", None)  # as after start: not built yet
+    presenter.breaks.__dict__.pop("break_window", None)  # as after start: not built yet
     service._pool = None
     presenter.warm()
-    assert presenter.built("break_window") is not None
-    assert not presenter.break_window.isVisible()  # ready, not shown
+    assert presenter.breaks.built("break_window") is not None
+    assert not presenter.breaks.break_window.isVisible()  # ready, not shown
     reads: list[str] = []
     for name in ("incidents_since", "positives", "incidents_between"):
         original = getattr(service.store, name)
@@ -36,10 +36,10 @@ def test_warming_builds_the_break_window_and_reads_the_positives_ahead(
             lambda *a, n=name, f=original, **k: reads.append(n) or f(*a, **k),
         )
     service.flag()
-    assert presenter.break_window.isVisible()
+    assert presenter.breaks.break_window.isVisible()
     # The break's positive came from what was read ahead: no positives read at the flag.
     assert "positives" not in reads
-    assert "kept my cool" in presenter.break_window.positive.text()
+    assert "kept my cool" in presenter.breaks.break_window.positive.text()
 
 
 def test_warming_while_locked_reads_nothing_the_rep_wrote(
@@ -55,7 +55,7 @@ def test_warming_while_locked_reads_nothing_the_rep_wrote(
         monkeypatch.setattr(service.store, name, lambda *a, n=name, **k: reads.append(n))
     presenter.warm()
     assert reads == [] and service._pool is None
-    assert presenter.built("break_window") is not None
+    assert presenter.breaks.built("break_window") is not None
 
 
 def test_without_warming_the_first_flag_reads_the_positives_itself(

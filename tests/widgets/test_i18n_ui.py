@@ -48,8 +48,8 @@ def presenter(service: Service, notifier: NotifierChain) -> Iterator[Presenter]:
     service.start()
     yield own
     own.shutdown()
-    if own.home is not None:
-        own.home.deleteLater()
+    if own.tray.home is not None:
+        own.tray.home.deleteLater()
 
 
 @pytest.fixture
@@ -110,32 +110,32 @@ def test_every_window_speaks_the_catalog(
     service.set_setting("ui.language", "de")
     qtbot.wait(10)
     incident = service.flag("ACME", 8).incident
-    windows: list[QWidget] = [presenter.break_window]
+    windows: list[QWidget] = [presenter.breaks.break_window]
     clock.advance(minutes=3)
     service.tick()
-    presenter.form.followup_toggle.setChecked(True)
-    windows.append(presenter.form)
+    presenter.notes.form.followup_toggle.setChecked(True)
+    windows.append(presenter.notes.form)
     service.save_note(incident.id, Reflection("it went badly", positives=["PAST-POSITIVE"]))
     service.add_positive("Nice lead")
-    presenter.open_journal()
-    presenter.open_insights()
-    presenter.open_settings()
-    presenter._show_card("⟦x⟧", "⟦y⟧")
-    presenter.flag_offer.offer()
-    presenter._ask_passphrase("set")
+    presenter.journal.open()
+    presenter.insights.open()
+    presenter.settings.open()
+    presenter.breaks.show_card("⟦x⟧", "⟦y⟧")
+    presenter.breaks.flag_offer.offer()
+    presenter.lock.ask_passphrase("set")
     windows += [
-        presenter.journal_window,
-        presenter.insights_window,
-        presenter.settings_window,
-        presenter.nudge_window,
-        presenter.flag_offer,
-        presenter._passphrase_dialogs["set"],
+        presenter.journal.journal_window,
+        presenter.insights.insights_window,
+        presenter.settings.settings_window,
+        presenter.breaks.nudge_window,
+        presenter.breaks.flag_offer,
+        presenter.lock.dialogs["set"],
     ]
-    assert presenter.home is not None
-    windows.append(presenter.home)
+    assert presenter.tray.home is not None
+    windows.append(presenter.tray.home)
     for tab in range(3):
-        presenter.journal_window.tabs.setCurrentIndex(tab)
-        assert untranslated(presenter.journal_window) == []
+        presenter.journal.journal_window.tabs.setCurrentIndex(tab)
+        assert untranslated(presenter.journal.journal_window) == []
     problems = {w.objectName() or type(w).__name__: untranslated(w) for w in windows}
     assert {k: v for k, v in problems.items() if v} == {}
 
@@ -143,13 +143,13 @@ def test_every_window_speaks_the_catalog(
 def test_a_new_language_applies_without_a_restart(
     pseudo: None, presenter: Presenter, qtbot: QtBot
 ) -> None:
-    presenter.open_settings()
-    assert "⟦" not in presenter.settings_window.windowTitle()
-    presenter.settings_window.language.setCurrentIndex(
-        presenter.settings_window.language.findData("fr")
+    presenter.settings.open()
+    assert "⟦" not in presenter.settings.settings_window.windowTitle()
+    presenter.settings.settings_window.language.setCurrentIndex(
+        presenter.settings.settings_window.language.findData("fr")
     )
-    presenter.settings_window.save_button.click()
-    qtbot.waitUntil(lambda: "⟦" in presenter.settings_window.windowTitle())
-    assert presenter.settings_window.isVisible()  # rebuilt, still open
-    assert presenter.home is not None and "⟦" in presenter.home.flag_button.text()
+    presenter.settings.settings_window.save_button.click()
+    qtbot.waitUntil(lambda: "⟦" in presenter.settings.settings_window.windowTitle())
+    assert presenter.settings.settings_window.isVisible()  # rebuilt, still open
+    assert presenter.tray.home is not None and "⟦" in presenter.tray.home.flag_button.text()
     assert i18n.language() == "fr"

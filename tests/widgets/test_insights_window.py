@@ -38,8 +38,8 @@ def expected(presenter: Presenter, days: int) -> insights.Insights:
 
 
 def test_charts_show_the_computed_figures(presenter: Presenter, qtbot: QtBot) -> None:
-    presenter.open_insights()
-    window = presenter.insights_window
+    presenter.insights.open()
+    window = presenter.insights.insights_window
     qtbot.addWidget(window)
     want = expected(presenter, 84)
     assert window.per_time.values["calls"] == [n for _, n in want.per_week]
@@ -69,8 +69,8 @@ def test_charts_show_the_computed_figures(presenter: Presenter, qtbot: QtBot) ->
 
 
 def test_a_short_period_switches_to_days(presenter: Presenter, qtbot: QtBot) -> None:
-    presenter.open_insights()
-    window = presenter.insights_window
+    presenter.insights.open()
+    window = presenter.insights.insights_window
     qtbot.addWidget(window)
     window.period.setCurrentIndex(0)  # last 4 weeks
     want = expected(presenter, 28)
@@ -82,8 +82,8 @@ def test_a_short_period_switches_to_days(presenter: Presenter, qtbot: QtBot) -> 
 def test_an_empty_record_says_so_kindly(presenter: Presenter, qtbot: QtBot) -> None:
     for incident in presenter.service.store.incidents():
         presenter.service.delete_call(incident.id)
-    presenter.open_insights()
-    window = presenter.insights_window
+    presenter.insights.open()
+    window = presenter.insights.insights_window
     qtbot.addWidget(window)
     assert "0 tough calls in this period" in window.highlights.text()
     assert "No lessons written" in window.lessons.text()
@@ -96,8 +96,8 @@ def test_weekly_look_back_tells_and_opens_insights(
     service.set_setting("lookback.enabled", "on")
     clock.advance(minutes=60 * 24 * 7)
     service.tick()
-    qtbot.addWidget(presenter.insights_window)
-    assert presenter.insights_window.isVisible()
+    qtbot.addWidget(presenter.insights.insights_window)
+    assert presenter.insights.insights_window.isVisible()
     assert presenter.deliveries[-1] == ("window", "Your week in calls")
 
 
@@ -106,23 +106,24 @@ def test_dark_theme_charts_and_windows(presenter: Presenter, qtbot: QtBot) -> No
 
     presenter.service.set_setting("ui.theme", "dark")
     try:
-        presenter.open_insights()
-        window = presenter.insights_window
+        presenter.insights.open()
+        window = presenter.insights.insights_window
         qtbot.addWidget(window)
         background = window.hours.chart().backgroundBrush().color().name()
         assert background == style.DARK.card
         assert style.DARK.background in window.styleSheet()
-        assert style.DARK.background in presenter.break_window.styleSheet()
+        assert style.DARK.background in presenter.breaks.break_window.styleSheet()
     finally:
         presenter.service.set_setting("ui.theme", "light")
     assert (
-        presenter.insights_window.hours.chart().backgroundBrush().color().name() == style.LIGHT.card
+        presenter.insights.insights_window.hours.chart().backgroundBrush().color().name()
+        == style.LIGHT.card
     )
 
 
 def test_settings_window_covers_theme_and_look_back(presenter: Presenter) -> None:
-    presenter.open_settings()
-    window = presenter.settings_window
+    presenter.settings.open()
+    window = presenter.settings.settings_window
     window.lookback.setChecked(True)
     window.lookback_day.setCurrentIndex(window.lookback_day.findData("mon"))
     window.theme.setCurrentIndex(window.theme.findData("light"))

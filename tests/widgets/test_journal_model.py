@@ -40,9 +40,9 @@ def history(service: Service, n: int, *, months: int = 5) -> list[Incident]:
 
 
 def opened(presenter: Presenter, qtbot: QtBot) -> None:
-    presenter.open_journal()
-    qtbot.addWidget(presenter.journal_window)
-    window = presenter.journal_window
+    presenter.journal.open()
+    qtbot.addWidget(presenter.journal.journal_window)
+    window = presenter.journal.journal_window
     qtbot.waitUntil(lambda: not window.searching, timeout=10_000)
 
 
@@ -51,10 +51,10 @@ def test_the_calls_come_a_page_at_a_time_newest_first(
 ) -> None:
     calls = history(service, 3 * journal_model.PAGE + 17)
     opened(presenter, qtbot)
-    model = presenter.journal_window.calls_model
+    model = presenter.journal.journal_window.calls_model
     assert model.rowCount() == journal_model.PAGE  # the first page only
     assert model.found == len(calls)
-    assert presenter.journal_window.status.text() == f"{len(calls)} calls"
+    assert presenter.journal.journal_window.status.text() == f"{len(calls)} calls"
     while model.canFetchMore():
         before = model.rowCount()
         model.fetchMore()  # what the view does as the rep scrolls down
@@ -70,9 +70,9 @@ def test_search_results_stream_in_a_month_at_a_time(
     history(service, 400, months=5)
     opened(presenter, qtbot)
     batches: list[int] = []
-    search = presenter.journal_search
+    search = presenter.journal.journal_search
     search.calls_found.connect(lambda token, found: batches.append(len(found)))
-    window = presenter.journal_window
+    window = presenter.journal.journal_window
     window.call_search.setText("call number 1")  # 1, 10-19, 100-199: in several months
     qtbot.waitUntil(lambda: not window.searching)
     assert len(batches) >= 5  # one per month file, each sent as soon as it was searched
@@ -86,8 +86,8 @@ def test_a_newer_search_drops_the_one_before(
 ) -> None:
     history(service, 300, months=24)
     opened(presenter, qtbot)
-    window = presenter.journal_window
-    with qtbot.waitSignal(presenter.journal_search.calls_found, timeout=10_000):
+    window = presenter.journal.journal_window
+    with qtbot.waitSignal(presenter.journal.journal_search.calls_found, timeout=10_000):
         window.call_search.setText("call number 2")
     assert window.searching  # the first search is under way, months still to come
     window.call_search.setText("call number 29")
@@ -106,14 +106,14 @@ def test_a_note_written_later_sorts_by_when_it_was_written(
     service.store.save_incident(oldest)
     service.store.save_positive(Positive("p1", NOW - timedelta(days=200), "long ago"))
     opened(presenter, qtbot)
-    texts = presenter.journal_window.positive_texts()
+    texts = presenter.journal.journal_window.positive_texts()
     assert "written months later" in texts[0]
-    model = presenter.journal_window.positives_model
+    model = presenter.journal.journal_window.positives_model
     while model.canFetchMore():
         model.fetchMore()
     whens = [entry.when for entry in model.rows]
     assert whens == sorted(whens, reverse=True)
-    assert "long ago" in presenter.journal_window.positive_texts()[-1]
+    assert "long ago" in presenter.journal.journal_window.positive_texts()[-1]
 
 
 def test_the_gui_thread_only_ever_reads_one_month_at_a_time(
@@ -141,9 +141,9 @@ def test_the_gui_thread_only_ever_reads_one_month_at_a_time(
 
     for name in ("journal_months", "journal_records", "journal_month"):
         timed(name)
-    presenter.open_journal()
-    qtbot.addWidget(presenter.journal_window)
-    window = presenter.journal_window
+    presenter.journal.open()
+    qtbot.addWidget(presenter.journal.journal_window)
+    window = presenter.journal.journal_window
     qtbot.waitUntil(lambda: not window.searching, timeout=10_000)
     window.call_search.setText("call number 2999")
     qtbot.waitUntil(lambda: not window.searching, timeout=10_000)
@@ -192,14 +192,14 @@ def test_closing_the_journal_stops_its_search(
     presenter: Presenter, service: Service, qtbot: QtBot
 ) -> None:
     history(service, 300, months=24)
-    with qtbot.waitSignal(presenter.journal_search.calls_found, timeout=10_000):
-        presenter.open_journal()
-    window = presenter.journal_window
+    with qtbot.waitSignal(presenter.journal.journal_search.calls_found, timeout=10_000):
+        presenter.journal.open()
+    window = presenter.journal.journal_window
     qtbot.addWidget(window)
-    assert presenter.journal_search.running
+    assert presenter.journal.journal_search.running
     assert gc.get_freeze_count() > 0  # decoded months kept out of full collections
     window.close()
-    assert not presenter.journal_search.running
+    assert not presenter.journal.journal_search.running
     assert gc.get_freeze_count() == 0  # given back to the collector with the window
     assert service._months_decoded == {}  # and what was decoded let go
     shown = window.calls_model.found

@@ -36,18 +36,18 @@ def history(loop: RecoveryLoop, clock: FakeClock) -> list[str]:
 
 def settled(presenter: Presenter, qtbot: QtBot) -> None:
     """The journal's search (in its own thread) went through every month."""
-    window = presenter.journal_window
-    qtbot.waitUntil(lambda: not window.searching and not presenter.journal_search.running)
+    window = presenter.journal.journal_window
+    qtbot.waitUntil(lambda: not window.searching and not presenter.journal.journal_search.running)
 
 
 def labels(presenter: Presenter, qtbot: QtBot) -> list[str]:
     settled(presenter, qtbot)
-    return presenter.journal_window.call_texts()
+    return presenter.journal.journal_window.call_texts()
 
 
 def positives(presenter: Presenter, qtbot: QtBot) -> str:
     settled(presenter, qtbot)
-    window = presenter.journal_window
+    window = presenter.journal.journal_window
     shown = window.positive_texts()
     if window.positive_empty.isVisible():
         shown.append(window.positive_empty.text())
@@ -58,9 +58,9 @@ def test_calls_search_and_filters(
     presenter: Presenter, loop: RecoveryLoop, clock: FakeClock, qtbot: QtBot
 ) -> None:
     history(loop, clock)
-    presenter.open_journal()
-    qtbot.addWidget(presenter.journal_window)
-    window = presenter.journal_window
+    presenter.journal.open()
+    qtbot.addWidget(presenter.journal.journal_window)
+    window = presenter.journal.journal_window
     assert len(labels(presenter, qtbot)) == 3 and "Initech" in labels(presenter, qtbot)[0]
     assert window.status.text() == "3 calls"  # newest first, above
     qtbot.keyClicks(window.call_search, "budget")
@@ -77,8 +77,8 @@ def test_positives_are_listed_searchable_and_can_be_added(
     presenter: Presenter, loop: RecoveryLoop, clock: FakeClock, qtbot: QtBot
 ) -> None:
     history(loop, clock)
-    presenter.open_journal()
-    window = presenter.journal_window
+    presenter.journal.open()
+    window = presenter.journal.journal_window
     qtbot.addWidget(window)
     text = positives(presenter, qtbot)
     assert text.index("did not take it personally") < text.index("stayed friendly")
@@ -100,15 +100,18 @@ def test_open_edit_and_save_an_old_note(
     presenter: Presenter, loop: RecoveryLoop, clock: FakeClock, qtbot: QtBot
 ) -> None:
     ids = history(loop, clock)
-    presenter.open_journal()
-    window = presenter.journal_window
+    presenter.journal.open()
+    window = presenter.journal.journal_window
     qtbot.addWidget(window)
     settled(presenter, qtbot)
     window.select_row(2)  # the oldest: Acme
     window.open_button.click()
-    assert presenter.form.isVisible() and presenter.form.what.text() == "asked for a discount"
-    presenter.form.lesson.setText("Know the discount rules")
-    presenter.form.save_button.click()
+    assert (
+        presenter.notes.form.isVisible()
+        and presenter.notes.form.what.text() == "asked for a discount"
+    )
+    presenter.notes.form.lesson.setText("Know the discount rules")
+    presenter.notes.form.save_button.click()
     assert loop.incident(ids[0]).reflection.lesson == "Know the discount rules"
 
 
@@ -117,8 +120,8 @@ def test_delete_with_undo(
 ) -> None:
     ids = history(loop, clock)
     book.add(ids[1], FollowUpKind.CHECK_IN, clock.now() + timedelta(days=30))
-    presenter.open_journal()
-    window = presenter.journal_window
+    presenter.journal.open()
+    window = presenter.journal.journal_window
     qtbot.addWidget(window)
     window.tabs.setCurrentIndex(1)  # Calls
     settled(presenter, qtbot)
@@ -144,8 +147,8 @@ def test_the_call_still_waiting_cannot_be_deleted(
     presenter: Presenter, loop: RecoveryLoop, qtbot: QtBot
 ) -> None:
     loop.flag("Live one")
-    presenter.open_journal()
-    window = presenter.journal_window
+    presenter.journal.open()
+    window = presenter.journal.journal_window
     qtbot.addWidget(window)
     settled(presenter, qtbot)
     window.select_row(0)
@@ -159,7 +162,7 @@ def test_follow_ups_planned_from_the_note_appear_under_upcoming(
 ) -> None:
     incident = loop.flag("Umbrella")
     loop.end_break()
-    form = presenter.form
+    form = presenter.notes.form
     form.followup_toggle.click()
     assert form.followup_box.isVisible()
     form.followup_checks[FollowUpKind.DEBRIEF].setChecked(True)
@@ -171,10 +174,13 @@ def test_follow_ups_planned_from_the_note_appear_under_upcoming(
     assert set(planned) == {FollowUpKind.DEBRIEF, FollowUpKind.CHECK_IN}
     months = (planned[FollowUpKind.CHECK_IN].due_at - incident.flagged_at).days
     assert 85 <= months <= 95
-    assert presenter.home is not None and "(2 upcoming)" in presenter.home.journal_button.text()
+    assert (
+        presenter.tray.home is not None
+        and "(2 upcoming)" in presenter.tray.home.journal_button.text()
+    )
 
-    presenter.open_journal()
-    window = presenter.journal_window
+    presenter.journal.open()
+    window = presenter.journal.journal_window
     qtbot.addWidget(window)
     upcoming = window.upcoming_list
     assert upcoming.count() == 2 and "Debrief call — Umbrella" in upcoming.item(0).text()
@@ -189,7 +195,7 @@ def test_follow_ups_planned_from_the_note_appear_under_upcoming(
     assert presenter.service.script(FollowUpKind.DEBRIEF) == ("My own debrief questions", True)
     assert "(your version)" in window.script_title.text()
     window.done_button.click()
-    dialog = presenter.outcome_dialog
+    dialog = presenter.followups.outcome_dialog
     qtbot.addWidget(dialog)
     assert dialog.isVisible() and "Debrief call — Umbrella" in dialog.title.text()
     assert [f.kind for f in book.upcoming()] == [FollowUpKind.DEBRIEF, FollowUpKind.CHECK_IN]
@@ -207,9 +213,9 @@ def test_export_from_the_journal(
     presenter: Presenter, loop: RecoveryLoop, clock: FakeClock, tmp_path: Path, qtbot: QtBot
 ) -> None:
     history(loop, clock)
-    presenter.open_journal()
-    qtbot.addWidget(presenter.journal_window)
+    presenter.journal.open()
+    qtbot.addWidget(presenter.journal.journal_window)
     target = tmp_path / "journal.md"
-    presenter.journal_window.export_requested.emit("markdown", str(target), None, None)
+    presenter.journal.journal_window.export_requested.emit("markdown", str(target), None, None)
     assert "## " in target.read_text(encoding="utf-8")
-    assert presenter.journal_window.status.text() == f"Exported 3 calls to {target}."
+    assert presenter.journal.journal_window.status.text() == f"Exported 3 calls to {target}."

@@ -35,7 +35,7 @@ def screen(presenter: Presenter, locked: Service) -> Iterator[Presenter]:
 
 
 def dialog(p: Presenter, mode: str = "unlock") -> PassphraseDialog:
-    return p._passphrase_dialogs[mode]
+    return p.lock.dialogs[mode]
 
 
 def type_and_submit(qtbot: QtBot, d: PassphraseDialog, **fields: str) -> None:
@@ -47,12 +47,14 @@ def type_and_submit(qtbot: QtBot, d: PassphraseDialog, **fields: str) -> None:
 
 
 def test_the_journal_asks_once_then_opens(screen: Presenter, qtbot: QtBot) -> None:
-    assert screen.home is not None
-    assert screen.home.unlock_button.isVisible() and not screen.home.lock_button.isVisible()
-    screen.home.journal_button.click()
+    assert screen.tray.home is not None
+    assert (
+        screen.tray.home.unlock_button.isVisible() and not screen.tray.home.lock_button.isVisible()
+    )
+    screen.tray.home.journal_button.click()
     d = dialog(screen)
     qtbot.addWidget(d)
-    assert d.isVisible() and screen._journal is None
+    assert d.isVisible() and screen.journal.built("journal_window") is None
     assert d.reason.text() == "Type your passphrase to read it."
     type_and_submit(qtbot, d, current="not it at all")
     assert d.isVisible() and d.error.isVisible()
@@ -60,53 +62,53 @@ def test_the_journal_asks_once_then_opens(screen: Presenter, qtbot: QtBot) -> No
     assert screen.service.locked
     type_and_submit(qtbot, d, current=PASS)
     assert not d.isVisible() and d.current.text() == ""  # nothing typed stays behind
-    assert screen.journal_window.isVisible()
-    window = screen.journal_window
+    assert screen.journal.journal_window.isVisible()
+    window = screen.journal.journal_window
     qtbot.waitUntil(lambda: not window.searching)  # the lists fill from a search thread
     assert any("PAST-POSITIVE" in text for text in window.positive_texts())
-    assert screen.home.lock_button.isVisible()
-    screen.home.insights_button.click()  # unlocked now: no second question
-    assert screen.insights_window.isVisible()
-    qtbot.addWidget(screen.insights_window)
+    assert screen.tray.home.lock_button.isVisible()
+    screen.tray.home.insights_button.click()  # unlocked now: no second question
+    assert screen.insights.insights_window.isVisible()
+    qtbot.addWidget(screen.insights.insights_window)
 
 
 def test_a_locked_break_shows_no_past_positive_and_the_note_waits(
     screen: Presenter, clock: FakeClock, qtbot: QtBot
 ) -> None:
     service = screen.service
-    assert screen.home is not None
-    screen.home.flag_button.click()
-    assert service.phase is Phase.BREAK and screen.break_window.isVisible()
-    assert "PAST-POSITIVE" not in screen.break_window.positive.text()
+    assert screen.tray.home is not None
+    screen.tray.home.flag_button.click()
+    assert service.phase is Phase.BREAK and screen.breaks.break_window.isVisible()
+    assert "PAST-POSITIVE" not in screen.breaks.break_window.positive.text()
     clock.advance(minutes=3)
     service.tick()
     d = dialog(screen)
     qtbot.addWidget(d)
     assert d.isVisible() and "Until then it waits" in d.reason.text()
-    assert not screen.form.isVisible()
+    assert not screen.notes.form.isVisible()
     d.cancel_button.click()
-    assert not d.isVisible() and not screen.form.isVisible()
-    assert screen.home.reflection_button.isEnabled()  # still waiting
-    screen.home.reflection_button.click()
+    assert not d.isVisible() and not screen.notes.form.isVisible()
+    assert screen.tray.home.reflection_button.isEnabled()  # still waiting
+    screen.tray.home.reflection_button.click()
     type_and_submit(qtbot, d, current=PASS)
-    assert screen.form.isVisible() and screen.form.incident_id == service.current.id
+    assert screen.notes.form.isVisible() and screen.notes.form.incident_id == service.current.id
 
 
 def test_lock_now_puts_private_windows_away_and_keeps_the_half_typed_note(
     screen: Presenter, clock: FakeClock, qtbot: QtBot
 ) -> None:
     service = screen.service
-    assert screen.home is not None
+    assert screen.tray.home is not None
     service.unlock(PASS)
     incident = service.flag().incident
     clock.advance(minutes=3)
     service.tick()
-    assert screen.form.isVisible()
-    qtbot.keyClicks(screen.form.what, "HALF-TYPED")
-    screen.open_journal()
-    screen.home.lock_button.click()
+    assert screen.notes.form.isVisible()
+    qtbot.keyClicks(screen.notes.form.what, "HALF-TYPED")
+    screen.journal.open()
+    screen.tray.home.lock_button.click()
     assert service.locked
-    assert not screen.form.isVisible() and not screen.journal_window.isVisible()
+    assert not screen.notes.form.isVisible() and not screen.journal.journal_window.isVisible()
     service.unlock(PASS)
     assert service.incident(incident.id).reflection.what_happened == "HALF-TYPED"
 
@@ -115,8 +117,8 @@ def test_settings_turn_the_lock_on_with_a_warning_and_off_again(
     presenter: Presenter, qtbot: QtBot
 ) -> None:
     service = presenter.service
-    presenter.open_settings()
-    window = presenter.settings_window
+    presenter.settings.open()
+    window = presenter.settings.settings_window
     window.pages.setCurrentIndex(window.pages.count() - 1)  # Privacy, the last tab
     assert window.lock_status.text().startswith("Off.")
     assert window.protect_button.isVisible() and not window.change_button.isVisible()
@@ -144,8 +146,8 @@ def test_settings_turn_the_lock_on_with_a_warning_and_off_again(
 
 
 def test_idle_minutes_and_remember_are_settings(presenter: Presenter, locked: Service) -> None:
-    presenter.open_settings()
-    window = presenter.settings_window
+    presenter.settings.open()
+    window = presenter.settings.settings_window
     assert window.lock_idle.specialValueText() == "Never"
     window.lock_idle.setValue(10)
     window.save_button.click()
@@ -161,7 +163,7 @@ def test_lock_now_during_a_break_takes_the_label_and_positive_off_the_screen(
     service = screen.service
     service.unlock(PASS)
     service.flag("SECRET-LABEL", 9)
-    window = screen.break_window
+    window = screen.breaks.break_window
     assert "SECRET-LABEL" in window.subtitle.text()
     assert window.positive_card.isVisibleTo(window)  # a past positive, unlocked
     service.lock()

@@ -37,8 +37,8 @@ def test_insights_show_what_follow_ups_brought(
     presenter: Presenter, service: Service, clock: FakeClock, qtbot: QtBot
 ) -> None:
     seed(service, clock)
-    presenter.open_insights()
-    window = presenter.insights_window
+    presenter.insights.open()
+    window = presenter.insights.insights_window
     qtbot.addWidget(window)
     text = window.followups.text()
     assert "What follow-ups brought" in text and "3 follow-ups done: 0 won back, 2 reopened" in text
@@ -56,11 +56,11 @@ def test_the_nudge_card_offers_an_easy_call_with_one_click_done(
     service.flag()
     clock.advance(minutes=15)
     service.tick()
-    card = presenter.nudge_window
+    card = presenter.breaks.nudge_window
     assert card.isVisible() and card.easy_button.isVisible()
     assert "Thank-you card — Litware" in card.easy_button.text()
     card.easy_button.click()
-    dialog = presenter.outcome_dialog
+    dialog = presenter.followups.outcome_dialog
     qtbot.addWidget(dialog)
     assert dialog.isVisible()
     dialog.plain_button.click()
@@ -71,9 +71,9 @@ def test_the_report_preview_holds_only_what_is_ticked(
     presenter: Presenter, service: Service, clock: FakeClock, qtbot: QtBot, tmp_path: Path
 ) -> None:
     seed(service, clock)
-    presenter.open_insights()
-    presenter.insights_window.report_button.click()
-    window = presenter.report_window
+    presenter.insights.open()
+    presenter.insights.insights_window.report_button.click()
+    window = presenter.insights.report_window
     qtbot.addWidget(window)
     preview = window.preview.toPlainText()
     assert "3 calls went badly in this period." in preview

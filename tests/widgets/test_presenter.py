@@ -14,35 +14,40 @@ from resilience_app.core.loop import RecoveryLoop
 from resilience_app.core.models import Phase
 from resilience_app.core.settings import Settings
 from resilience_app.service import Service
-from resilience_app.ui.presenter import Presenter, tooltip
+from resilience_app.ui.presenter import Presenter
+from resilience_app.ui.presenters.tray import tooltip
 
 
 def test_no_tray_means_a_home_window_that_says_why(presenter: Presenter) -> None:
-    assert presenter.home is not None and presenter.home.isVisible()
-    assert "no system tray" in presenter.home.findChildren(type(presenter.home.state))[-1].text()
-    assert presenter.home.state.text() == "Calm"
+    assert presenter.tray.home is not None and presenter.tray.home.isVisible()
+    assert (
+        "no system tray"
+        in presenter.tray.home.findChildren(type(presenter.tray.home.state))[-1].text()
+    )
+    assert presenter.tray.home.state.text() == "Calm"
 
 
 def test_flag_to_break_to_note(
     presenter: Presenter, loop: RecoveryLoop, clock: FakeClock, qtbot: QtBot
 ) -> None:
-    assert presenter.home is not None
-    presenter.home.flag_button.click()
+    assert presenter.tray.home is not None
+    presenter.tray.home.flag_button.click()
     assert loop.phase is Phase.BREAK
-    assert presenter.break_window.isVisible()
-    assert presenter.home.state.text() == "On a break"
-    presenter.break_window.more_button.click()
+    assert presenter.breaks.break_window.isVisible()
+    assert presenter.tray.home.state.text() == "On a break"
+    presenter.breaks.break_window.more_button.click()
     assert (
         loop.current is not None
         and loop.current.break_ends_at == loop.current.flagged_at + timedelta(minutes=4)
     )
-    assert presenter.break_window.countdown.text() == "4:00 left"
+    assert presenter.breaks.break_window.countdown.text() == "4:00 left"
     clock.advance(minutes=4)
     loop.tick()
-    assert not presenter.break_window.isVisible()
-    assert presenter.form.isVisible() and presenter.form.incident_id == loop.current.id
+    assert not presenter.breaks.break_window.isVisible()
+    assert presenter.notes.form.isVisible() and presenter.notes.form.incident_id == loop.current.id
     assert (
-        presenter.home.dialing_button.isEnabled() and presenter.home.reflection_button.isEnabled()
+        presenter.tray.home.dialing_button.isEnabled()
+        and presenter.tray.home.reflection_button.isEnabled()
     )
 
 
@@ -53,15 +58,15 @@ def test_nudges_fall_back_to_the_window_and_im_dialing_closes_the_loop(
     clock.advance(minutes=10)
     loop.tick()
     assert presenter.deliveries == [("window", "Ready for the next call?")]
-    assert presenter.nudge_window.isVisible()
-    assert "easy lead" in presenter.nudge_window.body.text()
-    presenter.nudge_window.snooze_button.click()
-    assert not presenter.nudge_window.isVisible()
+    assert presenter.breaks.nudge_window.isVisible()
+    assert "easy lead" in presenter.breaks.nudge_window.body.text()
+    presenter.breaks.nudge_window.snooze_button.click()
+    assert not presenter.breaks.nudge_window.isVisible()
     clock.advance(minutes=2)
     loop.tick()
     assert presenter.deliveries[-1] == ("window", "Two minutes are up")
-    presenter.nudge_window.dialing_button.click()
-    assert loop.phase is Phase.CALM and not presenter.nudge_window.isVisible()
+    presenter.breaks.nudge_window.dialing_button.click()
+    assert loop.phase is Phase.CALM and not presenter.breaks.nudge_window.isVisible()
     assert loop.store.incidents()[0].time_to_dial == timedelta(minutes=12)
 
 
@@ -75,10 +80,10 @@ def test_tooltip_counts_minutes_while_waiting(
         tooltip(presenter.service.tray_state())
         == "Resilience — 6 min since the tough call. Aim to dial again within 15 min."
     )
-    presenter.render()
-    assert presenter.tooltip_ticker.active
+    presenter.tray.render()
+    assert presenter.tray.tooltip_ticker.active
     loop.dialed()
-    assert not presenter.tooltip_ticker.active  # nothing ticks while calm
+    assert not presenter.tray.tooltip_ticker.active  # nothing ticks while calm
     back = tooltip(presenter.service.tray_state())
     assert back == "Resilience — Back on the phone after 6 min. Well done."
     clock.advance(minutes=61)
@@ -88,28 +93,28 @@ def test_tooltip_counts_minutes_while_waiting(
 def test_saving_the_note_from_the_form(presenter: Presenter, loop: RecoveryLoop) -> None:
     incident = loop.flag()
     loop.end_break()
-    presenter.form.what.setText("They hung up")
-    presenter.form.positives.setPlainText("I opened well")
-    presenter.form.save_button.click()
-    assert not presenter.form.isVisible()
+    presenter.notes.form.what.setText("They hung up")
+    presenter.notes.form.positives.setPlainText("I opened well")
+    presenter.notes.form.save_button.click()
+    assert not presenter.notes.form.isVisible()
     assert loop.incident(incident.id).reflection.positives == ["I opened well"]
     assert loop.open_reflections() == []
 
 
 def test_a_past_positive_appears_in_the_next_break(presenter: Presenter, clock: FakeClock) -> None:
-    presenter.home.flag_button.click()
-    presenter.break_window.end_button.click()
-    presenter.form.positives.setPlainText("Booked a follow-up")
-    presenter.form.save_button.click()
-    presenter.home.dialing_button.click()
+    presenter.tray.home.flag_button.click()
+    presenter.breaks.break_window.end_button.click()
+    presenter.notes.form.positives.setPlainText("Booked a follow-up")
+    presenter.notes.form.save_button.click()
+    presenter.tray.home.dialing_button.click()
     clock.advance(minutes=30)
-    presenter.home.flag_button.click()
-    assert "Booked a follow-up" in presenter.break_window.positive.text()
+    presenter.tray.home.flag_button.click()
+    assert "Booked a follow-up" in presenter.breaks.break_window.positive.text()
 
 
 def test_settings_window_validates_together(presenter: Presenter, settings: Settings) -> None:
-    presenter.open_settings()
-    window = presenter.settings_window
+    presenter.settings.open()
+    window = presenter.settings.settings_window
     window.first.setValue(20)
     window.second.setValue(12)
     window.save_button.click()
@@ -127,10 +132,10 @@ def test_dialing_mid_break_closes_the_break_window(
     presenter: Presenter, loop: RecoveryLoop
 ) -> None:
     loop.flag()
-    assert presenter.break_window.isVisible()
+    assert presenter.breaks.break_window.isVisible()
     loop.dialed()
-    assert not presenter.break_window.isVisible()
-    assert not presenter.form.isVisible()  # no note pops up while the rep is on the phone
+    assert not presenter.breaks.break_window.isVisible()
+    assert not presenter.notes.form.isVisible()  # no note pops up while the rep is on the phone
 
 
 def test_a_disk_outage_is_told_once_and_its_end_too(
@@ -145,7 +150,7 @@ def test_a_disk_outage_is_told_once_and_its_end_too(
     service.flag("Kept in memory")
     service.end_break()
     assert [title for _, title in presenter.deliveries] == ["Resilience"]
-    assert "No space left" in presenter.nudge_window.body.text()
+    assert "No space left" in presenter.breaks.nudge_window.body.text()
     clock.advance(seconds=11)
     service.tick()  # the retry fails again: nothing more is said
     assert len(presenter.deliveries) == 1
@@ -153,15 +158,15 @@ def test_a_disk_outage_is_told_once_and_its_end_too(
     clock.advance(seconds=11)
     service.tick()
     assert len(presenter.deliveries) == 2
-    assert "safely on disk again" in presenter.nudge_window.body.text()
+    assert "safely on disk again" in presenter.breaks.nudge_window.body.text()
     assert service.durable and service.next_wakeup() is not None  # only the nudges now
 
 
 def test_working_hours_page_reads_and_writes_the_settings(presenter: Presenter) -> None:
     service = presenter.service
     service.update_settings({"work.limit": True, "work.days": "tue,thu", "work.gap": "12:00-13:00"})
-    presenter.open_settings()
-    window = presenter.settings_window
+    presenter.settings.open()
+    window = presenter.settings.settings_window
     assert window.work_limit.isChecked()
     assert [k for k, box in window.work_days.items() if box.isChecked()] == ["tue", "thu"]
     assert window.work_gap.isChecked() and window.gap_start.time().toString("HH:mm") == "12:00"
@@ -173,13 +178,16 @@ def test_working_hours_page_reads_and_writes_the_settings(presenter: Presenter) 
 
 
 def test_pause_from_the_home_window(presenter: Presenter) -> None:
-    assert presenter.home is not None
-    presenter.home.pause_button.click()
+    assert presenter.tray.home is not None
+    presenter.tray.home.pause_button.click()
     assert presenter.service.paused_until() is not None
-    assert presenter.home.resume_button.isVisible() and not presenter.home.pause_button.isVisible()
-    assert "paused until" in presenter.home.resume_button.text()
-    presenter.home.resume_button.click()
-    assert presenter.service.paused_until() is None and presenter.home.pause_button.isVisible()
+    assert (
+        presenter.tray.home.resume_button.isVisible()
+        and not presenter.tray.home.pause_button.isVisible()
+    )
+    assert "paused until" in presenter.tray.home.resume_button.text()
+    presenter.tray.home.resume_button.click()
+    assert presenter.service.paused_until() is None and presenter.tray.home.pause_button.isVisible()
 
 
 def test_shutting_down_twice_is_quiet(service: Service, notifier: NotifierChain) -> None:
@@ -188,7 +196,7 @@ def test_shutting_down_twice_is_quiet(service: Service, notifier: NotifierChain)
 
     presenter = Presenter(service, notifier, tray_available=lambda: False)
     presenter.start()
-    presenter.open_journal()
+    presenter.journal.open()
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         presenter.shutdown()

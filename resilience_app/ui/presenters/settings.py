@@ -1,0 +1,99 @@
+"""The settings window: what the rep chose, what the app sees of calls, the lock's state."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject
+
+from resilience_app.core.errors import UserError
+from resilience_app.i18n import _
+from resilience_app.service import Service
+from resilience_app.ui.presenters.base import BasePresenter, bring_forward
+
+if TYPE_CHECKING:
+    from resilience_app.ui.settings_window import SettingsWindow
+
+
+def calls_status(service: Service) -> tuple[str, str]:
+    """The settings window's two lines: what the app sees, and the shortcut."""
+    problem = service.detection_problem
+    users = service.calls.microphone_users
+    if problem:
+        seen = _("Calls are not noticed: {problem}").format(problem=problem)
+    elif users:
+        seen = _("Microphone in use by: {apps}").format(apps=", ".join(users))
+    else:
+        seen = _("Microphone not in use. Calls are noticed when a dialer uses it.")
+    key = str(service.setting("hotkey.flag"))
+    if not key:
+        shortcut = _("No global shortcut.")
+    elif service.hotkey_problem:
+        shortcut = _("{key} is not available: {problem}").format(
+            key=key, problem=service.hotkey_problem
+        )
+    else:
+        shortcut = _("{key} flags a call from anywhere.").format(key=key)
+    return seen, shortcut
+
+
+class SettingsPresenter(BasePresenter):
+    """Loads the settings into their window and hands the rep's changes to the service."""
+
+    def __init__(
+        self, service: Service, owner: QObject, *, ask_passphrase: Callable[[str], None]
+    ) -> None:
+        super().__init__(service, owner)
+        self._ask_passphrase = ask_passphrase  # set, change or remove the passphrase
+
+    @cached_property
+    def settings_window(self) -> SettingsWindow:
+        from resilience_app.ui.settings_window import SettingsWindow
+
+        window = SettingsWindow()
+        window.apply_requested.connect(self._apply)
+        window.passphrase_requested.connect(self._ask_passphrase)
+        return window
+
+    def open(self) -> None:
+        window = self.settings_window
+        window.load(self.service.setting_values())
+        window.show_calls(*calls_status(self.service))
+        self.show_lock()
+        if not window.isVisible():
+            window.fit()
+        window.show()
+        bring_forward(window)
+
+    def calls_changed(self) -> None:
+        if self.visible("settings_window"):
+            self.settings_window.show_calls(*calls_status(self.service))
+
+    def show_lock(self) -> None:
+        window = self.built("settings_window")
+        if window is not None:
+            service = self.service
+            window.show_lock(service.protected, service.locked, service.keyring_problem)
+
+    def _apply(self, values: dict[str, Any]) -> None:
+        try:
+            self.service.update_settings(values)
+        except UserError as exc:
+            self.settings_window.show_result(exc.message)
+            return
+        self.settings_window.show_result(None)
+
+    # -- restyle, a new language, quit ----------------------------------------------------
+
+    def windows(self) -> list[Any]:
+        return [w for w in (self.built("settings_window"),) if w is not None]
+
+    def forget(self) -> Callable[[], None]:
+        """Drop the window for a new language; the callable opens it again."""
+        shown = self.visible("settings_window")
+        for window in self.drop("settings_window"):
+            window.hide()
+            window.deleteLater()
+        return self.open if shown else lambda: None
