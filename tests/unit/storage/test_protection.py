@@ -619,16 +619,18 @@ def test_files_kept_aside_while_protected_are_readable_once_it_is_turned_off(
 @pytest.fixture
 def decoded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The ids of the calls the store decodes from now on (the real decoder, counted)."""
-    from resilience_app.storage import store as store_module
+    from resilience_app.storage import legacy, months, summary_upkeep
 
     found: list[str] = []
-    real = store_module.incident_from_dict
+    real = months.incident_from_dict
 
     def counting(doc: dict[str, object]) -> Incident:
         found.append(str(doc.get("id")))
         return real(doc)
 
-    monkeypatch.setattr(store_module, "incident_from_dict", counting)
+    # Every part of the store that decodes calls (the month files, the tallies' upkeep).
+    for module in (months, summary_upkeep, legacy):
+        monkeypatch.setattr(module, "incident_from_dict", counting)
     return found
 
 

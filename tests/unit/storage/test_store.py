@@ -74,7 +74,7 @@ def test_round_trip_through_the_files(data_dir: Path) -> None:
 def test_a_call_and_its_nudges_reach_the_disk_in_one_write(data_dir: Path) -> None:
     store = Store(data_dir)
     store.save_incident(sample("older", WHEN - timedelta(hours=1)))  # the month exists
-    [month] = store._load_between(WHEN, None)
+    [month] = store.months.load_between(WHEN, None)
     writes = month.writes
     nudges = [
         Nudge("n1", "abc", NudgeKind.FIRST, WHEN + timedelta(minutes=15)),
@@ -98,10 +98,10 @@ def test_each_month_has_its_own_file_and_only_needed_months_are_read(data_dir: P
     fresh = Store(data_dir)
     latest = fresh.latest_incident()
     assert latest is not None and latest.id == "i12"
-    assert sorted(fresh._months) == ["2025-12"]  # start-up reads one month, not a year
+    assert sorted(fresh.months.loaded) == ["2025-12"]  # start-up reads one month, not a year
     since = fresh.incidents_since(datetime(2025, 11, 1, tzinfo=UTC))
     assert [i.id for i in since] == ["i11", "i12"]
-    assert sorted(fresh._months) == ["2025-11", "2025-12"]
+    assert sorted(fresh.months.loaded) == ["2025-11", "2025-12"]
     assert len(fresh.incidents()) == 12
     assert [n.id for n in fresh.nudges(incident_id="i3")] == ["n3"]
 

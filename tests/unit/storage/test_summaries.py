@@ -30,6 +30,7 @@ from resilience_app.core.models import (
 from resilience_app.storage import protection, summaries
 from resilience_app.storage.sealing import Locked
 from resilience_app.storage.store import Store
+from resilience_app.storage.summary_upkeep import SummaryUpkeep
 from tests.files import files_holding
 
 WHEN = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
@@ -69,23 +70,23 @@ def stored(data_dir: Path, month: str) -> tallies.Days | None:
     source = (
         summaries.source_of(data_dir / "journal" / f"{month}.json", 0)
         if reader.locked
-        else reader._source(month, None)
+        else reader.tallies.source(month, None)
     )
     assert source is not None
-    return reader.summaries.read(month, source)
+    return reader.tallies.summaries.read(month, source)
 
 
 @pytest.fixture
 def no_recount(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The months counted again from their calls (each listed), instead of read."""
     counted: list[str] = []
-    original = Store._count
+    original = SummaryUpkeep.count
 
-    def spy(self: Store, name: str) -> tallies.Days:
+    def spy(self: SummaryUpkeep, name: str) -> tallies.Days:
         counted.append(name)
         return original(self, name)
 
-    monkeypatch.setattr(Store, "_count", spy)
+    monkeypatch.setattr(SummaryUpkeep, "count", spy)
     return counted
 
 
@@ -182,8 +183,8 @@ def test_a_write_the_summary_missed_makes_it_stale(data_dir: Path) -> None:
     # A second writer (say, an older version) changes the month without its summary.
     store.close()
     other = Store(data_dir)
-    other.summaries.write = lambda *args: None  # type: ignore[method-assign]
-    other._tallies.clear()
+    other.tallies.summaries.write = lambda *args: None  # type: ignore[method-assign]
+    other.tallies.counted.clear()
     other.save_incident(call(50, WHEN))
     other.close()
     assert stored(data_dir, "2026-11") is None
@@ -264,14 +265,14 @@ def test_an_older_summary_put_back_with_its_month_is_not_trusted(
     monkeypatch.setattr(summaries.os, "stat", same_inode)
     reader = Store(data_dir, readonly=True)
     reader.unlock(data_key)
-    source = reader._source("2026-11", None)
+    source = reader.tallies.source("2026-11", None)
     assert source is not None
     assert (source.size, source.mtime_ns, source.inode) == (
         old.st_size,
         old.st_mtime_ns,
         old.st_ino,
     )
-    assert reader.summaries.read("2026-11", source) is None
+    assert reader.tallies.summaries.read("2026-11", source) is None
 
 
 OPS = st.lists(
