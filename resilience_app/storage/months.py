@@ -24,7 +24,6 @@ from resilience_app.storage.layout import shard_name
 from resilience_app.storage.sealing import BadSeal, Sealer
 from resilience_app.storage.summary_upkeep import Counted
 
-
 RECENT_MONTHS = 4  # months of calls kept decoded (the tray's unfinished notes, a break's)
 
 
