@@ -27,7 +27,8 @@ class Backups:
     """The daily backups of the journal's files, and putting the newest good one back."""
 
     def __init__(self, store: Any, today: Callable[[], date]) -> None:
-        # The Store this part belongs to: its other parts, its lock, its notices.
+        # The Store this part belongs to: its other parts, its lock, its notices (Any:
+        # naming the Store class here would make an import cycle).
         self.store = store
         self.backup_dir: Path = store.data_dir / BACKUP_DIR
         self.today = today

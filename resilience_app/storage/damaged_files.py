@@ -25,7 +25,8 @@ class DamagedFiles:
     """Opens journal files, and repairs those found damaged, changed or missing."""
 
     def __init__(self, store: Any) -> None:
-        # The Store this part belongs to: its other parts, its lock, its notices.
+        # The Store this part belongs to: its other parts, its lock, its notices (Any:
+        # naming the Store class here would make an import cycle).
         self.store = store
 
     def journal_file(self, path: Path, tables: tuple[str, ...]) -> JournalFile:

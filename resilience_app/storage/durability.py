@@ -21,7 +21,8 @@ class Durability:
     """Writes through to the disk, and keeps what the disk refused until it takes it."""
 
     def __init__(self, store: Any) -> None:
-        # The Store this part belongs to: its other parts, its lock, its notices.
+        # The Store this part belongs to: its other parts, its lock, its notices (Any:
+        # naming the Store class here would make an import cycle).
         self.store = store
 
     def open_files(self) -> list[JournalFile]:

@@ -16,7 +16,8 @@ class FollowupFile:
     """The follow-ups, in their own file, read when first asked for."""
 
     def __init__(self, store: Any) -> None:
-        # The Store this part belongs to: its other parts, its lock, its notices.
+        # The Store this part belongs to: its other parts, its lock, its notices (Any:
+        # naming the Store class here would make an import cycle).
         self.store = store
         self.book_file: JournalFile | None = None  # read when first needed
 

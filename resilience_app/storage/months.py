@@ -81,7 +81,8 @@ class Months:
     them."""
 
     def __init__(self, store: Any) -> None:
-        # The Store this part belongs to: its other parts, its lock, its notices.
+        # The Store this part belongs to: its other parts, its lock, its notices (Any:
+        # naming the Store class here would make an import cycle).
         self.store = store
         self.loaded: dict[str, JournalFile] = {}
         self.owner: dict[str, str] = {}  # incident id -> month, for loaded months

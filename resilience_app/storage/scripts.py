@@ -24,7 +24,8 @@ class Scripts:
     """The rep's own script for each follow-up kind (None: the app's own is used)."""
 
     def __init__(self, store: Any) -> None:
-        # The Store this part belongs to: its other parts, its lock, its notices.
+        # The Store this part belongs to: its other parts, its lock, its notices (Any:
+        # naming the Store class here would make an import cycle).
         self.store = store
 
     def script(self, kind: str) -> str | None:

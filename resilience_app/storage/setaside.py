@@ -41,7 +41,8 @@ class SetAside:
     """Decodes records, and sets aside (and names to the rep) those that do not decode."""
 
     def __init__(self, store: Any) -> None:
-        # The Store this part belongs to: its other parts, its lock, its notices.
+        # The Store this part belongs to: its other parts, its lock, its notices (Any:
+        # naming the Store class here would make an import cycle).
         self.store = store
 
     def set_aside(

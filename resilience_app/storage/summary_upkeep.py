@@ -33,7 +33,8 @@ class SummaryUpkeep:
     """Each month's day tallies: read, counted, kept and brought up to date."""
 
     def __init__(self, store: Any) -> None:
-        # The Store this part belongs to: its other parts, its lock, its notices.
+        # The Store this part belongs to: its other parts, its lock, its notices (Any:
+        # naming the Store class here would make an import cycle).
         self.store = store
         # Each month's day tallies (storage/summaries.py), kept while they hold.
         self.summaries = Summaries(store.journal_dir, store.sealer, readonly=store.readonly)

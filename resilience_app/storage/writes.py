@@ -24,7 +24,8 @@ class Writes:
     """Every change to the journal, each in one durable write per file touched."""
 
     def __init__(self, store: Any) -> None:
-        # The Store this part belongs to: its other parts, its lock, its notices.
+        # The Store this part belongs to: its other parts, its lock, its notices (Any:
+        # naming the Store class here would make an import cycle).
         self.store = store
 
     def encode(
