@@ -17,7 +17,9 @@ from resilience_app.service import Service
 
 HEARTBEAT = 30.0  # seconds of elapsed time, as adapters/scheduler.py beats
 LATE = 5.0  # how late (elapsed seconds) a nudge or the end of a break may come
-EARLY = JUMP_SLACK.total_seconds()  # steps smaller than this are not told from drift
+# Steps up to the slack are not told from drift (a millisecond more for float rounding: two
+# steps adding up to exactly the slack arrive as 597.9999999999998 s).
+EARLY = JUMP_SLACK.total_seconds() + 0.001
 BREAK = 60.0
 FIRST = 10 * 60.0
 SECOND = 15 * 60.0
