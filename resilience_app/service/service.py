@@ -8,30 +8,25 @@ settings file. Everything runs in one thread (the GUI thread in the running app)
 
 from __future__ import annotations
 
-import errno
 import logging
 import random
-import stat
 import time
 from collections import deque
 from collections.abc import Callable, Iterable
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from datetime import time as time_of_day
 from pathlib import Path
-from typing import Any, Protocol, TextIO
+from typing import Any
 
 from resilience_app import i18n
-from resilience_app.core import journal, outcomes, report, scripts, texts, values, workhours
-from resilience_app.core.calls import Call, CallTracker, app_names
-from resilience_app.core.clock import Clock, ClockWatch, local_moment, start_of_local_day
+from resilience_app.core import journal, scripts, texts, values, workhours
+from resilience_app.core.calls import Call, app_names
+from resilience_app.core.clock import Clock, local_moment, start_of_local_day
 from resilience_app.core.errors import UserError
 from resilience_app.core.events import Event
-from resilience_app.core.followups import FollowUpError, FollowUps, default_due
-from resilience_app.core.insights import Insights, from_tallies
-from resilience_app.core.lookback import WeeklyLookBack
+from resilience_app.core.followups import FollowUpError, default_due
 from resilience_app.core.loop import (
     CLOCK_SLACK,
-    RecoveryLoop,
     disk_sentence,
     incidents_on,
 )
@@ -48,25 +43,25 @@ from resilience_app.core.models import (
     Phase,
     Positive,
     Reflection,
-    Removed,
     new_id,
 )
 from resilience_app.core.settings import Settings
 from resilience_app.i18n import N_, _
 from resilience_app.paths import digest
+from resilience_app.service.context import Context
+from resilience_app.service.journal import Journal
+from resilience_app.service.ports import GlobalKey, Microphone, Notifier, Sound, Vault
+from resilience_app.service.reports import Reports
+from resilience_app.service.transfer import Transfer
 from resilience_app.service.views import (
     BreakView,
-    ExportResult,
     FlagOutcome,
-    JournalMonth,
     TrayState,
     UpcomingItem,
 )
-from resilience_app.storage import export as exporting
 from resilience_app.storage import protection, rescue
-from resilience_app.storage.importer import ImportResult, import_stream
 from resilience_app.storage.sealing import Locked, open_data_key
-from resilience_app.storage.store import MonthRecords, Store, shard_name
+from resilience_app.storage.store import Store, shard_name
 
 log = logging.getLogger(__name__)
 
@@ -76,64 +71,9 @@ POSITIVES_FROM = timedelta(days=120)
 NOTE_REMINDER_AFTER = timedelta(minutes=10)  # calls not seen: remind after this
 # While a write is failing, try again this often.
 SAVE_RETRY = timedelta(seconds=10)
-# Highlights compare this month with the one before, so Insights reads at least this far.
-HIGHLIGHTS_NEED_DAYS = 61
-DEFAULT_INSIGHT_WEEKS = 12
-DEFAULT_REPORT_WEEKS = 4  # a report for the manager: the last four weeks, unless chosen
-MAX_IMPORT_BYTES = 512 * 2**20
 CARD = "window"  # the notifier channel that is the always-on-top card itself
 # How long the tray says "back on the phone after 7 min" after a dial.
 BACK_ON_PHONE_SHOWN = timedelta(minutes=60)
-
-
-class Notifier(Protocol):
-    def send(self, title: str, message: str, *, urgent: bool) -> str: ...
-
-
-class Sound(Protocol):
-    def play(self) -> bool: ...
-
-
-class Microphone(Protocol):
-    """Which applications use the microphone (never what they hear)."""
-
-    @property
-    def problem(self) -> str | None:
-        """Why the microphone cannot be watched here, or None."""
-        ...
-
-    def start(self, report: Callable[[frozenset[str]], None]) -> None: ...
-
-    def stop(self) -> None: ...
-
-    def interest(self, needed: bool) -> None:
-        """Whether a call would change anything now (a backend that polls can rest)."""
-        ...
-
-
-class Vault(Protocol):
-    """Where "remember on this computer" keeps the key (the desktop's keyring)."""
-
-    @property
-    def problem(self) -> str | None:
-        """Why nothing can be kept here (no keyring on this desktop), or None."""
-        ...
-
-    def save(self, account: str, secret: bytes) -> str | None: ...
-
-    def load(self, account: str) -> bytes | None: ...
-
-    def forget(self, account: str) -> None: ...
-
-
-class GlobalKey(Protocol):
-    """A shortcut that works with any app in front."""
-
-    def register(self, shortcut: str, pressed: Callable[[], None]) -> str | None:
-        """None when registered, else a sentence saying why not."""
-        ...
-
-    def unregister(self) -> None: ...
 
 
 class Service:
@@ -156,12 +96,12 @@ class Service:
         rng: random.Random | None = None,
         forbid_dumps: Callable[[], object] | None = None,
     ) -> None:
+        self.ctx = ctx = Context(
+            store, settings, clock, notifier=notifier, running=running, rng=rng
+        )
         self.store = store
         self.settings = settings
         self.clock = clock
-        # Stored times are wall-clock times (they survive a restart and a sleep); what the
-        # running app waits for follows elapsed time: a step of the wall clock moves it.
-        self._clock_watch = ClockWatch(clock)
         # The rep's language for every sentence from here on (the CLI set it already).
         i18n.set_language(str(settings.get("ui.language")))
         self.notifier = notifier
@@ -177,11 +117,11 @@ class Service:
         # the passphrase): called by the builder for a protected journal, here when the
         # lock is turned on.
         self._forbid_dumps = forbid_dumps
-        self._rng = rng or random.Random()
-        self.loop = RecoveryLoop(store, settings, clock)
-        self.followups = FollowUps(store, clock)
-        self.lookback = WeeklyLookBack(settings, clock)
-        self.calls = CallTracker(clock)
+        self._rng = ctx.rng
+        self.loop = ctx.loop
+        self.followups = ctx.followups
+        self.lookback = ctx.lookback
+        self.calls = ctx.calls
         self.calls.set_ignored(app_names(settings.get("calls.ignore_apps")))
         self.calls.hook_timeout = timedelta(minutes=settings.get("calls.hook_timeout_minutes"))
 
@@ -192,12 +132,12 @@ class Service:
         self.note_requested: Event[[Incident]] = Event()  # open the note for this call
         self.card_requested: Event[[str, str]] = Event()  # the firm nudge's card
         self.dialed_recorded: Event[[Incident]] = Event()
-        self.notes_changed: Event[[]] = Event()  # notes waiting to be written
-        self.followups_changed: Event[[]] = Event()
-        self.journal_changed: Event[[]] = Event()  # anything in the record
+        self.notes_changed = ctx.notes_changed  # notes waiting to be written
+        self.followups_changed = ctx.followups_changed
+        self.journal_changed = ctx.journal_changed  # anything in the record
         self.settings_changed: Event[[str, Any]] = Event()
-        self.window_requested: Event[[str, str]] = Event()  # window, tab
-        self.schedule_changed: Event[[]] = Event()  # next_wakeup() may have moved
+        self.window_requested = ctx.window_requested  # window, tab
+        self.schedule_changed = ctx.schedule_changed  # next_wakeup() may have moved
         self.calls_changed: Event[[]] = Event()  # on a call or not, who uses the microphone
         self.flag_offered: Event[[Call]] = Event()  # a call ended: offer one-click flagging
         self.lock_changed: Event[[bool]] = Event()  # locked or not
@@ -208,11 +148,6 @@ class Service:
         self._flag_started: float | None = None
         self._recent_positives: deque[str] = deque(maxlen=5)
         self._tips_shown = self._rng.randrange(len(texts.BREAK_TIPS))
-        self._last_removed: Removed | None = None
-        self._record_cache: tuple[int, list[Incident], list[journal.PositiveEntry]] | None = None
-        # Months the journal window decoded (in its search thread), until they change.
-        self._months_decoded: dict[str, tuple[tuple[tuple[int, int], int], JournalMonth]] = {}
-        self._journal_epoch = 0  # moves when the lock does: nothing decoded survives it
         self._pool: list[str] | None = None  # positives a break may show; None: read again
         self._unsaved = False  # a write failed and the rep was told
         self._next_retry: datetime | None = None
@@ -224,6 +159,32 @@ class Service:
         self._note_waiting: str | None = None
         self._note_reminder_at: datetime | None = None
         self._last_use = clock.now()  # of what the rep wrote (for the idle lock)
+
+        # -- the rooms ---------------------------------------------------------------------
+        self.journal = Journal(ctx, self._need_open)
+        self.transfer = Transfer(ctx, self._need_open)
+        self.reports = Reports(ctx, self._need_open)
+        journal_room, transfer, reports = self.journal, self.transfer, self.reports
+        self.journal_positives = journal_room.journal_positives
+        self.journal_calls = journal_room.journal_calls
+        self.journal_months = journal_room.journal_months
+        self.journal_records = journal_room.journal_records
+        self.journal_month = journal_room.journal_month
+        self.journal_check = journal_room.journal_check
+        self.delete_call = journal_room.delete_call
+        self.undo_delete = journal_room.undo_delete
+        self.journal_closed = journal_room.journal_closed
+        self.export = transfer.export
+        self.import_file = transfer.import_file
+        self.insights = reports.insights
+        self.insights_days = reports.insights_days
+        self.followup_results = reports.followup_results
+        self.followup_results_days = reports.followup_results_days
+        self.manager_report = reports.manager_report
+        self.report_choices = reports.report_choices
+        self.write_report = reports.write_report
+        ctx.record_moved.connect(self._forget_pool)
+        ctx.clock_stepped.connect(self._clock_stepped)
 
         loop = self.loop
         loop.phase_changed.connect(self.phase_changed.emit)
@@ -574,9 +535,10 @@ class Service:
         self.store.month_tallies(shard_name(self.clock.now()))
 
     def _record_changed(self) -> None:
-        """Something the rep wrote changed: the journal and a break's positive follow."""
+        self.ctx.record_changed()
+
+    def _forget_pool(self) -> None:
         self._pool = None
-        self.journal_changed.emit()
 
     def _break_ended(self, incident: Incident) -> None:
         if self.settings.get("break.sound") and self._sound is not None:
@@ -628,8 +590,7 @@ class Service:
         self.window_requested.emit("insights", "")
 
     def tell(self, message: str) -> None:
-        """A sentence the rep must see (storage trouble, a damaged file set aside)."""
-        self.notifier.send("Resilience", message, urgent=True)
+        self.ctx.tell(message)
 
     # -- time -------------------------------------------------------------------------------
 
@@ -640,19 +601,9 @@ class Service:
         return self.clock.now()
 
     def follow_clock(self) -> None:
-        """If the wall clock was stepped since the last look (a time sync, a wrong zone put
-        right), move what the running app waits for by as much, so that each wait keeps
-        what is left of it in elapsed time: the break, the nudges, a call being timed, the
-        note reminder, a save to retry, the idle lock. A sleep of the laptop is no step
-        (elapsed time counts it), so what fell due while it slept still comes on wake.
-        Looked at on every wake-up and before each use case that reads the time. Pauses,
-        follow-ups and the look back are times of day the rep chose: they stay put."""
-        jump = self._clock_watch.jump()
-        if not jump:
-            return
-        log.info(
-            "the wall clock was stepped by %+.0f s; moving what is planned", jump.total_seconds()
-        )
+        self.ctx.follow_clock()
+
+    def _clock_stepped(self, jump: timedelta) -> None:
         if self._note_reminder_at is not None:
             self._note_reminder_at += jump
         if self._next_retry is not None:
@@ -663,7 +614,6 @@ class Service:
         current = self.loop.current
         if current is not None and self.loop.phase is Phase.BREAK:
             self.break_changed.emit(current)
-        self.schedule_changed.emit()
 
     def next_wakeup(self) -> datetime | None:
         """The earliest moment `tick()` has something to do, or None."""
@@ -994,260 +944,7 @@ class Service:
         self.followups_changed.emit()
         self.schedule_changed.emit()
 
-    # -- the journal ------------------------------------------------------------------------
-
-    def journal_positives(
-        self, text: str = "", since: datetime | None = None, until: datetime | None = None
-    ) -> list[journal.PositiveEntry]:
-        self._need_open(N_("Your journal is locked (to show your positives)."))
-        return journal.search_positives(self._record()[1], text, since, until)
-
-    def journal_calls(self, wanted: journal.IncidentFilter) -> list[Incident]:
-        self._need_open(N_("Your journal is locked (to show your calls)."))
-        return journal.filter_incidents(self._record()[0], wanted)
-
-    def _record(self) -> tuple[list[Incident], list[journal.PositiveEntry]]:
-        """Every call and positive, decoded once per change to the store: typing in a
-        search box must not re-read ten years of history on every key."""
-        generation = self.store.generation
-        if self._record_cache is None or self._record_cache[0] != generation:
-            incidents = self.store.incidents()
-            entries = journal.positive_entries(incidents, self.store.positives())
-            self._record_cache = (generation, incidents, entries)
-        return self._record_cache[1], self._record_cache[2]
-
-    def journal_months(self) -> list[str]:
-        """Every month of the journal, newest first: the journal window reads them in turn,
-        one `journal_records` on the GUI thread, one `journal_month` in its search thread."""
-        self._need_open(N_("Your journal is locked (to show your calls)."))
-        return self.store.month_names()
-
-    def journal_records(self, name: str) -> MonthRecords | None:
-        """One month's records as they are now (a few milliseconds: the file is read if it
-        was not yet), to decode in another thread with `journal_month`."""
-        self._need_open(N_("Your journal is locked (to show your calls)."))
-        return self.store.records(name)
-
-    def journal_month(self, records: MonthRecords) -> JournalMonth:
-        """A month's calls and positives, decoded, newest first. Safe in one other thread
-        (the journal window's search): it touches no file and no store, only the records
-        handed over; what it decodes is kept until the month or the lock changes."""
-        epoch = self._journal_epoch
-        key = (records.version, epoch)
-        cached = self._months_decoded.get(records.name)
-        if cached is not None and cached[0] == key:
-            return cached[1]
-        incidents, positives, whole = records.decode()
-        incidents.sort(key=lambda i: i.flagged_at, reverse=True)
-        month = JournalMonth(
-            records.name, incidents, journal.positive_entries(incidents, positives), whole
-        )
-        if whole and not records.sealer.locked and epoch == self._journal_epoch:
-            self._months_decoded[records.name] = (key, month)
-        return month
-
-    def journal_check(self, name: str) -> None:
-        """A month held a record `journal_month` could not read: the store reads it here and
-        sets it aside, telling the rep (GUI thread)."""
-        self._need_open(N_("Your journal is locked (to show your calls)."))
-        self.store.check_month(name)
-
-    def delete_call(self, incident_id: str) -> Removed:
-        """Delete a call with its note, nudges and follow-ups; `undo_delete` puts it back."""
-        self._need_open(N_("Your journal is locked (to delete a call)."))
-        removed = self.loop.delete(incident_id)
-        self._last_removed = removed
-        self._record_changed()
-        self.followups_changed.emit()
-        return removed
-
-    def undo_delete(self) -> None:
-        self._need_open(N_("Your journal is locked (to undo)."))
-        removed, self._last_removed = self._last_removed, None
-        if removed is not None:
-            self.loop.undo_delete(removed)
-        self._record_changed()
-        self.followups_changed.emit()
-
-    # -- export and import ------------------------------------------------------------------
-
-    def export(
-        self,
-        fmt: str,
-        since: datetime | None = None,
-        until: datetime | None = None,
-        *,
-        path: Path | None = None,
-    ) -> ExportResult:
-        """Everything recorded in [since, until), as text; written to `path` if given."""
-        self._need_open(N_("Your journal is locked (to export it)."))
-        if fmt not in exporting.FORMATS:
-            raise UserError(
-                # Translators: {formats} are the formats' names: "json, csv, markdown".
-                _("Export as one of: {formats}.").format(formats=", ".join(exporting.FORMATS)),
-                usage=True,
-            )
-        if since is not None and until is not None and until <= since:
-            raise UserError(_("The end of the period must not be before its start."), usage=True)
-        gathered = exporting.gather(self.store, since, until)
-        text = exporting.export(fmt, gathered, self.clock.now())
-        if path is not None:
-            exporting.write_file(path, text)
-        unprotected = None
-        if self.store.protected:
-            unprotected = (
-                # Translators: {path} is the file the journal was exported to.
-                _(
-                    "{path} is not protected by your passphrase: anyone who can open it can read "
-                    "it. Keep it somewhere safe, or delete it when you are done."
-                ).format(path=path)
-                if path is not None
-                else _("What was printed is not protected by your passphrase.")
-            )
-        return ExportResult(text, len(gathered.incidents), path, unprotected)
-
-    def import_file(self, path: Path) -> ImportResult:
-        """Add the calls of a JSON export that the journal does not have yet (read a piece
-        at a time, so an export of any size costs little memory; all or nothing)."""
-        path = Path(path)
-        try:
-            info = path.stat()
-            if not stat.S_ISREG(info.st_mode):
-                raise OSError(errno.EINVAL, "not a regular file", str(path))
-            if info.st_size > MAX_IMPORT_BYTES:
-                raise OSError(errno.EFBIG, "larger than an export of one journal", str(path))
-        except FileNotFoundError:
-            raise UserError(
-                _("There is no file at {path}.").format(path=path), usage=True
-            ) from None
-        except OSError as exc:
-            raise UserError(
-                # Translators: {reason} is the system's reason ("Permission denied").
-                _("Could not read {path}: {reason}.").format(path=path, reason=exc.strerror or exc)
-            ) from None
-
-        def open_text() -> TextIO:
-            # Strict UTF-8, newlines as written (JSON does not care, offsets stay true).
-            return open(path, encoding="utf-8", errors="strict", newline="")
-
-        try:
-            result = import_stream(self.store, open_text, self.clock.now())
-        except UnicodeDecodeError:
-            raise UserError(
-                _("{path} is not a Resilience export (not UTF-8 text).").format(path=path)
-            ) from None
-        except OSError as exc:
-            raise UserError(
-                # Translators: {reason} is the system's reason ("Permission denied").
-                _("Could not read {path}: {reason}.").format(path=path, reason=exc.strerror or exc)
-            ) from None
-        self.notes_changed.emit()
-        self.followups_changed.emit()
-        self._record_changed()
-        return result
-
-    # -- insights ---------------------------------------------------------------------------
-
-    def insights(self, first: date | None = None, last: date | None = None) -> Insights:
-        """Patterns from `first` to `last` (local days, inclusive). `last` defaults to
-        today, `first` to 12 weeks before it; `first=date.min` means all of it."""
-        self._need_open(N_("Your journal is locked (to show patterns)."))
-        now = self.clock.now()
-        today = now.astimezone().date()
-        first, last = self._period(first, last)
-        # The figures come from each month's day tallies (kept with the journal), so ten
-        # years cost little more than twelve weeks; the highlights read the recent calls.
-        until = _local_midnight(last + timedelta(days=1))
-        # The highlights speak of this month and the last, whatever period is shown.
-        recent = self.store.incidents_between(
-            _local_midnight(today - timedelta(days=HIGHLIGHTS_NEED_DAYS)), now
-        )
-        if first == date.min:
-            days = self.store.day_tallies()
-            first = min((day for day, found in days if found.count), default=today)
-        else:
-            days = self.store.day_tallies(_local_midnight(first), until)
-        # "Back on the phone within" the rep's own firm-nudge time, as the tray counts it.
-        return from_tallies(
-            days, first, last, now, recent, target=self.settings.second_nudge_minutes
-        )
-
-    def followup_results(
-        self, first: date | None = None, last: date | None = None
-    ) -> outcomes.FollowUpResults:
-        """What follow-ups brought from `first` to `last` (the same period as insights)."""
-        self._need_open(N_("Your journal is locked (to show what follow-ups brought)."))
-        first, last = self._period(first, last)
-        if first == date.min:
-            first = values.EARLIEST.date()
-        followups = self.store.followups()
-        calls = {
-            f.incident_id: incident
-            for f in followups
-            if f.outcome_note and (incident := self.store.incident(f.incident_id)) is not None
-        }
-        return outcomes.follow_up_results(followups, calls, first, last)
-
-    def followup_results_days(self, days: int) -> outcomes.FollowUpResults:
-        """The last `days` days up to today; 0 means all time (as `insights_days`)."""
-        if days <= 0:
-            return self.followup_results(date.min)
-        today = self.clock.now().astimezone().date()
-        return self.followup_results(today - timedelta(days=days - 1), today)
-
-    def _period(
-        self, first: date | None, last: date | None, weeks: int = DEFAULT_INSIGHT_WEEKS
-    ) -> tuple[date, date]:
-        """[first, last] in local days: `last` defaults to today, `first` to `weeks` before
-        it (never before the journal's first possible day); `date.min` stays: all of it."""
-        last = last or self.clock.now().astimezone().date()
-        if first is None:
-            first = max(last - timedelta(weeks=weeks) + timedelta(days=1), values.EARLIEST.date())
-        if last < first:
-            raise UserError(_("The end of the period must not be before its start."), usage=True)
-        return first, last
-
-    def manager_report(
-        self, first: date | None, last: date | None, ticked: set[str] | None = None
-    ) -> report.ManagerReport:
-        """The report for the manager: counts only, plus the lines ticked (see `choices`).
-        The period defaults to the last four weeks."""
-        first, last = self._period(first, last, DEFAULT_REPORT_WEEKS)
-        figures = self.insights(first, last)
-        results = self.followup_results(figures.first, figures.last)
-        return report.build(figures, results, ticked or set())
-
-    def report_choices(self, first: date | None, last: date | None) -> list[report.Choice]:
-        first, last = self._period(first, last, DEFAULT_REPORT_WEEKS)
-        figures = self.insights(first, last)
-        return report.choices(figures, self.followup_results(figures.first, figures.last))
-
-    def write_report(self, made: report.ManagerReport, fmt: str, path: Path) -> Path:
-        """The report written (readable by the rep alone) as Markdown or PDF."""
-        from resilience_app.files import atomic_write
-
-        if fmt == "markdown":
-            data = report.markdown(made).encode("utf-8")
-        elif fmt == "pdf":
-            from resilience_app.adapters import pdf
-
-            data = pdf.render(report.to_html(made), report.title(made))
-        else:
-            raise UserError(_("Write the report as markdown or pdf."), usage=True)
-        try:
-            atomic_write(Path(path), data)
-        except OSError as exc:
-            raise UserError(
-                _("Could not write {path}: {reason}.").format(path=path, reason=exc.strerror or exc)
-            ) from None
-        return Path(path)
-
-    def insights_days(self, days: int) -> Insights:
-        """The last `days` days up to today; 0 means all time."""
-        if days <= 0:
-            return self.insights(date.min)
-        today = self.clock.now().astimezone().date()
-        return self.insights(today - timedelta(days=days - 1), today)
+    # -- the journal, export and import, insights: see journal.py, transfer.py, reports.py
 
     # -- status -----------------------------------------------------------------------------
 
@@ -1382,8 +1079,7 @@ class Service:
     # -- windows ----------------------------------------------------------------------------
 
     def request_window(self, window: str = "", tab: str = "") -> None:
-        """Bring a window forward (`resilience journal`, a second start of the app)."""
-        self.window_requested.emit(window, tab)
+        self.ctx.request_window(window, tab)
 
     # -- the passphrase lock ------------------------------------------------------------------
 
@@ -1469,7 +1165,7 @@ class Service:
             raise
         self._last_use = self.clock.now()
         self._pool = None
-        self._forget_decoded()
+        self.journal.let_go(everything=False)
         self.loop.restore(catch_up=False)  # the current call read again, with its note
         self.lock_changed.emit(False)
         self.notes_changed.emit()
@@ -1504,13 +1200,11 @@ class Service:
         self.before_lock.emit()
         self.store.lock()
         self._pool = None
-        self._record_cache = None
         # What else held words the rep wrote: the positives a break showed last, a deleted
         # call kept for undo, the last call dialed (for "back on the phone after 7 min").
         self._recent_positives.clear()
-        self._last_removed = None
         self._last_dial = None
-        self._forget_decoded()
+        self.journal.let_go(everything=True)
         self.loop.restore(catch_up=False)
         self.lock_changed.emit(True)
         self.followups_changed.emit()
@@ -1543,15 +1237,6 @@ class Service:
         self.loop.restore(catch_up=False)
         self.lock_changed.emit(False)
         self.journal_changed.emit()
-
-    def _forget_decoded(self) -> None:
-        self._journal_epoch += 1
-        self._months_decoded = {}
-
-    def journal_closed(self) -> None:
-        """The journal window went away: what its search decoded is let go (read again,
-        a month at a time, when it opens next)."""
-        self._forget_decoded()
 
     def _lock_due(self) -> datetime | None:
         minutes = self.settings.get("lock.idle_minutes")
@@ -1666,7 +1351,3 @@ def _bounded(reflection: Reflection) -> Reflection:
         positives=[p for p in positives if p][: values.MAX_POSITIVES],
         mood_after=values.score(reflection.mood_after, what=_("How you feel now")),
     )
-
-
-def _local_midnight(day: date) -> datetime:
-    return local_moment(day)
