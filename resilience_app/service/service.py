@@ -12,7 +12,7 @@ import logging
 import random
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from datetime import time as time_of_day
 from pathlib import Path
@@ -24,32 +24,25 @@ from resilience_app.core.calls import Call, app_names
 from resilience_app.core.clock import Clock, local_moment, start_of_local_day
 from resilience_app.core.errors import UserError
 from resilience_app.core.events import Event
-from resilience_app.core.followups import FollowUpError, default_due
 from resilience_app.core.loop import (
-    CLOCK_SLACK,
     disk_sentence,
     incidents_on,
 )
 from resilience_app.core.models import (
     DialSource,
-    FollowUp,
-    FollowUpKind,
-    FollowUpOutcome,
-    FollowUpState,
     Incident,
     Nudge,
     NudgeKind,
     NudgeState,
     Phase,
-    Positive,
-    Reflection,
-    new_id,
 )
 from resilience_app.core.settings import Settings
 from resilience_app.i18n import N_, _
 from resilience_app.paths import digest
 from resilience_app.service.context import Context
+from resilience_app.service.followups import FollowUpDesk
 from resilience_app.service.journal import Journal
+from resilience_app.service.notes import Notes
 from resilience_app.service.ports import GlobalKey, Microphone, Notifier, Sound, Vault
 from resilience_app.service.reports import Reports
 from resilience_app.service.transfer import Transfer
@@ -57,7 +50,6 @@ from resilience_app.service.views import (
     BreakView,
     FlagOutcome,
     TrayState,
-    UpcomingItem,
 )
 from resilience_app.storage import protection, rescue
 from resilience_app.storage.sealing import Locked, open_data_key
@@ -164,7 +156,29 @@ class Service:
         self.journal = Journal(ctx, self._need_open)
         self.transfer = Transfer(ctx, self._need_open)
         self.reports = Reports(ctx, self._need_open)
+        self.notes = Notes(ctx, self._need_open)
+        self.followup_desk = FollowUpDesk(ctx, self._need_open)
         journal_room, transfer, reports = self.journal, self.transfer, self.reports
+        notes, desk = self.notes, self.followup_desk
+        self.open_notes = notes.open_notes
+        self.incident = notes.incident
+        self.save_note = notes.save_note
+        self.save_draft = notes.save_draft
+        self.discard_note = notes.discard_note
+        self.add_positive = notes.add_positive
+        self.upcoming = desk.upcoming
+        self.add_followup = desk.add_followup
+        self.find_followup = desk.find_followup
+        self.find_any_followup = desk.find_any_followup
+        self.followup_done = desk.followup_done
+        self.followup_done_or_outcome = desk.followup_done_or_outcome
+        self.followup_outcome = desk.followup_outcome
+        self.followup_cancel = desk.followup_cancel
+        self.followup_snooze = desk.followup_snooze
+        self.followup_move = desk.followup_move
+        self.script = desk.script
+        self.save_script = desk.save_script
+        self.easy_lead = desk.easy_lead
         self.journal_positives = journal_room.journal_positives
         self.journal_calls = journal_room.journal_calls
         self.journal_months = journal_room.journal_months
@@ -198,8 +212,6 @@ class Service:
         loop.schedule_changed.connect(self.schedule_changed.emit)
         store.on_save_failed = self._save_failed
         store.on_recreated = self._rewrite_settings
-        self.followups.reminder_due.connect(self._deliver_reminder)
-        self.followups.changed.connect(self._followups_moved)
         self.lookback.due.connect(self._look_back)
         self.lookback.changed.connect(self.schedule_changed.emit)
         settings.changed.connect(self.settings_changed.emit)
@@ -560,23 +572,6 @@ class Service:
         if firm and channel != CARD:
             self.card_requested.emit(title, body)
 
-    def _deliver_reminder(self, followup: FollowUp) -> None:
-        incident = self.store.incident(followup.incident_id)
-        title = texts.followup_title(followup.kind, incident.label if incident else "")
-        note = followup.note.strip()
-        if note and note[-1] not in ".!?…。":
-            note += "."  # the rep's note ends a sentence before the hint, once
-        said = [note, texts.follow_up_hint(followup.kind)]
-        # Translators: "Upcoming" is the tray menu's list of follow-ups.
-        said.append(_("Mark it done from Upcoming in the tray."))
-        self.notifier.send(
-            # Translators: the title of a reminder; {title} is the follow-up ("Debrief call —
-            # Acme").
-            _("Follow-up: {title}").format(title=title),
-            " ".join(s for s in said if s),
-            urgent=False,
-        )
-
     def _look_back(self) -> None:
         self.notifier.send(
             _("Your week in calls"),
@@ -730,219 +725,6 @@ class Service:
         if self.settings.get("nudge.paused_until"):
             self.set_setting("nudge.paused_until", "")
             self.schedule_changed.emit()
-
-    # -- notes ------------------------------------------------------------------------------
-
-    def open_notes(self) -> list[Incident]:
-        """Notes still to write, newest first."""
-        return self.loop.open_reflections()
-
-    def incident(self, incident_id: str) -> Incident:
-        return self.loop.incident(incident_id)
-
-    def save_note(
-        self,
-        incident_id: str | None,
-        reflection: Reflection,
-        followups: Iterable[tuple[FollowUpKind, datetime]] = (),
-    ) -> Incident:
-        """Save the note about a call (with no id: the newest call whose note is open, the
-        one on break included), with the follow-ups the rep ticked under it."""
-        self._need_open(N_("Your journal is locked (to save a note)."))
-        if incident_id is None:
-            current = self.loop.current
-            waiting = self.loop.open_reflections()
-            if current is not None and current.reflection_open:
-                incident_id = current.id
-            elif waiting:
-                incident_id = waiting[0].id
-            else:
-                raise UserError(_("No call is waiting for a note."))
-        reflection = _bounded(reflection)
-        chosen = [(k, values.moment(d, what=_("The follow-up's time"))) for k, d in followups]
-        incident = self.loop.save_reflection(incident_id, reflection)
-        for kind, due in chosen:
-            self._add_followup(incident.id, kind, due)
-        self._record_changed()
-        return incident
-
-    def save_draft(self, incident_id: str, reflection: Reflection) -> None:
-        """Keep what was typed so far (as the rep types, "later", a closed window)."""
-        self._need_open(N_("Your journal is locked (to keep a draft)."))
-        self.loop.save_draft(incident_id, _bounded(reflection))
-
-    def _add_followup(self, incident_id: str, kind: FollowUpKind, due: datetime) -> None:
-        self.followups.add(incident_id, kind, values.moment(due, what=_("The follow-up's time")))
-
-    def discard_note(self, incident_id: str) -> None:
-        self._need_open(N_("Your journal is locked (to discard a note)."))
-        self.loop.discard_reflection(incident_id)
-        self._record_changed()
-
-    # -- positives --------------------------------------------------------------------------
-
-    def add_positive(self, text: str) -> Positive:
-        """A good moment written on its own, not after a tough call."""
-        text = values.line(text, what=_("The positive"), limit=values.MAX_TEXT)
-        if not text:
-            raise UserError(
-                # Translators: keep `resilience positive add` as it is (a command); the
-                # example in quotes may be translated.
-                _('Write the positive, e.g. resilience positive add "Booked a demo with Acme".'),
-                usage=True,
-            )
-        positive = Positive(new_id(), self.clock.now(), text)
-        self.store.save_positive(positive)
-        self._record_changed()
-        return positive
-
-    # -- follow-ups -------------------------------------------------------------------------
-
-    def upcoming(self) -> list[UpcomingItem]:
-        """Pending follow-ups, soonest first, each with the label of its call."""
-        items = []
-        for followup in self.followups.upcoming():
-            incident = self.store.incident(followup.incident_id)
-            items.append(UpcomingItem(followup, incident.label if incident else ""))
-        return items
-
-    def add_followup(
-        self,
-        kind: FollowUpKind,
-        incident_id: str | None = None,
-        *,
-        at: datetime | None = None,
-        in_minutes: float | None = None,
-        months: int | None = None,
-        note: str = "",
-    ) -> UpcomingItem:
-        incident = (
-            self.loop.incident(incident_id)
-            if incident_id
-            else self.store.latest_incident(until=self.clock.now() + CLOCK_SLACK)
-        )
-        if incident is None:
-            raise FollowUpError(_("There is no flagged call to attach a follow-up to."))
-        if in_minutes is not None:
-            due = self.clock.now() + timedelta(minutes=in_minutes)
-        elif at is not None:
-            due = at if at.tzinfo is not None else at.astimezone()
-        else:
-            due = default_due(kind, incident.flagged_at, months=months or 1)
-        due = values.moment(due, what=_("The follow-up's time"))
-        followup = self.followups.add(incident.id, kind, due, values.text(note, what=_("The note")))
-        return UpcomingItem(followup, incident.label)
-
-    def find_followup(self, wanted: str) -> str:
-        """An upcoming follow-up named by the first few characters of its id."""
-        wanted = wanted.strip()
-        if not wanted:
-            raise FollowUpError(_("Name the follow-up by its id (see `resilience followup list`)."))
-        return self._find(wanted, [f.id for f in self.followups.upcoming()])
-
-    def find_any_followup(self, wanted: str) -> str:
-        """Any follow-up (pending, done or cancelled) named by the first characters of its
-        id."""
-        return self._find(wanted.strip(), [f.id for f in self.store.followups()], upcoming=False)
-
-    def _find(self, wanted: str, ids: list[str], *, upcoming: bool = True) -> str:
-        wanted = wanted.strip()
-        if not wanted:
-            raise FollowUpError(
-                _("Name the follow-up by its id (see `resilience followup list`)."), usage=True
-            )
-        matches = [i for i in ids if i.startswith(wanted)]
-        if len(matches) == 1:
-            return matches[0]
-        if not matches:
-            raise FollowUpError(
-                # Translators: {id} is what the rep typed, in quotes.
-                _("No upcoming follow-up has an id starting with {id}.").format(id=repr(wanted))
-                if upcoming
-                # Translators: {id} is what the rep typed, in quotes.
-                else _("No follow-up has an id starting with {id}.").format(id=repr(wanted))
-            )
-        raise FollowUpError(
-            # Translators: {id} is what the rep typed, in quotes.
-            _("Several follow-ups start with {id}; give more of the id.").format(id=repr(wanted))
-        )
-
-    def followup_done(
-        self, followup_id: str, outcome: FollowUpOutcome | None = None, note: str = ""
-    ) -> FollowUp:
-        """Done, and (in one more click) what came of it, with the line heard if any."""
-        heard = values.line(note, what=_("What you heard"), limit=values.MAX_TEXT)
-        done = self.followups.done(followup_id, outcome, heard)
-        self._record_changed()
-        return done
-
-    def followup_done_or_outcome(
-        self, wanted: str, outcome: FollowUpOutcome | None = None, note: str = ""
-    ) -> tuple[FollowUp, bool]:
-        """`followup done ID`: an upcoming follow-up is marked done (with what came of it);
-        one already done gets what came of it. Returns it, and whether it was done now."""
-        found = self.store.followup(self.find_any_followup(wanted))
-        assert found is not None
-        if found.state is FollowUpState.PENDING:
-            return self.followup_done(found.id, outcome, note), True
-        if found.state is FollowUpState.CANCELLED:
-            raise FollowUpError(
-                _("That follow-up was cancelled; plan a new one if you still want to call.")
-            )
-        if outcome is None and not note.strip():
-            raise FollowUpError(_("That follow-up is already done."))
-        return self.followup_outcome(found.id, outcome, note), False
-
-    def followup_outcome(
-        self, followup_id: str, outcome: FollowUpOutcome | None, note: str = ""
-    ) -> FollowUp:
-        """What came of a follow-up already marked done."""
-        heard = values.line(note, what=_("What you heard"), limit=values.MAX_TEXT)
-        if self.store.locked:
-            raise Locked(N_("Your journal is locked (to change what came of a follow-up)."))
-        changed = self.followups.record_outcome(followup_id, outcome, heard)
-        self._record_changed()
-        return changed
-
-    def script(self, kind: FollowUpKind) -> tuple[str, bool]:
-        """The script for a follow-up kind, and whether it is the rep's own version (while
-        the journal is locked, the app's: the rep's is sealed with the journal)."""
-        own = None if self.store.locked else self.store.script(kind.value)
-        return (own, True) if own else (scripts.default_script(kind), False)
-
-    def save_script(self, kind: FollowUpKind, text: str | None) -> None:
-        """Keep the rep's version of a script (None or the app's own text: back to it)."""
-        self._need_open(N_("Your journal is locked (to keep your version of a script)."))
-        if text is not None:
-            text = values.text(text, what=_("The script"), limit=values.MAX_TEXT)
-            if not text or text == scripts.default_script(kind):
-                text = None
-        self.store.save_script(kind.value, text)
-        self.followups_changed.emit()
-
-    def easy_lead(self) -> UpcomingItem | None:
-        """A light call from the rep's own list to start again with: a check-in, a
-        thank-you or a referral that is due today, the earliest first."""
-        now = self.clock.now()
-        end_of_day = local_moment(now.astimezone().date() + timedelta(days=1))
-        for followup in self.followups.upcoming():
-            if followup.kind in scripts.EASY_KINDS and followup.due_at < end_of_day:
-                incident = self.store.incident(followup.incident_id)
-                return UpcomingItem(followup, incident.label if incident else "")
-        return None
-
-    def followup_cancel(self, followup_id: str) -> FollowUp:
-        return self.followups.cancel(followup_id)
-
-    def followup_snooze(self, followup_id: str, minutes: float) -> FollowUp:
-        return self.followups.snooze(followup_id, minutes)
-
-    def followup_move(self, followup_id: str, due: datetime) -> FollowUp:
-        return self.followups.reschedule(followup_id, values.moment(due, what=_("The new time")))
-
-    def _followups_moved(self) -> None:
-        self.followups_changed.emit()
-        self.schedule_changed.emit()
 
     # -- the journal, export and import, insights: see journal.py, transfer.py, reports.py
 
@@ -1336,18 +1118,3 @@ class Service:
         if said:
             self._record_changed()
         return said
-
-
-def _bounded(reflection: Reflection) -> Reflection:
-    """A note within the app's limits (what a window or a script may hand in)."""
-    positives = [
-        values.line(p, what=_("A positive"), limit=values.MAX_TEXT) for p in reflection.positives
-    ]
-    return Reflection(
-        what_happened=values.text(reflection.what_happened, what=_("What happened")),
-        my_part=reflection.my_part,
-        loss_reason=reflection.loss_reason,
-        lesson=values.text(reflection.lesson, what=_("The lesson")),
-        positives=[p for p in positives if p][: values.MAX_POSITIVES],
-        mood_after=values.score(reflection.mood_after, what=_("How you feel now")),
-    )
