@@ -25,7 +25,6 @@ from resilience_app.core.clock import Clock, local_moment, start_of_local_day
 from resilience_app.core.errors import UserError
 from resilience_app.core.events import Event
 from resilience_app.core.loop import (
-    disk_sentence,
     incidents_on,
 )
 from resilience_app.core.models import (
@@ -38,21 +37,22 @@ from resilience_app.core.models import (
 )
 from resilience_app.core.settings import Settings
 from resilience_app.i18n import N_, _
-from resilience_app.paths import digest
 from resilience_app.service.context import Context
+from resilience_app.service.durability import Durability
 from resilience_app.service.followups import FollowUpDesk
 from resilience_app.service.journal import Journal
+from resilience_app.service.keyring import Keyring
 from resilience_app.service.notes import Notes
 from resilience_app.service.ports import GlobalKey, Microphone, Notifier, Sound, Vault
+from resilience_app.service.privacy import Privacy
 from resilience_app.service.reports import Reports
+from resilience_app.service.settings import SettingsDesk
 from resilience_app.service.transfer import Transfer
 from resilience_app.service.views import (
     BreakView,
     FlagOutcome,
     TrayState,
 )
-from resilience_app.storage import protection, rescue
-from resilience_app.storage.sealing import Locked, open_data_key
 from resilience_app.storage.store import Store, shard_name
 
 log = logging.getLogger(__name__)
@@ -61,8 +61,6 @@ log = logging.getLogger(__name__)
 # the history).
 POSITIVES_FROM = timedelta(days=120)
 NOTE_REMINDER_AFTER = timedelta(minutes=10)  # calls not seen: remind after this
-# While a write is failing, try again this often.
-SAVE_RETRY = timedelta(seconds=10)
 CARD = "window"  # the notifier channel that is the always-on-top card itself
 # How long the tray says "back on the phone after 7 min" after a dial.
 BACK_ON_PHONE_SHOWN = timedelta(minutes=60)
@@ -98,17 +96,9 @@ class Service:
         i18n.set_language(str(settings.get("ui.language")))
         self.notifier = notifier
         self.running = running
-        self._save_settings = save_settings
-        self._start_at_login = start_at_login
         self._sound = sound
         self._microphone = microphone
         self._global_key = global_key
-        self._vault = vault
-        self._vault_account = digest(store.data_dir)
-        # Makes the process leave no crash dump (its memory holds what the rep wrote and
-        # the passphrase): called by the builder for a protected journal, here when the
-        # lock is turned on.
-        self._forbid_dumps = forbid_dumps
         self._rng = ctx.rng
         self.loop = ctx.loop
         self.followups = ctx.followups
@@ -127,13 +117,10 @@ class Service:
         self.notes_changed = ctx.notes_changed  # notes waiting to be written
         self.followups_changed = ctx.followups_changed
         self.journal_changed = ctx.journal_changed  # anything in the record
-        self.settings_changed: Event[[str, Any]] = Event()
         self.window_requested = ctx.window_requested  # window, tab
         self.schedule_changed = ctx.schedule_changed  # next_wakeup() may have moved
         self.calls_changed: Event[[]] = Event()  # on a call or not, who uses the microphone
         self.flag_offered: Event[[Call]] = Event()  # a call ended: offer one-click flagging
-        self.lock_changed: Event[[bool]] = Event()  # locked or not
-        self.before_lock: Event[[]] = Event()  # keep half-typed notes before they go
 
         self.metrics: dict[str, Any] = {"flag_to_window_ms": None}
         self._metric_sources: list[Callable[[], dict[str, Any]]] = []
@@ -141,8 +128,6 @@ class Service:
         self._recent_positives: deque[str] = deque(maxlen=5)
         self._tips_shown = self._rng.randrange(len(texts.BREAK_TIPS))
         self._pool: list[str] | None = None  # positives a break may show; None: read again
-        self._unsaved = False  # a write failed and the rep was told
-        self._next_retry: datetime | None = None
         self._watching = False  # the microphone adapter is running
         self.hotkey_problem: str | None = None  # why the shortcut is not registered
         self._last_dial: Incident | None = None  # for "back on the phone after 7 min"
@@ -150,9 +135,35 @@ class Service:
         # the call (when it ends, or NOTE_REMINDER_AFTER later if calls are not seen).
         self._note_waiting: str | None = None
         self._note_reminder_at: datetime | None = None
-        self._last_use = clock.now()  # of what the rep wrote (for the idle lock)
 
         # -- the rooms ---------------------------------------------------------------------
+        self.durability = durability = Durability(ctx)
+        self.keyring = keyring = Keyring(ctx, vault)
+        self.settings_desk = desk_s = SettingsDesk(
+            ctx,
+            keyring,
+            durability,
+            save_settings=save_settings,
+            start_at_login=start_at_login,
+        )
+        self.privacy = privacy = Privacy(ctx, keyring, desk_s, forbid_dumps=forbid_dumps)
+        self._need_open = privacy.need_open
+        self.settings_changed = desk_s.settings_changed
+        self.setting = desk_s.setting
+        self.setting_values = desk_s.setting_values
+        self.set_setting = desk_s.set_setting
+        self.update_settings = desk_s.update_settings
+        self.lock_changed = privacy.lock_changed
+        self.before_lock = privacy.before_lock
+        self.unlock = privacy.unlock
+        self.unlock_from_keyring = privacy.unlock_from_keyring
+        self.lock = privacy.lock
+        self.set_passphrase = privacy.set_passphrase
+        self.change_passphrase = privacy.change_passphrase
+        self.remove_passphrase = privacy.remove_passphrase
+        self.unsaved_sentence = durability.unsaved_sentence
+        self.restore_removed_files = durability.restore_removed_files
+        self.merge_rescued = durability.merge_rescued
         self.journal = Journal(ctx, self._need_open)
         self.transfer = Transfer(ctx, self._need_open)
         self.reports = Reports(ctx, self._need_open)
@@ -198,6 +209,8 @@ class Service:
         self.report_choices = reports.report_choices
         self.write_report = reports.write_report
         ctx.record_moved.connect(self._forget_pool)
+        privacy.let_go.connect(self._let_go)
+        privacy.let_go.connect(lambda everything: self.journal.let_go(everything=everything))
         ctx.clock_stepped.connect(self._clock_stepped)
 
         loop = self.loop
@@ -210,11 +223,8 @@ class Service:
         loop.break_cut_short.connect(self._note_skipped)
         loop.reflections_changed.connect(self.notes_changed.emit)
         loop.schedule_changed.connect(self.schedule_changed.emit)
-        store.on_save_failed = self._save_failed
-        store.on_recreated = self._rewrite_settings
         self.lookback.due.connect(self._look_back)
         self.lookback.changed.connect(self.schedule_changed.emit)
-        settings.changed.connect(self.settings_changed.emit)
         settings.changed.connect(self._follow_setting)
         self.calls.started.connect(self._call_started)
         self.calls.ended.connect(self._call_ended)
@@ -243,12 +253,7 @@ class Service:
             self._request_break(current)
         elif current is not None and current.reflection_open and current not in asked:
             self.note_requested.emit(current)
-        if self.settings.get("app.start_at_login"):
-            # Follow a moved installation: rewrite the entry with today's command.
-            problem = self._apply_login(True)
-            if problem:
-                # Translators: {problem} is a sentence saying why, from the system.
-                self.tell(_("Could not renew start at login: {problem}").format(problem=problem))
+        self.settings_desk.renew_login()
         for notice in [*self.store.notices, *rescued]:
             self.tell(notice)
         self.store.on_notice = self.tell
@@ -428,18 +433,8 @@ class Service:
             self._register_hotkey(str(value))
         elif key == "calls.offer_flag":
             self._tell_interest()
-        elif key == "lock.remember":
-            if not value and self._vault is not None:
-                self._vault.forget(self._vault_account)
-            elif self.store.sealer.data_key is not None:
-                self._remember(self.store.sealer.data_key)
         elif key.startswith("work.") or key == "nudge.paused_until":
             self.schedule_changed.emit()  # nudges and reminders move with the hours
-        elif key == "lock.idle_minutes":
-            self._last_use = self.clock.now()
-            self.schedule_changed.emit()
-        elif key == "ui.language":
-            i18n.set_language(str(value))
 
     def end_break(self) -> None:
         self.follow_clock()
@@ -552,6 +547,12 @@ class Service:
     def _forget_pool(self) -> None:
         self._pool = None
 
+    def _let_go(self, everything: bool) -> None:
+        self._pool = None
+        if everything:
+            self._recent_positives.clear()
+            self._last_dial = None
+
     def _break_ended(self, incident: Incident) -> None:
         if self.settings.get("break.sound") and self._sound is not None:
             self._sound.play()
@@ -601,9 +602,6 @@ class Service:
     def _clock_stepped(self, jump: timedelta) -> None:
         if self._note_reminder_at is not None:
             self._note_reminder_at += jump
-        if self._next_retry is not None:
-            self._next_retry += jump
-        self._last_use += jump
         self.calls.shift(jump)
         self.loop.shift(jump)
         current = self.loop.current
@@ -623,8 +621,8 @@ class Service:
             None if held else self._when_allowed(self.followups.next_wakeup()),
             None if held else self._when_allowed(self.lookback.next_wakeup()),
             self.calls.next_wakeup(),
-            self._next_retry,
-            self._lock_due(),
+            self.durability.next_retry,
+            self.privacy.lock_due(),
             paused,
             None if held else self._when_allowed(self._note_reminder_at),
         )
@@ -657,9 +655,10 @@ class Service:
         note_due = self._note_reminder_at is not None and self._note_reminder_at <= now
         if not on_call and quiet is None and note_due:
             self._remind_note()
-        if self._next_retry is not None and self._next_retry <= self.clock.now():
-            self._retry_save()
-        due = self._lock_due()
+        retry = self.durability.next_retry
+        if retry is not None and retry <= self.clock.now():
+            self.durability.retry_save()
+        due = self.privacy.lock_due()
         if due is not None and due <= self.clock.now():
             self.lock()
 
@@ -791,330 +790,34 @@ class Service:
     def record_metric(self, name: str, value: Any) -> None:
         self.metrics[name] = value
 
-    # -- settings ---------------------------------------------------------------------------
+    @property
+    def protected(self) -> bool:
+        return self.privacy.protected
 
-    def setting(self, key: str) -> Any:
-        return self.settings.get(key)
+    @property
+    def locked(self) -> bool:
+        return self.privacy.locked
 
-    def setting_values(self) -> dict[str, Any]:
-        return self.settings.as_dict()
+    @property
+    def keyring_problem(self) -> str | None:
+        return self.keyring.keyring_problem
 
-    def set_setting(self, key: str, raw: Any) -> Any:
-        """Change one setting: checked, written to disk, then applied."""
-        self.update_settings({key: raw})
-        return self.settings.get(key)
-
-    def update_settings(self, raw_values: dict[str, Any]) -> dict[str, Any]:
-        """Change several settings at once (all or nothing); returns what changed.
-
-        The new values reach the disk before anything applies them, so a setting the rep
-        was told about is still there after a restart."""
-        trial = Settings(self.settings.as_dict())
-        trial.update(raw_values)  # raises SettingError with a sentence
-        changed = {k: v for k, v in trial.as_dict().items() if v != self.settings.get(k)}
-        if not changed:
-            return {}
-        if changed.get("lock.remember"):
-            self._check_remember()
-        try:
-            self._save_settings(trial.as_dict())
-        except OSError as exc:
-            raise UserError(
-                # Translators: {reason} is the system's reason ("No space left on device").
-                _("Could not save your settings ({reason}); nothing was changed.").format(
-                    reason=exc.strerror or exc
-                )
-            ) from None
-        self.settings.update(changed)
-        self.restore_removed_files()  # a journal removed meanwhile goes back with this write
-        if "app.start_at_login" in changed:
-            problem = self._apply_login(bool(changed["app.start_at_login"]))
-            if problem:
-                raise UserError(
-                    # Translators: {problem} is a sentence saying why, from the system.
-                    _(
-                        "Your settings are saved, but start at login could not be changed: "
-                        "{problem}"
-                    ).format(problem=problem)
-                )
-        return changed
-
-    def _rewrite_settings(self) -> None:
-        """The data folder was made again: put the settings in use back on disk too."""
-        try:
-            self._save_settings(self.settings.as_dict())
-        except (OSError, UserError) as exc:
-            log.warning("settings not written again: %s", exc)
-
-    def _apply_login(self, enabled: bool) -> str | None:
-        """Write or remove the start-at-login entry; a sentence if that failed."""
-        if self._start_at_login is None:
-            return None
-        try:
-            self._start_at_login(enabled)
-        except UserError as exc:
-            return exc.message
-        except OSError as exc:
-            return str(exc.strerror or exc)
-        return None
+    @property
+    def durable(self) -> bool:
+        return self.durability.durable
 
     # -- windows ----------------------------------------------------------------------------
 
     def request_window(self, window: str = "", tab: str = "") -> None:
         self.ctx.request_window(window, tab)
 
-    # -- the passphrase lock ------------------------------------------------------------------
-
-    @property
-    def protected(self) -> bool:
-        return self.store.protected
-
-    @property
-    def locked(self) -> bool:
-        return self.store.locked
-
-    @property
-    def keyring_problem(self) -> str | None:
-        """Why "remember on this computer" cannot work here, or None."""
-        if self._vault is None:
-            # Translators: why the journal's key cannot be kept on this computer; shown after
-            # "Not available here:".
-            return _("this copy of Resilience has no keyring")
-        return self._vault.problem
-
-    def _check_remember(self) -> None:
-        """Refuse "remember on this computer" where nothing can be kept (the check that
-        greys the box in Settings), before anything is done."""
-        problem = self.keyring_problem
-        if problem is not None:
-            raise UserError(
-                # Translators: {problem} says why ("no keyring is available on this desktop").
-                _(
-                    "Your journal's key cannot be kept on this computer: {problem}. Nothing was "
-                    "changed."
-                ).format(problem=problem)
-            )
-
-    def _need_open(self, locked: str) -> None:
-        """What shows or changes what the rep wrote needs the journal unlocked; `locked` is
-        the sentence saying so (marked with N_())."""
-        if self.store.locked:
-            raise Locked(locked)
-        self._last_use = self.clock.now()
-        if self.settings.get("lock.idle_minutes"):
-            self.schedule_changed.emit()
-
-    def unlock(self, passphrase: str, *, remember: bool | None = None) -> list[str]:
-        """Open the journal with the passphrase; with `remember`, keep its key in the
-        desktop's keyring so it opens by itself at the next login. Returns what storage
-        found on the way (a record set aside), also told as it was found."""
-        key = self.store.sealer.key
-        if key is None:
-            raise UserError(_("Your journal is not protected by a passphrase."))
-        if remember:
-            self._check_remember()
-        data_key = open_data_key(key, passphrase)  # WrongPassphrase: one sentence
-        before = len(self.store.notices)
-        self._opened(data_key)
-        found = self.store.notices[before:]
-        if remember is not None and remember != self.settings.get("lock.remember"):
-            self.set_setting("lock.remember", remember)  # kept in (or taken from) the keyring
-        elif self.settings.get("lock.remember"):
-            self._remember(data_key)
-        return found
-
-    def unlock_from_keyring(self) -> bool:
-        """At start, when the rep chose "remember on this computer"."""
-        if not (self.locked and self.settings.get("lock.remember") and self._vault):
-            return False
-        data_key = self._vault.load(self._vault_account)
-        if data_key is None:
-            return False
-        try:
-            self._opened(data_key)
-        except UserError:
-            log.warning("the key in the keyring does not open this journal; asking instead")
-            return False
-        return True
-
-    def _opened(self, data_key: bytes) -> None:
-        try:
-            self.store.unlock(data_key)
-        except UserError:
-            # A file found changed could not be set aside: the journal stays locked, so
-            # what the rep sees and what the store holds never disagree.
-            self.store.lock()
-            raise
-        self._last_use = self.clock.now()
-        self._pool = None
-        self.journal.let_go(everything=False)
-        self.loop.restore(catch_up=False)  # the current call read again, with its note
-        self.lock_changed.emit(False)
-        self.notes_changed.emit()
-        self.followups_changed.emit()
-        self.journal_changed.emit()
-        self.schedule_changed.emit()
-
-    def _remember(self, data_key: bytes) -> None:
-        if self._vault is None:
-            return
-        if self.settings.get("lock.remember"):
-            problem = self._vault.save(self._vault_account, data_key)
-            if problem:
-                self.tell(
-                    # Translators: {problem} says why ("no keyring is available on this desktop").
-                    _("Your key could not be kept on this computer: {problem}.").format(
-                        problem=problem
-                    )
-                )
-        else:
-            self._vault.forget(self._vault_account)
-
-    def lock(self) -> None:
-        """Lock now: what the rep wrote cannot be shown until the passphrase is typed."""
-        if not self.store.protected:
-            raise UserError(
-                _(
-                    "Your journal has no passphrase yet; set one in Settings or with "
-                    "`resilience passphrase set`."
-                )
-            )
-        self.before_lock.emit()
-        self.store.lock()
-        self._pool = None
-        # What else held words the rep wrote: the positives a break showed last, a deleted
-        # call kept for undo, the last call dialed (for "back on the phone after 7 min").
-        self._recent_positives.clear()
-        self._last_dial = None
-        self.journal.let_go(everything=True)
-        self.loop.restore(catch_up=False)
-        self.lock_changed.emit(True)
-        self.followups_changed.emit()
-        self.journal_changed.emit()
-        self.schedule_changed.emit()
-
-    def set_passphrase(self, passphrase: str, *, remember: bool | None = None) -> None:
-        """Protect the journal: every file rewritten sealed, all or nothing."""
-        if remember:
-            self._check_remember()
-        if self._forbid_dumps is not None:
-            self._forbid_dumps()
-        data_key = protection.enable(self.store, passphrase)
-        self._opened(data_key)
-        if remember is not None and remember != self.settings.get("lock.remember"):
-            self.set_setting("lock.remember", remember)
-        elif self.settings.get("lock.remember"):
-            self._remember(data_key)
-
-    def change_passphrase(self, old: str, new: str) -> None:
-        """A new passphrase for the same key; the journal stays locked or unlocked as it was."""
-        protection.change(self.store, old, new)
-
-    def remove_passphrase(self, passphrase: str) -> None:
-        """Turn the lock off: every file rewritten in plain text, all or nothing."""
-        protection.disable(self.store, passphrase)
-        if self._vault is not None:
-            self._vault.forget(self._vault_account)
-        self._pool = None
-        self.loop.restore(catch_up=False)
-        self.lock_changed.emit(False)
-        self.journal_changed.emit()
-
-    def _lock_due(self) -> datetime | None:
-        minutes = self.settings.get("lock.idle_minutes")
-        if not minutes or self.store.locked or not self.store.protected:
-            return None
-        return self._last_use + timedelta(minutes=float(minutes))
-
-    # -- saving -----------------------------------------------------------------------------
-
-    @property
-    def durable(self) -> bool:
-        """True when everything acknowledged is on disk."""
-        return not self.store.dirty
-
-    def unsaved_sentence(self) -> str | None:
-        """What the rep is told when what they just did is kept but not on disk yet."""
-        if self.durable:
-            return None
-        error = self.store.last_error
-        if error is None:
-            return _(
-                "Not saved to disk yet (the disk refused it). Resilience keeps it and tries again "
-                "every few seconds, so there is no need to enter it again."
-            )
-        # Translators: {reason} is the system's reason ("No space left on device").
-        return _(
-            "Not saved to disk yet ({reason}). Resilience keeps it and tries again every few "
-            "seconds, so there is no need to enter it again."
-        ).format(reason=error.strerror or str(error))
-
-    def restore_removed_files(self) -> None:
-        """Files of the data folder went away under the running app (it watches the
-        folders): write back at once what it holds, not only at the next change."""
-        if self.store.readonly or not self.store.restore_vanished():
-            return
-        try:
-            self.store.flush()
-        except OSError as exc:
-            self.store.last_error = exc
-            self._save_failed(exc)
-
-    def _save_failed(self, exc: OSError) -> None:
-        # Once per outage: drafts save as the rep types, and each would fail the same way.
-        if not self._unsaved:
-            self._unsaved = True
-            self.tell(disk_sentence(exc))
-        if self._next_retry is None:
-            self._plan_retry()
-
-    def _plan_retry(self) -> None:
-        self._next_retry = self.clock.now() + SAVE_RETRY
-        self.schedule_changed.emit()
-
-    def _retry_save(self) -> None:
-        self._next_retry = None
-        try:
-            self.store.flush()
-        except OSError as exc:
-            log.warning("save still failing: %s", exc.strerror or exc)
-            self.store.last_error = exc
-            self._plan_retry()
-            return
-        self.schedule_changed.emit()
-        if self._unsaved:
-            self._unsaved = False
-            self.notifier.send(
-                "Resilience",
-                _("Saved. Everything you wrote is safely on disk again."),
-                urgent=False,
-            )
-
     def close(self, *, flush: bool = True) -> Path | None:
         """Stop using the journal. Changes the disk still refuses go to a rescue file
         elsewhere (merged back at the next start); returns its path, if one was written.
         `flush=False` when this process is no longer the folder's one writer."""
-        kept = None
         if self._watching and self._microphone is not None:
             self._microphone.stop()
             self._watching = False
         if self._global_key is not None and self.running:
             self._global_key.unregister()
-        if self.store.dirty:
-            try:
-                if not flush:
-                    raise OSError("not the writer any more")
-                self.store.flush()
-            except OSError:
-                kept = rescue.write(self.store)
-        self.store.close()
-        return kept
-
-    def merge_rescued(self) -> list[str]:
-        """Put back what an earlier run could not save; sentences for the rep."""
-        if self.store.readonly:
-            return []
-        said = rescue.merge(self.store)
-        if said:
-            self._record_changed()
-        return said
+        return self.durability.close(flush=flush)
