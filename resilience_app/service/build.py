@@ -14,7 +14,8 @@ from resilience_app.core.errors import UserError
 from resilience_app.core.settings import Settings
 from resilience_app.i18n import _
 from resilience_app.paths import default_data_dir
-from resilience_app.service.service import GlobalKey, Microphone, Service, Sound, Vault
+from resilience_app.service.ports import GlobalKey, Microphone, Sound, Vault
+from resilience_app.service.service import Service
 from resilience_app.storage import protection
 from resilience_app.storage.settings_file import load_settings, save_settings
 from resilience_app.storage.store import Store

@@ -8,65 +8,52 @@ settings file. Everything runs in one thread (the GUI thread in the running app)
 
 from __future__ import annotations
 
-import errno
 import logging
 import random
-import stat
 import time
 from collections import deque
-from collections.abc import Callable, Iterable
-from datetime import date, datetime, timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from datetime import time as time_of_day
 from pathlib import Path
-from typing import Any, Protocol, TextIO
+from typing import Any
 
 from resilience_app import i18n
-from resilience_app.core import journal, outcomes, report, scripts, texts, values, workhours
-from resilience_app.core.calls import Call, CallTracker, app_names
-from resilience_app.core.clock import Clock, ClockWatch, local_moment, start_of_local_day
+from resilience_app.core import journal, scripts, texts, values, workhours
+from resilience_app.core.calls import Call, app_names
+from resilience_app.core.clock import Clock, local_moment, start_of_local_day
 from resilience_app.core.errors import UserError
 from resilience_app.core.events import Event
-from resilience_app.core.followups import FollowUpError, FollowUps, default_due
-from resilience_app.core.insights import Insights, from_tallies
-from resilience_app.core.lookback import WeeklyLookBack
 from resilience_app.core.loop import (
-    CLOCK_SLACK,
-    RecoveryLoop,
-    disk_sentence,
     incidents_on,
 )
 from resilience_app.core.models import (
     DialSource,
-    FollowUp,
-    FollowUpKind,
-    FollowUpOutcome,
-    FollowUpState,
     Incident,
     Nudge,
     NudgeKind,
     NudgeState,
     Phase,
-    Positive,
-    Reflection,
-    Removed,
-    new_id,
 )
 from resilience_app.core.settings import Settings
 from resilience_app.i18n import N_, _
-from resilience_app.paths import digest
+from resilience_app.service.context import Context
+from resilience_app.service.durability import Durability
+from resilience_app.service.followups import FollowUpDesk
+from resilience_app.service.journal import Journal
+from resilience_app.service.keyring import Keyring
+from resilience_app.service.notes import Notes
+from resilience_app.service.ports import GlobalKey, Microphone, Notifier, Sound, Vault
+from resilience_app.service.privacy import Privacy
+from resilience_app.service.reports import Reports
+from resilience_app.service.settings import SettingsDesk
+from resilience_app.service.transfer import Transfer
 from resilience_app.service.views import (
     BreakView,
-    ExportResult,
     FlagOutcome,
-    JournalMonth,
     TrayState,
-    UpcomingItem,
 )
-from resilience_app.storage import export as exporting
-from resilience_app.storage import protection, rescue
-from resilience_app.storage.importer import ImportResult, import_stream
-from resilience_app.storage.sealing import Locked, open_data_key
-from resilience_app.storage.store import MonthRecords, Store, shard_name
+from resilience_app.storage.store import Store, shard_name
 
 log = logging.getLogger(__name__)
 
@@ -74,66 +61,9 @@ log = logging.getLogger(__name__)
 # the history).
 POSITIVES_FROM = timedelta(days=120)
 NOTE_REMINDER_AFTER = timedelta(minutes=10)  # calls not seen: remind after this
-# While a write is failing, try again this often.
-SAVE_RETRY = timedelta(seconds=10)
-# Highlights compare this month with the one before, so Insights reads at least this far.
-HIGHLIGHTS_NEED_DAYS = 61
-DEFAULT_INSIGHT_WEEKS = 12
-DEFAULT_REPORT_WEEKS = 4  # a report for the manager: the last four weeks, unless chosen
-MAX_IMPORT_BYTES = 512 * 2**20
 CARD = "window"  # the notifier channel that is the always-on-top card itself
 # How long the tray says "back on the phone after 7 min" after a dial.
 BACK_ON_PHONE_SHOWN = timedelta(minutes=60)
-
-
-class Notifier(Protocol):
-    def send(self, title: str, message: str, *, urgent: bool) -> str: ...
-
-
-class Sound(Protocol):
-    def play(self) -> bool: ...
-
-
-class Microphone(Protocol):
-    """Which applications use the microphone (never what they hear)."""
-
-    @property
-    def problem(self) -> str | None:
-        """Why the microphone cannot be watched here, or None."""
-        ...
-
-    def start(self, report: Callable[[frozenset[str]], None]) -> None: ...
-
-    def stop(self) -> None: ...
-
-    def interest(self, needed: bool) -> None:
-        """Whether a call would change anything now (a backend that polls can rest)."""
-        ...
-
-
-class Vault(Protocol):
-    """Where "remember on this computer" keeps the key (the desktop's keyring)."""
-
-    @property
-    def problem(self) -> str | None:
-        """Why nothing can be kept here (no keyring on this desktop), or None."""
-        ...
-
-    def save(self, account: str, secret: bytes) -> str | None: ...
-
-    def load(self, account: str) -> bytes | None: ...
-
-    def forget(self, account: str) -> None: ...
-
-
-class GlobalKey(Protocol):
-    """A shortcut that works with any app in front."""
-
-    def register(self, shortcut: str, pressed: Callable[[], None]) -> str | None:
-        """None when registered, else a sentence saying why not."""
-        ...
-
-    def unregister(self) -> None: ...
 
 
 class Service:
@@ -156,32 +86,24 @@ class Service:
         rng: random.Random | None = None,
         forbid_dumps: Callable[[], object] | None = None,
     ) -> None:
+        self.ctx = ctx = Context(
+            store, settings, clock, notifier=notifier, running=running, rng=rng
+        )
         self.store = store
         self.settings = settings
         self.clock = clock
-        # Stored times are wall-clock times (they survive a restart and a sleep); what the
-        # running app waits for follows elapsed time: a step of the wall clock moves it.
-        self._clock_watch = ClockWatch(clock)
         # The rep's language for every sentence from here on (the CLI set it already).
         i18n.set_language(str(settings.get("ui.language")))
         self.notifier = notifier
         self.running = running
-        self._save_settings = save_settings
-        self._start_at_login = start_at_login
         self._sound = sound
         self._microphone = microphone
         self._global_key = global_key
-        self._vault = vault
-        self._vault_account = digest(store.data_dir)
-        # Makes the process leave no crash dump (its memory holds what the rep wrote and
-        # the passphrase): called by the builder for a protected journal, here when the
-        # lock is turned on.
-        self._forbid_dumps = forbid_dumps
-        self._rng = rng or random.Random()
-        self.loop = RecoveryLoop(store, settings, clock)
-        self.followups = FollowUps(store, clock)
-        self.lookback = WeeklyLookBack(settings, clock)
-        self.calls = CallTracker(clock)
+        self._rng = ctx.rng
+        self.loop = ctx.loop
+        self.followups = ctx.followups
+        self.lookback = ctx.lookback
+        self.calls = ctx.calls
         self.calls.set_ignored(app_names(settings.get("calls.ignore_apps")))
         self.calls.hook_timeout = timedelta(minutes=settings.get("calls.hook_timeout_minutes"))
 
@@ -192,30 +114,20 @@ class Service:
         self.note_requested: Event[[Incident]] = Event()  # open the note for this call
         self.card_requested: Event[[str, str]] = Event()  # the firm nudge's card
         self.dialed_recorded: Event[[Incident]] = Event()
-        self.notes_changed: Event[[]] = Event()  # notes waiting to be written
-        self.followups_changed: Event[[]] = Event()
-        self.journal_changed: Event[[]] = Event()  # anything in the record
-        self.settings_changed: Event[[str, Any]] = Event()
-        self.window_requested: Event[[str, str]] = Event()  # window, tab
-        self.schedule_changed: Event[[]] = Event()  # next_wakeup() may have moved
+        self.notes_changed = ctx.notes_changed  # notes waiting to be written
+        self.followups_changed = ctx.followups_changed
+        self.journal_changed = ctx.journal_changed  # anything in the record
+        self.window_requested = ctx.window_requested  # window, tab
+        self.schedule_changed = ctx.schedule_changed  # next_wakeup() may have moved
         self.calls_changed: Event[[]] = Event()  # on a call or not, who uses the microphone
         self.flag_offered: Event[[Call]] = Event()  # a call ended: offer one-click flagging
-        self.lock_changed: Event[[bool]] = Event()  # locked or not
-        self.before_lock: Event[[]] = Event()  # keep half-typed notes before they go
 
         self.metrics: dict[str, Any] = {"flag_to_window_ms": None}
         self._metric_sources: list[Callable[[], dict[str, Any]]] = []
         self._flag_started: float | None = None
         self._recent_positives: deque[str] = deque(maxlen=5)
         self._tips_shown = self._rng.randrange(len(texts.BREAK_TIPS))
-        self._last_removed: Removed | None = None
-        self._record_cache: tuple[int, list[Incident], list[journal.PositiveEntry]] | None = None
-        # Months the journal window decoded (in its search thread), until they change.
-        self._months_decoded: dict[str, tuple[tuple[tuple[int, int], int], JournalMonth]] = {}
-        self._journal_epoch = 0  # moves when the lock does: nothing decoded survives it
         self._pool: list[str] | None = None  # positives a break may show; None: read again
-        self._unsaved = False  # a write failed and the rep was told
-        self._next_retry: datetime | None = None
         self._watching = False  # the microphone adapter is running
         self.hotkey_problem: str | None = None  # why the shortcut is not registered
         self._last_dial: Incident | None = None  # for "back on the phone after 7 min"
@@ -223,7 +135,83 @@ class Service:
         # the call (when it ends, or NOTE_REMINDER_AFTER later if calls are not seen).
         self._note_waiting: str | None = None
         self._note_reminder_at: datetime | None = None
-        self._last_use = clock.now()  # of what the rep wrote (for the idle lock)
+
+        # -- the rooms ---------------------------------------------------------------------
+        self.durability = durability = Durability(ctx)
+        self.keyring = keyring = Keyring(ctx, vault)
+        self.settings_desk = desk_s = SettingsDesk(
+            ctx,
+            keyring,
+            durability,
+            save_settings=save_settings,
+            start_at_login=start_at_login,
+        )
+        self.privacy = privacy = Privacy(ctx, keyring, desk_s, forbid_dumps=forbid_dumps)
+        self._need_open = privacy.need_open
+        self.settings_changed = desk_s.settings_changed
+        self.setting = desk_s.setting
+        self.setting_values = desk_s.setting_values
+        self.set_setting = desk_s.set_setting
+        self.update_settings = desk_s.update_settings
+        self.lock_changed = privacy.lock_changed
+        self.before_lock = privacy.before_lock
+        self.unlock = privacy.unlock
+        self.unlock_from_keyring = privacy.unlock_from_keyring
+        self.lock = privacy.lock
+        self.set_passphrase = privacy.set_passphrase
+        self.change_passphrase = privacy.change_passphrase
+        self.remove_passphrase = privacy.remove_passphrase
+        self.unsaved_sentence = durability.unsaved_sentence
+        self.restore_removed_files = durability.restore_removed_files
+        self.merge_rescued = durability.merge_rescued
+        self.journal = Journal(ctx, self._need_open)
+        self.transfer = Transfer(ctx, self._need_open)
+        self.reports = Reports(ctx, self._need_open)
+        self.notes = Notes(ctx, self._need_open)
+        self.followup_desk = FollowUpDesk(ctx, self._need_open)
+        journal_room, transfer, reports = self.journal, self.transfer, self.reports
+        notes, desk = self.notes, self.followup_desk
+        self.open_notes = notes.open_notes
+        self.incident = notes.incident
+        self.save_note = notes.save_note
+        self.save_draft = notes.save_draft
+        self.discard_note = notes.discard_note
+        self.add_positive = notes.add_positive
+        self.upcoming = desk.upcoming
+        self.add_followup = desk.add_followup
+        self.find_followup = desk.find_followup
+        self.find_any_followup = desk.find_any_followup
+        self.followup_done = desk.followup_done
+        self.followup_done_or_outcome = desk.followup_done_or_outcome
+        self.followup_outcome = desk.followup_outcome
+        self.followup_cancel = desk.followup_cancel
+        self.followup_snooze = desk.followup_snooze
+        self.followup_move = desk.followup_move
+        self.script = desk.script
+        self.save_script = desk.save_script
+        self.easy_lead = desk.easy_lead
+        self.journal_positives = journal_room.journal_positives
+        self.journal_calls = journal_room.journal_calls
+        self.journal_months = journal_room.journal_months
+        self.journal_records = journal_room.journal_records
+        self.journal_month = journal_room.journal_month
+        self.journal_check = journal_room.journal_check
+        self.delete_call = journal_room.delete_call
+        self.undo_delete = journal_room.undo_delete
+        self.journal_closed = journal_room.journal_closed
+        self.export = transfer.export
+        self.import_file = transfer.import_file
+        self.insights = reports.insights
+        self.insights_days = reports.insights_days
+        self.followup_results = reports.followup_results
+        self.followup_results_days = reports.followup_results_days
+        self.manager_report = reports.manager_report
+        self.report_choices = reports.report_choices
+        self.write_report = reports.write_report
+        ctx.record_moved.connect(self._forget_pool)
+        privacy.let_go.connect(self._let_go)
+        privacy.let_go.connect(lambda everything: self.journal.let_go(everything=everything))
+        ctx.clock_stepped.connect(self._clock_stepped)
 
         loop = self.loop
         loop.phase_changed.connect(self.phase_changed.emit)
@@ -235,13 +223,8 @@ class Service:
         loop.break_cut_short.connect(self._note_skipped)
         loop.reflections_changed.connect(self.notes_changed.emit)
         loop.schedule_changed.connect(self.schedule_changed.emit)
-        store.on_save_failed = self._save_failed
-        store.on_recreated = self._rewrite_settings
-        self.followups.reminder_due.connect(self._deliver_reminder)
-        self.followups.changed.connect(self._followups_moved)
         self.lookback.due.connect(self._look_back)
         self.lookback.changed.connect(self.schedule_changed.emit)
-        settings.changed.connect(self.settings_changed.emit)
         settings.changed.connect(self._follow_setting)
         self.calls.started.connect(self._call_started)
         self.calls.ended.connect(self._call_ended)
@@ -270,12 +253,7 @@ class Service:
             self._request_break(current)
         elif current is not None and current.reflection_open and current not in asked:
             self.note_requested.emit(current)
-        if self.settings.get("app.start_at_login"):
-            # Follow a moved installation: rewrite the entry with today's command.
-            problem = self._apply_login(True)
-            if problem:
-                # Translators: {problem} is a sentence saying why, from the system.
-                self.tell(_("Could not renew start at login: {problem}").format(problem=problem))
+        self.settings_desk.renew_login()
         for notice in [*self.store.notices, *rescued]:
             self.tell(notice)
         self.store.on_notice = self.tell
@@ -455,18 +433,8 @@ class Service:
             self._register_hotkey(str(value))
         elif key == "calls.offer_flag":
             self._tell_interest()
-        elif key == "lock.remember":
-            if not value and self._vault is not None:
-                self._vault.forget(self._vault_account)
-            elif self.store.sealer.data_key is not None:
-                self._remember(self.store.sealer.data_key)
         elif key.startswith("work.") or key == "nudge.paused_until":
             self.schedule_changed.emit()  # nudges and reminders move with the hours
-        elif key == "lock.idle_minutes":
-            self._last_use = self.clock.now()
-            self.schedule_changed.emit()
-        elif key == "ui.language":
-            i18n.set_language(str(value))
 
     def end_break(self) -> None:
         self.follow_clock()
@@ -574,9 +542,16 @@ class Service:
         self.store.month_tallies(shard_name(self.clock.now()))
 
     def _record_changed(self) -> None:
-        """Something the rep wrote changed: the journal and a break's positive follow."""
+        self.ctx.record_changed()
+
+    def _forget_pool(self) -> None:
         self._pool = None
-        self.journal_changed.emit()
+
+    def _let_go(self, everything: bool) -> None:
+        self._pool = None
+        if everything:
+            self._recent_positives.clear()
+            self._last_dial = None
 
     def _break_ended(self, incident: Incident) -> None:
         if self.settings.get("break.sound") and self._sound is not None:
@@ -598,23 +573,6 @@ class Service:
         if firm and channel != CARD:
             self.card_requested.emit(title, body)
 
-    def _deliver_reminder(self, followup: FollowUp) -> None:
-        incident = self.store.incident(followup.incident_id)
-        title = texts.followup_title(followup.kind, incident.label if incident else "")
-        note = followup.note.strip()
-        if note and note[-1] not in ".!?…。":
-            note += "."  # the rep's note ends a sentence before the hint, once
-        said = [note, texts.follow_up_hint(followup.kind)]
-        # Translators: "Upcoming" is the tray menu's list of follow-ups.
-        said.append(_("Mark it done from Upcoming in the tray."))
-        self.notifier.send(
-            # Translators: the title of a reminder; {title} is the follow-up ("Debrief call —
-            # Acme").
-            _("Follow-up: {title}").format(title=title),
-            " ".join(s for s in said if s),
-            urgent=False,
-        )
-
     def _look_back(self) -> None:
         self.notifier.send(
             _("Your week in calls"),
@@ -628,8 +586,7 @@ class Service:
         self.window_requested.emit("insights", "")
 
     def tell(self, message: str) -> None:
-        """A sentence the rep must see (storage trouble, a damaged file set aside)."""
-        self.notifier.send("Resilience", message, urgent=True)
+        self.ctx.tell(message)
 
     # -- time -------------------------------------------------------------------------------
 
@@ -640,30 +597,16 @@ class Service:
         return self.clock.now()
 
     def follow_clock(self) -> None:
-        """If the wall clock was stepped since the last look (a time sync, a wrong zone put
-        right), move what the running app waits for by as much, so that each wait keeps
-        what is left of it in elapsed time: the break, the nudges, a call being timed, the
-        note reminder, a save to retry, the idle lock. A sleep of the laptop is no step
-        (elapsed time counts it), so what fell due while it slept still comes on wake.
-        Looked at on every wake-up and before each use case that reads the time. Pauses,
-        follow-ups and the look back are times of day the rep chose: they stay put."""
-        jump = self._clock_watch.jump()
-        if not jump:
-            return
-        log.info(
-            "the wall clock was stepped by %+.0f s; moving what is planned", jump.total_seconds()
-        )
+        self.ctx.follow_clock()
+
+    def _clock_stepped(self, jump: timedelta) -> None:
         if self._note_reminder_at is not None:
             self._note_reminder_at += jump
-        if self._next_retry is not None:
-            self._next_retry += jump
-        self._last_use += jump
         self.calls.shift(jump)
         self.loop.shift(jump)
         current = self.loop.current
         if current is not None and self.loop.phase is Phase.BREAK:
             self.break_changed.emit(current)
-        self.schedule_changed.emit()
 
     def next_wakeup(self) -> datetime | None:
         """The earliest moment `tick()` has something to do, or None."""
@@ -678,8 +621,8 @@ class Service:
             None if held else self._when_allowed(self.followups.next_wakeup()),
             None if held else self._when_allowed(self.lookback.next_wakeup()),
             self.calls.next_wakeup(),
-            self._next_retry,
-            self._lock_due(),
+            self.durability.next_retry,
+            self.privacy.lock_due(),
             paused,
             None if held else self._when_allowed(self._note_reminder_at),
         )
@@ -712,9 +655,10 @@ class Service:
         note_due = self._note_reminder_at is not None and self._note_reminder_at <= now
         if not on_call and quiet is None and note_due:
             self._remind_note()
-        if self._next_retry is not None and self._next_retry <= self.clock.now():
-            self._retry_save()
-        due = self._lock_due()
+        retry = self.durability.next_retry
+        if retry is not None and retry <= self.clock.now():
+            self.durability.retry_save()
+        due = self.privacy.lock_due()
         if due is not None and due <= self.clock.now():
             self.lock()
 
@@ -781,473 +725,7 @@ class Service:
             self.set_setting("nudge.paused_until", "")
             self.schedule_changed.emit()
 
-    # -- notes ------------------------------------------------------------------------------
-
-    def open_notes(self) -> list[Incident]:
-        """Notes still to write, newest first."""
-        return self.loop.open_reflections()
-
-    def incident(self, incident_id: str) -> Incident:
-        return self.loop.incident(incident_id)
-
-    def save_note(
-        self,
-        incident_id: str | None,
-        reflection: Reflection,
-        followups: Iterable[tuple[FollowUpKind, datetime]] = (),
-    ) -> Incident:
-        """Save the note about a call (with no id: the newest call whose note is open, the
-        one on break included), with the follow-ups the rep ticked under it."""
-        self._need_open(N_("Your journal is locked (to save a note)."))
-        if incident_id is None:
-            current = self.loop.current
-            waiting = self.loop.open_reflections()
-            if current is not None and current.reflection_open:
-                incident_id = current.id
-            elif waiting:
-                incident_id = waiting[0].id
-            else:
-                raise UserError(_("No call is waiting for a note."))
-        reflection = _bounded(reflection)
-        chosen = [(k, values.moment(d, what=_("The follow-up's time"))) for k, d in followups]
-        incident = self.loop.save_reflection(incident_id, reflection)
-        for kind, due in chosen:
-            self._add_followup(incident.id, kind, due)
-        self._record_changed()
-        return incident
-
-    def save_draft(self, incident_id: str, reflection: Reflection) -> None:
-        """Keep what was typed so far (as the rep types, "later", a closed window)."""
-        self._need_open(N_("Your journal is locked (to keep a draft)."))
-        self.loop.save_draft(incident_id, _bounded(reflection))
-
-    def _add_followup(self, incident_id: str, kind: FollowUpKind, due: datetime) -> None:
-        self.followups.add(incident_id, kind, values.moment(due, what=_("The follow-up's time")))
-
-    def discard_note(self, incident_id: str) -> None:
-        self._need_open(N_("Your journal is locked (to discard a note)."))
-        self.loop.discard_reflection(incident_id)
-        self._record_changed()
-
-    # -- positives --------------------------------------------------------------------------
-
-    def add_positive(self, text: str) -> Positive:
-        """A good moment written on its own, not after a tough call."""
-        text = values.line(text, what=_("The positive"), limit=values.MAX_TEXT)
-        if not text:
-            raise UserError(
-                # Translators: keep `resilience positive add` as it is (a command); the
-                # example in quotes may be translated.
-                _('Write the positive, e.g. resilience positive add "Booked a demo with Acme".'),
-                usage=True,
-            )
-        positive = Positive(new_id(), self.clock.now(), text)
-        self.store.save_positive(positive)
-        self._record_changed()
-        return positive
-
-    # -- follow-ups -------------------------------------------------------------------------
-
-    def upcoming(self) -> list[UpcomingItem]:
-        """Pending follow-ups, soonest first, each with the label of its call."""
-        items = []
-        for followup in self.followups.upcoming():
-            incident = self.store.incident(followup.incident_id)
-            items.append(UpcomingItem(followup, incident.label if incident else ""))
-        return items
-
-    def add_followup(
-        self,
-        kind: FollowUpKind,
-        incident_id: str | None = None,
-        *,
-        at: datetime | None = None,
-        in_minutes: float | None = None,
-        months: int | None = None,
-        note: str = "",
-    ) -> UpcomingItem:
-        incident = (
-            self.loop.incident(incident_id)
-            if incident_id
-            else self.store.latest_incident(until=self.clock.now() + CLOCK_SLACK)
-        )
-        if incident is None:
-            raise FollowUpError(_("There is no flagged call to attach a follow-up to."))
-        if in_minutes is not None:
-            due = self.clock.now() + timedelta(minutes=in_minutes)
-        elif at is not None:
-            due = at if at.tzinfo is not None else at.astimezone()
-        else:
-            due = default_due(kind, incident.flagged_at, months=months or 1)
-        due = values.moment(due, what=_("The follow-up's time"))
-        followup = self.followups.add(incident.id, kind, due, values.text(note, what=_("The note")))
-        return UpcomingItem(followup, incident.label)
-
-    def find_followup(self, wanted: str) -> str:
-        """An upcoming follow-up named by the first few characters of its id."""
-        wanted = wanted.strip()
-        if not wanted:
-            raise FollowUpError(_("Name the follow-up by its id (see `resilience followup list`)."))
-        return self._find(wanted, [f.id for f in self.followups.upcoming()])
-
-    def find_any_followup(self, wanted: str) -> str:
-        """Any follow-up (pending, done or cancelled) named by the first characters of its
-        id."""
-        return self._find(wanted.strip(), [f.id for f in self.store.followups()], upcoming=False)
-
-    def _find(self, wanted: str, ids: list[str], *, upcoming: bool = True) -> str:
-        wanted = wanted.strip()
-        if not wanted:
-            raise FollowUpError(
-                _("Name the follow-up by its id (see `resilience followup list`)."), usage=True
-            )
-        matches = [i for i in ids if i.startswith(wanted)]
-        if len(matches) == 1:
-            return matches[0]
-        if not matches:
-            raise FollowUpError(
-                # Translators: {id} is what the rep typed, in quotes.
-                _("No upcoming follow-up has an id starting with {id}.").format(id=repr(wanted))
-                if upcoming
-                # Translators: {id} is what the rep typed, in quotes.
-                else _("No follow-up has an id starting with {id}.").format(id=repr(wanted))
-            )
-        raise FollowUpError(
-            # Translators: {id} is what the rep typed, in quotes.
-            _("Several follow-ups start with {id}; give more of the id.").format(id=repr(wanted))
-        )
-
-    def followup_done(
-        self, followup_id: str, outcome: FollowUpOutcome | None = None, note: str = ""
-    ) -> FollowUp:
-        """Done, and (in one more click) what came of it, with the line heard if any."""
-        heard = values.line(note, what=_("What you heard"), limit=values.MAX_TEXT)
-        done = self.followups.done(followup_id, outcome, heard)
-        self._record_changed()
-        return done
-
-    def followup_done_or_outcome(
-        self, wanted: str, outcome: FollowUpOutcome | None = None, note: str = ""
-    ) -> tuple[FollowUp, bool]:
-        """`followup done ID`: an upcoming follow-up is marked done (with what came of it);
-        one already done gets what came of it. Returns it, and whether it was done now."""
-        found = self.store.followup(self.find_any_followup(wanted))
-        assert found is not None
-        if found.state is FollowUpState.PENDING:
-            return self.followup_done(found.id, outcome, note), True
-        if found.state is FollowUpState.CANCELLED:
-            raise FollowUpError(
-                _("That follow-up was cancelled; plan a new one if you still want to call.")
-            )
-        if outcome is None and not note.strip():
-            raise FollowUpError(_("That follow-up is already done."))
-        return self.followup_outcome(found.id, outcome, note), False
-
-    def followup_outcome(
-        self, followup_id: str, outcome: FollowUpOutcome | None, note: str = ""
-    ) -> FollowUp:
-        """What came of a follow-up already marked done."""
-        heard = values.line(note, what=_("What you heard"), limit=values.MAX_TEXT)
-        if self.store.locked:
-            raise Locked(N_("Your journal is locked (to change what came of a follow-up)."))
-        changed = self.followups.record_outcome(followup_id, outcome, heard)
-        self._record_changed()
-        return changed
-
-    def script(self, kind: FollowUpKind) -> tuple[str, bool]:
-        """The script for a follow-up kind, and whether it is the rep's own version (while
-        the journal is locked, the app's: the rep's is sealed with the journal)."""
-        own = None if self.store.locked else self.store.script(kind.value)
-        return (own, True) if own else (scripts.default_script(kind), False)
-
-    def save_script(self, kind: FollowUpKind, text: str | None) -> None:
-        """Keep the rep's version of a script (None or the app's own text: back to it)."""
-        self._need_open(N_("Your journal is locked (to keep your version of a script)."))
-        if text is not None:
-            text = values.text(text, what=_("The script"), limit=values.MAX_TEXT)
-            if not text or text == scripts.default_script(kind):
-                text = None
-        self.store.save_script(kind.value, text)
-        self.followups_changed.emit()
-
-    def easy_lead(self) -> UpcomingItem | None:
-        """A light call from the rep's own list to start again with: a check-in, a
-        thank-you or a referral that is due today, the earliest first."""
-        now = self.clock.now()
-        end_of_day = local_moment(now.astimezone().date() + timedelta(days=1))
-        for followup in self.followups.upcoming():
-            if followup.kind in scripts.EASY_KINDS and followup.due_at < end_of_day:
-                incident = self.store.incident(followup.incident_id)
-                return UpcomingItem(followup, incident.label if incident else "")
-        return None
-
-    def followup_cancel(self, followup_id: str) -> FollowUp:
-        return self.followups.cancel(followup_id)
-
-    def followup_snooze(self, followup_id: str, minutes: float) -> FollowUp:
-        return self.followups.snooze(followup_id, minutes)
-
-    def followup_move(self, followup_id: str, due: datetime) -> FollowUp:
-        return self.followups.reschedule(followup_id, values.moment(due, what=_("The new time")))
-
-    def _followups_moved(self) -> None:
-        self.followups_changed.emit()
-        self.schedule_changed.emit()
-
-    # -- the journal ------------------------------------------------------------------------
-
-    def journal_positives(
-        self, text: str = "", since: datetime | None = None, until: datetime | None = None
-    ) -> list[journal.PositiveEntry]:
-        self._need_open(N_("Your journal is locked (to show your positives)."))
-        return journal.search_positives(self._record()[1], text, since, until)
-
-    def journal_calls(self, wanted: journal.IncidentFilter) -> list[Incident]:
-        self._need_open(N_("Your journal is locked (to show your calls)."))
-        return journal.filter_incidents(self._record()[0], wanted)
-
-    def _record(self) -> tuple[list[Incident], list[journal.PositiveEntry]]:
-        """Every call and positive, decoded once per change to the store: typing in a
-        search box must not re-read ten years of history on every key."""
-        generation = self.store.generation
-        if self._record_cache is None or self._record_cache[0] != generation:
-            incidents = self.store.incidents()
-            entries = journal.positive_entries(incidents, self.store.positives())
-            self._record_cache = (generation, incidents, entries)
-        return self._record_cache[1], self._record_cache[2]
-
-    def journal_months(self) -> list[str]:
-        """Every month of the journal, newest first: the journal window reads them in turn,
-        one `journal_records` on the GUI thread, one `journal_month` in its search thread."""
-        self._need_open(N_("Your journal is locked (to show your calls)."))
-        return self.store.month_names()
-
-    def journal_records(self, name: str) -> MonthRecords | None:
-        """One month's records as they are now (a few milliseconds: the file is read if it
-        was not yet), to decode in another thread with `journal_month`."""
-        self._need_open(N_("Your journal is locked (to show your calls)."))
-        return self.store.records(name)
-
-    def journal_month(self, records: MonthRecords) -> JournalMonth:
-        """A month's calls and positives, decoded, newest first. Safe in one other thread
-        (the journal window's search): it touches no file and no store, only the records
-        handed over; what it decodes is kept until the month or the lock changes."""
-        epoch = self._journal_epoch
-        key = (records.version, epoch)
-        cached = self._months_decoded.get(records.name)
-        if cached is not None and cached[0] == key:
-            return cached[1]
-        incidents, positives, whole = records.decode()
-        incidents.sort(key=lambda i: i.flagged_at, reverse=True)
-        month = JournalMonth(
-            records.name, incidents, journal.positive_entries(incidents, positives), whole
-        )
-        if whole and not records.sealer.locked and epoch == self._journal_epoch:
-            self._months_decoded[records.name] = (key, month)
-        return month
-
-    def journal_check(self, name: str) -> None:
-        """A month held a record `journal_month` could not read: the store reads it here and
-        sets it aside, telling the rep (GUI thread)."""
-        self._need_open(N_("Your journal is locked (to show your calls)."))
-        self.store.check_month(name)
-
-    def delete_call(self, incident_id: str) -> Removed:
-        """Delete a call with its note, nudges and follow-ups; `undo_delete` puts it back."""
-        self._need_open(N_("Your journal is locked (to delete a call)."))
-        removed = self.loop.delete(incident_id)
-        self._last_removed = removed
-        self._record_changed()
-        self.followups_changed.emit()
-        return removed
-
-    def undo_delete(self) -> None:
-        self._need_open(N_("Your journal is locked (to undo)."))
-        removed, self._last_removed = self._last_removed, None
-        if removed is not None:
-            self.loop.undo_delete(removed)
-        self._record_changed()
-        self.followups_changed.emit()
-
-    # -- export and import ------------------------------------------------------------------
-
-    def export(
-        self,
-        fmt: str,
-        since: datetime | None = None,
-        until: datetime | None = None,
-        *,
-        path: Path | None = None,
-    ) -> ExportResult:
-        """Everything recorded in [since, until), as text; written to `path` if given."""
-        self._need_open(N_("Your journal is locked (to export it)."))
-        if fmt not in exporting.FORMATS:
-            raise UserError(
-                # Translators: {formats} are the formats' names: "json, csv, markdown".
-                _("Export as one of: {formats}.").format(formats=", ".join(exporting.FORMATS)),
-                usage=True,
-            )
-        if since is not None and until is not None and until <= since:
-            raise UserError(_("The end of the period must not be before its start."), usage=True)
-        gathered = exporting.gather(self.store, since, until)
-        text = exporting.export(fmt, gathered, self.clock.now())
-        if path is not None:
-            exporting.write_file(path, text)
-        unprotected = None
-        if self.store.protected:
-            unprotected = (
-                # Translators: {path} is the file the journal was exported to.
-                _(
-                    "{path} is not protected by your passphrase: anyone who can open it can read "
-                    "it. Keep it somewhere safe, or delete it when you are done."
-                ).format(path=path)
-                if path is not None
-                else _("What was printed is not protected by your passphrase.")
-            )
-        return ExportResult(text, len(gathered.incidents), path, unprotected)
-
-    def import_file(self, path: Path) -> ImportResult:
-        """Add the calls of a JSON export that the journal does not have yet (read a piece
-        at a time, so an export of any size costs little memory; all or nothing)."""
-        path = Path(path)
-        try:
-            info = path.stat()
-            if not stat.S_ISREG(info.st_mode):
-                raise OSError(errno.EINVAL, "not a regular file", str(path))
-            if info.st_size > MAX_IMPORT_BYTES:
-                raise OSError(errno.EFBIG, "larger than an export of one journal", str(path))
-        except FileNotFoundError:
-            raise UserError(
-                _("There is no file at {path}.").format(path=path), usage=True
-            ) from None
-        except OSError as exc:
-            raise UserError(
-                # Translators: {reason} is the system's reason ("Permission denied").
-                _("Could not read {path}: {reason}.").format(path=path, reason=exc.strerror or exc)
-            ) from None
-
-        def open_text() -> TextIO:
-            # Strict UTF-8, newlines as written (JSON does not care, offsets stay true).
-            return open(path, encoding="utf-8", errors="strict", newline="")
-
-        try:
-            result = import_stream(self.store, open_text, self.clock.now())
-        except UnicodeDecodeError:
-            raise UserError(
-                _("{path} is not a Resilience export (not UTF-8 text).").format(path=path)
-            ) from None
-        except OSError as exc:
-            raise UserError(
-                # Translators: {reason} is the system's reason ("Permission denied").
-                _("Could not read {path}: {reason}.").format(path=path, reason=exc.strerror or exc)
-            ) from None
-        self.notes_changed.emit()
-        self.followups_changed.emit()
-        self._record_changed()
-        return result
-
-    # -- insights ---------------------------------------------------------------------------
-
-    def insights(self, first: date | None = None, last: date | None = None) -> Insights:
-        """Patterns from `first` to `last` (local days, inclusive). `last` defaults to
-        today, `first` to 12 weeks before it; `first=date.min` means all of it."""
-        self._need_open(N_("Your journal is locked (to show patterns)."))
-        now = self.clock.now()
-        today = now.astimezone().date()
-        first, last = self._period(first, last)
-        # The figures come from each month's day tallies (kept with the journal), so ten
-        # years cost little more than twelve weeks; the highlights read the recent calls.
-        until = _local_midnight(last + timedelta(days=1))
-        # The highlights speak of this month and the last, whatever period is shown.
-        recent = self.store.incidents_between(
-            _local_midnight(today - timedelta(days=HIGHLIGHTS_NEED_DAYS)), now
-        )
-        if first == date.min:
-            days = self.store.day_tallies()
-            first = min((day for day, found in days if found.count), default=today)
-        else:
-            days = self.store.day_tallies(_local_midnight(first), until)
-        # "Back on the phone within" the rep's own firm-nudge time, as the tray counts it.
-        return from_tallies(
-            days, first, last, now, recent, target=self.settings.second_nudge_minutes
-        )
-
-    def followup_results(
-        self, first: date | None = None, last: date | None = None
-    ) -> outcomes.FollowUpResults:
-        """What follow-ups brought from `first` to `last` (the same period as insights)."""
-        self._need_open(N_("Your journal is locked (to show what follow-ups brought)."))
-        first, last = self._period(first, last)
-        if first == date.min:
-            first = values.EARLIEST.date()
-        followups = self.store.followups()
-        calls = {
-            f.incident_id: incident
-            for f in followups
-            if f.outcome_note and (incident := self.store.incident(f.incident_id)) is not None
-        }
-        return outcomes.follow_up_results(followups, calls, first, last)
-
-    def followup_results_days(self, days: int) -> outcomes.FollowUpResults:
-        """The last `days` days up to today; 0 means all time (as `insights_days`)."""
-        if days <= 0:
-            return self.followup_results(date.min)
-        today = self.clock.now().astimezone().date()
-        return self.followup_results(today - timedelta(days=days - 1), today)
-
-    def _period(
-        self, first: date | None, last: date | None, weeks: int = DEFAULT_INSIGHT_WEEKS
-    ) -> tuple[date, date]:
-        """[first, last] in local days: `last` defaults to today, `first` to `weeks` before
-        it (never before the journal's first possible day); `date.min` stays: all of it."""
-        last = last or self.clock.now().astimezone().date()
-        if first is None:
-            first = max(last - timedelta(weeks=weeks) + timedelta(days=1), values.EARLIEST.date())
-        if last < first:
-            raise UserError(_("The end of the period must not be before its start."), usage=True)
-        return first, last
-
-    def manager_report(
-        self, first: date | None, last: date | None, ticked: set[str] | None = None
-    ) -> report.ManagerReport:
-        """The report for the manager: counts only, plus the lines ticked (see `choices`).
-        The period defaults to the last four weeks."""
-        first, last = self._period(first, last, DEFAULT_REPORT_WEEKS)
-        figures = self.insights(first, last)
-        results = self.followup_results(figures.first, figures.last)
-        return report.build(figures, results, ticked or set())
-
-    def report_choices(self, first: date | None, last: date | None) -> list[report.Choice]:
-        first, last = self._period(first, last, DEFAULT_REPORT_WEEKS)
-        figures = self.insights(first, last)
-        return report.choices(figures, self.followup_results(figures.first, figures.last))
-
-    def write_report(self, made: report.ManagerReport, fmt: str, path: Path) -> Path:
-        """The report written (readable by the rep alone) as Markdown or PDF."""
-        from resilience_app.files import atomic_write
-
-        if fmt == "markdown":
-            data = report.markdown(made).encode("utf-8")
-        elif fmt == "pdf":
-            from resilience_app.adapters import pdf
-
-            data = pdf.render(report.to_html(made), report.title(made))
-        else:
-            raise UserError(_("Write the report as markdown or pdf."), usage=True)
-        try:
-            atomic_write(Path(path), data)
-        except OSError as exc:
-            raise UserError(
-                _("Could not write {path}: {reason}.").format(path=path, reason=exc.strerror or exc)
-            ) from None
-        return Path(path)
-
-    def insights_days(self, days: int) -> Insights:
-        """The last `days` days up to today; 0 means all time."""
-        if days <= 0:
-            return self.insights(date.min)
-        today = self.clock.now().astimezone().date()
-        return self.insights(today - timedelta(days=days - 1), today)
+    # -- the journal, export and import, insights: see journal.py, transfer.py, reports.py
 
     # -- status -----------------------------------------------------------------------------
 
@@ -1312,361 +790,34 @@ class Service:
     def record_metric(self, name: str, value: Any) -> None:
         self.metrics[name] = value
 
-    # -- settings ---------------------------------------------------------------------------
+    @property
+    def protected(self) -> bool:
+        return self.privacy.protected
 
-    def setting(self, key: str) -> Any:
-        return self.settings.get(key)
+    @property
+    def locked(self) -> bool:
+        return self.privacy.locked
 
-    def setting_values(self) -> dict[str, Any]:
-        return self.settings.as_dict()
+    @property
+    def keyring_problem(self) -> str | None:
+        return self.keyring.keyring_problem
 
-    def set_setting(self, key: str, raw: Any) -> Any:
-        """Change one setting: checked, written to disk, then applied."""
-        self.update_settings({key: raw})
-        return self.settings.get(key)
-
-    def update_settings(self, raw_values: dict[str, Any]) -> dict[str, Any]:
-        """Change several settings at once (all or nothing); returns what changed.
-
-        The new values reach the disk before anything applies them, so a setting the rep
-        was told about is still there after a restart."""
-        trial = Settings(self.settings.as_dict())
-        trial.update(raw_values)  # raises SettingError with a sentence
-        changed = {k: v for k, v in trial.as_dict().items() if v != self.settings.get(k)}
-        if not changed:
-            return {}
-        if changed.get("lock.remember"):
-            self._check_remember()
-        try:
-            self._save_settings(trial.as_dict())
-        except OSError as exc:
-            raise UserError(
-                # Translators: {reason} is the system's reason ("No space left on device").
-                _("Could not save your settings ({reason}); nothing was changed.").format(
-                    reason=exc.strerror or exc
-                )
-            ) from None
-        self.settings.update(changed)
-        self.restore_removed_files()  # a journal removed meanwhile goes back with this write
-        if "app.start_at_login" in changed:
-            problem = self._apply_login(bool(changed["app.start_at_login"]))
-            if problem:
-                raise UserError(
-                    # Translators: {problem} is a sentence saying why, from the system.
-                    _(
-                        "Your settings are saved, but start at login could not be changed: "
-                        "{problem}"
-                    ).format(problem=problem)
-                )
-        return changed
-
-    def _rewrite_settings(self) -> None:
-        """The data folder was made again: put the settings in use back on disk too."""
-        try:
-            self._save_settings(self.settings.as_dict())
-        except (OSError, UserError) as exc:
-            log.warning("settings not written again: %s", exc)
-
-    def _apply_login(self, enabled: bool) -> str | None:
-        """Write or remove the start-at-login entry; a sentence if that failed."""
-        if self._start_at_login is None:
-            return None
-        try:
-            self._start_at_login(enabled)
-        except UserError as exc:
-            return exc.message
-        except OSError as exc:
-            return str(exc.strerror or exc)
-        return None
+    @property
+    def durable(self) -> bool:
+        return self.durability.durable
 
     # -- windows ----------------------------------------------------------------------------
 
     def request_window(self, window: str = "", tab: str = "") -> None:
-        """Bring a window forward (`resilience journal`, a second start of the app)."""
-        self.window_requested.emit(window, tab)
-
-    # -- the passphrase lock ------------------------------------------------------------------
-
-    @property
-    def protected(self) -> bool:
-        return self.store.protected
-
-    @property
-    def locked(self) -> bool:
-        return self.store.locked
-
-    @property
-    def keyring_problem(self) -> str | None:
-        """Why "remember on this computer" cannot work here, or None."""
-        if self._vault is None:
-            # Translators: why the journal's key cannot be kept on this computer; shown after
-            # "Not available here:".
-            return _("this copy of Resilience has no keyring")
-        return self._vault.problem
-
-    def _check_remember(self) -> None:
-        """Refuse "remember on this computer" where nothing can be kept (the check that
-        greys the box in Settings), before anything is done."""
-        problem = self.keyring_problem
-        if problem is not None:
-            raise UserError(
-                # Translators: {problem} says why ("no keyring is available on this desktop").
-                _(
-                    "Your journal's key cannot be kept on this computer: {problem}. Nothing was "
-                    "changed."
-                ).format(problem=problem)
-            )
-
-    def _need_open(self, locked: str) -> None:
-        """What shows or changes what the rep wrote needs the journal unlocked; `locked` is
-        the sentence saying so (marked with N_())."""
-        if self.store.locked:
-            raise Locked(locked)
-        self._last_use = self.clock.now()
-        if self.settings.get("lock.idle_minutes"):
-            self.schedule_changed.emit()
-
-    def unlock(self, passphrase: str, *, remember: bool | None = None) -> list[str]:
-        """Open the journal with the passphrase; with `remember`, keep its key in the
-        desktop's keyring so it opens by itself at the next login. Returns what storage
-        found on the way (a record set aside), also told as it was found."""
-        key = self.store.sealer.key
-        if key is None:
-            raise UserError(_("Your journal is not protected by a passphrase."))
-        if remember:
-            self._check_remember()
-        data_key = open_data_key(key, passphrase)  # WrongPassphrase: one sentence
-        before = len(self.store.notices)
-        self._opened(data_key)
-        found = self.store.notices[before:]
-        if remember is not None and remember != self.settings.get("lock.remember"):
-            self.set_setting("lock.remember", remember)  # kept in (or taken from) the keyring
-        elif self.settings.get("lock.remember"):
-            self._remember(data_key)
-        return found
-
-    def unlock_from_keyring(self) -> bool:
-        """At start, when the rep chose "remember on this computer"."""
-        if not (self.locked and self.settings.get("lock.remember") and self._vault):
-            return False
-        data_key = self._vault.load(self._vault_account)
-        if data_key is None:
-            return False
-        try:
-            self._opened(data_key)
-        except UserError:
-            log.warning("the key in the keyring does not open this journal; asking instead")
-            return False
-        return True
-
-    def _opened(self, data_key: bytes) -> None:
-        try:
-            self.store.unlock(data_key)
-        except UserError:
-            # A file found changed could not be set aside: the journal stays locked, so
-            # what the rep sees and what the store holds never disagree.
-            self.store.lock()
-            raise
-        self._last_use = self.clock.now()
-        self._pool = None
-        self._forget_decoded()
-        self.loop.restore(catch_up=False)  # the current call read again, with its note
-        self.lock_changed.emit(False)
-        self.notes_changed.emit()
-        self.followups_changed.emit()
-        self.journal_changed.emit()
-        self.schedule_changed.emit()
-
-    def _remember(self, data_key: bytes) -> None:
-        if self._vault is None:
-            return
-        if self.settings.get("lock.remember"):
-            problem = self._vault.save(self._vault_account, data_key)
-            if problem:
-                self.tell(
-                    # Translators: {problem} says why ("no keyring is available on this desktop").
-                    _("Your key could not be kept on this computer: {problem}.").format(
-                        problem=problem
-                    )
-                )
-        else:
-            self._vault.forget(self._vault_account)
-
-    def lock(self) -> None:
-        """Lock now: what the rep wrote cannot be shown until the passphrase is typed."""
-        if not self.store.protected:
-            raise UserError(
-                _(
-                    "Your journal has no passphrase yet; set one in Settings or with "
-                    "`resilience passphrase set`."
-                )
-            )
-        self.before_lock.emit()
-        self.store.lock()
-        self._pool = None
-        self._record_cache = None
-        # What else held words the rep wrote: the positives a break showed last, a deleted
-        # call kept for undo, the last call dialed (for "back on the phone after 7 min").
-        self._recent_positives.clear()
-        self._last_removed = None
-        self._last_dial = None
-        self._forget_decoded()
-        self.loop.restore(catch_up=False)
-        self.lock_changed.emit(True)
-        self.followups_changed.emit()
-        self.journal_changed.emit()
-        self.schedule_changed.emit()
-
-    def set_passphrase(self, passphrase: str, *, remember: bool | None = None) -> None:
-        """Protect the journal: every file rewritten sealed, all or nothing."""
-        if remember:
-            self._check_remember()
-        if self._forbid_dumps is not None:
-            self._forbid_dumps()
-        data_key = protection.enable(self.store, passphrase)
-        self._opened(data_key)
-        if remember is not None and remember != self.settings.get("lock.remember"):
-            self.set_setting("lock.remember", remember)
-        elif self.settings.get("lock.remember"):
-            self._remember(data_key)
-
-    def change_passphrase(self, old: str, new: str) -> None:
-        """A new passphrase for the same key; the journal stays locked or unlocked as it was."""
-        protection.change(self.store, old, new)
-
-    def remove_passphrase(self, passphrase: str) -> None:
-        """Turn the lock off: every file rewritten in plain text, all or nothing."""
-        protection.disable(self.store, passphrase)
-        if self._vault is not None:
-            self._vault.forget(self._vault_account)
-        self._pool = None
-        self.loop.restore(catch_up=False)
-        self.lock_changed.emit(False)
-        self.journal_changed.emit()
-
-    def _forget_decoded(self) -> None:
-        self._journal_epoch += 1
-        self._months_decoded = {}
-
-    def journal_closed(self) -> None:
-        """The journal window went away: what its search decoded is let go (read again,
-        a month at a time, when it opens next)."""
-        self._forget_decoded()
-
-    def _lock_due(self) -> datetime | None:
-        minutes = self.settings.get("lock.idle_minutes")
-        if not minutes or self.store.locked or not self.store.protected:
-            return None
-        return self._last_use + timedelta(minutes=float(minutes))
-
-    # -- saving -----------------------------------------------------------------------------
-
-    @property
-    def durable(self) -> bool:
-        """True when everything acknowledged is on disk."""
-        return not self.store.dirty
-
-    def unsaved_sentence(self) -> str | None:
-        """What the rep is told when what they just did is kept but not on disk yet."""
-        if self.durable:
-            return None
-        error = self.store.last_error
-        if error is None:
-            return _(
-                "Not saved to disk yet (the disk refused it). Resilience keeps it and tries again "
-                "every few seconds, so there is no need to enter it again."
-            )
-        # Translators: {reason} is the system's reason ("No space left on device").
-        return _(
-            "Not saved to disk yet ({reason}). Resilience keeps it and tries again every few "
-            "seconds, so there is no need to enter it again."
-        ).format(reason=error.strerror or str(error))
-
-    def restore_removed_files(self) -> None:
-        """Files of the data folder went away under the running app (it watches the
-        folders): write back at once what it holds, not only at the next change."""
-        if self.store.readonly or not self.store.restore_vanished():
-            return
-        try:
-            self.store.flush()
-        except OSError as exc:
-            self.store.last_error = exc
-            self._save_failed(exc)
-
-    def _save_failed(self, exc: OSError) -> None:
-        # Once per outage: drafts save as the rep types, and each would fail the same way.
-        if not self._unsaved:
-            self._unsaved = True
-            self.tell(disk_sentence(exc))
-        if self._next_retry is None:
-            self._plan_retry()
-
-    def _plan_retry(self) -> None:
-        self._next_retry = self.clock.now() + SAVE_RETRY
-        self.schedule_changed.emit()
-
-    def _retry_save(self) -> None:
-        self._next_retry = None
-        try:
-            self.store.flush()
-        except OSError as exc:
-            log.warning("save still failing: %s", exc.strerror or exc)
-            self.store.last_error = exc
-            self._plan_retry()
-            return
-        self.schedule_changed.emit()
-        if self._unsaved:
-            self._unsaved = False
-            self.notifier.send(
-                "Resilience",
-                _("Saved. Everything you wrote is safely on disk again."),
-                urgent=False,
-            )
+        self.ctx.request_window(window, tab)
 
     def close(self, *, flush: bool = True) -> Path | None:
         """Stop using the journal. Changes the disk still refuses go to a rescue file
         elsewhere (merged back at the next start); returns its path, if one was written.
         `flush=False` when this process is no longer the folder's one writer."""
-        kept = None
         if self._watching and self._microphone is not None:
             self._microphone.stop()
             self._watching = False
         if self._global_key is not None and self.running:
             self._global_key.unregister()
-        if self.store.dirty:
-            try:
-                if not flush:
-                    raise OSError("not the writer any more")
-                self.store.flush()
-            except OSError:
-                kept = rescue.write(self.store)
-        self.store.close()
-        return kept
-
-    def merge_rescued(self) -> list[str]:
-        """Put back what an earlier run could not save; sentences for the rep."""
-        if self.store.readonly:
-            return []
-        said = rescue.merge(self.store)
-        if said:
-            self._record_changed()
-        return said
-
-
-def _bounded(reflection: Reflection) -> Reflection:
-    """A note within the app's limits (what a window or a script may hand in)."""
-    positives = [
-        values.line(p, what=_("A positive"), limit=values.MAX_TEXT) for p in reflection.positives
-    ]
-    return Reflection(
-        what_happened=values.text(reflection.what_happened, what=_("What happened")),
-        my_part=reflection.my_part,
-        loss_reason=reflection.loss_reason,
-        lesson=values.text(reflection.lesson, what=_("The lesson")),
-        positives=[p for p in positives if p][: values.MAX_POSITIVES],
-        mood_after=values.score(reflection.mood_after, what=_("How you feel now")),
-    )
-
-
-def _local_midnight(day: date) -> datetime:
-    return local_moment(day)
+        return self.durability.close(flush=flush)

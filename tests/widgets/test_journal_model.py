@@ -201,7 +201,7 @@ def test_closing_the_journal_stops_its_search(
     window.close()
     assert not presenter.journal.journal_search.running
     assert gc.get_freeze_count() == 0  # given back to the collector with the window
-    assert service._months_decoded == {}  # and what was decoded let go
+    assert service.journal._months_decoded == {}  # and what was decoded let go
     shown = window.calls_model.found
     qtbot.wait(200)
     assert window.calls_model.found == shown  # nothing more arrives for a closed window

@@ -420,7 +420,7 @@ def test_a_setting_the_disk_refuses_changes_nothing(service: Service) -> None:
     def refuse(values: dict[str, Any]) -> None:
         raise OSError(28, "No space left on device")
 
-    service._save_settings = refuse
+    service.settings_desk.save_settings = refuse
     with pytest.raises(UserError, match="nothing was changed"):
         service.set_setting("break.minutes", "7")
     assert service.setting("break.minutes") == 3
@@ -428,14 +428,14 @@ def test_a_setting_the_disk_refuses_changes_nothing(service: Service) -> None:
 
 def test_start_at_login_follows_the_setting_and_says_when_it_cannot(service: Service) -> None:
     calls: list[bool] = []
-    service._start_at_login = calls.append
+    service.settings_desk.start_at_login = calls.append
     service.set_setting("app.start_at_login", "on")
     assert calls == [True]
 
     def broken(enabled: bool) -> None:
         raise UserError("Start at login is not supported on this system.")
 
-    service._start_at_login = broken
+    service.settings_desk.start_at_login = broken
     with pytest.raises(UserError, match="saved, but start at login"):
         service.set_setting("app.start_at_login", "off")
     assert service.setting("app.start_at_login") is False

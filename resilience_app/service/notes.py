@@ -1,0 +1,101 @@
+"""`Notes`: the note about a tough call (drafts as the rep types, the follow-ups ticked
+under it), and positives written on their own."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import datetime
+
+from resilience_app.core import values
+from resilience_app.core.errors import UserError
+from resilience_app.core.models import FollowUpKind, Incident, Positive, Reflection, new_id
+from resilience_app.i18n import N_, _
+from resilience_app.service.context import Context
+
+
+class Notes:
+    """Writing notes and positives; needs the journal unlocked (`need_open`)."""
+
+    def __init__(self, ctx: Context, need_open: Callable[[str], None]) -> None:
+        self.ctx = ctx
+        self._need_open = need_open
+
+    def open_notes(self) -> list[Incident]:
+        """Notes still to write, newest first."""
+        return self.ctx.loop.open_reflections()
+
+    def incident(self, incident_id: str) -> Incident:
+        return self.ctx.loop.incident(incident_id)
+
+    def save_note(
+        self,
+        incident_id: str | None,
+        reflection: Reflection,
+        followups: Iterable[tuple[FollowUpKind, datetime]] = (),
+    ) -> Incident:
+        """Save the note about a call (with no id: the newest call whose note is open, the
+        one on break included), with the follow-ups the rep ticked under it."""
+        self._need_open(N_("Your journal is locked (to save a note)."))
+        if incident_id is None:
+            current = self.ctx.loop.current
+            waiting = self.ctx.loop.open_reflections()
+            if current is not None and current.reflection_open:
+                incident_id = current.id
+            elif waiting:
+                incident_id = waiting[0].id
+            else:
+                raise UserError(_("No call is waiting for a note."))
+        reflection = _bounded(reflection)
+        chosen = [(k, values.moment(d, what=_("The follow-up's time"))) for k, d in followups]
+        incident = self.ctx.loop.save_reflection(incident_id, reflection)
+        for kind, due in chosen:
+            self._add_followup(incident.id, kind, due)
+        self.ctx.record_changed()
+        return incident
+
+    def save_draft(self, incident_id: str, reflection: Reflection) -> None:
+        """Keep what was typed so far (as the rep types, "later", a closed window)."""
+        self._need_open(N_("Your journal is locked (to keep a draft)."))
+        self.ctx.loop.save_draft(incident_id, _bounded(reflection))
+
+    def _add_followup(self, incident_id: str, kind: FollowUpKind, due: datetime) -> None:
+        self.ctx.followups.add(
+            incident_id, kind, values.moment(due, what=_("The follow-up's time"))
+        )
+
+    def discard_note(self, incident_id: str) -> None:
+        self._need_open(N_("Your journal is locked (to discard a note)."))
+        self.ctx.loop.discard_reflection(incident_id)
+        self.ctx.record_changed()
+
+    # -- positives --------------------------------------------------------------------------
+
+    def add_positive(self, text: str) -> Positive:
+        """A good moment written on its own, not after a tough call."""
+        text = values.line(text, what=_("The positive"), limit=values.MAX_TEXT)
+        if not text:
+            raise UserError(
+                # Translators: keep `resilience positive add` as it is (a command); the
+                # example in quotes may be translated.
+                _('Write the positive, e.g. resilience positive add "Booked a demo with Acme".'),
+                usage=True,
+            )
+        positive = Positive(new_id(), self.ctx.clock.now(), text)
+        self.ctx.store.save_positive(positive)
+        self.ctx.record_changed()
+        return positive
+
+
+def _bounded(reflection: Reflection) -> Reflection:
+    """A note within the app's limits (what a window or a script may hand in)."""
+    positives = [
+        values.line(p, what=_("A positive"), limit=values.MAX_TEXT) for p in reflection.positives
+    ]
+    return Reflection(
+        what_happened=values.text(reflection.what_happened, what=_("What happened")),
+        my_part=reflection.my_part,
+        loss_reason=reflection.loss_reason,
+        lesson=values.text(reflection.lesson, what=_("The lesson")),
+        positives=[p for p in positives if p][: values.MAX_POSITIVES],
+        mood_after=values.score(reflection.mood_after, what=_("How you feel now")),
+    )

@@ -1,0 +1,60 @@
+"""The ports: what the service asks of the outside world, as Protocols.
+
+The adapters (a notifier chain, a sound, the microphone watch, the keyring, the global
+shortcut) satisfy these; tests hand in fakes of the same shape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol
+
+
+class Notifier(Protocol):
+    def send(self, title: str, message: str, *, urgent: bool) -> str: ...
+
+
+class Sound(Protocol):
+    def play(self) -> bool: ...
+
+
+class Microphone(Protocol):
+    """Which applications use the microphone (never what they hear)."""
+
+    @property
+    def problem(self) -> str | None:
+        """Why the microphone cannot be watched here, or None."""
+        ...
+
+    def start(self, report: Callable[[frozenset[str]], None]) -> None: ...
+
+    def stop(self) -> None: ...
+
+    def interest(self, needed: bool) -> None:
+        """Whether a call would change anything now (a backend that polls can rest)."""
+        ...
+
+
+class Vault(Protocol):
+    """Where "remember on this computer" keeps the key (the desktop's keyring)."""
+
+    @property
+    def problem(self) -> str | None:
+        """Why nothing can be kept here (no keyring on this desktop), or None."""
+        ...
+
+    def save(self, account: str, secret: bytes) -> str | None: ...
+
+    def load(self, account: str) -> bytes | None: ...
+
+    def forget(self, account: str) -> None: ...
+
+
+class GlobalKey(Protocol):
+    """A shortcut that works with any app in front."""
+
+    def register(self, shortcut: str, pressed: Callable[[], None]) -> str | None:
+        """None when registered, else a sentence saying why not."""
+        ...
+
+    def unregister(self) -> None: ...
