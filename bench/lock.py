@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from storage import app_start, history, make_incident, median_ms  # noqa: E402
 
-from resilience_app.storage import protection, sealing  # noqa: E402
+from resilience_app.storage import keys, protection  # noqa: E402
 from resilience_app.storage.store import Store  # noqa: E402
 from tests.end2end.desktop import VirtualDesktop  # noqa: E402
 
@@ -59,10 +59,10 @@ def main() -> int:
         plain_dir = build(folder, protect=False)
         protected_dir = build(folder, protect=True)
         print(f"(two journals of {SIZE:,} calls built in {time.perf_counter() - started:.0f}s)")
-        key = sealing.read_key_file(protected_dir)
+        key = keys.read_key_file(protected_dir)
         assert key is not None
-        unlock_ms = median_ms(lambda i: sealing.open_data_key(key, PASS), 5)
-        data_key = sealing.open_data_key(key, PASS)
+        unlock_ms = median_ms(lambda i: keys.open_data_key(key, PASS), 5)
+        data_key = keys.open_data_key(key, PASS)
 
         plain = Store(plain_dir)
         plain.latest_incident()

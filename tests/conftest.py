@@ -25,10 +25,10 @@ from resilience_app.storage.store import Store
 def fast_kdf(monkeypatch: pytest.MonkeyPatch) -> None:
     """New key files with cheap Argon2id parameters (recorded in the file like any other),
     so tests that set many passphrases stay fast. Opening always uses the file's own."""
-    from resilience_app.storage import sealing
+    from resilience_app.storage import keys
 
-    monkeypatch.setattr(sealing, "KDF_TIME_COST", 1)
-    monkeypatch.setattr(sealing, "KDF_MEMORY_KIB", 8 * 1024)
+    monkeypatch.setattr(keys, "KDF_TIME_COST", 1)
+    monkeypatch.setattr(keys, "KDF_MEMORY_KIB", 8 * 1024)
 
 
 @pytest.fixture

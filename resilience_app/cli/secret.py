@@ -13,7 +13,7 @@ def read_secret(prompt: str, *, twice: bool = False) -> str:
     line of standard input. `prompt` is in the rep's language."""
     from resilience_app.adapters import nodump
     from resilience_app.core.values import MAX_PASSPHRASE, is_text
-    from resilience_app.storage.sealing import too_long
+    from resilience_app.storage.keys import too_long
 
     nodump.forbid()  # a crash dump of this process would hold the passphrase
     stdin = sys.stdin

@@ -27,18 +27,17 @@ from resilience_app.files import atomic_write, ensure_private_dir, fsync_dir, re
 from resilience_app.i18n import _
 from resilience_app.storage.driver import DamagedFile, Tables, dump, parse
 from resilience_app.storage.journal_file import PLAIN_SCHEMA
-from resilience_app.storage.proofs import PROOF_FILE, Proofs, generation_of, meta_of, new_list
-from resilience_app.storage.sealing import (
+from resilience_app.storage.keys import (
     KEY_FILE,
-    PRIVATE,
     BadSeal,
-    Sealer,
     WrongPassphrase,
     check_passphrase,
     new_key_file,
     open_data_key,
     write_key_file,
 )
+from resilience_app.storage.proofs import PROOF_FILE, Proofs, generation_of, meta_of, new_list
+from resilience_app.storage.sealing import PRIVATE, Sealer
 from resilience_app.storage.store import BACKUP_DIR, JOURNAL_DIR, Store
 from resilience_app.storage.summaries import SUMMARY_DIR
 
@@ -386,7 +385,7 @@ def _opened_aside(sealer: Sealer, path: Path, raw: bytes) -> bytes:
 
 def change(store: Store, old: str, new: str) -> None:
     """A new passphrase for the same keys: one small file rewritten, atomically."""
-    from resilience_app.storage.sealing import rewrapped
+    from resilience_app.storage.keys import rewrapped
 
     key = store.sealer.key
     if key is None:

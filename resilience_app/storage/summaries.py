@@ -34,7 +34,8 @@ from typing import Any
 
 from resilience_app.core.tallies import BadTally, Days, days_from_json, days_to_json
 from resilience_app.files import atomic_write, ensure_private_dir, read_private
-from resilience_app.storage.sealing import BadSeal, Sealer
+from resilience_app.storage.keys import BadSeal
+from resilience_app.storage.sealing import Sealer
 
 log = logging.getLogger(__name__)
 SUMMARY_DIR = "summaries"

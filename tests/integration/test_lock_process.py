@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from resilience_app.storage import protection, sealing
+from resilience_app.storage import keys, protection
 from resilience_app.storage.store import Store
 from tests.files import files_holding, journal_paths
 from tests.integration.test_app_process import App, cli, status, wait_for
@@ -44,10 +44,10 @@ store.add_many(incidents, positives=[Positive(f"p{n}", start, "POSITIVE-MARK") f
 TOGGLE = r"""
 import sys
 from pathlib import Path
-from resilience_app.storage import protection, sealing
+from resilience_app.storage import keys, protection
 from resilience_app.storage.store import Store
 
-sealing.KDF_TIME_COST, sealing.KDF_MEMORY_KIB = 1, 8 * 1024  # switches, not key stretching
+keys.KDF_TIME_COST, keys.KDF_MEMORY_KIB = 1, 8 * 1024  # switches, not key stretching
 data_dir = Path(sys.argv[1])
 store = Store(data_dir)
 while True:
@@ -73,9 +73,9 @@ def _consistent(data_dir: Path, count: int) -> tuple[bool, list[str]]:
         assert files_holding(data_dir, MARKERS) == []
     store = Store(data_dir)
     if protected:
-        key = sealing.read_key_file(data_dir)
+        key = keys.read_key_file(data_dir)
         assert key is not None
-        store.unlock(sealing.open_data_key(key, PASS))
+        store.unlock(keys.open_data_key(key, PASS))
     incidents = store.incidents()
     assert len(incidents) == count
     assert all(i.label.startswith("LABEL-MARK") for i in incidents)
@@ -174,9 +174,9 @@ def test_the_running_app_works_locked_and_unlocks_from_the_command_line(
     assert files_holding(data_dir, MARKERS) == []
     assert any('"sealed"' in p.read_text() for p in journal_paths(data_dir))
     reader = Store(data_dir, readonly=True)
-    key = sealing.read_key_file(data_dir)
+    key = keys.read_key_file(data_dir)
     assert key is not None
-    reader.unlock(sealing.open_data_key(key, PASS))
+    reader.unlock(keys.open_data_key(key, PASS))
     [incident] = reader.incidents()
     assert incident.label == "LABEL-MARK locked"
     assert incident.reflection.what_happened == "WHAT-MARK"

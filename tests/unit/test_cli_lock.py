@@ -175,16 +175,16 @@ def test_a_line_from_a_windows_script_ends_before_its_carriage_return(
 ) -> None:
     """`echo phrase | resilience passphrase set` from a CRLF script: the passphrase typed
     later in the unlock box (or a terminal) is the phrase, without an invisible \\r."""
-    from resilience_app.storage import sealing
+    from resilience_app.storage import keys
 
     d = str(data_dir)
     assert run(capsys, monkeypatch, "", "--data-dir", d, "positive", "add", "SECRET-POS")[0] == 0
     phrase = PASS + "  "  # trailing spaces are part of it, as typed
     code, _, err = run(capsys, monkeypatch, phrase + "\r\n", "--data-dir", d, "passphrase", "set")
     assert (code, err) == (0, "")
-    key = sealing.read_key_file(data_dir)
+    key = keys.read_key_file(data_dir)
     assert key is not None
-    sealing.open_data_key(key, phrase)  # not phrase + "\r"
+    keys.open_data_key(key, phrase)  # not phrase + "\r"
 
 
 def test_bytes_that_are_not_text_on_stdin_are_one_clear_sentence(
@@ -222,16 +222,16 @@ def test_a_passphrase_too_long_is_refused_before_anything_is_sent(
 def test_the_longest_passphrase_is_taken(
     data_dir: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from resilience_app.storage import sealing
+    from resilience_app.storage import keys
 
     phrase = "y" * 1024
     code, _, err = run(
         capsys, monkeypatch, phrase + "\r\n", "--data-dir", str(data_dir), "passphrase", "set"
     )
     assert (code, err) == (0, "")
-    key = sealing.read_key_file(data_dir)
+    key = keys.read_key_file(data_dir)
     assert key is not None
-    sealing.open_data_key(key, phrase)
+    keys.open_data_key(key, phrase)
 
 
 @settings(

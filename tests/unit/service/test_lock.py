@@ -22,7 +22,8 @@ from resilience_app.core.journal import IncidentFilter
 from resilience_app.core.models import NudgeState, Phase, Reflection
 from resilience_app.core.settings import Settings
 from resilience_app.service import Service
-from resilience_app.storage.sealing import Locked, WrongPassphrase
+from resilience_app.storage.keys import WrongPassphrase
+from resilience_app.storage.sealing import Locked
 from resilience_app.storage.settings_file import load_settings, save_settings
 from resilience_app.storage.store import Store
 from tests.files import files_holding

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from resilience_app.core.errors import UserError
-from resilience_app.storage import protection, sealing
+from resilience_app.storage import keys, protection
 from resilience_app.storage.store import Store
 
 pytestmark = pytest.mark.usefixtures("fast_kdf")
@@ -45,9 +45,9 @@ def flip(data_dir: Path, field: str, *, drop_check: bool = False) -> None:
 def unlock(data_dir: Path, passphrase: str) -> None:
     store = Store(data_dir)
     try:
-        key = sealing.read_key_file(data_dir)
+        key = keys.read_key_file(data_dir)
         assert key is not None
-        store.unlock(sealing.open_data_key(key, passphrase))
+        store.unlock(keys.open_data_key(key, passphrase))
     finally:
         store.close()
 
@@ -61,13 +61,13 @@ def test_one_byte_changed_in_the_key_file_says_it_is_damaged_not_wrong(
     for passphrase in (PASS, "not the passphrase"):
         with pytest.raises(UserError) as caught:
             unlock(data_dir, passphrase)
-        assert not isinstance(caught.value, sealing.WrongPassphrase)
+        assert not isinstance(caught.value, keys.WrongPassphrase)
         assert caught.value.message == DAMAGED.format(path=data_dir / "key.json")
 
 
 def test_a_whole_key_file_with_a_wrong_passphrase_is_still_wrong(data_dir: Path) -> None:
     protect(data_dir)
-    with pytest.raises(sealing.WrongPassphrase):
+    with pytest.raises(keys.WrongPassphrase):
         unlock(data_dir, "not the passphrase")
     unlock(data_dir, PASS)
 
@@ -81,7 +81,7 @@ def test_an_old_key_file_without_a_check_still_opens_and_its_damaged_private_key
     data.pop("check")
     path.write_text(json.dumps(data, indent=2))
     unlock(data_dir, PASS)  # readable as before
-    with pytest.raises(sealing.WrongPassphrase):
+    with pytest.raises(keys.WrongPassphrase):
         unlock(data_dir, "not the passphrase")
     # Without a check, damage to the private key still shows: the data key opened.
     flip(data_dir, "wrapped_private_key", drop_check=False)

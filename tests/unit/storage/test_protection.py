@@ -13,7 +13,7 @@ import pytest
 from resilience_app.core.errors import UserError
 from resilience_app.core.kinds import FollowUpKind
 from resilience_app.core.models import FollowUp, Incident, Positive, Reflection
-from resilience_app.storage import protection, sealing
+from resilience_app.storage import keys, protection
 from resilience_app.storage.proofs import PROOF_FILE
 from resilience_app.storage.store import JOURNAL_DIR, Store
 from tests.files import files_holding, journal_paths
@@ -144,11 +144,11 @@ def test_change_rewraps_one_key_and_leaves_the_journal_untouched(data_dir: Path)
     before = {p: p.read_bytes() for p in journal_paths(data_dir)}
     protection.change(store, PASS, "a whole new phrase")
     assert {p: p.read_bytes() for p in journal_paths(data_dir)} == before
-    key = sealing.read_key_file(data_dir)
+    key = keys.read_key_file(data_dir)
     assert key is not None
-    assert sealing.open_data_key(key, "a whole new phrase") == data_key
-    with pytest.raises(sealing.WrongPassphrase):
-        sealing.open_data_key(key, PASS)
+    assert keys.open_data_key(key, "a whole new phrase") == data_key
+    with pytest.raises(keys.WrongPassphrase):
+        keys.open_data_key(key, PASS)
 
 
 def test_a_wrong_passphrase_is_one_sentence_and_changes_nothing(data_dir: Path) -> None:
@@ -459,8 +459,8 @@ def test_change_on_a_full_disk_is_a_sentence_and_keeps_the_old_passphrase(
     with pytest.raises(UserError, match="Your passphrase is unchanged"):
         protection.change(store, PASS, "a whole new phrase")
     disk.undo()
-    key = sealing.read_key_file(data_dir)
-    assert key is not None and sealing.open_data_key(key, PASS) == data_key
+    key = keys.read_key_file(data_dir)
+    assert key is not None and keys.open_data_key(key, PASS) == data_key
 
 
 def _leftovers(data_dir: Path) -> list[str]:

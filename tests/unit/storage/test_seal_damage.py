@@ -248,11 +248,11 @@ def _spans(path: Path, raw: bytes) -> list[tuple[int, int, tuple[str, str, str]]
 
 @pytest.fixture(scope="module")
 def pristine(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, bytes, Any]:
-    from resilience_app.storage import sealing
+    from resilience_app.storage import keys
 
     patch = pytest.MonkeyPatch()
-    patch.setattr(sealing, "KDF_TIME_COST", 1)
-    patch.setattr(sealing, "KDF_MEMORY_KIB", 8 * 1024)
+    patch.setattr(keys, "KDF_TIME_COST", 1)
+    patch.setattr(keys, "KDF_MEMORY_KIB", 8 * 1024)
     data_dir = tmp_path_factory.mktemp("pristine") / "data"
     data_key, days = journal(data_dir)
     # Its summaries, made as the app makes them when Insights opens.
@@ -367,9 +367,9 @@ if __name__ == "__main__":
     import sys
     import tempfile
 
-    from resilience_app.storage import sealing
+    from resilience_app.storage import keys
 
-    sealing.KDF_TIME_COST, sealing.KDF_MEMORY_KIB = 1, 8 * 1024
+    keys.KDF_TIME_COST, keys.KDF_MEMORY_KIB = 1, 8 * 1024
     root = Path(tempfile.mkdtemp())
     source = root / "pristine"
     key, days = journal(source)
