@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from resilience_app.core.models import Incident, Nudge, NudgeKind, Reflection, ReflectionStatus
-from resilience_app.storage import importer
+from resilience_app.storage import importer, json_stream
 from resilience_app.storage.export import export, gather
 from resilience_app.storage.importer import ImportProblems, import_stream, parse_export
 from resilience_app.storage.store import Store
@@ -49,7 +49,7 @@ def stream(text: str) -> Any:
 @pytest.fixture
 def small_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
     """Pieces and batches far smaller than the file: every boundary is crossed."""
-    monkeypatch.setattr(importer, "CHUNK_CHARS", 97)
+    monkeypatch.setattr(json_stream, "CHUNK_CHARS", 97)
     monkeypatch.setattr(importer, "CALLS_PER_WRITE", 7)
 
 
@@ -127,7 +127,7 @@ def test_memory_stays_bounded_by_a_batch_not_the_file(
     """Four times the calls: reading whole needs about four times the memory; reading in
     pieces, a piece of the file, a batch of calls and a month or two, plus the ids seen
     (kept to refuse a repeated one) and the months' day tallies, so far less per call."""
-    monkeypatch.setattr(importer, "CHUNK_CHARS", 1 << 16)
+    monkeypatch.setattr(json_stream, "CHUNK_CHARS", 1 << 16)
     monkeypatch.setattr(importer, "CALLS_PER_WRITE", 200)
 
     def peak(run: Any) -> int:
@@ -214,13 +214,13 @@ def test_a_file_changed_between_the_two_passes_stores_nothing_unchecked(
 def test_a_number_cut_at_a_piece_boundary_and_one_huge_value_read_well(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(importer, "CHUNK_CHARS", 19)
+    monkeypatch.setattr(json_stream, "CHUNK_CHARS", 19)
     handle = io.StringIO('{"x": 12.5, "y": "' + "z" * 50_000 + '"}')
     reads: list[int] = []
     real = handle.read
     monkeypatch.setattr(handle, "read", lambda n: reads.append(n) or real(n))
     values = {}
-    stream_ = importer._Stream(handle)
+    stream_ = json_stream.Stream(handle)
     for key, _first in stream_.members():
         values[key] = stream_.value()
     assert values["x"] == 12.5 and len(values["y"]) == 50_000
