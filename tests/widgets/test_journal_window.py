@@ -182,19 +182,19 @@ def test_follow_ups_planned_from_the_note_appear_under_upcoming(
     presenter.journal.open()
     window = presenter.journal.journal_window
     qtbot.addWidget(window)
-    upcoming = window.upcoming_list
+    upcoming = window.upcoming.upcoming_list
     assert upcoming.count() == 2 and "Debrief call — Umbrella" in upcoming.item(0).text()
     assert window.tabs.tabText(2) == "Upcoming (2)"
     window.tabs.setCurrentIndex(2)
     upcoming.setCurrentRow(0)
     # Selecting it shows the script of its kind, editable.
-    assert window.script_box.isVisibleTo(window)
-    assert "What could I have done differently" in window.script_edit.toPlainText()
-    window.script_edit.setPlainText("My own debrief questions")
-    window.script_keep.click()
+    assert window.upcoming.script_box.isVisibleTo(window)
+    assert "What could I have done differently" in window.upcoming.script_edit.toPlainText()
+    window.upcoming.script_edit.setPlainText("My own debrief questions")
+    window.upcoming.script_keep.click()
     assert presenter.service.script(FollowUpKind.DEBRIEF) == ("My own debrief questions", True)
-    assert "(your version)" in window.script_title.text()
-    window.done_button.click()
+    assert "(your version)" in window.upcoming.script_title.text()
+    window.upcoming.done_button.click()
     dialog = presenter.followups.outcome_dialog
     qtbot.addWidget(dialog)
     assert dialog.isVisible() and "Debrief call — Umbrella" in dialog.title.text()
