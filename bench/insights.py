@@ -41,9 +41,9 @@ presenter.start()
 service.start()
 app.processEvents()
 start = time.perf_counter()
-presenter.open_insights()
+presenter.insights.open()
 app.processEvents()
-presenter.insights_window.grab()  # forces every chart to paint
+presenter.insights.insights_window.grab()  # forces every chart to paint
 print(time.perf_counter() - start)
 """
 

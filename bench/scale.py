@@ -185,10 +185,15 @@ heart = QTimer()
 heart.setInterval(1)
 heart.timeout.connect(beat)
 heart.start()
+# Trees before the presenter was split by window kept the journal on the presenter itself.
+area = getattr(presenter, "journal", presenter)
+open_journal = getattr(presenter, "open_journal", None) or area.open
+def journal_window():
+    return area.journal_window
 def settle(start):
     # The event loop runs as in the app (idle between events), checked every 2 ms.
     from PySide6.QtCore import QEventLoop
-    window = presenter.journal_window
+    window = journal_window()
     first = [None]
     loop = QEventLoop()
     def check():
@@ -210,12 +215,12 @@ def settle(start):
     loop.exec()
     return (first[0] if first[0] is not None else done), done
 start = last[0] = time.perf_counter()
-presenter.open_journal()
+open_journal()
 first, done = settle(start)
 open_gap = gaps[0]
 gaps[0] = 0.0
 start = last[0] = time.perf_counter()
-presenter.journal_window.call_search.setText("company 77")
+journal_window().call_search.setText("company 77")
 _, search = settle(start)
 print(json.dumps({"first_page": first, "all": done, "open_stall": open_gap,
                   "search": search, "search_stall": gaps[0]}), flush=True)
