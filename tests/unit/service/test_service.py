@@ -118,7 +118,7 @@ def test_break_end_asks_for_the_note_and_chimes_when_wanted(
     service: Service, seen: Recorder, clock: FakeClock
 ) -> None:
     speaker = Speaker()
-    service._sound = speaker
+    service.recovery.sound = speaker
     service.set_setting("break.sound", "on")
     incident = service.flag().incident
     clock.advance(minutes=3)
