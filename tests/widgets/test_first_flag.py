@@ -23,7 +23,7 @@ def test_warming_builds_the_break_window_and_reads_the_positives_ahead(
     loop.save_reflection(incident.id, Reflection("hung up", positives=["kept my cool"]))
     loop.dialed()
     presenter.breaks.__dict__.pop("break_window", None)  # as after start: not built yet
-    service._pool = None
+    service.recovery.pool = None
     presenter.warm()
     assert presenter.breaks.built("break_window") is not None
     assert not presenter.breaks.break_window.isVisible()  # ready, not shown
@@ -49,12 +49,12 @@ def test_warming_while_locked_reads_nothing_the_rep_wrote(
     service.set_passphrase("correct horse battery")
     service.lock()
     assert service.store.locked
-    service._pool = None
+    service.recovery.pool = None
     reads: list[str] = []
     for name in ("incidents_since", "positives", "month_tallies"):
         monkeypatch.setattr(service.store, name, lambda *a, n=name, **k: reads.append(n))
     presenter.warm()
-    assert reads == [] and service._pool is None
+    assert reads == [] and service.recovery.pool is None
     assert presenter.breaks.built("break_window") is not None
 
 
@@ -62,7 +62,7 @@ def test_without_warming_the_first_flag_reads_the_positives_itself(
     presenter: Presenter, service: Service, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """What warming saves: the cold first flag reads months of notes for its positive."""
-    service._pool = None
+    service.recovery.pool = None
     reads: list[str] = []
     original = service.store.positives
     monkeypatch.setattr(

@@ -78,8 +78,8 @@ def shown(notifier: NotifierChain) -> Shown:
 
 @pytest.fixture
 def app(service: Service, mic: Microphone, keys: Keyboard) -> Service:
-    service._microphone = mic
-    service._global_key = keys
+    service.call_desk.microphone = mic
+    service.call_desk.global_key = keys
     service.start()
     return service
 
@@ -317,7 +317,7 @@ def test_a_hook_call_never_heard_by_the_microphone_waits_for_its_end_or_the_time
     app.call_started("Zoiper")  # the dialer's audio is not on a microphone we can see
     settle(app, clock, 119 * 60)
     assert app.calls.on_call and shown.titles == []  # the reminder waits for the call
-    with caplog.at_level("WARNING", logger="resilience_app.service.service"):
+    with caplog.at_level("WARNING", logger="resilience_app.service.calls"):
         settle(app, clock, 2 * 60)
     assert not app.calls.on_call
     # Held during the call, then shown once (with the note the dial cut short).
