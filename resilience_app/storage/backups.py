@@ -8,7 +8,7 @@ import logging
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from resilience_app.files import atomic_write, ensure_private_dir, read_private
 from resilience_app.storage.driver import DamagedFile, parse
@@ -16,6 +16,9 @@ from resilience_app.storage.journal_file import JournalFile
 from resilience_app.storage.layout import BACKUP_DIR
 from resilience_app.storage.proofs import Loaded, same
 from resilience_app.storage.sealing import BadSeal
+
+if TYPE_CHECKING:  # for the annotations only: the Store imports this module
+    from resilience_app.storage.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -26,9 +29,8 @@ BACKUPS_KEPT = 7
 class Backups:
     """The daily backups of the journal's files, and putting the newest good one back."""
 
-    def __init__(self, store: Any, today: Callable[[], date]) -> None:
-        # The Store this part belongs to: its other parts, its lock, its notices (Any:
-        # naming the Store class here would make an import cycle).
+    def __init__(self, store: Store, today: Callable[[], date]) -> None:
+        # The Store this part belongs to: its other parts, its lock, its notices.
         self.store = store
         self.backup_dir: Path = store.data_dir / BACKUP_DIR
         self.today = today

@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from resilience_app.files import atomic_write, read_private
 from resilience_app.i18n import _, ngettext
@@ -18,15 +18,17 @@ from resilience_app.storage.layout import FOLLOWUPS_FILE, StorageError, move_asi
 from resilience_app.storage.sealing import BadSeal
 from resilience_app.storage.setaside import DECODERS
 
+if TYPE_CHECKING:  # for the annotations only: the Store imports this module
+    from resilience_app.storage.store import Store
+
 log = logging.getLogger(__name__)
 
 
 class DamagedFiles:
     """Opens journal files, and repairs those found damaged, changed or missing."""
 
-    def __init__(self, store: Any) -> None:
-        # The Store this part belongs to: its other parts, its lock, its notices (Any:
-        # naming the Store class here would make an import cycle).
+    def __init__(self, store: Store) -> None:
+        # The Store this part belongs to: its other parts, its lock, its notices.
         self.store = store
 
     def journal_file(self, path: Path, tables: tuple[str, ...]) -> JournalFile:

@@ -7,12 +7,15 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from resilience_app.files import ensure_private_dir
 from resilience_app.i18n import _
 from resilience_app.storage.journal_file import JournalFile
 from resilience_app.storage.sealing import KEY_FILE, write_key_file
+
+if TYPE_CHECKING:  # for the annotations only: the Store imports this module
+    from resilience_app.storage.store import Store
 
 log = logging.getLogger(__name__)
 
@@ -20,9 +23,8 @@ log = logging.getLogger(__name__)
 class Durability:
     """Writes through to the disk, and keeps what the disk refused until it takes it."""
 
-    def __init__(self, store: Any) -> None:
-        # The Store this part belongs to: its other parts, its lock, its notices (Any:
-        # naming the Store class here would make an import cycle).
+    def __init__(self, store: Store) -> None:
+        # The Store this part belongs to: its other parts, its lock, its notices.
         self.store = store
 
     def open_files(self) -> list[JournalFile]:

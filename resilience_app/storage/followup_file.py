@@ -4,20 +4,22 @@ reminders months away are found at start. It holds the rep's own scripts too
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from resilience_app.core.models import FollowUp, FollowUpState
 from resilience_app.storage.codec import followup_from_dict, followup_to_dict
 from resilience_app.storage.journal_file import FOLLOWUP_TABLES, JournalFile
 from resilience_app.storage.layout import FOLLOWUPS_FILE
 
+if TYPE_CHECKING:  # for the annotations only: the Store imports this module
+    from resilience_app.storage.store import Store
+
 
 class FollowupFile:
     """The follow-ups, in their own file, read when first asked for."""
 
-    def __init__(self, store: Any) -> None:
-        # The Store this part belongs to: its other parts, its lock, its notices (Any:
-        # naming the Store class here would make an import cycle).
+    def __init__(self, store: Store) -> None:
+        # The Store this part belongs to: its other parts, its lock, its notices.
         self.store = store
         self.book_file: JournalFile | None = None  # read when first needed
 

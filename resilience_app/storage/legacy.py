@@ -4,7 +4,7 @@ month files, after a backup of the old file (sealed whole when the journal is pr
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING
 
 from resilience_app.files import atomic_write, ensure_private_dir
 from resilience_app.i18n import _
@@ -12,10 +12,13 @@ from resilience_app.storage.codec import incident_from_dict, nudge_from_dict
 from resilience_app.storage.driver import DamagedFile, parse
 from resilience_app.storage.layout import LEGACY_FILE, StorageError, move_aside, stamp
 
+if TYPE_CHECKING:  # for the annotations only: the Store imports this module
+    from resilience_app.storage.store import Store
+
 log = logging.getLogger(__name__)
 
 
-def migrate_legacy(store: Any) -> None:
+def migrate_legacy(store: Store) -> None:
     """Format 1 kept everything in one journal.json; split it into month files."""
     legacy = store.data_dir / LEGACY_FILE
     if store.readonly:

@@ -10,7 +10,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from resilience_app.core.models import Incident, Nudge, NudgeState, Positive
 from resilience_app.storage.codec import (
@@ -23,6 +23,9 @@ from resilience_app.storage.journal_file import MONTH_TABLES, JournalFile
 from resilience_app.storage.layout import shard_name
 from resilience_app.storage.sealing import BadSeal, Sealer
 from resilience_app.storage.summary_upkeep import Counted
+
+if TYPE_CHECKING:  # for the annotations only: the Store imports this module
+    from resilience_app.storage.store import Store
 
 RECENT_MONTHS = 4  # months of calls kept decoded (the tray's unfinished notes, a break's)
 
@@ -80,9 +83,8 @@ class Months:
     """The month files: which exist and are read, and the calls, nudges and positives in
     them."""
 
-    def __init__(self, store: Any) -> None:
-        # The Store this part belongs to: its other parts, its lock, its notices (Any:
-        # naming the Store class here would make an import cycle).
+    def __init__(self, store: Store) -> None:
+        # The Store this part belongs to: its other parts, its lock, its notices.
         self.store = store
         self.loaded: dict[str, JournalFile] = {}
         self.owner: dict[str, str] = {}  # incident id -> month, for loaded months

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from resilience_app.storage.codec import BadRecord
+
+if TYPE_CHECKING:  # for the annotations only: the Store imports this module
+    from resilience_app.storage.store import Store
 
 
 @dataclass
@@ -23,9 +26,8 @@ def script_from_dict(data: Any) -> Script:
 class Scripts:
     """The rep's own script for each follow-up kind (None: the app's own is used)."""
 
-    def __init__(self, store: Any) -> None:
-        # The Store this part belongs to: its other parts, its lock, its notices (Any:
-        # naming the Store class here would make an import cycle).
+    def __init__(self, store: Store) -> None:
+        # The Store this part belongs to: its other parts, its lock, its notices.
         self.store = store
 
     def script(self, kind: str) -> str | None:

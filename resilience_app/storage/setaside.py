@@ -8,7 +8,7 @@ import json
 import logging
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from resilience_app.files import atomic_write
 from resilience_app.i18n import _, ngettext
@@ -23,6 +23,9 @@ from resilience_app.storage.journal_file import JournalFile
 from resilience_app.storage.layout import unique
 from resilience_app.storage.scripts import script_from_dict
 from resilience_app.storage.sealing import BadSeal
+
+if TYPE_CHECKING:  # for the annotations only: the Store imports this module
+    from resilience_app.storage.store import Store
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -40,9 +43,8 @@ DECODERS: dict[str, Callable[[Any], Any]] = {
 class SetAside:
     """Decodes records, and sets aside (and names to the rep) those that do not decode."""
 
-    def __init__(self, store: Any) -> None:
-        # The Store this part belongs to: its other parts, its lock, its notices (Any:
-        # naming the Store class here would make an import cycle).
+    def __init__(self, store: Store) -> None:
+        # The Store this part belongs to: its other parts, its lock, its notices.
         self.store = store
 
     def set_aside(

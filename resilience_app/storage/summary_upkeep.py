@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from resilience_app.core.models import Incident
 from resilience_app.core.tallies import Days, DayTally, tally
@@ -16,6 +16,9 @@ from resilience_app.storage.layout import local_day, shard_name
 from resilience_app.storage.proofs import generation_of, meta_of
 from resilience_app.storage.sealing import Locked
 from resilience_app.storage.summaries import Source, Summaries, source_of
+
+if TYPE_CHECKING:  # for the annotations only: the Store imports this module
+    from resilience_app.storage.store import Store
 
 
 @dataclass
@@ -32,9 +35,8 @@ class Counted:
 class SummaryUpkeep:
     """Each month's day tallies: read, counted, kept and brought up to date."""
 
-    def __init__(self, store: Any) -> None:
-        # The Store this part belongs to: its other parts, its lock, its notices (Any:
-        # naming the Store class here would make an import cycle).
+    def __init__(self, store: Store) -> None:
+        # The Store this part belongs to: its other parts, its lock, its notices.
         self.store = store
         # Each month's day tallies (storage/summaries.py), kept while they hold.
         self.summaries = Summaries(store.journal_dir, store.sealer, readonly=store.readonly)

@@ -7,7 +7,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from resilience_app.core.models import FollowUp, Incident, Nudge, Positive, Removed
 from resilience_app.storage.codec import (
@@ -19,13 +20,15 @@ from resilience_app.storage.codec import (
 from resilience_app.storage.layout import local_day, shard_name
 from resilience_app.storage.summary_upkeep import Counted
 
+if TYPE_CHECKING:  # for the annotations only: the Store imports this module
+    from resilience_app.storage.store import Store
+
 
 class Writes:
     """Every change to the journal, each in one durable write per file touched."""
 
-    def __init__(self, store: Any) -> None:
-        # The Store this part belongs to: its other parts, its lock, its notices (Any:
-        # naming the Store class here would make an import cycle).
+    def __init__(self, store: Store) -> None:
+        # The Store this part belongs to: its other parts, its lock, its notices.
         self.store = store
 
     def encode(
@@ -168,7 +171,7 @@ class Writes:
                 for key in added
                 if month.has("incidents", key)
             }
-            self.store.durability.durably(lambda m=month, r=rows: m.put_many(r))
+            self.store.durability.durably(partial(month.put_many, rows))
             self.store.tallies.recount(month, before, changed, added)
             for key, _doc in rows.get("incidents", []):
                 self.store.months.owner[key] = name

@@ -6,7 +6,8 @@
           <- commands (the channel's table), ui
             <- app, cli (the entry points)
 
-Imports inside functions count too: a lazy import is still a dependency.
+Imports inside functions count too: a lazy import is still a dependency. Imports for the
+type checker only (`if TYPE_CHECKING:`) count for the layers, not as cycles: they never run.
 """
 
 from __future__ import annotations
@@ -70,11 +71,26 @@ def modules() -> dict[str, Path]:
     return found
 
 
-def imports_of(module: str, path: Path, known: set[str]) -> set[str]:
+def type_only(tree: ast.AST) -> set[int]:
+    """The nodes under `if TYPE_CHECKING:`: read by the type checker, never run."""
+    found: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and (
+            (isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING")
+            or (isinstance(node.test, ast.Attribute) and node.test.attr == "TYPE_CHECKING")
+        ):
+            found |= {id(inner) for child in node.body for inner in ast.walk(child)}
+    return found
+
+
+def imports_of(module: str, path: Path, known: set[str], *, runtime_only: bool = False) -> set[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     package = module if path.name == "__init__.py" else module.rsplit(".", 1)[0]
+    skipped = type_only(tree) if runtime_only else set()
     found = set()
     for node in ast.walk(tree):
+        if id(node) in skipped:
+            continue
         names: list[str] = []
         if isinstance(node, ast.Import):
             names = [alias.name for alias in node.names]
@@ -100,6 +116,15 @@ def graph() -> dict[str, set[str]]:
     return {name: imports_of(name, path, known) for name, path in found.items()}
 
 
+@pytest.fixture(scope="module")
+def runtime_graph() -> dict[str, set[str]]:
+    """The imports that run: a part naming its owner's class for the type checker only
+    (`if TYPE_CHECKING:`) is no cycle at run time; it still counts for the layers."""
+    found = modules()
+    known = set(found)
+    return {name: imports_of(name, path, known, runtime_only=True) for name, path in found.items()}
+
+
 def test_every_module_has_a_layer(graph: dict[str, set[str]]) -> None:
     for module in graph:
         group(module)
@@ -118,7 +143,8 @@ def test_imports_point_down_only(graph: dict[str, set[str]]) -> None:
     assert wrong == []
 
 
-def test_no_import_cycles(graph: dict[str, set[str]]) -> None:
+def test_no_import_cycles(runtime_graph: dict[str, set[str]]) -> None:
+    graph = runtime_graph
     index: dict[str, int] = {}
     low: dict[str, int] = {}
     stack: list[str] = []
@@ -153,6 +179,20 @@ def test_no_import_cycles(graph: dict[str, set[str]]) -> None:
         if node not in index:
             visit(node)
     assert cycles == []
+
+
+def test_a_type_only_import_is_no_runtime_import(tmp_path: Path) -> None:
+    path = tmp_path / "months.py"
+    path.write_text(
+        "from typing import TYPE_CHECKING\n"
+        "from resilience_app.core import models\n"
+        "if TYPE_CHECKING:\n"
+        "    from resilience_app.storage.store import Store\n"
+    )
+    known = {"resilience_app.core.models", "resilience_app.storage.store"}
+    module = "resilience_app.storage.months"
+    assert imports_of(module, path, known) == known
+    assert imports_of(module, path, known, runtime_only=True) == {"resilience_app.core.models"}
 
 
 def test_the_checker_sees_a_wrong_arrow(tmp_path: Path) -> None:
