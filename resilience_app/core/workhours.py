@@ -106,6 +106,11 @@ class Schedule:
                     return True
         return False
 
+    def shift_end(self, day: date) -> datetime | None:
+        """When the shift that starts on `day` ends (None: `day` is no working day)."""
+        ends = [finish for _begin, finish in self._segments(day)]
+        return ends[-1] if ends else None
+
     def next_start(self, moment: datetime) -> datetime | None:
         """`moment` itself when it is within working hours, else the next start (None
         when no day is a working day)."""
