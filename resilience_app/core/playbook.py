@@ -77,7 +77,8 @@ class PlaybookEntry:
 
     @property
     def answered(self) -> bool:
-        return bool(self.answer.strip())
+        """Answered at some time (known while the journal is locked, too)."""
+        return self.answered_at is not None
 
     @property
     def times(self) -> int:

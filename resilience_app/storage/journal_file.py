@@ -25,7 +25,8 @@ from resilience_app.storage.proofs import Loaded, Proofs, meta_of
 SCHEMA_VERSION = 3
 PLAIN_SCHEMA = 2
 MONTH_TABLES = ("incidents", "nudges", "positives")
-FOLLOWUP_TABLES = ("followups", "scripts")  # scripts: the rep's own, one per kind
+# scripts: the rep's own, one per kind; playbook: the rep's answers (storage/playbook.py)
+FOLLOWUP_TABLES = ("followups", "scripts", "playbook")
 
 _DOC_KEY = re.compile(r"[1-9][0-9]*")  # TinyDB's document ids, as the file keys them
 Rows = Mapping[str, Iterable[tuple[str, dict[str, Any]]]]
@@ -245,6 +246,8 @@ def table_of(doc: dict[str, Any], tables: tuple[str, ...]) -> str | None:
         found = "incidents"
     elif "incident_id" in doc:
         found = "followups" if "created_at" in doc or "nudges" not in tables else "nudges"
+    elif "box" in doc or "call_ids" in doc:
+        found = "playbook"
     elif "created_at" in doc:
         found = "positives"
     else:

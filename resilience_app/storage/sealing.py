@@ -47,6 +47,8 @@ PRIVATE: dict[str, tuple[str, ...]] = {
     "followups": ("note", "outcome_note"),
     "scripts": ("text",),
     "positives": ("text",),
+    # Their words, my answer and its earlier wordings, the tags (a rep's own may say much).
+    "playbook": ("said", "answer", "earlier", "also_said", "tags"),
 }
 DATA_KEY = "d1:"  # AES-256-GCM with the data key: nonce (12) + ciphertext + tag
 INBOX = "p1:"  # HPKE (X25519, HKDF-SHA256, AES-256-GCM) to the journal's public key

@@ -21,6 +21,7 @@ from resilience_app.storage.codec import (
 )
 from resilience_app.storage.journal_file import JournalFile
 from resilience_app.storage.layout import unique
+from resilience_app.storage.playbook import entry_from_dict
 from resilience_app.storage.scripts import script_from_dict
 from resilience_app.storage.sealing import BadSeal
 
@@ -37,6 +38,7 @@ DECODERS: dict[str, Callable[[Any], Any]] = {
     "positives": positive_from_dict,
     "followups": followup_from_dict,
     "scripts": script_from_dict,
+    "playbook": entry_from_dict,
 }
 
 

@@ -4,6 +4,7 @@ keep one kind of file or one duty (find the room from the feature's name):
 - `storage/months.py`: the month files (``journal/YYYY-MM.json``), calls, nudges, positives;
 - `storage/followup_file.py`: the follow-ups file (``journal/followups.json``);
 - `storage/scripts.py`: the rep's own follow-up scripts, kept there too;
+- `storage/playbook.py`: the rep's playbook (their words, my answers), kept there too;
 - `storage/writes.py`: every change, one durable write per file touched;
 - `storage/durability.py`: writing through, a disk that refuses, files removed meanwhile;
 - `storage/backups.py`: the daily backups (``backups/NAME/DATE.json``);
@@ -35,6 +36,7 @@ from resilience_app.core.models import (
     Positive,
     Removed,
 )
+from resilience_app.core.playbook import PlaybookEntry
 from resilience_app.core.tallies import Days, DayTally
 from resilience_app.files import ensure_private_dir
 from resilience_app.i18n import _
@@ -53,6 +55,7 @@ from resilience_app.storage.layout import (
 )
 from resilience_app.storage.legacy import migrate_legacy
 from resilience_app.storage.months import RECENT_MONTHS, KnownIds, MonthRecords, Months
+from resilience_app.storage.playbook import Playbook
 from resilience_app.storage.proofs import PROOF_FILE, Proofs
 from resilience_app.storage.scripts import Scripts
 from resilience_app.storage.sealing import KEY_FILE, Sealer, read_key_file
@@ -94,6 +97,7 @@ class Store:
         self.months = Months(self)
         self.followup_file = FollowupFile(self)
         self.scripts = Scripts(self)
+        self.playbook = Playbook(self)
         self.writes = Writes(self)
         self.durability = Durability(self)
         self.backups = Backups(self, today)
@@ -329,6 +333,15 @@ class Store:
 
     def save_script(self, kind: str, text: str | None) -> None:
         self.scripts.save_script(kind, text)
+
+    def save_playbook_entries(self, entries: list[PlaybookEntry]) -> None:
+        self.playbook.save_entries(entries)
+
+    def playbook_entry(self, entry_id: str) -> PlaybookEntry | None:
+        return self.playbook.entry(entry_id)
+
+    def playbook_entries(self) -> list[PlaybookEntry]:
+        return self.playbook.entries()
 
 
 __all__ = [
