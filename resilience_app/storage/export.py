@@ -16,6 +16,7 @@ from resilience_app import __version__, i18n
 from resilience_app.core import texts
 from resilience_app.core.errors import UserError
 from resilience_app.core.models import FollowUp, Incident, Nudge, Positive, ReflectionStatus
+from resilience_app.core.playbook import PlaybookEntry
 from resilience_app.files import atomic_write
 from resilience_app.i18n import _, ngettext
 from resilience_app.storage.codec import (
@@ -24,6 +25,7 @@ from resilience_app.storage.codec import (
     nudge_to_dict,
     positive_to_dict,
 )
+from resilience_app.storage.playbook import entry_to_dict
 from resilience_app.storage.store import Store
 
 EXPORT_SCHEMA = 2  # the export format; the journal files have their own numbers
@@ -45,6 +47,7 @@ class Journal:
     positives: Sequence[Positive] = ()
     since: datetime | None = None
     until: datetime | None = None
+    playbook: Sequence[PlaybookEntry] = ()
 
 
 def gather(store: Store, since: datetime | None = None, until: datetime | None = None) -> Journal:
@@ -55,7 +58,15 @@ def gather(store: Store, since: datetime | None = None, until: datetime | None =
     everything = since is None and until is None
     nudges = [n for n in store.nudges() if everything or n.incident_id in wanted]
     followups = [f for f in store.followups() if everything or f.incident_id in wanted]
-    return Journal(incidents, nudges, followups, store.positives(since, until), since, until)
+    # The playbook entries written in the period (all of them, for the whole journal).
+    playbook = [
+        e
+        for e in store.playbook_entries()
+        if (since is None or e.created_at >= since) and (until is None or e.created_at < until)
+    ]
+    return Journal(
+        incidents, nudges, followups, store.positives(since, until), since, until, playbook
+    )
 
 
 def export(fmt: str, journal: Journal, now: datetime) -> str:
@@ -112,6 +123,8 @@ def to_json(journal: Journal, now: datetime) -> str:
         "until": journal.until.isoformat() if journal.until else None,
         "incidents": records,
         "positives": [positive_to_dict(p) for p in journal.positives],
+        # Added to format 2: an older Resilience ignores it; older exports have none.
+        "playbook": [entry_to_dict(e) for e in journal.playbook],
     }
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
 

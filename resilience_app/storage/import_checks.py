@@ -31,6 +31,7 @@ from resilience_app.core.models import (
     Positive,
     ReflectionStatus,
 )
+from resilience_app.core.playbook import PlaybookEntry
 from resilience_app.i18n import N_, _, ngettext
 from resilience_app.storage.codec import (
     BadRecord,
@@ -39,6 +40,7 @@ from resilience_app.storage.codec import (
     nudge_from_dict,
     positive_from_dict,
 )
+from resilience_app.storage.playbook import entry_from_dict
 
 MAX_PROBLEMS_SHOWN = 20
 MAX_ID = 64
@@ -75,6 +77,7 @@ class ImportProblems(UserError):
 class ImportResult:
     added: int = 0
     already_there: int = 0
+    playbook_added: int = 0  # entries of the rep's playbook the journal did not have
 
     @property
     def message(self) -> str:
@@ -88,6 +91,14 @@ class ImportResult:
                     "{n} already in your journal were left as they were.",
                     self.already_there,
                 ).format(n=self.already_there)
+            )
+        if self.playbook_added:
+            said.append(
+                ngettext(
+                    "Added {n} entry to your playbook.",
+                    "Added {n} entries to your playbook.",
+                    self.playbook_added,
+                ).format(n=self.playbook_added)
             )
         return " ".join(said)
 
@@ -377,6 +388,32 @@ def checked_positive(record: Any, index: int) -> tuple[list[str], Positive | Non
     if not found:
         try:
             return [], positive_from_dict(record)
+        except BadRecord as exc:
+            found.append(_("{where} does not read: {reason}.").format(where=where, reason=exc))
+    return found, None
+
+
+PLAYBOOK_RULES: dict[str, tuple[bool, Callable[[Any], bool], str]] = {
+    "id": (True, _an_id, AN_ID),
+    "created_at": (True, *WHEN),
+    "said": (False, _optional(_text_of(values.MAX_LABEL)), LABEL),
+    "answer": (False, _optional(_text_of(values.MAX_TEXT)), TEXT),
+    "answered_at": (False, _optional(_is_when), WHEN[1]),
+    "practised_at": (False, _optional(_is_when), WHEN[1]),
+    "due_at": (False, _optional(_is_when), WHEN[1]),
+    "reminded_at": (False, _optional(_is_when), WHEN[1]),
+}
+
+
+def checked_playbook_entry(record: Any, index: int) -> tuple[list[str], PlaybookEntry | None]:
+    """A playbook entry of an export, checked (the rest of its shape by its decoder)."""
+    # Translators: an entry of the rep's playbook in the file, named by its place: the first
+    # is "Playbook entry #1".
+    where = _("Playbook entry #{n}").format(n=index)
+    found = _check(record, where, PLAYBOOK_RULES)
+    if not found:
+        try:
+            return [], entry_from_dict(record)
         except BadRecord as exc:
             found.append(_("{where} does not read: {reason}.").format(where=where, reason=exc))
     return found, None

@@ -19,12 +19,14 @@ from typing import Any, TextIO
 
 from resilience_app.core import values
 from resilience_app.core.models import FollowUp, Incident, Nudge, Positive
+from resilience_app.core.playbook import PlaybookEntry
 from resilience_app.i18n import _
 from resilience_app.storage.export import EXPORT_SCHEMA
 from resilience_app.storage.import_checks import (
     Call,
     built_call,
     checked_call,
+    checked_playbook_entry,
     checked_positive,
     shown,
 )
@@ -70,6 +72,7 @@ class Parsed:
     nudges: list[Nudge] = field(default_factory=list)
     followups: list[FollowUp] = field(default_factory=list)
     positives: list[Positive] = field(default_factory=list)
+    playbook: list[PlaybookEntry] = field(default_factory=list)
 
 
 def parse_export(text: str, now: datetime | None = None) -> Parsed:
@@ -108,6 +111,10 @@ def parse_export(text: str, now: datetime | None = None) -> Parsed:
     if not isinstance(positives, list):
         # Translators: 'positives' is a field of the file, as written in it.
         raise ImportProblems([_("'positives' should be a list.")])
+    entries = document.get("playbook", [])  # exports from before the playbook have none
+    if not isinstance(entries, list):
+        # Translators: 'playbook' is a field of the file, as written in it.
+        raise ImportProblems([_("'playbook' should be a list.")])
     problems: list[str] = []
     seen: set[str] = set()
     parsed = Parsed()
@@ -126,6 +133,19 @@ def parse_export(text: str, now: datetime | None = None) -> Parsed:
         problems += found
         if positive is not None:
             parsed.positives.append(positive)
+    entry_seen: set[str] = set()
+    for index, record in enumerate(entries, start=1):
+        found, entry = checked_playbook_entry(record, index)
+        problems += found
+        if entry is not None and entry.id in entry_seen:
+            problems.append(
+                _("Playbook entry #{n} has the id {id}, which the file gives twice.").format(
+                    n=index, id=shown(entry.id)
+                )
+            )
+        elif entry is not None:
+            entry_seen.add(entry.id)
+            parsed.playbook.append(entry)
     if problems:
         raise ImportProblems(problems)
     return parsed
@@ -147,12 +167,15 @@ class _Walk:
     incidents_list: bool = False
     positives: int = 0
     positives_list: bool = True
+    playbook: int = 0  # exports from before the playbook have none
+    playbook_list: bool = True
 
 
 def _walk(
     handle: TextIO,
     incident: Callable[[int, int, Any, str], None],
     positive: Callable[[int, int, Any, str], None],
+    entry: Callable[[int, int, Any, str], None] = lambda *_: None,
 ) -> _Walk:
     """Read the file once, handing every incident and positive to the callbacks as
     (member occurrence, index, record, its text). Raises ImportProblems if it is not
@@ -178,6 +201,14 @@ def _walk(
                 if first == "[":
                     for index, record in enumerate(stream.items(), start=1):
                         positive(found.positives, index, record, stream.raw)
+                else:
+                    stream.value()
+            elif key == "playbook":
+                found.playbook += 1
+                found.playbook_list = first == "["
+                if first == "[":
+                    for index, record in enumerate(stream.items(), start=1):
+                        entry(found.playbook, index, record, stream.raw)
                 else:
                     stream.value()
             elif key == "app":
@@ -222,6 +253,9 @@ def _refuse_shape(found: _Walk) -> None:
     if not found.positives_list:
         # Translators: 'positives' is a field of the file, as written in it.
         raise ImportProblems([_("'positives' should be a list.")])
+    if not found.playbook_list:
+        # Translators: 'playbook' is a field of the file, as written in it.
+        raise ImportProblems([_("'playbook' should be a list.")])
 
 
 def import_stream(
@@ -308,11 +342,33 @@ def import_stream(
         elif positive is not None:
             ids.add(positive.id)
 
+    entry_problems: dict[int, list[str]] = {}
+    entry_ids: dict[int, set[str]] = {}
+
+    def check_entry(occurrence: int, index: int, record: Any, raw: str) -> None:
+        found, entry = checked_playbook_entry(record, index)
+        entry_problems.setdefault(occurrence, []).extend(found)
+        ids = entry_ids.setdefault(occurrence, set())
+        if entry is not None and entry.id in ids:
+            entry_problems[occurrence].append(
+                # Translators: {n} is the place of a playbook entry in the file; {id} its id,
+                # quoted.
+                _("Playbook entry #{n} has the id {id}, which the file gives twice.").format(
+                    n=index, id=shown(entry.id)
+                )
+            )
+        elif entry is not None:
+            ids.add(entry.id)
+
     with open_text() as handle:
-        shape = _walk(handle, check_incident, check_positive)
+        shape = _walk(handle, check_incident, check_positive, check_entry)
     _refuse_shape(shape)
-    last, last_positives = shape.incidents, shape.positives
-    wrong = problems.get(last, []) + positive_problems.get(last_positives, [])
+    last, last_positives, last_entries = shape.incidents, shape.positives, shape.playbook
+    wrong = (
+        problems.get(last, [])
+        + positive_problems.get(last_positives, [])
+        + entry_problems.get(last_entries, [])
+    )
     if wrong:
         raise ImportProblems(wrong)
     to_followups, to_nudges = clashes.get(last, ([], []))
@@ -362,18 +418,33 @@ def import_stream(
             if positive is not None and positive.id not in known.positives:
                 positives.append(positive)
 
+    # The journal's own entries stay as they are; only those it does not have are added.
+    have = {e.id for e in store.playbook_entries()}
+    entries: list[PlaybookEntry] = []
+
+    def add_entry(occurrence: int, index: int, record: Any, raw: str) -> None:
+        if occurrence == last_entries:
+            _found, entry = checked_playbook_entry(record, index)
+            if entry is not None and entry.id not in have:
+                entries.append(entry)
+
     try:
         with open_text() as handle:
-            walked = _walk(handle, add_incident, add_positive)
+            walked = _walk(handle, add_incident, add_positive, add_entry)
     except ImportProblems as exc:
         if exc.problems is changed or not result.added:
             raise
         raise ImportProblems(exc.problems, imported=result.added) from None
-    if (walked.incidents, walked.positives) != (last, last_positives) or (
-        reread.count != checked.count
-    ):
+    if (walked.incidents, walked.positives, walked.playbook) != (
+        last,
+        last_positives,
+        last_entries,
+    ) or (reread.count != checked.count):
         raise ImportProblems(changed, imported=result.added)
     store_batch()
     if positives:
         store.add_many([], positives=positives)
+    if entries:
+        store.save_playbook_entries(entries)
+    result.playbook_added = len(entries)
     return result

@@ -89,3 +89,57 @@ def test_a_record_that_does_not_decode_is_set_aside_alone(data_dir: Path) -> Non
     path.write_text(json.dumps(data))
     again = Store(data_dir)
     assert [e.id for e in again.playbook_entries()] == ["good"]
+
+
+# -- export and import --------------------------------------------------------------------
+
+
+def exported(store: Store) -> str:
+    from resilience_app.storage.export import gather, to_json
+
+    return to_json(gather(store), NOV + timedelta(days=3))
+
+
+def test_the_playbook_goes_through_export_and_import_whole(tmp_path: Path) -> None:
+    from resilience_app.storage.importer import import_into, parse_export
+
+    source = Store(tmp_path / "a")
+    merged_away = PlaybookEntry("pb0", "Too dear.", NOV, merged_into="pb1")
+    source.save_playbook_entries([full_entry(), merged_away])
+    text = exported(source)
+    assert [e["id"] for e in json.loads(text)["playbook"]] == ["pb0", "pb1"]
+    assert parse_export(text).playbook == [merged_away, full_entry()]
+    target = Store(tmp_path / "b")
+    result = import_into(target, text)
+    assert result.playbook_added == 2 and "2 entries to your playbook" in result.message
+    assert target.playbook_entries() == [merged_away, full_entry()]
+    assert exported(target) == text  # a round trip
+    again = import_into(target, text)  # what the journal has stays as it is
+    assert again.playbook_added == 0 and "playbook" not in again.message
+
+
+def test_an_export_from_before_the_playbook_still_imports(tmp_path: Path) -> None:
+    from resilience_app.storage.importer import import_into
+
+    document = json.loads(exported(Store(tmp_path / "a")))
+    del document["playbook"]
+    target = Store(tmp_path / "b")
+    assert import_into(target, json.dumps(document)).playbook_added == 0
+    assert target.playbook_entries() == []
+
+
+def test_a_bad_playbook_entry_imports_nothing_and_says_which(tmp_path: Path) -> None:
+    from resilience_app.storage.import_checks import ImportProblems
+    from resilience_app.storage.importer import import_into
+
+    document = json.loads(exported(Store(tmp_path / "a")))
+    document["playbook"] = [{"id": "x", "created_at": "yesterday"}]
+    target = Store(tmp_path / "b")
+    with pytest.raises(ImportProblems) as raised:
+        import_into(target, json.dumps(document))
+    assert "Playbook entry #1" in raised.value.message
+    assert target.playbook_entries() == []
+    document["playbook"] = {"not": "a list"}
+    with pytest.raises(ImportProblems) as raised:
+        import_into(target, json.dumps(document))
+    assert "'playbook' should be a list." in raised.value.message
