@@ -27,6 +27,7 @@ from resilience_app.service.followups import FollowUpDesk
 from resilience_app.service.journal import Journal
 from resilience_app.service.keyring import Keyring
 from resilience_app.service.notes import Notes
+from resilience_app.service.playbook import PlaybookDesk
 from resilience_app.service.ports import GlobalKey, Microphone, Notifier, Sound, Vault
 from resilience_app.service.privacy import Privacy
 from resilience_app.service.recovery import Recovery
@@ -167,6 +168,7 @@ class Service:
             tick=lambda: self.tick(),  # late: the wake-ups are built below
         )
         self.availability = hours = Availability(ctx, desk_s)
+        self.playbook = PlaybookDesk(ctx, self._need_open, hours)
         self.status_desk = status = Status(ctx, call_desk, hours)
         self.wakeups = wakeups = Wakeups(
             ctx,
@@ -176,6 +178,7 @@ class Service:
             durability=durability,
             privacy=privacy,
             settings=desk_s,
+            playbook=self.playbook,
         )
         self.phase_changed = recovery.phase_changed
         self.break_requested = recovery.break_requested  # show (or bring back) a break

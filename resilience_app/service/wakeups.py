@@ -12,6 +12,7 @@ from resilience_app.service.availability import Availability
 from resilience_app.service.calls import CallDesk
 from resilience_app.service.context import Context
 from resilience_app.service.durability import Durability
+from resilience_app.service.playbook import PlaybookDesk
 from resilience_app.service.privacy import Privacy
 from resilience_app.service.recovery import Recovery
 from resilience_app.service.settings import SettingsDesk
@@ -30,6 +31,7 @@ class Wakeups:
         durability: Durability,
         privacy: Privacy,
         settings: SettingsDesk,
+        playbook: PlaybookDesk,
     ) -> None:
         self.ctx = ctx
         self.recovery = recovery
@@ -38,6 +40,7 @@ class Wakeups:
         self.durability = durability
         self.privacy = privacy
         self.desk = settings
+        self.playbook = playbook
 
     def start(self) -> None:
         """The running app: pick up where the last run stopped, catch up on what fell due
@@ -107,6 +110,10 @@ class Wakeups:
             self.privacy.lock_due(),
             paused,
             None if held else hours.when_allowed(self.recovery.note_reminder_at),
+            # The reminder to answer a playbook entry waits for a break's end, too.
+            None
+            if held or ctx.loop.phase is Phase.BREAK
+            else hours.when_allowed(self.playbook.next_wakeup()),
         )
         times = [t for t in planned if t is not None]
         return min(times) if times else None
@@ -139,6 +146,8 @@ class Wakeups:
         note_due = reminder_at is not None and reminder_at <= now
         if not on_call and quiet is None and note_due:
             self.recovery.remind_note()
+        if not on_call and quiet is None and ctx.loop.phase is not Phase.BREAK:
+            self.playbook.tick()
         retry = self.durability.next_retry
         if retry is not None and retry <= ctx.clock.now():
             self.durability.retry_save()

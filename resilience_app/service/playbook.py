@@ -1,0 +1,232 @@
+"""`PlaybookDesk`: the rep's own playbook: what a customer said that the rep could not
+answer (kept from a note's call or on its own), the answer written later, tags, merging
+the same question said differently, search, practice (had it / again), the one card
+before the next call, and the one gentle reminder to write an answer.
+
+The rules are the core's (`core/playbook.py`); this keeps the entries in the store, checks
+what the rep typed, and sends the reminder (asked by the wake-ups room, `wakeups.py`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+
+from resilience_app.core import playbook, values
+from resilience_app.core.events import Event
+from resilience_app.core.models import new_id
+from resilience_app.core.playbook import PlaybookEntry, PlaybookError
+from resilience_app.i18n import N_, _
+from resilience_app.service.availability import Availability
+from resilience_app.service.context import Context
+
+
+class PlaybookDesk:
+    """The playbook's use cases over the store's entries."""
+
+    def __init__(
+        self, ctx: Context, need_open: Callable[[str], None], availability: Availability
+    ) -> None:
+        self.ctx = ctx
+        self._need_open = need_open
+        self.availability = availability
+        self.changed: Event[[]] = Event()  # an entry was added, answered, merged...
+        self.reminder_sent: Event[[PlaybookEntry]] = Event()  # the windows may open it
+
+    # -- reading --------------------------------------------------------------------------
+
+    def entries(self, search: str = "") -> list[PlaybookEntry]:
+        """The entries (not those merged into another), the ones that came up most first,
+        then the newest; with `search`, those whose words, answer or tags hold every word
+        of it (case and accents as typed are ignored for case only)."""
+        wanted = [w.casefold() for w in search.split()]
+        found = []
+        for entry in self.ctx.store.playbook_entries():
+            if not entry.active:
+                continue
+            if wanted:
+                hay = " ".join([entry.said, *entry.also_said, entry.answer, *entry.tags]).casefold()
+                if not all(w in hay for w in wanted):
+                    continue
+            found.append(entry)
+        found.sort(key=lambda e: (-e.times, -e.created_at.timestamp(), e.id))
+        return found
+
+    def entry(self, entry_id: str) -> PlaybookEntry:
+        found = self.ctx.store.playbook_entry(entry_id)
+        if found is None:
+            # Translators: {id} is a playbook entry's id as the rep gave it, in quotes.
+            raise PlaybookError(_("There is no playbook entry {id}.").format(id=repr(entry_id)))
+        return found
+
+    def find(self, wanted: str) -> str:
+        """An entry named by the first few characters of its id."""
+        wanted = wanted.strip()
+        if not wanted:
+            raise PlaybookError(
+                _("Name the entry by its id (see `resilience playbook list`)."), usage=True
+            )
+        ids = [e.id for e in self.ctx.store.playbook_entries() if e.active]
+        matches = [i for i in ids if i.startswith(wanted)]
+        if len(matches) == 1:
+            return matches[0]
+        if not matches:
+            raise PlaybookError(
+                # Translators: {id} is what the rep typed, in quotes.
+                _("No playbook entry has an id starting with {id}.").format(id=repr(wanted))
+            )
+        raise PlaybookError(
+            # Translators: {id} is what the rep typed, in quotes.
+            _("Several playbook entries start with {id}; give more of the id.").format(
+                id=repr(wanted)
+            )
+        )
+
+    # -- writing --------------------------------------------------------------------------
+
+    def _said(self, text: str) -> str:
+        said = values.line(text, what=_("What they said"))
+        if not said:
+            raise PlaybookError(
+                _("Write what they said or asked, in their words (one line)."), usage=True
+            )
+        return said
+
+    def _answer(self, text: str) -> str:
+        answer = values.text(text, what=_("Your answer")).strip()
+        if not answer:
+            raise PlaybookError(_("Write the answer you would give now."), usage=True)
+        return answer
+
+    def add(
+        self,
+        said: str,
+        *,
+        answer: str = "",
+        tags: Iterable[str] = (),
+        call_id: str | None = None,
+    ) -> PlaybookEntry:
+        """Keep what they said (from a note's call, or on its own). Nothing asks for an
+        answer now: an unanswered entry gets one reminder at a calm moment."""
+        now = self.ctx.clock.now()
+        if call_id is not None and self.ctx.store.incident(call_id) is None:
+            raise PlaybookError(_("There is no such call to keep this with."))
+        entry = PlaybookEntry(
+            new_id(), self._said(said), now, call_ids=[call_id] if call_id else []
+        )
+        entry = playbook.with_tags(entry, tags)
+        if answer.strip():
+            entry = playbook.answered(entry, self._answer(answer), now)
+        # Kept while locked too (sealed to the journal's public key, like a flag's label).
+        self._save(entry)
+        return entry
+
+    def answer(self, entry_id: str, text: str) -> PlaybookEntry:
+        """Write (or reword) the answer; the wording it replaces is kept."""
+        self._need_open(N_("Your journal is locked (to write an answer in your playbook)."))
+        entry = playbook.answered(self.entry(entry_id), self._answer(text), self.ctx.clock.now())
+        self._save(entry)
+        return entry
+
+    def tag(self, entry_id: str, tags: Iterable[str]) -> PlaybookEntry:
+        self._need_open(N_("Your journal is locked (to tag an entry of your playbook)."))
+        entry = playbook.with_tags(self.entry(entry_id), tags)
+        self._save(entry)
+        return entry
+
+    def merge(self, keep_id: str, gone_id: str) -> PlaybookEntry:
+        """The same question said differently: one entry, with the calls, tags and every
+        wording of both."""
+        self._need_open(N_("Your journal is locked (to merge entries of your playbook)."))
+        if keep_id == gone_id:
+            raise PlaybookError(_("Merge an entry with another one, not with itself."))
+        keep, gone = self.entry(keep_id), self.entry(gone_id)
+        if not keep.active or not gone.active:
+            raise PlaybookError(_("That entry is already merged into another."))
+        merged, away = playbook.merge(keep, gone, self.ctx.clock.now())
+        self._save(merged, away)
+        return merged
+
+    def practise(self, entry_id: str, had_it: bool) -> PlaybookEntry:
+        """One card practised: "had it" (up a box) or "again" (back to box 1)."""
+        self._need_open(N_("Your journal is locked (to practise your answers)."))
+        entry = self.entry(entry_id)
+        if not entry.answered:
+            raise PlaybookError(_("Write an answer first; then it can be practised."))
+        entry = playbook.practised(entry, had_it, self.ctx.clock.now())
+        self._save(entry)
+        return entry
+
+    def due_for_practice(self, limit: int = 5) -> list[PlaybookEntry]:
+        """A few cards to practise, the longest overdue first (none while locked)."""
+        if self.ctx.store.locked:
+            return []
+        now = self.ctx.clock.now()
+        due = [e for e in self.ctx.store.playbook_entries() if playbook.is_due(e, now)]
+        due.sort(key=lambda e: (e.due_at or now, e.id))
+        return due[:limit]
+
+    def card_for_now(self, skip: Sequence[str] = ()) -> PlaybookEntry | None:
+        """The one card before the next call (`core.playbook.card_for_now`); none while
+        the journal is locked (its answer is sealed with it) or when the rep turned the
+        cards off."""
+        if self.ctx.store.locked:
+            return None
+        return playbook.card_for_now(
+            self.ctx.store.playbook_entries(), self.ctx.clock.now(), skip=skip
+        )
+
+    def _save(self, *entries: PlaybookEntry) -> None:
+        self.ctx.store.save_playbook_entries(list(entries))
+        self.changed.emit()
+        self.ctx.record_changed()
+        self.ctx.schedule_changed.emit()  # a reminder may have come or gone
+
+    # -- the one reminder -----------------------------------------------------------------
+
+    def next_wakeup(self) -> datetime | None:
+        """When the next reminder to answer an entry is due (the wake-ups room holds it for
+        a call, a break, a pause and the hours)."""
+        schedule = self.availability.schedule()
+        times = [
+            due
+            for e in self.ctx.store.playbook_entries()
+            if (due := playbook.reminder_at(e, schedule)) is not None
+        ]
+        return min(times) if times else None
+
+    def tick(self) -> list[PlaybookEntry]:
+        """Send each reminder that has come due, once."""
+        now = self.ctx.clock.now()
+        schedule = self.availability.schedule()
+        sent = []
+        for entry in self.ctx.store.playbook_entries():
+            due = playbook.reminder_at(entry, schedule)
+            if due is None or due > now:
+                continue
+            entry.reminded_at = now  # recorded first: a crash cannot remind twice
+            self.ctx.store.save_playbook_entries([entry])
+            sent.append(entry)
+            self._deliver(entry, now)
+        if sent:
+            self.changed.emit()
+        return sent
+
+    def _deliver(self, entry: PlaybookEntry, now: datetime) -> None:
+        if self.ctx.store.locked or not entry.said:
+            message = _(
+                "You kept a question for your playbook earlier. Unlock your journal and "
+                "write what you would say now."
+            )
+        elif entry.created_at.astimezone().date() == now.astimezone().date():
+            # Translators: {said} is what a customer said, in the rep's words; keep the
+            # quotation marks of your language around it.
+            message = _("Earlier today: “{said}” What would you say now?").format(said=entry.said)
+        else:
+            # Translators: {said} is what a customer said, in the rep's words; keep the
+            # quotation marks of your language around it.
+            message = _("From an earlier call: “{said}” What would you say now?").format(
+                said=entry.said
+            )
+        # Translators: the title of the reminder to write an answer in the playbook.
+        self.ctx.notifier.send(_("Your playbook"), message, urgent=False)
+        self.reminder_sent.emit(entry)
