@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 
 from resilience_app import i18n
 from resilience_app.command_names import NEEDS_APP, READ_ONLY
+from resilience_app.commands_playbook import PlaybookCommands
 from resilience_app.core import texts, values, workhours
 from resilience_app.core.errors import UserError
 from resilience_app.core.models import (
@@ -222,6 +223,7 @@ class CommandTable:
             "passphrase-set": self.passphrase_set,
             "passphrase-change": self.passphrase_change,
             "passphrase-remove": self.passphrase_remove,
+            **PlaybookCommands(service).routes(),  # playbook-add, -list, -answer
         }
 
     def handle(self, command: str, args: Mapping[str, Any], request_id: str | None = None) -> Reply:

@@ -37,7 +37,8 @@ class PlaybookDesk:
     def entries(self, search: str = "") -> list[PlaybookEntry]:
         """The entries (not those merged into another), the ones that came up most first,
         then the newest; with `search`, those whose words, answer or tags hold every word
-        of it (case and accents as typed are ignored for case only)."""
+        of it (in any case)."""
+        self._need_open(N_("Your journal is locked (to show your playbook)."))
         wanted = [w.casefold() for w in search.split()]
         found = []
         for entry in self.ctx.store.playbook_entries():
@@ -97,6 +98,12 @@ class PlaybookDesk:
             raise PlaybookError(_("Write the answer you would give now."), usage=True)
         return answer
 
+    def _tags(self, tags: Iterable[str]) -> list[str]:
+        given = [str(t) for t in tags]
+        if any(not playbook.normalize_tag(t) for t in given):
+            raise PlaybookError(_("A tag needs at least one letter or digit."), usage=True)
+        return given
+
     def add(
         self,
         said: str,
@@ -113,7 +120,7 @@ class PlaybookDesk:
         entry = PlaybookEntry(
             new_id(), self._said(said), now, call_ids=[call_id] if call_id else []
         )
-        entry = playbook.with_tags(entry, tags)
+        entry = playbook.with_tags(entry, self._tags(tags))
         if answer.strip():
             entry = playbook.answered(entry, self._answer(answer), now)
         # Kept while locked too (sealed to the journal's public key, like a flag's label).
@@ -129,7 +136,7 @@ class PlaybookDesk:
 
     def tag(self, entry_id: str, tags: Iterable[str]) -> PlaybookEntry:
         self._need_open(N_("Your journal is locked (to tag an entry of your playbook)."))
-        entry = playbook.with_tags(self.entry(entry_id), tags)
+        entry = playbook.with_tags(self.entry(entry_id), self._tags(tags))
         self._save(entry)
         return entry
 

@@ -1,0 +1,79 @@
+"""`playbook add|list|answer`: the rep's own playbook, what they said and my answer."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from resilience_app.cli.arguments import Parser, Subparsers
+from resilience_app.cli.channel import ask
+from resilience_app.cli.errors import EXIT_OK
+from resilience_app.cli.output import done, out
+from resilience_app.core.playbook import TAGS
+from resilience_app.i18n import _
+
+
+def add_playbook(sub: Subparsers, common: Parser) -> None:
+    pb = sub.add_parser(
+        "playbook",
+        parents=[common],
+        help=_("your playbook: what they said that you could not answer, and your answer"),
+    )
+    pb.set_defaults(handler=_playbook)
+    pb_sub = pb.add_subparsers(dest="action", metavar="ACTION", parser_class=Parser)
+    pb_sub.required = True
+    pb_add = pb_sub.add_parser(
+        "add", parents=[common], help=_("keep what they said or asked (the answer can come later)")
+    )
+    pb_add.add_argument("--said", required=True, metavar="TEXT", help=_("their words, one line"))
+    pb_add.add_argument(
+        "--answer", default="", metavar="TEXT", help=_("your answer, if you have it already")
+    )
+    pb_add.add_argument(
+        "--tag",
+        action="append",
+        default=[],
+        metavar="TAG",
+        # Translators: {tags} are the tags every rep has, as typed ("price, product, ...").
+        help=_("a tag ({tags}, or your own); give it again for more").format(tags=", ".join(TAGS)),
+    )
+    pb_add.add_argument(
+        "--incident", metavar="ID", help=_("the call it came up on (default: none)")
+    )
+    pb_list = pb_sub.add_parser("list", parents=[common], help=_("the entries of your playbook"))
+    pb_list.add_argument("--json", action="store_true", help=_("print JSON"))
+    pb_list.add_argument(
+        "--search", default="", metavar="WORDS", help=_("only entries holding these words")
+    )
+    pb_answer = pb_sub.add_parser(
+        "answer", parents=[common], help=_("write your answer (the earlier wording is kept)")
+    )
+    pb_answer.add_argument("id", help=_("its id, or the first characters of it"))
+    pb_answer.add_argument("text", help=_("your answer, as you would say it now"))
+
+
+def _playbook(args: argparse.Namespace, data_dir: Path) -> int:
+    if args.action == "list":
+        entries = ask(data_dir, "playbook-list", {"search": args.search}).get("entries") or []
+        if args.json:
+            out(json.dumps(entries, indent=2, ensure_ascii=False))
+            return EXIT_OK
+        if not entries:
+            out(_("Nothing in your playbook yet."))
+        for e in entries:
+            out(f"{e['id'][:8]}  {e['times']}×  {e['said']}")
+            out("          " + (e["answer"] or _("(no answer yet)")).replace("\n", " "))
+        return EXIT_OK
+    request: dict[str, Any]
+    if args.action == "add":
+        request = {
+            "said": args.said,
+            "answer": args.answer,
+            "tags": list(args.tag),
+            "incident": args.incident,
+        }
+    else:
+        request = {"id": args.id, "text": args.text}
+    return done(ask(data_dir, f"playbook-{args.action}", request), _("Done."))

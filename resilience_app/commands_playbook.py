@@ -1,0 +1,85 @@
+"""The channel's playbook commands (`resilience playbook add|list|answer`): each a thin
+call into the playbook room (`service/playbook.py`), its arguments read into domain
+values first. Kept beside `commands.py`, whose table takes these routes as its own."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from resilience_app.core.playbook import MAX_TAGS, PlaybookEntry
+from resilience_app.core.values import MAX_LABEL
+from resilience_app.i18n import _
+from resilience_app.service.service import Service
+
+if TYPE_CHECKING:  # for the annotations only: commands.py imports this module
+    from resilience_app.commands import Args
+
+Reply = dict[str, Any]
+
+
+def entry_json(entry: PlaybookEntry) -> dict[str, Any]:
+    """An entry as `playbook list --json` prints it."""
+
+    def when(value: Any) -> str | None:
+        return value.isoformat() if value is not None else None
+
+    return {
+        "id": entry.id,
+        "said": entry.said,
+        "answer": entry.answer,
+        "tags": list(entry.tags),
+        "times": entry.times,
+        "call_ids": list(entry.call_ids),
+        "also_said": list(entry.also_said),
+        "earlier": [{"text": w.text, "until": w.until.isoformat()} for w in entry.earlier],
+        "created_at": entry.created_at.isoformat(),
+        "answered_at": when(entry.answered_at),
+        "practised_at": when(entry.practised_at),
+        "box": entry.box,
+        "due_at": when(entry.due_at),
+    }
+
+
+class PlaybookCommands:
+    """`playbook-add`, `playbook-list`, `playbook-answer`."""
+
+    def __init__(self, service: Service) -> None:
+        self.service = service
+
+    def routes(self) -> dict[str, Callable[[Args], Reply]]:
+        return {
+            "playbook-add": self.add,
+            "playbook-list": self.list,
+            "playbook-answer": self.answer,
+        }
+
+    def add(self, a: Args) -> Reply:
+        tags = a.texts("tags", limit=MAX_LABEL, what=_("The tags"))[:MAX_TAGS]
+        entry = self.service.playbook.add(
+            a.text("said", limit=MAX_LABEL * 4, what=_("What they said")),
+            answer=a.text("answer", what=_("Your answer")),
+            tags=tags,
+            call_id=a.text("incident", limit=MAX_LABEL, what=_("The call")) or None,
+        )
+        # Translators: {id} is the first characters of the entry's id.
+        message = _("Kept in your playbook (id {id}).").format(id=entry.id[:8])
+        return {"message": message, "entry": entry_json(entry)}
+
+    def list(self, a: Args) -> Reply:
+        found = self.service.playbook.entries(
+            a.text("search", limit=MAX_LABEL, what=_("The search"))
+        )
+        return {"entries": [entry_json(e) for e in found]}
+
+    def answer(self, a: Args) -> Reply:
+        book = self.service.playbook
+        entry = book.answer(
+            book.find(a.text("id", limit=MAX_LABEL)),
+            a.text("text", what=_("Your answer")),
+        )
+        # Translators: {id} is the first characters of the entry's id.
+        said = _("Your answer is kept (id {id}).").format(id=entry.id[:8])
+        if entry.earlier:
+            said += " " + _("The earlier wording is kept too.")
+        return {"message": said, "entry": entry_json(entry)}
