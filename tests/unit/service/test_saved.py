@@ -212,3 +212,20 @@ def test_a_call_deleted_on_a_full_disk_stays_deleted(
     again = open_service(data_dir, clock=clock)
     again.open_offline()
     assert [i.id for i in again.store.incidents()] == [keep.id]
+
+
+def test_a_playbook_entry_kept_through_a_full_disk_comes_back_after_quit(
+    data_dir: Path, clock: FakeClock, full_disk: Disk, rescue_places: list[Path]
+) -> None:
+    service = open_service(data_dir, clock=clock)
+    service.open_offline()
+    entry = service.playbook.add("Why are you dearer?", answer="It lasts longer.")
+    assert not service.durable
+    kept = service.close()
+    assert kept is not None and "Why are you dearer?" in kept.read_text()
+    full_disk.undo()
+    again = open_service(data_dir, clock=clock)
+    again.open_offline()
+    assert again.store.playbook_entry(entry.id) == entry
+    assert not kept.exists()
+    again.close()
