@@ -9,6 +9,7 @@ what the rep typed, and sends the reminder (asked by the wake-ups room, `wakeups
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from datetime import datetime
 
 from resilience_app.core import playbook, values
@@ -210,7 +211,7 @@ class PlaybookDesk:
             due = playbook.reminder_at(entry, schedule)
             if due is None or due > now:
                 continue
-            entry.reminded_at = now  # recorded first: a crash cannot remind twice
+            entry = replace(entry, reminded_at=now)  # recorded first: never twice
             self.ctx.store.save_playbook_entries([entry])
             sent.append(entry)
             self._deliver(entry, now)

@@ -110,6 +110,10 @@ class Playbook:
     def __init__(self, store: Store) -> None:
         # The Store this part belongs to: its other parts, its lock, its notices.
         self.store = store
+        # What was decoded last, and from which version of the file under which key: the
+        # wake-ups ask for every entry often, and opening thousands of seals each time
+        # would cost the rep's idle CPU for nothing.
+        self._decoded: tuple[Any, list[PlaybookEntry]] | None = None
 
     def save_entry(self, entry: PlaybookEntry) -> None:
         self.save_entries([entry])
@@ -132,7 +136,15 @@ class Playbook:
         return found[0] if found else None
 
     def entries(self) -> list[PlaybookEntry]:
-        """Every entry (merged ones too), the oldest first."""
+        """Every entry (merged ones too), the oldest first. Entries are shared with later
+        callers until the file changes: change one with `dataclasses.replace` and save it,
+        never in place."""
         book = self.store.followup_file.book()
+        key = (book.version, self.store.months.key_epoch, self.store.locked)
+        if self._decoded is not None and self._decoded[0] == key:
+            return list(self._decoded[1])
         found = self.store.aside.decoded(book, TABLE, entry_from_dict)
-        return sorted(found, key=lambda e: (e.created_at, e.id))
+        entries = sorted(found, key=lambda e: (e.created_at, e.id))
+        # Setting a bad record aside changed the file: keyed by what it is now.
+        self._decoded = ((book.version, self.store.months.key_epoch, self.store.locked), entries)
+        return list(entries)
