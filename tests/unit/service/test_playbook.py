@@ -218,4 +218,6 @@ def test_while_locked_it_is_kept_and_the_reminder_says_no_words(
     [said] = reminders(desktop)
     assert "dearer" not in said and "Unlock" in said
     service.unlock("correct horse battery")
+    [shown] = service.playbook.entries()  # read again with the key, not as decoded locked
+    assert shown.said == "Why are you dearer than X?"
     assert service.playbook.answer(entry.id, "It lasts.").said == "Why are you dearer than X?"
