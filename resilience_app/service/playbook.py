@@ -175,8 +175,8 @@ class PlaybookDesk:
 
     def card_for_now(self, skip: Sequence[str] = ()) -> PlaybookEntry | None:
         """The one card before the next call (`core.playbook.card_for_now`); none while
-        the journal is locked (its answer is sealed with it) or when the rep turned the
-        cards off."""
+        the journal is locked (its answer is sealed with it). The setting that turns the
+        cards off belongs to the window that shows them."""
         if self.ctx.store.locked:
             return None
         return playbook.card_for_now(
