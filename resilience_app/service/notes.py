@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from resilience_app.core import values
 from resilience_app.core.errors import UserError
@@ -12,13 +13,22 @@ from resilience_app.core.models import FollowUpKind, Incident, Positive, Reflect
 from resilience_app.i18n import N_, _
 from resilience_app.service.context import Context
 
+if TYPE_CHECKING:
+    from resilience_app.service.playbook import PlaybookDesk
+
 
 class Notes:
     """Writing notes and positives; needs the journal unlocked (`need_open`)."""
 
-    def __init__(self, ctx: Context, need_open: Callable[[str], None]) -> None:
+    def __init__(
+        self,
+        ctx: Context,
+        need_open: Callable[[str], None],
+        playbook: Callable[[], PlaybookDesk] | None = None,
+    ) -> None:
         self.ctx = ctx
         self._need_open = need_open
+        self._playbook = playbook  # late: the playbook room is built after this one
 
     def open_notes(self) -> list[Incident]:
         """Notes still to write, newest first."""
@@ -32,9 +42,12 @@ class Notes:
         incident_id: str | None,
         reflection: Reflection,
         followups: Iterable[tuple[FollowUpKind, datetime]] = (),
+        said: str = "",
     ) -> Incident:
         """Save the note about a call (with no id: the newest call whose note is open, the
-        one on break included), with the follow-ups the rep ticked under it."""
+        one on break included), with the follow-ups the rep ticked under it. With `said`
+        (what they said or asked that the rep could not answer), an entry of the playbook
+        for that call, its answer left for later."""
         self._need_open(N_("Your journal is locked (to save a note)."))
         if incident_id is None:
             current = self.ctx.loop.current
@@ -47,9 +60,14 @@ class Notes:
                 raise UserError(_("No call is waiting for a note."))
         reflection = _bounded(reflection)
         chosen = [(k, values.moment(d, what=_("The follow-up's time"))) for k, d in followups]
+        playbook = self._playbook() if self._playbook is not None and said.strip() else None
+        if playbook is not None:
+            said = playbook.said_line(said)  # checked before anything is kept
         incident = self.ctx.loop.save_reflection(incident_id, reflection)
         for kind, due in chosen:
             self._add_followup(incident.id, kind, due)
+        if playbook is not None:
+            playbook.add(said, call_id=incident.id)
         self.ctx.record_changed()
         return incident
 

@@ -85,6 +85,10 @@ class PlaybookDesk:
 
     # -- writing --------------------------------------------------------------------------
 
+    def said_line(self, text: str) -> str:
+        """What they said, as it will be kept (a refusal says why)."""
+        return self._said(text)
+
     def _said(self, text: str) -> str:
         said = values.line(text, what=_("What they said"))
         if not said:

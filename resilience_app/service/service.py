@@ -115,7 +115,7 @@ class Service:
         self.journal = Journal(ctx, self._need_open)
         self.transfer = Transfer(ctx, self._need_open)
         self.reports = Reports(ctx, self._need_open)
-        self.notes = Notes(ctx, self._need_open)
+        self.notes = Notes(ctx, self._need_open, playbook=lambda: self.playbook)
         self.followup_desk = FollowUpDesk(ctx, self._need_open)
         journal_room, transfer, reports = self.journal, self.transfer, self.reports
         notes, desk = self.notes, self.followup_desk

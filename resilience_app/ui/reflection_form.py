@@ -11,13 +11,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QDateTime, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
-    QDateTimeEdit,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -31,12 +28,12 @@ from PySide6.QtWidgets import (
 )
 
 from resilience_app import i18n
-from resilience_app.core import texts
-from resilience_app.core.followups import default_due
+from resilience_app.core import texts, values
 from resilience_app.core.loop import reflection_problems
 from resilience_app.core.models import FollowUpKind, Incident, LossReason, MyPart, Reflection
 from resilience_app.i18n import _
 from resilience_app.ui import keys, style, windowing
+from resilience_app.ui.note_followups import FollowUpPicker
 from resilience_app.ui.ticker import Ticker
 
 DRAFT_DELAY_MS = 600
@@ -44,7 +41,8 @@ NO_MOOD = -1
 
 
 class ReflectionForm(QWidget):
-    save_requested = Signal(str, object, object)  # incident id, Reflection, [(kind, due)]
+    # incident id, Reflection, [(kind, due)], what they said for the playbook ("" if none)
+    save_requested = Signal(str, object, object, str)
     later_requested = Signal(str, object)
     discard_requested = Signal(str)
     draft_changed = Signal(str, object)
@@ -143,6 +141,22 @@ class ReflectionForm(QWidget):
 
         field(_("What happened?"), self.what)
         field(_("My part, honestly:"), self.my_part)
+        # What they said that the rep could not answer: kept for the playbook; offered
+        # first when that was the rep's part, else here, after the part (`_place_said`).
+        self.said = QLineEdit()
+        self.said.setMaxLength(values.MAX_LABEL)
+        self.said.setPlaceholderText(_("Their words, one line (optional; the answer can wait)"))
+        self.said_box = QWidget()
+        said_group = QVBoxLayout(self.said_box)
+        said_group.setContentsMargins(0, 0, 0, 0)
+        said_group.setSpacing(5)
+        said_label = QLabel(_("What did they say or ask that I couldn't answer?"))
+        said_label.setWordWrap(True)
+        said_label.setBuddy(self.said)
+        said_group.addWidget(said_label)
+        said_group.addWidget(self.said)
+        self._fields = form
+        form.addWidget(self.said_box)
         field(_("Why was it lost?"), self.reason, self.reason_hint)
         field(_("One lesson for the next call:"), self.lesson)
         field(_("At least one positive:"), self.positives)
@@ -153,35 +167,13 @@ class ReflectionForm(QWidget):
         self.followup_toggle.setCheckable(True)
         self.followup_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
         self.followup_toggle.setArrowType(Qt.ArrowType.RightArrow)
-        self.followup_box = QWidget()
-        grid = QGridLayout(self.followup_box)
-        grid.setContentsMargins(0, 0, 0, 0)
-        self.followup_checks: dict[FollowUpKind, QCheckBox] = {}
-        self.followup_times: dict[FollowUpKind, QDateTimeEdit] = {}
-        for row, kind in enumerate(FollowUpKind):
-            check = QCheckBox(texts.follow_up_short(kind))
-            check.setToolTip(texts.follow_up_hint(kind))
-            when = QDateTimeEdit()
-            # Translators: the name of a follow-up's date field for a screen reader.
-            when.setAccessibleName(_("When: {follow_up}").format(follow_up=check.text()))
-            when.setCalendarPopup(True)
-            # Translators: how a follow-up's time is shown (Qt date format codes).
-            when.setDisplayFormat(_("ddd d MMM, HH:mm"))
-            when.setEnabled(False)
-            check.toggled.connect(when.setEnabled)
-            grid.addWidget(check, row, 0)
-            grid.addWidget(when, row, 1)
-            self.followup_checks[kind] = check
-            self.followup_times[kind] = when
-        self.check_in_months = QComboBox()
-        self.check_in_months.addItem(_("in a month"), 1)
-        self.check_in_months.addItem(_("in 3 months"), 3)
-        self.check_in_months.currentIndexChanged.connect(self._check_in_changed)
-        self.check_in_months.setAccessibleName(_("Check in after"))
-        grid.addWidget(self.check_in_months, list(FollowUpKind).index(FollowUpKind.CHECK_IN), 2)
+        self.followup_box = FollowUpPicker()
+        # Its parts by their old names (the tests and the presenter tick them).
+        self.followup_checks = self.followup_box.checks
+        self.followup_times = self.followup_box.times
+        self.check_in_months = self.followup_box.check_in_months
         self.followup_box.hide()
         self.followup_toggle.toggled.connect(self._toggle_followups)
-        self._flagged_at: datetime | None = None
 
         self.error = QLabel()
         self.error.setProperty("role", "error")
@@ -229,11 +221,13 @@ class ReflectionForm(QWidget):
         self.later_button.clicked.connect(self._later)
         self.discard_button.clicked.connect(self._discard)
         self.reason.currentIndexChanged.connect(self._show_hint)
+        self.my_part.currentIndexChanged.connect(self._place_said)
         self.mood.valueChanged.connect(self._mood_touched)
         self.mood.sliderPressed.connect(self._mood_touched)
         self.mood.valueChanged.connect(self._show_mood)
         for signal in (
             self.what.textChanged,
+            self.said.textChanged,
             self.lesson.textChanged,
             self.positives.textChanged,
             self.my_part.currentIndexChanged,
@@ -252,6 +246,8 @@ class ReflectionForm(QWidget):
 
     def load(self, incident: Incident) -> None:
         self._loading = True
+        if incident.id != self._incident_id:
+            self.said.clear()  # not in the draft: kept only while the app runs
         self._incident_id = incident.id
         r = incident.reflection
         self.what.setText(r.what_happened)
@@ -272,17 +268,13 @@ class ReflectionForm(QWidget):
         if incident.rough is not None:
             bits.append(_("before the break it felt {rough}/10").format(rough=incident.rough))
         self.context.setText(" · ".join(bits))
-        self._flagged_at = incident.flagged_at
-        for kind, check in self.followup_checks.items():
-            check.setChecked(False)
-            self._set_time(kind, default_due(kind, incident.flagged_at))
-        self.check_in_months.setCurrentIndex(0)
+        self.followup_box.reset(incident.flagged_at)
         self.followup_toggle.setChecked(False)
         self.error.hide()
         self._loading = False
         if not self.isVisible():
             windowing.fit(self, 460)  # as tall as the note needs, on this screen
-        self.what.setFocus()
+        self._first_field().setFocus()
 
     def reflection(self) -> Reflection:
         part = self.my_part.currentData()
@@ -301,23 +293,7 @@ class ReflectionForm(QWidget):
 
     def chosen_followups(self) -> list[tuple[FollowUpKind, datetime]]:
         """The follow-ups ticked, with the times shown (local time, made aware)."""
-        chosen = []
-        for kind, check in self.followup_checks.items():
-            if check.isChecked():
-                stamp = self.followup_times[kind].dateTime().toSecsSinceEpoch()
-                chosen.append((kind, datetime.fromtimestamp(stamp).astimezone()))
-        return chosen
-
-    def _set_time(self, kind: FollowUpKind, when: datetime) -> None:
-        self.followup_times[kind].setDateTime(QDateTime.fromSecsSinceEpoch(int(when.timestamp())))
-
-    def _check_in_changed(self) -> None:
-        if self._flagged_at is not None:
-            months = int(self.check_in_months.currentData())
-            self._set_time(
-                FollowUpKind.CHECK_IN,
-                default_due(FollowUpKind.CHECK_IN, self._flagged_at, months=months),
-            )
+        return self.followup_box.chosen()
 
     def _toggle_followups(self, shown: bool) -> None:
         self.followup_box.setVisible(shown)
@@ -355,6 +331,24 @@ class ReflectionForm(QWidget):
         self.draft_ticker.stop()
         if self._incident_id is not None:
             self.draft_changed.emit(self._incident_id, self.reflection())
+
+    def _first_field(self) -> QWidget:
+        return self.said if self._fields.indexOf(self.said_box) == 0 else self.what
+
+    def _place_said(self) -> None:
+        """Their words first (right under the call) when the rep could not answer, else
+        after "my part"; the Tab order follows the place."""
+        first = self.my_part.currentData() == MyPart.COULDNT_ANSWER.value
+        index = 0 if first else 2  # the groups: what happened, my part, then here
+        if self._fields.indexOf(self.said_box) == index:
+            return
+        self._fields.removeWidget(self.said_box)
+        self._fields.insertWidget(index, self.said_box)
+        if first:  # said, what, my part: each moved after the one before
+            QWidget.setTabOrder(self.said, self.what)
+            QWidget.setTabOrder(self.what, self.my_part)
+        else:
+            QWidget.setTabOrder(self.my_part, self.said)
 
     def _show_hint(self) -> None:
         reason = self.reason.currentData()
@@ -394,7 +388,9 @@ class ReflectionForm(QWidget):
             self.positives.setFocus()
             return
         self.draft_ticker.stop()
-        self.save_requested.emit(self._incident_id, reflection, self.chosen_followups())
+        self.save_requested.emit(
+            self._incident_id, reflection, self.chosen_followups(), self.said.text().strip()
+        )
 
     def _later(self) -> None:
         if self._incident_id is not None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
 
 from resilience_app.core.clock import FakeClock
@@ -11,6 +13,7 @@ from resilience_app.core.loop import RecoveryLoop
 from resilience_app.core.models import LossReason, MyPart, Reflection, ReflectionStatus
 from resilience_app.core.settings import Settings
 from resilience_app.storage.store import Store
+from resilience_app.ui.presenter import Presenter
 from resilience_app.ui.reflection_form import ReflectionForm
 
 
@@ -106,3 +109,79 @@ def test_mood_starts_unrated(qtbot: QtBot, loop: RecoveryLoop) -> None:
     form.mood_clear.click()
     assert form.reflection().mood_after is None
     assert form.mood_value.text() == "Not rated yet"
+
+
+def _tab_order(form: ReflectionForm) -> list[QWidget]:
+    """The note's first fields in the order Tab walks through them."""
+    fields = {form.what, form.my_part, form.said, form.reason}
+    order: list[QWidget] = []
+    widget: QWidget = form
+    while len(order) < 200:
+        widget = widget.nextInFocusChain()
+        if widget is form.mood:
+            break
+        if widget in fields and widget.focusPolicy() & Qt.FocusPolicy.TabFocus:
+            order.append(widget)
+    return order
+
+
+def _top(form: ReflectionForm, widget: QWidget) -> int:
+    return widget.mapTo(form, QPoint(0, 0)).y()
+
+
+def test_their_words_come_first_when_i_could_not_answer(qtbot: QtBot, loop: RecoveryLoop) -> None:
+    form, _ = form_for(qtbot, loop)
+    form.show()
+    # Any part: the field is there, after "my part", in reading and Tab order.
+    assert form.said.isVisible() and form.said.accessibleName() == ""  # named by its label
+    assert _top(form, form.my_part) < _top(form, form.said) < _top(form, form.reason)
+    assert _tab_order(form)[:4] == [form.what, form.my_part, form.said, form.reason]
+    form.my_part.setCurrentIndex(form.my_part.findData(MyPart.COULDNT_ANSWER.value))
+    qtbot.waitUntil(lambda: _top(form, form.said) < _top(form, form.what))
+    assert _top(form, form.context) < _top(form, form.said)  # right under the call
+    assert _tab_order(form)[:4] == [form.said, form.what, form.my_part, form.reason]
+    form.my_part.setCurrentIndex(form.my_part.findData(MyPart.NOT_ME.value))
+    qtbot.waitUntil(lambda: _top(form, form.my_part) < _top(form, form.said))
+    assert _tab_order(form)[:4] == [form.what, form.my_part, form.said, form.reason]
+
+
+def test_a_draft_where_i_could_not_answer_opens_on_their_words(
+    qtbot: QtBot, loop: RecoveryLoop
+) -> None:
+    incident = loop.flag("Acme")
+    loop.end_break()
+    loop.save_draft(incident.id, Reflection(my_part=MyPart.COULDNT_ANSWER))
+    form = ReflectionForm()
+    qtbot.addWidget(form)
+    form.load(loop.incident(incident.id))
+    form.show()
+    form.activateWindow()
+    assert _tab_order(form)[0] is form.said
+    assert _top(form, form.said) < _top(form, form.what)
+
+
+def test_saving_the_note_with_their_words_adds_them_to_the_playbook(
+    presenter: Presenter, loop: RecoveryLoop, qtbot: QtBot
+) -> None:
+    first = loop.flag("Acme")
+    loop.end_break()
+    form = presenter.notes.form
+    assert form.isVisible() and form.incident_id == first.id
+    form.my_part.setCurrentIndex(form.my_part.findData(MyPart.COULDNT_ANSWER.value))
+    qtbot.keyClicks(form.said, "Why are you dearer than Globex?")
+    form.positives.setPlainText("Stayed calm")
+    form.save_button.click()
+    assert not form.isVisible()
+    [entry] = presenter.service.playbook.entries()
+    assert entry.said == "Why are you dearer than Globex?"
+    assert entry.call_ids == [first.id] and entry.answer == "" and not entry.answered
+    assert presenter.service.incident(first.id).reflection.positives == ["Stayed calm"]
+
+    # Left empty (any part): the note is saved and the playbook is left as it was.
+    loop.dialed()
+    second = loop.flag("Initech")
+    loop.end_break()
+    assert form.incident_id == second.id and form.said.text() == ""
+    form.positives.setPlainText("Kept it short")
+    form.save_button.click()
+    assert [e.id for e in presenter.service.playbook.entries()] == [entry.id]

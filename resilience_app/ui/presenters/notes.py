@@ -91,9 +91,11 @@ class NotePresenter(BasePresenter):
         incident_id: str,
         reflection: Reflection,
         chosen: list[tuple[FollowUpKind, datetime]] | None = None,
+        said: str = "",
     ) -> None:
         try:
-            self.service.save_note(incident_id, reflection, chosen or [])
+            # What they said goes to the playbook with the note (the service's room).
+            self.service.save_note(incident_id, reflection, chosen or [], said=said)
         except UserError as exc:
             self.form.show_error(exc.message)
             return
