@@ -1,4 +1,5 @@
-"""The rep's journal: positives to read on a bad day, every call, and what is coming up.
+"""The rep's journal: positives to read on a bad day, every call, what is coming up, and
+the playbook (`playbook_tab.py`).
 
 A view only: it shows what it is given and says what the rep asked for through signals;
 the presenter asks the service for fresh lists.
@@ -29,10 +30,12 @@ from PySide6.QtWidgets import (
 from resilience_app.core import texts
 from resilience_app.core.journal import IncidentFilter, PositiveEntry
 from resilience_app.core.models import Incident, LossReason, MyPart
+from resilience_app.core.playbook import PlaybookEntry
 from resilience_app.i18n import _, ngettext
 from resilience_app.service.views import UpcomingItem
 from resilience_app.ui import keys, style
 from resilience_app.ui.journal_model import ID_ROLE, PAGE, CallsModel, PositivesModel
+from resilience_app.ui.playbook_tab import PlaybookTab
 from resilience_app.ui.ticker import Ticker
 from resilience_app.ui.upcoming_tab import UpcomingTab
 
@@ -126,6 +129,8 @@ class JournalWindow(QWidget):
     script_requested = Signal(str)  # follow-up id: show its kind's script
     script_saved = Signal(str, str)  # follow-up kind, the rep's version
     script_reset = Signal(str)  # follow-up kind: back to the app's own
+    playbook_search_changed = Signal(str)  # the playbook's search, as the rep types
+    playbook_answer_saved = Signal(str, str)  # entry id, the answer
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
@@ -136,6 +141,11 @@ class JournalWindow(QWidget):
         self.tabs.addTab(self._build_positives(), _("Positives"))
         self.tabs.addTab(self._build_calls(), _("Calls"))
         self.tabs.addTab(self._build_upcoming(), _("Upcoming"))
+        self.playbook = PlaybookTab()
+        self.playbook.search_changed.connect(self.playbook_search_changed.emit)
+        self.playbook.answer_saved.connect(self.playbook_answer_saved.emit)
+        # Translators: the journal's tab of the rep's own playbook (their answers).
+        self.tabs.addTab(self.playbook, _("&Playbook"))
         self.export_button = QPushButton(_("Export…"))
         self.export_button.setToolTip(_("Save the calls in the period chosen under Calls"))
         self.export_button.clicked.connect(self._export)
@@ -429,6 +439,9 @@ class JournalWindow(QWidget):
         self.tabs.setTabText(
             2, _("Upcoming ({n})").format(n=len(items)) if items else _("Upcoming")
         )
+
+    def show_playbook(self, entries: list[PlaybookEntry]) -> None:
+        self.playbook.show_entries(entries)
 
     # -- export ---------------------------------------------------------------------------
 

@@ -1,5 +1,6 @@
 """The journal window: its calls and positives (searched on a thread of their own), the
-upcoming follow-ups and their scripts, delete and undo, export."""
+upcoming follow-ups and their scripts, the playbook (`service.playbook`), delete and undo,
+export."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
     from resilience_app.ui.journal_model import JournalSearch
     from resilience_app.ui.journal_window import JournalWindow
 
-JOURNAL_TABS = {"positives": 0, "calls": 1, "upcoming": 2}
+JOURNAL_TABS = {"positives": 0, "calls": 1, "upcoming": 2, "playbook": 3}
 
 
 class JournalPresenter(BasePresenter):
@@ -44,6 +45,7 @@ class JournalPresenter(BasePresenter):
         self._followup_action = followup_action
         self._followups_changed = followups_changed  # the tray's menu and the journal's list
         service.journal_changed.connect(self.refresh)
+        service.playbook.changed.connect(self.refresh_playbook)  # added, answered, merged…
 
     @cached_property
     def journal_window(self) -> JournalWindow:
@@ -71,6 +73,8 @@ class JournalPresenter(BasePresenter):
         window.script_requested.connect(self._show_script)
         window.script_saved.connect(lambda kind, text: self._keep_script(kind, text))
         window.script_reset.connect(lambda kind: self._keep_script(kind, None))
+        window.playbook_search_changed.connect(lambda _text: self.refresh_playbook())
+        window.playbook_answer_saved.connect(self._answer)
         return window
 
     @cached_property
@@ -95,6 +99,7 @@ class JournalPresenter(BasePresenter):
         window.show()
         bring_forward(window)
         self.refresh()  # the lists fill in as the search goes
+        self.refresh_playbook()
 
     def show_upcoming(self, items: list[Any]) -> None:
         window = self.built("journal_window")
@@ -107,6 +112,29 @@ class JournalPresenter(BasePresenter):
             return  # searched again when it is shown
         window.begin_search()
         self.journal_search.start(window.call_filter(), window.positive_query())
+
+    # -- the playbook -----------------------------------------------------------------------
+
+    def refresh_playbook(self) -> None:
+        """The playbook's entries found by what is typed in its search."""
+        window = self.built("journal_window")
+        if window is None or not window.isVisible() or self.service.locked:
+            return  # read again when it is shown
+        try:
+            found = self.service.playbook.entries(window.playbook.search.text())
+        except UserError as exc:
+            window.playbook.show_status(exc.message)
+            return
+        window.show_playbook(found)
+
+    def _answer(self, entry_id: str, text: str) -> None:
+        window = self.journal_window
+        try:
+            self.service.playbook.answer(entry_id, text)  # shown again when it says so
+        except UserError as exc:
+            window.playbook.show_status(exc.message)
+            return
+        window.playbook.show_status(_("Your answer is kept; so is the wording before it."))
 
     def locked(self) -> None:
         """What the rep wrote leaves the screen with the key."""

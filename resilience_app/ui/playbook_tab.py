@@ -1,0 +1,173 @@
+"""The journal's Playbook tab: what customers said that the rep could not answer, in their
+words, and the answer the rep wrote since (its earlier wordings kept by the service).
+
+A view only, like the window it sits in: it shows the entries it is given and says through
+signals what the rep asked for (a search as they type, an answer to keep).
+
+From the keyboard: Tab walks search, list, answer and Save in that order; Alt+S saves.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from resilience_app import i18n
+from resilience_app.core.playbook import PlaybookEntry
+from resilience_app.i18n import _, ngettext
+
+
+def entry_text(entry: PlaybookEntry) -> str:
+    """An entry as the list shows it: their words, then my answer, then the rest."""
+    # Translators: {said} is what a customer said, in the rep's words; keep the quotation
+    # marks of your language around it.
+    lines = [_("“{said}”").format(said=entry.said)]
+    lines.append(entry.answer.replace("\n", " ") if entry.answer else _("No answer yet"))
+    bits = [", ".join(entry.tags)] if entry.tags else []
+    # Translators: how often the same question came up (on the calls linked to it).
+    n = entry.times
+    bits.append(ngettext("came up {n} time", "came up {n} times", n).format(n=n))
+    if entry.practised_at is not None:
+        when = i18n.format_date(entry.practised_at.astimezone().date())
+        # Translators: {date} is a day, e.g. "Nov 25, 2026".
+        bits.append(_("last practised {date}").format(date=when))
+    else:
+        bits.append(_("not practised yet"))
+    lines.append(" · ".join(bits))
+    return "\n".join(lines)
+
+
+class PlaybookTab(QWidget):
+    search_changed = Signal(str)  # what the rep typed in the search, as they type
+    answer_saved = Signal(str, str)  # entry id, the answer as the rep would say it now
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        intro = QLabel(
+            _(
+                "What customers said that you couldn't answer, in their words, and the "
+                "answers you found since. Only you see this."
+            )
+        )
+        intro.setWordWrap(True)
+        intro.setProperty("role", "muted")
+        self.search = QLineEdit()
+        self.search.setPlaceholderText(_("Search your playbook"))
+        self.search.setAccessibleName(_("Search your playbook"))
+        self.search.setClearButtonEnabled(True)
+        for button in self.search.findChildren(QToolButton):
+            button.setAccessibleName(_("Clear"))
+        self.entry_list = QListWidget()
+        self.entry_list.setWordWrap(True)
+        self.entry_list.setSpacing(2)
+        self.entry_list.setAlternatingRowColors(True)
+        self.entry_list.setAccessibleName(_("Your playbook"))
+        self.answer_title = QLabel(_("Your answer, as you would say it now:"))
+        self.answer_edit = QPlainTextEdit()
+        self.answer_edit.setTabChangesFocus(True)  # Tab moves on to Save
+        self.answer_edit.setAccessibleName(_("Your answer"))
+        self.answer_title.setBuddy(self.answer_edit)
+        self.earlier = QLabel()
+        self.earlier.setProperty("role", "muted")
+        self.earlier.setWordWrap(True)
+        self.save_button = QPushButton(_("&Save answer"))
+        self.save_button.setProperty("role", "primary")
+        self.save_button.setToolTip(_("Keep this answer; the earlier wording is kept too"))
+        self.status = QLabel()
+        self.status.setProperty("role", "muted")
+        self.status.setWordWrap(True)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.earlier, 1)
+        buttons.addWidget(self.save_button)
+        self.answer_box = QWidget()
+        box = QVBoxLayout(self.answer_box)
+        box.setContentsMargins(0, 6, 0, 0)
+        box.addWidget(self.answer_title)
+        box.addWidget(self.answer_edit, 1)
+        box.addLayout(buttons)
+        self.answer_box.hide()
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.search)
+        layout.addWidget(self.entry_list, 2)
+        layout.addWidget(self.answer_box, 1)
+        layout.addWidget(self.status)
+        for first, second in (
+            (self.search, self.entry_list),
+            (self.entry_list, self.answer_edit),
+            (self.answer_edit, self.save_button),
+        ):
+            QWidget.setTabOrder(first, second)
+        self._entries: dict[str, PlaybookEntry] = {}
+        self.search.textChanged.connect(self.search_changed.emit)
+        self.entry_list.currentItemChanged.connect(lambda _item, _previous: self._chosen())
+        self.save_button.clicked.connect(self._save)
+
+    def selected(self) -> str | None:
+        item = self.entry_list.currentItem()
+        return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
+
+    def show_entries(self, entries: list[PlaybookEntry]) -> None:
+        """The entries found (the one selected stays selected, its answer as typed)."""
+        selected = self.selected()
+        self._entries = {e.id: e for e in entries}
+        self.entry_list.blockSignals(True)
+        self.entry_list.clear()
+        if not entries:
+            placeholder = QListWidgetItem(
+                _("Nothing matches that search.")
+                if self.search.text().strip()
+                else _("Nothing in your playbook yet.")
+            )
+            placeholder.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.entry_list.addItem(placeholder)
+        for entry in entries:
+            item = QListWidgetItem(entry_text(entry))
+            item.setData(Qt.ItemDataRole.UserRole, entry.id)
+            self.entry_list.addItem(item)
+            if entry.id == selected:
+                self.entry_list.setCurrentItem(item)
+        self.entry_list.blockSignals(False)
+        if self.selected() != selected:
+            self._chosen()  # the one selected is gone (searched away or merged)
+        elif selected is not None:
+            self._show_earlier(self._entries[selected])
+
+    def _chosen(self) -> None:
+        entry = self._entries.get(self.selected() or "")
+        self.status.clear()
+        if entry is None:
+            self.answer_box.hide()
+            return
+        self.answer_edit.setPlainText(entry.answer)
+        self._show_earlier(entry)
+        self.answer_box.show()
+
+    def _show_earlier(self, entry: PlaybookEntry) -> None:
+        n = len(entry.earlier)
+        self.earlier.setText(
+            # Translators: the answers an entry had before the one shown, kept.
+            ngettext("{n} earlier wording kept", "{n} earlier wordings kept", n).format(n=n)
+            if n
+            else ""
+        )
+        self.earlier.setToolTip("\n\n".join(w.text for w in entry.earlier))
+
+    def _save(self) -> None:
+        chosen = self.selected()
+        if chosen:
+            self.answer_saved.emit(chosen, self.answer_edit.toPlainText())
+
+    def show_status(self, message: str) -> None:
+        self.status.setText(message)
