@@ -9,11 +9,15 @@ From the keyboard: Tab walks search, list, answer and Save in that order; Alt+S 
 
 from __future__ import annotations
 
+import functools
+from datetime import date
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListView,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
@@ -28,6 +32,13 @@ from resilience_app.core.playbook import PlaybookEntry
 from resilience_app.i18n import _, ngettext
 
 
+@functools.lru_cache(maxsize=512)
+def _day(day: date, language: str) -> str:
+    """A day as the language writes it (babel is slow for thousands of rows; `language`
+    keys the cache, so a new language writes them afresh)."""
+    return i18n.format_date(day)
+
+
 def entry_text(entry: PlaybookEntry) -> str:
     """An entry as the list shows it: their words, then my answer, then the rest."""
     # Translators: {said} is what a customer said, in the rep's words; keep the quotation
@@ -39,7 +50,7 @@ def entry_text(entry: PlaybookEntry) -> str:
     n = entry.times
     bits.append(ngettext("came up {n} time", "came up {n} times", n).format(n=n))
     if entry.practised_at is not None:
-        when = i18n.format_date(entry.practised_at.astimezone().date())
+        when = _day(entry.practised_at.astimezone().date(), i18n.language())
         # Translators: {date} is a day, e.g. "Nov 25, 2026".
         bits.append(_("last practised {date}").format(date=when))
     else:
@@ -72,6 +83,11 @@ class PlaybookTab(QWidget):
         self.entry_list.setWordWrap(True)
         self.entry_list.setSpacing(2)
         self.entry_list.setAlternatingRowColors(True)
+        # Rows of different heights measured a batch at a time, between events: a search
+        # over thousands of entries answers the key at once (~25 ms for 5,000 offscreen,
+        # ~150 ms when laid out all at once).
+        self.entry_list.setLayoutMode(QListView.LayoutMode.Batched)
+        self.entry_list.setBatchSize(100)
         self.entry_list.setAccessibleName(_("Your playbook"))
         self.answer_title = QLabel(_("Your answer, as you would say it now:"))
         self.answer_edit = QPlainTextEdit()

@@ -40,7 +40,7 @@ def test_the_playbook_lists_searches_and_keeps_each_answer(
     call = loop.flag("Acme")
     loop.end_break()
     dearer = playbook.add("Why are you dearer than Globex?", tags=["price"], call_id=call.id)
-    playbook.add("Do you integrate with SAP?", answer="Yes, with the standard connector")
+    sap = playbook.add("Do you integrate with SAP?", answer="Yes, with the standard connector")
 
     presenter.journal.open("playbook")
     window = presenter.journal.journal_window
@@ -83,6 +83,9 @@ def test_the_playbook_lists_searches_and_keeps_each_answer(
     # Changed elsewhere (the note, the terminal): the tab follows the service.
     playbook.add("Can you call back in spring?")
     assert len(shown(tab)) == 3 and tab.selected() == dearer.id
+    playbook.practise(sap.id, had_it=True)
+    [practised] = [t for t in shown(tab) if "SAP" in t]
+    assert "last practised " in practised and "not practised" not in practised
 
     # An empty answer is refused with a sentence; the last one stays.
     tab.answer_edit.setPlainText("   ")
