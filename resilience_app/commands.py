@@ -43,7 +43,7 @@ Reply = dict[str, Any]
 E = TypeVar("E", bound=StrEnum)
 
 WINDOWS = ("", "journal", "insights", "settings")
-TABS = ("positives", "calls", "upcoming")
+TABS = ("positives", "calls", "upcoming", "playbook")
 # Replies kept for request ids, so a client that resends (its connection dropped before
 # the answer came) gets the first answer instead of doing the thing twice.
 REMEMBERED_REPLIES = 256

@@ -27,7 +27,7 @@ def add_journal(sub: Subparsers, common: Parser) -> None:
     journal = sub.add_parser("journal", parents=[common], help=_("open the journal window"))
     journal.add_argument(
         "--tab",
-        choices=("positives", "calls", "upcoming"),
+        choices=("positives", "calls", "upcoming", "playbook"),
         default="positives",
         help=_("the tab to show"),
     )
