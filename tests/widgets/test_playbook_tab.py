@@ -4,13 +4,15 @@ as the rep types, an answer written (its earlier wording kept), keyboard and nam
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from resilience_app.core.loop import RecoveryLoop
+from resilience_app.core.models import MyPart
 from resilience_app.ui.playbook_tab import PlaybookTab
 from resilience_app.ui.presenter import Presenter
-from tests.widgets.test_accessibility import accessible, controls
+from tests.widgets.test_accessibility import accessible, clipped, controls
 
 
 def shown(tab: PlaybookTab) -> list[str]:
@@ -128,3 +130,26 @@ def test_every_control_of_the_tab_and_the_note_has_a_name(
     assert accessible(presenter.notes.form.said) == (
         "What did they say or ask that I couldn't answer?"
     )
+
+
+def test_at_twice_the_text_size_nothing_is_clipped(
+    presenter: Presenter, loop: RecoveryLoop, qtbot: QtBot, qapp: QApplication
+) -> None:
+    normal = QFont(qapp.font())
+    bigger = QFont(normal)
+    bigger.setPointSizeF(normal.pointSizeF() * 2)
+    qapp.setFont(bigger)
+    try:
+        presenter.service.playbook.add("Why are you dearer than Globex?", answer="Onboarding")
+        presenter.journal.open("playbook")
+        window = presenter.journal.journal_window
+        qtbot.addWidget(window)
+        window.playbook.entry_list.setCurrentRow(0)
+        loop.flag("Acme")
+        loop.end_break()
+        form = presenter.notes.form
+        form.my_part.setCurrentIndex(form.my_part.findData(MyPart.COULDNT_ANSWER.value))
+        qtbot.wait(20)  # the layouts settle
+        assert clipped(window) == [] and clipped(form) == []
+    finally:
+        qapp.setFont(normal)
