@@ -246,8 +246,9 @@ class ReflectionForm(QWidget):
 
     def load(self, incident: Incident) -> None:
         self._loading = True
-        if incident.id != self._incident_id:
-            self.said.clear()  # not in the draft: kept only while the app runs
+        if incident.id != self._incident_id or not incident.reflection_open:
+            # Not in the draft: kept while the app runs, until the note is saved with it.
+            self.said.clear()
         self._incident_id = incident.id
         r = incident.reflection
         self.what.setText(r.what_happened)

@@ -169,9 +169,15 @@ def test_saving_the_note_with_their_words_adds_them_to_the_playbook(
     assert form.isVisible() and form.incident_id == first.id
     form.my_part.setCurrentIndex(form.my_part.findData(MyPart.COULDNT_ANSWER.value))
     qtbot.keyClicks(form.said, "Why are you dearer than Globex?")
+    form.later_button.click()  # "later": their words wait in the form while the app runs
+    presenter.notes.show_note(first.id)
+    assert form.said.text() == "Why are you dearer than Globex?"
     form.positives.setPlainText("Stayed calm")
     form.save_button.click()
     assert not form.isVisible()
+    presenter.notes.show_note(first.id)  # the saved note opened again: not kept twice
+    assert form.said.text() == ""
+    form.hide()
     [entry] = presenter.service.playbook.entries()
     assert entry.said == "Why are you dearer than Globex?"
     assert entry.call_ids == [first.id] and entry.answer == "" and not entry.answered
