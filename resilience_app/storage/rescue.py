@@ -30,6 +30,7 @@ from resilience_app.storage.codec import (
     nudge_from_dict,
     positive_from_dict,
 )
+from resilience_app.storage.scripts import script_from_dict
 from resilience_app.storage.store import FOLLOWUPS_FILE, Store
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,7 @@ DECODERS = {
     "nudges": nudge_from_dict,
     "positives": positive_from_dict,
     "followups": followup_from_dict,
+    "scripts": script_from_dict,  # the rep's own follow-up scripts, in the follow-ups file
 }
 
 
