@@ -31,6 +31,7 @@ from resilience_app.storage.codec import (
     positive_from_dict,
 )
 from resilience_app.storage.playbook import entry_from_dict
+from resilience_app.storage.scripts import script_from_dict
 from resilience_app.storage.store import FOLLOWUPS_FILE, Store
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,7 @@ DECODERS = {
     "positives": positive_from_dict,
     "followups": followup_from_dict,
     "playbook": entry_from_dict,  # kept in the follow-ups file (storage/playbook.py)
+    "scripts": script_from_dict,  # the rep's own follow-up scripts, in the follow-ups file
 }
 
 

@@ -974,7 +974,14 @@ class VirtualDesktop:
         machine maps it well after the click); return the menu's window."""
         before = set(self.find_windows())
         self.click_tray_icon(index, button=3)
-        return self.wait_for_new_window(before, timeout)
+        try:
+            return self.wait_for_new_window(before, timeout)
+        except DesktopError:
+            # Seen about once in ten runs: a right-click given just after the app changed
+            # its menu shows nothing (cause not found yet). A rep clicks again; so do we,
+            # once, and the test still fails if the second click shows nothing either.
+            self.click_tray_icon(index, button=3)
+            return self.wait_for_new_window(before, timeout)
 
     def wait_for_new_window(self, before: set[int], timeout: float = 5.0) -> int:
         """Wait for a visible window that is not in ``before`` (a menu, a submenu)."""

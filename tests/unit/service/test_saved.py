@@ -229,3 +229,21 @@ def test_a_playbook_entry_kept_through_a_full_disk_comes_back_after_quit(
     assert again.store.playbook_entry(entry.id) == entry
     assert not kept.exists()
     again.close()
+
+
+def test_a_script_of_my_own_saved_on_a_full_disk_comes_back_from_the_rescue_file(
+    data_dir: Path, clock: FakeClock, full_disk: Disk, rescue_places: list[Path]
+) -> None:
+    service = open_service(data_dir, clock=clock)
+    service.open_offline()
+    service.save_script(FollowUpKind.DEBRIEF, "My own questions, written on a full disk")
+    assert not service.durable
+    kept = service.close()
+    assert kept is not None
+    full_disk.undo()
+
+    again = open_service(data_dir, clock=clock)
+    again.open_offline()
+    assert again.script(FollowUpKind.DEBRIEF) == ("My own questions, written on a full disk", True)
+    assert not kept.exists()
+    again.close()
