@@ -211,14 +211,21 @@ def _next_morning(after: datetime, schedule: Schedule | None) -> datetime | None
     return later if schedule.working(later) else start
 
 
-def reminder_at(entry: PlaybookEntry, schedule: Schedule | None) -> datetime | None:
+def reminder_at(
+    entry: PlaybookEntry,
+    schedule: Schedule | None,
+    *,
+    cool_down: timedelta = COOL_DOWN,
+    before_end: timedelta = BEFORE_END,
+) -> datetime | None:
     """When the one gentle reminder to answer an entry is due (None: no reminder: it is
     answered, merged, reminded already, or no day is a working day).
 
-    A while before the end of the working day it was written on (BEFORE_END), if that is
-    at least COOL_DOWN after it was written; else the next morning, a little after the
-    start of work. Without working hours, an ordinary office day (DEFAULT_START to
-    DEFAULT_END). Calls and breaks are the service's to wait for."""
+    A while before the end of the working day it was written on (`before_end`), if that
+    is at least `cool_down` after it was written; else the next morning, a little after
+    the start of work (the two are settings, `playbook.reminder_*`; these defaults).
+    Without working hours, an ordinary office day (DEFAULT_START to DEFAULT_END).
+    Calls and breaks are the service's to wait for."""
     if entry.answered or not entry.active or entry.reminded_at is not None:
         return None
     written = entry.created_at
@@ -227,8 +234,8 @@ def reminder_at(entry: PlaybookEntry, schedule: Schedule | None) -> datetime | N
         end = _day_end(day, schedule)
         if end is None or end <= written:
             continue
-        calm = end - BEFORE_END
-        if calm >= written + COOL_DOWN and (schedule is None or schedule.working(calm)):
+        calm = end - before_end
+        if calm >= written + cool_down and (schedule is None or schedule.working(calm)):
             return calm
         return _next_morning(end, schedule)
     return _next_morning(written, schedule)

@@ -306,6 +306,22 @@ SCHEMA: dict[str, Setting] = {
             normalize=shortcut.normalize,
         ),
         Setting(
+            "playbook.reminder_wait_minutes",
+            float,
+            60.0,
+            N_("minutes a question kept for the playbook waits at least before its reminder"),
+            0.01,
+            480,
+        ),
+        Setting(
+            "playbook.reminder_before_end_minutes",
+            float,
+            30.0,
+            N_("minutes before the end of the working day for the reminder to write an answer"),
+            0,
+            240,
+        ),
+        Setting(
             "lock.remember",
             bool,
             False,

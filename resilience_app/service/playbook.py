@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from resilience_app.core import playbook, values
 from resilience_app.core.events import Event
 from resilience_app.core.models import new_id
 from resilience_app.core.playbook import PlaybookEntry, PlaybookError
+from resilience_app.core.workhours import Schedule
 from resilience_app.i18n import N_, _
 from resilience_app.service.availability import Availability
 from resilience_app.service.context import Context
@@ -202,9 +203,20 @@ class PlaybookDesk:
         times = [
             due
             for e in self.ctx.store.playbook_entries()
-            if (due := playbook.reminder_at(e, schedule)) is not None
+            if (due := self._reminder_at(e, schedule)) is not None
         ]
         return min(times) if times else None
+
+    def _reminder_at(self, entry: PlaybookEntry, schedule: Schedule | None) -> datetime | None:
+        settings = self.ctx.settings
+        return playbook.reminder_at(
+            entry,
+            schedule,
+            cool_down=timedelta(minutes=float(settings.get("playbook.reminder_wait_minutes"))),
+            before_end=timedelta(
+                minutes=float(settings.get("playbook.reminder_before_end_minutes"))
+            ),
+        )
 
     def tick(self) -> list[PlaybookEntry]:
         """Send each reminder that has come due, once."""
@@ -212,7 +224,7 @@ class PlaybookDesk:
         schedule = self.availability.schedule()
         sent = []
         for entry in self.ctx.store.playbook_entries():
-            due = playbook.reminder_at(entry, schedule)
+            due = self._reminder_at(entry, schedule)
             if due is None or due > now:
                 continue
             entry = replace(entry, reminded_at=now)  # recorded first: never twice

@@ -221,3 +221,18 @@ def test_while_locked_it_is_kept_and_the_reminder_says_no_words(
     [shown] = service.playbook.entries()  # read again with the key, not as decoded locked
     assert shown.said == "Why are you dearer than X?"
     assert service.playbook.answer(entry.id, "It lasts.").said == "Why are you dearer than X?"
+
+
+def test_the_reminder_follows_its_two_settings(
+    service: Service, clock: FakeClock, desktop: Shown
+) -> None:
+    office(service)
+    service.update_settings(
+        {"playbook.reminder_wait_minutes": 5, "playbook.reminder_before_end_minutes": 10}
+    )
+    at(clock, "2026-11-25T16:40")  # a Wednesday; the day ends at 18:00
+    service.playbook.add("We already have a supplier.")
+    assert service.next_wakeup() == datetime(2026, 11, 25, 17, 50, tzinfo=UTC)
+    service.update_settings({"playbook.reminder_before_end_minutes": 78})
+    # 16:42 is less than five minutes after it was written: the next morning instead.
+    assert service.playbook.next_wakeup() == datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
