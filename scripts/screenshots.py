@@ -11,6 +11,7 @@ import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -108,7 +109,46 @@ def seed(data_dir: Path) -> None:
     service.add_positive("Closed the Contoso renewal")
     clock.advance(minutes=60 * 24 * 2)
     service.add_positive("A customer thanked me")
+    seed_playbook(service, clock)
     service.close()
+
+
+# What customers said that the rep could not answer at the time, with the answers written
+# later (one still waiting for its answer), as a rep's playbook looks after a few weeks.
+PLAYBOOK = (
+    (
+        "Why are you dearer than the others?",
+        "We cost more up front and less over three years: no set-up fee and support is "
+        "included. Shall I show you the numbers for a team your size?",
+        ["price", "competitor"],
+        ("Your price is higher than what we pay now.", "You're more expensive than X."),
+    ),
+    (
+        "Does it work with our CRM?",
+        "Yes for the big three; for the rest we import a CSV each night. Which one do you use?",
+        ["product"],
+        (),
+    ),
+    (
+        "Send me something by email and I'll look at it.",
+        "Happy to. So I send the right thing: what would make it worth a second look for you?",
+        ["timing", "trust"],
+        ("Just email me the details.",),
+    ),
+    ("We signed with someone else last month.", "", ["competitor"], ()),
+)
+
+
+def seed_playbook(service: Any, clock: FakeClock) -> None:
+    for said, answer, tags, also in PLAYBOOK:
+        entry = service.playbook.add(said, answer=answer, tags=tags)
+        for other in also:
+            clock.advance(minutes=90)
+            twin = service.playbook.add(other)
+            entry = service.playbook.merge(entry.id, twin.id)
+        if answer:
+            service.playbook.practise(entry.id, had_it=True)
+        clock.advance(minutes=60 * 5)
 
 
 def followups_for(incidents: list[Incident]) -> list[FollowUp]:

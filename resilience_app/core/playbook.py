@@ -68,6 +68,7 @@ class PlaybookEntry:
     also_said: list[str] = field(default_factory=list)  # their words on merged entries
     tags: list[str] = field(default_factory=list)
     call_ids: list[str] = field(default_factory=list)  # the calls it came up on
+    alone: int = 0  # the times it was written with no call to keep it with
     practised_at: datetime | None = None
     box: int = 0  # 0: not in the schedule yet (no answer); else 1..len(BOX_DAYS)
     due_at: datetime | None = None  # when practice is due next
@@ -82,8 +83,9 @@ class PlaybookEntry:
 
     @property
     def times(self) -> int:
-        """How often it came up: its calls, and once when it was written alone."""
-        return max(1, len(self.call_ids))
+        """How often it came up: its calls, and each time it was written alone (merged
+        entries add up)."""
+        return max(1, len(self.call_ids) + self.alone)
 
     @property
     def active(self) -> bool:
@@ -158,6 +160,8 @@ def merge(
         ],
         tags=_united(keep.tags, gone.tags)[:MAX_TAGS],
         call_ids=_united(keep.call_ids, gone.call_ids),
+        # The times each came up with no call: both counts kept ("came up 4 times").
+        alone=(keep.times - len(keep.call_ids)) + (gone.times - len(gone.call_ids)),
         box=box,
         due_at=due,
         practised_at=practised_at,

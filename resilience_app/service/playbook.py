@@ -124,7 +124,11 @@ class PlaybookDesk:
         if call_id is not None and self.ctx.store.incident(call_id) is None:
             raise PlaybookError(_("There is no such call to keep this with."))
         entry = PlaybookEntry(
-            new_id(), self._said(said), now, call_ids=[call_id] if call_id else []
+            new_id(),
+            self._said(said),
+            now,
+            call_ids=[call_id] if call_id else [],
+            alone=0 if call_id else 1,
         )
         entry = playbook.with_tags(entry, self._tags(tags))
         if answer.strip():

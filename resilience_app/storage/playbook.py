@@ -36,6 +36,7 @@ def entry_to_dict(entry: PlaybookEntry) -> dict[str, Any]:
         "also_said": list(entry.also_said),
         "tags": list(entry.tags),
         "call_ids": list(entry.call_ids),
+        "alone": entry.alone,
         "practised_at": _when(entry.practised_at),
         "box": entry.box,
         "due_at": _when(entry.due_at),
@@ -83,6 +84,9 @@ def entry_from_dict(data: dict[str, Any]) -> PlaybookEntry:
         if until is None:
             raise BadRecord("an earlier wording without its time")
         wordings.append(Wording(_str(item.get("text")), until))
+    alone = data.get("alone", 0)
+    if isinstance(alone, bool) or not isinstance(alone, int) or alone < 0:
+        raise BadRecord("a count that is not a whole number")
     merged_into = data.get("merged_into")
     if merged_into is not None and (not isinstance(merged_into, str) or not merged_into):
         raise BadRecord("merged into something that is not an id")
@@ -96,6 +100,7 @@ def entry_from_dict(data: dict[str, Any]) -> PlaybookEntry:
         also_said=_texts(data.get("also_said")),
         tags=_texts(data.get("tags")),
         call_ids=_texts(data.get("call_ids")),
+        alone=alone,
         practised_at=_moment(data.get("practised_at")),
         box=box,
         due_at=_moment(data.get("due_at")),

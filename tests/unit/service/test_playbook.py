@@ -236,3 +236,15 @@ def test_the_reminder_follows_its_two_settings(
     service.update_settings({"playbook.reminder_before_end_minutes": 78})
     # 16:42 is less than five minutes after it was written: the next morning instead.
     assert service.playbook.next_wakeup() == datetime(2026, 11, 26, 9, 30, tzinfo=UTC)
+
+
+def test_two_wordings_written_alone_and_merged_came_up_twice(
+    service: Service, clock: FakeClock
+) -> None:
+    first = service.playbook.add("You're more expensive than X.")
+    clock.advance(minutes=30)
+    second = service.playbook.add("Why are you dearer than X?")
+    merged = service.playbook.merge(second.id, first.id)
+    assert merged.times == 2
+    again = service.store.playbook_entry(merged.id)
+    assert again is not None and again.times == 2  # kept as stored
