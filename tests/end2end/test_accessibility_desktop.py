@@ -234,7 +234,9 @@ def test_flag_break_note_saved_by_keyboard_alone(app: ReadableApp, desktop: Virt
     assert app.status()["phase"] == "waiting"
     time.sleep(0.5)
     desktop.type_text(None, "They hung up on the second question")  # focus: What happened?
-    desktop.key(None, ["Tab", "Tab", "Tab"])  # my part, why lost, the lesson
+    desktop.key(None, ["Tab", "Tab"])  # my part, what they said
+    desktop.type_text(None, "Why are you dearer than X?")
+    desktop.key(None, ["Tab", "Tab"])  # why lost, the lesson
     desktop.type_text(None, "Ask one question at a time")
     desktop.key(None, ["Tab"])
     desktop.type_text(None, "I kept my voice warm")
@@ -247,6 +249,9 @@ def test_flag_break_note_saved_by_keyboard_alone(app: ReadableApp, desktop: Virt
     assert reflection["lesson"] == "Ask one question at a time"
     assert reflection["positives"] == ["I kept my voice warm"]
     assert reflection["mood_after"] is None  # never touched: not rated
+    # What they said went to the playbook, with this call, waiting for its answer.
+    [entry] = json.loads(app.cli("playbook", "list", "--json"))
+    assert entry["said"] == "Why are you dearer than X?" and entry["answer"] == ""
     # Esc in the break window ends it too, and nothing is lost: the note comes next.
     desktop.key(None, "ctrl+alt+b")
     desktop.wait_for_window("take a breath", timeout=10)
