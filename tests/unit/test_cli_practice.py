@@ -15,6 +15,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from resilience_app.cli import main
+from resilience_app.commands import CommandTable
+from resilience_app.service import Service
 
 
 class Terminal(io.StringIO):
@@ -218,3 +220,23 @@ def test_any_line_at_the_prompts_is_taken_or_asked_again(
     assert marked == wanted
     closing = "That's all for now." if len(wanted) == len(cards) else "Stopped here."
     assert closing in out.splitlines()[-1]
+
+
+def test_the_channel_routes_of_practice(service: Service) -> None:
+    table = CommandTable(service)
+    empty = table.handle("playbook-due", {})
+    assert empty["ok"] and empty["cards"] == [] and empty["seconds"] == 120
+    assert empty["message"].startswith("Practice needs an answer first.")
+    entry = service.playbook.add("Not now.", answer="When would suit?")
+    due = table.handle("playbook-due", {})
+    assert [c["id"] for c in due["cards"]] == [entry.id] and "message" not in due
+    for args, sentence in (
+        ({"id": entry.id}, "Say whether you had it (true) or want it again (false)."),
+        ({"id": entry.id, "had_it": "yes"}, "had_it must be true or false."),
+        ({"id": "zzz", "had_it": True}, "No playbook entry has an id starting with 'zzz'."),
+        ({"had_it": True}, "Name the entry by its id"),
+    ):
+        reply = table.handle("playbook-practise", args)
+        assert reply["ok"] is False and reply["error"].startswith(sentence), reply
+    marked = table.handle("playbook-practise", {"id": entry.id[:6], "had_it": True})
+    assert marked["ok"] and marked["entry"]["box"] == 2 and marked["message"] == "Marked."
