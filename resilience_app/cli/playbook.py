@@ -66,7 +66,9 @@ def add_playbook(sub: Subparsers, common: Parser) -> None:
         ),
     )
     pb_practise.add_argument(
-        "--list", action="store_true", help=_("only print what is due (works from a script)")
+        "--list",
+        action="store_true",
+        help=_("only print the cards a round would bring (works from a script)"),
     )
 
 
