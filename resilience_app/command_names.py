@@ -7,7 +7,7 @@ without importing the service (a dialer hook's `resilience dialed` stays quick).
 from __future__ import annotations
 
 # Questions that only read: with no app running they need no lock and write nothing.
-READ_ONLY = frozenset({"status", "followup-list", "playbook-list"})
+READ_ONLY = frozenset({"status", "followup-list", "playbook-list", "playbook-due"})
 # Commands that only mean something to a running app (its windows, its break, its calls).
 NEEDS_APP = frozenset(
     {"flag", "dialed", "note", "show", "call-start", "call-end", "unlock", "lock"}

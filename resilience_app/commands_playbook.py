@@ -1,4 +1,4 @@
-"""The channel's playbook commands (`resilience playbook add|list|answer`): each a thin
+"""The channel's playbook commands (`resilience playbook add|list|answer|practise`): each a thin
 call into the playbook room (`service/playbook.py`), its arguments read into domain
 values first. Kept beside `commands.py`, whose table takes these routes as its own."""
 
@@ -7,7 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from resilience_app.core.playbook import MAX_TAGS, PlaybookEntry
+from resilience_app.core.playbook import MAX_TAGS, PlaybookEntry, PlaybookError
+from resilience_app.core.practice import PRACTICE_TIME
 from resilience_app.core.values import MAX_LABEL
 from resilience_app.i18n import _
 from resilience_app.service.service import Service
@@ -42,7 +43,8 @@ def entry_json(entry: PlaybookEntry) -> dict[str, Any]:
 
 
 class PlaybookCommands:
-    """`playbook-add`, `playbook-list`, `playbook-answer`."""
+    """`playbook-add`, `playbook-list`, `playbook-answer`, `playbook-due` (the cards of a
+    practice round, and its time), `playbook-practise` (one card marked)."""
 
     def __init__(self, service: Service) -> None:
         self.service = service
@@ -52,6 +54,8 @@ class PlaybookCommands:
             "playbook-add": self.add,
             "playbook-list": self.list,
             "playbook-answer": self.answer,
+            "playbook-due": self.due,
+            "playbook-practise": self.practise,
         }
 
     def add(self, a: Args) -> Reply:
@@ -83,3 +87,27 @@ class PlaybookCommands:
         if entry.earlier:
             said += " " + _("The earlier wording is kept too.")
         return {"message": said, "entry": entry_json(entry)}
+
+    def due(self, a: Args) -> Reply:
+        session = self.service.playbook.practice_round()
+        reply: Reply = {
+            "cards": [entry_json(e) for e in session.cards],
+            "seconds": int(PRACTICE_TIME.total_seconds()),
+        }
+        if session.empty:
+            reply["message"] = _(
+                "Practice needs an answer first. Write one with `resilience playbook answer "
+                "ID TEXT` (the ids are in `resilience playbook list`), or in your journal's "
+                "Playbook tab."
+            )
+        return reply
+
+    def practise(self, a: Args) -> Reply:
+        book = self.service.playbook
+        had_it = a.flag_("had_it")
+        if had_it is None:
+            raise PlaybookError(
+                _("Say whether you had it (true) or want it again (false)."), usage=True
+            )
+        entry = book.practise(book.find(a.text("id", limit=MAX_LABEL)), had_it)
+        return {"message": _("Marked."), "entry": entry_json(entry)}

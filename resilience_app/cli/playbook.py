@@ -1,4 +1,5 @@
-"""`playbook add|list|answer`: the rep's own playbook, what they said and my answer."""
+"""`playbook add|list|answer|practise`: the rep's own playbook, what they said and my
+answer, and practising it (`practice.py`)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from resilience_app.cli.arguments import Parser, Subparsers
 from resilience_app.cli.channel import ask
 from resilience_app.cli.errors import EXIT_OK
 from resilience_app.cli.output import done, out
+from resilience_app.cli.practice import practise
 from resilience_app.core.playbook import TAGS
 from resilience_app.i18n import _
 
@@ -52,9 +54,27 @@ def add_playbook(sub: Subparsers, common: Parser) -> None:
     )
     pb_answer.add_argument("id", help=_("its id, or the first characters of it"))
     pb_answer.add_argument("text", help=_("your answer, as you would say it now"))
+    pb_practise = pb_sub.add_parser(
+        "practise",
+        parents=[common],
+        help=_("go over a few answers: recall, then look (two minutes at most)"),
+        description=_(
+            "A few cards, those due first. For each: their words; say your answer out loud, "
+            "press Enter to see yours, then type h if you had it or a to go over it again. "
+            "After two minutes no new card comes. Ctrl-D or Ctrl-C stops; what you marked is "
+            "kept. It needs a terminal; from a script, use --list."
+        ),
+    )
+    pb_practise.add_argument(
+        "--list",
+        action="store_true",
+        help=_("only print the cards a round would bring (works from a script)"),
+    )
 
 
 def _playbook(args: argparse.Namespace, data_dir: Path) -> int:
+    if args.action == "practise":
+        return practise(data_dir, listing=args.list)
     if args.action == "list":
         entries = ask(data_dir, "playbook-list", {"search": args.search}).get("entries") or []
         if args.json:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from resilience_app.core import playbook, values
+from resilience_app.core import playbook, practice, values
 from resilience_app.core.events import Event
 from resilience_app.core.models import new_id
 from resilience_app.core.playbook import PlaybookEntry, PlaybookError
@@ -20,6 +20,7 @@ from resilience_app.core.workhours import Schedule
 from resilience_app.i18n import N_, _
 from resilience_app.service.availability import Availability
 from resilience_app.service.context import Context
+from resilience_app.service.practice import PracticeSession
 
 
 class PlaybookDesk:
@@ -172,6 +173,16 @@ class PlaybookDesk:
         entry = playbook.practised(entry, had_it, self.ctx.clock.now())
         self._save(entry)
         return entry
+
+    def practice_round(
+        self, limit: int = practice.PRACTICE_CARDS, budget: timedelta = practice.PRACTICE_TIME
+    ) -> PracticeSession:
+        """A practice round (`service/practice.py`): the due cards, or else the answers
+        practised least recently; empty when no answer is written yet."""
+        self._need_open(N_("Your journal is locked (to practise your answers)."))
+        clock = self.ctx.clock
+        cards = practice.cards_for_practice(self.ctx.store.playbook_entries(), clock.now(), limit)
+        return PracticeSession(cards, elapsed=clock.elapsed, record=self.practise, budget=budget)
 
     def due_for_practice(self, limit: int = 5) -> list[PlaybookEntry]:
         """A few cards to practise, the longest overdue first (none while locked)."""

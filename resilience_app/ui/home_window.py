@@ -25,6 +25,7 @@ class HomeWindow(QWidget):
     settings_requested = Signal()
     journal_requested = Signal()
     insights_requested = Signal()
+    practise_requested = Signal()
     followup_action = Signal(str, str)
     pause_requested = Signal(int)
     resume_requested = Signal()
@@ -50,6 +51,7 @@ class HomeWindow(QWidget):
         self.reflection_button = QPushButton()
         self.journal_button = QPushButton()
         self.insights_button = QPushButton()
+        self.practise_button = QPushButton()
         self.settings_button = QPushButton()
         self.pause_button = QPushButton()
         self.resume_button = QPushButton()
@@ -68,6 +70,7 @@ class HomeWindow(QWidget):
             self.reflection_button,
             self.journal_button,
             self.insights_button,
+            self.practise_button,
             self.settings_button,
             self.pause_button,
             self.resume_button,
@@ -83,6 +86,7 @@ class HomeWindow(QWidget):
         self.settings_button.clicked.connect(self.settings_requested.emit)
         self.journal_button.clicked.connect(self.journal_requested.emit)
         self.insights_button.clicked.connect(self.insights_requested.emit)
+        self.practise_button.clicked.connect(self.practise_requested.emit)
         self.quit_button.clicked.connect(self.quit_requested.emit)
         self.pause_button.clicked.connect(lambda: self.pause_requested.emit(60))
         self.resume_button.clicked.connect(self.resume_requested.emit)
@@ -98,6 +102,7 @@ class HomeWindow(QWidget):
         self.dialing_button.setText(_("I'm dialing"))
         self.reflection_button.setText(_("Write my note"))
         self.insights_button.setText(_("Insights…"))
+        self.practise_button.setText(_("Practise my answers…"))
         self.settings_button.setText(_("Settings…"))
         self.pause_button.setText(_("Pause nudges for an hour"))
         self.show_pause(self._paused_until)

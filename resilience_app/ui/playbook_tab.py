@@ -62,6 +62,7 @@ def entry_text(entry: PlaybookEntry) -> str:
 class PlaybookTab(QWidget):
     search_changed = Signal(str)  # what the rep typed in the search, as they type
     answer_saved = Signal(str, str)  # entry id, the answer as the rep would say it now
+    practise_requested = Signal()  # "Practise my answers"
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -119,6 +120,10 @@ class PlaybookTab(QWidget):
         layout.addWidget(self.entry_list, 2)
         layout.addWidget(self.answer_box, 1)
         layout.addWidget(self.status)
+        self.practise_button = QPushButton(_("Practise my &answers"))
+        self.practise_button.setToolTip(_("A few cards: recall first, then look"))
+        self.practise_button.clicked.connect(self.practise_requested.emit)
+        layout.addWidget(self.practise_button, 0, Qt.AlignmentFlag.AlignLeft)
         for first, second in (
             (self.search, self.entry_list),
             (self.entry_list, self.answer_edit),

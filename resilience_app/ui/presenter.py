@@ -16,6 +16,7 @@ language or style, quitting) is decided here, once.
 | settings | `presenters/settings.py` |
 | passphrase dialogs | `presenters/lock.py` |
 | tray or home window, tooltip | `presenters/tray.py` |
+| practise my answers | `presenters/practice.py` |
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from resilience_app.ui.presenters.insights import InsightsPresenter
 from resilience_app.ui.presenters.journal import JournalPresenter
 from resilience_app.ui.presenters.lock import LockPresenter
 from resilience_app.ui.presenters.notes import NotePresenter
+from resilience_app.ui.presenters.practice import PracticePresenter
 from resilience_app.ui.presenters.settings import SettingsPresenter
 from resilience_app.ui.presenters.tray import CardChannel, TrayPresenter
 
@@ -75,6 +77,7 @@ class Presenter(QObject):
             service, self, ask_outcome=self.followups.ask_outcome, cues=cues
         )
         self.notes = NotePresenter(service, self, when_unlocked=unlocked)
+        self.practice = PracticePresenter(service, self, when_unlocked=unlocked)
         self.journal = JournalPresenter(
             service,
             self,
@@ -82,6 +85,7 @@ class Presenter(QObject):
             open_incident=self.notes.open_by_id,
             followup_action=self.followups.action,
             followups_changed=self._followups_changed,
+            practise=self.practice.open,
         )
         self.insights = InsightsPresenter(service, self, when_unlocked=unlocked)
         self.settings = SettingsPresenter(service, self, ask_passphrase=self.lock.ask_passphrase)
@@ -127,6 +131,7 @@ class Presenter(QObject):
         target.settings_requested.connect(self.settings.open)
         target.journal_requested.connect(self.journal.open)
         target.insights_requested.connect(self.insights.open)
+        target.practise_requested.connect(self.practice.open)
         target.followup_action.connect(self.followups.action)
         target.pause_requested.connect(self.tray.pause)
         target.resume_requested.connect(lambda: attempt(self.service.resume))
@@ -171,7 +176,7 @@ class Presenter(QObject):
         windows += self.breaks.drop("nudge_window", "flag_offer")
         windows += self.followups.drop("outcome_dialog") + self.settings.drop("settings_window")
         windows += self.insights.drop("insights_window", "report_window")
-        windows += self.lock.forget()
+        windows += self.lock.forget() + self.practice.drop("practice_window")
         for window in windows:
             window.hide()
             shiboken6.delete(window)
@@ -219,6 +224,7 @@ class Presenter(QObject):
     def _restyle(self) -> None:
         windows = [*self.breaks.windows(), *self.notes.windows(), *self.settings.windows()]
         windows += [self.tray.home, *self.journal.windows(), *self.lock.windows()]
+        windows += self.practice.windows()
         for window in [w for w in windows if w is not None]:
             window.setStyleSheet(style.sheet())
             window.update()
@@ -233,6 +239,7 @@ class Presenter(QObject):
             # What the rep wrote leaves the screen with the key.
             self.notes.hide("form")
             self.journal.locked()
+            self.practice.locked()
             self.insights.hide("insights_window")
             self.breaks.locked()
         else:
@@ -250,7 +257,7 @@ class Presenter(QObject):
     def _rebuild_windows(self) -> None:
         note = self.notes.forget()  # first: the draft is kept before anything goes
         again = [self.breaks.forget(), note, self.settings.forget()]  # the break under the note
-        again += [self.journal.forget(), self.insights.forget()]
+        again += [self.journal.forget(), self.insights.forget(), self.practice.forget()]
         for dialog in self.lock.forget():
             dialog.hide()
             dialog.deleteLater()

@@ -24,6 +24,7 @@ class Tray(QObject):
     settings_requested = Signal()
     journal_requested = Signal()
     insights_requested = Signal()
+    practise_requested = Signal()
     followup_action = Signal(str, str)  # follow-up id, "done" | "hour" | "tomorrow" | "cancel"
     pause_requested = Signal(int)  # minutes; 0 = until tomorrow
     resume_requested = Signal()
@@ -43,6 +44,7 @@ class Tray(QObject):
         self.reflection_action = QAction(self.menu)
         self.journal_action = QAction(self.menu)
         self.insights_action = QAction(self.menu)
+        self.practise_action = QAction(self.menu)
         self.upcoming_menu = QMenu(self.menu)
         self.pause_menu = QMenu(self.menu)
         self.pause_hour_action = self.pause_menu.addAction("")
@@ -62,6 +64,7 @@ class Tray(QObject):
         self.menu.addSeparator()
         self.menu.addAction(self.journal_action)
         self.menu.addMenu(self.upcoming_menu)
+        self.menu.addAction(self.practise_action)
         self.menu.addAction(self.insights_action)
         self.menu.addMenu(self.pause_menu)
         self.menu.addAction(self.resume_action)
@@ -76,6 +79,7 @@ class Tray(QObject):
         self.settings_action.triggered.connect(self.settings_requested.emit)
         self.journal_action.triggered.connect(self.journal_requested.emit)
         self.insights_action.triggered.connect(self.insights_requested.emit)
+        self.practise_action.triggered.connect(self.practise_requested.emit)
         self.pause_hour_action.triggered.connect(lambda: self.pause_requested.emit(60))
         self.pause_day_action.triggered.connect(lambda: self.pause_requested.emit(0))
         self.resume_action.triggered.connect(self.resume_requested.emit)
@@ -92,6 +96,7 @@ class Tray(QObject):
         self.dialing_action.setText(_("I'm dialing"))
         self.journal_action.setText(_("My journal…"))
         self.insights_action.setText(_("Insights…"))
+        self.practise_action.setText(_("Practise my answers…"))
         shown, self._upcoming = self._upcoming or [], None  # built again in this language
         self.set_upcoming(shown)
         self.settings_action.setText(_("Settings…"))

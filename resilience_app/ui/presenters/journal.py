@@ -38,12 +38,14 @@ class JournalPresenter(BasePresenter):
         open_incident: Callable[[str], None],
         followup_action: Callable[[str, str], None],
         followups_changed: Callable[[], None],
+        practise: Callable[[], None] = lambda: None,
     ) -> None:
         super().__init__(service, owner)
         self._when_unlocked = when_unlocked
         self._open_incident = open_incident
         self._followup_action = followup_action
         self._followups_changed = followups_changed  # the tray's menu and the journal's list
+        self._practise = practise  # the Playbook tab's "Practise my answers"
         service.journal_changed.connect(self.refresh)
         service.playbook.changed.connect(self.refresh_playbook)  # added, answered, merged…
 
@@ -75,6 +77,7 @@ class JournalPresenter(BasePresenter):
         window.script_reset.connect(lambda kind: self._keep_script(kind, None))
         window.playbook_search_changed.connect(lambda _text: self.refresh_playbook())
         window.playbook_answer_saved.connect(self._answer)
+        window.playbook.practise_requested.connect(lambda: self._practise())
         return window
 
     @cached_property
