@@ -1,4 +1,4 @@
-""""What was missing?": the few words a note keeps when the reason is a need the product
+""" "What was missing?": the few words a note keeps when the reason is a need the product
 does not meet (they gather into the product gaps, `service/gaps.py`). A part of the note's
 form (`reflection_form.py`), kept apart so the form stays readable; shown only for that
 reason, and what is typed stays in the draft while another reason is chosen."""
