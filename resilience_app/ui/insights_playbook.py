@@ -40,7 +40,8 @@ class PlaybookSection(QFrame):
             rows = "".join(
                 f"<li>“{html.escape(o.said)}” <b>×{o.times}</b></li>" for o in figures.top
             )
-            parts.append(f"<p><i>{html.escape(_('The objections that came up most'))}</i>")
+            most = html.escape(_("The objections that came up most"))
+            parts.append(f"<p><i>{most}</i>")
             parts.append(f"<ul>{rows}</ul></p>")
             # Translators: playbook entries that came up in the period: with an answer
             # written, and without one yet.

@@ -153,3 +153,26 @@ def test_the_playbook_figures_for_insights(service: Service, clock: FakeClock) -
     assert later.top == [] and later.gaps == [] and later.answered_all == 1
     assert later.practised == 0
     assert service.playbook_figures_days(0).gaps == got.gaps
+
+
+def test_the_note_through_the_channel_keeps_both(service: Service, clock: FakeClock) -> None:
+    from resilience_app.commands import CommandTable
+
+    incident = service.flag("LABEL-1").incident
+    table = CommandTable(service)
+    reply = table.handle(
+        "note",
+        {
+            "incident": incident.id,
+            "reason": "product_gap",
+            "positives": ["calm"],
+            "said": "Does it sync?",
+            "missing": "Outlook sync",
+        },
+    )
+    assert reply["ok"]
+    kept = service.incident(incident.id).reflection
+    assert (kept.said, kept.missing) == ("Does it sync?", "Outlook sync")
+    assert [e.said for e in service.playbook.entries()] == ["Does it sync?"]
+    bad = table.handle("note", {"incident": incident.id, "positives": ["x"], "missing": 5})
+    assert not bad["ok"] and bad["error"] == "What was missing must be text."
