@@ -165,7 +165,7 @@ def add_report(sub: Subparsers, common: Parser) -> None:
         choices=tuple(INCLUDE.values()),
         default=[],
         help=_("also share every lesson, or every feedback line, of the period (repeatable)")
-        + " "
+        + "; "
         + _(
             "gaps: what was missing on calls lost to a product gap; objections: your "
             "playbook's entries with how often they came up; answers: your answers to them "
