@@ -310,6 +310,8 @@ class CommandTable:
             lesson=a.text("lesson", what=_("The lesson")),
             positives=a.texts("positives", what=_("The positives")),
             mood_after=a.score("feel", what=_("How you feel now")),
+            said=a.text("said", limit=MAX_LABEL, what=_("What they said")),
+            missing=a.text("missing", limit=MAX_LABEL, what=_("What was missing")),
         )
         incident = self.service.save_note(a.text("incident") or None, reflection)
         if self.service.durable:

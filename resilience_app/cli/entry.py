@@ -39,6 +39,7 @@ COMMANDS = (
     availability.add_pause,
     availability.add_resume,
     reports.add_stats,
+    reports.add_gaps,
     windows.add_insights,
     windows.add_settings,
     windows.add_journal,

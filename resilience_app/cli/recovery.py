@@ -54,6 +54,18 @@ def add_note(sub: Subparsers, common: Parser) -> None:
         help=_("something that went well: at least one (repeatable)"),
     )
     note.add_argument("--feel", type=rough, metavar="N", help=_("how you feel now, 0 to 10"))
+    note.add_argument(
+        "--said",
+        default="",
+        metavar="TEXT",
+        help=_("what they said or asked that you couldn't answer (kept in your playbook too)"),
+    )
+    note.add_argument(
+        "--missing",
+        default="",
+        metavar="TEXT",
+        help=_("with --reason product_gap: what was missing, in a few words"),
+    )
     note.set_defaults(handler=_note)
 
 
@@ -66,6 +78,8 @@ def _note(args: argparse.Namespace, data_dir: Path) -> int:
         "lesson": args.lesson,
         "positives": args.positive,
         "feel": args.feel,
+        "said": args.said,
+        "missing": args.missing,
     }
     return done(ask(data_dir, "note", request), _("Saved."))
 

@@ -89,6 +89,64 @@ def _stats(args: argparse.Namespace, data_dir: Path) -> int:
     return EXIT_OK
 
 
+# What `report --include` shares, by the kind of line (`core.report.Choice.kind`).
+INCLUDE = {
+    "lesson": "lessons",
+    "feedback": "feedback",
+    "gap": "gaps",
+    "objection": "objections",
+    "answer": "answers",
+}
+
+
+def add_gaps(sub: Subparsers, common: Parser) -> None:
+    gaps = sub.add_parser(
+        "gaps",
+        parents=[common],
+        help=_("the product gaps in your notes: what was missing, how often, and when"),
+    )
+    gaps.add_argument("--since", type=day, metavar="DATE", help=_("from DATE (default: all)"))
+    gaps.add_argument("--until", type=day, metavar="DATE", help=_("up to DATE (default: today)"))
+    gaps.add_argument("--json", action="store_true", help=_("print every figure as JSON"))
+    gaps.set_defaults(handler=_gaps)
+
+
+def _gaps(args: argparse.Namespace, data_dir: Path) -> int:
+    from resilience_app.core.errors import UserError
+
+    if args.since and args.until and args.until < args.since:
+        raise CliError(_("--until must not be before --since."), EXIT_USAGE)
+    try:
+        found = reader(data_dir, journal=True, opened=True).product_gaps(args.since, args.until)
+    except UserError as exc:
+        raise CliError(exc.message, EXIT_USAGE if exc.usage else EXIT_FAILED) from None
+    if args.json:
+        rows = [
+            {
+                "missing": g.text,
+                "count": g.count,
+                "first": g.first.isoformat(),
+                "last": g.last.isoformat(),
+            }
+            for g in found
+        ]
+        out(json.dumps(rows, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    if not found:
+        if args.since or args.until:
+            out(_("No product gaps in your notes for this period."))
+        else:
+            out(_("No product gaps in your notes yet."))
+        return EXIT_OK
+    for g in found:
+        first = i18n.format_date(g.first.astimezone().date())
+        last = i18n.format_date(g.last.astimezone().date())
+        # Translators: when a product gap came up: one day, or from the first to the last.
+        when = first if first == last else _("{first} to {last}").format(first=first, last=last)
+        out(f"{g.count}×  {g.text}  ({when})")
+    return EXIT_OK
+
+
 def add_report(sub: Subparsers, common: Parser) -> None:
     rep = sub.add_parser(
         "report", parents=[common], help=_("a report to share with your manager (counts only)")
@@ -104,9 +162,15 @@ def add_report(sub: Subparsers, common: Parser) -> None:
     rep.add_argument(
         "--include",
         action="append",
-        choices=("lessons", "feedback"),
+        choices=tuple(INCLUDE.values()),
         default=[],
-        help=_("also share every lesson, or every feedback line, of the period (repeatable)"),
+        help=_("also share every lesson, or every feedback line, of the period (repeatable)")
+        + "; "
+        + _(
+            "gaps: what was missing on calls lost to a product gap; objections: your "
+            "playbook's entries with how often they came up; answers: your answers to them "
+            "too. A customer's name is never included."
+        ),
     )
     rep.set_defaults(handler=_report)
 
@@ -127,9 +191,8 @@ def _report(args: argparse.Namespace, data_dir: Path) -> int:
     since, until = args.since, args.until  # None: the service's default period
     service = reader(data_dir, journal=True, opened=True)
     try:
-        groups = {"lesson": "lessons", "feedback": "feedback"}
         wanted = {
-            c.key for c in service.report_choices(since, until) if groups[c.kind] in args.include
+            c.key for c in service.report_choices(since, until) if INCLUDE[c.kind] in args.include
         }
         made = service.manager_report(since, until, wanted)
         if output is None:

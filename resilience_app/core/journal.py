@@ -106,7 +106,7 @@ class IncidentFilter:
             return False
         if self.text:
             haystack = "\n".join(
-                (incident.label, r.what_happened, r.lesson, *r.positives)
+                (incident.label, r.what_happened, r.lesson, *r.positives, r.said, r.missing)
             ).casefold()
             if self.text.casefold().strip() not in haystack:
                 return False

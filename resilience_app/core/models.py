@@ -54,6 +54,10 @@ class Reflection:
     lesson: str = ""
     positives: list[str] = field(default_factory=list)
     mood_after: int | None = None
+    # What they said or asked that the rep could not answer (for the playbook), and, when
+    # the reason is a product gap, what was missing (a few words). Private, like the rest.
+    said: str = ""
+    missing: str = ""
 
     def is_empty(self) -> bool:
         return not (
@@ -63,6 +67,8 @@ class Reflection:
             or self.lesson.strip()
             or any(p.strip() for p in self.positives)
             or self.mood_after is not None
+            or self.said.strip()
+            or self.missing.strip()
         )
 
 

@@ -3,14 +3,17 @@
 It holds, for a period, how many calls went badly and why (the reasons that are not the
 rep's to fix set apart, for the company to look at) and what follow-ups brought. Nothing
 the rep wrote (labels, what happened, their part, positives, notes) is in it, except the
-lessons and feedback lines the rep ticks one by one: `choices()` lists them, `build()`
-takes the keys ticked. Markdown to paste into an email or a chat; the same content as
+lessons, feedback lines, product gaps and playbook objections the rep ticks one by one
+(an objection with how often it came up; its answer only when "include my answer" is
+ticked too; never the call's label): `choices()` lists them, `build()` takes the keys
+ticked. Markdown to paste into an email or a chat; the same content as
 simple HTML for the preview and Qt's PDF writer.
 """
 
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -19,6 +22,7 @@ from resilience_app.core import scripts, texts
 from resilience_app.core.insights import Insights
 from resilience_app.core.kinds import FollowUpKind, FollowUpOutcome, LossReason
 from resilience_app.core.outcomes import FollowUpResults
+from resilience_app.core.playbook_insights import Gap, Objection
 from resilience_app.core.tallies import lesson_key
 from resilience_app.i18n import _, ngettext
 
@@ -30,10 +34,14 @@ COMPANY_SIDE = (LossReason.PRODUCT_GAP, LossReason.PRICE_OR_TERMS)
 class Choice:
     """A line the rep wrote that may go into the report if, and only if, ticked."""
 
-    key: str  # "lesson:<reason>:<the lesson, as grouped>", "feedback:<follow-up id>"
-    kind: str  # "lesson" or "feedback"
+    # "lesson:<reason>:<the lesson, as grouped>", "feedback:<follow-up id>",
+    # "gap:<the words, as grouped>", "objection:<entry id>", "answer:<entry id>"
+    key: str
+    kind: str  # "lesson", "feedback", "gap", "objection" or "answer"
     reason: LossReason | None
-    text: str
+    text: str  # for an answer: the answer; its objection's words are in `said`
+    count: int = 0  # a gap's or an objection's: how often in the period
+    said: str = ""
 
 
 @dataclass(frozen=True)
@@ -55,7 +63,12 @@ class ManagerReport:
         return {r: n for r, n in self.reasons.items() if r not in COMPANY_SIDE and n}
 
 
-def choices(insights: Insights, results: FollowUpResults) -> list[Choice]:
+def choices(
+    insights: Insights,
+    results: FollowUpResults,
+    gaps: Sequence[Gap] = (),
+    objections: Sequence[Objection] = (),
+) -> list[Choice]:
     """Every lesson and feedback line of the period, none ticked. A key names its line
     whatever else is written meanwhile (a place in the list would not: a note saved
     between ticking and saving the report would shift it onto another lesson)."""
@@ -67,10 +80,26 @@ def choices(insights: Insights, results: FollowUpResults) -> list[Choice]:
     for reason, lines in results.feedback.items():
         for line in lines:
             found.append(Choice(f"feedback:{line.followup_id}", "feedback", reason, line.text))
+    for gap in gaps:
+        found.append(Choice(f"gap:{gap.key}", "gap", LossReason.PRODUCT_GAP, gap.text, gap.count))
+    for o in objections:
+        found.append(Choice(f"objection:{o.entry_id}", "objection", None, o.said, o.times))
+        if o.answered:
+            found.append(Choice(f"answer:{o.entry_id}", "answer", None, o.answer, o.times, o.said))
     return found
 
 
-def build(insights: Insights, results: FollowUpResults, ticked: set[str]) -> ManagerReport:
+def build(
+    insights: Insights,
+    results: FollowUpResults,
+    ticked: set[str],
+    gaps: Sequence[Gap] = (),
+    objections: Sequence[Objection] = (),
+) -> ManagerReport:
+    """The report with the lines ticked; an answer ticked brings its objection with it."""
+    for key in list(ticked):
+        if key.startswith("answer:"):
+            ticked = ticked | {"objection:" + key.removeprefix("answer:")}
     reasons = {r: n for r, n in insights.loss_reasons.items()}
     return ManagerReport(
         insights.first,
@@ -79,7 +108,7 @@ def build(insights: Insights, results: FollowUpResults, ticked: set[str]) -> Man
         reasons,
         max(0, insights.total - sum(reasons.values())),
         results,
-        [c for c in choices(insights, results) if c.key in ticked],
+        [c for c in choices(insights, results, gaps, objections) if c.key in ticked],
     )
 
 
@@ -167,6 +196,48 @@ def sections(report: ManagerReport) -> list[tuple[str, list[str]]]:
                 [f"- {_reason_tag(c.reason)}“{c.text}”" for c in heard],
             )
         )
+    out += _shared_playbook(report.included)
+    return out
+
+
+def _shared_playbook(included: list[Choice]) -> list[tuple[str, list[str]]]:
+    """The product gaps and objections ticked, with their counts; an objection's answer
+    only when ticked."""
+    out: list[tuple[str, list[str]]] = []
+    gaps = [c for c in included if c.kind == "gap"]
+    if gaps:
+        out.append(
+            (
+                _("Needs our product doesn't meet (what was missing)"),
+                [
+                    "- "
+                    # Translators: a product gap in the manager's report: {gap} is what was
+                    # missing, in the rep's words; {n} how many lost calls it came up on.
+                    + ngettext("{gap}: {n} call", "{gap}: {n} calls", c.count).format(
+                        gap=c.text, n=c.count
+                    )
+                    for c in gaps
+                ],
+            )
+        )
+    answers = {c.key.removeprefix("answer:"): c.text for c in included if c.kind == "answer"}
+    heard = []
+    for c in included:
+        if c.kind != "objection":
+            continue
+        # Translators: how often the same question came up (on the calls linked to it).
+        times = ngettext("came up {n} time", "came up {n} times", c.count).format(n=c.count)
+        # Translators: an objection in the manager's report: {said} is what a customer
+        # said, in the rep's words (keep your language's quotation marks), {times} how
+        # often it came up ("came up 4 times").
+        line = _("“{said}” — {times}").format(said=c.text, times=times)
+        answer = answers.get(c.key.removeprefix("objection:"))
+        if answer:
+            # Translators: after an objection in the manager's report, the rep's answer.
+            line += " " + _("My answer: {answer}").format(answer=" ".join(answer.split()))
+        heard.append("- " + line)
+    if heard:
+        out.append((_("Objections I hear, from my playbook"), heard))
     return out
 
 

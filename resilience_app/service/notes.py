@@ -4,12 +4,20 @@ under it), and positives written on their own."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from resilience_app.core import values
 from resilience_app.core.errors import UserError
-from resilience_app.core.models import FollowUpKind, Incident, Positive, Reflection, new_id
+from resilience_app.core.models import (
+    FollowUpKind,
+    Incident,
+    LossReason,
+    Positive,
+    Reflection,
+    new_id,
+)
 from resilience_app.i18n import N_, _
 from resilience_app.service.context import Context
 
@@ -45,9 +53,11 @@ class Notes:
         said: str = "",
     ) -> Incident:
         """Save the note about a call (with no id: the newest call whose note is open, the
-        one on break included), with the follow-ups the rep ticked under it. With `said`
-        (what they said or asked that the rep could not answer), an entry of the playbook
-        for that call, its answer left for later."""
+        one on break included), with the follow-ups the rep ticked under it. What they said
+        or asked that the rep could not answer (the note's `said`, or `said` given here)
+        is kept in the note and becomes the playbook's entry for that call, its answer
+        left for later: one entry per call, saving again rewords it rather than adding
+        another. What was missing is kept only when the reason is a product gap."""
         self._need_open(N_("Your journal is locked (to save a note)."))
         if incident_id is None:
             current = self.ctx.loop.current
@@ -58,16 +68,21 @@ class Notes:
                 incident_id = waiting[0].id
             else:
                 raise UserError(_("No call is waiting for a note."))
+        if said.strip() and not reflection.said.strip():
+            reflection = replace(reflection, said=said)
+        if reflection.loss_reason is not LossReason.PRODUCT_GAP:
+            reflection = replace(reflection, missing="")
         reflection = _bounded(reflection)
         chosen = [(k, values.moment(d, what=_("The follow-up's time"))) for k, d in followups]
-        playbook = self._playbook() if self._playbook is not None and said.strip() else None
+        words = reflection.said
+        playbook = self._playbook() if self._playbook is not None and words else None
         if playbook is not None:
-            said = playbook.said_line(said)  # checked before anything is kept
+            words = playbook.said_line(words)  # checked before anything is kept
         incident = self.ctx.loop.save_reflection(incident_id, reflection)
         for kind, due in chosen:
             self._add_followup(incident.id, kind, due)
         if playbook is not None:
-            playbook.add(said, call_id=incident.id)
+            playbook.keep_for_call(words, incident.id)
         self.ctx.record_changed()
         return incident
 
@@ -116,4 +131,6 @@ def _bounded(reflection: Reflection) -> Reflection:
         lesson=values.text(reflection.lesson, what=_("The lesson")),
         positives=[p for p in positives if p][: values.MAX_POSITIVES],
         mood_after=values.score(reflection.mood_after, what=_("How you feel now")),
+        said=values.line(reflection.said, what=_("What they said")),
+        missing=values.line(reflection.missing, what=_("What was missing")),
     )

@@ -138,6 +138,22 @@ class PlaybookDesk:
         self._save(entry)
         return entry
 
+    def keep_for_call(self, said: str, call_id: str) -> PlaybookEntry:
+        """What they said on a call whose note is saved: the call's entry, made once. A note
+        saved again does not add another: the entry already linked to the call keeps it
+        (reworded when it is the call's alone and not merged; else left as it is)."""
+        said = self._said(said)
+        for entry in self.ctx.store.playbook_entries():
+            if not entry.active or call_id not in entry.call_ids:
+                continue
+            known = {entry.said.casefold(), *(s.casefold() for s in entry.also_said)}
+            if said.casefold() in known or entry.call_ids != [call_id] or entry.also_said:
+                return entry
+            entry = replace(entry, said=said)
+            self._save(entry)
+            return entry
+        return self.add(said, call_id=call_id)
+
     def answer(self, entry_id: str, text: str) -> PlaybookEntry:
         """Write (or reword) the answer; the wording it replaces is kept."""
         self._need_open(N_("Your journal is locked (to write an answer in your playbook)."))

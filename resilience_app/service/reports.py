@@ -11,8 +11,10 @@ from resilience_app.core import outcomes, report, values
 from resilience_app.core.clock import local_moment
 from resilience_app.core.errors import UserError
 from resilience_app.core.insights import Insights, from_tallies
+from resilience_app.core.playbook_insights import Gap, Objection
 from resilience_app.i18n import N_, _
 from resilience_app.service.context import Context
+from resilience_app.service.gaps import Gaps
 
 # Highlights compare this month with the one before, so Insights reads at least this far.
 HIGHLIGHTS_NEED_DAYS = 61
@@ -26,6 +28,7 @@ class Reports:
     def __init__(self, ctx: Context, need_open: Callable[[str], None]) -> None:
         self.ctx = ctx
         self._need_open = need_open
+        self.gaps = Gaps(ctx, need_open)  # product gaps, objections, the playbook's figures
 
     def insights(self, first: date | None = None, last: date | None = None) -> Insights:
         """Patterns from `first` to `last` (local days, inclusive). `last` defaults to
@@ -94,12 +97,18 @@ class Reports:
         first, last = self._period(first, last, DEFAULT_REPORT_WEEKS)
         figures = self.insights(first, last)
         results = self.followup_results(figures.first, figures.last)
-        return report.build(figures, results, ticked or set())
+        return report.build(figures, results, ticked or set(), *self._shared(first, last))
 
     def report_choices(self, first: date | None, last: date | None) -> list[report.Choice]:
         first, last = self._period(first, last, DEFAULT_REPORT_WEEKS)
         figures = self.insights(first, last)
-        return report.choices(figures, self.followup_results(figures.first, figures.last))
+        results = self.followup_results(figures.first, figures.last)
+        return report.choices(figures, results, *self._shared(first, last))
+
+    def _shared(self, first: date, last: date) -> tuple[list[Gap], list[Objection]]:
+        """What the rep may tick besides lessons: the product gaps and the objections of
+        the period (their words and counts; never a call's label)."""
+        return self.gaps.product_gaps(first, last), self.gaps.objections(first, last)
 
     def write_report(self, made: report.ManagerReport, fmt: str, path: Path) -> Path:
         """The report written (readable by the rep alone) as Markdown or PDF."""

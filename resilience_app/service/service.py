@@ -156,6 +156,8 @@ class Service:
         self.manager_report = reports.manager_report
         self.report_choices = reports.report_choices
         self.write_report = reports.write_report
+        self.product_gaps = reports.gaps.product_gaps
+        self.playbook_figures_days = reports.gaps.playbook_figures_days
         # The loop as the rep lives it; then calls, hours, status and wake-ups over it.
         self.recovery = recovery = Recovery(ctx, desk, sound)
         privacy.let_go.connect(recovery.let_go)

@@ -127,6 +127,8 @@ def reflection_to_dict(reflection: Reflection) -> dict[str, Any]:
         "lesson": reflection.lesson,
         "positives": list(reflection.positives),
         "mood_after": reflection.mood_after,
+        "said": reflection.said,
+        "missing": reflection.missing,
     }
 
 
@@ -143,6 +145,8 @@ def reflection_from_dict(data: dict[str, Any]) -> Reflection:
         lesson=_text(data.get("lesson")),
         positives=[_text(p) for p in positives],
         mood_after=_score(data.get("mood_after")),
+        said=_text(data.get("said")),  # absent in records written before them
+        missing=_text(data.get("missing")),
     )
 
 

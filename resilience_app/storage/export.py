@@ -143,6 +143,8 @@ CSV_COLUMNS = (
     "lesson",
     "positives",
     "feel_after",
+    "they_said",
+    "what_was_missing",
 )
 
 
@@ -181,6 +183,8 @@ def to_csv(incidents: Sequence[Incident]) -> str:
                 _cell(r.lesson),
                 _cell(" | ".join(r.positives)),
                 "" if r.mood_after is None else r.mood_after,
+                _cell(r.said),
+                _cell(r.missing),
             )
         )
     return out.getvalue()
@@ -318,6 +322,13 @@ def to_markdown(journal: Journal, now: datetime) -> str:
             lines += [_bold(_("My part:")) + " " + texts.my_part(r.my_part), ""]
         if r.loss_reason:
             lines += [_bold(_("Why it was lost:")) + " " + texts.loss_reason(r.loss_reason), ""]
+        if r.missing:
+            # Translators: a heading in the export, before what the product lacked.
+            lines += [_bold(_("What was missing:")) + " " + md(r.missing), ""]
+        if r.said:
+            # Translators: a heading in the export, before what a customer said or asked
+            # that the rep could not answer, in the rep's words.
+            lines += [_bold(_("What they said that I couldn't answer:")) + " " + md(r.said), ""]
         if r.lesson:
             lines += [_bold(_("Lesson for the next call:")) + " " + md(r.lesson), ""]
         if r.positives:

@@ -259,6 +259,8 @@ REFLECTION_RULES: dict[str, tuple[bool, Callable[[Any], bool], str]] = {
         N_("a list of at most {positives} texts of at most {text_limit} characters"),
     ),
     "mood_after": (False, _optional(_score), SCORE),
+    "said": (False, _optional(_text_of(values.MAX_LABEL)), LABEL),
+    "missing": (False, _optional(_text_of(values.MAX_LABEL)), LABEL),
 }
 NUDGE_RULES: dict[str, tuple[bool, Callable[[Any], bool], str]] = {
     "id": (True, _an_id, AN_ID),

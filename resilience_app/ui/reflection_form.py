@@ -34,6 +34,7 @@ from resilience_app.core.models import FollowUpKind, Incident, LossReason, MyPar
 from resilience_app.i18n import _
 from resilience_app.ui import keys, style, windowing
 from resilience_app.ui.note_followups import FollowUpPicker
+from resilience_app.ui.note_missing import MissingField
 from resilience_app.ui.ticker import Ticker
 
 DRAFT_DELAY_MS = 600
@@ -157,7 +158,8 @@ class ReflectionForm(QWidget):
         said_group.addWidget(self.said)
         self._fields = form
         form.addWidget(self.said_box)
-        field(_("Why was it lost?"), self.reason, self.reason_hint)
+        self.missing = MissingField()  # shown for a product gap only (`_show_hint`)
+        field(_("Why was it lost?"), self.reason, self.reason_hint, self.missing)
         field(_("One lesson for the next call:"), self.lesson)
         field(_("At least one positive:"), self.positives)
         field(_("How do you feel now? (0 = awful, 10 = great)"), self.mood, row=mood_row)
@@ -228,6 +230,7 @@ class ReflectionForm(QWidget):
         for signal in (
             self.what.textChanged,
             self.said.textChanged,
+            self.missing.edit.textChanged,
             self.lesson.textChanged,
             self.positives.textChanged,
             self.my_part.currentIndexChanged,
@@ -246,9 +249,6 @@ class ReflectionForm(QWidget):
 
     def load(self, incident: Incident) -> None:
         self._loading = True
-        if incident.id != self._incident_id or not incident.reflection_open:
-            # Not in the draft: kept while the app runs, until the note is saved with it.
-            self.said.clear()
         self._incident_id = incident.id
         r = incident.reflection
         self.what.setText(r.what_happened)
@@ -259,6 +259,8 @@ class ReflectionForm(QWidget):
             max(0, self.reason.findData(r.loss_reason.value if r.loss_reason else None))
         )
         self.lesson.setText(r.lesson)
+        self.said.setText(r.said)
+        self.missing.set_text(r.missing)
         self.positives.setPlainText("\n".join(r.positives))
         self.mood.setValue(5 if r.mood_after is None else r.mood_after)
         self._set_rated(r.mood_after is not None)
@@ -290,6 +292,8 @@ class ReflectionForm(QWidget):
                 line.strip() for line in self.positives.toPlainText().splitlines() if line.strip()
             ],
             mood_after=None if mood == NO_MOOD else mood,
+            said=self.said.text().strip(),
+            missing=self.missing.text(),  # kept in the draft; saved for a product gap only
         )
 
     def chosen_followups(self) -> list[tuple[FollowUpKind, datetime]]:
@@ -355,6 +359,7 @@ class ReflectionForm(QWidget):
         reason = self.reason.currentData()
         self.reason_hint.setText(texts.loss_reason_hint(LossReason(reason)) if reason else "")
         self.reason_hint.setVisible(bool(reason))
+        self.missing.show_for(reason)
 
     def _mood_touched(self) -> None:
         if not self._loading:

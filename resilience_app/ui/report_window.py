@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from resilience_app.core import texts
 from resilience_app.core.report import Choice
-from resilience_app.i18n import _
+from resilience_app.i18n import _, ngettext
 from resilience_app.ui import style
 
 
@@ -122,9 +122,7 @@ class ReportWindow(QWidget):
         self.choices.blockSignals(True)
         self.choices.clear()
         for choice in choices:
-            where = texts.loss_reason(choice.reason) if choice.reason else _("No reason given")
-            what = _("Lesson") if choice.kind == "lesson" else _("Heard")
-            item = QListWidgetItem(f"{what} · {where}: {choice.text}")
+            item = QListWidgetItem(_choice_line(choice))
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Unchecked)
             item.setData(Qt.ItemDataRole.UserRole, choice.key)
@@ -159,3 +157,28 @@ class ReportWindow(QWidget):
         )
         if path:
             self.save_requested.emit(fmt, path)
+
+
+def _choice_line(choice: Choice) -> str:
+    """A line the rep may tick, as the list shows it."""
+    if choice.kind in ("lesson", "feedback"):
+        where = texts.loss_reason(choice.reason) if choice.reason else _("No reason given")
+        what = _("Lesson") if choice.kind == "lesson" else _("Heard")
+        return f"{what} · {where}: {choice.text}"
+    if choice.kind == "gap":
+        # Translators: a product gap the rep may share: {n} lost calls, {gap} what was
+        # missing in their words.
+        return ngettext(
+            "Product gap · {n} call: {gap}", "Product gap · {n} calls: {gap}", choice.count
+        ).format(n=choice.count, gap=choice.text)
+    if choice.kind == "objection":
+        # Translators: an objection from the playbook the rep may share: how often it came
+        # up, and what the customer said (keep your language's quotation marks).
+        return ngettext(
+            "Objection · came up {n} time: “{said}”",
+            "Objection · came up {n} times: “{said}”",
+            choice.count,
+        ).format(n=choice.count, said=choice.text)
+    # Translators: the rep's answer to an objection, shared only when ticked; {said} is
+    # the objection (keep your language's quotation marks).
+    return _("Include my answer to “{said}”: {answer}").format(said=choice.said, answer=choice.text)

@@ -169,14 +169,16 @@ def test_saving_the_note_with_their_words_adds_them_to_the_playbook(
     assert form.isVisible() and form.incident_id == first.id
     form.my_part.setCurrentIndex(form.my_part.findData(MyPart.COULDNT_ANSWER.value))
     qtbot.keyClicks(form.said, "Why are you dearer than Globex?")
-    form.later_button.click()  # "later": their words wait in the form while the app runs
+    form.later_button.click()  # "later": their words are kept in the draft
+    assert loop.incident(first.id).reflection.said == "Why are you dearer than Globex?"
     presenter.notes.show_note(first.id)
     assert form.said.text() == "Why are you dearer than Globex?"
     form.positives.setPlainText("Stayed calm")
     form.save_button.click()
     assert not form.isVisible()
-    presenter.notes.show_note(first.id)  # the saved note opened again: not kept twice
-    assert form.said.text() == ""
+    presenter.notes.show_note(first.id)  # the saved note opened again, with their words
+    assert form.said.text() == "Why are you dearer than Globex?"
+    form.save_button.click()  # saved again: still one entry for the call
     form.hide()
     [entry] = presenter.service.playbook.entries()
     assert entry.said == "Why are you dearer than Globex?"
@@ -191,3 +193,33 @@ def test_saving_the_note_with_their_words_adds_them_to_the_playbook(
     form.positives.setPlainText("Kept it short")
     form.save_button.click()
     assert [e.id for e in presenter.service.playbook.entries()] == [entry.id]
+
+
+def test_what_was_missing_shows_for_a_product_gap_only_and_stays_in_the_draft(
+    qtbot: QtBot, loop: RecoveryLoop, data_dir: Path, clock: FakeClock
+) -> None:
+    form, incident_id = form_for(qtbot, loop)
+    form.show()
+    assert not form.missing.isVisible()
+    form.reason.setCurrentIndex(form.reason.findData(LossReason.PRODUCT_GAP.value))
+    assert form.missing.isVisible()
+    assert _top(form, form.reason) < _top(form, form.missing.edit) < _top(form, form.lesson)
+    qtbot.keyClicks(form.missing.edit, "No Outlook integration")
+    form.reason.setCurrentIndex(form.reason.findData(LossReason.TIMING.value))
+    assert not form.missing.isVisible()
+    form.reason.setCurrentIndex(form.reason.findData(LossReason.PRODUCT_GAP.value))
+    qtbot.keyClicks(form.said, "Does it sync with Outlook?")
+    form.close()  # a kill right after: the draft already holds both
+    kept = loop.incident(incident_id).reflection
+    assert kept.missing == "No Outlook integration"
+    assert kept.said == "Does it sync with Outlook?"
+
+    reopened = RecoveryLoop(Store(data_dir), Settings(), clock)
+    reopened.restore()
+    [waiting] = reopened.open_reflections()
+    again = ReflectionForm()
+    qtbot.addWidget(again)
+    again.load(waiting)
+    again.show()
+    assert again.missing.isVisible() and again.missing.text() == "No Outlook integration"
+    assert again.said.text() == "Does it sync with Outlook?"

@@ -88,3 +88,13 @@ def test_call_filters() -> None:
     assert ids(IncidentFilter(unfinished_only=True)) == ["i2"]
     assert ids(IncidentFilter(since=T0 + timedelta(days=1), until=T0 + timedelta(days=2))) == ["i1"]
     assert ids(IncidentFilter(text="kept", label="globex")) == []
+
+
+def test_the_search_finds_their_words_and_what_was_missing() -> None:
+    calls = [
+        call(0, "Acme", said="Does it sync?", positives=["x"]),
+        call(1, "Initech", missing="Outlook plugin", positives=["y"]),
+    ]
+    ids = lambda f: [i.id for i in filter_incidents(calls, f)]  # noqa: E731
+    assert ids(IncidentFilter(text="SYNC")) == ["i0"]
+    assert ids(IncidentFilter(text="outlook")) == ["i1"]
