@@ -57,7 +57,7 @@ def test_no_word_of_the_playbook_is_on_disk_in_plain_text(
     kept = service.playbook.add("WHILE-LOCKED-WORDS about the contract")
     clock.advance(minutes=60 * 24)
     service.tick()  # its reminder: while locked it does not quote them
-    assert any("Your playbook" == title for title, _ in channel.sent)
+    assert any(title == "Your playbook" for title, _ in channel.sent)
     assert not any("WHILE-LOCKED" in message for _, message in channel.sent)
     service.close()
 
