@@ -75,4 +75,3 @@ def test_no_word_of_the_playbook_is_on_disk_in_plain_text(
     assert entries["WHILE-LOCKED-WORDS about the contract"].id == kept.id
     assert again.incident(incident.id).reflection.missing == "NO-SSO-SUPPORT"
     again.close()
-
