@@ -20,6 +20,8 @@ FLAG_TEXT = N_("A call went south — take a break")
 class Tray(QObject):
     flag_requested = Signal()
     dialing_requested = Signal()
+    ready_requested = Signal()  # "Ready for the next call?…": the nudge card on demand
+    playbook_add_requested = Signal()
     reflection_requested = Signal()
     settings_requested = Signal()
     journal_requested = Signal()
@@ -40,6 +42,9 @@ class Tray(QObject):
         bold.setBold(True)
         self.flag_action.setFont(bold)
         self.dialing_action = QAction(self.menu)
+        self.ready_action = QAction(self.menu)
+        self.ready_action.setVisible(False)  # while waiting to dial after a break
+        self.playbook_add_action = QAction(self.menu)
         self.reflection_action = QAction(self.menu)
         self.journal_action = QAction(self.menu)
         self.insights_action = QAction(self.menu)
@@ -58,10 +63,12 @@ class Tray(QObject):
         self.retranslate()
         self.menu.addAction(self.flag_action)
         self.menu.addAction(self.dialing_action)
+        self.menu.addAction(self.ready_action)
         self.menu.addAction(self.reflection_action)
         self.menu.addSeparator()
         self.menu.addAction(self.journal_action)
         self.menu.addMenu(self.upcoming_menu)
+        self.menu.addAction(self.playbook_add_action)
         self.menu.addAction(self.insights_action)
         self.menu.addMenu(self.pause_menu)
         self.menu.addAction(self.resume_action)
@@ -72,6 +79,8 @@ class Tray(QObject):
         self.icon.setContextMenu(self.menu)
         self.flag_action.triggered.connect(self.flag_requested.emit)
         self.dialing_action.triggered.connect(self.dialing_requested.emit)
+        self.ready_action.triggered.connect(self.ready_requested.emit)
+        self.playbook_add_action.triggered.connect(self.playbook_add_requested.emit)
         self.reflection_action.triggered.connect(self.reflection_requested.emit)
         self.settings_action.triggered.connect(self.settings_requested.emit)
         self.journal_action.triggered.connect(self.journal_requested.emit)
@@ -90,6 +99,8 @@ class Tray(QObject):
         """Every text again, in the language now in use."""
         self.flag_action.setText(_(FLAG_TEXT))
         self.dialing_action.setText(_("I'm dialing"))
+        self.ready_action.setText(_("Ready for the next call?…"))
+        self.playbook_add_action.setText(_("Add to my playbook…"))
         self.journal_action.setText(_("My journal…"))
         self.insights_action.setText(_("Insights…"))
         shown, self._upcoming = self._upcoming or [], None  # built again in this language
@@ -130,6 +141,7 @@ class Tray(QObject):
             self.icon.setIcon(icon(phase.value))
         self.icon.setToolTip(tooltip)
         self.dialing_action.setEnabled(phase.value != "calm")
+        self.ready_action.setVisible(phase.value == "waiting")
         self.reflection_action.setEnabled(open_notes > 0)
         self._show_notes(open_notes)
 
