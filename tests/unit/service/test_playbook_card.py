@@ -84,6 +84,7 @@ def test_no_card_while_locked(
 def test_not_now_keeps_that_card_away_for_the_rest_of_the_day(
     service: Service, clock: FakeClock, answered: str
 ) -> None:
+    clock.advance(minutes=5)
     other = service.playbook.add("Send me an email.", answer="Happy to; what should it say?")
     book = service.playbook
     assert book.nudge_card().id == other.id  # the one answered last comes first
