@@ -144,3 +144,22 @@ def test_no_journal_from_the_reminder_while_locked(with_tray: Presenter, service
     service.playbook.reminder_sent.emit(entry)
     assert not with_tray.journal.visible("journal_window")
     assert not with_tray.lock.dialogs  # and no passphrase asked for out of the blue
+
+
+def test_a_new_language_keeps_what_was_typed_in_the_dialog(
+    with_tray: Presenter, service: Service, qtbot: QtBot
+) -> None:
+    with_tray.playbook.open_add()
+    first = with_tray.playbook.add_dialog
+    first.said.setText("Why are you dearer than X?")
+    first.answer.setPlainText("It lasts.")
+    try:
+        service.set_setting("ui.language", "de")
+        qtbot.waitUntil(lambda: with_tray.playbook.built("add_dialog") not in (None, first))
+        again = with_tray.playbook.add_dialog
+        qtbot.waitUntil(again.isVisible)
+        assert again.said.text() == "Why are you dearer than X?"
+        assert again.answer.toPlainText() == "It lasts."
+    finally:
+        service.set_setting("ui.language", "en")
+        qtbot.wait(10)
