@@ -351,6 +351,12 @@ SCHEMA: dict[str, Setting] = {
             0.01,
             240,
         ),
+        Setting(
+            "playbook.card",
+            bool,
+            True,
+            N_("with a nudge, one card from your playbook: say your answer out loud, then look"),
+        ),
     )
 }
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from resilience_app.core import playbook, practice, values
 from resilience_app.core.events import Event
-from resilience_app.core.models import new_id
+from resilience_app.core.models import Phase, new_id
 from resilience_app.core.playbook import PlaybookEntry, PlaybookError
 from resilience_app.core.workhours import Schedule
 from resilience_app.i18n import N_, _
@@ -34,6 +34,8 @@ class PlaybookDesk:
         self.availability = availability
         self.changed: Event[[]] = Event()  # an entry was added, answered, merged...
         self.reminder_sent: Event[[PlaybookEntry]] = Event()  # the windows may open it
+        # The cards the rep put away with "Not now", and the day they did (in memory only).
+        self._dismissed: tuple[date | None, set[str]] = (None, set())
 
     # -- reading --------------------------------------------------------------------------
 
@@ -218,6 +220,26 @@ class PlaybookDesk:
         return playbook.card_for_now(
             self.ctx.store.playbook_entries(), self.ctx.clock.now(), skip=skip
         )
+
+    def nudge_card(self) -> PlaybookEntry | None:
+        """The card a nudge brings (`card_for_now`), or None: the rep turned the cards off
+        (`playbook.card`), a break is on (never during the breathing), the journal is
+        locked, or nothing is answered yet. A card put away with `dismiss_card` is not
+        brought back for the rest of the day (another one may come instead)."""
+        if not self.ctx.settings.get("playbook.card") or self.ctx.loop.phase is Phase.BREAK:
+            return None
+        return self.card_for_now(skip=sorted(self._dismissed_today()))
+
+    def dismiss_card(self, entry_id: str) -> None:
+        """ "Not now" on a card: not brought back today (kept in memory: a restart of the
+        app forgets it)."""
+        self._dismissed_today().add(entry_id)
+
+    def _dismissed_today(self) -> set[str]:
+        today = self.ctx.clock.now().astimezone().date()
+        if self._dismissed[0] != today:
+            self._dismissed = (today, set())
+        return self._dismissed[1]
 
     def _save(self, *entries: PlaybookEntry) -> None:
         self.ctx.store.save_playbook_entries(list(entries))

@@ -6,16 +6,18 @@ from __future__ import annotations
 
 import time
 from collections import deque
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from resilience_app.core import journal, scripts, texts, values
 from resilience_app.core.events import Event
 from resilience_app.core.models import DialSource, Incident, Nudge, NudgeKind, Phase
+from resilience_app.core.playbook import PlaybookEntry
 from resilience_app.i18n import _
 from resilience_app.service.context import Context
 from resilience_app.service.followups import FollowUpDesk
 from resilience_app.service.ports import Sound
-from resilience_app.service.views import BreakView, FlagOutcome, TrayState
+from resilience_app.service.views import BreakView, FlagOutcome, NudgeCard, TrayState
 from resilience_app.storage.store import shard_name
 
 # The positive shown in a break comes from this far back (a bounded read, however long
@@ -38,7 +40,7 @@ class Recovery:
         self.break_requested: Event[[BreakView]] = Event()  # show (or bring back) a break
         self.break_changed: Event[[Incident]] = Event()  # its end moved ("+1 minute")
         self.note_requested: Event[[Incident]] = Event()  # open the note for this call
-        self.card_requested: Event[[str, str]] = Event()  # the firm nudge's card
+        self.card_requested: Event[[NudgeCard]] = Event()  # the firm nudge's, a playbook card
         self.dialed_recorded: Event[[Incident]] = Event()
 
         self._flag_started: float | None = None
@@ -50,6 +52,8 @@ class Recovery:
         # the call (when it ends, or NOTE_REMINDER_AFTER later if calls are not seen).
         self.note_waiting: str | None = None
         self.note_reminder_at: datetime | None = None
+        # The playbook's card for a nudge (the service joins `PlaybookDesk.nudge_card`).
+        self.playbook_card: Callable[[], PlaybookEntry | None] = lambda: None
 
         ctx.record_moved.connect(self._forget_pool)
         ctx.clock_stepped.connect(self._clock_stepped)
@@ -216,18 +220,31 @@ class Recovery:
 
     # -- nudges and the note reminder -------------------------------------------------------
 
-    def _deliver_nudge(self, nudge: Nudge, incident: Incident) -> None:
-        minutes = (self.ctx.clock.now() - incident.flagged_at).total_seconds() / 60
-        title = texts.nudge_title(nudge.kind)
-        body = texts.nudge_body(nudge.kind, minutes)
+    def _nudge_text(self, kind: NudgeKind, incident: Incident | None) -> tuple[str, str]:
+        since = incident.flagged_at if incident is not None else self.ctx.clock.now()
+        minutes = (self.ctx.clock.now() - since).total_seconds() / 60
+        body = texts.nudge_body(kind, minutes)
         easy = self.desk.easy_lead()
         if easy is not None:
             body += " " + scripts.easy_lead_sentence(easy.followup.kind, easy.label)
+        return texts.nudge_title(kind), body
+
+    def _deliver_nudge(self, nudge: Nudge, incident: Incident) -> None:
+        title, body = self._nudge_text(nudge.kind, incident)
         firm = nudge.kind is not NudgeKind.FIRST
         channel = self.ctx.notifier.send(title, body, urgent=firm)
-        # The firm nudge also gets a card with "I'm dialing", unless that was the channel.
-        if firm and channel != CARD:
-            self.card_requested.emit(title, body)
+        # The firm nudge also gets a card with "I'm dialing", unless that was the channel;
+        # any nudge brings a card from the playbook when it has one for now.
+        entry = self.playbook_card()
+        if entry is not None or (firm and channel != CARD):
+            self.card_requested.emit(NudgeCard(title, body, entry, firm or channel == CARD))
+
+    def ready_card(self) -> NudgeCard:
+        """The tray's "Ready for the next call?": the first nudge's card, on demand, with a
+        card from the playbook when there is one (none during a break)."""
+        title, body = self._nudge_text(NudgeKind.FIRST, self.ctx.loop.current)
+        entry = None if self.ctx.loop.phase is Phase.BREAK else self.playbook_card()
+        return NudgeCard(title, body, entry)
 
     def _dial_recorded(self, incident: Incident) -> None:
         self.last_dial = incident

@@ -171,6 +171,7 @@ class Service:
         )
         self.availability = hours = Availability(ctx, desk_s)
         self.playbook = PlaybookDesk(ctx, self._need_open, hours)
+        recovery.playbook_card = self.playbook.nudge_card
         self.status_desk = status = Status(ctx, call_desk, hours)
         self.wakeups = wakeups = Wakeups(
             ctx,
@@ -186,7 +187,8 @@ class Service:
         self.break_requested = recovery.break_requested  # show (or bring back) a break
         self.break_changed = recovery.break_changed  # its end moved ("+1 minute")
         self.note_requested = recovery.note_requested  # open the note for this call
-        self.card_requested = recovery.card_requested  # the firm nudge's card
+        self.card_requested = recovery.card_requested  # the firm nudge's, a playbook card
+        self.ready_card = recovery.ready_card
         self.dialed_recorded = recovery.dialed_recorded
         self.flag = recovery.flag
         self.dialed = recovery.dialed

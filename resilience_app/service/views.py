@@ -8,6 +8,7 @@ from pathlib import Path
 from resilience_app.core import texts
 from resilience_app.core.journal import PositiveEntry
 from resilience_app.core.models import FollowUp, Incident, Phase
+from resilience_app.core.playbook import PlaybookEntry
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,18 @@ class BreakView:
     tip: str
     positive: str | None
     requested_at: float | None = None
+
+
+@dataclass(frozen=True)
+class NudgeCard:
+    """The always-on-top card: a nudge's title and text, and maybe one card from the rep's
+    playbook (`entry`) to say out loud. `nudge` False: the card is up for the playbook only
+    (the nudge itself went as a desktop notification), so dismissing that puts it away."""
+
+    title: str
+    body: str
+    entry: PlaybookEntry | None = None
+    nudge: bool = True
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,6 @@
-"""A small always-on-top card: the nudge of last resort, and the firm one at 15 minutes."""
+"""A small always-on-top card: the nudge of last resort, the firm one at 15 minutes, and a
+card from the rep's playbook with a nudge (`playbook_card.py`). Shown without taking the
+focus; a click on it gives it the keyboard."""
 
 from __future__ import annotations
 
@@ -6,22 +8,21 @@ from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from resilience_app.core.playbook import PlaybookEntry
 from resilience_app.i18n import _
 from resilience_app.ui import style, windowing
+from resilience_app.ui.playbook_card import PlaybookCard
 
 
 class NudgeWindow(QWidget):
     dialing_requested = Signal()
     snooze_requested = Signal()
     easy_done_requested = Signal(str)  # the easy follow-up's id: mark it done
+    card_dismissed = Signal(str)  # the playbook entry's id: "Not now"
 
     def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(
-            parent,
-            Qt.WindowType.Window
-            | Qt.WindowType.WindowStaysOnTopHint
-            | Qt.WindowType.WindowDoesNotAcceptFocus,
-        )
+        # Never activated when shown, but a click gives it the keys (the playbook's card).
+        super().__init__(parent, Qt.WindowType.Window | Qt.WindowType.WindowStaysOnTopHint)
         self.setObjectName("calmWindow")
         self.setWindowTitle(_("Resilience — back to the phone"))
         self.setStyleSheet(style.sheet())
@@ -40,6 +41,9 @@ class NudgeWindow(QWidget):
         self.easy_button.clicked.connect(lambda: self.easy_done_requested.emit(self._easy_id))
         self.dialing_button.clicked.connect(self.dialing_requested.emit)
         self.snooze_button.clicked.connect(self.snooze_requested.emit)
+        self.playbook = PlaybookCard()
+        self.playbook.dismissed.connect(self._card_dismissed)
+        self._for_nudge = True  # False: up for the playbook's card only
         buttons = QHBoxLayout()
         buttons.addWidget(self.snooze_button)
         buttons.addStretch(1)
@@ -48,14 +52,29 @@ class NudgeWindow(QWidget):
         layout.setContentsMargins(18, 14, 18, 14)
         layout.addWidget(self.title)
         layout.addWidget(self.body)
+        layout.addWidget(self.playbook)
         layout.addWidget(self.easy_button)
         layout.addLayout(buttons)
         self.snooze_button.setToolTip(_("Remind me again in two minutes"))
         self.setMinimumWidth(360)
 
-    def show_nudge(self, title: str, body: str, easy: tuple[str, str] | None = None) -> None:
+    def show_nudge(
+        self,
+        title: str,
+        body: str,
+        easy: tuple[str, str] | None = None,
+        card: PlaybookEntry | None = None,
+        *,
+        nudge: bool = True,
+    ) -> None:
         """`easy`: an easy follow-up from the rep's own list (id, title), with one click to
-        mark it done once called."""
+        mark it done once called. `card`: one from the playbook; `nudge` False when the
+        window is up for that card only (then "Not now" puts the window away)."""
+        self._for_nudge = nudge or (self._for_nudge and self.isVisible())
+        if card is None or not self.isVisible():
+            self.playbook.clear()  # a card comes up afresh, its answer hidden
+        if card is not None:
+            self.playbook.show_entry(card)
         self.title.setText(title)
         self.body.setText(body)
         self._easy_id = easy[0] if easy else ""
@@ -72,3 +91,15 @@ class NudgeWindow(QWidget):
             )
         self.show()
         windowing.bring_forward(self)  # raised, never given the focus
+
+    def hide_card(self) -> None:
+        """The playbook's card goes (a break began, the journal locked)."""
+        self.playbook.clear()
+        if not self._for_nudge:
+            self.hide()
+        elif self.isVisible():
+            windowing.fit(self, 360)
+
+    def _card_dismissed(self, entry_id: str) -> None:
+        self.card_dismissed.emit(entry_id)
+        self.hide_card()

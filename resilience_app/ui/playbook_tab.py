@@ -139,6 +139,17 @@ class PlaybookTab(QWidget):
         item = self.entry_list.currentItem()
         return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
 
+    def select(self, entry_id: str) -> bool:
+        """Choose the entry (if it is in the list) and put the keys in its answer box."""
+        for row in range(self.entry_list.count()):
+            item = self.entry_list.item(row)
+            if item.data(Qt.ItemDataRole.UserRole) == entry_id:
+                self.entry_list.setCurrentItem(item)
+                self.entry_list.scrollToItem(item)
+                self.answer_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+                return True
+        return False
+
     def show_entries(self, entries: list[PlaybookEntry]) -> None:
         """The entries found (the one selected stays selected, its answer as typed)."""
         selected = self.selected()

@@ -14,6 +14,7 @@ language or style, quitting) is decided here, once.
 | journal, its search, export | `presenters/journal.py` |
 | insights, the manager's report | `presenters/insights.py` |
 | settings | `presenters/settings.py` |
+| the playbook from the tray, its reminder | `presenters/playbook.py` |
 | passphrase dialogs | `presenters/lock.py` |
 | tray or home window, tooltip | `presenters/tray.py` |
 | practise my answers | `presenters/practice.py` |
@@ -42,13 +43,14 @@ from resilience_app.ui.presenters.insights import InsightsPresenter
 from resilience_app.ui.presenters.journal import JournalPresenter
 from resilience_app.ui.presenters.lock import LockPresenter
 from resilience_app.ui.presenters.notes import NotePresenter
+from resilience_app.ui.presenters.playbook import PlaybookPresenter
 from resilience_app.ui.presenters.practice import PracticePresenter
 from resilience_app.ui.presenters.settings import SettingsPresenter
 from resilience_app.ui.presenters.tray import CardChannel, TrayPresenter
+from resilience_app.ui.tray import Tray
 
 if TYPE_CHECKING:
     from resilience_app.ui.home_window import HomeWindow
-    from resilience_app.ui.tray import Tray
 
 
 class Presenter(QObject):
@@ -88,6 +90,7 @@ class Presenter(QObject):
             practise=self.practice.open,
         )
         self.insights = InsightsPresenter(service, self, when_unlocked=unlocked)
+        self.playbook = PlaybookPresenter(service, self, open_entry=self.journal.open_entry)
         self.settings = SettingsPresenter(service, self, ask_passphrase=self.lock.ask_passphrase)
 
         service.phase_changed.connect(self._phase_changed)
@@ -138,6 +141,9 @@ class Presenter(QObject):
         target.lock_requested.connect(lambda: attempt(self.service.lock))
         target.unlock_requested.connect(lambda: self.lock.when_unlocked("", lambda: None))
         target.quit_requested.connect(self.quit_requested.emit)
+        if isinstance(target, Tray):  # the tray's menu only
+            target.ready_requested.connect(self.breaks.ready)
+            target.playbook_add_requested.connect(self.playbook.open_add)
 
     def _follow_desktop(self, on: bool) -> None:
         """Restyle when the desktop turns dark or light, asks for high contrast (Qt 6.10+)
@@ -176,7 +182,8 @@ class Presenter(QObject):
         windows += self.breaks.drop("nudge_window", "flag_offer")
         windows += self.followups.drop("outcome_dialog") + self.settings.drop("settings_window")
         windows += self.insights.drop("insights_window", "report_window")
-        windows += self.lock.forget() + self.practice.drop("practice_window")
+        windows += self.playbook.drop("add_dialog") + self.practice.drop("practice_window")
+        windows += self.lock.forget()
         for window in windows:
             window.hide()
             shiboken6.delete(window)
@@ -224,7 +231,7 @@ class Presenter(QObject):
     def _restyle(self) -> None:
         windows = [*self.breaks.windows(), *self.notes.windows(), *self.settings.windows()]
         windows += [self.tray.home, *self.journal.windows(), *self.lock.windows()]
-        windows += self.practice.windows()
+        windows += [*self.practice.windows(), *self.playbook.windows()]
         for window in [w for w in windows if w is not None]:
             window.setStyleSheet(style.sheet())
             window.update()
@@ -257,7 +264,8 @@ class Presenter(QObject):
     def _rebuild_windows(self) -> None:
         note = self.notes.forget()  # first: the draft is kept before anything goes
         again = [self.breaks.forget(), note, self.settings.forget()]  # the break under the note
-        again += [self.journal.forget(), self.insights.forget(), self.practice.forget()]
+        again += [self.journal.forget(), self.insights.forget()]
+        again += [self.practice.forget(), self.playbook.forget()]
         for dialog in self.lock.forget():
             dialog.hide()
             dialog.deleteLater()

@@ -88,6 +88,7 @@ class SettingsWindow(QWidget):
         )
         self.first = minutes("nudge.first_minutes", 1)
         self.second = minutes("nudge.second_minutes", 1)
+        self.playbook_card = QCheckBox(_("With a nudge, one card from my playbook"))
         self.start_at_login = QCheckBox(_("Start Resilience when I log in"))
         self.theme = QComboBox()
         for key, label in (
@@ -231,6 +232,7 @@ class SettingsWindow(QWidget):
         breaks.addRow(_("First nudge after:"), self.first)
         breaks.addRow(_("Firmer nudge after:"), self.second)
         breaks.addRow("", hint)  # under the two nudge times it explains
+        breaks.addRow("", self.playbook_card)
         breaks.addRow("", self.lookback)
         breaks.addRow(_("Look back on:"), when)
         calls = QFormLayout()
@@ -333,6 +335,7 @@ class SettingsWindow(QWidget):
         self.phase_sounds.setChecked(bool(values["break.phase_sounds"]))
         self.first.setValue(float(values["nudge.first_minutes"]))
         self.second.setValue(float(values["nudge.second_minutes"]))
+        self.playbook_card.setChecked(bool(values["playbook.card"]))
         self.theme.setCurrentIndex(max(0, self.theme.findData(values["ui.theme"])))
         self.language.setCurrentIndex(max(0, self.language.findData(values["ui.language"])))
         self.start_at_login.setChecked(bool(values["app.start_at_login"]))
@@ -399,6 +402,7 @@ class SettingsWindow(QWidget):
             "break.phase_sounds": self.phase_sounds.isChecked(),
             "nudge.first_minutes": self.first.value(),
             "nudge.second_minutes": self.second.value(),
+            "playbook.card": self.playbook_card.isChecked(),
             "ui.theme": self.theme.currentData(),
             "ui.language": self.language.currentData(),
             "app.start_at_login": self.start_at_login.isChecked(),

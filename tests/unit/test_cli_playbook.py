@@ -103,3 +103,14 @@ def test_help_documents_every_subcommand(capsys: pytest.CaptureFixture[str]) -> 
         main(["playbook", "add", "--help"])
     text = capsys.readouterr().out
     assert "--said" in text and "price, product, timing, competitor, trust, other" in text
+
+
+def test_the_card_with_a_nudge_turns_off_through_config(
+    capsys: pytest.CaptureFixture[str], data_dir: Path
+) -> None:
+    d = ("--data-dir", str(data_dir))
+    assert run(capsys, *d, "config", "get", "playbook.card")[1] == "on\n"
+    assert run(capsys, *d, "config", "set", "playbook.card", "off")[0] == 0
+    assert run(capsys, *d, "config", "get", "playbook.card")[1] == "off\n"
+    code, _out, err = run(capsys, *d, "config", "set", "playbook.card", "maybe")
+    assert code == 2 and "on or off" in err and "Traceback" not in err

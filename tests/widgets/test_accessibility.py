@@ -68,8 +68,10 @@ def every_window(presenter: Presenter, service: Service, clock: FakeClock) -> li
     presenter.journal.open()
     presenter.insights.open()
     presenter.settings.open()
-    presenter.breaks.show_card("Ready for the next call?", "An easy lead first.")
+    said = service.playbook.add("Why are you dearer than X?", answer="It lasts twice as long.")
+    presenter.breaks.show_card("Ready for the next call?", "An easy lead first.", said)
     presenter.breaks.flag_offer.offer()
+    presenter.playbook.open_add()
     for mode in ("set", "unlock", "change", "remove"):
         presenter.lock.ask_passphrase(mode)
     windows += [
@@ -78,6 +80,7 @@ def every_window(presenter: Presenter, service: Service, clock: FakeClock) -> li
         presenter.settings.settings_window,
         presenter.breaks.nudge_window,
         presenter.breaks.flag_offer,
+        presenter.playbook.add_dialog,
         *presenter.lock.dialogs.values(),
     ]
     assert presenter.tray.home is not None

@@ -120,7 +120,8 @@ def test_every_window_speaks_the_catalog(
     presenter.journal.open()
     presenter.insights.open()
     presenter.settings.open()
-    presenter.breaks.show_card("⟦x⟧", "⟦y⟧")
+    said = service.playbook.add("ACME asked why", answer="ACME answer")
+    presenter.breaks.show_card("⟦x⟧", "⟦y⟧", said)
     presenter.breaks.flag_offer.offer()
     presenter.lock.ask_passphrase("set")
     windows += [

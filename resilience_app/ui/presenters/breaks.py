@@ -12,8 +12,9 @@ from PySide6.QtCore import QObject, QTimer
 
 from resilience_app.core.errors import UserError
 from resilience_app.core.models import Incident, Phase
+from resilience_app.core.playbook import PlaybookEntry
 from resilience_app.service import Service
-from resilience_app.service.views import BreakView
+from resilience_app.service.views import BreakView, NudgeCard
 from resilience_app.ui.presenters.base import BasePresenter, attempt, bring_forward
 
 if TYPE_CHECKING:
@@ -50,7 +51,7 @@ class BreakPresenter(BasePresenter):
         self._flag_requested_at: float | None = None
         service.break_requested.connect(self.show_break)
         service.break_changed.connect(self._refresh_break)
-        service.card_requested.connect(self.show_card)
+        service.card_requested.connect(self.show_nudge_card)
         service.dialed_recorded.connect(lambda incident: self.hide("nudge_window"))
         service.flag_offered.connect(lambda call: self.flag_offer.offer())
         service.add_metrics_source(self._metrics)
@@ -77,6 +78,7 @@ class BreakPresenter(BasePresenter):
         window.dialing_requested.connect(self.dialed)
         window.snooze_requested.connect(self._snooze)
         window.easy_done_requested.connect(self._ask_outcome)
+        window.card_dismissed.connect(self.service.playbook.dismiss_card)
         return window
 
     @cached_property
@@ -110,6 +112,8 @@ class BreakPresenter(BasePresenter):
         if phase is not Phase.BREAK:
             # However the break ended (time, button, or dialing mid-break), its window goes.
             self.hide("break_window")
+        elif (window := self.built("nudge_window")) is not None:
+            window.hide_card()  # never during the breathing
 
     def show_break(self, view: BreakView) -> None:
         self._flag_requested_at = view.requested_at
@@ -125,6 +129,8 @@ class BreakPresenter(BasePresenter):
         bring_forward(self.break_window)
 
     def locked(self) -> None:
+        if (card := self.built("nudge_window")) is not None:
+            card.hide_card()  # the answer is sealed with the journal
         current = self.service.current
         if self.visible("break_window") and current is not None:
             # The break goes on, without the call's label or a past positive.
@@ -172,11 +178,24 @@ class BreakPresenter(BasePresenter):
         self.hide("nudge_window")
         attempt(self.service.snooze)
 
-    def show_card(self, title: str, body: str) -> None:
+    def show_card(
+        self, title: str, body: str, entry: PlaybookEntry | None = None, nudge: bool = True
+    ) -> None:
         easy = self.service.easy_lead()
         self.nudge_window.show_nudge(
-            title, body, easy=(easy.followup.id, easy.title) if easy is not None else None
+            title,
+            body,
+            easy=(easy.followup.id, easy.title) if easy is not None else None,
+            card=entry,
+            nudge=nudge,
         )
+
+    def show_nudge_card(self, card: NudgeCard) -> None:
+        self.show_card(card.title, card.body, card.entry, card.nudge)
+
+    def ready(self) -> None:
+        """The tray's "Ready for the next call?…": the card on demand."""
+        attempt(lambda: self.show_nudge_card(self.service.ready_card()))
 
     # -- settings that show in the break window -------------------------------------------
 

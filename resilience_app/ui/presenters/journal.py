@@ -96,6 +96,14 @@ class JournalPresenter(BasePresenter):
         if tab is not None:
             self.journal_window.tabs.setCurrentIndex(JOURNAL_TABS.get(tab, 0))
 
+    def open_entry(self, entry_id: str) -> None:
+        """The Playbook tab with this entry chosen and its answer box focused."""
+        self.open("playbook")
+        tab = self.journal_window.playbook
+        if not tab.select(entry_id) and tab.search.text():
+            tab.search.clear()  # searched away: the whole playbook again, then the entry
+            tab.select(entry_id)
+
     def show(self) -> None:
         window = self.journal_window
         self._followups_changed()

@@ -66,8 +66,9 @@ def test_the_firm_nudge_gets_a_card_unless_the_card_was_the_channel(
     clock.advance(minutes=5)
     service.tick()
     assert desktop.sent[-1][0] == "Time to pick up the phone" and desktop.sent[-1][2]
-    [(title, body)] = seen.named("card_requested")
-    assert title == "Time to pick up the phone" and "easy lead" in body
+    [card] = seen.named("card_requested")
+    assert card.title == "Time to pick up the phone" and "easy lead" in card.body
+    assert card.entry is None and card.nudge
 
 
 def test_with_no_desktop_notifications_the_card_is_the_nudge(
