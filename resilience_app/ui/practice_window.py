@@ -69,9 +69,9 @@ class PracticeWindow(QWidget):
             (self.close_button, _("Close")),
         ):
             button.setAccessibleName(name)
-        self.progress.setAccessibleName(_("Where you are in this practice"))
-        self.said.setAccessibleName(_("What they said"))
-        self.answer.setAccessibleName(_("Your answer"))
+        self.progress.setAccessibleDescription(_("Where you are in this practice"))
+        self.said.setAccessibleDescription(_("What they said"))  # the words are its name
+        self.answer.setAccessibleDescription(_("Your answer"))
         buttons = QHBoxLayout()
         buttons.addWidget(self.close_button)
         buttons.addStretch(1)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QAccessible, QFont
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -156,7 +156,9 @@ def test_every_part_is_named_and_fits_at_twice_the_text_size(
     unnamed = [type(w).__name__ for w in controls(window) if not accessible(w).strip()]
     assert unnamed == [] and len(controls(window)) >= 3
     assert accessible(window.had_button) == "Had it"
-    assert accessible(window.said) == "What they said"
+    # A screen reader reads their words, described as what they said.
+    assert accessible(window.said) == "“Why are you dearer than Globex?”"
+    assert accessible(window.said, QAccessible.Text.Description) == "What they said"
     window.close()
     normal = QFont(qapp.font())
     bigger = QFont(normal)
