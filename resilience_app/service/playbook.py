@@ -139,9 +139,11 @@ class PlaybookDesk:
         self._save(entry)
         return entry
 
-    def tag(self, entry_id: str, tags: Iterable[str]) -> PlaybookEntry:
+    def tag(self, entry_id: str, tags: Iterable[str], *, only: bool = False) -> PlaybookEntry:
+        """Add tags to an entry; with `only`, these become its tags (the others go)."""
         self._need_open(N_("Your journal is locked (to tag an entry of your playbook)."))
-        entry = playbook.with_tags(self.entry(entry_id), self._tags(tags))
+        entry = self.entry(entry_id)
+        entry = playbook.with_tags(replace(entry, tags=[]) if only else entry, self._tags(tags))
         self._save(entry)
         return entry
 
