@@ -167,3 +167,20 @@ def test_help_documents_tag_merge_and_talk(capsys: pytest.CaptureFixture[str]) -
         with pytest.raises(SystemExit):
             main(["playbook", action, "--help"])
         assert wanted in capsys.readouterr().out
+
+
+def test_export_the_playbook_as_csv_and_markdown(
+    capsys: pytest.CaptureFixture[str], data_dir: Path
+) -> None:
+    d = ("--data-dir", str(data_dir))
+    run(capsys, *d, "playbook", "add", "--said", 'Too dear, "really"', "--answer", "Line 1\nLine 2")
+    code, out, _ = run(capsys, *d, "export", "--format", "csv", "--what", "playbook")
+    assert code == 0 and out.startswith("written_at,their_words,my_answer,")
+    assert '"Too dear, ""really""","Line 1\nLine 2"' in out
+    code, out, _ = run(capsys, *d, "export", "--format", "markdown")
+    assert code == 0 and "## My playbook" in out and "**My answer:** Line 1 Line 2" in out
+    code, _, err = run(capsys, *d, "export", "--format", "json", "--what", "playbook")
+    assert code == 2 and "Only a CSV export holds one table" in err
+    with pytest.raises(SystemExit):
+        main(["export", "--help"])
+    assert "--what" in capsys.readouterr().out

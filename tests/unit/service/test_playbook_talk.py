@@ -55,7 +55,7 @@ def test_an_entry_without_a_call_or_a_wrong_id_gets_a_sentence(service: Service)
     alone = service.playbook.add("Hm.")
     with pytest.raises(UserError, match="did not come up on a call you flagged"):
         service.followup_desk.talk_it_over(alone.id)
-    with pytest.raises(UserError, match="There is no playbook entry 'nope'."):
+    with pytest.raises(UserError, match="There is no playbook entry 'nope'"):
         service.followup_desk.talk_it_over("nope")
     assert service.store.followups() == []
 
