@@ -5,6 +5,7 @@ A view only, like the window it sits in: it shows the entries it is given and sa
 signals what the rep asked for (a search as they type, an answer to keep).
 
 From the keyboard: Tab walks search, list, answer and Save in that order; Alt+S saves.
+Then the entry's tags, Merge with… and Talk it over (`playbook_edit.py`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from datetime import date
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -22,14 +24,18 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from resilience_app import i18n
+from resilience_app.core import texts
+from resilience_app.core.models import FollowUp
 from resilience_app.core.playbook import PlaybookEntry
 from resilience_app.i18n import _, ngettext
+from resilience_app.ui.playbook_edit import EntryActions, MergeDialog, talk_text
 
 
 @functools.lru_cache(maxsize=512)
@@ -39,13 +45,13 @@ def _day(day: date, language: str) -> str:
     return i18n.format_date(day)
 
 
-def entry_text(entry: PlaybookEntry) -> str:
+def entry_text(entry: PlaybookEntry, talk: FollowUp | None = None) -> str:
     """An entry as the list shows it: their words, then my answer, then the rest."""
     # Translators: {said} is what a customer said, in the rep's words; keep the quotation
     # marks of your language around it.
     lines = [_("“{said}”").format(said=entry.said)]
     lines.append(entry.answer.replace("\n", " ") if entry.answer else _("No answer yet"))
-    bits = [", ".join(entry.tags)] if entry.tags else []
+    bits = [", ".join(texts.playbook_tag(t) for t in entry.tags)] if entry.tags else []
     # Translators: how often the same question came up (on the calls linked to it).
     n = entry.times
     bits.append(ngettext("came up {n} time", "came up {n} times", n).format(n=n))
@@ -55,13 +61,21 @@ def entry_text(entry: PlaybookEntry) -> str:
         bits.append(_("last practised {date}").format(date=when))
     else:
         bits.append(_("not practised yet"))
+    if talk is not None:
+        bits.append(talk_text(talk))
     lines.append(" · ".join(bits))
+    if entry.also_said:
+        # Translators: before the other wordings of the same question (merged entries).
+        lines.append(_("also said:") + " " + " / ".join(f"“{s}”" for s in entry.also_said))
     return "\n".join(lines)
 
 
 class PlaybookTab(QWidget):
     search_changed = Signal(str)  # what the rep typed in the search, as they type
     answer_saved = Signal(str, str)  # entry id, the answer as the rep would say it now
+    tags_saved = Signal(str, list)  # entry id, every tag it should have now
+    merge_wanted = Signal(str)  # entry id: pick the one said differently (`merge_dialog`)
+    talk_wanted = Signal(str)  # entry id: plan to talk it over with a colleague
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -112,20 +126,34 @@ class PlaybookTab(QWidget):
         box.addWidget(self.answer_title)
         box.addWidget(self.answer_edit, 1)
         box.addLayout(buttons)
+        self.actions = EntryActions()
+        box.addWidget(self.actions)
+        # The chosen entry's part scrolls when the window is small or the text large.
+        self.detail = QScrollArea()
+        self.detail.setWidgetResizable(True)
+        self.detail.setFrameShape(QFrame.Shape.NoFrame)
+        self.detail.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to what is in it
+        self.detail.setWidget(self.answer_box)
         self.answer_box.hide()
+        self.detail.hide()
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.search)
         layout.addWidget(self.entry_list, 2)
-        layout.addWidget(self.answer_box, 1)
+        layout.addWidget(self.detail, 1)
         layout.addWidget(self.status)
         for first, second in (
             (self.search, self.entry_list),
             (self.entry_list, self.answer_edit),
             (self.answer_edit, self.save_button),
+            (self.save_button, self.actions.first()),
         ):
             QWidget.setTabOrder(first, second)
         self._entries: dict[str, PlaybookEntry] = {}
+        self._talks: dict[str, FollowUp] = {}
+        self.actions.tags_saved.connect(self.tags_saved.emit)
+        self.actions.merge_wanted.connect(self.merge_wanted.emit)
+        self.actions.talk_wanted.connect(self.talk_wanted.emit)
         self.search.textChanged.connect(self.search_changed.emit)
         self.entry_list.currentItemChanged.connect(lambda _item, _previous: self._chosen())
         self.save_button.clicked.connect(self._save)
@@ -134,10 +162,14 @@ class PlaybookTab(QWidget):
         item = self.entry_list.currentItem()
         return item.data(Qt.ItemDataRole.UserRole) if item is not None else None
 
-    def show_entries(self, entries: list[PlaybookEntry]) -> None:
-        """The entries found (the one selected stays selected, its answer as typed)."""
+    def show_entries(
+        self, entries: list[PlaybookEntry], talks: dict[str, FollowUp] | None = None
+    ) -> None:
+        """The entries found (the one selected stays selected, its answer as typed), each
+        with the talk it over planned for it (`talks`, by entry id)."""
         selected = self.selected()
         self._entries = {e.id: e for e in entries}
+        self._talks = talks or {}
         self.entry_list.blockSignals(True)
         self.entry_list.clear()
         if not entries:
@@ -149,7 +181,7 @@ class PlaybookTab(QWidget):
             placeholder.setFlags(Qt.ItemFlag.NoItemFlags)
             self.entry_list.addItem(placeholder)
         for entry in entries:
-            item = QListWidgetItem(entry_text(entry))
+            item = QListWidgetItem(entry_text(entry, self._talks.get(entry.id)))
             item.setData(Qt.ItemDataRole.UserRole, entry.id)
             self.entry_list.addItem(item)
             if entry.id == selected:
@@ -159,16 +191,20 @@ class PlaybookTab(QWidget):
             self._chosen()  # the one selected is gone (searched away or merged)
         elif selected is not None:
             self._show_earlier(self._entries[selected])
+            self.actions.show_entry(self._entries[selected], self._talks.get(selected), fresh=False)
 
     def _chosen(self) -> None:
         entry = self._entries.get(self.selected() or "")
         self.status.clear()
         if entry is None:
             self.answer_box.hide()
+            self.detail.hide()
             return
         self.answer_edit.setPlainText(entry.answer)
         self._show_earlier(entry)
+        self.actions.show_entry(entry, self._talks.get(entry.id), fresh=True)
         self.answer_box.show()
+        self.detail.show()
 
     def _show_earlier(self, entry: PlaybookEntry) -> None:
         n = len(entry.earlier)
@@ -187,3 +223,12 @@ class PlaybookTab(QWidget):
 
     def show_status(self, message: str) -> None:
         self.status.setText(message)
+
+    def merge_dialog(self, keep_id: str) -> MergeDialog | None:
+        """The dialog to pick the entry to merge into `keep_id` (the presenter fills it)."""
+        keep = self._entries.get(keep_id)
+        if keep is None:
+            return None
+        dialog = MergeDialog(keep, lambda e: entry_text(e, self._talks.get(e.id)), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        return dialog

@@ -18,6 +18,7 @@ from resilience_app.core.models import Incident
 from resilience_app.i18n import _, ngettext
 from resilience_app.service import Service
 from resilience_app.ui.presenters.base import BasePresenter, attempt, bring_forward
+from resilience_app.ui.presenters.playbook import PlaybookActions
 
 if TYPE_CHECKING:
     from resilience_app.ui.journal_model import JournalSearch
@@ -46,6 +47,7 @@ class JournalPresenter(BasePresenter):
         self._followups_changed = followups_changed  # the tray's menu and the journal's list
         service.journal_changed.connect(self.refresh)
         service.playbook.changed.connect(self.refresh_playbook)  # added, answered, merged…
+        service.followups_changed.connect(self.refresh_playbook)  # a talk it over planned
 
     @cached_property
     def journal_window(self) -> JournalWindow:
@@ -75,6 +77,7 @@ class JournalPresenter(BasePresenter):
         window.script_reset.connect(lambda kind: self._keep_script(kind, None))
         window.playbook_search_changed.connect(lambda _text: self.refresh_playbook())
         window.playbook_answer_saved.connect(self._answer)
+        self.playbook_actions = PlaybookActions(service, window.playbook)  # tags, merge, talk
         return window
 
     @cached_property
@@ -125,7 +128,7 @@ class JournalPresenter(BasePresenter):
         except UserError as exc:
             window.playbook.show_status(exc.message)
             return
-        window.show_playbook(found)
+        window.playbook.show_entries(found, self.service.followup_desk.talks())
 
     def _answer(self, entry_id: str, text: str) -> None:
         window = self.journal_window
