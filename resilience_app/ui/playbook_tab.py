@@ -151,6 +151,9 @@ class PlaybookTab(QWidget):
             QWidget.setTabOrder(first, second)
         self._entries: dict[str, PlaybookEntry] = {}
         self._talks: dict[str, FollowUp] = {}
+        # Each row of the list: its number, and the entry and talk it was written from.
+        self._rows: dict[str, tuple[int, PlaybookEntry, FollowUp | None]] = {}
+        self._hidden: set[str] = set()  # the rows a search hides
         self.actions.tags_saved.connect(self.tags_saved.emit)
         self.actions.merge_wanted.connect(self.merge_wanted.emit)
         self.actions.talk_wanted.connect(self.talk_wanted.emit)
@@ -166,12 +169,50 @@ class PlaybookTab(QWidget):
         self, entries: list[PlaybookEntry], talks: dict[str, FollowUp] | None = None
     ) -> None:
         """The entries found (the one selected stays selected, its answer as typed), each
-        with the talk it over planned for it (`talks`, by entry id)."""
+        with the talk it over planned for it (`talks`, by entry id). A search that narrows
+        the list hides the rows that went instead of laying thousands out again."""
         selected = self.selected()
-        self._entries = {e.id: e for e in entries}
-        self._talks = talks or {}
+        talks = talks or {}
         self.entry_list.blockSignals(True)
+        if not self._narrowed(entries, talks):
+            self._rebuild(entries, talks, selected)
+        self._entries = {e.id: e for e in entries}
+        self._talks = talks
+        if selected is not None and selected not in self._entries:
+            self.entry_list.setCurrentRow(-1)
+        self.entry_list.blockSignals(False)
+        if self.selected() != selected:
+            self._chosen()  # the one selected is gone (searched away or merged)
+        elif selected is not None:
+            self._show_earlier(self._entries[selected])
+            self.actions.show_entry(self._entries[selected], self._talks.get(selected), fresh=False)
+
+    def _narrowed(self, entries: list[PlaybookEntry], talks: dict[str, FollowUp]) -> bool:
+        """Shown by hiding rows, if every entry is in the list already, unchanged and in
+        the same order."""
+        rows = self._rows
+        if not entries or not rows:
+            return False
+        last = -1
+        for entry in entries:
+            row = rows.get(entry.id)
+            if row is None or row[0] <= last or row[1] != entry or row[2] != talks.get(entry.id):
+                return False
+            last = row[0]
+        wanted = {e.id for e in entries}
+        for entry_id, (number, _entry, _talk) in rows.items():
+            hide = entry_id not in wanted
+            if hide != (entry_id in self._hidden):
+                self.entry_list.setRowHidden(number, hide)
+                (self._hidden.add if hide else self._hidden.discard)(entry_id)
+        return True
+
+    def _rebuild(
+        self, entries: list[PlaybookEntry], talks: dict[str, FollowUp], selected: str | None
+    ) -> None:
         self.entry_list.clear()
+        self._rows = {}
+        self._hidden = set()
         if not entries:
             placeholder = QListWidgetItem(
                 _("Nothing matches that search.")
@@ -180,18 +221,22 @@ class PlaybookTab(QWidget):
             )
             placeholder.setFlags(Qt.ItemFlag.NoItemFlags)
             self.entry_list.addItem(placeholder)
-        for entry in entries:
-            item = QListWidgetItem(entry_text(entry, self._talks.get(entry.id)))
+        for number, entry in enumerate(entries):
+            talk = talks.get(entry.id)
+            item = QListWidgetItem(entry_text(entry, talk))
             item.setData(Qt.ItemDataRole.UserRole, entry.id)
             self.entry_list.addItem(item)
+            self._rows[entry.id] = (number, entry, talk)
             if entry.id == selected:
                 self.entry_list.setCurrentItem(item)
-        self.entry_list.blockSignals(False)
-        if self.selected() != selected:
-            self._chosen()  # the one selected is gone (searched away or merged)
-        elif selected is not None:
-            self._show_earlier(self._entries[selected])
-            self.actions.show_entry(self._entries[selected], self._talks.get(selected), fresh=False)
+
+    def shown_rows(self) -> list[str]:
+        """The rows' texts as the rep sees them (the hidden ones left out)."""
+        return [
+            self.entry_list.item(row).text()
+            for row in range(self.entry_list.count())
+            if not self.entry_list.isRowHidden(row)
+        ]
 
     def _chosen(self) -> None:
         entry = self._entries.get(self.selected() or "")

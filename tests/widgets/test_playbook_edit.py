@@ -16,7 +16,7 @@ from tests.widgets.test_accessibility import accessible, controls
 
 
 def shown(tab: PlaybookTab) -> list[str]:
-    return [tab.entry_list.item(row).text() for row in range(tab.entry_list.count())]
+    return tab.shown_rows()  # the rows a search hides left out
 
 
 def focused() -> QWidget | None:
