@@ -96,17 +96,25 @@ class FollowUpDesk:
 
     def talks(self) -> dict[str, FollowUp]:
         """For each playbook entry with one, the talk-it-over follow-up to show: the next
-        one planned, else the last one done (cancelled ones are not shown)."""
+        one planned, else the last one done (cancelled ones are not shown). One planned for
+        an entry since merged into another shows on that one."""
         found: dict[str, FollowUp] = {}
         for f in self.ctx.store.followups():  # soonest first
             if f.playbook_id is None or f.state is FollowUpState.CANCELLED:
                 continue
-            shown = found.get(f.playbook_id)
+            entry_id = f.playbook_id
+            entry = self.ctx.store.playbook_entry(entry_id)
+            for _hop in range(8):  # merged into one merged on, a few times at most
+                if entry is None or entry.merged_into is None:
+                    break
+                entry_id = entry.merged_into
+                entry = self.ctx.store.playbook_entry(entry_id)
+            shown = found.get(entry_id)
             if shown is None or (
                 shown.state is not FollowUpState.PENDING
                 and (f.state is FollowUpState.PENDING or f.due_at > shown.due_at)
             ):
-                found[f.playbook_id] = f
+                found[entry_id] = f
         return found
 
     def find_followup(self, wanted: str) -> str:

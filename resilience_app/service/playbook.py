@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from resilience_app.core import playbook, values
+from resilience_app.core import playbook, texts, values
 from resilience_app.core.events import Event
 from resilience_app.core.models import new_id
 from resilience_app.core.playbook import PlaybookEntry, PlaybookError
@@ -41,12 +41,14 @@ class PlaybookDesk:
         of it (in any case)."""
         self._need_open(N_("Your journal is locked (to show your playbook)."))
         wanted = [w.casefold() for w in search.split()]
+        shown = {t: texts.playbook_tag(t) for t in playbook.TAGS}  # found as the rep reads them
         found = []
         for entry in self.ctx.store.playbook_entries():
             if not entry.active:
                 continue
             if wanted:
-                hay = " ".join([entry.said, *entry.also_said, entry.answer, *entry.tags]).casefold()
+                tags = [*entry.tags, *(shown[t] for t in entry.tags if t in shown)]
+                hay = " ".join([entry.said, *entry.also_said, entry.answer, *tags]).casefold()
                 if not all(w in hay for w in wanted):
                     continue
             found.append(entry)

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from resilience_app.adapters.notify import NotifierChain
+from resilience_app.core import texts
 from resilience_app.core.clock import FakeClock
 from resilience_app.core.errors import UserError
 from resilience_app.core.models import FollowUpKind, FollowUpState
@@ -86,3 +87,28 @@ def test_the_link_goes_through_export_and_import_and_old_data_has_none(
     old = followup_to_dict(talk)
     del old["playbook_id"]
     assert followup_from_dict(old).playbook_id is None
+
+
+def test_a_talk_planned_for_an_entry_since_merged_shows_on_the_one_kept(
+    service: Service,
+) -> None:
+    one = service.flag("Acme").incident
+    service.end_break()
+    keep = service.playbook.add("Why are you dearer?")
+    gone = service.playbook.add("X is cheaper.", call_id=one.id)
+    talk = service.followup_desk.talk_it_over(gone.id)
+    service.playbook.merge(keep.id, gone.id)
+    assert service.followup_desk.talks() == {keep.id: talk}
+
+
+def test_the_standard_tags_are_found_as_the_rep_reads_them(
+    service: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    entry = service.playbook.add("Why are you dearer?", tags=["price", "my own"])
+    assert [e.id for e in service.playbook.entries("price")] == [entry.id]
+    # As in German (the catalogs get the tags' names from the lead's next translation run).
+    german = {"price": "Preis"}
+    monkeypatch.setattr(texts, "playbook_tag", lambda tag: german.get(tag, tag))
+    assert [e.id for e in service.playbook.entries("preis")] == [entry.id]
+    assert [e.id for e in service.playbook.entries("own")] == [entry.id]
+    assert service.playbook.entries("produkt") == []
