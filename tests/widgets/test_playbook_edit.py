@@ -201,3 +201,23 @@ def test_every_new_control_has_a_name(presenter: Presenter, qtbot: QtBot) -> Non
     assert accessible(tab.actions.tag_boxes["price"]) == "Tag: price"
     assert accessible(dialog.search) == "Search for the entry to merge with"
     dialog.reject()
+
+
+def test_a_search_that_narrows_hides_rows_and_the_chosen_one_goes_with_it(
+    presenter: Presenter, qtbot: QtBot
+) -> None:
+    playbook = presenter.service.playbook
+    playbook.add("Why are you dearer?", tags=["price"])
+    playbook.add("Do you integrate with SAP?")
+    tab = opened(presenter, qtbot)
+    choose(qtbot, tab, "SAP")
+    assert tab.answer_box.isVisibleTo(tab)
+    tab.search.setFocus()
+    typed(qtbot, "dear")
+    assert len(shown(tab)) == 1 and "dearer" in shown(tab)[0]
+    assert tab.entry_list.count() == 2  # the other row hidden, not built again
+    assert tab.selected() is None and not tab.answer_box.isVisibleTo(tab)
+    typed(qtbot, "zzz")
+    assert shown(tab) == ["Nothing matches that search."]
+    tab.search.clear()
+    assert len(shown(tab)) == 2
