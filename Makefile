@@ -112,13 +112,15 @@ screenshots: deps $(VENV)/.dev-ready
 	$(PY) scripts/screenshots.py
 
 ## bench: start-up and memory vs an empty tray app; storage at 1k-50k calls; Insights at 50k;
-##   ten years of calls (stats, journal, first flag, import); then README.md's table
+##   ten years of calls (stats, journal, first flag, import); the playbook tab at 5,000
+##   entries vs empty; then README.md's table
 bench: deps $(VENV)/.dev-ready
 	$(PY) bench/startup.py
 	$(PY) bench/storage.py
 	$(PY) bench/insights.py
 	$(PY) bench/lock.py
 	$(PY) bench/scale.py $(if $(BEFORE),--before $(BEFORE))
+	$(PY) bench/playbook.py
 	$(PY) scripts/bench_table.py
 
 setup: deps $(VENV)/.run-ready

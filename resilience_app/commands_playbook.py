@@ -1,16 +1,19 @@
-"""The channel's playbook commands (`resilience playbook add|list|answer|practise`): each a thin
-call into the playbook room (`service/playbook.py`), its arguments read into domain
-values first. Kept beside `commands.py`, whose table takes these routes as its own."""
+"""The channel's playbook commands (`resilience playbook add|list|answer|tag|merge|talk|
+practise`): each a thin call into the playbook room (`service/playbook.py`), its arguments
+read into domain values first. Kept beside `commands.py`, whose table takes these routes as
+its own."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from resilience_app import i18n
+from resilience_app.core import texts
 from resilience_app.core.playbook import MAX_TAGS, PlaybookEntry, PlaybookError
 from resilience_app.core.practice import PRACTICE_TIME
 from resilience_app.core.values import MAX_LABEL
-from resilience_app.i18n import _
+from resilience_app.i18n import _, ngettext
 from resilience_app.service.service import Service
 
 if TYPE_CHECKING:  # for the annotations only: commands.py imports this module
@@ -43,8 +46,9 @@ def entry_json(entry: PlaybookEntry) -> dict[str, Any]:
 
 
 class PlaybookCommands:
-    """`playbook-add`, `playbook-list`, `playbook-answer`, `playbook-due` (the cards of a
-    practice round, and its time), `playbook-practise` (one card marked)."""
+    """`playbook-add`, `playbook-list`, `playbook-answer`, `playbook-tag`, `playbook-merge`,
+    `playbook-talk`, `playbook-due` (the cards of a practice round, and its time),
+    `playbook-practise` (one card marked)."""
 
     def __init__(self, service: Service) -> None:
         self.service = service
@@ -54,6 +58,9 @@ class PlaybookCommands:
             "playbook-add": self.add,
             "playbook-list": self.list,
             "playbook-answer": self.answer,
+            "playbook-tag": self.tag,
+            "playbook-merge": self.merge,
+            "playbook-talk": self.talk,
             "playbook-due": self.due,
             "playbook-practise": self.practise,
         }
@@ -111,3 +118,45 @@ class PlaybookCommands:
             )
         entry = book.practise(book.find(a.text("id", limit=MAX_LABEL)), had_it)
         return {"message": _("Marked."), "entry": entry_json(entry)}
+
+    def tag(self, a: Args) -> Reply:
+        book = self.service.playbook
+        tags = a.texts("tags", limit=MAX_LABEL, what=_("The tags"))[:MAX_TAGS]
+        if not tags:
+            raise PlaybookError(_("Give at least one tag."), usage=True)
+        entry = book.tag(book.find(a.text("id", limit=MAX_LABEL)), tags)
+        # Translators: {id} is the first characters of the entry's id; {tags} its tags.
+        message = _("Entry {id} is tagged: {tags}.").format(
+            id=entry.id[:8], tags=", ".join(texts.playbook_tag(t) for t in entry.tags)
+        )
+        return {"message": message, "entry": entry_json(entry)}
+
+    def merge(self, a: Args) -> Reply:
+        book = self.service.playbook
+        keep = book.find(a.text("keep", limit=MAX_LABEL))
+        gone = book.find(a.text("gone", limit=MAX_LABEL))
+        entry = book.merge(keep, gone)
+        n = entry.times
+        # Translators: {id} is the first characters of the entry kept; {n} how often the
+        # question came up, counting both entries.
+        message = ngettext(
+            "Merged into {id}: it came up {n} time.", "Merged into {id}: it came up {n} times.", n
+        ).format(id=entry.id[:8], n=n)
+        return {"message": message, "entry": entry_json(entry)}
+
+    def talk(self, a: Args) -> Reply:
+        book = self.service.playbook
+        followup = self.service.followup_desk.talk_it_over(
+            book.find(a.text("id", limit=MAX_LABEL)),
+            at=a.moment("at", what=_("The time")),
+            in_minutes=a.number("in_minutes", what=_("The minutes")),
+        )
+        # Translators: {when} is the day and time the rep plans to talk an entry over.
+        message = _("Talk it over: planned for {when}.").format(
+            when=i18n.format_datetime(followup.due_at)
+        )
+        return {
+            "message": message,
+            "followup_id": followup.id,
+            "due_at": followup.due_at.isoformat(),
+        }

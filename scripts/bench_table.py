@@ -221,12 +221,33 @@ def scale_rows(d: dict[str, Any]) -> list[Row]:
     return rows
 
 
+def playbook_rows(d: dict[str, Any]) -> list[Row]:
+    empty, big = d["results"]["0"], d["results"][str(d["entries"])]
+    n = f"{d['entries']:,}"
+    return [
+        (
+            f"`resilience journal --tab playbook` to its rows shown, {n} entries",
+            f"empty playbook {_ms(empty['open_ms'])}",
+            f"{_ms(big['open_ms'])} ({big['open_ms'] / empty['open_ms']:.2f}×)",
+            "≤ 250 ms",
+        ),
+        (
+            f"playbook search, slowest key of a word typed, {n} entries",
+            f"empty playbook {_ms(empty['slowest_key_ms'])}",
+            f"{_ms(big['slowest_key_ms'])} "
+            f"({big['slowest_key_ms'] / empty['slowest_key_ms']:.2f}×)",
+            "≤ 50 ms",
+        ),
+    ]
+
+
 SOURCES: tuple[tuple[str, Callable[[dict[str, Any]], list[Row]]], ...] = (
     ("startup", startup_rows),
     ("storage", storage_rows),
     ("insights", insights_rows),
     ("lock", lock_rows),
     ("scale", scale_rows),
+    ("playbook", playbook_rows),
 )
 
 

@@ -1,5 +1,5 @@
-"""`playbook add|list|answer|practise`: the rep's own playbook, what they said and my
-answer, and practising it (`practice.py`)."""
+"""`playbook add|list|answer|tag|merge|talk|practise`: the rep's own playbook, their words
+and my answer, and practising it (`practice.py`)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from resilience_app.cli.arguments import Parser, Subparsers
+from resilience_app.cli.arguments import Parser, Subparsers, minutes, moment
 from resilience_app.cli.channel import ask
 from resilience_app.cli.errors import EXIT_OK
 from resilience_app.cli.output import done, out
@@ -54,6 +54,39 @@ def add_playbook(sub: Subparsers, common: Parser) -> None:
     )
     pb_answer.add_argument("id", help=_("its id, or the first characters of it"))
     pb_answer.add_argument("text", help=_("your answer, as you would say it now"))
+    pb_tag = pb_sub.add_parser(
+        "tag",
+        parents=[common],
+        # Translators: {tags} are the tags every rep has, as typed ("price, product, ...").
+        help=_("add tags to an entry ({tags}, or your own)").format(tags=", ".join(TAGS)),
+    )
+    pb_tag.add_argument("id", help=_("its id, or the first characters of it"))
+    pb_tag.add_argument("tags", nargs="+", metavar="TAG", help=_("the tags to add"))
+    pb_merge = pb_sub.add_parser(
+        "merge",
+        parents=[common],
+        help=_(
+            "the same question said differently: one entry, with the calls, tags and every "
+            "wording of both"
+        ),
+    )
+    pb_merge.add_argument("keep", metavar="KEEP_ID", help=_("the entry to keep (its id)"))
+    pb_merge.add_argument(
+        "gone", metavar="GONE_ID", help=_("the entry merged into it (its id); its words are kept")
+    )
+    pb_talk = pb_sub.add_parser(
+        "talk",
+        parents=[common],
+        help=_(
+            "plan to talk an entry over with a colleague (a follow-up; default: the next "
+            "working morning)"
+        ),
+    )
+    pb_talk.add_argument("id", help=_("its id, or the first characters of it"))
+    talk_when = pb_talk.add_mutually_exclusive_group()
+    talk_when.add_argument("--at", type=moment, metavar="WHEN", help=_("e.g. 2026-11-26T10:00"))
+    # Translators: N is the name of the value in the help, written as it is.
+    talk_when.add_argument("--in-minutes", type=minutes, metavar="N", help=_("N minutes from now"))
     pb_practise = pb_sub.add_parser(
         "practise",
         parents=[common],
@@ -94,6 +127,12 @@ def _playbook(args: argparse.Namespace, data_dir: Path) -> int:
             "tags": list(args.tag),
             "incident": args.incident,
         }
+    elif args.action == "tag":
+        request = {"id": args.id, "tags": list(args.tags)}
+    elif args.action == "merge":
+        request = {"keep": args.keep, "gone": args.gone}
+    elif args.action == "talk":
+        request = {"id": args.id, "at": args.at, "in_minutes": args.in_minutes}
     else:
         request = {"id": args.id, "text": args.text}
     return done(ask(data_dir, f"playbook-{args.action}", request), _("Done."))

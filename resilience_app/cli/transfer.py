@@ -25,6 +25,15 @@ def add_export(sub: Subparsers, common: Parser) -> None:
     export.add_argument(
         "--until", type=day, metavar="DATE", help=_("calls up to and including DATE")
     )
+    export.add_argument(
+        "--what",
+        choices=("calls", "playbook"),
+        default="calls",
+        help=_(
+            "for --format csv, the table in the file: calls (one row per call, the default) or "
+            "playbook (one row per entry of your playbook); JSON and Markdown hold both"
+        ),
+    )
     export.set_defaults(handler=_export)
 
 
@@ -42,7 +51,7 @@ def _export(args: argparse.Namespace, data_dir: Path) -> int:
         )
     service = reader(data_dir, journal=True, opened=True)
     try:
-        result = service.export(args.format, since, until, path=output)
+        result = service.export(args.format, since, until, path=output, what=args.what)
     except UserError as exc:
         raise CliError(exc.message, EXIT_USAGE if exc.usage else EXIT_FAILED) from None
     if output is not None:

@@ -95,9 +95,23 @@ class FollowUps:
         self.changed: Event[[]] = Event()  # the Upcoming list or the next wake-up moved
 
     def add(
-        self, incident_id: str, kind: FollowUpKind, due_at: datetime, note: str = ""
+        self,
+        incident_id: str,
+        kind: FollowUpKind,
+        due_at: datetime,
+        note: str = "",
+        *,
+        playbook_id: str | None = None,
     ) -> FollowUp:
-        followup = FollowUp(new_id(), incident_id, kind, due_at, self.clock.now(), note=note)
+        followup = FollowUp(
+            new_id(),
+            incident_id,
+            kind,
+            due_at,
+            self.clock.now(),
+            note=note,
+            playbook_id=playbook_id,
+        )
         self.store.save_followup(followup)
         self.changed.emit()
         return followup

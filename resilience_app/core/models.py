@@ -136,6 +136,7 @@ class FollowUp:
     outcome: FollowUpOutcome | None = None  # what came of it (chosen when marked done)
     outcome_note: str = ""  # the line heard (feedback), if the rep wrote one
     sealed: str | None = None  # read while locked: the notes as stored (see Incident.sealed)
+    playbook_id: str | None = None  # the playbook entry it is about ("talk it over")
 
 
 @dataclass

@@ -207,3 +207,25 @@ def follow_up_short(kind: FollowUpKind) -> str:
 
 def follow_up_hint(kind: FollowUpKind) -> str:
     return _(FOLLOW_UP_HINT[kind])
+
+
+# The tags every playbook entry can have (`core.playbook.TAGS`), as the rep reads them.
+PLAYBOOK_TAG = {
+    # Translators: a playbook tag: the objection is about the price.
+    "price": N_("price"),
+    # Translators: a playbook tag: the objection is about the product.
+    "product": N_("product"),
+    # Translators: a playbook tag: the objection is about timing ("not now").
+    "timing": N_("timing"),
+    # Translators: a playbook tag: the objection names a competitor.
+    "competitor": N_("competitor"),
+    # Translators: a playbook tag: the objection is about trust.
+    "trust": N_("trust"),
+    # Translators: a playbook tag: any other objection.
+    "other": N_("other"),
+}
+
+
+def playbook_tag(tag: str) -> str:
+    """A playbook tag as shown: the standard ones translated, the rep's own as typed."""
+    return _(PLAYBOOK_TAG[tag]) if tag in PLAYBOOK_TAG else tag

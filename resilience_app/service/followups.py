@@ -63,6 +63,60 @@ class FollowUpDesk:
         )
         return UpcomingItem(followup, incident.label)
 
+    def talk_it_over(
+        self, entry_id: str, *, at: datetime | None = None, in_minutes: float | None = None
+    ) -> FollowUp:
+        """Plan to talk a playbook entry over with a colleague: a TALK_IT_OVER follow-up
+        linked to the entry, kept with the latest call it came up on, due the next working
+        morning unless a time is given."""
+        self._need_open(N_("Your journal is locked (to plan talking an entry over)."))
+        entry = self.ctx.store.playbook_entry(entry_id)
+        if entry is None:
+            # Translators: {id} is a playbook entry's id as the rep gave it, in quotes.
+            raise FollowUpError(_("There is no playbook entry {id}.").format(id=repr(entry_id)))
+        calls = [c for c in reversed(entry.call_ids) if self.ctx.store.incident(c) is not None]
+        if not calls:
+            raise FollowUpError(
+                _(
+                    "This entry did not come up on a call you flagged, so there is no call "
+                    "to keep the follow-up with. Add it from a call's note to talk it over."
+                )
+            )
+        now = self.ctx.clock.now()
+        if in_minutes is not None:
+            due = now + timedelta(minutes=in_minutes)
+        elif at is not None:
+            due = at if at.tzinfo is not None else at.astimezone()
+        else:
+            due = default_due(FollowUpKind.TALK_IT_OVER, now)
+        due = values.moment(due, what=_("The follow-up's time"))
+        return self.ctx.followups.add(
+            calls[0], FollowUpKind.TALK_IT_OVER, due, playbook_id=entry.id
+        )
+
+    def talks(self) -> dict[str, FollowUp]:
+        """For each playbook entry with one, the talk-it-over follow-up to show: the next
+        one planned, else the last one done (cancelled ones are not shown). One planned for
+        an entry since merged into another shows on that one."""
+        found: dict[str, FollowUp] = {}
+        for f in self.ctx.store.followups():  # soonest first
+            if f.playbook_id is None or f.state is FollowUpState.CANCELLED:
+                continue
+            entry_id = f.playbook_id
+            entry = self.ctx.store.playbook_entry(entry_id)
+            for _hop in range(8):  # merged into one merged on, a few times at most
+                if entry is None or entry.merged_into is None:
+                    break
+                entry_id = entry.merged_into
+                entry = self.ctx.store.playbook_entry(entry_id)
+            shown = found.get(entry_id)
+            if shown is None or (
+                shown.state is not FollowUpState.PENDING
+                and (f.state is FollowUpState.PENDING or f.due_at > shown.due_at)
+            ):
+                found[entry_id] = f
+        return found
+
     def find_followup(self, wanted: str) -> str:
         """An upcoming follow-up named by the first few characters of its id."""
         wanted = wanted.strip()

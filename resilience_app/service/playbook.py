@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 
-from resilience_app.core import playbook, practice, values
+from resilience_app.core import playbook, practice, texts, values
 from resilience_app.core.events import Event
 from resilience_app.core.models import Phase, new_id
 from resilience_app.core.playbook import PlaybookEntry, PlaybookError
@@ -45,12 +45,14 @@ class PlaybookDesk:
         of it (in any case)."""
         self._need_open(N_("Your journal is locked (to show your playbook)."))
         wanted = [w.casefold() for w in search.split()]
+        shown = {t: texts.playbook_tag(t) for t in playbook.TAGS}  # found as the rep reads them
         found = []
         for entry in self.ctx.store.playbook_entries():
             if not entry.active:
                 continue
             if wanted:
-                hay = " ".join([entry.said, *entry.also_said, entry.answer, *entry.tags]).casefold()
+                tags = [*entry.tags, *(shown[t] for t in entry.tags if t in shown)]
+                hay = " ".join([entry.said, *entry.also_said, entry.answer, *tags]).casefold()
                 if not all(w in hay for w in wanted):
                     continue
             found.append(entry)
@@ -163,9 +165,11 @@ class PlaybookDesk:
         self._save(entry)
         return entry
 
-    def tag(self, entry_id: str, tags: Iterable[str]) -> PlaybookEntry:
+    def tag(self, entry_id: str, tags: Iterable[str], *, only: bool = False) -> PlaybookEntry:
+        """Add tags to an entry; with `only`, these become its tags (the others go)."""
         self._need_open(N_("Your journal is locked (to tag an entry of your playbook)."))
-        entry = playbook.with_tags(self.entry(entry_id), self._tags(tags))
+        entry = self.entry(entry_id)
+        entry = playbook.with_tags(replace(entry, tags=[]) if only else entry, self._tags(tags))
         self._save(entry)
         return entry
 

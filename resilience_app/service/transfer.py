@@ -33,8 +33,11 @@ class Transfer:
         until: datetime | None = None,
         *,
         path: Path | None = None,
+        what: str = "calls",
     ) -> ExportResult:
-        """Everything recorded in [since, until), as text; written to `path` if given."""
+        """Everything recorded in [since, until), as text; written to `path` if given. A
+        CSV file holds one table, `what`: "calls" (one row per call) or "playbook" (one row
+        per playbook entry); JSON and Markdown hold both."""
         self._need_open(N_("Your journal is locked (to export it)."))
         if fmt not in exporting.FORMATS:
             raise UserError(
@@ -42,10 +45,18 @@ class Transfer:
                 _("Export as one of: {formats}.").format(formats=", ".join(exporting.FORMATS)),
                 usage=True,
             )
+        if what not in exporting.CSV_TABLES or (what != "calls" and fmt != "csv"):
+            raise UserError(
+                _(
+                    "Only a CSV export holds one table (calls or playbook); JSON and "
+                    "Markdown hold both."
+                ),
+                usage=True,
+            )
         if since is not None and until is not None and until <= since:
             raise UserError(_("The end of the period must not be before its start."), usage=True)
         gathered = exporting.gather(self.ctx.store, since, until)
-        text = exporting.export(fmt, gathered, self.ctx.clock.now())
+        text = exporting.export(fmt, gathered, self.ctx.clock.now(), what=what)
         if path is not None:
             exporting.write_file(path, text)
         unprotected = None

@@ -224,6 +224,7 @@ def followup_to_dict(followup: FollowUp) -> dict[str, Any]:
         "done_at": _when(followup.done_at),
         "outcome": followup.outcome.value if followup.outcome else None,
         "outcome_note": followup.outcome_note,
+        "playbook_id": followup.playbook_id,
     }
 
 
@@ -243,6 +244,8 @@ def followup_from_dict(data: dict[str, Any]) -> FollowUp:
         # Files and exports from before outcomes have neither field.
         outcome=_member(_FOLLOWUP_OUTCOME, outcome) if (outcome := data.get("outcome")) else None,
         outcome_note=_text(data.get("outcome_note")),
+        # Files and exports from before the playbook have none.
+        playbook_id=_id(linked) if (linked := data.get("playbook_id")) else None,
     )
 
 

@@ -1,4 +1,5 @@
-"""Everything recorded, as JSON (lossless), CSV (one row per call) or Markdown (to read)."""
+"""Everything recorded, as JSON (lossless), CSV (one row per call; or, asked for, one row
+per playbook entry: one table a file, as a spreadsheet opens it) or Markdown (to read)."""
 
 from __future__ import annotations
 
@@ -31,6 +32,8 @@ from resilience_app.storage.store import Store
 EXPORT_SCHEMA = 2  # the export format; the journal files have their own numbers
 
 FORMATS = ("json", "csv", "markdown")
+# What a CSV file holds: one table (JSON and Markdown hold everything).
+CSV_TABLES = ("calls", "playbook")
 # A cell starting with one of these is a formula to a spreadsheet (=HYPERLINK(...) and
 # friends): such text is written with a leading apostrophe, which shows it as text.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -69,9 +72,11 @@ def gather(store: Store, since: datetime | None = None, until: datetime | None =
     )
 
 
-def export(fmt: str, journal: Journal, now: datetime) -> str:
+def export(fmt: str, journal: Journal, now: datetime, *, what: str = "calls") -> str:
     if fmt == "json":
         return to_json(journal, now)
+    if fmt == "csv" and what == "playbook":
+        return playbook_csv(journal.playbook)
     if fmt == "csv":
         return to_csv(journal.incidents)
     if fmt == "markdown":
@@ -190,6 +195,75 @@ def to_csv(incidents: Sequence[Incident]) -> str:
     return out.getvalue()
 
 
+PLAYBOOK_COLUMNS = (
+    "written_at",
+    "their_words",
+    "my_answer",
+    "tags",
+    "came_up_times",
+    "also_said",
+    "answered_at",
+    "practised_at",
+    "earlier_answers",
+)
+
+
+def _active(entries: Sequence[PlaybookEntry]) -> list[PlaybookEntry]:
+    """The entries as the rep's playbook lists them: not those merged into another, the
+    ones that came up most first, then the newest."""
+    found = [e for e in entries if e.active]
+    found.sort(key=lambda e: (-e.times, -e.created_at.timestamp(), e.id))
+    return found
+
+
+def playbook_csv(entries: Sequence[PlaybookEntry]) -> str:
+    """The playbook, one row per entry (merged entries in the one they were merged into:
+    their words under also_said). Lists within a cell are separated by " | "."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(PLAYBOOK_COLUMNS)
+    for e in _active(entries):
+        writer.writerow(
+            (
+                _local(e.created_at),
+                _cell(e.said),
+                _cell(e.answer),
+                _cell(" | ".join(texts.playbook_tag(t) for t in e.tags)),
+                e.times,
+                _cell(" | ".join(e.also_said)),
+                _local(e.answered_at),
+                _local(e.practised_at),
+                _cell(" | ".join(w.text for w in e.earlier)),
+            )
+        )
+    return out.getvalue()
+
+
+def playbook_markdown(entries: Sequence[PlaybookEntry]) -> list[str]:
+    """The "My playbook" section: their words, my answer (or "No answer yet"), what else
+    they said, the tags and how often it came up."""
+    found = _active(entries)
+    if not found:
+        return []
+    lines = ["## " + _("My playbook"), ""]
+    for e in found:
+        # Translators: {said} is what a customer said, in the rep's words; keep the quotation
+        # marks of your language around it.
+        lines += ["### " + _("“{said}”").format(said=md(e.said)), ""]
+        if e.answer:
+            lines += [_bold(_("My answer:")) + " " + md(e.answer), ""]
+        else:
+            lines += ["_" + _("No answer yet") + "_", ""]
+        if e.also_said:
+            lines += [_bold(_("Also said:")), *[f"- {md(s)}" for s in e.also_said], ""]
+        n = e.times
+        bits = [md(", ".join(texts.playbook_tag(t) for t in e.tags))] if e.tags else []
+        # Translators: how often the same question came up (on the calls linked to it).
+        bits.append(ngettext("came up {n} time", "came up {n} times", n).format(n=n))
+        lines += ["*" + " · ".join(bits) + "*", ""]
+    return lines
+
+
 def _local(when: datetime | None) -> str:
     """A moment as the CSV writes it (sortable, the same in every language)."""
     return when.astimezone().strftime("%Y-%m-%d %H:%M") if when else ""
@@ -287,6 +361,7 @@ def to_markdown(journal: Journal, now: datetime) -> str:
             for p in sorted(journal.positives, key=lambda p: p.created_at, reverse=True)
         ]
         lines.append("")
+    lines += playbook_markdown(journal.playbook)
     if not incidents:
         lines.append(_("No tough calls recorded in this period."))
     by_incident: dict[str, list[FollowUp]] = {}

@@ -293,6 +293,7 @@ FOLLOWUP_RULES: dict[str, tuple[bool, Callable[[Any], bool], str]] = {
         N_("a known outcome (won_back, reopened, referral, feedback, no_answer, declined)"),
     ),
     "outcome_note": (False, _optional(_text_of(values.MAX_TEXT)), TEXT),
+    "playbook_id": (False, _optional(_an_id), AN_ID),
 }
 POSITIVE_RULES: dict[str, tuple[bool, Callable[[Any], bool], str]] = {
     "id": (True, _an_id, AN_ID),

@@ -5,6 +5,7 @@ A view only, like the window it sits in: it shows the entries it is given and sa
 signals what the rep asked for (a search as they type, an answer to keep).
 
 From the keyboard: Tab walks search, list, answer and Save in that order; Alt+S saves.
+Then the entry's tags, Merge with… and Talk it over (`playbook_edit.py`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from datetime import date
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -22,14 +24,18 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from resilience_app import i18n
+from resilience_app.core import texts
+from resilience_app.core.models import FollowUp
 from resilience_app.core.playbook import PlaybookEntry
 from resilience_app.i18n import _, ngettext
+from resilience_app.ui.playbook_edit import EntryActions, MergeDialog, talk_text
 
 
 @functools.lru_cache(maxsize=512)
@@ -39,13 +45,13 @@ def _day(day: date, language: str) -> str:
     return i18n.format_date(day)
 
 
-def entry_text(entry: PlaybookEntry) -> str:
+def entry_text(entry: PlaybookEntry, talk: FollowUp | None = None) -> str:
     """An entry as the list shows it: their words, then my answer, then the rest."""
     # Translators: {said} is what a customer said, in the rep's words; keep the quotation
     # marks of your language around it.
     lines = [_("“{said}”").format(said=entry.said)]
     lines.append(entry.answer.replace("\n", " ") if entry.answer else _("No answer yet"))
-    bits = [", ".join(entry.tags)] if entry.tags else []
+    bits = [", ".join(texts.playbook_tag(t) for t in entry.tags)] if entry.tags else []
     # Translators: how often the same question came up (on the calls linked to it).
     n = entry.times
     bits.append(ngettext("came up {n} time", "came up {n} times", n).format(n=n))
@@ -55,7 +61,12 @@ def entry_text(entry: PlaybookEntry) -> str:
         bits.append(_("last practised {date}").format(date=when))
     else:
         bits.append(_("not practised yet"))
+    if talk is not None:
+        bits.append(talk_text(talk))
     lines.append(" · ".join(bits))
+    if entry.also_said:
+        # Translators: before the other wordings of the same question (merged entries).
+        lines.append(_("also said:") + " " + " / ".join(f"“{s}”" for s in entry.also_said))
     return "\n".join(lines)
 
 
@@ -63,6 +74,9 @@ class PlaybookTab(QWidget):
     search_changed = Signal(str)  # what the rep typed in the search, as they type
     answer_saved = Signal(str, str)  # entry id, the answer as the rep would say it now
     practise_requested = Signal()  # "Practise my answers"
+    tags_saved = Signal(str, list)  # entry id, every tag it should have now
+    merge_wanted = Signal(str)  # entry id: pick the one said differently (`merge_dialog`)
+    talk_wanted = Signal(str)  # entry id: plan to talk it over with a colleague
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -113,12 +127,21 @@ class PlaybookTab(QWidget):
         box.addWidget(self.answer_title)
         box.addWidget(self.answer_edit, 1)
         box.addLayout(buttons)
+        self.actions = EntryActions()
+        box.addWidget(self.actions)
+        # The chosen entry's part scrolls when the window is small or the text large.
+        self.detail = QScrollArea()
+        self.detail.setWidgetResizable(True)
+        self.detail.setFrameShape(QFrame.Shape.NoFrame)
+        self.detail.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to what is in it
+        self.detail.setWidget(self.answer_box)
         self.answer_box.hide()
+        self.detail.hide()
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.search)
         layout.addWidget(self.entry_list, 2)
-        layout.addWidget(self.answer_box, 1)
+        layout.addWidget(self.detail, 1)
         layout.addWidget(self.status)
         self.practise_button = QPushButton(_("Practise my &answers"))
         self.practise_button.setToolTip(_("A few cards: recall first, then look"))
@@ -128,9 +151,17 @@ class PlaybookTab(QWidget):
             (self.search, self.entry_list),
             (self.entry_list, self.answer_edit),
             (self.answer_edit, self.save_button),
+            (self.save_button, self.actions.first()),
         ):
             QWidget.setTabOrder(first, second)
         self._entries: dict[str, PlaybookEntry] = {}
+        self._talks: dict[str, FollowUp] = {}
+        # Each row of the list: its number, and the entry and talk it was written from.
+        self._rows: dict[str, tuple[int, PlaybookEntry, FollowUp | None]] = {}
+        self._hidden: set[str] = set()  # the rows a search hides
+        self.actions.tags_saved.connect(self.tags_saved.emit)
+        self.actions.merge_wanted.connect(self.merge_wanted.emit)
+        self.actions.talk_wanted.connect(self.talk_wanted.emit)
         self.search.textChanged.connect(self.search_changed.emit)
         self.entry_list.currentItemChanged.connect(lambda _item, _previous: self._chosen())
         self.save_button.clicked.connect(self._save)
@@ -143,19 +174,62 @@ class PlaybookTab(QWidget):
         """Choose the entry (if it is in the list) and put the keys in its answer box."""
         for row in range(self.entry_list.count()):
             item = self.entry_list.item(row)
-            if item.data(Qt.ItemDataRole.UserRole) == entry_id:
+            shown = not self.entry_list.isRowHidden(row)  # not searched away
+            if shown and item.data(Qt.ItemDataRole.UserRole) == entry_id:
                 self.entry_list.setCurrentItem(item)
                 self.entry_list.scrollToItem(item)
                 self.answer_edit.setFocus(Qt.FocusReason.OtherFocusReason)
                 return True
         return False
 
-    def show_entries(self, entries: list[PlaybookEntry]) -> None:
-        """The entries found (the one selected stays selected, its answer as typed)."""
+    def show_entries(
+        self, entries: list[PlaybookEntry], talks: dict[str, FollowUp] | None = None
+    ) -> None:
+        """The entries found (the one selected stays selected, its answer as typed), each
+        with the talk it over planned for it (`talks`, by entry id). A search that narrows
+        the list hides the rows that went instead of laying thousands out again."""
         selected = self.selected()
-        self._entries = {e.id: e for e in entries}
+        talks = talks or {}
         self.entry_list.blockSignals(True)
+        if not self._narrowed(entries, talks):
+            self._rebuild(entries, talks, selected)
+        self._entries = {e.id: e for e in entries}
+        self._talks = talks
+        if selected is not None and selected not in self._entries:
+            self.entry_list.setCurrentRow(-1)
+        self.entry_list.blockSignals(False)
+        if self.selected() != selected:
+            self._chosen()  # the one selected is gone (searched away or merged)
+        elif selected is not None:
+            self._show_earlier(self._entries[selected])
+            self.actions.show_entry(self._entries[selected], self._talks.get(selected), fresh=False)
+
+    def _narrowed(self, entries: list[PlaybookEntry], talks: dict[str, FollowUp]) -> bool:
+        """Shown by hiding rows, if every entry is in the list already, unchanged and in
+        the same order."""
+        rows = self._rows
+        if not entries or not rows:
+            return False
+        last = -1
+        for entry in entries:
+            row = rows.get(entry.id)
+            if row is None or row[0] <= last or row[1] != entry or row[2] != talks.get(entry.id):
+                return False
+            last = row[0]
+        wanted = {e.id for e in entries}
+        for entry_id, (number, _entry, _talk) in rows.items():
+            hide = entry_id not in wanted
+            if hide != (entry_id in self._hidden):
+                self.entry_list.setRowHidden(number, hide)
+                (self._hidden.add if hide else self._hidden.discard)(entry_id)
+        return True
+
+    def _rebuild(
+        self, entries: list[PlaybookEntry], talks: dict[str, FollowUp], selected: str | None
+    ) -> None:
         self.entry_list.clear()
+        self._rows = {}
+        self._hidden = set()
         if not entries:
             placeholder = QListWidgetItem(
                 _("Nothing matches that search.")
@@ -164,27 +238,35 @@ class PlaybookTab(QWidget):
             )
             placeholder.setFlags(Qt.ItemFlag.NoItemFlags)
             self.entry_list.addItem(placeholder)
-        for entry in entries:
-            item = QListWidgetItem(entry_text(entry))
+        for number, entry in enumerate(entries):
+            talk = talks.get(entry.id)
+            item = QListWidgetItem(entry_text(entry, talk))
             item.setData(Qt.ItemDataRole.UserRole, entry.id)
             self.entry_list.addItem(item)
+            self._rows[entry.id] = (number, entry, talk)
             if entry.id == selected:
                 self.entry_list.setCurrentItem(item)
-        self.entry_list.blockSignals(False)
-        if self.selected() != selected:
-            self._chosen()  # the one selected is gone (searched away or merged)
-        elif selected is not None:
-            self._show_earlier(self._entries[selected])
+
+    def shown_rows(self) -> list[str]:
+        """The rows' texts as the rep sees them (the hidden ones left out)."""
+        return [
+            self.entry_list.item(row).text()
+            for row in range(self.entry_list.count())
+            if not self.entry_list.isRowHidden(row)
+        ]
 
     def _chosen(self) -> None:
         entry = self._entries.get(self.selected() or "")
         self.status.clear()
         if entry is None:
             self.answer_box.hide()
+            self.detail.hide()
             return
         self.answer_edit.setPlainText(entry.answer)
         self._show_earlier(entry)
+        self.actions.show_entry(entry, self._talks.get(entry.id), fresh=True)
         self.answer_box.show()
+        self.detail.show()
 
     def _show_earlier(self, entry: PlaybookEntry) -> None:
         n = len(entry.earlier)
@@ -203,3 +285,12 @@ class PlaybookTab(QWidget):
 
     def show_status(self, message: str) -> None:
         self.status.setText(message)
+
+    def merge_dialog(self, keep_id: str) -> MergeDialog | None:
+        """The dialog to pick the entry to merge into `keep_id` (the presenter fills it)."""
+        keep = self._entries.get(keep_id)
+        if keep is None:
+            return None
+        dialog = MergeDialog(keep, lambda e: entry_text(e, self._talks.get(e.id)), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        return dialog

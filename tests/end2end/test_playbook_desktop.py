@@ -16,14 +16,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.end2end import test_accessibility_desktop as bus
 from tests.end2end.desktop import VirtualDesktop
-from tests.end2end.test_accessibility_desktop import (  # the bus and the app on it
-    ReadableApp,
-    app,  # noqa: F401  (fixture)
-    by_name,
-    desktop,  # noqa: F401  (fixture)
-    wait_for,
-)
+from tests.end2end.test_accessibility_desktop import ReadableApp, wait_for
+
+# The desktop with the accessibility bus, and the app on it (that module's fixtures).
+desktop = bus.desktop
+app = bus.app
 
 pytestmark = pytest.mark.e2e
 SAID = "Why are you dearer than X?"

@@ -114,3 +114,84 @@ def test_the_card_with_a_nudge_turns_off_through_config(
     assert run(capsys, *d, "config", "get", "playbook.card")[1] == "off\n"
     code, _out, err = run(capsys, *d, "config", "set", "playbook.card", "maybe")
     assert code == 2 and "on or off" in err and "Traceback" not in err
+
+
+def test_tag_merge_and_talk(capsys: pytest.CaptureFixture[str], data_dir: Path) -> None:
+    d = ("--data-dir", str(data_dir))
+    store = Store(data_dir)
+    loop = RecoveryLoop(store, Settings(), FakeClock(datetime.now(UTC)))
+    first = loop.flag("Acme")
+    loop.end_break()
+    second = loop.flag("Globex")
+    store.close()
+    for said, call in (("Why dearer?", first.id), ("You cost more than X.", second.id)):
+        code, _, _ = run(capsys, *d, "playbook", "add", "--said", said, "--incident", call)
+        assert code == 0
+    entries = json.loads(run(capsys, *d, "playbook", "list", "--json")[1])
+    ids = {e["said"]: e["id"] for e in entries}
+    keep, gone = ids["Why dearer?"], ids["You cost more than X."]
+
+    code, out, _ = run(capsys, *d, "playbook", "tag", keep[:6], "price", "Big Deal")
+    assert code == 0 and out == f"Entry {keep[:8]} is tagged: price, big deal.\n"
+    code, out, _ = run(capsys, *d, "playbook", "merge", keep[:6], gone[:6])
+    assert code == 0 and out == f"Merged into {keep[:8]}: it came up 2 times.\n"
+    [entry] = json.loads(run(capsys, *d, "playbook", "list", "--json")[1])
+    assert entry["id"] == keep and entry["times"] == 2
+    assert entry["also_said"] == ["You cost more than X."]
+
+    code, out, _ = run(capsys, *d, "playbook", "talk", keep[:6], "--at", "2030-01-08T10:00")
+    assert code == 0 and out.startswith("Talk it over: planned for ") and "Jan 8" in out
+    code, out, _ = run(capsys, *d, "followup", "list", "--json")
+    [followup] = json.loads(out)
+    assert followup["kind"] == "talk_it_over"
+    assert datetime.fromisoformat(followup["due_at"]) == datetime(2030, 1, 8, 10).astimezone()
+
+
+def test_tag_merge_talk_refusals_are_sentences(
+    capsys: pytest.CaptureFixture[str], data_dir: Path
+) -> None:
+    d = ("--data-dir", str(data_dir))
+    run(capsys, *d, "playbook", "add", "--said", "Hm.")
+    [entry] = json.loads(run(capsys, *d, "playbook", "list", "--json")[1])
+    code, _, err = run(capsys, *d, "playbook", "tag", entry["id"], " , ")
+    assert code == 2 and "A tag needs at least one letter or digit." in err
+    code, _, err = run(capsys, *d, "playbook", "merge", entry["id"], entry["id"])
+    assert code == 1 and "not with itself" in err
+    code, _, err = run(capsys, *d, "playbook", "merge", entry["id"], "zzz")
+    assert code == 1 and "No playbook entry has an id starting with 'zzz'." in err
+    code, _, err = run(capsys, *d, "playbook", "talk", entry["id"])
+    assert code == 1 and "did not come up on a call you flagged" in err
+    with pytest.raises(SystemExit):
+        main([*d, "playbook", "talk", entry["id"], "--at", "soon"])
+    assert "must be a date and time like 2026-11-26T10:00" in capsys.readouterr().err
+    [after] = json.loads(run(capsys, *d, "playbook", "list", "--json")[1])
+    assert after == entry  # nothing changed on a refusal
+
+
+def test_help_documents_tag_merge_and_talk(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["playbook", "--help"])
+    text = capsys.readouterr().out
+    for action in ("tag", "merge", "talk"):
+        assert action in text
+    for action, wanted in (("tag", "TAG"), ("merge", "GONE_ID"), ("talk", "--at")):
+        with pytest.raises(SystemExit):
+            main(["playbook", action, "--help"])
+        assert wanted in capsys.readouterr().out
+
+
+def test_export_the_playbook_as_csv_and_markdown(
+    capsys: pytest.CaptureFixture[str], data_dir: Path
+) -> None:
+    d = ("--data-dir", str(data_dir))
+    run(capsys, *d, "playbook", "add", "--said", 'Too dear, "really"', "--answer", "Line 1\nLine 2")
+    code, out, _ = run(capsys, *d, "export", "--format", "csv", "--what", "playbook")
+    assert code == 0 and out.startswith("written_at,their_words,my_answer,")
+    assert '"Too dear, ""really""","Line 1\nLine 2"' in out
+    code, out, _ = run(capsys, *d, "export", "--format", "markdown")
+    assert code == 0 and "## My playbook" in out and "**My answer:** Line 1 Line 2" in out
+    code, _, err = run(capsys, *d, "export", "--format", "json", "--what", "playbook")
+    assert code == 2 and "Only a CSV export holds one table" in err
+    with pytest.raises(SystemExit):
+        main(["export", "--help"])
+    assert "--what" in capsys.readouterr().out

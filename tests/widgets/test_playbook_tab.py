@@ -16,11 +16,13 @@ from tests.widgets.test_accessibility import accessible, clipped, controls
 
 
 def shown(tab: PlaybookTab) -> list[str]:
-    return [tab.entry_list.item(row).text() for row in range(tab.entry_list.count())]
+    return tab.shown_rows()  # the rows a search hides left out
 
 
 def select(tab: PlaybookTab, words: str) -> None:
-    [row] = [i for i, text in enumerate(shown(tab)) if words in text]
+    rows = range(tab.entry_list.count())
+    [row] = [r for r in rows if words in tab.entry_list.item(r).text()]
+    assert not tab.entry_list.isRowHidden(row)
     tab.entry_list.setCurrentRow(row)
 
 

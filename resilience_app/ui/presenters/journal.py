@@ -18,6 +18,7 @@ from resilience_app.core.models import Incident
 from resilience_app.i18n import _, ngettext
 from resilience_app.service import Service
 from resilience_app.ui.presenters.base import BasePresenter, attempt, bring_forward
+from resilience_app.ui.presenters.playbook_actions import PlaybookActions
 
 if TYPE_CHECKING:
     from resilience_app.ui.journal_model import JournalSearch
@@ -48,6 +49,7 @@ class JournalPresenter(BasePresenter):
         self._practise = practise  # the Playbook tab's "Practise my answers"
         service.journal_changed.connect(self.refresh)
         service.playbook.changed.connect(self.refresh_playbook)  # added, answered, merged…
+        service.followups_changed.connect(self.refresh_playbook)  # a talk it over planned
 
     @cached_property
     def journal_window(self) -> JournalWindow:
@@ -78,6 +80,7 @@ class JournalPresenter(BasePresenter):
         window.playbook_search_changed.connect(lambda _text: self.refresh_playbook())
         window.playbook_answer_saved.connect(self._answer)
         window.playbook.practise_requested.connect(lambda: self._practise())
+        self.playbook_actions = PlaybookActions(service, window.playbook)  # tags, merge, talk
         return window
 
     @cached_property
@@ -136,7 +139,7 @@ class JournalPresenter(BasePresenter):
         except UserError as exc:
             window.playbook.show_status(exc.message)
             return
-        window.show_playbook(found)
+        window.playbook.show_entries(found, self.service.followup_desk.talks())
 
     def _answer(self, entry_id: str, text: str) -> None:
         window = self.journal_window
