@@ -9,7 +9,14 @@ from typing import TYPE_CHECKING
 
 from resilience_app.core import values
 from resilience_app.core.errors import UserError
-from resilience_app.core.models import FollowUpKind, Incident, Positive, Reflection, new_id
+from resilience_app.core.models import (
+    FollowUpKind,
+    Incident,
+    LossSize,
+    Positive,
+    Reflection,
+    new_id,
+)
 from resilience_app.i18n import N_, _
 from resilience_app.service.context import Context
 
@@ -80,6 +87,16 @@ class Notes:
         self.ctx.followups.add(
             incident_id, kind, values.moment(due, what=_("The follow-up's time"))
         )
+
+    def set_size(self, incident_id: str, size: LossSize | None) -> Incident:
+        """How much the call mattered (small, big, make-or-break; None: not said). The call
+        on break takes it even while the journal is locked, as its flag's label does."""
+        current = self.ctx.loop.current
+        if current is None or current.id != incident_id or current.sealed is not None:
+            self._need_open(N_("Your journal is locked (to say how big the call was)."))
+        incident = self.ctx.loop.set_size(incident_id, size)
+        self.ctx.record_changed()
+        return incident
 
     def discard_note(self, incident_id: str) -> None:
         self._need_open(N_("Your journal is locked (to discard a note)."))
