@@ -41,6 +41,7 @@ from resilience_app.core.kinds import LossReason
 from resilience_app.core.outcomes import FollowUpResults
 from resilience_app.i18n import N_, _, ngettext
 from resilience_app.ui import style
+from resilience_app.ui.insights_sizes import SizeSection
 
 PERIODS = (
     (N_("Last 4 weeks"), 28),
@@ -320,6 +321,8 @@ class InsightsWindow(QWidget):
         self._last: Insights | None = None
         grid.addWidget(lessons_card, 6, 0, 1, 2)
         grid.addWidget(followups_card, 5, 0, 1, 2)
+        self.sizes = SizeSection()  # back on the phone by how big the loss was
+        grid.addWidget(self.sizes, 7, 0, 1, 2)
         body = QWidget()
         body.setObjectName("calmWindow")
         body_layout = QVBoxLayout(body)
