@@ -55,6 +55,7 @@ def test_flag_with_a_size(
     assert code == 0 and out.startswith("Flagged.") and err == ""
     current = service.current
     assert current is not None and current.size is size
+    assert service.status()["current_incident"]["size"] == size.value
 
 
 def test_flag_without_a_size_says_nothing_about_it(
