@@ -22,10 +22,8 @@ def easy_first(body: str, easy: UpcomingItem | None, *, big: bool) -> str:
     if not big:
         return f"{body} {lead}" if lead else body
     if not lead:
-        lead = _(
-            "That one mattered: pick an easy, friendly lead first, "
-            "a call that brings the rhythm back."
-        )
+        # Translators: leads the nudge after a big loss when no easy follow-up is due.
+        lead = _("That one was big: pick an easy, friendly lead first.")
     return f"{lead} {body}"
 
 

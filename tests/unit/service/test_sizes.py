@@ -118,7 +118,7 @@ def test_after_a_big_loss_with_no_easy_follow_up_it_says_pick_an_easy_lead(
     service: Service, clock: FakeClock
 ) -> None:
     body = nudged(service, clock, LossSize.BIG, lead=False)
-    assert body.startswith("That one mattered: " + PLAIN_LEAD)
+    assert body.startswith("That one was big: " + PLAIN_LEAD)
 
 
 @pytest.mark.parametrize("size", [LossSize.SMALL, None])
