@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 from resilience_app import i18n
 from resilience_app.command_names import NEEDS_APP, READ_ONLY
 from resilience_app.commands_playbook import PlaybookCommands
-from resilience_app.core import texts, values, workhours
+from resilience_app.core import sizes, texts, values, workhours
 from resilience_app.core.errors import UserError
 from resilience_app.core.models import (
     FollowUpKind,
@@ -260,6 +260,7 @@ class CommandTable:
         outcome = self.service.flag(
             a.text("label", limit=MAX_LABEL, what=_("The label")),
             a.score("rough", what=_("How rough it felt")),
+            a.choice("size", sizes.LossSize, what=_("How big it was")),
         )
         if outcome.already_on_break:
             message = _("You're already on a break; the break window is open.")

@@ -11,8 +11,10 @@ from resilience_app.cli.arguments import Parser, Subparsers, rough
 from resilience_app.cli.channel import ask
 from resilience_app.cli.errors import EXIT_OK
 from resilience_app.cli.output import done, out
-from resilience_app.core.kinds import LossReason, MyPart
+from resilience_app.core.kinds import LossReason, LossSize, MyPart
 from resilience_app.i18n import _
+
+SIZES = [s.value.replace("_", "-") for s in LossSize]  # typed with hyphens: make-or-break
 
 
 def add_flag(sub: Subparsers, common: Parser) -> None:
@@ -20,11 +22,13 @@ def add_flag(sub: Subparsers, common: Parser) -> None:
     flag = sub.add_parser("flag", parents=[common], help=_("a call went south: start a break"))
     flag.add_argument("--label", default="", metavar="TEXT", help=_("prospect or company"))
     flag.add_argument("--rough", type=rough, metavar="N", help=_("how rough it felt, 0 to 10"))
+    flag.add_argument("--size", choices=SIZES, help=_("how big this one was"))
     flag.set_defaults(handler=_flag)
 
 
 def _flag(args: argparse.Namespace, data_dir: Path) -> int:
-    reply = ask(data_dir, "flag", {"label": args.label, "rough": args.rough})
+    size = args.size.replace("-", "_") if args.size else None  # the choice's value
+    reply = ask(data_dir, "flag", {"label": args.label, "rough": args.rough, "size": size})
     return done(reply, _("Flagged."))
 
 

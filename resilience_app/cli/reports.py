@@ -27,17 +27,20 @@ def add_stats(sub: Subparsers, common: Parser) -> None:
 
 
 def _stats(args: argparse.Namespace, data_dir: Path) -> int:
-    from resilience_app.core import texts
+    from resilience_app.core import sizes, texts
     from resilience_app.core.errors import UserError
 
     if args.since and args.until and args.until < args.since:
         raise CliError(_("--until must not be before --since."), EXIT_USAGE)
     try:
-        summary = reader(data_dir, journal=True, opened=True).insights(args.since, args.until)
+        service = reader(data_dir, journal=True, opened=True)
+        summary = service.insights(args.since, args.until)
+        by_size = service.dial_by_size(summary.first, summary.last)
     except UserError as exc:
         raise CliError(exc.message, EXIT_USAGE if exc.usage else EXIT_FAILED) from None
     if args.json:
-        out(json.dumps(summary.as_json(), indent=2, ensure_ascii=False))
+        figures = {**summary.as_json(), "dial_by_size": sizes.as_json(by_size)}
+        out(json.dumps(figures, indent=2, ensure_ascii=False))
         return EXIT_OK
     number = i18n.format_number
     # Translators: {first} and {last} are days; {n} how many calls were flagged between them.
@@ -73,6 +76,12 @@ def _stats(args: argparse.Namespace, data_dir: Path) -> int:
                 count=summary.dial_count,
             )
             out(f"  {back}")
+        if any(row.size for row in by_size):
+            # Translators: {sizes} lists each size of call with its median minutes to the
+            # next dial ("Big: 12 min (3 calls), Not said: 5 min (10 calls)").
+            out(
+                "  " + _("back on the phone by size: {sizes}").format(sizes=sizes.in_words(by_size))
+            )
         if summary.mood_change is not None:
             change = summary.mood_change
             signed = ("+" if change >= 0 else "-") + number(abs(change), 1)

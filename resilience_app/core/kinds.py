@@ -34,6 +34,14 @@ class LossReason(StrEnum):
     OTHER = "other"
 
 
+class LossSize(StrEnum):
+    """How much a lost call mattered, if the rep says (on the flag or in the note)."""
+
+    SMALL = "small"
+    BIG = "big"
+    MAKE_OR_BREAK = "make_or_break"
+
+
 class ReflectionStatus(StrEnum):
     PENDING = "pending"  # nothing written yet
     DRAFT = "draft"  # something typed, not saved ("later", or the window was closed)

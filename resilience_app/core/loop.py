@@ -21,6 +21,7 @@ from resilience_app.core.events import Event
 from resilience_app.core.models import (
     DialSource,
     Incident,
+    LossSize,
     Nudge,
     NudgeKind,
     NudgeState,
@@ -125,7 +126,9 @@ class RecoveryLoop:
 
     # -- the loop -----------------------------------------------------------------------
 
-    def flag(self, label: str = "", rough: int | None = None) -> Incident:
+    def flag(
+        self, label: str = "", rough: int | None = None, size: LossSize | None = None
+    ) -> Incident:
         """Record that a call went south and start a break."""
         if rough is not None and not 0 <= rough <= 10:
             raise LoopError(_("How rough it felt must be 0 to 10 (got {got}).").format(got=rough))
@@ -138,6 +141,7 @@ class RecoveryLoop:
                 current.label = label
             if rough is not None and current.rough is None:
                 current.rough = rough
+            current.size = size or current.size
             self._save_incident(current)
             self.break_started.emit(current)
             return current
@@ -150,6 +154,7 @@ class RecoveryLoop:
             flagged_at=now,
             label=label,
             rough=rough,
+            size=size,
             break_started_at=now,
             break_ends_at=now + timedelta(minutes=minutes),
         )
@@ -386,6 +391,13 @@ class RecoveryLoop:
         incident.reflection_saved_at = self.clock.now()
         self._save_incident(incident)
         self.reflections_changed.emit()
+        return incident
+
+    def set_size(self, incident_id: str, size: LossSize | None) -> Incident:
+        """How much the call mattered (None: not said), kept with its private part."""
+        incident = self.incident(incident_id)
+        incident.size = size
+        self._save_incident(incident)
         return incident
 
     def discard_reflection(self, incident_id: str) -> None:

@@ -12,6 +12,7 @@ from resilience_app.core.kinds import (
     FollowUpOutcome,
     FollowUpState,
     LossReason,
+    LossSize,
     MyPart,
     NudgeKind,
     NudgeState,
@@ -27,6 +28,7 @@ __all__ = [
     "FollowUpState",
     "Incident",
     "LossReason",
+    "LossSize",
     "MyPart",
     "Nudge",
     "NudgeKind",
@@ -80,6 +82,7 @@ class Incident:
     flagged_at: datetime
     label: str = ""
     rough: int | None = None
+    size: LossSize | None = None  # how much it mattered, if the rep said (private, like rough)
     break_started_at: datetime | None = None
     break_ends_at: datetime | None = None
     break_ended_at: datetime | None = None
@@ -88,7 +91,7 @@ class Incident:
     reflection: Reflection = field(default_factory=Reflection)
     reflection_status: ReflectionStatus = ReflectionStatus.PENDING
     reflection_saved_at: datetime | None = None
-    # Read while the journal was locked: the private part (label, rough, note) as stored,
+    # Read while the journal was locked: the private part (label, rough, size, note) as stored,
     # kept as it is; those fields are empty meanwhile.
     sealed: str | None = None
 

@@ -14,6 +14,7 @@ from resilience_app.core.models import (
     FollowUpKind,
     Incident,
     LossReason,
+    LossSize,
     Positive,
     Reflection,
     new_id,
@@ -95,6 +96,16 @@ class Notes:
         self.ctx.followups.add(
             incident_id, kind, values.moment(due, what=_("The follow-up's time"))
         )
+
+    def set_size(self, incident_id: str, size: LossSize | None) -> Incident:
+        """How much the call mattered (small, big, make-or-break; None: not said). The call
+        on break takes it even while the journal is locked, as its flag's label does."""
+        current = self.ctx.loop.current
+        if current is None or current.id != incident_id or current.sealed is not None:
+            self._need_open(N_("Your journal is locked (to say how big the call was)."))
+        incident = self.ctx.loop.set_size(incident_id, size)
+        self.ctx.record_changed()
+        return incident
 
     def discard_note(self, incident_id: str) -> None:
         self._need_open(N_("Your journal is locked (to discard a note)."))

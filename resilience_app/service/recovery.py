@@ -9,14 +9,15 @@ from collections import deque
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from resilience_app.core import journal, scripts, texts, values
+from resilience_app.core import journal, sizes, texts, values
 from resilience_app.core.events import Event
-from resilience_app.core.models import DialSource, Incident, Nudge, NudgeKind, Phase
+from resilience_app.core.models import DialSource, Incident, LossSize, Nudge, NudgeKind, Phase
 from resilience_app.core.playbook import PlaybookEntry
 from resilience_app.i18n import _
 from resilience_app.service.context import Context
 from resilience_app.service.followups import FollowUpDesk
 from resilience_app.service.ports import Sound
+from resilience_app.service.sizes import easy_first
 from resilience_app.service.views import BreakView, FlagOutcome, NudgeCard, TrayState
 from resilience_app.storage.store import shard_name
 
@@ -69,13 +70,15 @@ class Recovery:
 
     # -- the loop --------------------------------------------------------------------------
 
-    def flag(self, label: str = "", rough: int | None = None) -> FlagOutcome:
+    def flag(
+        self, label: str = "", rough: int | None = None, size: LossSize | None = None
+    ) -> FlagOutcome:
         """A call went south: start a break (or bring the running one back)."""
         self._flag_started = time.perf_counter()
         self.ctx.follow_clock()
         loop = self.ctx.loop
         already = loop.current is not None and loop.current.on_break
-        incident = loop.flag(values.line(label, what=_("The label")), rough)
+        incident = loop.flag(values.line(label, what=_("The label")), rough, size)
         self.ctx.calls.flagged()  # a call that went south is over, whether its hook says so or not
         return FlagOutcome(incident, already, self.ctx.settings.break_minutes)
 
@@ -224,9 +227,8 @@ class Recovery:
         since = incident.flagged_at if incident is not None else self.ctx.clock.now()
         minutes = (self.ctx.clock.now() - since).total_seconds() / 60
         body = texts.nudge_body(kind, minutes)
-        easy = self.desk.easy_lead()
-        if easy is not None:
-            body += " " + scripts.easy_lead_sentence(easy.followup.kind, easy.label)
+        big = incident is not None and sizes.is_big(incident.size)
+        body = easy_first(body, self.desk.easy_lead(), big=big)
         return texts.nudge_title(kind), body
 
     def _deliver_nudge(self, nudge: Nudge, incident: Incident) -> None:

@@ -33,6 +33,7 @@ from resilience_app.service.privacy import Privacy
 from resilience_app.service.recovery import Recovery
 from resilience_app.service.reports import Reports
 from resilience_app.service.settings import SettingsDesk
+from resilience_app.service.sizes import Sizes
 from resilience_app.service.status import Status
 from resilience_app.service.transfer import Transfer
 from resilience_app.service.wakeups import Wakeups
@@ -124,6 +125,7 @@ class Service:
         self.save_note = notes.save_note
         self.save_draft = notes.save_draft
         self.discard_note = notes.discard_note
+        self.set_size = notes.set_size  # small, big, make-or-break (the flag's or the note's)
         self.add_positive = notes.add_positive
         self.upcoming = desk.upcoming
         self.add_followup = desk.add_followup
@@ -158,6 +160,8 @@ class Service:
         self.write_report = reports.write_report
         self.product_gaps = reports.gaps.product_gaps
         self.playbook_figures_days = reports.gaps.playbook_figures_days
+        sizes = Sizes(ctx, self._need_open, reports._period)  # time to next dial by size
+        self.dial_by_size, self.dial_by_size_days = sizes.dial_by_size, sizes.dial_by_size_days
         # The loop as the rep lives it; then calls, hours, status and wake-ups over it.
         self.recovery = recovery = Recovery(ctx, desk, sound)
         privacy.let_go.connect(recovery.let_go)

@@ -66,6 +66,7 @@ class Status:
                 "id": current.id,
                 "label": current.label,
                 "rough": current.rough,
+                "size": current.size.value if current.size else None,
                 "flagged_at": current.flagged_at.isoformat(),
                 "minutes_since_flag": round(
                     max(0.0, (now - current.flagged_at).total_seconds()) / 60, 2

@@ -19,6 +19,7 @@ from resilience_app.core.models import (
     FollowUpState,
     Incident,
     LossReason,
+    LossSize,
     MyPart,
     Nudge,
     NudgeKind,
@@ -37,6 +38,7 @@ class BadRecord(ValueError):
 # Enum(value) walks a slow path; a plain dict lookup decodes 50,000 records much faster.
 _MY_PART = {member.value: member for member in MyPart}
 _LOSS_REASON = {member.value: member for member in LossReason}
+_SIZE = {member.value: member for member in LossSize}
 _STATUS = {member.value: member for member in ReflectionStatus}
 _NUDGE_KIND = {member.value: member for member in NudgeKind}
 _NUDGE_STATE = {member.value: member for member in NudgeState}
@@ -156,6 +158,7 @@ def incident_to_dict(incident: Incident) -> dict[str, Any]:
         "flagged_at": _when(incident.flagged_at),
         "label": incident.label,
         "rough": incident.rough,
+        "size": incident.size.value if incident.size else None,
         "break_started_at": _when(incident.break_started_at),
         "break_ends_at": _when(incident.break_ends_at),
         "break_ended_at": _when(incident.break_ended_at),
@@ -177,6 +180,7 @@ def incident_from_dict(data: dict[str, Any]) -> Incident:
         flagged_at=_required_when(data["flagged_at"]),
         label=_text(data.get("label")),
         rough=_score(data.get("rough")),
+        size=_member(_SIZE, data["size"]) if data.get("size") else None,  # None in old records
         break_started_at=_parse_when(data.get("break_started_at")),
         break_ends_at=_parse_when(data.get("break_ends_at")),
         break_ended_at=_parse_when(data.get("break_ended_at")),

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from resilience_app import __version__, i18n
-from resilience_app.core import texts
+from resilience_app.core import sizes, texts
 from resilience_app.core.errors import UserError
 from resilience_app.core.models import FollowUp, Incident, Nudge, Positive, ReflectionStatus
 from resilience_app.core.playbook import PlaybookEntry
@@ -138,6 +138,7 @@ CSV_COLUMNS = (
     "flagged_at",
     "label",
     "rough_before",
+    "size",  # how much it mattered, in the rep's language (empty: not said)
     "break_minutes",
     "dialed_at",
     "minutes_to_next_dial",
@@ -178,6 +179,7 @@ def to_csv(incidents: Sequence[Incident]) -> str:
                 _local(i.flagged_at),
                 _cell(i.label),
                 "" if i.rough is None else i.rough,
+                sizes.size_name(i.size) if i.size else "",
                 break_minutes,
                 _local(i.dialed_at) if i.dialed_at else "",
                 "" if to_dial is None else f"{to_dial / 60:.1f}",
@@ -383,6 +385,9 @@ def to_markdown(journal: Journal, now: datetime) -> str:
         )
         if facts:
             lines += [f"*{facts}*", ""]
+        if i.size:
+            # Translators: a heading in the export, before how much a call mattered ("Big").
+            lines += [_bold(_("How big it was:")) + " " + sizes.size_name(i.size), ""]
         r = i.reflection
         if not saved:
             if i.reflection_open:

@@ -24,6 +24,7 @@ from resilience_app.core.models import (
     FollowUpState,
     Incident,
     LossReason,
+    LossSize,
     MyPart,
     Nudge,
     NudgeKind,
@@ -190,6 +191,7 @@ _LIMITS = {
     "positives": values.MAX_POSITIVES,
     "sources": ", ".join(d.value for d in DialSource),
     "statuses": ", ".join(s.value for s in ReflectionStatus),
+    "sizes": ", ".join(s.value for s in LossSize),
 }
 WHEN = (
     _is_when,
@@ -212,6 +214,13 @@ INCIDENT_RULES: dict[str, tuple[bool, Callable[[Any], bool], str]] = {
     "flagged_at": (True, *WHEN),
     "label": (False, _optional(_text_of(values.MAX_LABEL)), LABEL),
     "rough": (False, _optional(_score), SCORE),
+    "size": (
+        False,
+        _optional(_one_of([s.value for s in LossSize])),
+        # Translators: what a field must hold, after "should be"; {sizes} are the values as
+        # written in the file ("small, big, make_or_break").
+        N_("one of {sizes}"),
+    ),
     "break_started_at": (False, _optional(_is_when), WHEN[1]),
     "break_ends_at": (False, _optional(_is_when), WHEN[1]),
     "break_ended_at": (False, _optional(_is_when), WHEN[1]),

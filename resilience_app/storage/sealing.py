@@ -43,7 +43,7 @@ from resilience_app.storage.keys import write_key_file as write_key_file
 
 # Private fields of each table; everything else in a record stays in clear.
 PRIVATE: dict[str, tuple[str, ...]] = {
-    "incidents": ("label", "rough", "reflection"),
+    "incidents": ("label", "rough", "size", "reflection"),
     "followups": ("note", "outcome_note"),
     "scripts": ("text",),
     "positives": ("text",),

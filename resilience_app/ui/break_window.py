@@ -47,6 +47,7 @@ from resilience_app.core.models import Incident
 from resilience_app.i18n import _, ngettext
 from resilience_app.ui import keys, style, windowing
 from resilience_app.ui.breathing_view import BreathingView
+from resilience_app.ui.size_choice import SizeChoice
 from resilience_app.ui.ticker import Ticker
 
 FRAME_MS = 33  # ~30 fps while the shape moves
@@ -175,6 +176,7 @@ class BreakWindow(QWidget):
         for key in ("Ctrl+Return", "Ctrl+Enter", "Esc"):
             QShortcut(QKeySequence(key), self, activated=self.end_requested.emit)
         QShortcut(QKeySequence("Ctrl++"), self, activated=self.add_minute_requested.emit)
+        self.size_choice = SizeChoice()  # optional; a click leaves the guide the focus
         buttons = QHBoxLayout()
         buttons.addWidget(self.more_button)
         buttons.addStretch(1)
@@ -194,6 +196,7 @@ class BreakWindow(QWidget):
         layout.addLayout(controls)
         layout.addWidget(tip_card)
         layout.addWidget(self.positive_card)
+        layout.addWidget(self.size_choice)
         layout.addLayout(buttons)
         # Tab goes from the guide through the choices to the buttons, as they are read.
         order = [
@@ -206,6 +209,7 @@ class BreakWindow(QWidget):
         ]
         for first, second in pairwise(order):
             self.setTabOrder(first, second)
+        self.size_choice.chain_tabs(self.sounds_box, self.more_button)
         self.resize(400, 600)
         self._apply_motion()
 
@@ -230,6 +234,7 @@ class BreakWindow(QWidget):
             details.append(_("felt {rough}/10").format(rough=incident.rough))
         self.subtitle.setText(" · ".join(details))
         self.subtitle.setVisible(bool(details))
+        self.size_choice.set_size(incident.size)
         self.tip.setText(tip)
         if positive:
             self.positive.setText(

@@ -42,6 +42,7 @@ from resilience_app.core.outcomes import FollowUpResults
 from resilience_app.i18n import N_, _, ngettext
 from resilience_app.ui import style
 from resilience_app.ui.insights_playbook import PlaybookSection
+from resilience_app.ui.insights_sizes import SizeSection
 
 PERIODS = (
     (N_("Last 4 weeks"), 28),
@@ -323,6 +324,8 @@ class InsightsWindow(QWidget):
         grid.addWidget(followups_card, 5, 0, 1, 2)
         self.playbook = PlaybookSection()  # the objections, practice, product gaps
         grid.addWidget(self.playbook, 7, 0, 1, 2)
+        self.sizes = SizeSection()  # back on the phone by how big the loss was
+        grid.addWidget(self.sizes, 8, 0, 1, 2)
         body = QWidget()
         body.setObjectName("calmWindow")
         body_layout = QVBoxLayout(body)

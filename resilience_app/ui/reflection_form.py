@@ -35,6 +35,7 @@ from resilience_app.i18n import _
 from resilience_app.ui import keys, style, windowing
 from resilience_app.ui.note_followups import FollowUpPicker
 from resilience_app.ui.note_missing import MissingField
+from resilience_app.ui.size_choice import SizeChoice
 from resilience_app.ui.ticker import Ticker
 
 DRAFT_DELAY_MS = 600
@@ -164,6 +165,7 @@ class ReflectionForm(QWidget):
         field(_("At least one positive:"), self.positives)
         field(_("How do you feel now? (0 = awful, 10 = great)"), self.mood, row=mood_row)
 
+        self.size_choice = SizeChoice()  # kept at once (service.set_size), from the flag's
         self.followup_toggle = QToolButton()
         self.followup_toggle.setText(_("Plan a follow-up (optional)"))
         self.followup_toggle.setCheckable(True)
@@ -208,6 +210,7 @@ class ReflectionForm(QWidget):
         content.addWidget(self.context)
         content.addSpacing(10)
         content.addLayout(form)
+        content.addWidget(self.size_choice)
         content.addWidget(self.followup_toggle)
         content.addWidget(self.followup_box)
         content.addWidget(self.error)
@@ -240,6 +243,7 @@ class ReflectionForm(QWidget):
             signal.connect(self._edited)
         self.mood.setValue(5)
         self._set_rated(False)
+        self.size_choice.chain_tabs(self.mood_clear, self.followup_toggle)
 
     # -- in and out -----------------------------------------------------------------------
 
@@ -271,6 +275,7 @@ class ReflectionForm(QWidget):
         if incident.rough is not None:
             bits.append(_("before the break it felt {rough}/10").format(rough=incident.rough))
         self.context.setText(" · ".join(bits))
+        self.size_choice.set_size(incident.size)
         self.followup_box.reset(incident.flagged_at)
         self.followup_toggle.setChecked(False)
         self.error.hide()

@@ -298,7 +298,7 @@ def test_break_window_tab_order_and_keys(
     activate(qtbot, window)
     assert window.focusWidget() is window.view  # the guide first: a screen reader reads it
     seen = [window.focusWidget()]
-    for _ in range(5):
+    for _ in range(8):
         window.focusNextChild()
         seen.append(window.focusWidget())
     expected = [
@@ -306,6 +306,7 @@ def test_break_window_tab_order_and_keys(
         window.pattern_box,
         window.reduced_box,
         window.sounds_box,
+        *window.size_choice.buttons.values(),  # "How big was this one?", optional
         window.more_button,
         window.end_button,
     ]

@@ -68,6 +68,7 @@ class BreakPresenter(BasePresenter):
         window.phase_sounds_toggled.connect(lambda on: self._set("break.phase_sounds", on))
         window.phase_started.connect(self._phase_cue)
         window.first_painted.connect(self._break_visible)
+        window.size_choice.size_chosen.connect(self._size_chosen)
         return window
 
     @cached_property
@@ -135,6 +136,12 @@ class BreakPresenter(BasePresenter):
         if self.visible("break_window") and current is not None:
             # The break goes on, without the call's label or a past positive.
             self.show_break(self.service.break_view(current))
+
+    def _size_chosen(self, value: str) -> None:
+        from resilience_app.ui.size_choice import keep
+
+        window = self.break_window
+        keep(window.size_choice, self.service.set_size, window.incident_id, value)
 
     def _break_visible(self) -> None:
         if self._flag_requested_at is not None:

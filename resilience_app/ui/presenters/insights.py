@@ -57,6 +57,7 @@ class InsightsPresenter(BasePresenter):
         window.show_followups(self.service.followup_results_days(days))
         window.show_insights(self.service.insights_days(days))
         window.playbook.show_figures(self.service.playbook_figures_days(days))
+        window.sizes.show_sizes(self.service.dial_by_size_days(days))
 
     def restyle(self) -> None:
         window = self.built("insights_window")

@@ -40,12 +40,16 @@ class NotePresenter(BasePresenter):
     @cached_property
     def form(self) -> ReflectionForm:
         from resilience_app.ui.reflection_form import ReflectionForm
+        from resilience_app.ui.size_choice import keep
 
         form = ReflectionForm()
         form.save_requested.connect(self._save_note)
         form.later_requested.connect(self._later_note)
         form.discard_requested.connect(self._discard_note)
         form.draft_changed.connect(self._draft)
+        form.size_choice.size_chosen.connect(
+            lambda value: keep(form.size_choice, self.service.set_size, form.incident_id, value)
+        )
         return form
 
     def open_note(self, incident: Incident) -> None:
