@@ -228,8 +228,9 @@ def test_flag_break_note_saved_by_keyboard_alone(app: ReadableApp, desktop: Virt
     desktop.wait_for_window("take a breath", timeout=10)
     assert app.status()["phase"] == "break"
     time.sleep(0.5)  # the window has the focus, on the breathing guide
-    # Guide → pattern → Less motion → Sound cues → +1 minute → End break, then Space.
-    desktop.key(None, ["Tab", "Tab", "Tab", "Tab", "Tab", "space"])
+    # Guide → pattern → Less motion → Sound cues → how big (small, big, make-or-break) →
+    # +1 minute → End break, then Space.
+    desktop.key(None, ["Tab"] * 8 + ["space"])
     desktop.wait_for_window("a private note", timeout=10)
     assert app.status()["phase"] == "waiting"
     time.sleep(0.5)
