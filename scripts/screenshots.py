@@ -192,6 +192,40 @@ def followups_for(incidents: list[Incident]) -> list[FollowUp]:
     return made
 
 
+def reveal_card(desktop: VirtualDesktop, card: int) -> None:
+    """A click on the nudge card (never on a button), then Space: the playbook's answer."""
+    geometry = desktop.window_geometry(card)
+    desktop.click(geometry.x + geometry.width // 2, geometry.y + 12)
+    time.sleep(0.2)
+    desktop.key(card, "space")
+    time.sleep(0.4)
+
+
+def playbook_shots(
+    desktop: VirtualDesktop,
+    cli: Any,
+    suffix: str,
+    journal_title: str = "my journal",
+    practice_title: str = "practise my answers",
+) -> None:
+    """The Playbook tab with an entry chosen, then practice with the answer shown."""
+    cli("journal", "--tab", "playbook")
+    journal = desktop.wait_for_window(journal_title, timeout=5)
+    time.sleep(0.4)
+    desktop.key(journal, "Tab Down")  # from the search into the list: the first entry
+    time.sleep(0.4)
+    desktop.screenshot(OUT / f"journal-playbook{suffix}.png", desktop.window_geometry(journal))
+    desktop.key(journal, "alt+a")  # Practise my answers
+    practice = desktop.wait_for_window(practice_title, timeout=5)
+    time.sleep(0.3)
+    desktop.key(practice, "space")
+    time.sleep(0.4)
+    desktop.screenshot(OUT / f"practice{suffix}.png", desktop.window_geometry(practice))
+    desktop.key(practice, "Escape")
+    desktop.key(journal, "Escape")
+    time.sleep(0.3)
+
+
 def in_german(*titles: str) -> list[str]:
     """Window titles as the German catalog writes them, as patterns for xdotool."""
     import re
@@ -272,6 +306,9 @@ def main() -> int:
         card = desktop.wait_for_window("back to the phone", timeout=15)
         time.sleep(0.4)
         desktop.screenshot(OUT / "nudge-card.png", card)
+        # The card from the playbook on it: a click on the card, then Space shows the answer.
+        reveal_card(desktop, card)
+        desktop.screenshot(OUT / "nudge-card-answer.png", desktop.window_geometry(card))
         cli("dialed")
 
         # 5. Settings, back at the defaults a rep starts with, while a softphone is on a
@@ -304,6 +341,11 @@ def main() -> int:
             journal = desktop.wait_for_window("my journal", timeout=5)
             time.sleep(0.5)
             desktop.screenshot(OUT / f"journal-{tab}.png", journal)
+        # The playbook: an entry chosen, with its answer, tags and what else was said.
+        playbook_shots(desktop, cli, "")
+        cli("journal", "--tab", "upcoming")
+        journal = desktop.wait_for_window("my journal", timeout=5)
+        time.sleep(0.4)
         # The soonest follow-up is selected, with its script; Done asks what came of it.
         desktop.key(journal, "alt+d")
         dialog = desktop.wait_for_window("what came of it", timeout=5)
@@ -380,6 +422,20 @@ def main() -> int:
         journal = desktop.wait_for_window(title[3], timeout=5)
         time.sleep(0.5)
         desktop.screenshot(OUT / "journal-upcoming-de-dark.png", journal)
+        playbook_shots(
+            desktop, cli, "-de-dark", title[3], in_german("Resilience — practise my answers")[0]
+        )
+        cli("config", "set", "nudge.first_minutes", "0.04")
+        cli("config", "set", "work.limit", "off")
+        cli("flag")
+        window = desktop.wait_for_window(title[0], timeout=5)
+        desktop.key(window, "ctrl+Return")
+        form = desktop.wait_for_window(title[1], timeout=5)
+        desktop.key(form, "Escape")
+        card = desktop.wait_for_window(in_german("Resilience — back to the phone")[0], timeout=15)
+        reveal_card(desktop, card)
+        desktop.screenshot(OUT / "nudge-card-answer-de-dark.png", desktop.window_geometry(card))
+        cli("dialed")
         app.terminate(timeout=10)
 
         # 6. Insights over four months of a believable record.

@@ -73,6 +73,10 @@ class PlaybookCard(QFrame):
         self.prompt.show()
         self.reveal_button.show()
         self.show()
+        # Where the keys go once the rep clicks anywhere on the card (the window is shown
+        # without being activated, so this takes nothing from the app in front): Space
+        # shows the answer, never "Not now" or a follow-up's button.
+        self.reveal_button.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def clear(self) -> None:
         self.entry_id = ""
@@ -100,7 +104,7 @@ class PlaybookCard(QFrame):
 
     def _has_keys(self) -> bool:
         """The keys are the card's own, not a button's in it ("Not now" ignores Enter)."""
-        return self.window().focusWidget() in (None, self)
+        return self.window().focusWidget() in (None, self, self.reveal_button)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Escape:

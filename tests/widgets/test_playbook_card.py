@@ -116,3 +116,16 @@ def test_a_break_takes_the_card_away(
     assert window.title.text() == "Ready for the next call?"
     service.flag()  # another call went south: the breathing, and no card
     assert service.phase is Phase.BREAK and not window.playbook.isVisible()
+
+
+def test_a_click_anywhere_then_space_shows_the_answer_and_not_now_stays(qtbot: QtBot) -> None:
+    """The keys go where the window's focus is once the rep clicks it (on its title, say):
+    that is "Show my answer", not "Not now" (seen failing: Space put the card away)."""
+    window = NudgeWindow()
+    qtbot.addWidget(window)
+    window.show_nudge("Time to pick up the phone", "Call now.", card=ENTRY, nudge=True)
+    assert not focused_in(window)  # nothing taken from the app in front
+    target = window.focusWidget()
+    assert target is window.playbook.reveal_button
+    qtbot.keyClick(target, Qt.Key.Key_Space)
+    assert window.playbook.revealed and window.playbook.isVisible() and window.isVisible()
