@@ -43,6 +43,7 @@ class NudgeWindow(QWidget):
         self.snooze_button.clicked.connect(self.snooze_requested.emit)
         self.playbook = PlaybookCard()
         self.playbook.dismissed.connect(self._card_dismissed)
+        self.playbook.answer_shown.connect(self._fit)  # room for the answer, not cut off
         self._for_nudge = True  # False: up for the playbook's card only
         buttons = QHBoxLayout()
         buttons.addWidget(self.snooze_button)
@@ -82,15 +83,20 @@ class NudgeWindow(QWidget):
             self.easy_button.setText(_("Called: {followup}").format(followup=easy[1]))
             self.easy_button.setToolTip(_("Mark it done and say what came of it"))
         self.easy_button.setVisible(easy is not None)
-        windowing.fit(self, 360)  # wider and taller only when the text is large
+        self._fit()
+        self.show()
+        windowing.bring_forward(self)  # raised, never given the focus
+
+    def _fit(self) -> None:
+        """As large as its text needs (wider and taller only when the text is large, or
+        when the answer is shown), in the bottom right corner."""
+        windowing.fit(self, 360)
         screen = QGuiApplication.primaryScreen()
         if screen is not None:
             area = screen.availableGeometry()
             windowing.place(
                 self, QPoint(area.right() - self.width() - 24, area.bottom() - self.height() - 64)
             )
-        self.show()
-        windowing.bring_forward(self)  # raised, never given the focus
 
     def hide_card(self) -> None:
         """The playbook's card goes (a break began, the journal locked)."""
@@ -98,7 +104,7 @@ class NudgeWindow(QWidget):
         if not self._for_nudge:
             self.hide()
         elif self.isVisible():
-            windowing.fit(self, 360)
+            self._fit()
 
     def _card_dismissed(self, entry_id: str) -> None:
         self.card_dismissed.emit(entry_id)

@@ -20,6 +20,7 @@ REVEAL_KEYS = (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter)
 
 class PlaybookCard(QFrame):
     dismissed = Signal(str)  # the entry's id: "Not now"
+    answer_shown = Signal()  # the card grew: its window makes room
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -91,6 +92,7 @@ class PlaybookCard(QFrame):
         self.prompt.hide()
         self.reveal_button.hide()
         self.dismiss_button.setFocus(Qt.FocusReason.OtherFocusReason)  # Esc still works
+        self.answer_shown.emit()
 
     def dismiss(self) -> None:
         entry_id, self.entry_id = self.entry_id, ""

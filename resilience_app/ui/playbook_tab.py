@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QSplitter,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -104,6 +105,9 @@ class PlaybookTab(QWidget):
         self.entry_list.setLayoutMode(QListView.LayoutMode.Batched)
         self.entry_list.setBatchSize(100)
         self.entry_list.setAccessibleName(_("Your playbook"))
+        # Rows wrap to the width; a very long one ends in "…" rather than scrolling sideways.
+        self.entry_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.entry_list.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.answer_title = QLabel(_("Your answer, as you would say it now:"))
         self.answer_edit = QPlainTextEdit()
         self.answer_edit.setTabChangesFocus(True)  # Tab moves on to Save
@@ -140,8 +144,15 @@ class PlaybookTab(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.search)
-        layout.addWidget(self.entry_list, 2)
-        layout.addWidget(self.detail, 1)
+        # The list above, the chosen entry below it, with more room for the answer and its
+        # tags than for the list; the rep can move the line between them.
+        self.split = QSplitter(Qt.Orientation.Vertical)
+        self.split.setChildrenCollapsible(False)
+        self.split.addWidget(self.entry_list)
+        self.split.addWidget(self.detail)
+        self.split.setStretchFactor(0, 2)
+        self.split.setStretchFactor(1, 3)
+        layout.addWidget(self.split, 1)
         layout.addWidget(self.status)
         self.practise_button = QPushButton(_("Practise my &answers"))
         self.practise_button.setToolTip(_("A few cards: recall first, then look"))

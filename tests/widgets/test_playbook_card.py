@@ -129,3 +129,24 @@ def test_a_click_anywhere_then_space_shows_the_answer_and_not_now_stays(qtbot: Q
     assert target is window.playbook.reveal_button
     qtbot.keyClick(target, Qt.Key.Key_Space)
     assert window.playbook.revealed and window.playbook.isVisible() and window.isVisible()
+
+
+def test_the_window_grows_to_show_a_long_answer_whole(qtbot: QtBot) -> None:
+    """Seen on the virtual desktop: the answer was cut off under "Not now"."""
+    long = PlaybookEntry(
+        "e2",
+        "Why are you dearer than the others?",
+        datetime(2026, 11, 25, 10, tzinfo=UTC),
+        answer="We cost more up front and less over three years: no set-up fee and support "
+        "is included. Shall I show you the numbers for a team your size?",
+        answered_at=datetime(2026, 11, 25, 11, tzinfo=UTC),
+    )
+    window = NudgeWindow()
+    qtbot.addWidget(window)
+    window.show_nudge("Ready for the next call?", "An easy lead first.", card=long, nudge=True)
+    before = window.height()
+    window.playbook.reveal_button.click()
+    answer = window.playbook.answer
+    assert window.height() > before
+    needed = answer.heightForWidth(answer.width())
+    assert answer.height() >= needed, (answer.height(), needed)
