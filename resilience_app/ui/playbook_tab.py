@@ -93,6 +93,7 @@ class PlaybookTab(QWidget):
         self.search.setPlaceholderText(_("Search your playbook"))
         self.search.setAccessibleName(_("Search your playbook"))
         self.search.setClearButtonEnabled(True)
+        self.setFocusProxy(self.search)  # opened on this tab, the keys are in the search
         for button in self.search.findChildren(QToolButton):
             button.setAccessibleName(_("Clear"))
         self.entry_list = QListWidget()
@@ -111,6 +112,8 @@ class PlaybookTab(QWidget):
         self.answer_title = QLabel(_("Your answer, as you would say it now:"))
         self.answer_edit = QPlainTextEdit()
         self.answer_edit.setTabChangesFocus(True)  # Tab moves on to Save
+        # A few lines of answer in sight; it scrolls for a longer one.
+        self.answer_edit.setMinimumHeight(self.answer_edit.fontMetrics().lineSpacing() * 3 + 12)
         self.answer_edit.setAccessibleName(_("Your answer"))
         self.answer_title.setBuddy(self.answer_edit)
         self.earlier = QLabel()
@@ -144,14 +147,14 @@ class PlaybookTab(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.search)
-        # The list above, the chosen entry below it, with more room for the answer and its
-        # tags than for the list; the rep can move the line between them.
+        # The list above, the chosen entry below it, half each (the rep can move
+        # the line between them).
         self.split = QSplitter(Qt.Orientation.Vertical)
         self.split.setChildrenCollapsible(False)
         self.split.addWidget(self.entry_list)
         self.split.addWidget(self.detail)
-        self.split.setStretchFactor(0, 2)
-        self.split.setStretchFactor(1, 3)
+        self.split.setStretchFactor(0, 1)
+        self.split.setStretchFactor(1, 1)
         layout.addWidget(self.split, 1)
         layout.addWidget(self.status)
         self.practise_button = QPushButton(_("Practise my &answers"))
@@ -277,7 +280,12 @@ class PlaybookTab(QWidget):
         self._show_earlier(entry)
         self.actions.show_entry(entry, self._talks.get(entry.id), fresh=True)
         self.answer_box.show()
-        self.detail.show()
+        if self.detail.isHidden():
+            self.detail.show()
+            # Half for the list, half for the entry: a few rows stay in sight above it.
+            total = sum(self.split.sizes())
+            if total > 0:
+                self.split.setSizes([total // 2, total - total // 2])
 
     def _show_earlier(self, entry: PlaybookEntry) -> None:
         n = len(entry.earlier)

@@ -155,3 +155,22 @@ def test_at_twice_the_text_size_nothing_is_clipped(
         assert clipped(window) == [] and clipped(form) == []
     finally:
         qapp.setFont(normal)
+
+
+def test_opened_on_the_playbook_the_keys_are_in_its_search(
+    presenter: Presenter, qtbot: QtBot
+) -> None:
+    """Seen failing: the focus stayed on a button of the window, so Tab and Down went
+    through the window's buttons instead of the playbook's entries."""
+    playbook = presenter.service.playbook
+    for said in ("Why are you dearer?", "Send me an email.", "Not this quarter."):
+        playbook.add(said, answer="An answer to: " + said)
+    presenter.journal.open("playbook")
+    window = presenter.journal.journal_window
+    qtbot.addWidget(window)
+    tab = window.playbook
+    assert window.focusWidget() is tab.search  # where the keys go once it is active
+    qtbot.keyClick(tab.search, Qt.Key.Key_Tab)
+    assert window.focusWidget() is tab.entry_list
+    qtbot.keyClick(tab.entry_list, Qt.Key.Key_Down)
+    assert tab.selected() is not None and window.focusWidget() is tab.entry_list

@@ -10,7 +10,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Qt
 
 from resilience_app.core import texts
 from resilience_app.core.errors import UserError
@@ -97,7 +97,11 @@ class JournalPresenter(BasePresenter):
     def open(self, tab: str | None = None) -> None:
         self._when_unlocked(_("Type your passphrase to read it."), self.show)
         if tab is not None:
-            self.journal_window.tabs.setCurrentIndex(JOURNAL_TABS.get(tab, 0))
+            tabs = self.journal_window.tabs
+            tabs.setCurrentIndex(JOURNAL_TABS.get(tab, 0))
+            page = tabs.currentWidget()
+            if page is not None and page.focusProxy() is not None:
+                page.setFocus(Qt.FocusReason.OtherFocusReason)  # the keys where the tab starts
 
     def open_entry(self, entry_id: str) -> None:
         """The Playbook tab with this entry chosen and its answer box focused."""
