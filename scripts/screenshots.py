@@ -212,7 +212,7 @@ def playbook_shots(
     cli("journal", "--tab", "playbook")
     journal = desktop.wait_for_window(journal_title, timeout=5)
     time.sleep(0.4)
-    desktop.key(journal, "Tab Down")  # from the search into the list: the first entry
+    desktop.key(journal, "Tab Down")  # from the search into the list, then the first entry
     time.sleep(0.4)
     desktop.screenshot(OUT / f"journal-playbook{suffix}.png", desktop.window_geometry(journal))
     desktop.key(journal, "alt+a")  # Practise my answers

@@ -142,6 +142,10 @@ class PlaybookTab(QWidget):
         self.detail.setFrameShape(QFrame.Shape.NoFrame)
         self.detail.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes to what is in it
         self.detail.setWidget(self.answer_box)
+        # In the colours of the tab around it (a scroll area paints its page in the
+        # desktop's light palette, whatever the theme).
+        self.answer_box.setAutoFillBackground(False)
+        self.detail.viewport().setAutoFillBackground(False)
         self.answer_box.hide()
         self.detail.hide()
         layout = QVBoxLayout(self)

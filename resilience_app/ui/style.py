@@ -197,6 +197,7 @@ QListWidget:focus, QTextBrowser:focus {{ border: {w}px solid {c.accent};
   padding: {5 - w}px {7 - w}px; }}
 QLineEdit:disabled, QComboBox:disabled, QAbstractSpinBox:disabled {{ color: {c.muted};
   background: {c.background}; }}
+QListWidget {{ alternate-background-color: {c.background}; }}
 QListWidget::item {{ border: {w}px solid transparent; border-radius: 4px; padding: 2px; }}
 QListWidget::item:selected {{ background: {c.accent_soft}; color: {c.text}; }}
 QListWidget::item:focus {{ border-color: {c.accent}; }}
