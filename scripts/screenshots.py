@@ -286,8 +286,9 @@ def main() -> int:
         desktop.key(form, "Tab")
         desktop.type_text(form, "They listened for five minutes")
         # On to the mood slider (it waits, unrated, in the middle: one step right is 6),
-        # past its clear button to the follow-ups switch, which opens with Space.
-        desktop.key(form, "Tab Right Tab Tab space")
+        # past its clear button to how big it was, then the follow-ups switch (Space).
+        desktop.key(form, "Tab Right Tab Tab Tab space")  # and past it to "Big"
+        desktop.key(form, "Tab Tab space")  # past "Make-or-break", the follow-ups open
         time.sleep(0.3)
         desktop.key(form, "Tab space")  # tick the debrief call
         time.sleep(0.4)
