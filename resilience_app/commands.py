@@ -20,16 +20,11 @@ from typing import Any, TypeVar
 
 from resilience_app import i18n
 from resilience_app.command_names import NEEDS_APP, READ_ONLY
+from resilience_app.commands_notes import NoteCommands
 from resilience_app.commands_playbook import PlaybookCommands
 from resilience_app.core import sizes, texts, values, workhours
 from resilience_app.core.errors import UserError
-from resilience_app.core.models import (
-    FollowUpKind,
-    FollowUpOutcome,
-    LossReason,
-    MyPart,
-    Reflection,
-)
+from resilience_app.core.models import FollowUpKind, FollowUpOutcome
 from resilience_app.core.values import MAX_LABEL, MAX_TEXT
 from resilience_app.i18n import _, ngettext
 from resilience_app.service.service import Service
@@ -205,7 +200,6 @@ class CommandTable:
             "dialed": self.dialed,
             "call-start": self.call_start,
             "call-end": self.call_end,
-            "note": self.note,
             "status": self.status,
             "show": self.show,
             "config-set": self.config_set,
@@ -223,6 +217,7 @@ class CommandTable:
             "passphrase-set": self.passphrase_set,
             "passphrase-change": self.passphrase_change,
             "passphrase-remove": self.passphrase_remove,
+            **NoteCommands(service).routes(),  # note
             **PlaybookCommands(service).routes(),  # playbook-add, -list, -answer
         }
 
@@ -300,26 +295,6 @@ class CommandTable:
     def call_end(self, a: Args) -> Reply:
         self.service.call_ended()
         return {"message": _("Call ended.")}
-
-    def note(self, a: Args) -> Reply:
-        reflection = Reflection(
-            what_happened=a.text("what", what=_("What happened")),
-            # Translators: the note's answer to "What was my part in it?", named in a sentence
-            # such as "My part must be one of: ...".
-            my_part=a.choice("my_part", MyPart, what=_("My part")),
-            loss_reason=a.choice("reason", LossReason, what=_("The loss reason")),
-            lesson=a.text("lesson", what=_("The lesson")),
-            positives=a.texts("positives", what=_("The positives")),
-            mood_after=a.score("feel", what=_("How you feel now")),
-            said=a.text("said", limit=MAX_LABEL, what=_("What they said")),
-            missing=a.text("missing", limit=MAX_LABEL, what=_("What was missing")),
-        )
-        incident = self.service.save_note(a.text("incident") or None, reflection)
-        if self.service.durable:
-            message = _("Note saved. Thank you for taking the time.")
-        else:
-            message = _("Note kept. Thank you for taking the time.")
-        return {"message": message, "incident_id": incident.id}
 
     def status(self, a: Args) -> Reply:
         status = self.service.status()

@@ -70,6 +70,7 @@ def add_note(sub: Subparsers, common: Parser) -> None:
         metavar="TEXT",
         help=_("with --reason product_gap: what was missing, in a few words"),
     )
+    note.add_argument("--size", choices=SIZES, help=_("how big this one was"))
     note.set_defaults(handler=_note)
 
 
@@ -84,6 +85,7 @@ def _note(args: argparse.Namespace, data_dir: Path) -> int:
         "feel": args.feel,
         "said": args.said,
         "missing": args.missing,
+        "size": args.size.replace("-", "_") if args.size else None,  # the choice's value
     }
     return done(ask(data_dir, "note", request), _("Saved."))
 

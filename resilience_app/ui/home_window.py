@@ -26,6 +26,8 @@ class HomeWindow(QWidget):
     journal_requested = Signal()
     insights_requested = Signal()
     practise_requested = Signal()
+    ready_requested = Signal()  # "Ready for the next call?…": the nudge card on demand
+    playbook_add_requested = Signal()
     followup_action = Signal(str, str)
     pause_requested = Signal(int)
     resume_requested = Signal()
@@ -48,10 +50,13 @@ class HomeWindow(QWidget):
         self.flag_button = QPushButton()
         self.flag_button.setProperty("role", "primary")
         self.dialing_button = QPushButton()
+        self.ready_button = QPushButton()
+        self.ready_button.setVisible(False)  # while waiting to dial after a break
         self.reflection_button = QPushButton()
         self.journal_button = QPushButton()
         self.insights_button = QPushButton()
         self.practise_button = QPushButton()
+        self.playbook_add_button = QPushButton()
         self.settings_button = QPushButton()
         self.pause_button = QPushButton()
         self.resume_button = QPushButton()
@@ -67,10 +72,12 @@ class HomeWindow(QWidget):
         for button in (
             self.flag_button,
             self.dialing_button,
+            self.ready_button,
             self.reflection_button,
             self.journal_button,
             self.insights_button,
             self.practise_button,
+            self.playbook_add_button,
             self.settings_button,
             self.pause_button,
             self.resume_button,
@@ -87,6 +94,8 @@ class HomeWindow(QWidget):
         self.journal_button.clicked.connect(self.journal_requested.emit)
         self.insights_button.clicked.connect(self.insights_requested.emit)
         self.practise_button.clicked.connect(self.practise_requested.emit)
+        self.ready_button.clicked.connect(self.ready_requested.emit)
+        self.playbook_add_button.clicked.connect(self.playbook_add_requested.emit)
         self.quit_button.clicked.connect(self.quit_requested.emit)
         self.pause_button.clicked.connect(lambda: self.pause_requested.emit(60))
         self.resume_button.clicked.connect(self.resume_requested.emit)
@@ -100,9 +109,11 @@ class HomeWindow(QWidget):
         self.why.setText(_(NO_TRAY))
         self.flag_button.setText(_(FLAG_TEXT))
         self.dialing_button.setText(_("I'm dialing"))
+        self.ready_button.setText(_("Ready for the next call?…"))
         self.reflection_button.setText(_("Write my note"))
         self.insights_button.setText(_("Insights…"))
         self.practise_button.setText(_("Practise my answers…"))
+        self.playbook_add_button.setText(_("Add to my playbook…"))
         self.settings_button.setText(_("Settings…"))
         self.pause_button.setText(_("Pause nudges for an hour"))
         self.show_pause(self._paused_until)
@@ -117,6 +128,9 @@ class HomeWindow(QWidget):
             self.state.setText(status)
             windowing.fit(self, self.width())  # a longer line wraps, and the window grows
         self.dialing_button.setEnabled(phase is not Phase.CALM)
+        if self.ready_button.isVisibleTo(self) != (phase is Phase.WAITING):
+            self.ready_button.setVisible(phase is Phase.WAITING)
+            windowing.fit(self, self.width())  # one button more or less
         self.reflection_button.setEnabled(open_notes > 0)
 
     def show_pause(self, until: str) -> None:

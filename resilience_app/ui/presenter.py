@@ -135,15 +135,14 @@ class Presenter(QObject):
         target.journal_requested.connect(self.journal.open)
         target.insights_requested.connect(self.insights.open)
         target.practise_requested.connect(self.practice.open)
+        target.ready_requested.connect(self.breaks.ready)
+        target.playbook_add_requested.connect(self.playbook.open_add)
         target.followup_action.connect(self.followups.action)
         target.pause_requested.connect(self.tray.pause)
         target.resume_requested.connect(lambda: attempt(self.service.resume))
         target.lock_requested.connect(lambda: attempt(self.service.lock))
         target.unlock_requested.connect(lambda: self.lock.when_unlocked("", lambda: None))
         target.quit_requested.connect(self.quit_requested.emit)
-        if isinstance(target, Tray):  # the tray's menu only
-            target.ready_requested.connect(self.breaks.ready)
-            target.playbook_add_requested.connect(self.playbook.open_add)
 
     def _follow_desktop(self, on: bool) -> None:
         """Restyle when the desktop turns dark or light, asks for high contrast (Qt 6.10+)

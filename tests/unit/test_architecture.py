@@ -54,7 +54,7 @@ def group(module: str) -> str:
         return "base"
     if name == "i18n":
         return "i18n"
-    if name in ("commands", "commands_playbook"):
+    if name in ("commands", "commands_notes", "commands_playbook"):
         return "commands"
     if name in ("app", "cli", "__main__"):
         return "entry"

@@ -126,3 +126,80 @@ def test_stats_without_any_size_keeps_quiet_about_it(
     history(data_dir, [None, None])
     code, out, _ = run(capsys, "--data-dir", str(data_dir), "stats")
     assert code == 0 and "by size" not in out and "back on the phone: median" in out
+
+
+# -- note --size ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "size"),
+    [("small", LossSize.SMALL), ("big", LossSize.BIG), ("make-or-break", LossSize.MAKE_OR_BREAK)],
+)
+def test_the_note_says_how_big_it_was(
+    capsys: pytest.CaptureFixture[str],
+    table: CommandTable,
+    service: Service,
+    data_dir: Path,
+    typed: str,
+    size: LossSize,
+) -> None:
+    call = service.flag(
+        "Acme", None, LossSize.SMALL if size is not LossSize.SMALL else None
+    ).incident
+    d = ("--data-dir", str(data_dir))
+    code, out, err = run(
+        capsys, *d, "note", "--what", "Lost it", "--positive", "kept calm", "--size", typed
+    )
+    assert code == 0 and out.startswith("Note saved.") and err == ""
+    kept = service.incident(call.id)
+    assert kept.size is size and kept.reflection is not None
+    assert kept.reflection.what_happened == "Lost it"
+
+
+def test_a_note_without_a_size_keeps_the_flags(
+    capsys: pytest.CaptureFixture[str], table: CommandTable, service: Service, data_dir: Path
+) -> None:
+    call = service.flag("Acme", None, LossSize.BIG).incident
+    code, _, _ = run(capsys, "--data-dir", str(data_dir), "note", "--positive", "kept calm")
+    assert code == 0 and service.incident(call.id).size is LossSize.BIG
+
+
+def test_the_size_of_an_older_calls_note(
+    capsys: pytest.CaptureFixture[str], table: CommandTable, service: Service, data_dir: Path
+) -> None:
+    old = service.flag("Old", None).incident
+    service.dialed()
+    service.flag("New", None)
+    d = ("--data-dir", str(data_dir))
+    code, _, _ = run(capsys, *d, "note", "--incident", old.id, "--positive", "x", "--size", "big")
+    assert code == 0 and service.incident(old.id).size is LossSize.BIG
+
+
+@pytest.mark.parametrize("value", ["huge", "make_or_break", ""])
+def test_a_note_size_the_app_does_not_know_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], value: str
+) -> None:
+    with pytest.raises(SystemExit) as exc:
+        main(["note", "--positive", "x", "--size", value])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("resilience: ") and "--size" in err and "make-or-break" in err
+    assert "Traceback" not in err and err.count("\n") == 1
+
+
+def test_over_the_channel_a_bad_note_size_is_a_sentence_and_saves_nothing(
+    table: CommandTable, service: Service
+) -> None:
+    call = service.flag("Acme", None).incident
+    reply = table.handle("note", {"positives": ["x"], "what": "Lost it", "size": "huge"})
+    assert reply["ok"] is False and reply["usage"] is True
+    assert reply["error"] == "How big it was must be one of: small, big, make_or_break."
+    kept = service.incident(call.id)
+    assert kept.size is None and kept.reflection_open
+
+
+def test_the_note_help_names_the_sizes(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["note", "--help"])
+    out = capsys.readouterr().out
+    assert "--size {small,big,make-or-break}" in out and "how big this one was" in out
