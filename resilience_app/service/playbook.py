@@ -169,6 +169,8 @@ class PlaybookDesk:
         """Add tags to an entry; with `only`, these become its tags (the others go)."""
         self._need_open(N_("Your journal is locked (to tag an entry of your playbook)."))
         entry = self.entry(entry_id)
+        if not entry.active:
+            raise PlaybookError(_("That entry is already merged into another."))
         entry = playbook.with_tags(replace(entry, tags=[]) if only else entry, self._tags(tags))
         self._save(entry)
         return entry
@@ -190,6 +192,8 @@ class PlaybookDesk:
         """One card practised: "had it" (up a box) or "again" (back to box 1)."""
         self._need_open(N_("Your journal is locked (to practise your answers)."))
         entry = self.entry(entry_id)
+        if not entry.active:  # merged away during the round
+            raise PlaybookError(_("That entry is already merged into another."))
         if not entry.answered:
             raise PlaybookError(_("Write an answer first; then it can be practised."))
         entry = playbook.practised(entry, had_it, self.ctx.clock.now())

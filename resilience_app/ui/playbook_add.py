@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from resilience_app.core import texts
 from resilience_app.core.playbook import TAGS
 from resilience_app.i18n import _
 from resilience_app.ui import style, windowing
@@ -45,7 +46,9 @@ class PlaybookAddDialog(QDialog):
         self.answer.setPlaceholderText(_("Optional: it can wait until the heat is gone"))
         self.tag = QComboBox()
         self.tag.setEditable(True)  # one of the usual tags, or the rep's own
-        self.tag.addItems(["", *TAGS])
+        self.tag.addItem("", "")
+        for key in TAGS:  # shown in the rep's language, kept as the standard tag
+            self.tag.addItem(texts.playbook_tag(key), key)
         self.tag.setAccessibleName(_("Tag"))
         self.tag.setToolTip(_("One of these, or type your own (optional)"))
         self.error = QLabel()
@@ -82,9 +85,15 @@ class PlaybookAddDialog(QDialog):
         self.said.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _save(self) -> None:
-        self.save_requested.emit(
-            self.said.text(), self.answer.toPlainText(), self.tag.currentText()
-        )
+        self.save_requested.emit(self.said.text(), self.answer.toPlainText(), self._tag())
+
+    def _tag(self) -> str:
+        """The standard tag's key when one was chosen (or typed as it is shown), else the
+        rep's own, as typed."""
+        text = self.tag.currentText().strip()
+        index = self.tag.findText(text, Qt.MatchFlag.MatchFixedString)
+        key = self.tag.itemData(index) if index >= 0 else None
+        return str(key) if key else text
 
     def show_error(self, message: str) -> None:
         """Why it was not kept; everything typed stays."""

@@ -248,8 +248,10 @@ class Presenter(QObject):
             self.practice.locked()
             self.insights.hide("insights_window")
             self.breaks.locked()
+            self.playbook.locked()
         else:
-            self.service.warm()  # the positives a break may show, read now, not at a flag
+            self.service.warm()
+            self.playbook.unlocked()  # the positives a break may show, read now, not at a flag
         self._lock_shown()
 
     # -- language -------------------------------------------------------------------------

@@ -163,3 +163,48 @@ def test_a_new_language_keeps_what_was_typed_in_the_dialog(
     finally:
         service.set_setting("ui.language", "en")
         qtbot.wait(10)
+
+
+def test_the_add_dialog_leaves_the_screen_with_the_key_and_keeps_what_was_typed(
+    with_tray: Presenter, service: Service
+) -> None:
+    """Found in review: locking left the dialog up with their words and the answer."""
+    service.set_passphrase("correct horse battery")
+    with_tray.playbook.open_add()
+    dialog = with_tray.playbook.add_dialog
+    dialog.said.setText("Why are you dearer than X?")
+    dialog.answer.setPlainText("It lasts twice as long.")
+    service.lock()
+    assert not dialog.isVisible()
+    assert dialog.said.text() == "" and dialog.answer.toPlainText() == ""
+    with_tray.playbook.open_add()  # opened again while locked: nothing of it shows
+    assert dialog.said.text() == ""
+    dialog.hide()
+    service.unlock("correct horse battery")
+    assert dialog.isVisible() and dialog.said.text() == "Why are you dearer than X?"
+    assert dialog.answer.toPlainText() == "It lasts twice as long."
+    assert service.playbook.entries() == []  # nothing saved that the rep did not save
+
+
+def test_a_standard_tag_is_shown_in_german_and_kept_as_its_key(
+    with_tray: Presenter, service: Service
+) -> None:
+    from resilience_app import i18n
+
+    i18n.set_language("de")
+    try:
+        with_tray.playbook.forget()  # built again in German
+        with_tray.playbook.open_add()
+        dialog = with_tray.playbook.add_dialog
+        assert "Preis" in [dialog.tag.itemText(i) for i in range(dialog.tag.count())]
+        dialog.said.setText("Warum seid ihr teurer?")
+        dialog.tag.setCurrentText("Preis")
+        dialog.save_button.click()
+        dialog.said.setText("Wer nutzt das noch?")
+        dialog.tag.setCurrentText("Referenzen")  # the rep's own, as typed
+        dialog.save_button.click()
+    finally:
+        i18n.set_language("en")
+    tags = {e.said: e.tags for e in service.playbook.entries()}
+    assert tags["Warum seid ihr teurer?"] == ["price"]
+    assert tags["Wer nutzt das noch?"] == ["referenzen"]

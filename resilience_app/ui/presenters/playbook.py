@@ -26,6 +26,7 @@ class PlaybookPresenter(BasePresenter):
     ) -> None:
         super().__init__(service, owner)
         self._open_entry = open_entry  # the journal, on its Playbook tab, at this entry
+        self._kept: tuple[str, str, str] | None = None  # typed in the dialog when it locked
         service.playbook.reminder_sent.connect(self._reminded)
 
     @cached_property
@@ -56,6 +57,23 @@ class PlaybookPresenter(BasePresenter):
         if service.locked or service.phase is Phase.BREAK or service.calls.on_call:
             return
         self._open_entry(entry.id)
+
+    def locked(self) -> None:
+        """The journal locked: what was typed in the dialog leaves the screen with the key
+        (kept in memory, nothing saved), and comes back once it is unlocked."""
+        dialog = self.built("add_dialog")
+        if dialog is None or not dialog.isVisible():
+            return
+        self._kept = (dialog.said.text(), dialog.answer.toPlainText(), dialog.tag.currentText())
+        dialog.said.clear()
+        dialog.answer.clear()
+        dialog.tag.setCurrentIndex(0)
+        dialog.hide()
+
+    def unlocked(self) -> None:
+        kept, self._kept = self._kept, None
+        if kept is not None:
+            self._again(*kept)
 
     def windows(self) -> list[Any]:
         return [w for w in (self.built("add_dialog"),) if w is not None]

@@ -248,3 +248,15 @@ def test_two_wordings_written_alone_and_merged_came_up_twice(
     assert merged.times == 2
     again = service.store.playbook_entry(merged.id)
     assert again is not None and again.times == 2  # kept as stored
+
+
+def test_an_entry_merged_away_is_neither_tagged_nor_practised(
+    service: Service, clock: FakeClock
+) -> None:
+    keep = service.playbook.add("Why are you dearer?", answer="It lasts longer.")
+    gone = service.playbook.add("You cost more.", answer="Over three years, less.")
+    service.playbook.merge(keep.id, gone.id)
+    with pytest.raises(UserError, match="already merged"):
+        service.playbook.tag(gone.id, ["price"])
+    with pytest.raises(UserError, match="already merged"):
+        service.playbook.practise(gone.id, had_it=True)
