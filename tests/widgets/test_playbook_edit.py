@@ -3,6 +3,7 @@ the real service, from the keyboard alone: Tab, Space, typing and Enter."""
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
@@ -221,3 +222,21 @@ def test_a_search_that_narrows_hides_rows_and_the_chosen_one_goes_with_it(
     assert shown(tab) == ["Nothing matches that search."]
     tab.search.clear()
     assert len(shown(tab)) == 2
+
+
+@pytest.mark.usefixtures("fast_kdf")
+def test_the_merge_dialog_leaves_the_screen_with_the_key(
+    presenter: Presenter, qtbot: QtBot
+) -> None:
+    playbook = presenter.service.playbook
+    playbook.add("Why are you dearer than Globex?")
+    playbook.add("Globex is cheaper.")
+    tab = opened(presenter, qtbot)
+    choose(qtbot, tab, "dearer")
+    tab.actions.merge_button.click()
+    dialog = presenter.journal.playbook_actions.dialog
+    assert isinstance(dialog, MergeDialog) and dialog.isVisible()
+    presenter.service.set_passphrase("correct horse battery")
+    presenter.service.lock()
+    assert not presenter.journal.journal_window.isVisible()
+    assert not dialog.isVisible()  # their words (its title, its list) are not left showing

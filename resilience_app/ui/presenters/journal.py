@@ -159,6 +159,8 @@ class JournalPresenter(BasePresenter):
         search = self.built("journal_search")
         if search is not None:
             search.stop()
+        if self.built("journal_window") is not None:
+            self.playbook_actions.locked()  # its merge dialog, a window of its own
         self.hide("journal_window")
 
     def _stop_search(self) -> None:

@@ -47,6 +47,11 @@ class PlaybookActions:
         dialog.open()
         dialog.search.setFocus()
 
+    def locked(self) -> None:
+        """The merge being picked shows their words: it goes with the key."""
+        if self.dialog is not None:
+            self.dialog.reject()
+
     def _closed(self, dialog: MergeDialog) -> None:
         if self.dialog is dialog:
             self.dialog = None
