@@ -15,7 +15,7 @@ import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, TextIO
+from typing import Any, Protocol, TextIO
 
 from resilience_app.core import values
 from resilience_app.core.models import FollowUp, Incident, Nudge, Positive
@@ -258,6 +258,31 @@ def _refuse_shape(found: _Walk) -> None:
         raise ImportProblems([_("'playbook' should be a list.")])
 
 
+class _HasId(Protocol):
+    id: str
+
+
+def _unique(
+    checked: Callable[[Any, int], tuple[list[str], _HasId | None]], twice: str
+) -> tuple[dict[int, list[str]], Callable[[int, int, Any, str], None]]:
+    """A checker for one list of the file (its positives, its playbook): each record's
+    problems, and `twice` (with {n} and {id}) for an id the list gives twice; by the
+    occurrence of the list in the file (the last one counts)."""
+    problems: dict[int, list[str]] = {}
+    ids: dict[int, set[str]] = {}
+
+    def check(occurrence: int, index: int, record: Any, raw: str) -> None:
+        found, item = checked(record, index)
+        problems.setdefault(occurrence, []).extend(found)
+        seen = ids.setdefault(occurrence, set())
+        if item is not None and item.id in seen:
+            problems[occurrence].append(twice.format(n=index, id=shown(item.id)))
+        elif item is not None:
+            seen.add(item.id)
+
+    return problems, check
+
+
 def import_stream(
     store: Store, open_text: Callable[[], TextIO], now: datetime | None = None
 ) -> ImportResult:
@@ -276,7 +301,6 @@ def import_stream(
     # First pass: check everything, keep only ids; and a digest of the new calls' text,
     # taken at every batch, so that the second pass stores nothing the first did not check.
     problems: dict[int, list[str]] = {}
-    positive_problems: dict[int, list[str]] = {}
     seen: dict[int, set[str]] = {}
     clashes: dict[int, tuple[list[str], list[str]]] = {}
     already: dict[int, int] = {}
@@ -286,7 +310,6 @@ def import_stream(
     # the memory of the ids; two different ids of one file sharing a 64-bit hash would
     # refuse the file, a chance of about one in a billion at 100,000 calls).
     own_ids: dict[int, tuple[set[int], set[int]]] = {}
-    positive_ids: dict[int, set[str]] = {}
 
     def check_incident(occurrence: int, index: int, record: Any, raw: str) -> None:
         found, call = checked_call(record, index, seen.setdefault(occurrence, set()), latest)
@@ -328,37 +351,12 @@ def import_stream(
                 continue
             to_nudges.append(said.format(id=shown(n.id), call=shown(n.incident_id)))
 
-    def check_positive(occurrence: int, index: int, record: Any, raw: str) -> None:
-        found, positive = checked_positive(record, index)
-        positive_problems.setdefault(occurrence, []).extend(found)
-        ids = positive_ids.setdefault(occurrence, set())
-        if positive is not None and positive.id in ids:
-            positive_problems[occurrence].append(
-                # Translators: {n} is the place of a positive in the file; {id} its id, quoted.
-                _("Positive #{n} has the id {id}, which the file gives twice.").format(
-                    n=index, id=shown(positive.id)
-                )
-            )
-        elif positive is not None:
-            ids.add(positive.id)
-
-    entry_problems: dict[int, list[str]] = {}
-    entry_ids: dict[int, set[str]] = {}
-
-    def check_entry(occurrence: int, index: int, record: Any, raw: str) -> None:
-        found, entry = checked_playbook_entry(record, index)
-        entry_problems.setdefault(occurrence, []).extend(found)
-        ids = entry_ids.setdefault(occurrence, set())
-        if entry is not None and entry.id in ids:
-            entry_problems[occurrence].append(
-                # Translators: {n} is the place of a playbook entry in the file; {id} its id,
-                # quoted.
-                _("Playbook entry #{n} has the id {id}, which the file gives twice.").format(
-                    n=index, id=shown(entry.id)
-                )
-            )
-        elif entry is not None:
-            ids.add(entry.id)
+    # Translators: {n} is the place of a positive in the file; {id} its id, quoted.
+    positive_twice = _("Positive #{n} has the id {id}, which the file gives twice.")
+    # Translators: {n} is the place of a playbook entry in the file; {id} its id, quoted.
+    entry_twice = _("Playbook entry #{n} has the id {id}, which the file gives twice.")
+    positive_problems, check_positive = _unique(checked_positive, positive_twice)
+    entry_problems, check_entry = _unique(checked_playbook_entry, entry_twice)
 
     with open_text() as handle:
         shape = _walk(handle, check_incident, check_positive, check_entry)

@@ -143,3 +143,24 @@ def test_a_bad_playbook_entry_imports_nothing_and_says_which(tmp_path: Path) -> 
     with pytest.raises(ImportProblems) as raised:
         import_into(target, json.dumps(document))
     assert "'playbook' should be a list." in raised.value.message
+
+
+def test_an_id_given_twice_imports_nothing_and_says_which(tmp_path: Path) -> None:
+    """For the playbook and the positives alike (one checker for both lists)."""
+    from resilience_app.storage.import_checks import ImportProblems
+    from resilience_app.storage.importer import import_into
+
+    source = Store(tmp_path / "a")
+    source.save_playbook_entries([full_entry("same")])
+    document = json.loads(exported(source))
+    [entry] = document["playbook"]
+    document["playbook"] = [entry, dict(entry, said="Said again")]
+    positive = {"id": "p1", "created_at": "2026-11-20T10:00:00+00:00", "text": "A good call"}
+    document["positives"] = [positive, positive]
+    target = Store(tmp_path / "b")
+    with pytest.raises(ImportProblems) as raised:
+        import_into(target, json.dumps(document))
+    message = raised.value.message
+    assert "Playbook entry #2 has the id 'same', which the file gives twice." in message
+    assert "Positive #2 has the id 'p1', which the file gives twice." in message
+    assert target.playbook_entries() == []
