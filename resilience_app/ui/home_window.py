@@ -66,8 +66,12 @@ class HomeWindow(QWidget):
         self.quit_button = QPushButton()
         self._upcoming = 0
         self.retranslate()
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(20, 18, 20, 18)
+        # Fifteen buttons and two paragraphs: at large text they scroll inside the window
+        # rather than run off a small screen (the note does the same).
+        body = QWidget()
+        body.setObjectName("calmWindow")
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(0, 0, 6, 0)
         layout.addWidget(self.state)
         for button in (
             self.flag_button,
@@ -87,6 +91,9 @@ class HomeWindow(QWidget):
         ):
             layout.addWidget(button)
         layout.addWidget(why)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(20, 18, 20, 18)
+        outer.addWidget(windowing.ScrollPage(body), 1)
         self.flag_button.clicked.connect(self.flag_requested.emit)
         self.dialing_button.clicked.connect(self.dialing_requested.emit)
         self.reflection_button.clicked.connect(self.reflection_requested.emit)
