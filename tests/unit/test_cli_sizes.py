@@ -39,10 +39,15 @@ def table(service: Service, monkeypatch: pytest.MonkeyPatch) -> CommandTable:
     return table
 
 
-@pytest.mark.parametrize(
-    ("typed", "size"),
-    [("small", LossSize.SMALL), ("big", LossSize.BIG), ("make-or-break", LossSize.MAKE_OR_BREAK)],
-)
+# What the rep types on the command line, and the size kept.
+TYPED_SIZES = [
+    ("small", LossSize.SMALL),
+    ("big", LossSize.BIG),
+    ("make-or-break", LossSize.MAKE_OR_BREAK),
+]
+
+
+@pytest.mark.parametrize(("typed", "size"), TYPED_SIZES)
 def test_flag_with_a_size(
     capsys: pytest.CaptureFixture[str],
     table: CommandTable,
@@ -131,10 +136,7 @@ def test_stats_without_any_size_keeps_quiet_about_it(
 # -- note --size ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("typed", "size"),
-    [("small", LossSize.SMALL), ("big", LossSize.BIG), ("make-or-break", LossSize.MAKE_OR_BREAK)],
-)
+@pytest.mark.parametrize(("typed", "size"), TYPED_SIZES)
 def test_the_note_says_how_big_it_was(
     capsys: pytest.CaptureFixture[str],
     table: CommandTable,
