@@ -233,8 +233,9 @@ def _shared_playbook(included: list[Choice]) -> list[tuple[str, list[str]]]:
         line = _("“{said}” — {times}").format(said=c.text, times=times)
         answer = answers.get(c.key.removeprefix("objection:"))
         if answer:
-            # Translators: after an objection in the manager's report, the rep's answer.
-            line += " " + _("My answer: {answer}").format(answer=" ".join(answer.split()))
+            # Translators: after an objection in the manager's report ("… came up 4
+            # times."), the rep's answer, as a sentence of its own.
+            line += ". " + _("My answer: {answer}").format(answer=" ".join(answer.split()))
         heard.append("- " + line)
     if heard:
         out.append((_("Objections I hear, from my playbook"), heard))

@@ -70,7 +70,7 @@ def test_the_report_shares_what_was_asked(
     assert "“OBJ-DEARER” — came up 2 times" in out and "ANSWER-" not in out
     assert "LABEL-" not in out
     code, out, _ = run(capsys, *d, "report", "--include", "answers")
-    assert "“OBJ-DEARER” — came up 2 times My answer: ANSWER-LONGER" in out
+    assert "“OBJ-DEARER” — came up 2 times. My answer: ANSWER-LONGER" in out
     assert "LABEL-" not in out and "sso" not in out.lower()
 
 

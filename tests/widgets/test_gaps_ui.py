@@ -87,5 +87,5 @@ def test_the_report_shares_gaps_objections_and_answers_only_when_ticked(
     assert "“OBJ-LATER” — came up 1 time" in preview and "OBJ-DEARER" not in preview
     rows["Include my answer to “OBJ-DEARER”: ANSWER-LONGER"].setCheckState(Qt.CheckState.Checked)
     preview = window.preview.toPlainText()
-    assert "“OBJ-DEARER” — came up 2 times My answer: ANSWER-LONGER" in preview
+    assert "“OBJ-DEARER” — came up 2 times. My answer: ANSWER-LONGER" in preview
     assert "LABEL-" not in preview

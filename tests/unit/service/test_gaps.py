@@ -117,8 +117,8 @@ def test_the_report_holds_only_what_was_ticked(service: Service, clock: FakeCloc
     answer = dearer.replace("objection:", "answer:")
     with_answer = service.manager_report(first, today, {answer})  # brings its objection
     both = report.markdown(with_answer) + report.to_html(with_answer)
-    assert "“OBJ-DEARER” — came up 2 times My answer: ANSWER-LASTS-LONGER" in both
-    assert "<li>“OBJ-DEARER” — came up 2 times My answer: ANSWER-LASTS-LONGER</li>" in both
+    assert "“OBJ-DEARER” — came up 2 times. My answer: ANSWER-LASTS-LONGER" in both
+    assert "<li>“OBJ-DEARER” — came up 2 times. My answer: ANSWER-LASTS-LONGER</li>" in both
     assert "LABEL-" not in both and "GAP-" not in both
 
 
