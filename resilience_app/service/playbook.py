@@ -66,6 +66,13 @@ class PlaybookDesk:
             raise PlaybookError(_("There is no playbook entry {id}.").format(id=repr(entry_id)))
         return found
 
+    def _active(self, entry_id: str) -> PlaybookEntry:
+        """The entry, refused when it was merged into another (shown there now)."""
+        entry = self.entry(entry_id)
+        if not entry.active:
+            raise PlaybookError(_("That entry is already merged into another."))
+        return entry
+
     def find(self, wanted: str) -> str:
         """An entry named by the first few characters of its id."""
         wanted = wanted.strip()
@@ -168,9 +175,7 @@ class PlaybookDesk:
     def tag(self, entry_id: str, tags: Iterable[str], *, only: bool = False) -> PlaybookEntry:
         """Add tags to an entry; with `only`, these become its tags (the others go)."""
         self._need_open(N_("Your journal is locked (to tag an entry of your playbook)."))
-        entry = self.entry(entry_id)
-        if not entry.active:
-            raise PlaybookError(_("That entry is already merged into another."))
+        entry = self._active(entry_id)
         entry = playbook.with_tags(replace(entry, tags=[]) if only else entry, self._tags(tags))
         self._save(entry)
         return entry
@@ -181,9 +186,7 @@ class PlaybookDesk:
         self._need_open(N_("Your journal is locked (to merge entries of your playbook)."))
         if keep_id == gone_id:
             raise PlaybookError(_("Merge an entry with another one, not with itself."))
-        keep, gone = self.entry(keep_id), self.entry(gone_id)
-        if not keep.active or not gone.active:
-            raise PlaybookError(_("That entry is already merged into another."))
+        keep, gone = self._active(keep_id), self._active(gone_id)
         merged, away = playbook.merge(keep, gone, self.ctx.clock.now())
         self._save(merged, away)
         return merged
@@ -191,9 +194,7 @@ class PlaybookDesk:
     def practise(self, entry_id: str, had_it: bool) -> PlaybookEntry:
         """One card practised: "had it" (up a box) or "again" (back to box 1)."""
         self._need_open(N_("Your journal is locked (to practise your answers)."))
-        entry = self.entry(entry_id)
-        if not entry.active:  # merged away during the round
-            raise PlaybookError(_("That entry is already merged into another."))
+        entry = self._active(entry_id)  # not one merged away during the round
         if not entry.answered:
             raise PlaybookError(_("Write an answer first; then it can be practised."))
         entry = playbook.practised(entry, had_it, self.ctx.clock.now())
