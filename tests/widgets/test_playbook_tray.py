@@ -208,3 +208,28 @@ def test_a_standard_tag_is_shown_in_german_and_kept_as_its_key(
     tags = {e.said: e.tags for e in service.playbook.entries()}
     assert tags["Warum seid ihr teurer?"] == ["price"]
     assert tags["Wer nutzt das noch?"] == ["referenzen"]
+
+
+def test_a_new_language_keeps_the_chosen_entry_and_the_answer_being_typed(
+    with_tray: Presenter, qtbot: QtBot
+) -> None:
+    """Found in review: the answer typed but not saved went with the old window."""
+    service = with_tray.service
+    service.playbook.add("Why are you dearer?", answer="It lasts longer.")
+    entry = service.playbook.add("Send me an email.")
+    with_tray.journal.open("playbook")
+    first = with_tray.journal.journal_window  # dropped by the presenter on the switch
+    assert first.playbook.select(entry.id)
+    first.playbook.answer_edit.setPlainText("Happy to; what should it say?")
+    try:
+        service.set_setting("ui.language", "de")
+        qtbot.waitUntil(lambda: with_tray.journal.built("journal_window") not in (None, first))
+        again = with_tray.journal.journal_window
+        qtbot.waitUntil(again.isVisible)
+        assert again.tabs.currentWidget() is again.playbook
+        assert again.playbook.selected() == entry.id
+        assert again.playbook.answer_edit.toPlainText() == "Happy to; what should it say?"
+        assert service.playbook.entry(entry.id).answer == ""  # typed, not saved
+    finally:
+        service.set_setting("ui.language", "en")
+        qtbot.wait(10)

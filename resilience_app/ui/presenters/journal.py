@@ -253,12 +253,24 @@ class JournalPresenter(BasePresenter):
         return [w for w in (self.built("journal_window"),) if w is not None]
 
     def forget(self) -> Callable[[], None]:
-        """Drop the window for a new language; the callable shows it again."""
+        """Drop the window for a new language; the callable shows it again, on the same
+        tab, with the playbook's entry chosen and the answer as typed (not saved yet)."""
         shown = self.visible("journal_window")
+        kept: tuple[int, str | None, str] | None = None
         for window in self.drop("journal_window"):
+            if shown:
+                tab = window.playbook
+                kept = (window.tabs.currentIndex(), tab.selected(), tab.answer_edit.toPlainText())
             window.hide()
             window.deleteLater()
-        return self.show if shown else lambda: None
+        return (lambda: self._again(*kept)) if kept is not None else lambda: None
+
+    def _again(self, index: int, entry_id: str | None, typed: str) -> None:
+        self.show()
+        window = self.journal_window
+        window.tabs.setCurrentIndex(index)
+        if entry_id is not None and window.playbook.select(entry_id):
+            window.playbook.answer_edit.setPlainText(typed)
 
     def shutdown(self) -> list[Any]:
         search = self.built("journal_search")
