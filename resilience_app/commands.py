@@ -257,7 +257,9 @@ class CommandTable:
             a.score("rough", what=_("How rough it felt")),
             a.choice("size", sizes.LossSize, what=_("How big it was")),
         )
-        if outcome.already_on_break:
+        if outcome.held:
+            message = _(texts.BREAK_HELD)
+        elif outcome.already_on_break:
             message = _("You're already on a break; the break window is open.")
         else:
             minutes = outcome.break_minutes

@@ -15,6 +15,7 @@ class Phase(StrEnum):
     CALM = "calm"
     BREAK = "break"
     WAITING = "waiting"  # break over, next dial not made yet
+    HELD = "held"  # flagged during a call that goes on: the break starts when it ends
 
 
 class MyPart(StrEnum):

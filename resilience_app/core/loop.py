@@ -77,6 +77,8 @@ class RecoveryLoop:
         self.clock = clock
         self.phase_changed: Event[[Phase]] = Event()
         self.break_started: Event[[Incident]] = Event()
+        # Flagged while the call still goes on: its break starts when the call ends.
+        self.break_held: Event[[Incident]] = Event()
         self.break_ended: Event[[Incident]] = Event()  # the reflection is due now
         self.nudge_fired: Event[[Nudge, Incident]] = Event()
         self.dialed_recorded: Event[[Incident]] = Event()
@@ -116,6 +118,8 @@ class RecoveryLoop:
     def _derive_phase(self) -> Phase:
         if self._current is None:
             return Phase.CALM
+        if self._current.held:
+            return Phase.HELD
         return Phase.BREAK if self._current.on_break else Phase.WAITING
 
     def _set_phase(self) -> None:
@@ -127,15 +131,22 @@ class RecoveryLoop:
     # -- the loop -----------------------------------------------------------------------
 
     def flag(
-        self, label: str = "", rough: int | None = None, size: LossSize | None = None
+        self,
+        label: str = "",
+        rough: int | None = None,
+        size: LossSize | None = None,
+        *,
+        on_call: bool = False,
     ) -> Incident:
-        """Record that a call went south and start a break."""
+        """Record that a call went south and start a break. `on_call`: the call is still
+        going on (the rep flagged before hanging up): the break, and the nudges' count,
+        start when it ends (`call_over`)."""
         if rough is not None and not 0 <= rough <= 10:
             raise LoopError(_("How rough it felt must be 0 to 10 (got {got}).").format(got=rough))
         label = label.strip()
         now = self.clock.now()
         current = self._current
-        if current is not None and current.on_break:
+        if current is not None and (current.on_break or current.held):
             # Clicking again during a break just brings the break back into view.
             if label and not current.label:
                 current.label = label
@@ -143,24 +154,38 @@ class RecoveryLoop:
                 current.rough = rough
             current.size = size or current.size
             self._save_incident(current)
-            self.break_started.emit(current)
+            (self.break_held if current.held else self.break_started).emit(current)
             return current
         if current is not None:
             # Another bad call while we waited for the next dial: that call *was* the dial.
             self._record_dial(current, now)
-        minutes = self.settings.break_minutes
-        incident = Incident(
-            id=new_id(),
-            flagged_at=now,
-            label=label,
-            rough=rough,
-            size=size,
-            break_started_at=now,
-            break_ends_at=now + timedelta(minutes=minutes),
-        )
+        incident = Incident(id=new_id(), flagged_at=now, label=label, rough=rough, size=size)
         self._current = incident
+        if on_call:
+            self.store.save_incident(incident)
+            self._set_phase()
+            self.break_held.emit(incident)
+        else:
+            self._start_break(incident, now)
+        self.reflections_changed.emit()
+        self.schedule_changed.emit()
+        return incident
+
+    def call_over(self, at: datetime | None = None) -> Incident | None:
+        """The call a flag was waiting for ended (at `at`, default now): its break starts
+        then, and the nudges count from there. Returns the incident, if one was held."""
+        current = self._current
+        if current is None or not current.held:
+            return None
+        self._start_break(current, max(current.flagged_at, at or self.clock.now()))
+        self.schedule_changed.emit()
+        return current
+
+    def _start_break(self, incident: Incident, at: datetime) -> None:
+        incident.break_started_at = at
+        incident.break_ends_at = at + timedelta(minutes=self.settings.break_minutes)
         nudges = [
-            Nudge(new_id(), incident.id, kind, now + timedelta(minutes=after))
+            Nudge(new_id(), incident.id, kind, at + timedelta(minutes=after))
             for kind, after in (
                 (NudgeKind.FIRST, self.settings.first_nudge_minutes),
                 (NudgeKind.SECOND, self.settings.second_nudge_minutes),
@@ -169,9 +194,6 @@ class RecoveryLoop:
         self.store.save_with_nudges(incident, nudges)  # one write: the call with its nudges
         self._set_phase()
         self.break_started.emit(incident)
-        self.reflections_changed.emit()
-        self.schedule_changed.emit()
-        return incident
 
     def extend_break(self, minutes: float = 1.0) -> datetime:
         """ "+1 minute": push the end of the running break out (up to 10 minutes in all)."""
@@ -295,6 +317,9 @@ class RecoveryLoop:
         `quiet`: no nudge may be shown now (OFF_HOURS, PAUSED): one due is recorded so."""
         now = self.clock.now()
         current = self._current
+        if current is not None and current.held and not on_call:
+            # The call it waited for is over and nobody said when (a restart): from now.
+            self.call_over(now)
         if (
             current is not None
             and current.on_break

@@ -100,6 +100,11 @@ class Incident:
         return self.break_started_at is not None and self.break_ended_at is None
 
     @property
+    def held(self) -> bool:
+        """Flagged during the call, which still goes on: the break has not started yet."""
+        return self.break_started_at is None and self.dialed_at is None
+
+    @property
     def time_to_dial(self) -> timedelta | None:
         if self.dialed_at is None:
             return None

@@ -75,7 +75,13 @@ PHASE_NAME: dict[Phase, str] = {
     Phase.BREAK: N_("on a break"),
     # Translators: the tray's tooltip reads "Resilience — waiting for your next dial".
     Phase.WAITING: N_("waiting for your next dial"),
+    # Translators: the tray's tooltip reads "Resilience — break after this call": the rep
+    # flagged a call that still goes on; the break starts when it ends.
+    Phase.HELD: N_("break after this call"),
 }
+
+# A flag during a call that goes on (the rep flagged before hanging up).
+BREAK_HELD = N_("Your break starts when this call ends.")
 
 # Shown during a break, one at a time.
 BREAK_TIPS: tuple[str, ...] = (

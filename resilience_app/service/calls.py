@@ -91,13 +91,16 @@ class CallDesk:
         self.calls_changed.emit()
 
     def _call_ended(self, call: Call, at: datetime) -> None:
+        held = self.ctx.loop.call_over(at)  # a flag during this call: its break starts now
         self.calls_changed.emit()
         if self.recovery.note_waiting is not None:
             self.recovery.remind_note()
         self.ctx.schedule_changed.emit()  # reminders held during the call are due now
         self.tick()
         current = self.ctx.loop.current
-        flagged_during = current is not None and current.flagged_at >= call.started_at
+        flagged_during = held is not None or (
+            current is not None and current.flagged_at >= call.started_at
+        )
         if self.ctx.settings.get("calls.offer_flag") and not flagged_during:
             self.flag_offered.emit(call)
 

@@ -13,6 +13,7 @@ from resilience_app.core import journal, sizes, texts, values
 from resilience_app.core.events import Event
 from resilience_app.core.models import DialSource, Incident, LossSize, Nudge, NudgeKind, Phase
 from resilience_app.core.playbook import PlaybookEntry
+from resilience_app.core.texts import BREAK_HELD
 from resilience_app.i18n import _
 from resilience_app.service.context import Context
 from resilience_app.service.followups import FollowUpDesk
@@ -61,6 +62,7 @@ class Recovery:
         loop = ctx.loop
         loop.phase_changed.connect(self.phase_changed.emit)
         loop.break_started.connect(self._break_started)
+        loop.break_held.connect(self._break_held)
         loop.break_ended.connect(self._break_ended)
         loop.nudge_fired.connect(self._deliver_nudge)
         loop.dialed_recorded.connect(self._dial_recorded)
@@ -76,11 +78,15 @@ class Recovery:
         """A call went south: start a break (or bring the running one back)."""
         self._flag_started = time.perf_counter()
         self.ctx.follow_clock()
-        loop = self.ctx.loop
+        loop, call = self.ctx.loop, self.ctx.calls.current
         already = loop.current is not None and loop.current.on_break
-        incident = loop.flag(values.line(label, what=_("The label")), rough, size)
+        # The microphone still shows the call (flagged before hanging up): the break
+        # waits for its end. A hook's call is over at a flag (its end may never come).
+        on_call = call is not None and call.source is DialSource.DETECTED
+        incident = loop.flag(values.line(label, what=_("The label")), rough, size, on_call=on_call)
         self.ctx.calls.flagged()  # a call that went south is over, whether its hook says so or not
-        return FlagOutcome(incident, already, self.ctx.settings.break_minutes)
+        held = incident.held
+        return FlagOutcome(incident, already and not held, self.ctx.settings.break_minutes, held)
 
     def dialed(self) -> Incident | None:
         """The rep is back on the phone; returns the call it closes, if one was open."""
@@ -148,6 +154,12 @@ class Recovery:
 
     def _break_started(self, incident: Incident) -> None:
         self.request_break(incident)
+        self.ctx.journal_changed.emit()
+
+    def _break_held(self, incident: Incident) -> None:
+        """Flagged during the call: no window over it; one line says what happens."""
+        self._flag_started = None
+        self.ctx.notifier.send(_("Flagged"), _(BREAK_HELD), urgent=False)
         self.ctx.journal_changed.emit()
 
     def request_break(self, incident: Incident) -> None:

@@ -41,6 +41,7 @@ class FlagOutcome:
     incident: Incident
     already_on_break: bool
     break_minutes: float
+    held: bool = False  # flagged during the call: the break starts when it ends
 
 
 @dataclass(frozen=True)

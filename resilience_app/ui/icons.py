@@ -15,10 +15,15 @@ from resilience_app.resources import read_bytes
 SIZES = (16, 22, 24, 32, 48, 64, 128)
 
 
+# A break after this call (flagged during it) looks like the break it will be.
+SAME_AS = {"held": "break"}
+
+
 @cache
 def icon(name: str) -> QIcon:
     """An icon with a pixmap at each size the tray and window managers ask for."""
     result = QIcon()
+    name = SAME_AS.get(name, name)
     for size in SIZES:
         image = QImage.fromData(read_bytes("icons", f"{name}-{size}.png"))
         result.addPixmap(QPixmap.fromImage(image))

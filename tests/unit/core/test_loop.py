@@ -323,3 +323,52 @@ def test_a_call_left_waiting_overnight_or_from_the_future_is_not_current(
     other = RecoveryLoop(store, Settings(), FakeClock(clock.now() - timedelta(days=400)))
     other.restore()  # this machine's clock is a year behind the one that flagged it
     assert other.phase is Phase.CALM
+
+
+def test_a_flag_during_a_call_holds_its_break_until_the_call_is_over(
+    loop: RecoveryLoop, clock: FakeClock
+) -> None:
+    seen = Recorder(loop)
+    held: list[str] = []
+    started: list[str] = []
+    loop.break_held.connect(lambda incident: held.append(incident.id))
+    loop.break_started.connect(lambda incident: started.append(incident.id))
+    incident = loop.flag("Acme", on_call=True)
+    assert incident.held and loop.phase is Phase.HELD and seen.phases == [Phase.HELD]
+    assert held == [incident.id] and started == [] and loop.next_wakeup() is None
+    clock.advance(minutes=20)  # nothing falls due however long the call goes on
+    assert loop.tick(on_call=True) == [] and loop.pending_nudges() == []
+    ended = clock.now()
+    clock.advance(seconds=3)  # the call's end is known a little later
+    assert loop.call_over(ended) is incident
+    assert started == [incident.id] and loop.phase is Phase.BREAK
+    assert incident.break_started_at == ended
+    assert incident.break_ends_at == ended + timedelta(minutes=3)
+    assert sorted(n.due_at - ended for n in loop.pending_nudges()) == [
+        timedelta(minutes=10),
+        timedelta(minutes=15),
+    ]
+    assert loop.call_over(clock.now()) is None  # only once
+
+
+def test_a_held_break_starts_at_the_next_tick_off_a_call_after_a_restart(
+    data_dir: Path, clock: FakeClock
+) -> None:
+    loop, _seen = reopen(data_dir, clock)
+    incident = loop.flag(on_call=True)
+    clock.advance(minutes=2)
+    again, seen = reopen(data_dir, clock)  # no call is known to the new run
+    assert again.phase is Phase.BREAK and seen.breaks_ended == []
+    assert again.current is not None and again.current.id == incident.id
+    assert again.current.break_started_at == clock.now()
+
+
+def test_dialing_while_the_break_is_held_closes_it_without_a_break(
+    loop: RecoveryLoop, clock: FakeClock
+) -> None:
+    incident = loop.flag(on_call=True)
+    clock.advance(seconds=40)
+    assert loop.dialed() is incident
+    assert loop.phase is Phase.CALM and incident.break_started_at is None
+    assert incident.time_to_dial == timedelta(seconds=40) and not incident.held
+    assert loop.call_over(clock.now()) is None

@@ -164,22 +164,65 @@ def test_a_short_release_does_not_split_a_call(
     assert len(ended) == 1 and not app.calls.on_call
 
 
-def test_a_nudge_due_during_a_call_that_began_before_the_flag_is_skipped(
+def test_a_flag_during_a_call_waits_for_the_call_then_the_break_and_nudges_count_from_its_end(
     app: Service, mic: Microphone, clock: FakeClock, shown: Shown
+) -> None:
+    breaks: list[Any] = []
+    app.break_requested.connect(breaks.append)
+    mic.used_by("Zoiper")
+    settle(app, clock, 10)
+    outcome = app.flag("flagged while still on the line")
+    incident = outcome.incident
+    assert outcome.held and not outcome.already_on_break
+    assert app.phase is Phase.HELD and breaks == []  # no window over the call
+    assert shown.titles == ["Flagged"]  # "Your break starts when this call ends."
+    settle(app, clock, 11 * 60)  # a long call: nothing falls due during it
+    assert app.store.nudges() == [] and shown.titles == ["Flagged"]
+    mic.used_by()  # hung up
+    hung_up = clock.now()
+    settle(app, clock, 5)
+    assert app.phase is Phase.BREAK and [b.incident.id for b in breaks] == [incident.id]
+    stored = app.incident(incident.id)
+    assert stored.break_started_at == hung_up and stored.dialed_at is None
+    assert stored.break_ends_at == hung_up + timedelta(minutes=app.settings.break_minutes)
+    due = {n.kind.value: n.due_at - hung_up for n in app.store.nudges()}
+    assert due == {
+        "first": timedelta(minutes=app.settings.first_nudge_minutes),
+        "second": timedelta(minutes=app.settings.second_nudge_minutes),
+    }
+    settle(app, clock, 60)
+    mic.used_by("Zoiper")  # the next call is the dial
+    settle(app, clock, 10)
+    stored = app.incident(incident.id)
+    assert stored.dial_source is DialSource.DETECTED
+    assert stored.dialed_at == hung_up + timedelta(seconds=65)
+    assert {n.state for n in app.store.nudges()} == {NudgeState.CANCELLED}
+
+
+def test_flagging_again_during_the_call_keeps_one_call_waiting(
+    app: Service, mic: Microphone, clock: FakeClock
 ) -> None:
     mic.used_by("Zoiper")
     settle(app, clock, 10)
-    incident = app.flag("flagged while still on the line").incident
-    settle(app, clock, 11 * 60)  # the first nudge falls due during that same call
-    assert shown.titles == []
-    assert app.incident(incident.id).dialed_at is None  # that call was not the next one
-    states = {n.kind.value: n.state for n in app.store.nudges()}
-    assert states == {"first": NudgeState.SKIPPED, "second": NudgeState.PENDING}
+    first = app.flag().incident
+    again = app.flag("Acme", rough=7)
+    assert again.incident.id == first.id and again.held
+    assert [i.label for i in app.store.incidents()] == ["Acme"]
+    app.set_setting("calls.offer_flag", "on")
+    offers: list[Any] = []
+    app.flag_offered.connect(offers.append)
     mic.used_by()
     settle(app, clock, 5)
-    mic.used_by("Zoiper")  # the next call
-    settle(app, clock, 10)
-    assert app.incident(incident.id).dial_source is DialSource.DETECTED
+    assert app.phase is Phase.BREAK and offers == []  # flagged already: no offer to flag
+
+
+def test_a_hooks_call_is_over_at_the_flag_so_its_break_starts_at_once(
+    app: Service, clock: FakeClock
+) -> None:
+    app.call_started("Aircall")
+    settle(app, clock, 30)
+    outcome = app.flag()
+    assert not outcome.held and app.phase is Phase.BREAK
 
 
 def test_reminders_and_the_look_back_wait_for_the_end_of_the_call(
