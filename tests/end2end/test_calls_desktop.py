@@ -79,19 +79,25 @@ def test_the_next_call_is_the_dial_and_nothing_nudges_during_it(
     wait(lambda: app.status()["on_call"] is False, 10)
 
 
-def test_a_nudge_due_during_a_call_is_skipped_and_the_next_one_comes(
+def test_a_flag_during_the_call_starts_its_break_when_the_call_ends(
     app: RunningApp, desktop: VirtualDesktop, sound: SoundServer
 ) -> None:
     with sound.softphone("Zoiper"):
         wait(lambda: app.status()["on_call"] is True, 10)
-        app.cli("flag", "--label", "flagged while still on the line")
-        time.sleep(FIRST * 60 + 1.5)
-        assert ours(desktop) == []
-    second = desktop.wait_for_notification(summary="Time to pick up the phone", timeout=15)
-    assert "easy lead" in second["body"]
+        said = app.cli("flag", "--label", "flagged while still on the line").stdout
+        assert "Your break starts when this call ends." in said
+        desktop.wait_for_notification(summary="Flagged", timeout=10)
+        assert app.status()["phase"] == "held"
+        time.sleep(FIRST * 60 + 1.5)  # the first nudge's time after the flag passes
+        assert desktop.find_windows("take a breath") == []  # nothing over the call
+        assert [n["summary"] for n in ours(desktop)] == ["Flagged"]
+    hung_up = time.monotonic()
+    desktop.wait_for_window("take a breath", timeout=10)  # the break, after the call
+    first = desktop.wait_for_notification(summary="Ready for the next call?", timeout=20)
+    assert time.monotonic() - hung_up >= FIRST * 60 - 1, first  # counted from the hang-up
     [record] = app.export()
-    states = {n["kind"]: n["state"] for n in record["nudges"]}
-    assert states == {"first": "skipped", "second": "fired"}
+    assert record["dialed_at"] is None
+    assert {n["kind"]: n["state"] for n in record["nudges"]}["first"] == "fired"
 
 
 def test_the_shortcut_flags_a_call_from_anywhere(app: RunningApp, desktop: VirtualDesktop) -> None:
