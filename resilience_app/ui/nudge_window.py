@@ -1,11 +1,15 @@
 """A small always-on-top card: the nudge of last resort, the firm one at 15 minutes, and a
 card from the rep's playbook with a nudge (`playbook_card.py`). Shown without taking the
-focus; a click on it gives it the keyboard."""
+focus; a click on it gives it the keyboard (and so does the tray's "Ready for the next
+call?"): then Enter is "I'm dialing", the default button and the first in the tab order
+(the follow-up's button second, "2 more minutes" third), and Esc puts the card away."""
 
 from __future__ import annotations
 
+import itertools
+
 from PySide6.QtCore import QPoint, Qt, Signal
-from PySide6.QtGui import QGuiApplication
+from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from resilience_app.core.playbook import PlaybookEntry
@@ -32,11 +36,16 @@ class NudgeWindow(QWidget):
         self.title.setWordWrap(True)
         self.body = QLabel()
         self.body.setWordWrap(True)
-        self.dialing_button = QPushButton(_("I'm dialing"))
+        # Translators: the nudge card's default button; & marks its key (Alt+I).
+        self.dialing_button = QPushButton(_("&I'm dialing"))
+        self.dialing_button.setAccessibleName(_("I'm dialing"))
         self.dialing_button.setProperty("role", "primary")
+        self.dialing_button.setDefault(True)
         self.snooze_button = QPushButton(_("2 more minutes"))
         self.easy_button = QPushButton()
         self.easy_button.hide()
+        for button in (self.dialing_button, self.easy_button, self.snooze_button):
+            button.setAutoDefault(True)  # Enter presses the button that has the focus
         self._easy_id = ""
         self.easy_button.clicked.connect(lambda: self.easy_done_requested.emit(self._easy_id))
         self.dialing_button.clicked.connect(self.dialing_requested.emit)
@@ -58,6 +67,10 @@ class NudgeWindow(QWidget):
         layout.addLayout(buttons)
         self.snooze_button.setToolTip(_("Remind me again in two minutes"))
         self.setMinimumWidth(360)
+        order = (self.dialing_button, self.easy_button, self.snooze_button,
+                 self.playbook.reveal_button, self.playbook.dismiss_button)  # fmt: skip
+        for first, then in itertools.pairwise(order):
+            QWidget.setTabOrder(first, then)
 
     def show_nudge(
         self,
@@ -83,9 +96,30 @@ class NudgeWindow(QWidget):
             self.easy_button.setText(_("Called: {followup}").format(followup=easy[1]))
             self.easy_button.setToolTip(_("Mark it done and say what came of it"))
         self.easy_button.setVisible(easy is not None)
+        if self.playbook.isHidden():
+            # Where the keys go once the rep clicks the card (it is shown without being
+            # activated, so this takes nothing from the app in front); with a playbook card
+            # they go to "Show my answer" (see `PlaybookCard.show_entry`).
+            self.dialing_button.setFocus(Qt.FocusReason.OtherFocusReason)
         self._fit()
         self.show()
         windowing.bring_forward(self)  # raised, never given the focus
+
+    def take_keys(self) -> None:
+        """The rep asked for the card (the tray's "Ready for the next call?"): it takes the
+        keyboard, as far as the window system allows."""
+        self.activateWindow()
+        (self.focusWidget() or self.dialing_button).setFocus(Qt.FocusReason.ActiveWindowFocusReason)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        """Keys no button took: Enter is "I'm dialing", Esc puts the card away (on the
+        playbook's part, Esc is its "Not now", and Space or Enter show the answer)."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.dialing_button.click()
+        elif event.key() == Qt.Key.Key_Escape:
+            self.hide()
+        else:
+            super().keyPressEvent(event)
 
     def _fit(self) -> None:
         """As large as its text needs (wider and taller only when the text is large, or
@@ -104,6 +138,7 @@ class NudgeWindow(QWidget):
         if not self._for_nudge:
             self.hide()
         elif self.isVisible():
+            self.dialing_button.setFocus(Qt.FocusReason.OtherFocusReason)  # the keys stay
             self._fit()
 
     def _card_dismissed(self, entry_id: str) -> None:

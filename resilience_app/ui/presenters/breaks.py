@@ -203,6 +203,8 @@ class BreakPresenter(BasePresenter):
     def ready(self) -> None:
         """The tray's "Ready for the next call?…": the card on demand."""
         attempt(lambda: self.show_nudge_card(self.service.ready_card()))
+        if (window := self.built("nudge_window")) is not None and window.isVisible():
+            window.take_keys()  # asked for: Enter is "I'm dialing"
 
     # -- settings that show in the break window -------------------------------------------
 
