@@ -8,6 +8,8 @@ a platform adapter whenever it changes) into calls:
   assistant's blip) is no call at all;
 - a call ends when nobody has used the microphone for `END_GRACE` (a softphone switching
   devices mid-call does not split one call in two);
+- an application the rep's calls were seen in before (or one the rep named) starts a call
+  the moment it opens the microphone: it is the dial, with no wait;
 - applications the rep chose to ignore (a softphone that keeps the microphone open all
   shift, voice typing) never count;
 - `resilience call start/end` (a dialer's hook) starts and ends a call at once, no waiting.
@@ -58,6 +60,7 @@ class CallTracker:
         self.changed: Event[[]] = Event()  # next_wakeup() may have moved
         self.expired: Event[[Call]] = Event()  # a hook call ended by the timeout
         self.ignored: frozenset[str] = frozenset()
+        self.known: frozenset[str] = frozenset()  # call apps: their use is a call at once
         self.hook_timeout = HOOK_TIMEOUT
         self._using: dict[str, datetime] = {}  # app -> since when it holds the microphone
         self._current: Call | None = None
@@ -89,6 +92,10 @@ class CallTracker:
 
     def set_ignored(self, names: Iterable[str]) -> None:
         self.ignored = frozenset(n.casefold() for n in names)
+        self._update(self.clock.now())
+
+    def set_known(self, names: Iterable[str]) -> None:
+        self.known = frozenset(n.casefold() for n in names)
         self._update(self.clock.now())
 
     def microphone(self, apps: Iterable[str]) -> None:
@@ -152,7 +159,11 @@ class CallTracker:
         counted = self._counted()
         current = self._current
         if current is None:
-            held = [(since, app) for app, since in counted.items() if now - since >= MIN_CALL]
+            held = [
+                (since, app)
+                for app, since in counted.items()
+                if now - since >= MIN_CALL or app.casefold() in self.known
+            ]
             if held:
                 since, app = min(held)
                 self._start(Call(app, since, DialSource.DETECTED))

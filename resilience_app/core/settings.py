@@ -282,6 +282,16 @@ SCHEMA: dict[str, Setting] = {
             normalize=_names,
         ),
         Setting(
+            "calls.call_apps",
+            str,
+            "",
+            N_(
+                "applications your calls are made with, comma-separated: their use of the "
+                "microphone is a call at once (those seen on a call are added by themselves)"
+            ),
+            normalize=_names,
+        ),
+        Setting(
             "calls.hook_timeout_minutes",
             int,
             120,

@@ -12,13 +12,14 @@ from resilience_app.core import values
 from resilience_app.core.calls import Call, app_names
 from resilience_app.core.errors import UserError
 from resilience_app.core.events import Event
-from resilience_app.core.models import Phase
+from resilience_app.core.models import DialSource, Phase
 from resilience_app.i18n import N_, _
 from resilience_app.service.context import Context
 from resilience_app.service.ports import GlobalKey, Microphone
 from resilience_app.service.recovery import Recovery
 
 log = logging.getLogger(__name__)
+MAX_CALL_APPS = 50  # the setting's limit; the oldest learned name goes first
 
 
 class CallDesk:
@@ -46,6 +47,9 @@ class CallDesk:
 
         settings, calls = ctx.settings, ctx.calls
         calls.set_ignored(app_names(settings.get("calls.ignore_apps")))
+        calls.set_known(app_names(settings.get("calls.call_apps")))
+        # Writes a setting (the settings room, joined by the service): a new call app.
+        self.remember: Callable[[str, Any], Any] | None = None
         calls.hook_timeout = timedelta(minutes=settings.get("calls.hook_timeout_minutes"))
         ctx.loop.phase_changed.connect(lambda phase: self.tell_interest())
         settings.changed.connect(self._follow_setting)
@@ -89,6 +93,22 @@ class CallDesk:
         # The dial is when the call began; one that began before the flag is not the next.
         self.ctx.loop.dialed(at=call.started_at, source=call.source)
         self.calls_changed.emit()
+        if call.source is DialSource.DETECTED:
+            self._learn(call.app)
+
+    def _learn(self, app: str) -> None:
+        """An app seen on a call is a call app from now on: its next use is the dial."""
+        app = app.replace(",", " ").strip()
+        # "an application" (no name given, or macOS, which never says which) is not one app.
+        unnamed = app.casefold() == _("an application").casefold()
+        if unnamed or app.casefold() in self.ctx.calls.known or self.remember is None:
+            return
+        names = [n.strip() for n in str(self.ctx.settings.get("calls.call_apps")).split(",")]
+        kept = [*[n for n in names if n][-(MAX_CALL_APPS - 1) :], app]
+        try:
+            self.remember("calls.call_apps", ", ".join(kept))
+        except UserError as exc:  # a name the setting refuses (too long): not learned
+            log.info("a call app was not remembered: %s", exc)
 
     def _call_ended(self, call: Call, at: datetime) -> None:
         held = self.ctx.loop.call_over(at)  # a flag during this call: its break starts now
@@ -159,6 +179,8 @@ class CallDesk:
         calls = self.ctx.calls
         if key == "calls.ignore_apps":
             calls.set_ignored(app_names(str(value)))
+        elif key == "calls.call_apps":
+            calls.set_known(app_names(str(value)))
         elif key == "calls.hook_timeout_minutes":
             calls.hook_timeout = timedelta(minutes=int(value))
             calls.tick()  # a call past the new limit ends now

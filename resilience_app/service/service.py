@@ -173,6 +173,7 @@ class Service:
             global_key=global_key,
             tick=lambda: self.tick(),  # late: the wake-ups are built below
         )
+        call_desk.remember = desk_s.set_setting
         self.availability = hours = Availability(ctx, desk_s)
         self.playbook = PlaybookDesk(ctx, self._need_open, hours)
         recovery.playbook_card = self.playbook.nudge_card

@@ -383,3 +383,43 @@ def test_the_hook_timeout_is_a_setting(app: Service, clock: FakeClock) -> None:
     assert not app.calls.on_call
     with pytest.raises(SettingError):
         app.set_setting("calls.hook_timeout_minutes", "5")
+
+
+def test_an_app_seen_on_a_call_is_a_call_at_once_next_time_and_it_is_kept(
+    app: Service, mic: Microphone, clock: FakeClock, data_dir: Any
+) -> None:
+    from resilience_app.storage.settings_file import load_settings
+
+    mic.used_by("ALSA plug-in [baresip]")
+    settle(app, clock, 30)
+    mic.used_by()
+    settle(app, clock, 10)
+    assert app.settings.get("calls.call_apps") == "ALSA plug-in [baresip]"
+    assert load_settings(data_dir)["calls.call_apps"] == "ALSA plug-in [baresip]"  # on disk
+    breaks_closed: list[Any] = []
+    app.dialed_recorded.connect(breaks_closed.append)
+    incident = app.flag("Acme").incident
+    settle(app, clock, 40)
+    mic.used_by("ALSA plug-in [baresip]")  # the next dial: no five seconds' wait
+    opened = clock.now()
+    assert app.calls.on_call and app.phase is Phase.CALM
+    stored = app.incident(incident.id)
+    assert stored.dialed_at == opened and stored.dial_source is DialSource.DETECTED
+    assert [i.id for i in breaks_closed] == [incident.id]  # the break window goes at once
+
+
+def test_an_unknown_app_still_waits_and_an_unnamed_one_is_never_learned(
+    app: Service, mic: Microphone, clock: FakeClock
+) -> None:
+    app.set_setting("calls.call_apps", "Zoiper")
+    mic.used_by("Sound settings")
+    assert not app.calls.on_call and app.calls.maybe_starting  # five seconds first
+    mic.used_by()
+    settle(app, clock, 10)
+    mic.used_by("an application")  # what macOS says of any app
+    settle(app, clock, 30)
+    mic.used_by()
+    settle(app, clock, 10)
+    mic.used_by("zoiper")  # a name the rep typed, in any case
+    assert app.calls.on_call
+    assert app.settings.get("calls.call_apps") == "Zoiper"
