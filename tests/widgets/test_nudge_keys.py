@@ -17,15 +17,9 @@ from resilience_app.core.playbook import PlaybookEntry
 from resilience_app.service import Service
 from resilience_app.ui.nudge_window import NudgeWindow
 from resilience_app.ui.presenter import Presenter
+from tests.widgets.test_playbook_card import ENTRY
 
 EASY = ("f1", "Check-in — Acme")
-ENTRY = PlaybookEntry(
-    "e1",
-    "Why are you dearer than X?",
-    datetime(2026, 11, 25, 10, tzinfo=UTC),
-    answer="It lasts twice as long.",
-    answered_at=datetime(2026, 11, 25, 11, tzinfo=UTC),
-)
 
 
 def card(qtbot: QtBot, entry: PlaybookEntry | None = None) -> NudgeWindow:
