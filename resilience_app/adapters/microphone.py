@@ -3,10 +3,13 @@
 Each backend reports a set of application names whenever it changes, in the GUI thread:
 
 - Linux: the PulseAudio API (served by PipeWire too, through pipewire-pulse) via pulsectl.
-  A thread subscribes to the server's events and lists capture streams after each one:
-  no polling, so an idle app does not wake up. Monitor sources (what is being played),
-  paused streams and level meters do not count. With no sound server it says so once and
-  reconnects as soon as the server's socket appears (inotify, not a timer).
+  A thread subscribes to the server's events and lists capture and playback streams after
+  each one: no polling, so an idle app does not wake up. Monitor sources (what is being
+  played), paused streams and level meters do not count as the microphone. Playback is
+  reported too (`AudioUse.playing`): a softphone's ringback is the first sign of a dial.
+  Each use carries the app's name, program and executable, for names the rep types.
+  With no sound server it says so once and reconnects as soon as the server's socket
+  appears (inotify, not a timer).
 - Windows: the per-app microphone consent store in the registry, which Windows updates
   when an app starts and stops using the microphone (LastUsedTimeStop = 0 while in use).
 - macOS: CoreAudio's "device is running somewhere" on each input device that is not
@@ -18,8 +21,10 @@ Each backend reports a set of application names whenever it changes, in the GUI 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import socket
 import sys
 import threading
 from collections.abc import Callable, Iterable
@@ -28,10 +33,11 @@ from typing import Any
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 
+from resilience_app.core.calls import AudioUse
 from resilience_app.i18n import _
 
 log = logging.getLogger(__name__)
-Report = Callable[[frozenset[str]], None]
+Report = Callable[[frozenset[Any]], None]  # AudioUse, or plain names where that is all
 NO_SINK = 0xFFFFFFFF  # a source that is not the monitor of a sink: a real input
 LEVEL_METERS = {"peak detect", "pulseaudio volume control", "gnome-control-center"}
 SLOW_RETRY_SECONDS = 600.0  # a last resort if the socket's folder cannot be watched
@@ -55,8 +61,13 @@ class NullMicrophone:
 
 def capture_apps(sources: Iterable[Any], outputs: Iterable[Any]) -> frozenset[str]:
     """Application names of the capture streams on real inputs (pulsectl objects)."""
+    return frozenset(use.name for use in capture_uses(sources, outputs))
+
+
+def capture_uses(sources: Iterable[Any], outputs: Iterable[Any]) -> frozenset[AudioUse]:
+    """The capture streams on real inputs (pulsectl objects), as uses of the microphone."""
     real = {s.index for s in sources if getattr(s, "monitor_of_sink", NO_SINK) == NO_SINK}
-    apps = set()
+    uses = set()
     for stream in outputs:
         if stream.source not in real or getattr(stream, "corked", False):
             continue
@@ -65,16 +76,52 @@ def capture_apps(sources: Iterable[Any], outputs: Iterable[Any]) -> frozenset[st
             continue  # PA_STREAM_PEAK_DETECT: a volume meter, not a call
         if str(props.get("media.name", "")).casefold() in LEVEL_METERS:
             continue
-        name = (
-            props.get("application.name")
-            or props.get("application.process.binary")
-            or getattr(stream, "name", "")
-            # Translators: shown as "Microphone in use by: an application" when an app
-            # does not give its name.
-            or _("an application")
-        )
-        apps.add(str(name))
-    return frozenset(apps)
+        uses.add(stream_use(stream, playing=False))
+    return frozenset(uses)
+
+
+def playback_uses(inputs: Iterable[Any], own_pid: int | None = None) -> frozenset[AudioUse]:
+    """The playback streams that are playing (pulsectl sink inputs), ours left out."""
+    own = str(os.getpid() if own_pid is None else own_pid)
+    uses = set()
+    for stream in inputs:
+        props = getattr(stream, "proplist", {}) or {}
+        if getattr(stream, "corked", False) or str(props.get("application.process.id")) == own:
+            continue
+        uses.add(stream_use(stream, playing=True))
+    return frozenset(uses)
+
+
+def stream_use(stream: Any, *, playing: bool) -> AudioUse:
+    props = getattr(stream, "proplist", {}) or {}
+    program = str(props.get("application.process.binary") or "")
+    name = (
+        props.get("application.name")
+        or program
+        or getattr(stream, "name", "")
+        # Translators: shown as "Microphone in use by: an application" when an app
+        # does not give its name.
+        or _("an application")
+    )
+    return AudioUse(str(name), program, process_names(props), playing)
+
+
+def process_names(props: dict[str, Any], proc: Path = Path("/proc")) -> tuple[str, ...]:
+    """What the stream's process was started as (its command's first word) and the file it
+    runs, when it runs on this machine: `arecord` is the `aplay` program under another name."""
+    pid = str(props.get("application.process.id") or "")
+    host = props.get("application.process.host")
+    if not pid.isdigit() or (host and host != socket.gethostname()):
+        return ()
+    names: list[str] = []
+    try:
+        argv0 = (proc / pid / "cmdline").read_bytes().split(b"\0", 1)[0]
+        names.append(os.path.basename(argv0.decode("utf-8", "replace")))
+    except OSError:
+        pass
+    with contextlib.suppress(OSError):  # another user's process: its file is not ours to read
+        names.append(os.path.basename(os.readlink(proc / pid / "exe")))
+    return tuple(dict.fromkeys(n for n in names if n))
 
 
 class PulseMicrophone(QObject):
@@ -182,10 +229,11 @@ class PulseMicrophone(QObject):
         def changed(event: Any) -> None:
             raise pulsectl.PulseLoopStop
 
-        pulse.event_mask_set("source_output", "source")
+        pulse.event_mask_set("source_output", "source", "sink_input")
         pulse.event_callback_set(changed)
         while not self._stopping.is_set():
-            self._seen.emit(capture_apps(pulse.source_list(), pulse.source_output_list()))
+            uses = capture_uses(pulse.source_list(), pulse.source_output_list())
+            self._seen.emit(uses | playback_uses(pulse.sink_input_list()))
             pulse.event_listen()  # blocks until the next change (or event_listen_stop)
 
 

@@ -10,8 +10,18 @@ a platform adapter whenever it changes) into calls:
   devices mid-call does not split one call in two);
 - an application the rep's calls were seen in before (or one the rep named) starts a call
   the moment it opens the microphone: it is the dial, with no wait;
+- such a call app starting to play sound while a dial is awaited (`ringing_counts`: a
+  break or its nudges wait for the next call) is the dial too: softphones open the
+  microphone only once the other side answers, so the ringback is the first sign of a
+  dial. A call that only rang (never answered) ends like any other, with its dial
+  counted and no offer to flag it. While nothing awaits a dial, playback is ignored (a
+  browser dialer is also the browser the rep watches a video in);
 - applications the rep chose to ignore (a softphone that keeps the microphone open all
   shift, voice typing) never count;
+- names the rep types (to ignore, or as call apps) match the application's name, its
+  program and its executable, as whole words and in any case: `chromium` matches
+  "Chromium input", `arecord` the `arecord` process that PulseAudio shows as
+  "ALSA plug-in [aplay]";
 - `resilience call start/end` (a dialer's hook) starts and ends a call at once, no waiting.
   A hook call whose end never comes (a crashed softphone, a dialer with only a start
   hook) ends all the same: at a flag (the call went south, so it is over), when the
@@ -24,8 +34,9 @@ says when to ask again, and the clock is injected.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from resilience_app.core.clock import Clock
@@ -43,11 +54,55 @@ class Call:
     app: str
     started_at: datetime
     source: DialSource  # DETECTED or HOOK
+    answered: bool = True  # False: it only rang (a call app's playback), no microphone yet
+    program: str = ""  # the program behind `app`, where the sound server says
+
+
+@dataclass(frozen=True)
+class AudioUse:
+    """One application using the sound server: the microphone, or (`playing`) the speakers.
+
+    `name` is what the sound server shows ("Chromium input", "ALSA plug-in [baresip]"),
+    `program` the process's program name as the stream gives it, `executables` what the
+    process was started as (its command's first word, the file it runs)."""
+
+    name: str
+    program: str = ""
+    executables: tuple[str, ...] = field(default=(), compare=False)
+    playing: bool = False
+
+    @property
+    def labels(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(t for t in (self.name, self.program, *self.executables) if t))
+
+    @classmethod
+    def of(cls, app: AudioUse | str) -> AudioUse:
+        """Adapters that know only a name (Windows, macOS) report plain strings."""
+        return app if isinstance(app, AudioUse) else cls(str(app))
+
+
+def words(text: str) -> tuple[str, ...]:
+    return tuple(re.findall(r"\w+", text.casefold()))
 
 
 def app_names(text: str) -> frozenset[str]:
-    """The ignore list as written in settings ("Zoiper, Talon") as names to compare."""
+    """A list of names as written in settings ("Zoiper, Talon") as names to compare."""
     return frozenset(name.strip().casefold() for name in text.split(",") if name.strip())
+
+
+def named(names: Iterable[str], use: AudioUse) -> bool:
+    """Whether one of the names the rep wrote is this application: its name, program or
+    executable holds the name's words, in order, as whole words (any case)."""
+    wanted = [w for w in (words(n) for n in names) if w]
+    if not wanted:
+        return False
+    labels = [words(label) for label in use.labels]
+    return any(_holds(label, w) for w in wanted for label in labels)
+
+
+def _holds(label: tuple[str, ...], wanted: tuple[str, ...]) -> bool:
+    size = len(wanted)
+    return any(label[i : i + size] == wanted for i in range(len(label) - size + 1))
 
 
 class CallTracker:
@@ -61,8 +116,10 @@ class CallTracker:
         self.expired: Event[[Call]] = Event()  # a hook call ended by the timeout
         self.ignored: frozenset[str] = frozenset()
         self.known: frozenset[str] = frozenset()  # call apps: their use is a call at once
+        self.ringing_counts = False  # a dial is awaited: a call app's playback is the dial
         self.hook_timeout = HOOK_TIMEOUT
-        self._using: dict[str, datetime] = {}  # app -> since when it holds the microphone
+        self._using: dict[AudioUse, datetime] = {}  # since when each use has been going on
+        self._ringing_since: datetime | None = None  # when a dial began to be awaited
         self._current: Call | None = None
         self._released_at: datetime | None = None  # microphone let go during a call
         self._heard = False  # the microphone was in use during the current hook call
@@ -86,7 +143,18 @@ class CallTracker:
     @property
     def microphone_users(self) -> list[str]:
         """Applications using the microphone now (ignored ones included, for the rep)."""
-        return sorted(self._using, key=str.casefold)
+        names = {use.name for use in self._using if not use.playing}
+        return sorted(names, key=str.casefold)
+
+    @property
+    def microphone_uses(self) -> list[AudioUse]:
+        return sorted((u for u in self._using if not u.playing), key=lambda u: u.name.casefold())
+
+    def is_ignored(self, use: AudioUse) -> bool:
+        return named(self.ignored, use)
+
+    def is_known(self, use: AudioUse) -> bool:
+        return named(self.known, use)
 
     # -- what the adapters and hooks report ---------------------------------------------
 
@@ -98,11 +166,20 @@ class CallTracker:
         self.known = frozenset(n.casefold() for n in names)
         self._update(self.clock.now())
 
-    def microphone(self, apps: Iterable[str]) -> None:
-        """The applications using the microphone now (the adapter calls on every change)."""
+    def set_ringing_counts(self, counts: bool) -> None:
+        """Whether a dial is awaited. Sound a call app was already playing then (a video in
+        the browser that is also the dialer) is not a ring; sound it starts later is."""
+        if counts != self.ringing_counts:
+            self.ringing_counts = counts
+            self._ringing_since = self.clock.now() if counts else None
+            self._update(self.clock.now())
+
+    def microphone(self, apps: Iterable[AudioUse | str]) -> None:
+        """The applications using the microphone (and, `playing`, the speakers) now: the
+        adapter calls on every change."""
         now = self.clock.now()
-        current = set(apps)
-        self._using = {app: self._using.get(app, now) for app in current}
+        current = {AudioUse.of(app) for app in apps}
+        self._using = {use: self._using.get(use, now) for use in current}
         self._update(now)
 
     def hook_started(self, app: str = "") -> None:
@@ -146,30 +223,48 @@ class CallTracker:
         self._using = {app: since + by for app, since in self._using.items()}
         if self._released_at is not None:
             self._released_at += by
+        if self._ringing_since is not None:
+            self._ringing_since += by
         if self._current is not None:
             self._current = replace(self._current, started_at=self._current.started_at + by)
         self.changed.emit()
 
     # -- rules -------------------------------------------------------------------------
 
-    def _counted(self) -> dict[str, datetime]:
-        return {a: t for a, t in self._using.items() if a.casefold() not in self.ignored}
+    def _counted(self) -> dict[AudioUse, datetime]:
+        """What counts now: the microphone held by an app not ignored, and a call app's
+        playback while ringing counts or during its call (the ringback, the other side)."""
+        during = self._current is not None
+        since_ring = self._ringing_since
+
+        def rings(since: datetime) -> bool:
+            return during or (since_ring is not None and since >= since_ring)
+
+        return {
+            use: since
+            for use, since in self._using.items()
+            if not self.is_ignored(use)
+            and (not use.playing or (rings(since) and self.is_known(use)))
+        }
 
     def _update(self, now: datetime) -> None:
         counted = self._counted()
         current = self._current
+        speaking = any(not use.playing for use in counted)
         if current is None:
             held = [
-                (since, app)
-                for app, since in counted.items()
-                if now - since >= MIN_CALL or app.casefold() in self.known
+                (since, use.name, use)
+                for use, since in counted.items()
+                if use.playing or now - since >= MIN_CALL or self.is_known(use)
             ]
             if held:
-                since, app = min(held)
-                self._start(Call(app, since, DialSource.DETECTED))
-        elif current.source is DialSource.DETECTED or self._heard or counted:
+                since, app, use = min(held, key=lambda h: (h[0], h[1]))
+                self._start(Call(app, since, DialSource.DETECTED, not use.playing, use.program))
+        elif current.source is DialSource.DETECTED or self._heard or speaking:
             # A hook call ends like a detected one once the microphone was heard in it.
-            if counted:
+            if speaking and not current.answered:
+                self._current = current = replace(current, answered=True)
+            if counted and (speaking or current.source is DialSource.DETECTED):
                 self._released_at = None
                 self._heard = True
             elif self._released_at is None:

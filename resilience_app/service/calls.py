@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from resilience_app.core import values
-from resilience_app.core.calls import Call, app_names
+from resilience_app.core.calls import AudioUse, Call, app_names
 from resilience_app.core.errors import UserError
 from resilience_app.core.events import Event
 from resilience_app.core.models import DialSource, Phase
@@ -20,6 +20,8 @@ from resilience_app.service.recovery import Recovery
 
 log = logging.getLogger(__name__)
 MAX_CALL_APPS = 50  # the setting's limit; the oldest learned name goes first
+RECENT_APPS = 8  # the apps seen using the microphone that Settings lists
+AWAITING_DIAL = (Phase.BREAK, Phase.WAITING)  # a call app's ring is the dial then
 
 
 class CallDesk:
@@ -44,14 +46,16 @@ class CallDesk:
         self.flag_offered: Event[[Call]] = Event()  # a call ended: offer one-click flagging
         self.watching = False  # the microphone adapter is running
         self.hotkey_problem: str | None = None  # why the shortcut is not registered
+        self.recent: list[AudioUse] = []  # seen using the microphone this session, newest first
 
         settings, calls = ctx.settings, ctx.calls
         calls.set_ignored(app_names(settings.get("calls.ignore_apps")))
         calls.set_known(app_names(settings.get("calls.call_apps")))
+        calls.set_ringing_counts(ctx.loop.phase in AWAITING_DIAL)
         # Writes a setting (the settings room, joined by the service): a new call app.
         self.remember: Callable[[str, Any], Any] | None = None
         calls.hook_timeout = timedelta(minutes=settings.get("calls.hook_timeout_minutes"))
-        ctx.loop.phase_changed.connect(lambda phase: self.tell_interest())
+        ctx.loop.phase_changed.connect(self._phase_changed)
         settings.changed.connect(self._follow_setting)
         calls.started.connect(self._call_started)
         calls.ended.connect(self._call_ended)
@@ -68,11 +72,44 @@ class CallDesk:
         self.ctx.follow_clock()
         self.ctx.calls.hook_ended()
 
-    def microphone_used_by(self, apps: frozenset[str]) -> None:
-        """The microphone adapter: these applications use the microphone now."""
+    def microphone_used_by(self, apps: frozenset[AudioUse | str]) -> None:
+        """The microphone adapter: these applications use the microphone (or, `playing`,
+        the speakers) now. Adapters that know only names report plain strings."""
         self.ctx.follow_clock()
-        self.ctx.calls.microphone(apps)
+        uses = {AudioUse.of(app) for app in apps}
+        for use in sorted((u for u in uses if not u.playing), key=lambda u: u.name):
+            self.recent = [use, *[u for u in self.recent if u.name != use.name]][:RECENT_APPS]
+        self.ctx.calls.microphone(uses)
         self.calls_changed.emit()
+
+    def apps_seen(self) -> list[dict[str, Any]]:
+        """The apps seen using the microphone recently, for Settings and `status`: what the
+        sound server calls them, their program, whether they are ignored, a call app,
+        using it now."""
+        calls = self.ctx.calls
+        now = {use.name for use in calls.microphone_uses}
+        return [
+            {
+                "name": use.name,
+                "program": use.program,
+                "in_use": use.name in now,
+                "ignored": calls.is_ignored(use),
+                "call_app": calls.is_known(use),
+            }
+            for use in self.recent
+        ]
+
+    def not_a_call(self, name: str) -> str:
+        """The rep says an app seen using the microphone is no call: its program name (or
+        its name) joins the ignore list, and a call it is on ends. Returns the name added."""
+        use = next((u for u in self.recent if u.name == name), None)
+        if use is None:
+            raise UserError(_("{app} has not been seen using the microphone.").format(app=name))
+        added = (use.program or use.name).replace(",", " ").strip()
+        listed = [n.strip() for n in str(self.ctx.settings.get("calls.ignore_apps")).split(",")]
+        if self.remember is not None and not self.ctx.calls.is_ignored(use):
+            self.remember("calls.ignore_apps", ", ".join([*[n for n in listed if n], added]))
+        return added
 
     @property
     def detection_problem(self) -> str | None:
@@ -89,20 +126,28 @@ class CallDesk:
             return N_("This way of starting Resilience does not watch the microphone.")
         return self.microphone.problem
 
+    def _phase_changed(self, phase: Phase) -> None:
+        self.ctx.calls.set_ringing_counts(phase in AWAITING_DIAL)
+        self.tell_interest()
+
     def _call_started(self, call: Call) -> None:
         # The dial is when the call began; one that began before the flag is not the next.
         self.ctx.loop.dialed(at=call.started_at, source=call.source)
         self.calls_changed.emit()
         if call.source is DialSource.DETECTED:
-            self._learn(call.app)
+            self._learn(call)
 
-    def _learn(self, app: str) -> None:
-        """An app seen on a call is a call app from now on: its next use is the dial."""
-        app = app.replace(",", " ").strip()
+    def _learn(self, call: Call) -> None:
+        """An app seen on a call is a call app from now on: its next use is the dial. Its
+        program's name is kept where known: it names its microphone and its sound alike
+        ("chromium" for "Chromium input" and "Chromium")."""
         # "an application" (no name given, or macOS, which never says which) is not one app.
-        unnamed = app.casefold() == _("an application").casefold()
-        if unnamed or app.casefold() in self.ctx.calls.known or self.remember is None:
+        unnamed = call.app.casefold() == _("an application").casefold()
+        if unnamed or self.remember is None:
             return
+        if self.ctx.calls.is_known(AudioUse(call.app, call.program)):
+            return
+        app = (call.program or call.app).replace(",", " ").strip()
         names = [n.strip() for n in str(self.ctx.settings.get("calls.call_apps")).split(",")]
         kept = [*[n for n in names if n][-(MAX_CALL_APPS - 1) :], app]
         try:
@@ -121,7 +166,8 @@ class CallDesk:
         flagged_during = held is not None or (
             current is not None and current.flagged_at >= call.started_at
         )
-        if self.ctx.settings.get("calls.offer_flag") and not flagged_during:
+        # A call that only rang (nobody picked up) is no call to flag.
+        if self.ctx.settings.get("calls.offer_flag") and not flagged_during and call.answered:
             self.flag_offered.emit(call)
 
     def _call_expired(self, call: Call) -> None:

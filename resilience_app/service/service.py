@@ -209,6 +209,8 @@ class Service:
         self.call_started = call_desk.call_started
         self.call_ended = call_desk.call_ended
         self.microphone_used_by = call_desk.microphone_used_by
+        self.apps_seen = call_desk.apps_seen  # on the microphone lately, for Settings
+        self.not_a_call = call_desk.not_a_call
         self.schedule = hours.schedule
         self.working_now = hours.working_now
         self.paused_until = hours.paused_until

@@ -53,6 +53,7 @@ class Status:
             "on_call": calls.on_call,
             "call_app": calls.current.app if calls.current else None,
             "microphone_in_use_by": calls.microphone_users,
+            "apps_seen": self.call_desk.apps_seen(),
             "call_detection": self.call_desk.detection_off() or "on",
             "hotkey": {
                 "shortcut": ctx.settings.get("hotkey.flag"),

@@ -48,6 +48,7 @@ class SettingsWindow(QWidget):
 
     apply_requested = Signal(dict)
     passphrase_requested = Signal(str)  # "set", "change" or "remove"
+    not_a_call_requested = Signal(str)  # an app seen on the microphone, by its name
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
@@ -149,6 +150,11 @@ class SettingsWindow(QWidget):
         self.calls_status.setWordWrap(True)
         self.calls_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.detect_calls.toggled.connect(self.ignore_apps.setEnabled)
+        # The apps seen using the microphone lately, each with "This is not a call".
+        self.apps_seen = QWidget()
+        self.apps_seen.setAccessibleName(_("Apps seen using the microphone"))
+        self._apps_rows = QVBoxLayout(self.apps_seen)
+        self._apps_rows.setContentsMargins(0, 0, 0, 0)
         self.work_limit = QCheckBox(_("Only nudge me during my working hours"))
         self.work_days: dict[str, QCheckBox] = {}
         days_row = QHBoxLayout()
@@ -238,6 +244,7 @@ class SettingsWindow(QWidget):
         calls = QFormLayout()
         calls.addRow("", self.detect_calls)
         calls.addRow(_("Not a call:"), self.ignore_apps)
+        calls.addRow(_("Seen lately:"), self.apps_seen)
         calls.addRow("", self.offer_flag)
         calls.addRow(_("Shortcut to flag a call:"), hotkey_row)
         calls.addRow("", self.calls_status)
@@ -370,9 +377,58 @@ class SettingsWindow(QWidget):
         self.error.hide()
         self.saved.hide()
 
-    def show_calls(self, microphone: str, shortcut: str) -> None:
-        """What the app sees right now, and whether the shortcut works."""
+    def show_calls(
+        self, microphone: str, shortcut: str, seen: list[dict[str, Any]] | None = None
+    ) -> None:
+        """What the app sees right now, and whether the shortcut works; the apps seen
+        using the microphone lately (name and program), each a click from being no call."""
         self.calls_status.setText(f"{microphone}\n{shortcut}")
+        while (item := self._apps_rows.takeAt(0)) is not None:
+            widget = item.widget()
+            if widget is not None:
+                widget.hide()
+                widget.deleteLater()
+        for app in seen or []:
+            self._apps_rows.addWidget(self._app_row(app))
+        if not seen:
+            none = QLabel(_("No app has used the microphone since Resilience started."))
+            none.setProperty("role", "muted")
+            none.setWordWrap(True)
+            self._apps_rows.addWidget(none)
+
+    def _app_row(self, app: dict[str, Any]) -> QWidget:
+        row = QWidget()
+        line = QHBoxLayout(row)
+        line.setContentsMargins(0, 0, 0, 0)
+        name, program = str(app["name"]), str(app["program"])
+        shown = (
+            name
+            if not program or program.casefold() == name.casefold()
+            # Translators: an app as the sound server names it, and its program's name.
+            else (_("{name} (program: {program})").format(name=name, program=program))
+        )
+        if app["ignored"]:
+            # Translators: after an app's name in Settings: its use of the microphone is
+            # not taken for a call.
+            state = _("not a call")
+        elif app["call_app"]:
+            # Translators: after an app's name in Settings: the rep's calls are made with it.
+            state = _("your calls")
+        else:
+            state = ""
+        if app["in_use"]:
+            # Translators: after an app's name in Settings: it has the microphone right now.
+            state = ", ".join(s for s in (state, _("using it now")) if s)
+        label = QLabel(f"{shown} · {state}" if state else shown)
+        label.setWordWrap(True)
+        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        line.addWidget(label, 1)
+        if not app["ignored"]:
+            button = QPushButton(_("This is not a call"))
+            button.setAccessibleName(_("{app} is not a call").format(app=name))
+            button.clicked.connect(lambda _checked=False, n=name: self.not_a_call_requested.emit(n))
+            line.addWidget(button)
+        return row
 
     def show_lock(self, protected: bool, locked: bool, keyring_problem: str | None) -> None:
         """Whether the journal is protected, and what can be done about it."""

@@ -117,3 +117,36 @@ class SoundServer:
         finally:
             proc.terminate()
             proc.wait(5)
+
+    def playback_streams(self) -> list[str]:
+        out = subprocess.run(
+            ["pactl", "list", "short", "sink-inputs"], env=self.env, capture_output=True,
+            text=True, timeout=5,
+        ).stdout  # fmt: skip
+        return [line for line in out.splitlines() if line.strip()]
+
+    @contextlib.contextmanager
+    def ringing(self, app: str = "Zoiper") -> Iterator[None]:
+        """A dialer ringing: playing (silence) to the speakers until the block ends."""
+        proc = subprocess.Popen(
+            ["pacat", "--playback", f"--property=application.name={app}", "--raw"],
+            env=self.env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            assert proc.stdin is not None
+            proc.stdin.write(bytes(44100 * 4 * 2))  # two seconds, then it waits for more
+            proc.stdin.flush()
+            deadline = time.monotonic() + 5
+            while not self.playback_streams():
+                if time.monotonic() > deadline:
+                    raise RuntimeError("pacat never started playing")
+                time.sleep(0.02)
+            yield
+        finally:
+            proc.kill()
+            proc.wait(5)
+            if proc.stdin is not None:
+                proc.stdin.close()

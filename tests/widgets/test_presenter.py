@@ -201,3 +201,29 @@ def test_shutting_down_twice_is_quiet(service: Service, notifier: NotifierChain)
         warnings.simplefilter("error")
         presenter.shutdown()
         presenter.shutdown()
+
+
+def test_settings_lists_the_apps_seen_on_the_microphone_with_this_is_not_a_call(
+    presenter: Presenter, service: Service, settings: Settings
+) -> None:
+    from PySide6.QtWidgets import QLabel, QPushButton
+
+    from resilience_app.core.calls import AudioUse
+
+    service.microphone_used_by(
+        frozenset({AudioUse("Chromium input", "chromium", ("chromium",)), "Zoiper"})
+    )
+    presenter.settings.open()
+    window = presenter.settings.settings_window
+    rows = window.apps_seen
+    texts = [label.text() for label in rows.findChildren(QLabel)]
+    assert any("Chromium input (program: chromium)" in t and "using it now" in t for t in texts)
+    buttons = rows.findChildren(QPushButton)
+    [button] = [b for b in buttons if b.accessibleName() == "Chromium input is not a call"]
+    button.click()
+    assert settings.get("calls.ignore_apps") == "chromium"
+    assert window.ignore_apps.text() == "chromium"
+    texts = [label.text() for label in rows.findChildren(QLabel) if label.isVisibleTo(rows)]
+    assert any(t.startswith("Chromium input") and "not a call" in t for t in texts), texts
+    names = [b.accessibleName() for b in rows.findChildren(QPushButton) if b.isVisibleTo(rows)]
+    assert names == ["Zoiper is not a call"]

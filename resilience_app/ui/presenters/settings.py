@@ -55,12 +55,13 @@ class SettingsPresenter(BasePresenter):
         window = SettingsWindow()
         window.apply_requested.connect(self._apply)
         window.passphrase_requested.connect(self._ask_passphrase)
+        window.not_a_call_requested.connect(self._not_a_call)
         return window
 
     def open(self) -> None:
         window = self.settings_window
         window.load(self.service.setting_values())
-        window.show_calls(*calls_status(self.service))
+        window.show_calls(*calls_status(self.service), self.service.apps_seen())
         self.show_lock()
         if not window.isVisible():
             window.fit()
@@ -69,7 +70,18 @@ class SettingsPresenter(BasePresenter):
 
     def calls_changed(self) -> None:
         if self.visible("settings_window"):
-            self.settings_window.show_calls(*calls_status(self.service))
+            window = self.settings_window
+            window.show_calls(*calls_status(self.service), self.service.apps_seen())
+
+    def _not_a_call(self, name: str) -> None:
+        window = self.settings_window
+        try:
+            self.service.not_a_call(name)
+        except UserError as exc:
+            window.show_result(exc.message)
+            return
+        window.ignore_apps.setText(str(self.service.setting("calls.ignore_apps")))
+        window.show_calls(*calls_status(self.service), self.service.apps_seen())
 
     def show_lock(self) -> None:
         window = self.built("settings_window")

@@ -5,6 +5,7 @@ Wine in `make test-windows`)."""
 
 from __future__ import annotations
 
+import socket
 import sys
 from pathlib import Path
 from types import SimpleNamespace
@@ -18,6 +19,8 @@ from resilience_app.adapters.microphone import (
     PollingMicrophone,
     PulseMicrophone,
     capture_apps,
+    playback_uses,
+    process_names,
     read_consent_store,
 )
 from tests.end2end.sound import SoundServer
@@ -42,6 +45,41 @@ def test_only_real_inputs_open_and_not_metering_count() -> None:
     assert capture_apps(sources, outputs) == frozenset({"Zoiper", "linphone"})
 
 
+def names_into(seen: list[frozenset[str]]) -> Any:
+    """The names of the apps using the microphone, as each report comes."""
+    return lambda uses: seen.append(frozenset(u.name for u in uses if not u.playing))
+
+
+def test_playback_counts_unless_paused_or_ours_and_each_use_knows_its_program(
+    tmp_path: Path,
+) -> None:
+    proc = tmp_path / "proc"
+    (proc / "42").mkdir(parents=True)
+    (proc / "42" / "cmdline").write_bytes(b"/usr/bin/arecord\0-f\0cd\0")
+    inputs = [
+        SimpleNamespace(
+            corked=False,
+            proplist={
+                "application.name": "ALSA plug-in [baresip]",
+                "application.process.binary": "baresip",
+            },
+        ),
+        SimpleNamespace(corked=True, proplist={"application.name": "Paused"}),
+        SimpleNamespace(
+            corked=False, proplist={"application.name": "Us", "application.process.id": "7"}
+        ),
+    ]
+    uses = playback_uses(inputs, own_pid=7)
+    assert [(u.name, u.program, u.playing) for u in uses] == [
+        ("ALSA plug-in [baresip]", "baresip", True)
+    ]
+    props = {"application.process.id": "42", "application.process.host": "elsewhere"}
+    assert process_names(props, proc) == ()  # another machine's process id
+    props["application.process.host"] = socket.gethostname()
+    assert process_names(props, proc) == ("arecord",)  # no exe link in this stand-in
+    assert process_names({"application.process.id": "x"}, proc) == ()
+
+
 @pytest.fixture
 def sound(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
     server = SoundServer(tmp_path / "runtime")
@@ -55,7 +93,7 @@ def sound(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
 def test_a_softphone_on_a_call_is_seen_by_subscription(qtbot: QtBot, sound: SoundServer) -> None:
     seen: list[frozenset[str]] = []
     watch = PulseMicrophone()
-    watch.start(seen.append)
+    watch.start(names_into(seen))
     try:
         qtbot.waitUntil(lambda: seen == [frozenset()], timeout=5000)
         with sound.softphone("Zoiper"):
@@ -70,10 +108,29 @@ def test_a_softphone_on_a_call_is_seen_by_subscription(qtbot: QtBot, sound: Soun
 
 
 @pulse
+def test_a_dialer_ringing_is_seen_as_playback_with_its_program(
+    qtbot: QtBot, sound: SoundServer
+) -> None:
+    seen: list[frozenset[Any]] = []
+    watch = PulseMicrophone()
+    watch.start(seen.append)
+    try:
+        qtbot.waitUntil(lambda: seen == [frozenset()], timeout=5000)
+        with sound.ringing("Zoiper"):
+            qtbot.waitUntil(lambda: any(u.playing for u in seen[-1]), timeout=5000)
+            (use,) = seen[-1]
+            assert (use.name, use.program) == ("Zoiper", "pacat")
+            assert "pacat" in use.executables
+        qtbot.waitUntil(lambda: seen[-1] == frozenset(), timeout=5000)
+    finally:
+        watch.stop()
+
+
+@pulse
 def test_a_sound_server_that_goes_and_comes_back(qtbot: QtBot, sound: SoundServer) -> None:
     seen: list[frozenset[str]] = []
     watch = PulseMicrophone()
-    watch.start(seen.append)
+    watch.start(names_into(seen))
     try:
         with sound.softphone("Zoiper"):
             qtbot.waitUntil(lambda: bool(seen) and seen[-1] == {"Zoiper"}, timeout=5000)
@@ -98,7 +155,7 @@ def test_no_sound_server_at_all_is_a_sentence(
     monkeypatch.delenv("PULSE_SERVER", raising=False)
     seen: list[frozenset[str]] = []
     watch = PulseMicrophone()
-    watch.start(seen.append)
+    watch.start(names_into(seen))
     try:
         qtbot.waitUntil(lambda: watch.problem is not None, timeout=5000)
         assert "not running" in str(watch.problem) and seen == [frozenset()]
@@ -123,7 +180,7 @@ def test_an_unexpected_error_in_the_watch_is_said_not_silent(
     monkeypatch.setattr(pulsectl, "Pulse", Broken)
     seen: list[frozenset[str]] = []
     watch = PulseMicrophone()
-    watch.start(seen.append)
+    watch.start(names_into(seen))
     try:
         qtbot.waitUntil(lambda: watch.problem is not None, timeout=5000)
         assert "calls are not noticed" in str(watch.problem)

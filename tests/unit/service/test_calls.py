@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from resilience_app.adapters.notify import NotifierChain
-from resilience_app.core.calls import END_GRACE, MIN_CALL
+from resilience_app.core.calls import END_GRACE, MIN_CALL, AudioUse
 from resilience_app.core.clock import FakeClock
 from resilience_app.core.models import DialSource, FollowUpKind, NudgeState, Phase
 from resilience_app.core.settings import SettingError
@@ -36,7 +36,7 @@ class Microphone:
     def interest(self, needed: bool) -> None:
         self.interested.append(needed)
 
-    def used_by(self, *apps: str) -> None:
+    def used_by(self, *apps: str | AudioUse) -> None:
         assert self.report is not None, "the service is not watching the microphone"
         self.report(frozenset(apps))
 
@@ -423,3 +423,63 @@ def test_an_unknown_app_still_waits_and_an_unnamed_one_is_never_learned(
     mic.used_by("zoiper")  # a name the rep typed, in any case
     assert app.calls.on_call
     assert app.settings.get("calls.call_apps") == "Zoiper"
+
+
+BARESIP = AudioUse("ALSA plug-in [baresip]", "baresip", ("baresip",))
+RINGBACK = AudioUse("ALSA plug-in [baresip]", "baresip", ("baresip",), playing=True)
+
+
+def test_a_call_app_ringing_is_the_dial_and_an_unanswered_call_still_counts(
+    app: Service, mic: Microphone, clock: FakeClock, shown: Shown
+) -> None:
+    app.set_setting("calls.offer_flag", "on")
+    offers: list[Any] = []
+    app.flag_offered.connect(offers.append)
+    mic.used_by(RINGBACK)  # calm: a ring is nothing to record
+    settle(app, clock, 30)
+    assert not app.calls.on_call
+    mic.used_by()
+    settle(app, clock, 10)
+    assert app.settings.get("calls.call_apps") == ""  # not learned from a ring
+    mic.used_by(BARESIP)
+    settle(app, clock, 30)
+    mic.used_by()
+    settle(app, clock, 10)
+    assert app.settings.get("calls.call_apps") == "baresip"  # its program, for both streams
+    offers.clear()
+    incident = app.flag("Acme").incident
+    app.end_break()
+    settle(app, clock, 4 * 60)
+    mic.used_by(RINGBACK)  # the rep dials; it rings
+    rang = clock.now()
+    assert app.calls.on_call and app.phase is Phase.CALM
+    settle(app, clock, 25)
+    mic.used_by()  # nobody picked up
+    settle(app, clock, 10 * 60)
+    stored = app.incident(incident.id)
+    assert stored.dialed_at == rang and stored.dial_source is DialSource.DETECTED
+    assert shown.titles == [] and offers == []  # no nudge while dialling, no offer to flag
+
+
+def test_the_apps_seen_on_the_microphone_and_this_is_not_a_call(
+    app: Service, mic: Microphone, clock: FakeClock, data_dir: Any
+) -> None:
+    from resilience_app.core.errors import UserError
+    from resilience_app.storage.settings_file import load_settings
+
+    arecord = AudioUse("ALSA plug-in [aplay]", "aplay", ("arecord", "aplay"))
+    mic.used_by(arecord, AudioUse("Chromium", "chromium", playing=True))
+    assert app.call_desk.apps_seen() == [
+        {"name": "ALSA plug-in [aplay]", "program": "aplay", "in_use": True,
+         "ignored": False, "call_app": False}
+    ]  # fmt: skip
+    assert app.status()["apps_seen"] == app.call_desk.apps_seen()
+    assert app.call_desk.not_a_call("ALSA plug-in [aplay]") == "aplay"
+    assert load_settings(data_dir)["calls.ignore_apps"] == "aplay"
+    settle(app, clock, 60)
+    assert not app.calls.on_call and app.call_desk.apps_seen()[0]["ignored"] is True
+    with pytest.raises(UserError, match="has not been seen"):
+        app.call_desk.not_a_call("Zoiper")
+    app.set_setting("calls.ignore_apps", "")
+    app.set_setting("calls.ignore_apps", "arecord")  # typed as the rep knows it
+    assert app.call_desk.apps_seen()[0]["ignored"] is True
