@@ -1,0 +1,112 @@
+"""A real softphone's ringing is the dial: baresip calls another baresip over loopback on the
+virtual desktop, under PulseAudio and under PipeWire (pipewire-pulse + WirePlumber), and the
+running app sees it through the sound server alone. Softphones open the microphone only when
+the other side answers; the rep's dial is when it starts ringing."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.end2end.calling import (
+    PipeWireServer,
+    capture_streams,
+    playback_streams,
+    softphones,
+    wait_for,
+)
+from tests.end2end.desktop import VirtualDesktop
+from tests.end2end.sound import SoundServer
+from tests.end2end.test_app_desktop import RunningApp, ours
+
+pytestmark = pytest.mark.e2e
+FIRST, SECOND = 0.1, 0.2  # minutes: 6 s and 12 s after the flag
+
+
+@pytest.fixture(scope="module")
+def desktop() -> Iterator[VirtualDesktop]:
+    with VirtualDesktop() as d:
+        yield d
+
+
+@pytest.fixture(params=["pulseaudio", "pipewire"])
+def server(request: Any, desktop: VirtualDesktop, tmp_path: Path) -> Iterator[Any]:
+    runtime = Path(desktop.env["XDG_RUNTIME_DIR"])
+    if request.param == "pulseaudio":
+        sound: Any = SoundServer(runtime)
+    else:
+        sound = PipeWireServer(
+            runtime, tmp_path / "pipewire", desktop.env["DBUS_SESSION_BUS_ADDRESS"]
+        )
+    with sound:
+        yield sound
+
+
+@pytest.fixture
+def app(desktop: VirtualDesktop, server: Any, tmp_path: Path) -> Iterator[RunningApp]:
+    data_dir = tmp_path / "data"
+    desktop.clear_notifications()
+    running = RunningApp.__new__(RunningApp)
+    running.desktop, running.data_dir = desktop, data_dir
+    running.cli("config", "set", "nudge.first_minutes", str(FIRST))
+    running.cli("config", "set", "nudge.second_minutes", str(SECOND))
+    running.cli("config", "set", "calls.offer_flag", "on")
+    running.__init__(desktop, data_dir)  # type: ignore[misc]
+    wait_for(lambda: running.status()["call_detection"] == "on", 10, "call detection on")
+    yield running
+    code = running.proc.terminate(timeout=10)
+    assert "Traceback" not in running.proc.stderr, running.proc.stderr
+    assert code == 0, running.proc.stderr
+
+
+def test_a_softphone_ringing_is_the_dial_answered_or_not(
+    app: RunningApp, desktop: VirtualDesktop, server: Any, tmp_path: Path
+) -> None:
+    env = server.env
+    with softphones(tmp_path / "phones", env) as (rep, customer):
+        # A first call, answered: the softphone is seen on a call and learned as the rep's.
+        rep.command("dial", customer.uri)
+        customer.wait_event("CALL_INCOMING")
+        customer.command("accept")
+        wait_for(lambda: app.status()["on_call"], 15, "the answered call is seen")
+        rep.command("hangup")
+        wait_for(lambda: not app.status()["on_call"], 15, "the call ended")
+        assert app.cli("config", "get", "calls.call_apps").stdout.strip() == "baresip"
+        desktop.clear_notifications()  # the offer to flag that first call
+
+        # The call that goes south is flagged; the break starts; the rep dials again.
+        app.cli("flag", "--label", "Acme")
+        desktop.wait_for_window("take a breath", timeout=5)
+        time.sleep(2)
+        rep.command("dial", customer.uri)
+        wait_for(lambda: playback_streams(env), 5, "the ringback plays")
+        rang = datetime.now().astimezone()
+        rang_mono = time.monotonic()
+        assert capture_streams(env) == []  # ringing: the microphone is not open yet
+        wait_for(lambda: app.status()["phase"] == "calm", 5, "the dial is recorded")
+        seen_after = time.monotonic() - rang_mono
+        wait_for(lambda: desktop.find_windows("take a breath") == [], 2, "the break made way")
+        # Nobody answers; both nudge times pass while it rings; the rep gives up.
+        time.sleep(SECOND * 60 - 2 + 1)
+        assert ours(desktop) == []  # no nudge while dialling
+        rep.command("hangup")
+        wait_for(lambda: not app.status()["on_call"], 15, "the unanswered call ended")
+        time.sleep(1)
+    # After the call, the note left in the break is a click away; no offer to flag a call
+    # that only rang.
+    assert [n["summary"] for n in ours(desktop)] == ["Your note can wait for you"]
+    assert app.status()["phase"] == "calm"
+    [record] = app.export()
+    dialed = datetime.fromisoformat(record["dialed_at"])
+    assert record["dial_source"] == "detected"
+    late = (dialed - rang).total_seconds()
+    print(f"{type(server).__name__}: dial recorded {late:+.3f} s from the ringback, "
+          f"the phase calm {seen_after:.3f} s after")  # fmt: skip
+    assert abs(late) <= 1.0, (dialed, rang)
+    assert seen_after <= 1.5  # status asked over the channel: a little more than the dial
+    assert sorted(n["state"] for n in record["nudges"]) == ["cancelled", "cancelled"]
