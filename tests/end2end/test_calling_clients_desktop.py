@@ -110,3 +110,34 @@ def test_a_softphone_ringing_is_the_dial_answered_or_not(
     assert abs(late) <= 1.0, (dialed, rang)
     assert seen_after <= 1.5  # status asked over the channel: a little more than the dial
     assert sorted(n["state"] for n in record["nudges"]) == ["cancelled", "cancelled"]
+
+
+def test_an_app_ignored_by_the_name_the_rep_knows_is_never_a_call(
+    app: RunningApp, server: Any, tmp_path: Path
+) -> None:
+    """`arecord` is what the rep started; the sound server calls it "ALSA plug-in
+    [aplay]". Typed into the ignore list as `arecord`, it is never a call."""
+    import subprocess
+
+    from tests.end2end.calling import require
+
+    require("arecord")
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / ".asoundrc").write_text("pcm.!default { type pulse }\nctl.!default { type pulse }\n")
+    assert app.cli("config", "set", "calls.ignore_apps", "arecord").returncode == 0
+    recorder = subprocess.Popen(
+        ["arecord", "-q", "-f", "S16_LE", "-r", "8000", "/dev/null"],
+        env=dict(server.env, HOME=str(home)),
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        seen = wait_for(lambda: app.status()["apps_seen"], 10, "arecord is seen")
+        time.sleep(7)  # longer than a call's few seconds
+        status = app.status()
+    finally:
+        recorder.terminate()
+        recorder.wait(5)
+    assert seen[0]["name"] == "ALSA plug-in [aplay]" and seen[0]["ignored"] is True
+    assert status["microphone_in_use_by"] == ["ALSA plug-in [aplay]"]  # seen, shown
+    assert status["on_call"] is False  # not counted
