@@ -106,9 +106,13 @@ class Incident:
 
     @property
     def time_to_dial(self) -> timedelta | None:
+        """From the break's start to the next dial: the flag, or, for a call flagged before
+        it ended, the end of that call (the minutes still spent on it are no wait)."""
         if self.dialed_at is None:
             return None
-        return self.dialed_at - self.flagged_at
+        started = self.break_started_at
+        since = started if started is not None and started > self.flagged_at else self.flagged_at
+        return self.dialed_at - since
 
     @property
     def reflection_open(self) -> bool:

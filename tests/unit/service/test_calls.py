@@ -196,6 +196,7 @@ def test_a_flag_during_a_call_waits_for_the_call_then_the_break_and_nudges_count
     stored = app.incident(incident.id)
     assert stored.dial_source is DialSource.DETECTED
     assert stored.dialed_at == hung_up + timedelta(seconds=65)
+    assert stored.time_to_dial == timedelta(seconds=65)  # from the hang-up, not the flag
     assert {n.state for n in app.store.nudges()} == {NudgeState.CANCELLED}
 
 
