@@ -316,6 +316,13 @@ SCHEMA: dict[str, Setting] = {
             normalize=shortcut.normalize,
         ),
         Setting(
+            "hotkey.dial",
+            str,
+            "Ctrl+Alt+N",
+            N_("the global shortcut that says “I'm dialing” from anywhere; empty turns it off"),
+            normalize=shortcut.normalize,
+        ),
+        Setting(
             "playbook.reminder_wait_minutes",
             float,
             60.0,
@@ -402,7 +409,7 @@ class Settings:
                 check(self._values)
             except SettingError:
                 for key in keys:
-                    self._values[key] = SCHEMA[key].default
+                    self._values[key] = _RESET_TO.get(key, SCHEMA[key].default)
 
     def get(self, key: str) -> Any:
         lookup(key)
@@ -476,9 +483,28 @@ def _check_work_days(values: Mapping[str, Any]) -> None:
         )
 
 
+def _check_hotkeys(values: Mapping[str, Any]) -> None:
+    flag, dial = str(values["hotkey.flag"]), str(values["hotkey.dial"])
+    if shortcut.same(flag, dial):
+        raise SettingError(
+            # Translators: “I'm dialing” is the button of the break window and the nudge;
+            # hotkey.dial and hotkey.flag are settings' names (keep them); {shortcut} a key
+            # combination, as "Ctrl+Alt+N".
+            _(
+                "The shortcut for “I'm dialing” (hotkey.dial) and the one that flags a call "
+                "(hotkey.flag) are both {shortcut}; one key cannot do both. Choose another "
+                "combination for one of them."
+            ).format(shortcut=dial)
+        )
+
+
 # Values checked together, and the keys that go back to their defaults when stored values
 # contradict each other.
 _TOGETHER: tuple[tuple[tuple[str, ...], Callable[[Mapping[str, Any]], None]], ...] = (
     (("nudge.first_minutes", "nudge.second_minutes"), _check_nudges),
     (("work.days",), _check_work_days),
+    (("hotkey.dial",), _check_hotkeys),
 )
+# What a contradicted key goes back to instead of its default: the dial key's default may
+# be the very combination the rep chose for the flag key, so it is turned off.
+_RESET_TO: dict[str, Any] = {"hotkey.dial": ""}
