@@ -130,21 +130,20 @@ class SettingsWindow(QWidget):
         self.ignore_apps.setPlaceholderText(_("e.g. Zoiper, Talon (apps that keep it open)"))
         self.ignore_apps.setToolTip(SCHEMA["calls.ignore_apps"].help)
         self.offer_flag = QCheckBox(_("After a call, offer one click to flag it"))
-        self.hotkey = QKeySequenceEdit()
-        self.hotkey.setMaximumSequenceLength(1)
-        self.hotkey.setAccessibleName(_("Shortcut to flag a call"))
-        self.hotkey.setToolTip(
-            _("Click, then press the keys; the shortcut flags a call from anywhere")
+        self.hotkey, self.clear_hotkey, hotkey_row = _key_field(
+            _("Shortcut to flag a call"),
+            _("Click, then press the keys; the shortcut flags a call from anywhere"),
+            _("No global shortcut"),
         )
-        self.clear_hotkey = QToolButton()
-        # Translators: a button that clears the global shortcut.
-        self.clear_hotkey.setText(_("None"))
-        self.clear_hotkey.setToolTip(_("No global shortcut"))
-        self.clear_hotkey.setAccessibleName(_("No global shortcut"))
-        self.clear_hotkey.clicked.connect(self.hotkey.clear)
-        hotkey_row = QHBoxLayout()
-        hotkey_row.addWidget(self.hotkey, 1)
-        hotkey_row.addWidget(self.clear_hotkey)
+        self.dial_key, self.clear_dial_key, dial_key_row = _key_field(
+            # Translators: “I'm dialing” is the button of the break window and the nudge.
+            _("Shortcut for “I'm dialing”"),
+            _(
+                "Click, then press the keys; the shortcut says “I'm dialing” from anywhere, "
+                "as the button of the nudge does"
+            ),
+            _("No global shortcut for “I'm dialing”"),
+        )
         self.calls_status = QLabel()
         self.calls_status.setProperty("role", "muted")
         self.calls_status.setWordWrap(True)
@@ -247,6 +246,7 @@ class SettingsWindow(QWidget):
         calls.addRow(_("Seen lately:"), self.apps_seen)
         calls.addRow("", self.offer_flag)
         calls.addRow(_("Shortcut to flag a call:"), hotkey_row)
+        calls.addRow(_("Shortcut for “I'm dialing”:"), dial_key_row)
         calls.addRow("", self.calls_status)
         hours = QFormLayout()
         hours.addRow("", self.work_limit)
@@ -359,6 +359,7 @@ class SettingsWindow(QWidget):
         self.ignore_apps.setEnabled(self.detect_calls.isChecked())
         self.offer_flag.setChecked(bool(values["calls.offer_flag"]))
         self.hotkey.setKeySequence(QKeySequence(str(values["hotkey.flag"])))
+        self.dial_key.setKeySequence(QKeySequence(str(values["hotkey.dial"])))
         self.work_limit.setChecked(bool(values["work.limit"]))
         chosen = str(values["work.days"]).split(",")
         for key, box in self.work_days.items():
@@ -471,6 +472,9 @@ class SettingsWindow(QWidget):
             "hotkey.flag": self.hotkey.keySequence().toString(
                 QKeySequence.SequenceFormat.PortableText
             ),
+            "hotkey.dial": self.dial_key.keySequence().toString(
+                QKeySequence.SequenceFormat.PortableText
+            ),
             "work.limit": self.work_limit.isChecked(),
             "work.days": ",".join(k for k, box in self.work_days.items() if box.isChecked()),
             "work.start": self.work_start.time().toString("HH:mm"),
@@ -497,3 +501,21 @@ class SettingsWindow(QWidget):
 def _qtime(text: object) -> QTime:
     hour, minute = (int(p) for p in str(text).split(":"))
     return QTime(hour, minute)
+
+
+def _key_field(name: str, tip: str, none: str) -> tuple[QKeySequenceEdit, QToolButton, QHBoxLayout]:
+    """A global shortcut's field: press the keys, or "None" for no shortcut."""
+    edit = QKeySequenceEdit()
+    edit.setMaximumSequenceLength(1)
+    edit.setAccessibleName(name)
+    edit.setToolTip(tip)
+    clear = QToolButton()
+    # Translators: a button that clears the global shortcut.
+    clear.setText(_("None"))
+    clear.setToolTip(none)
+    clear.setAccessibleName(none)
+    clear.clicked.connect(edit.clear)
+    row = QHBoxLayout()
+    row.addWidget(edit, 1)
+    row.addWidget(clear)
+    return edit, clear, row
