@@ -244,8 +244,7 @@ class CallDesk:
             self.key_problems[name], self._held[name] = problem, shortcut
             if problem:
                 log.warning("the shortcut %s is not available: %s", shortcut, problem)
-        if moved:
-            self.calls_changed.emit()
+        self.calls_changed.emit()  # the settings window says what each key does
 
     def _hotkey_pressed(self) -> None:
         try:
