@@ -231,7 +231,8 @@ class Running:
             notifier=notifier,
             sound=Chime(),
             microphone=microphone.for_this_system(),
-            global_key=hotkey.for_this_system(app.platformName()),
+            global_key=hotkey.for_this_system(app.platformName(), hotkey.FLAG_COMMAND),
+            dial_key=hotkey.for_this_system(app.platformName(), hotkey.DIAL_COMMAND),
             vault=KeyringVault(),
         )
         self.parts["service"] = service

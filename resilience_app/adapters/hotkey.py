@@ -1,18 +1,23 @@
-"""A global shortcut that flags a call with any app in front, per window system.
+"""A global shortcut that works with any app in front (the flag key, the dial key), per
+window system; each instance holds one shortcut, and two instances hold two.
 
 - X11: a passive key grab on the root window through python-xlib, in its own connection
   and thread (blocked on the X socket, so it costs nothing while idle); grabbed with and
   without Caps Lock and Num Lock, which X counts as modifiers. Another client holding the
   same grab is reported as "taken".
 - Windows: RegisterHotKey on the GUI thread; WM_HOTKEY arrives through Qt's event loop
-  and a native event filter. An id already registered elsewhere is reported as "taken".
-- Wayland and macOS: `NullGlobalKey`, whose sentence tells the rep to bind
-  `resilience flag` in the desktop's own keyboard settings (Wayland lets only the
-  desktop, or its shortcuts portal, grab keys).
+  and a native event filter, under an id of each instance's own. A combination another
+  program registered is reported as "taken".
+- Wayland and macOS: `NullGlobalKey`, whose sentence tells the rep to bind the command
+  (`resilience flag`, `resilience dialed`) in the desktop's own keyboard settings
+  (Wayland lets only the desktop, or its shortcuts portal, grab keys).
+
+Where a shortcut cannot be had, the sentence names `command`, what the key would have run.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
 import os
 import select
@@ -29,26 +34,33 @@ from resilience_app.i18n import N_, _
 log = logging.getLogger(__name__)
 
 
-def _bind(problem: str) -> str:
+FLAG_COMMAND = "resilience flag"
+DIAL_COMMAND = "resilience dialed"
+
+
+def _bind(problem: str, command: str) -> str:
     """A problem with the key, then how to get a shortcut all the same."""
-    return problem + " " + _(BIND_IT_YOURSELF)
+    return problem + " " + _(BIND_IT_YOURSELF).format(command=command)
 
 
+# Translators: {command} is a command to type as it is ("resilience flag"), not translated.
 BIND_IT_YOURSELF = N_(
-    "Bind the command `resilience flag` to a key in your desktop's keyboard settings instead."
+    "Bind the command `{command}` to a key in your desktop's keyboard settings instead."
 )
 
 
 class NullGlobalKey:
     """No global shortcut here; `register` says why, in the language in use then
-    (`reason` is a message marked with N_, `values` fill its placeholders)."""
+    (`reason` is a message marked with N_, `values` fill its placeholders), and which
+    command to bind instead."""
 
-    def __init__(self, reason: str, **values: str) -> None:
+    def __init__(self, reason: str, command: str = FLAG_COMMAND, **values: str) -> None:
         self.reason = reason
+        self.command = command
         self.values = values
 
     def register(self, shortcut: str, pressed: Callable[[], None]) -> str | None:
-        return _bind(_(self.reason).format(**self.values))
+        return _bind(_(self.reason).format(**self.values), self.command)
 
     def unregister(self) -> None:
         pass
@@ -67,9 +79,16 @@ class X11GlobalKey(QObject):
 
     _pressed = Signal()
 
-    def __init__(self, display_name: str | None = None, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        display_name: str | None = None,
+        parent: QObject | None = None,
+        *,
+        command: str = FLAG_COMMAND,
+    ) -> None:
         super().__init__(parent)
         self._display_name = display_name
+        self.command = command
         self._display: Any = None
         self._grabs: list[tuple[int, int]] = []
         self._thread: threading.Thread | None = None
@@ -101,7 +120,9 @@ class X11GlobalKey(QObject):
         keycode = display.keysym_to_keycode(XK.string_to_keysym(key))
         if not keycode:
             display.close()
-            return _bind(_("This keyboard has no key for {key}.").format(key=parsed.key))
+            return _bind(
+                _("This keyboard has no key for {key}.").format(key=parsed.key), self.command
+            )
         masks = {"Ctrl": X.ControlMask, "Alt": X.Mod1Mask, "Shift": X.ShiftMask,
                  "Meta": X.Mod4Mask}  # fmt: skip
         modifiers = 0
@@ -122,7 +143,8 @@ class X11GlobalKey(QObject):
                 root.ungrab_key(code, mods)
             display.close()
             return _bind(
-                _("Another application already uses {shortcut}.").format(shortcut=shortcut)
+                _("Another application already uses {shortcut}.").format(shortcut=shortcut),
+                self.command,
             )
         self._display, self._grabs, self._callback = display, grabs, pressed
         self._wake_r, self._wake_w = os.pipe()
@@ -165,15 +187,20 @@ class X11GlobalKey(QObject):
 
 
 class WindowsGlobalKey(QAbstractNativeEventFilter):  # pragma: no cover - Windows
-    """RegisterHotKey for the GUI thread; WM_HOTKEY comes through Qt's event loop."""
+    """RegisterHotKey for the GUI thread; WM_HOTKEY comes through Qt's event loop. Each
+    instance registers under an id of its own (the thread's ids are one space: a second
+    key under the first one's id would be refused, and its WM_HOTKEY taken for the first)."""
 
-    HOTKEY_ID = 0xB1A5
+    FIRST_ID = 0xB1A5  # an application's ids are 0x0000 to 0xBFFF
+    _ids: ClassVar[itertools.count[int]] = itertools.count(FIRST_ID)
     WM_HOTKEY = 0x0312
     MODIFIERS: ClassVar[dict[str, int]] = {"Alt": 0x1, "Ctrl": 0x2, "Shift": 0x4, "Meta": 0x8}
     MOD_NOREPEAT = 0x4000
 
-    def __init__(self) -> None:
+    def __init__(self, *, command: str = FLAG_COMMAND) -> None:
         super().__init__()
+        self.hotkey_id = next(WindowsGlobalKey._ids)
+        self.command = command
         self._callback: Callable[[], None] | None = None
         self._registered = False
         app = QCoreApplication.instance()
@@ -189,18 +216,23 @@ class WindowsGlobalKey(QAbstractNativeEventFilter):  # pragma: no cover - Window
             return None
         vk = windows_virtual_key(parsed.key)
         if vk is None:
-            return _bind(_("Windows has no key code for {key}.").format(key=parsed.key))
+            return _bind(
+                _("Windows has no key code for {key}.").format(key=parsed.key), self.command
+            )
         mods = self.MOD_NOREPEAT
         for name in parsed.modifiers:
             mods |= self.MODIFIERS[name]
         user32 = ctypes.WinDLL("user32", use_last_error=True)  # type: ignore[attr-defined]
-        if not user32.RegisterHotKey(None, self.HOTKEY_ID, mods, vk):
+        if not user32.RegisterHotKey(None, self.hotkey_id, mods, vk):
             code = ctypes.get_last_error()  # type: ignore[attr-defined]
             if code == 1409:  # ERROR_HOTKEY_ALREADY_REGISTERED
                 return _bind(
-                    _("Another application already uses {shortcut}.").format(shortcut=shortcut)
+                    _("Another application already uses {shortcut}.").format(shortcut=shortcut),
+                    self.command,
                 )
-            return _bind(_("Windows refused the shortcut (error {code}).").format(code=code))
+            return _bind(
+                _("Windows refused the shortcut (error {code}).").format(code=code), self.command
+            )
         self._registered, self._callback = True, pressed
         return None
 
@@ -208,7 +240,7 @@ class WindowsGlobalKey(QAbstractNativeEventFilter):  # pragma: no cover - Window
         if self._registered:
             import ctypes
 
-            ctypes.WinDLL("user32").UnregisterHotKey(None, self.HOTKEY_ID)  # type: ignore[attr-defined]
+            ctypes.WinDLL("user32").UnregisterHotKey(None, self.hotkey_id)  # type: ignore[attr-defined]
             self._registered = False
 
     def nativeEventFilter(self, event_type: Any, message: Any) -> tuple[bool, int]:
@@ -216,7 +248,7 @@ class WindowsGlobalKey(QAbstractNativeEventFilter):  # pragma: no cover - Window
 
         if bytes(event_type) == b"windows_generic_MSG" and self._callback is not None:
             msg = wintypes.MSG.from_address(int(message))
-            if msg.message == self.WM_HOTKEY and msg.wParam == self.HOTKEY_ID:
+            if msg.message == self.WM_HOTKEY and msg.wParam == self.hotkey_id:
                 self._callback()
                 return True, 0
         return False, 0
@@ -235,26 +267,28 @@ def windows_virtual_key(key: str) -> int | None:
     return named.get(key)
 
 
-def for_this_system(platform_name: str) -> Any:
-    """The backend for Qt's platform plugin (`QGuiApplication.platformName()`)."""
+def for_this_system(platform_name: str, command: str = FLAG_COMMAND) -> Any:
+    """The backend for Qt's platform plugin (`QGuiApplication.platformName()`), for one
+    shortcut; `command` is what a rep can bind instead where the shortcut cannot be had."""
     if sys.platform == "win32":
-        return WindowsGlobalKey()
+        return WindowsGlobalKey(command=command)
     if platform_name == "xcb":
         try:
             import Xlib  # noqa: F401
         except ImportError:
-            return NullGlobalKey(N_("The X11 library (python-xlib) is missing."))
-        return X11GlobalKey()
+            return NullGlobalKey(N_("The X11 library (python-xlib) is missing."), command)
+        return X11GlobalKey(command=command)
     if platform_name.startswith("wayland"):
         return NullGlobalKey(
             N_(
                 "On Wayland only the desktop can give an app a global shortcut, and it offers "
                 "none to Resilience here."
-            )
+            ),
+            command,
         )
     if sys.platform == "darwin":
-        return NullGlobalKey(N_("A global shortcut is not available on macOS yet."))
+        return NullGlobalKey(N_("A global shortcut is not available on macOS yet."), command)
     # Translators: {platform} is the name of Qt's display plugin ("offscreen", "cocoa").
     return NullGlobalKey(
-        N_("No global shortcut on this display ({platform})."), platform=platform_name
+        N_("No global shortcut on this display ({platform})."), command, platform=platform_name
     )

@@ -7,10 +7,7 @@ key, its limits and its error messages exist in one place only.
 from __future__ import annotations
 
 import contextlib
-import math
-import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from resilience_app import i18n
@@ -18,129 +15,10 @@ from resilience_app.core import shortcut, values, workhours
 from resilience_app.core.breathing import DEFAULT_PATTERN, PATTERNS
 from resilience_app.core.errors import UserError
 from resilience_app.core.events import Event
+from resilience_app.core.setting import Setting, SettingError, format_limit
 from resilience_app.i18n import N_, _
 
-
-class SettingError(UserError, ValueError):
-    """A key or value the rep gave is not acceptable; the message says why."""
-
-    usage = True
-
-
-@dataclass(frozen=True)
-class Setting:
-    key: str
-    kind: type  # float, int, bool or str
-    default: Any
-    description: str  # English, marked with N_(); `help` is the rep's language
-    minimum: float | None = None
-    maximum: float | None = None
-    choices: tuple[str, ...] = ()
-    pattern: str = ""  # a full-match regular expression for text values
-    form: str = ""  # how a `pattern` value is written, for the error sentence ("HH:MM")
-    # Turns text into its one written form, or raises a UserError saying what is wrong.
-    normalize: Callable[[str], str] | None = None
-
-    @property
-    def help(self) -> str:
-        """The description in the rep's language (`config list`, the settings' tooltips)."""
-        return _(self.description)
-
-    def parse(self, raw: Any) -> Any:
-        """Turn `raw` (text from the command line, or a stored value) into a valid value."""
-        if self.kind is bool:
-            value: Any = _parse_bool(self.key, raw)
-        elif self.kind in (int, float):
-            value = _parse_number(self.key, raw, whole=self.kind is int)
-            if self.minimum is not None and value < self.minimum:
-                raise SettingError(
-                    # Translators: {key} is a setting's name (break.minutes), {minimum} a number,
-                    # {description} what the setting does: "length of a break in minutes, 1 to 10".
-                    _("{key} must be at least {minimum} ({description}).").format(
-                        key=self.key, minimum=_fmt(self.minimum), description=self.help
-                    )
-                )
-            if self.maximum is not None and value > self.maximum:
-                raise SettingError(
-                    # Translators: {key} is a setting's name (break.minutes), {maximum} a number,
-                    # {description} what the setting does: "length of a break in minutes, 1 to 10".
-                    _("{key} must be at most {maximum} ({description}).").format(
-                        key=self.key, maximum=_fmt(self.maximum), description=self.help
-                    )
-                )
-        else:
-            value = str(raw).strip()
-            if self.choices and value not in self.choices:
-                raise SettingError(
-                    # Translators: {key} is a setting's name (ui.theme); {choices} its values as
-                    # typed, in English: "auto, light, dark".
-                    _("{key} must be one of: {choices}.").format(
-                        key=self.key, choices=", ".join(self.choices)
-                    )
-                )
-            if self.pattern and not re.fullmatch(self.pattern, value):
-                raise SettingError(
-                    # Translators: {key} is a setting's name (lookback.time), {form} how its value
-                    # is written (HH:MM), {got} what the rep typed, in quotes.
-                    _("{key} must be {form} (got {got}).").format(
-                        key=self.key, form=self.form, got=repr(value)
-                    )
-                )
-            if self.normalize is not None:
-                try:
-                    value = self.normalize(value)
-                except UserError as exc:
-                    raise SettingError(
-                        # Translators: {key} is a setting's name (hotkey.flag); {problem} a sentence
-                        # saying what is wrong with the value the rep gave.
-                        _("{key}: {problem}").format(key=self.key, problem=exc.message)
-                    ) from None
-        return value
-
-
-def _fmt(number: float) -> str:
-    """A limit as the rep's locale writes numbers, with the decimals it has ("0.01")."""
-    if float(number).is_integer():
-        return i18n.format_number(number)
-    decimals = len(repr(float(number)).split(".")[1])
-    return i18n.format_number(number, min(decimals, 6))
-
-
-def _parse_bool(key: str, raw: Any) -> bool:
-    if isinstance(raw, bool):
-        return raw
-    text = str(raw).strip().lower()
-    if text in ("1", "true", "yes", "on"):
-        return True
-    if text in ("0", "false", "no", "off"):
-        return False
-    # Translators: {key} is a setting's name (break.sound); "on" and "off" are the values
-    # to type, in English; {got} what the rep typed, in quotes.
-    raise SettingError(_("{key} must be on or off (got {got}).").format(key=key, got=repr(raw)))
-
-
-def _parse_number(key: str, raw: Any, *, whole: bool) -> float | int:
-    # Translators: {key} is a setting's name (break.minutes); {got} what the rep typed.
-    not_a_number = _("{key} must be a number (got {got}).")
-    if isinstance(raw, bool):
-        raise SettingError(not_a_number.format(key=key, got=repr(raw)))
-    try:
-        value = float(raw)
-    except (TypeError, ValueError):
-        raise SettingError(not_a_number.format(key=key, got=repr(raw))) from None
-    if not math.isfinite(value):
-        raise SettingError(
-            # Translators: {key} is a setting's name (break.minutes); {got} what the rep typed.
-            _("{key} must be a finite number (got {got}).").format(key=key, got=repr(raw))
-        )
-    if whole:
-        if not value.is_integer():
-            raise SettingError(
-                # Translators: {key} is a setting's name; {got} what the rep typed.
-                _("{key} must be a whole number (got {got}).").format(key=key, got=repr(raw))
-            )
-        return int(value)
-    return value
+__all__ = ["SCHEMA", "Setting", "SettingError", "Settings", "lookup"]
 
 
 def _names(text: str) -> str:
@@ -316,6 +194,13 @@ SCHEMA: dict[str, Setting] = {
             normalize=shortcut.normalize,
         ),
         Setting(
+            "hotkey.dial",
+            str,
+            "Ctrl+Alt+N",
+            N_("the global shortcut that says “I'm dialing” from anywhere; empty turns it off"),
+            normalize=shortcut.normalize,
+        ),
+        Setting(
             "playbook.reminder_wait_minutes",
             float,
             60.0,
@@ -402,7 +287,7 @@ class Settings:
                 check(self._values)
             except SettingError:
                 for key in keys:
-                    self._values[key] = SCHEMA[key].default
+                    self._values[key] = _RESET_TO.get(key, SCHEMA[key].default)
 
     def get(self, key: str) -> Any:
         lookup(key)
@@ -459,7 +344,7 @@ def _check_nudges(values: Mapping[str, Any]) -> None:
             # {second} and {first} their values in minutes.
             _(
                 "nudge.second_minutes ({second}) must be later than nudge.first_minutes ({first})."
-            ).format(second=_fmt(second), first=_fmt(first))
+            ).format(second=format_limit(second), first=format_limit(first))
         )
 
 
@@ -476,9 +361,28 @@ def _check_work_days(values: Mapping[str, Any]) -> None:
         )
 
 
+def _check_hotkeys(values: Mapping[str, Any]) -> None:
+    flag, dial = str(values["hotkey.flag"]), str(values["hotkey.dial"])
+    if shortcut.same(flag, dial):
+        raise SettingError(
+            # Translators: “I'm dialing” is the button of the break window and the nudge;
+            # hotkey.dial and hotkey.flag are settings' names (keep them); {shortcut} a key
+            # combination, as "Ctrl+Alt+N".
+            _(
+                "The shortcut for “I'm dialing” (hotkey.dial) and the one that flags a call "
+                "(hotkey.flag) are both {shortcut}; one key cannot do both. Choose another "
+                "combination for one of them."
+            ).format(shortcut=dial)
+        )
+
+
 # Values checked together, and the keys that go back to their defaults when stored values
 # contradict each other.
 _TOGETHER: tuple[tuple[tuple[str, ...], Callable[[Mapping[str, Any]], None]], ...] = (
     (("nudge.first_minutes", "nudge.second_minutes"), _check_nudges),
     (("work.days",), _check_work_days),
+    (("hotkey.dial",), _check_hotkeys),
 )
+# What a contradicted key goes back to instead of its default: the dial key's default may
+# be the very combination the rep chose for the flag key, so it is turned off.
+_RESET_TO: dict[str, Any] = {"hotkey.dial": ""}

@@ -86,3 +86,14 @@ def normalize(text: str) -> str:
     """`text` written the one way the app writes shortcuts ("" for none)."""
     shortcut = parse(text)
     return "" if shortcut is None else str(shortcut)
+
+
+ONE_KEY = {"Enter": "Return"}  # two names of one key: the window systems see one key
+
+
+def same(first: str, second: str) -> bool:
+    """Whether two written shortcuts are one combination (never for "", no shortcut)."""
+    a, b = parse(first), parse(second)
+    if a is None or b is None:
+        return False
+    return a.modifiers == b.modifiers and ONE_KEY.get(a.key, a.key) == ONE_KEY.get(b.key, b.key)

@@ -1,5 +1,6 @@
 """`CallDesk`: knowing when the rep is on a call: a dialer's hooks, the microphone, the
-global shortcut that flags, and the one-click flag offered when a call ends."""
+global shortcuts (one flags, one says "I'm dialing"), and the one-click flag offered when a
+call ends."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ log = logging.getLogger(__name__)
 MAX_CALL_APPS = 50  # the setting's limit; the oldest learned name goes first
 RECENT_APPS = 8  # the apps seen using the microphone that Settings lists
 AWAITING_DIAL = (Phase.BREAK, Phase.WAITING)  # a call app's ring is the dial then
+HOTKEYS = ("hotkey.flag", "hotkey.dial")  # the global shortcuts' settings
 
 
 class CallDesk:
@@ -35,17 +37,21 @@ class CallDesk:
         *,
         microphone: Microphone | None,
         global_key: GlobalKey | None,
+        dial_key: GlobalKey | None = None,
         tick: Callable[[], None],
     ) -> None:
         self.ctx = ctx
         self.recovery = recovery
         self.microphone = microphone
-        self.global_key = global_key
+        self.global_key = global_key  # hotkey.flag
+        self.dial_key = dial_key  # hotkey.dial
         self.tick = tick
         self.calls_changed: Event[[]] = Event()  # on a call or not, who uses the microphone
         self.flag_offered: Event[[Call]] = Event()  # a call ended: offer one-click flagging
         self.watching = False  # the microphone adapter is running
-        self.hotkey_problem: str | None = None  # why the shortcut is not registered
+        # Why each shortcut (by its setting) is not registered, and what each one holds.
+        self.key_problems: dict[str, str | None] = dict.fromkeys(HOTKEYS)
+        self._held: dict[str, str] = {}
         self.recent: list[AudioUse] = []  # seen using the microphone this session, newest first
 
         settings, calls = ctx.settings, ctx.calls
@@ -204,22 +210,57 @@ class CallDesk:
         self.watching = wanted
         self.calls_changed.emit()
 
-    def register_hotkey(self, shortcut: str) -> None:
-        if self.global_key is None:
-            return
-        self.global_key.unregister()
-        self.hotkey_problem = (
-            self.global_key.register(shortcut, self._hotkey_pressed) if shortcut else None
-        )
-        if self.hotkey_problem:
-            log.warning("the shortcut %s is not available: %s", shortcut, self.hotkey_problem)
-        self.calls_changed.emit()
+    @property
+    def hotkey_problem(self) -> str | None:
+        """Why the flag key is not registered, or None."""
+        return self.key_problems["hotkey.flag"]
+
+    @property
+    def dial_key_problem(self) -> str | None:
+        """Why the dial key is not registered, or None."""
+        return self.key_problems["hotkey.dial"]
+
+    def _keys(self) -> dict[str, tuple[GlobalKey | None, Callable[[], None]]]:
+        return {
+            "hotkey.flag": (self.global_key, self._hotkey_pressed),
+            "hotkey.dial": (self.dial_key, self._dial_key_pressed),
+        }
+
+    def register_hotkeys(self) -> None:
+        """Each global key as its setting says. The keys that change are all given back
+        before any is registered again, so the two can swap combinations; a key that was
+        refused is tried again."""
+        settings = self.ctx.settings
+        moved = {
+            name: (key, pressed, str(settings.get(name)))
+            for name, (key, pressed) in self._keys().items()
+            if key is not None
+            and (self._held.get(name) != settings.get(name) or self.key_problems[name])
+        }
+        for key, _pressed, _shortcut in moved.values():
+            key.unregister()
+        for name, (key, pressed, shortcut) in moved.items():
+            problem = key.register(shortcut, pressed) if shortcut else None
+            self.key_problems[name], self._held[name] = problem, shortcut
+            if problem:
+                log.warning("the shortcut %s is not available: %s", shortcut, problem)
+        self.calls_changed.emit()  # the settings window says what each key does
 
     def _hotkey_pressed(self) -> None:
         try:
             self.recovery.flag()
         except UserError as exc:
             log.info("shortcut refused: %s", exc)
+
+    def _dial_key_pressed(self) -> None:
+        """The dial key: "I'm dialing", as the tray and the nudge card say it."""
+        try:
+            closed = self.recovery.dialed()
+        except UserError as exc:
+            log.info("dial key refused: %s", exc)
+            return
+        if closed is None:
+            log.info("dial key: no tough call was waiting for a next dial; nothing recorded")
 
     def _follow_setting(self, key: str, value: Any) -> None:
         calls = self.ctx.calls
@@ -232,15 +273,18 @@ class CallDesk:
             calls.tick()  # a call past the new limit ends now
         elif key == "calls.detect" and self.ctx.running:
             self.watch_microphone(bool(value))
-        elif key == "hotkey.flag" and self.ctx.running:
-            self.register_hotkey(str(value))
+        elif key in HOTKEYS and self.ctx.running:
+            self.register_hotkeys()
         elif key == "calls.offer_flag":
             self.tell_interest()
 
     def stop(self) -> None:
-        """Closing: the microphone is no longer watched, the shortcut is given back."""
+        """Closing: the microphone is no longer watched, the shortcuts are given back."""
         if self.watching and self.microphone is not None:
             self.microphone.stop()
             self.watching = False
-        if self.global_key is not None and self.ctx.running:
-            self.global_key.unregister()
+        if self.ctx.running:
+            for key, _pressed in self._keys().values():
+                if key is not None:
+                    key.unregister()
+            self._held.clear()

@@ -55,6 +55,7 @@ class Service:
         sound: Sound | None = None,
         microphone: Microphone | None = None,
         global_key: GlobalKey | None = None,
+        dial_key: GlobalKey | None = None,
         vault: Vault | None = None,
         running: bool = True,
         rng: random.Random | None = None,
@@ -171,6 +172,7 @@ class Service:
             recovery,
             microphone=microphone,
             global_key=global_key,
+            dial_key=dial_key,
             tick=lambda: self.tick(),  # late: the wake-ups are built below
         )
         call_desk.remember = desk_s.set_setting
@@ -243,6 +245,10 @@ class Service:
     @property
     def hotkey_problem(self) -> str | None:
         return self.call_desk.hotkey_problem
+
+    @property
+    def dial_key_problem(self) -> str | None:
+        return self.call_desk.dial_key_problem
 
     @property
     def has_journal(self) -> bool:

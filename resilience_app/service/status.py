@@ -16,7 +16,7 @@ from resilience_app.service.context import Context
 
 
 class Status:
-    """What `status` says; reads the calls (detection, the shortcut) and the hours."""
+    """What `status` says; reads the calls (detection, the shortcuts) and the hours."""
 
     def __init__(self, ctx: Context, calls: CallDesk, availability: Availability) -> None:
         self.ctx = ctx
@@ -58,6 +58,10 @@ class Status:
             "hotkey": {
                 "shortcut": ctx.settings.get("hotkey.flag"),
                 "problem": self.call_desk.hotkey_problem,
+            },
+            "dial_hotkey": {
+                "shortcut": ctx.settings.get("hotkey.dial"),
+                "problem": self.call_desk.dial_key_problem,
             },
             "paused_until": paused.isoformat() if paused else None,
             "working_hours": self.availability.working_now(),

@@ -68,7 +68,7 @@ class Wakeups:
             ctx.tell(notice)
         ctx.store.on_notice = ctx.tell
         self.call_desk.watch_microphone(bool(ctx.settings.get("calls.detect")))
-        self.call_desk.register_hotkey(str(ctx.settings.get("hotkey.flag")))
+        self.call_desk.register_hotkeys()
         ctx.schedule_changed.emit()
 
     def has_journal(self) -> bool:

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
-    QKeySequenceEdit,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -21,7 +20,6 @@ from PySide6.QtWidgets import (
     QSpinBox,
     QTabWidget,
     QTimeEdit,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -32,6 +30,7 @@ from resilience_app.core.breathing import PATTERNS
 from resilience_app.core.settings import SCHEMA
 from resilience_app.i18n import _
 from resilience_app.ui import keys, style
+from resilience_app.ui.settings_calls import AppsSeen, dial_key_field, flag_key_field
 
 
 def _fields(form: QFormLayout, kind: type[QWidget]) -> list[QWidget]:
@@ -130,31 +129,15 @@ class SettingsWindow(QWidget):
         self.ignore_apps.setPlaceholderText(_("e.g. Zoiper, Talon (apps that keep it open)"))
         self.ignore_apps.setToolTip(SCHEMA["calls.ignore_apps"].help)
         self.offer_flag = QCheckBox(_("After a call, offer one click to flag it"))
-        self.hotkey = QKeySequenceEdit()
-        self.hotkey.setMaximumSequenceLength(1)
-        self.hotkey.setAccessibleName(_("Shortcut to flag a call"))
-        self.hotkey.setToolTip(
-            _("Click, then press the keys; the shortcut flags a call from anywhere")
-        )
-        self.clear_hotkey = QToolButton()
-        # Translators: a button that clears the global shortcut.
-        self.clear_hotkey.setText(_("None"))
-        self.clear_hotkey.setToolTip(_("No global shortcut"))
-        self.clear_hotkey.setAccessibleName(_("No global shortcut"))
-        self.clear_hotkey.clicked.connect(self.hotkey.clear)
-        hotkey_row = QHBoxLayout()
-        hotkey_row.addWidget(self.hotkey, 1)
-        hotkey_row.addWidget(self.clear_hotkey)
+        self.hotkey, self.clear_hotkey, hotkey_row = flag_key_field()
+        self.dial_key, self.clear_dial_key, dial_key_row = dial_key_field()
         self.calls_status = QLabel()
         self.calls_status.setProperty("role", "muted")
         self.calls_status.setWordWrap(True)
         self.calls_status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.detect_calls.toggled.connect(self.ignore_apps.setEnabled)
-        # The apps seen using the microphone lately, each with "This is not a call".
-        self.apps_seen = QWidget()
-        self.apps_seen.setAccessibleName(_("Apps seen using the microphone"))
-        self._apps_rows = QVBoxLayout(self.apps_seen)
-        self._apps_rows.setContentsMargins(0, 0, 0, 0)
+        self.apps_seen = AppsSeen()  # on the microphone lately, each "This is not a call"
+        self.apps_seen.not_a_call.connect(self.not_a_call_requested.emit)
         self.work_limit = QCheckBox(_("Only nudge me during my working hours"))
         self.work_days: dict[str, QCheckBox] = {}
         days_row = QHBoxLayout()
@@ -247,6 +230,7 @@ class SettingsWindow(QWidget):
         calls.addRow(_("Seen lately:"), self.apps_seen)
         calls.addRow("", self.offer_flag)
         calls.addRow(_("Shortcut to flag a call:"), hotkey_row)
+        calls.addRow(_("Shortcut for “I'm dialing”:"), dial_key_row)
         calls.addRow("", self.calls_status)
         hours = QFormLayout()
         hours.addRow("", self.work_limit)
@@ -359,6 +343,7 @@ class SettingsWindow(QWidget):
         self.ignore_apps.setEnabled(self.detect_calls.isChecked())
         self.offer_flag.setChecked(bool(values["calls.offer_flag"]))
         self.hotkey.setKeySequence(QKeySequence(str(values["hotkey.flag"])))
+        self.dial_key.setKeySequence(QKeySequence(str(values["hotkey.dial"])))
         self.work_limit.setChecked(bool(values["work.limit"]))
         chosen = str(values["work.days"]).split(",")
         for key, box in self.work_days.items():
@@ -380,55 +365,10 @@ class SettingsWindow(QWidget):
     def show_calls(
         self, microphone: str, shortcut: str, seen: list[dict[str, Any]] | None = None
     ) -> None:
-        """What the app sees right now, and whether the shortcut works; the apps seen
+        """What the app sees right now, and whether the shortcuts work; the apps seen
         using the microphone lately (name and program), each a click from being no call."""
         self.calls_status.setText(f"{microphone}\n{shortcut}")
-        while (item := self._apps_rows.takeAt(0)) is not None:
-            widget = item.widget()
-            if widget is not None:
-                widget.hide()
-                widget.deleteLater()
-        for app in seen or []:
-            self._apps_rows.addWidget(self._app_row(app))
-        if not seen:
-            none = QLabel(_("No app has used the microphone since Resilience started."))
-            none.setProperty("role", "muted")
-            none.setWordWrap(True)
-            self._apps_rows.addWidget(none)
-
-    def _app_row(self, app: dict[str, Any]) -> QWidget:
-        row = QWidget()
-        line = QHBoxLayout(row)
-        line.setContentsMargins(0, 0, 0, 0)
-        name, program = str(app["name"]), str(app["program"])
-        shown = (
-            name
-            if not program or program.casefold() == name.casefold()
-            # Translators: an app as the sound server names it, and its program's name.
-            else (_("{name} (program: {program})").format(name=name, program=program))
-        )
-        if app["ignored"]:
-            # Translators: after an app's name in Settings: its use of the microphone is
-            # not taken for a call.
-            state = _("not a call")
-        elif app["call_app"]:
-            # Translators: after an app's name in Settings: the rep's calls are made with it.
-            state = _("your calls")
-        else:
-            state = ""
-        if app["in_use"]:
-            # Translators: after an app's name in Settings: it has the microphone right now.
-            state = ", ".join(s for s in (state, _("using it now")) if s)
-        label = QLabel(f"{shown} · {state}" if state else shown)
-        label.setWordWrap(True)
-        label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        line.addWidget(label, 1)
-        if not app["ignored"]:
-            button = QPushButton(_("This is not a call"))
-            button.setAccessibleName(_("{app} is not a call").format(app=name))
-            button.clicked.connect(lambda _checked=False, n=name: self.not_a_call_requested.emit(n))
-            line.addWidget(button)
-        return row
+        self.apps_seen.show_apps(seen or [])
 
     def show_lock(self, protected: bool, locked: bool, keyring_problem: str | None) -> None:
         """Whether the journal is protected, and what can be done about it."""
@@ -469,6 +409,9 @@ class SettingsWindow(QWidget):
             "calls.ignore_apps": self.ignore_apps.text(),
             "calls.offer_flag": self.offer_flag.isChecked(),
             "hotkey.flag": self.hotkey.keySequence().toString(
+                QKeySequence.SequenceFormat.PortableText
+            ),
+            "hotkey.dial": self.dial_key.keySequence().toString(
                 QKeySequence.SequenceFormat.PortableText
             ),
             "work.limit": self.work_limit.isChecked(),

@@ -1,7 +1,7 @@
 """The app sees the phone, for real: Xvfb + trayer + dunst + a PulseAudio server, and a
 softphone on a call (parecord capturing from the null microphone). The rep flags a call
 and then simply makes the next one; they never click "I'm dialing", never see a nudge
-during that call, and can flag with the keyboard."""
+during that call, and can flag, or say "I'm dialing", with the keyboard."""
 
 from __future__ import annotations
 
@@ -107,6 +107,26 @@ def test_the_shortcut_flags_a_call_from_anywhere(app: RunningApp, desktop: Virtu
     assert app.status()["phase"] == "break"
 
 
+def test_the_dial_key_says_im_dialing_from_anywhere_while_the_nudges_wait(
+    app: RunningApp, desktop: VirtualDesktop
+) -> None:
+    wait(lambda: app.status()["dial_hotkey"] == {"shortcut": "Ctrl+Alt+N", "problem": None}, 5)
+    desktop.key(None, "ctrl+alt+n")  # nothing waits for a dial: nothing happens
+    time.sleep(0.5)
+    assert app.status()["phase"] == "calm" and app.export() == []
+    app.cli("flag", "--label", "Acme")
+    desktop.wait_for_notification(summary="Ready for the next call?", timeout=20)
+    desktop.key(None, "ctrl+alt+n")
+    wait(lambda: app.status()["phase"] == "calm", 5)
+    [record] = app.export()
+    assert record["dial_source"] == "clicked"  # as "I'm dialing" on the nudge card
+    assert FIRST * 60 <= record["time_to_next_dial_seconds"] < SECOND * 60
+    assert {n["kind"]: n["state"] for n in record["nudges"]} == {
+        "first": "fired",
+        "second": "cancelled",
+    }
+
+
 def test_a_shortcut_another_app_holds_is_said(
     desktop: VirtualDesktop, sound: SoundServer, tmp_path: Path
 ) -> None:
@@ -115,8 +135,9 @@ def test_a_shortcut_another_app_holds_is_said(
 
     other = xdisplay.Display(desktop.display)  # another app got there first
     root = other.screen().root
-    code = other.keysym_to_keycode(XK.string_to_keysym("b"))
-    root.grab_key(code, X.ControlMask | X.Mod1Mask, True, X.GrabModeAsync, X.GrabModeAsync)
+    for letter in "bn":  # the flag key's and the dial key's
+        code = other.keysym_to_keycode(XK.string_to_keysym(letter))
+        root.grab_key(code, X.ControlMask | X.Mod1Mask, True, X.GrabModeAsync, X.GrabModeAsync)
     other.sync()
     try:
         app = RunningApp(desktop, tmp_path / "data")
@@ -125,6 +146,9 @@ def test_a_shortcut_another_app_holds_is_said(
             problem = app.status()["hotkey"]["problem"]
             assert problem.startswith("Another application already uses Ctrl+Alt+B.")
             assert "resilience flag" in problem
+            dial_problem = app.status()["dial_hotkey"]["problem"]
+            assert dial_problem.startswith("Another application already uses Ctrl+Alt+N.")
+            assert "`resilience dialed`" in dial_problem and "resilience flag" not in dial_problem
             app.cli("config", "set", "hotkey.flag", "Ctrl+Alt+F9")
             assert "switches to a text console" in app.status()["hotkey"]["problem"]
             app.cli("config", "set", "hotkey.flag", "Ctrl+Shift+F9")

@@ -227,3 +227,24 @@ def test_settings_lists_the_apps_seen_on_the_microphone_with_this_is_not_a_call(
     assert any(t.startswith("Chromium input") and "not a call" in t for t in texts), texts
     names = [b.accessibleName() for b in rows.findChildren(QPushButton) if b.isVisibleTo(rows)]
     assert names == ["Zoiper is not a call"]
+
+
+def test_the_dial_key_is_chosen_next_to_the_flag_key(presenter: Presenter) -> None:
+    from PySide6.QtGui import QKeySequence
+
+    service = presenter.service
+    presenter.settings.open()
+    window = presenter.settings.settings_window
+    assert window.dial_key.keySequence().toString() == "Ctrl+Alt+N"
+    assert "Ctrl+Alt+N says “I'm dialing” from anywhere." in window.calls_status.text()
+    window.dial_key.setKeySequence(QKeySequence("Ctrl+Alt+B"))  # the flag key's
+    window.save_button.click()
+    assert window.error.isVisible() and "one key cannot do both" in window.error.text()
+    assert service.setting("hotkey.dial") == "Ctrl+Alt+N"
+    window.dial_key.setKeySequence(QKeySequence("Ctrl+Shift+F7"))
+    window.save_button.click()
+    assert not window.error.isVisible() and service.setting("hotkey.dial") == "Ctrl+Shift+F7"
+    window.clear_dial_key.click()
+    window.save_button.click()
+    assert service.setting("hotkey.dial") == "" and service.setting("hotkey.flag") == "Ctrl+Alt+B"
+    assert "No global shortcut for “I'm dialing”." in window.calls_status.text()

@@ -1,6 +1,7 @@
 """The global shortcut through RegisterHotKey: Windows delivers WM_HOTKEY when the keys are
 pressed (keybd_event, as a keyboard would), and a combination another program holds is
-said to be taken."""
+said to be taken; the flag key and the dial key are registered at once, each with its own
+id."""
 
 from __future__ import annotations
 
@@ -70,7 +71,8 @@ def test_a_combination_another_program_holds_is_taken(qtbot: QtBot, key: Windows
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
         said = key.register("Ctrl+Alt+J", lambda: None)
-        assert said == f"Another application already uses Ctrl+Alt+J. {BIND_IT_YOURSELF}"
+        bind = BIND_IT_YOURSELF.format(command="resilience flag")
+        assert said == f"Another application already uses Ctrl+Alt+J. {bind}"
     finally:
         holder.communicate(input="", timeout=30)
     deadline = time.monotonic() + 5
@@ -82,3 +84,22 @@ def test_a_combination_another_program_holds_is_taken(qtbot: QtBot, key: Windows
 def test_a_key_windows_has_no_code_for_is_a_sentence(key: WindowsGlobalKey) -> None:
     said = key.register("Ctrl+Alt+\u00e7", lambda: None)
     assert said is not None and said.startswith("Windows has no key code for")
+
+
+def test_the_flag_key_and_the_dial_key_work_at_once(qtbot: QtBot, key: WindowsGlobalKey) -> None:
+    dial = for_this_system("offscreen", "resilience dialed")
+    assert isinstance(dial, WindowsGlobalKey) and dial.hotkey_id != key.hotkey_id
+    pressed: list[str] = []
+    try:
+        assert key.register("Ctrl+Alt+B", lambda: pressed.append("flag")) is None
+        assert dial.register("Ctrl+Alt+N", lambda: pressed.append("dial")) is None
+        press("Ctrl", "Alt", "N")
+        qtbot.waitUntil(lambda: pressed == ["dial"], timeout=5000)
+        press("Ctrl", "Alt", "B")
+        qtbot.waitUntil(lambda: pressed == ["dial", "flag"], timeout=5000)
+        dial.unregister()  # the flag key stays
+        press("Ctrl", "Alt", "N")
+        press("Ctrl", "Alt", "B")
+        qtbot.waitUntil(lambda: pressed == ["dial", "flag", "flag"], timeout=5000)
+    finally:
+        dial.unregister()

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
 
 def calls_status(service: Service) -> tuple[str, str]:
-    """The settings window's two lines: what the app sees, and the shortcut."""
+    """The settings window's two parts: what the app sees, and the shortcuts (a line each)."""
     problem = service.detection_problem
     users = service.calls.microphone_users
     if problem:
@@ -36,7 +36,19 @@ def calls_status(service: Service) -> tuple[str, str]:
         )
     else:
         shortcut = _("{key} flags a call from anywhere.").format(key=key)
-    return seen, shortcut
+    dial = str(service.setting("hotkey.dial"))
+    if not dial:
+        # Translators: “I'm dialing” is the button of the break window and the nudge.
+        dialing = _("No global shortcut for “I'm dialing”.")
+    elif service.dial_key_problem:
+        dialing = _("{key} is not available: {problem}").format(
+            key=dial, problem=service.dial_key_problem
+        )
+    else:
+        # Translators: {key} is a key combination ("Ctrl+Alt+N"); “I'm dialing” is the
+        # button of the break window and the nudge.
+        dialing = _("{key} says “I'm dialing” from anywhere.").format(key=dial)
+    return seen, f"{shortcut}\n{dialing}"
 
 
 class SettingsPresenter(BasePresenter):

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
+from PySide6.QtWidgets import QApplication
 
 from resilience_app import i18n
 from resilience_app.adapters import hotkey
@@ -18,16 +19,41 @@ def english_after() -> Iterator[None]:
 
 
 @pytest.mark.parametrize("platform", ["wayland", "offscreen"])
+@pytest.mark.parametrize("command", [hotkey.FLAG_COMMAND, hotkey.DIAL_COMMAND])
 def test_no_shortcut_here_is_said_in_the_language_in_use(
-    platform: str, english_after: None, monkeypatch: pytest.MonkeyPatch
+    platform: str, command: str, english_after: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(hotkey.sys, "platform", "linux")
-    key = hotkey.for_this_system(platform)
+    key = hotkey.for_this_system(platform, command)
     i18n.set_language("en")
     english = key.register("Ctrl+Alt+B", lambda: None)
-    assert english is not None and "`resilience flag`" in english
+    assert english is not None and english.endswith(
+        f"Bind the command `{command}` to a key in your desktop's keyboard settings instead."
+    )
     i18n.set_language("de")
     german = key.register("Ctrl+Alt+B", lambda: None)
     assert german is not None and german != english
-    assert "`resilience flag`" in german  # the command itself is not translated
+    assert f"`{command}`" in german  # the command itself is not translated
     assert "Bind the command" not in german and "Wayland only" not in german
+
+
+def test_the_flag_key_is_the_one_named_when_no_command_is_given(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(hotkey.sys, "platform", "linux")
+    said = hotkey.for_this_system("offscreen").register("Ctrl+Alt+B", lambda: None)
+    assert said is not None and "`resilience flag`" in said and "dialed" not in said
+
+
+def test_each_windows_key_registers_under_an_id_of_its_own(qapp: QApplication) -> None:
+    """Two keys at once: RegisterHotKey ids are one space per thread, so the flag key and
+    the dial key must not share one (built here off Windows; nothing is registered)."""
+    keys = [hotkey.WindowsGlobalKey(command=c) for c in (hotkey.FLAG_COMMAND, hotkey.DIAL_COMMAND)]
+    try:
+        ids = [key.hotkey_id for key in keys]
+        assert len(set(ids)) == 2
+        assert all(0 <= i <= 0xBFFF for i in ids)  # the range Windows leaves to applications
+        assert [key.command for key in keys] == ["resilience flag", "resilience dialed"]
+    finally:
+        for key in keys:
+            qapp.removeNativeEventFilter(key)

@@ -81,3 +81,39 @@ def test_stored_working_hours_with_no_day_get_the_default_days() -> None:
     assert s.get("work.limit") is True
     assert s.get("work.days") == "mon,tue,wed,thu,fri"
     assert s.first_nudge_minutes == 5
+
+
+def test_the_dial_key_and_the_flag_key_cannot_be_one_key() -> None:
+    s = Settings()
+    assert (s.get("hotkey.flag"), s.get("hotkey.dial")) == ("Ctrl+Alt+B", "Ctrl+Alt+N")
+    both = r"\(hotkey\.dial\).*\(hotkey\.flag\) are both Ctrl\+Alt\+B"
+    with pytest.raises(SettingError, match=both):
+        s.set("hotkey.dial", "alt+ctrl+b")  # written another way, the same combination
+    with pytest.raises(SettingError, match="one key cannot do both"):
+        s.set("hotkey.flag", "Ctrl+Alt+N")
+    with pytest.raises(SettingError, match="are both Ctrl\\+Alt\\+Return"):
+        s.update({"hotkey.flag": "Ctrl+Alt+Enter", "hotkey.dial": "Ctrl+Alt+Return"})  # one key
+    assert (s.get("hotkey.flag"), s.get("hotkey.dial")) == ("Ctrl+Alt+B", "Ctrl+Alt+N")
+    s.update({"hotkey.flag": "Ctrl+Alt+N", "hotkey.dial": "Ctrl+Alt+B"})  # swapped at once
+    assert (s.get("hotkey.flag"), s.get("hotkey.dial")) == ("Ctrl+Alt+N", "Ctrl+Alt+B")
+
+
+def test_both_keys_may_be_off_and_a_bad_dial_key_gets_a_sentence() -> None:
+    s = Settings()
+    s.set("hotkey.dial", "")
+    s.set("hotkey.flag", "")  # two empty keys are two keys off, not one key twice
+    assert (s.get("hotkey.flag"), s.get("hotkey.dial")) == ("", "")
+    s.set("hotkey.flag", "Ctrl+Alt+N")
+    with pytest.raises(SettingError, match=r"hotkey\.dial: 'Hyper' is not a modifier key"):
+        s.set("hotkey.dial", "Hyper+N")
+    with pytest.raises(SettingError, match="needs Ctrl, Alt or Super"):
+        s.set("hotkey.dial", "Shift+N")
+
+
+def test_a_stored_flag_key_on_the_dial_keys_default_turns_the_dial_key_off() -> None:
+    """A rep who chose Ctrl+Alt+N to flag before the dial key existed keeps their key."""
+    s = Settings({"hotkey.flag": "Ctrl+Alt+N", "break.minutes": 5})
+    assert (s.get("hotkey.flag"), s.get("hotkey.dial")) == ("Ctrl+Alt+N", "")
+    assert s.break_minutes == 5
+    s.set("hotkey.dial", "Ctrl+Alt+M")
+    assert s.get("hotkey.dial") == "Ctrl+Alt+M"

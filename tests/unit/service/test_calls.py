@@ -42,20 +42,27 @@ class Microphone:
 
 
 class Keyboard:
-    """The window system's key grab: the test presses the key."""
+    """The window system's key grab: the test presses the key. Grabs made through one
+    `grabs` (one window system) exclude each other, as X11's and Windows' do."""
 
-    def __init__(self, refuse: str | None = None) -> None:
-        self.refuse = refuse
+    def __init__(self, grabs: dict[str, Keyboard] | None = None) -> None:
+        self.refuse: str | None = None
+        self.grabs = {} if grabs is None else grabs
         self.registered: str | None = None
         self.pressed: Callable[[], None] | None = None
 
     def register(self, shortcut: str, pressed: Callable[[], None]) -> str | None:
         if self.refuse:
             return self.refuse
+        if self.grabs.get(shortcut, self) is not self:
+            return f"Another application already uses {shortcut}."
+        self.grabs[shortcut] = self
         self.registered, self.pressed = shortcut, pressed
         return None
 
     def unregister(self) -> None:
+        if self.registered is not None:
+            del self.grabs[self.registered]
         self.registered = self.pressed = None
 
 
@@ -65,8 +72,18 @@ def mic() -> Microphone:
 
 
 @pytest.fixture
-def keys() -> Keyboard:
-    return Keyboard()
+def grabs() -> dict[str, Keyboard]:
+    return {}
+
+
+@pytest.fixture
+def keys(grabs: dict[str, Keyboard]) -> Keyboard:
+    return Keyboard(grabs)
+
+
+@pytest.fixture
+def dial_keys(grabs: dict[str, Keyboard]) -> Keyboard:
+    return Keyboard(grabs)
 
 
 @pytest.fixture
@@ -77,9 +94,10 @@ def shown(notifier: NotifierChain) -> Shown:
 
 
 @pytest.fixture
-def app(service: Service, mic: Microphone, keys: Keyboard) -> Service:
+def app(service: Service, mic: Microphone, keys: Keyboard, dial_keys: Keyboard) -> Service:
     service.call_desk.microphone = mic
     service.call_desk.global_key = keys
+    service.call_desk.dial_key = dial_keys
     service.start()
     return service
 
@@ -311,6 +329,76 @@ def test_the_shortcut_flags_and_a_refusal_is_said(
     keys.refuse = "Another application already uses Ctrl+Alt+B."
     app.set_setting("hotkey.flag", "Ctrl+Alt+B")
     assert app.status()["hotkey"]["problem"].startswith("Another application")
+
+
+def test_the_dial_key_records_the_dial_while_a_flagged_call_waits(
+    app: Service, keys: Keyboard, dial_keys: Keyboard, clock: FakeClock
+) -> None:
+    assert (keys.registered, dial_keys.registered) == ("Ctrl+Alt+B", "Ctrl+Alt+N")
+    assert keys.pressed is not None and dial_keys.pressed is not None
+    keys.pressed()
+    incident = app.current
+    assert incident is not None and app.phase is Phase.BREAK
+    settle(app, clock, 4 * 60)  # the break is over; the nudges wait
+    assert app.phase is Phase.WAITING
+    dial_keys.pressed()
+    stored = app.incident(incident.id)
+    assert stored.dialed_at == incident.flagged_at + timedelta(minutes=4)
+    assert stored.dial_source is DialSource.CLICKED  # as "I'm dialing" on the nudge card
+    assert app.phase is Phase.CALM
+    assert {n.state for n in app.store.nudges()} == {NudgeState.CANCELLED}
+
+
+def test_the_dial_key_with_nothing_waiting_does_nothing_but_say_so_in_the_log(
+    app: Service, dial_keys: Keyboard, caplog: pytest.LogCaptureFixture
+) -> None:
+    assert dial_keys.pressed is not None
+    with caplog.at_level("INFO", logger="resilience_app.service.calls"):
+        dial_keys.pressed()
+    assert app.phase is Phase.CALM and app.store.incidents() == []
+    assert "no tough call was waiting" in caplog.text
+
+
+def test_the_dial_keys_setting_registers_it_again_and_the_two_keys_can_swap(
+    app: Service, keys: Keyboard, dial_keys: Keyboard, caplog: pytest.LogCaptureFixture
+) -> None:
+    app.set_setting("hotkey.dial", "Ctrl+Shift+F8")
+    assert dial_keys.registered == "Ctrl+Shift+F8" and keys.registered == "Ctrl+Alt+B"
+    app.set_setting("hotkey.dial", "")
+    assert dial_keys.registered is None and app.dial_key_problem is None
+    assert app.status()["dial_hotkey"] == {"shortcut": "", "problem": None}
+    app.set_setting("hotkey.dial", "Ctrl+Alt+N")
+    # Swapped in one go (the settings window): each is given back before either is taken.
+    with caplog.at_level("WARNING", logger="resilience_app.service.calls"):
+        app.update_settings({"hotkey.flag": "Ctrl+Alt+N", "hotkey.dial": "Ctrl+Alt+B"})
+    assert caplog.text == ""  # neither was refused on the way, not even for a moment
+    assert (keys.registered, dial_keys.registered) == ("Ctrl+Alt+N", "Ctrl+Alt+B")
+    assert app.hotkey_problem is None and app.dial_key_problem is None
+    assert dial_keys.pressed is not None
+    dial_keys.pressed()  # the dial key's action moved with the dial key
+    assert app.phase is Phase.CALM
+    with pytest.raises(SettingError, match="one key cannot do both"):
+        app.set_setting("hotkey.dial", "Ctrl+Alt+N")
+    assert dial_keys.registered == "Ctrl+Alt+B"
+
+
+def test_status_says_which_dial_key_and_why_it_is_not_there(
+    app: Service, dial_keys: Keyboard
+) -> None:
+    assert app.status()["dial_hotkey"] == {"shortcut": "Ctrl+Alt+N", "problem": None}
+    dial_keys.refuse = "Another application already uses Ctrl+Alt+M."
+    app.set_setting("hotkey.dial", "Ctrl+Alt+M")
+    status = app.status()
+    assert status["dial_hotkey"] == {
+        "shortcut": "Ctrl+Alt+M",
+        "problem": "Another application already uses Ctrl+Alt+M.",
+    }
+    assert status["hotkey"] == {"shortcut": "Ctrl+Alt+B", "problem": None}  # the flag key's own
+
+
+def test_closing_gives_both_keys_back(app: Service, keys: Keyboard, dial_keys: Keyboard) -> None:
+    app.close()
+    assert keys.registered is None and dial_keys.registered is None
 
 
 def test_a_nudge_due_while_a_call_is_being_confirmed_waits_for_the_answer(
