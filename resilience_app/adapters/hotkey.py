@@ -6,8 +6,10 @@
   same grab is reported as "taken".
 - Windows: RegisterHotKey on the GUI thread; WM_HOTKEY arrives through Qt's event loop
   and a native event filter. An id already registered elsewhere is reported as "taken".
-- Wayland and macOS: `NullGlobalKey`, whose sentence tells the rep to bind
-  `resilience flag` in the desktop's own keyboard settings (Wayland lets only the
+- Wayland: the desktop's GlobalShortcuts portal where it has one (`PortalGlobalKey`, in
+  portal_shortcuts.py; KDE Plasma, GNOME 48 and later), else `NullGlobalKey`.
+- macOS, and Wayland without the portal: `NullGlobalKey`, whose sentence tells the rep to
+  bind `resilience flag` in the desktop's own keyboard settings (Wayland lets only the
   desktop, or its shortcuts portal, grab keys).
 """
 
@@ -246,6 +248,10 @@ def for_this_system(platform_name: str) -> Any:
             return NullGlobalKey(N_("The X11 library (python-xlib) is missing."))
         return X11GlobalKey()
     if platform_name.startswith("wayland"):
+        from resilience_app.adapters import portal_shortcuts
+
+        if portal_shortcuts.offered():
+            return portal_shortcuts.PortalGlobalKey(advise=_bind)
         return NullGlobalKey(
             N_(
                 "On Wayland only the desktop can give an app a global shortcut, and it offers "

@@ -15,7 +15,7 @@ from resilience_app.core.events import Event
 from resilience_app.core.models import DialSource, Phase
 from resilience_app.i18n import N_, _
 from resilience_app.service.context import Context
-from resilience_app.service.ports import GlobalKey, Microphone
+from resilience_app.service.ports import AnswersLater, GlobalKey, Microphone
 from resilience_app.service.recovery import Recovery
 
 log = logging.getLogger(__name__)
@@ -162,11 +162,19 @@ class CallDesk:
         if self.global_key is None:
             return
         self.global_key.unregister()
+        if isinstance(self.global_key, AnswersLater):  # a refusal may come later
+            self.global_key.problem_found = self._hotkey_problem_found
         self.hotkey_problem = (
             self.global_key.register(shortcut, self._hotkey_pressed) if shortcut else None
         )
         if self.hotkey_problem:
             log.warning("the shortcut %s is not available: %s", shortcut, self.hotkey_problem)
+        self.calls_changed.emit()
+
+    def _hotkey_problem_found(self, problem: str | None) -> None:
+        """The desktop answered late (the rep declined in the portal's dialog): the
+        Settings line and `resilience status` say so from now on."""
+        self.hotkey_problem = problem
         self.calls_changed.emit()
 
     def _hotkey_pressed(self) -> None:
