@@ -6,7 +6,8 @@ GUI thread never waits for it):
 1. `CreateSession` returns a Request object; its `Response` signal brings the session.
 2. `BindShortcuts(session, [(id, {description, preferred_trigger})], "", options)`: its
    Response lists the shortcuts the desktop actually bound (the rep may untick ours, or
-   close the dialog: response 1).
+   close the dialog: response 1); where it lists none (Plasma 6 after its dialog),
+   `ListShortcuts` is asked.
 3. `Activated(session, id, timestamp, options)` each time the rep presses the key.
 4. `org.freedesktop.portal.Session.Close` gives the key back.
 
@@ -193,24 +194,46 @@ class PortalGlobalKey(QObject):
                 return
             if code != 0:
                 self._fail(self._refusal(code))
-                return
-            granted = {key: info for key, info in results.get("shortcuts", ("", []))[1]}
-            if self.shortcut_id not in granted:
-                self._fail(
-                    # Translators: {shortcut} is a key combination, as "Ctrl+Alt+B".
-                    _("The desktop did not grant {shortcut} to Resilience.").format(
-                        shortcut=self._shortcut
-                    )
-                )
-                return
-            given = granted[self.shortcut_id].get("trigger_description", ("s", ""))[1]
-            log.info("the desktop bound %s to %s", self.shortcut_id, given or trigger)
+            elif "shortcuts" in results:
+                self._check(results, trigger)
+            else:  # Plasma 6 answers a dialog's "OK" with no list: ask for it
+                self._list(trigger)
 
         info = {"description": ("s", _(self.description)), "preferred_trigger": ("s", trigger)}
         self._request(
             token, bound, "BindShortcuts", "oa(sa{sv})sa{sv}",
             (self._session, [(self.shortcut_id, info)], "", {"handle_token": ("s", token)}),
         )  # fmt: skip
+
+    def _list(self, trigger: str) -> None:
+        token, round_ = self._token(), self._round
+
+        def listed(code: int, results: dict[str, Any]) -> None:
+            if round_ != self._round:
+                return
+            if code != 0:
+                self._fail(self._refusal(code))
+            else:
+                self._check(results, trigger)
+
+        self._request(
+            token, listed, "ListShortcuts", "oa{sv}",
+            (self._session, {"handle_token": ("s", token)}),
+        )  # fmt: skip
+
+    def _check(self, results: dict[str, Any], trigger: str) -> None:
+        """The shortcuts the desktop says it bound: ours among them, or a problem."""
+        granted = {key: info for key, info in results.get("shortcuts", ("", []))[1]}
+        if self.shortcut_id not in granted:
+            self._fail(
+                # Translators: {shortcut} is a key combination, as "Ctrl+Alt+B".
+                _("The desktop did not grant {shortcut} to Resilience.").format(
+                    shortcut=self._shortcut
+                )
+            )
+            return
+        given = granted[self.shortcut_id].get("trigger_description", ("s", ""))[1]
+        log.info("the desktop bound %s to %s", self.shortcut_id, given or trigger)
 
     def _refusal(self, code: int) -> str:
         if code == 1:

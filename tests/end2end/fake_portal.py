@@ -16,8 +16,9 @@ Response is sent after the method's reply, as the real portal does once its dial
 
 The test steers it through org.resilience.test.FakePortal at /control:
 - Refuse(as ids): BindShortcuts leaves these ids out of its answer (the rep unticked them).
-- Answer(s how): how BindShortcuts answers: "grant" (default), "cancel" (the rep closed the
-  dialog: response 1), "hold" (no answer until Release).
+- Answer(s how): how BindShortcuts answers: "grant" (default), "grant-unlisted" (granted,
+  but the Response lists nothing, as Plasma 6 answers its dialog), "cancel" (the rep closed
+  the dialog: response 1), "hold" (no answer until Release).
 - Release(): answer the held BindShortcuts requests, granted.
 - Activate(s id): the rep pressed the key of shortcut `id`: Activated for every session bound to it.
 - Log() -> as: what the app asked, one line a call ("create SESSION", "bind SESSION ID TRIGGER
@@ -165,7 +166,8 @@ class Portal:
                     "description": info.get("description", ""),
                     "trigger_description": info.get("preferred_trigger", ""),
                 }
-        self.respond(sender, request, 0, {"shortcuts": self.listing(bound)})
+        listed = {} if self.answer == "grant-unlisted" else {"shortcuts": self.listing(bound)}
+        self.respond(sender, request, 0, listed)
 
     @staticmethod
     def listing(bound):

@@ -171,6 +171,26 @@ def test_the_answer_may_come_long_after_register_returned(
     assert key.problem is None
 
 
+@pytest.mark.parametrize("refused", [False, True])
+def test_a_bound_shortcut_not_listed_in_the_answer_is_asked_for(
+    refused: bool, qtbot: Any, portal: Bus, make_key: Callable[..., PortalGlobalKey]
+) -> None:
+    """Plasma 6 answers its dialog's OK with an empty result: ListShortcuts tells."""
+    portal.control("Answer", "s", "grant-unlisted")
+    if refused:
+        portal.control("Refuse", "as", ["flag"])
+    key, presses = make_key(), Presses()
+    key.register("Ctrl+Alt+B", presses)
+    qtbot.waitUntil(lambda: any(line.startswith("list") for line in portal.log()))
+    if refused:
+        qtbot.waitUntil(lambda: key.problem is not None)
+        assert key.problem is not None and key.problem.startswith("The desktop did not grant")
+        return
+    portal.control("Activate", "s", "flag")
+    qtbot.waitUntil(lambda: presses.count == 1)
+    assert key.problem is None
+
+
 def test_a_shortcut_the_desktop_leaves_out_is_said(
     qtbot: Any, portal: Bus, make_key: Callable[..., PortalGlobalKey]
 ) -> None:
