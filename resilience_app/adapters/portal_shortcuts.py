@@ -8,7 +8,9 @@ GUI thread never waits for it):
    Response lists the shortcuts the desktop actually bound (the rep may untick ours, or
    close the dialog: response 1); where it lists none (Plasma 6 after its dialog),
    `ListShortcuts` is asked.
-3. `Activated(session, id, timestamp, options)` each time the rep presses the key.
+3. `Activated(session, id, timestamp, options)` each time the rep presses the key;
+   `ShortcutsChanged` when the rep binds or unbinds it later in the desktop's settings
+   (the session stays open for that when the answer left the key out).
 4. `org.freedesktop.portal.Session.Close` gives the key back.
 
 `register` therefore answers None at once (nothing known against it yet); a problem found
@@ -222,18 +224,20 @@ class PortalGlobalKey(QObject):
         )  # fmt: skip
 
     def _check(self, results: dict[str, Any], trigger: str) -> None:
-        """The shortcuts the desktop says it bound: ours among them, or a problem."""
+        """The shortcuts the desktop says are bound: ours among them, or a problem. The
+        session stays open either way: the rep may bind the key later in the desktop's
+        own settings (Plasma 5.27 opens them instead of a dialog), and ShortcutsChanged
+        then says so."""
         granted = {key: info for key, info in results.get("shortcuts", ("", []))[1]}
         if self.shortcut_id not in granted:
-            self._fail(
-                # Translators: {shortcut} is a key combination, as "Ctrl+Alt+B".
-                _("The desktop did not grant {shortcut} to Resilience.").format(
-                    shortcut=self._shortcut
-                )
-            )
+            # Translators: {shortcut} is a key combination, as "Ctrl+Alt+B".
+            problem = _("The desktop did not grant {shortcut} to Resilience.")
+            self._report(self._advise(problem.format(shortcut=self._shortcut)))
             return
         given = granted[self.shortcut_id].get("trigger_description", ("s", ""))[1]
         log.info("the desktop bound %s to %s", self.shortcut_id, given or trigger)
+        if self.problem is not None:
+            self._report(None)
 
     def _refusal(self, code: int) -> str:
         if code == 1:
@@ -245,11 +249,18 @@ class PortalGlobalKey(QObject):
         return _("The desktop could not set up {shortcut}.").format(shortcut=self._shortcut)
 
     def _fail(self, problem: str) -> None:
-        log.warning("the portal's shortcut %s: %s", self.shortcut_id, problem)
+        """The key is not to be had: the session (if any) is given back."""
         self.unregister()
-        self.problem = self._advise(problem)
+        self._report(self._advise(problem))
+
+    def _report(self, problem: str | None) -> None:
+        log.log(
+            logging.WARNING if problem else logging.INFO,
+            "the portal's shortcut %s: %s", self.shortcut_id, problem or "bound",
+        )  # fmt: skip
+        self.problem = problem
         if self.problem_found is not None:
-            self.problem_found(self.problem)
+            self.problem_found(problem)
 
     def _close(self, session: str) -> None:
         self._send(new_method_call(DBusAddress(session, PORTAL, SESSION), "Close"))
@@ -301,6 +312,7 @@ class PortalGlobalKey(QObject):
         for rule in (
             f"type='signal',interface='{REQUEST}',member='Response'",
             f"type='signal',interface='{SHORTCUTS}',member='Activated',path='{DESKTOP}'",
+            f"type='signal',interface='{SHORTCUTS}',member='ShortcutsChanged',path='{DESKTOP}'",
             f"type='signal',interface='{SESSION}',member='Closed'",
         ):
             self._send(new_method_call(BUS, "AddMatch", "s", (rule,)))
@@ -362,6 +374,10 @@ class PortalGlobalKey(QObject):
             session, shortcut_id = message.body[0], message.body[1]
             if session == self._session and shortcut_id == self.shortcut_id and self._pressed:
                 self._pressed()
+        elif interface == SHORTCUTS and member == "ShortcutsChanged":
+            session, listing = message.body
+            if session == self._session:  # the rep changed them in the desktop's settings
+                self._check({"shortcuts": ("a(sa{sv})", listing)}, "")
         elif interface == SESSION and member == "Closed" and path == self._session:
             self._session = None
             self._fail(

@@ -20,6 +20,8 @@ The test steers it through org.resilience.test.FakePortal at /control:
   but the Response lists nothing, as Plasma 6 answers its dialog), "cancel" (the rep closed
   the dialog: response 1), "hold" (no answer until Release).
 - Release(): answer the held BindShortcuts requests, granted.
+- Grant(s id): the rep bound shortcut `id` in the desktop's settings afterwards:
+  ShortcutsChanged for every session that asked for it.
 - Activate(s id): the rep pressed the key of shortcut `id`: Activated for every session bound to it.
 - Log() -> as: what the app asked, one line a call ("create SESSION", "bind SESSION ID TRIGGER
   DESCRIPTION", "list SESSION", "close SESSION").
@@ -96,6 +98,7 @@ CONTROL_XML = """
     <method name="Answer"><arg type="s" direction="in"/></method>
     <method name="Release"/>
     <method name="Activate"><arg type="s" direction="in"/></method>
+    <method name="Grant"><arg type="s" direction="in"/></method>
     <method name="Log"><arg type="as" direction="out"/></method>
     <method name="Sessions"><arg type="as" direction="out"/></method>
   </interface>
@@ -111,7 +114,8 @@ class Portal:
         self.refused = set()
         self.answer = "grant"
         self.held = []  # (sender, request path, session, shortcuts)
-        self.sessions = {}  # session path -> {"owner", "registration", "bound": {id: info}}
+        # session path -> {"owner", "registration", "bound": {id: info}, "asked": {id: info}}
+        self.sessions = {}
         self.session_info = Gio.DBusNodeInfo.new_for_xml(SESSION_XML).interfaces[0]
 
     # -- the portal's side
@@ -125,7 +129,9 @@ class Portal:
             registration = connection.register_object(
                 session, self.session_info, self.session_call, self.get_version, None
             )
-            self.sessions[session] = {"owner": sender, "registration": registration, "bound": {}}
+            self.sessions[session] = {
+                "owner": sender, "registration": registration, "bound": {}, "asked": {},
+            }  # fmt: skip
             self.log.append(f"create {session}")
             invocation.return_value(GLib.Variant("(o)", (request,)))
             self.respond(sender, request, 0, {"session_handle": GLib.Variant("s", session)})
@@ -159,25 +165,27 @@ class Portal:
     def grant(self, sender, request, session, shortcuts):
         if session not in self.sessions:
             return
-        bound = self.sessions[session]["bound"]
+        state = self.sessions[session]
         for shortcut_id, info in shortcuts:
+            state["asked"][shortcut_id] = {
+                "description": info.get("description", ""),
+                "trigger_description": info.get("preferred_trigger", ""),
+            }
             if shortcut_id not in self.refused:
-                bound[shortcut_id] = {
-                    "description": info.get("description", ""),
-                    "trigger_description": info.get("preferred_trigger", ""),
-                }
+                state["bound"][shortcut_id] = state["asked"][shortcut_id]
+        bound = state["bound"]
         listed = {} if self.answer == "grant-unlisted" else {"shortcuts": self.listing(bound)}
         self.respond(sender, request, 0, listed)
 
     @staticmethod
-    def listing(bound):
-        return GLib.Variant(
-            "a(sa{sv})",
-            [
-                (key, {name: GLib.Variant("s", text) for name, text in info.items()})
-                for key, info in bound.items()
-            ],
-        )
+    def entries(bound):
+        return [
+            (key, {name: GLib.Variant("s", text) for name, text in info.items()})
+            for key, info in bound.items()
+        ]
+
+    def listing(self, bound):
+        return GLib.Variant("a(sa{sv})", self.entries(bound))
 
     def respond(self, sender, request, code, results):
         def send():
@@ -216,6 +224,16 @@ class Portal:
                     self.bus.emit_signal(
                         state["owner"], DESKTOP, "org.freedesktop.portal.GlobalShortcuts",
                         "Activated", GLib.Variant("(osta{sv})", (session, args[0], 1234, {})),
+                    )  # fmt: skip
+        elif method == "Grant":
+            self.refused.discard(args[0])
+            for session, state in self.sessions.items():
+                if args[0] in state["asked"]:
+                    state["bound"][args[0]] = state["asked"][args[0]]
+                    self.bus.emit_signal(
+                        state["owner"], DESKTOP, "org.freedesktop.portal.GlobalShortcuts",
+                        "ShortcutsChanged",
+                        GLib.Variant("(oa(sa{sv}))", (session, self.entries(state["bound"]))),
                     )  # fmt: skip
         elif method == "Log":
             reply = GLib.Variant("(as)", (self.log,))

@@ -195,15 +195,20 @@ def test_a_shortcut_the_desktop_leaves_out_is_said(
     qtbot: Any, portal: Bus, make_key: Callable[..., PortalGlobalKey]
 ) -> None:
     portal.control("Refuse", "as", ["flag"])
-    key, found = make_key(), []
+    key, found, presses = make_key(), [], Presses()
     key.problem_found = found.append
-    assert key.register("Ctrl+Alt+B", Presses()) is None
+    assert key.register("Ctrl+Alt+B", presses) is None
     qtbot.waitUntil(lambda: found != [])
     assert found == [key.problem]
     assert key.problem is not None
     assert key.problem.startswith("The desktop did not grant Ctrl+Alt+B to Resilience.")
     assert "`resilience flag`" in key.problem  # what to do instead
-    qtbot.waitUntil(lambda: portal.control("Sessions") == [])  # the empty session is closed
+    # The rep binds it in the desktop's settings after all (Plasma 5.27 opens them):
+    portal.control("Grant", "s", "flag")
+    qtbot.waitUntil(lambda: key.problem is None)
+    assert found[-1] is None
+    portal.control("Activate", "s", "flag")
+    qtbot.waitUntil(lambda: presses.count == 1)
 
 
 def test_declined_in_the_dialog_is_said(
