@@ -302,3 +302,62 @@ def test_a_late_refusal_reaches_the_status_and_settings_line(
     qtbot.waitUntil(lambda: len(portal.control("Sessions")) == 1)
     service.close()  # quitting gives the key back, even one still being asked for
     qtbot.waitUntil(lambda: portal.control("Sessions") == [])
+
+
+XDP = Path("/usr/libexec/xdg-desktop-portal")
+XDP_KDE = Path("/usr/lib/x86_64-linux-gnu/libexec/xdg-desktop-portal-kde")
+
+
+@pytest.mark.skipif(
+    not (XDP.exists() and XDP_KDE.exists()),
+    reason="needs xdg-desktop-portal and xdg-desktop-portal-kde (Debian packages)",
+)
+def test_the_real_portal_takes_the_shortcut_as_sent_and_the_session_back(
+    qtbot: Any, bus: Bus, tmp_path: Path
+) -> None:
+    """Debian 12's xdg-desktop-portal with its KDE backend: the frontend checks every
+    argument's type (GDBus) and the backend logs what it understood. Without KWin the
+    backend binds nothing, so the answer is "not granted" here; a desktop session grants."""
+    runtime = tmp_path / "runtime"
+    runtime.mkdir(mode=0o700)
+    env = dict(
+        os.environ, DBUS_SESSION_BUS_ADDRESS=bus.address, XDG_CURRENT_DESKTOP="KDE",
+        XDG_RUNTIME_DIR=str(runtime), QT_QPA_PLATFORM="offscreen",
+        QT_LOGGING_RULES="xdp-kde*.debug=true",
+    )  # fmt: skip
+    env.pop("DISPLAY", None)
+    env.pop("WAYLAND_DISPLAY", None)
+    backend_log = tmp_path / "kde.log"
+    with open(backend_log, "wb") as log:
+        backend = subprocess.Popen([str(XDP_KDE)], env=env, stdout=log, stderr=log)
+        frontend = subprocess.Popen(
+            [str(XDP), "--replace"], env=env, stdout=log, stderr=subprocess.DEVNULL
+        )
+    key = PortalGlobalKey(address=bus.address, advise=hotkey._bind)
+    try:
+        qtbot.waitUntil(
+            lambda: "Desktop portal registered" in backend_log.read_text(), timeout=15000
+        )
+        qtbot.waitUntil(lambda: offered(bus.address, timeout=1), timeout=15000)
+        assert key.register("Ctrl+Alt+B", Presses()) is None
+        qtbot.waitUntil(lambda: key._session is not None, timeout=10000)
+        session = key._session
+        qtbot.waitUntil(lambda: "BindShortcuts called" in backend_log.read_text(), timeout=10000)
+        understood = (
+            'QPair("flag",QMap(("description", QVariant(QString, "Flag a call: start a break"))'
+            '("preferred_trigger", QVariant(QString, "CTRL+ALT+b"))))'
+        )
+        qtbot.waitUntil(lambda: understood in backend_log.read_text(), timeout=5000)
+        # The answer came, and it is about the key, not an error about what was sent.
+        qtbot.wait(500)
+        assert key.problem is None or key.problem.startswith("The desktop did not grant")
+        key.unregister()
+        qtbot.waitUntil(
+            lambda: f'"Close"\nxdp-kde-session: "{session}"' in backend_log.read_text(),
+            timeout=5000,
+        )
+    finally:
+        key.close()
+        for process in (frontend, backend):
+            process.terminate()
+            process.wait(5)
