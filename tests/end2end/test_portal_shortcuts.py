@@ -22,7 +22,7 @@ from resilience_app import i18n
 from resilience_app.adapters import hotkey
 from resilience_app.adapters.portal_shortcuts import PortalGlobalKey, offered, xdg_trigger
 from resilience_app.service.service import Service
-from tests.end2end.desktop import _DBUS_CONFIG
+from tests.end2end.desktop import _DBUS_CONFIG, require_tool
 
 pytestmark = pytest.mark.e2e
 FAKE_PORTAL = Path(__file__).with_name("fake_portal.py")
@@ -37,7 +37,7 @@ class Bus:
         config = tmp / "bus.conf"
         config.write_text(_DBUS_CONFIG.format(socket=tmp / "bus"))
         self.daemon = subprocess.Popen(
-            ["dbus-daemon", f"--config-file={config}", "--nofork", "--nopidfile",
+            [require_tool("dbus-daemon"), f"--config-file={config}", "--nofork", "--nopidfile",
              "--print-address=1"],
             stdout=subprocess.PIPE, stdin=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             text=True, cwd=tmp,
