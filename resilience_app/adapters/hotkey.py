@@ -8,9 +8,11 @@ window system; each instance holds one shortcut, and two instances hold two.
 - Windows: RegisterHotKey on the GUI thread; WM_HOTKEY arrives through Qt's event loop
   and a native event filter, under an id of each instance's own. A combination another
   program registered is reported as "taken".
-- Wayland and macOS: `NullGlobalKey`, whose sentence tells the rep to bind the command
-  (`resilience flag`, `resilience dialed`) in the desktop's own keyboard settings
-  (Wayland lets only the desktop, or its shortcuts portal, grab keys).
+- Wayland: the desktop's GlobalShortcuts portal where it has one (`PortalGlobalKey`, in
+  portal_shortcuts.py; KDE Plasma, GNOME 48 and later), else `NullGlobalKey`.
+- macOS, and Wayland without the portal: `NullGlobalKey`, whose sentence tells the rep to
+  bind the command (`resilience flag`, `resilience dialed`) in the desktop's own keyboard
+  settings (Wayland lets only the desktop, or its shortcuts portal, grab keys).
 
 Where a shortcut cannot be had, the sentence names `command`, what the key would have run.
 """
@@ -279,6 +281,15 @@ def for_this_system(platform_name: str, command: str = FLAG_COMMAND) -> Any:
             return NullGlobalKey(N_("The X11 library (python-xlib) is missing."), command)
         return X11GlobalKey(command=command)
     if platform_name.startswith("wayland"):
+        from resilience_app.adapters import portal_shortcuts
+
+        if portal_shortcuts.offered():
+            dial = command == DIAL_COMMAND
+            return portal_shortcuts.PortalGlobalKey(
+                "dial" if dial else "flag",
+                N_("I'm dialing: back on the phone") if dial else N_("Flag a call: start a break"),
+                advise=lambda problem: _bind(problem, command),
+            )
         return NullGlobalKey(
             N_(
                 "On Wayland only the desktop can give an app a global shortcut, and it offers "

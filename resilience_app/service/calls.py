@@ -16,7 +16,7 @@ from resilience_app.core.events import Event
 from resilience_app.core.models import DialSource, Phase
 from resilience_app.i18n import N_, _
 from resilience_app.service.context import Context
-from resilience_app.service.ports import GlobalKey, Microphone
+from resilience_app.service.ports import AnswersLater, GlobalKey, Microphone
 from resilience_app.service.recovery import Recovery
 
 log = logging.getLogger(__name__)
@@ -240,11 +240,19 @@ class CallDesk:
         for key, _pressed, _shortcut in moved.values():
             key.unregister()
         for name, (key, pressed, shortcut) in moved.items():
+            if isinstance(key, AnswersLater):  # a refusal (or a grant) may come later
+                key.problem_found = lambda problem, n=name: self._key_problem_found(n, problem)
             problem = key.register(shortcut, pressed) if shortcut else None
             self.key_problems[name], self._held[name] = problem, shortcut
             if problem:
                 log.warning("the shortcut %s is not available: %s", shortcut, problem)
         self.calls_changed.emit()  # the settings window says what each key does
+
+    def _key_problem_found(self, name: str, problem: str | None) -> None:
+        """The desktop answered late (the rep declined in the portal's dialog): the
+        Settings line and `resilience status` say so from now on."""
+        self.key_problems[name] = problem
+        self.calls_changed.emit()
 
     def _hotkey_pressed(self) -> None:
         try:

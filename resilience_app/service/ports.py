@@ -7,7 +7,7 @@ shortcut) satisfy these; tests hand in fakes of the same shape.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 
 class Notifier(Protocol):
@@ -58,3 +58,12 @@ class GlobalKey(Protocol):
         ...
 
     def unregister(self) -> None: ...
+
+
+@runtime_checkable
+class AnswersLater(Protocol):
+    """A GlobalKey whose desktop answers after `register` returned (the Wayland portal may
+    ask the rep in a dialog first): it calls `problem_found` with the sentence saying why
+    the key is not there after all (`CallDesk` sets it before registering)."""
+
+    problem_found: Callable[[str | None], None] | None

@@ -24,6 +24,7 @@ def test_no_shortcut_here_is_said_in_the_language_in_use(
     platform: str, command: str, english_after: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(hotkey.sys, "platform", "linux")
+    monkeypatch.setenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/bus")  # no portal
     key = hotkey.for_this_system(platform, command)
     i18n.set_language("en")
     english = key.register("Ctrl+Alt+B", lambda: None)

@@ -401,6 +401,34 @@ def test_closing_gives_both_keys_back(app: Service, keys: Keyboard, dial_keys: K
     assert keys.registered is None and dial_keys.registered is None
 
 
+class LateKeyboard(Keyboard):
+    """A key the desktop grants or refuses after `register` returned (the Wayland portal)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.problem_found: Callable[[str | None], None] | None = None
+
+
+def test_a_refusal_that_comes_later_is_said_and_a_later_grant_clears_it(
+    service: Service,
+) -> None:
+    keys = LateKeyboard()
+    service.call_desk.global_key = keys
+    changes: list[None] = []
+    service.calls_changed.connect(lambda: changes.append(None))
+    service.start()
+    assert keys.registered == "Ctrl+Alt+B" and service.hotkey_problem is None
+    assert keys.problem_found is not None
+    before = len(changes)
+    keys.problem_found("Ctrl+Alt+B was declined in the desktop's dialog.")
+    assert (
+        service.status()["hotkey"]["problem"] == "Ctrl+Alt+B was declined in the desktop's dialog."
+    )
+    assert len(changes) == before + 1  # the Settings line is told
+    keys.problem_found(None)
+    assert service.hotkey_problem is None
+
+
 def test_a_nudge_due_while_a_call_is_being_confirmed_waits_for_the_answer(
     app: Service, mic: Microphone, clock: FakeClock, shown: Shown
 ) -> None:
