@@ -101,7 +101,12 @@ def make_key(portal: Bus) -> Iterator[Callable[..., PortalGlobalKey]]:
     keys: list[PortalGlobalKey] = []
 
     def make(*args: Any, **kwargs: Any) -> PortalGlobalKey:
-        key = PortalGlobalKey(*args, address=portal.address, advise=hotkey._bind, **kwargs)
+        key = PortalGlobalKey(
+            *args,
+            address=portal.address,
+            advise=lambda p: hotkey._bind(p, hotkey.FLAG_COMMAND),
+            **kwargs,
+        )
         keys.append(key)
         return key
 
@@ -333,7 +338,9 @@ def test_the_real_portal_takes_the_shortcut_as_sent_and_the_session_back(
         frontend = subprocess.Popen(
             [str(XDP), "--replace"], env=env, stdout=log, stderr=subprocess.DEVNULL
         )
-    key = PortalGlobalKey(address=bus.address, advise=hotkey._bind)
+    key = PortalGlobalKey(
+        address=bus.address, advise=lambda p: hotkey._bind(p, hotkey.FLAG_COMMAND)
+    )
     try:
         qtbot.waitUntil(
             lambda: "Desktop portal registered" in backend_log.read_text(), timeout=15000
