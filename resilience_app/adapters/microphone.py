@@ -226,15 +226,20 @@ class PulseMicrophone(QObject):
     def _listen(self, pulse: Any) -> None:
         import pulsectl
 
+        moved = [False]  # a change came in; pulsectl forgets one that came mid-listing
+
         def changed(event: Any) -> None:
+            moved[0] = True
             raise pulsectl.PulseLoopStop
 
         pulse.event_mask_set("source_output", "source", "sink_input")
         pulse.event_callback_set(changed)
         while not self._stopping.is_set():
+            moved[0] = False
             uses = capture_uses(pulse.source_list(), pulse.source_output_list())
             self._seen.emit(uses | playback_uses(pulse.sink_input_list()))
-            pulse.event_listen()  # blocks until the next change (or event_listen_stop)
+            if not moved[0]:  # else it changed while being listed: list it again
+                pulse.event_listen()  # blocks until the next change (or event_listen_stop)
 
 
 CONSENT_KEY = (
