@@ -208,7 +208,7 @@ class Running:
 
         from PySide6.QtCore import QTimer
 
-        from resilience_app.adapters.notify import NotifierChain, PlyerNotifier
+        from resilience_app.adapters.notify import NotifierChain, for_this_system
         from resilience_app.adapters.scheduler import WakeupRunner
         from resilience_app.adapters.server import CommandServer
         from resilience_app.adapters.sound import Chime
@@ -224,7 +224,8 @@ class Running:
         from resilience_app.adapters import hotkey, microphone
         from resilience_app.adapters.vault import KeyringVault
 
-        notifier = NotifierChain([PlyerNotifier(APP_NAME)])
+        notifier = NotifierChain([for_this_system(APP_NAME)])
+        self.parts["desktop_notifier"] = notifier.channels[0]
         service = open_service(
             data_dir,
             running=True,
@@ -314,6 +315,9 @@ class Running:
                     "your journal when Resilience starts again."
                 ).format(path=kept)
                 print(f"resilience: {said}", file=sys.stderr)
+        desktop = self.parts.get("desktop_notifier")
+        if desktop is not None and hasattr(desktop, "shutdown"):
+            desktop.shutdown()  # what was sent reaches the server (each call bounded)
         if "signal_pipe" in self.parts:
             signal.set_wakeup_fd(-1)
             for end in self.parts["signal_pipe"]:

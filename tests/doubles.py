@@ -23,7 +23,7 @@ class Shown:
     def available(self) -> bool:
         return True
 
-    def send(self, title: str, message: str, *, urgent: bool) -> None:
+    def send(self, title: str, message: str, *, urgent: bool, tag: str = "") -> None:
         self.titles.append(title)
         self.messages.append(message)
 

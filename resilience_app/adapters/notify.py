@@ -1,9 +1,10 @@
-"""Desktop notifications through plyer, with an honest check that someone will show them.
+"""Notification channels in order, and plyer's for the systems other than Linux.
 
-plyer on Linux shells out to `notify-send` (or uses dbus-python) and cannot tell whether
-a notification server exists, so on Linux we first ask the session bus. `NotifierChain`
-holds the fallbacks in order: the desktop's notifications, then (added by the windows, once
-they exist) the tray's balloon and a small always-on-top card.
+`NotifierChain` holds the fallbacks in order: the desktop's notifications (on Linux
+`DBusNotifier` in `desktop_notify`, which keeps their ids; elsewhere plyer), then (added by
+the windows, once they exist) the tray's balloon and a small always-on-top card. Each
+notification may carry a *tag* ("nudge", "followup:<id>"); `withdraw(tag)` takes it back
+from the channels that sent it, those that can.
 """
 
 from __future__ import annotations
@@ -15,15 +16,16 @@ import warnings
 from typing import Protocol
 
 log = logging.getLogger(__name__)
-NOTIFICATIONS_SERVICE = "org.freedesktop.Notifications"
 
 
 class Notifier(Protocol):
+    """One channel. One that can take back what it showed also has `withdraw(tag)`."""
+
     name: str
 
     def available(self) -> bool: ...
 
-    def send(self, title: str, message: str, *, urgent: bool) -> None: ...
+    def send(self, title: str, message: str, *, urgent: bool, tag: str = "") -> None: ...
 
 
 class NotifierChain:
@@ -39,6 +41,7 @@ class NotifierChain:
         self.channels: list[Notifier] = list(channels or [])
         self.deliveries: list[tuple[str, str]] = []  # (channel, title), newest last
         self._degraded: set[str] = set()
+        self._shown: dict[str, list[Notifier]] = {}  # tag -> the channels that showed it
 
     def add(self, channel: Notifier) -> None:
         """A fallback after the channels already there."""
@@ -47,8 +50,10 @@ class NotifierChain:
     def available(self) -> bool:
         return any(channel.available() for channel in self.channels)
 
-    def send(self, title: str, message: str, *, urgent: bool) -> str:
-        """Returns the name of the channel used, or "none" when nothing could show it."""
+    def send(self, title: str, message: str, *, urgent: bool, tag: str = "") -> str:
+        """Returns the name of the channel used, or "none" when nothing could show it.
+        `tag` names it for `withdraw` (and a channel may show it in place of the last one
+        with the same tag)."""
         skipped: list[str] = []
         for channel in self.channels:
             if not channel.available():
@@ -56,8 +61,12 @@ class NotifierChain:
                 continue
             if skipped:
                 self._say_once(f"{', '.join(skipped)} unavailable; using {channel.name}")
-            channel.send(title, message, urgent=urgent)
+            channel.send(title, message, urgent=urgent, tag=tag)
             self.deliveries.append((channel.name, title))
+            if tag:
+                shown = self._shown.setdefault(tag, [])
+                if channel not in shown:
+                    shown.append(channel)
             return channel.name
         # The title may name a call (a follow-up's label): the log says only that one was
         # not shown, never what it said.
@@ -65,6 +74,14 @@ class NotifierChain:
         log.info("a notification was not shown (%d characters)", len(title) + len(message))
         self.deliveries.append(("none", title))
         return "none"
+
+    def withdraw(self, tag: str) -> None:
+        """Take back what was sent with `tag`, from every channel that showed it and can
+        (the tray's balloon cannot; it goes by itself)."""
+        for channel in self._shown.pop(tag, []):
+            withdraw = getattr(channel, "withdraw", None)
+            if withdraw is not None:
+                withdraw(tag)
 
     def _say_once(self, message: str) -> None:
         if message not in self._degraded:
@@ -80,13 +97,17 @@ class NullNotifier:
     def available(self) -> bool:
         return False
 
-    def send(self, title: str, message: str, *, urgent: bool) -> None:
+    def send(self, title: str, message: str, *, urgent: bool, tag: str = "") -> None:
         log.info("a notification was not shown: no notifier")
 
 
 class PlyerNotifier:
-    """plyer's notification facade; the call runs on a short-lived thread because
-    `notify-send` is a process start, and the GUI must not wait for it."""
+    """plyer's notification facade (Windows, macOS; on Linux `DBusNotifier` is used). The
+    call runs on a short-lived thread because a backend may start a process or sleep, and
+    the GUI must not wait for it.
+
+    Nothing sent this way can be taken back (no `withdraw`): plyer keeps no ids. On Windows
+    its balloon removes itself after `timeout` seconds, so a nudge is short-lived there."""
 
     name = "desktop"
 
@@ -97,10 +118,12 @@ class PlyerNotifier:
 
     def available(self) -> bool:
         if sys.platform.startswith("linux"):
-            return _linux_server_present()
+            from resilience_app.adapters.desktop_notify import linux_server_present
+
+            return linux_server_present()
         return True
 
-    def send(self, title: str, message: str, *, urgent: bool) -> None:
+    def send(self, title: str, message: str, *, urgent: bool, tag: str = "") -> None:
         backend = self._load()
         kwargs = {
             "title": title,
@@ -131,16 +154,11 @@ class PlyerNotifier:
             log.exception("plyer could not show a notification")
 
 
-def _linux_server_present() -> bool:
-    from PySide6.QtDBus import QDBusConnection
+def for_this_system(app_name: str, icon_path: str = "") -> Notifier:
+    """The desktop's own notifications: over the session bus on Linux (their ids kept, so
+    a nudge can be taken back), plyer's backend elsewhere."""
+    if sys.platform.startswith("linux"):
+        from resilience_app.adapters.desktop_notify import DBusNotifier
 
-    bus = QDBusConnection.sessionBus()
-    if not bus.isConnected():
-        return False
-    interface = bus.interface()
-    registered = interface.isServiceRegistered(NOTIFICATIONS_SERVICE)
-    if registered.isValid() and registered.value():
-        return True
-    # Many servers start on demand through D-Bus activation.
-    names = interface.activatableServiceNames()
-    return bool(names.isValid() and NOTIFICATIONS_SERVICE in (names.value() or []))
+        return DBusNotifier(app_name, icon_path)
+    return PlyerNotifier(app_name, icon_path)

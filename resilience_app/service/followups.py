@@ -17,6 +17,11 @@ from resilience_app.service.views import UpcomingItem
 from resilience_app.storage.sealing import Locked
 
 
+def reminder_tag(followup_id: str) -> str:
+    """The tag a follow-up's reminder is sent with, so it can be taken back."""
+    return f"followup:{followup_id}"
+
+
 class FollowUpDesk:
     """Follow-ups over the core's book (`ctx.followups`); its reminders go out from here."""
 
@@ -159,6 +164,7 @@ class FollowUpDesk:
         """Done, and (in one more click) what came of it, with the line heard if any."""
         heard = values.line(note, what=_("What you heard"), limit=values.MAX_TEXT)
         done = self.ctx.followups.done(followup_id, outcome, heard)
+        self._take_back_reminder(followup_id)
         self.ctx.record_changed()
         return done
 
@@ -218,15 +224,25 @@ class FollowUpDesk:
         return None
 
     def followup_cancel(self, followup_id: str) -> FollowUp:
-        return self.ctx.followups.cancel(followup_id)
+        cancelled = self.ctx.followups.cancel(followup_id)
+        self._take_back_reminder(followup_id)
+        return cancelled
 
     def followup_snooze(self, followup_id: str, minutes: float) -> FollowUp:
-        return self.ctx.followups.snooze(followup_id, minutes)
+        snoozed = self.ctx.followups.snooze(followup_id, minutes)
+        self._take_back_reminder(followup_id)  # it comes again at the new time
+        return snoozed
 
     def followup_move(self, followup_id: str, due: datetime) -> FollowUp:
-        return self.ctx.followups.reschedule(
+        moved = self.ctx.followups.reschedule(
             followup_id, values.moment(due, what=_("The new time"))
         )
+        self._take_back_reminder(followup_id)
+        return moved
+
+    def _take_back_reminder(self, followup_id: str) -> None:
+        """Done, dropped or moved: its reminder, if still on screen, goes."""
+        self.ctx.notifier.withdraw(reminder_tag(followup_id))
 
     def _followups_moved(self) -> None:
         self.ctx.followups_changed.emit()
@@ -247,4 +263,5 @@ class FollowUpDesk:
             _("Follow-up: {title}").format(title=title),
             " ".join(s for s in said if s),
             urgent=False,
+            tag=reminder_tag(followup.id),
         )

@@ -11,7 +11,12 @@ from typing import Protocol, runtime_checkable
 
 
 class Notifier(Protocol):
-    def send(self, title: str, message: str, *, urgent: bool) -> str: ...
+    """Shows a notification through the first channel that works; `tag` names it so that
+    `withdraw(tag)` can take it back where the channel can ("nudge", "followup:<id>")."""
+
+    def send(self, title: str, message: str, *, urgent: bool, tag: str = "") -> str: ...
+
+    def withdraw(self, tag: str) -> None: ...
 
 
 class Sound(Protocol):

@@ -27,6 +27,7 @@ from resilience_app.storage.store import shard_name
 POSITIVES_FROM = timedelta(days=120)
 NOTE_REMINDER_AFTER = timedelta(minutes=10)  # calls not seen: remind after this
 CARD = "window"  # the notifier channel that is the always-on-top card itself
+NUDGE_TAG = "nudge"  # both nudges are sent with it, so they can be taken back
 # How long the tray says "back on the phone after 7 min" after a dial.
 BACK_ON_PHONE_SHOWN = timedelta(minutes=60)
 
@@ -66,6 +67,13 @@ class Recovery:
         loop.break_ended.connect(self._break_ended)
         loop.nudge_fired.connect(self._deliver_nudge)
         loop.dialed_recorded.connect(self._dial_recorded)
+        # Back on the phone (a dial however it is known, a call starting) or flagged again:
+        # a nudge still on screen is taken back. A dial and a new flag reach the loop's
+        # events; a call that starts with no call flagged reaches only the tracker's.
+        loop.dialed_recorded.connect(self.take_back_nudges)
+        loop.break_started.connect(self.take_back_nudges)
+        loop.break_held.connect(self.take_back_nudges)
+        ctx.calls.started.connect(self.take_back_nudges)
         loop.break_cut_short.connect(self._note_skipped)
         loop.reflections_changed.connect(ctx.notes_changed.emit)
         loop.schedule_changed.connect(ctx.schedule_changed.emit)
@@ -106,9 +114,12 @@ class Recovery:
             self.break_changed.emit(current)
 
     def snooze(self) -> Nudge:
-        """ "2 more minutes" after a nudge."""
+        """ "2 more minutes" after a nudge (answered: it leaves the screen, and comes back
+        then)."""
         self.ctx.follow_clock()
-        return self.ctx.loop.snooze()
+        nudge = self.ctx.loop.snooze()
+        self.take_back_nudges()
+        return nudge
 
     @property
     def phase(self) -> Phase:
@@ -246,12 +257,16 @@ class Recovery:
     def _deliver_nudge(self, nudge: Nudge, incident: Incident) -> None:
         title, body = self._nudge_text(nudge.kind, incident)
         firm = nudge.kind is not NudgeKind.FIRST
-        channel = self.ctx.notifier.send(title, body, urgent=firm)
+        channel = self.ctx.notifier.send(title, body, urgent=firm, tag=NUDGE_TAG)
         # The firm nudge also gets a card with "I'm dialing", unless that was the channel;
         # any nudge brings a card from the playbook when it has one for now.
         entry = self.playbook_card()
         if entry is not None or (firm and channel != CARD):
             self.card_requested.emit(NudgeCard(title, body, entry, firm or channel == CARD))
+
+    def take_back_nudges(self, *_why: object) -> None:
+        """No nudge stays on screen once the rep is back on the phone or flagged again."""
+        self.ctx.notifier.withdraw(NUDGE_TAG)
 
     def ready_card(self) -> NudgeCard:
         """The tray's "Ready for the next call?": the first nudge's card, on demand, with a

@@ -115,7 +115,9 @@ class Presenter(QObject):
         """Show the tray (or the home window). `tray` is one the app already put up while
         the rest was loading. What to show next, the service says when it starts."""
         self.tray.start(tray, self._connect_actions)
-        self.notifier.add(CardChannel(self.breaks.show_card))
+        self.notifier.add(
+            CardChannel(self.breaks.show_card, hide=lambda: self.breaks.hide("nudge_window"))
+        )
         self.tray.render()
         self.breaks.start()
         self._follow_desktop(True)

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
 RUNTIME = [Requirement(line) for line in PROJECT["dependencies"]]
 DEV = [Requirement(line) for line in PROJECT["optional-dependencies"]["dev"]]
-LINUX_ONLY = {"pulsectl", "python-xlib"}
+LINUX_ONLY = {"pulsectl", "python-xlib", "jeepney"}
 # What ruff and mypy are for: they run on Linux only, so the Windows lock leaves them out.
 NOT_ON_WINDOWS = {"ruff", "mypy"}
 PYTHONS = ["3.11", "3.12", "3.13"]

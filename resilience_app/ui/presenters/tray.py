@@ -40,23 +40,37 @@ class TrayChannel:
     def available(self) -> bool:
         return bool(QSystemTrayIcon.supportsMessages())
 
-    def send(self, title: str, message: str, *, urgent: bool) -> None:
+    def send(self, title: str, message: str, *, urgent: bool, tag: str = "") -> None:
+        # A balloon cannot be taken back; the desktop hides it after a few seconds.
         self._tray.message(title, message, urgent=urgent)
 
 
 class CardChannel:
-    """The always-on-top card: the channel of last resort, always there."""
+    """The always-on-top card: the channel of last resort, always there. What it shows
+    with a tag it takes back (`hide`) when that tag is withdrawn, unless something else
+    was put on the card since."""
 
     name = "window"
 
-    def __init__(self, show: Callable[[str, str], None]) -> None:
+    def __init__(
+        self, show: Callable[[str, str], None], hide: Callable[[], None] | None = None
+    ) -> None:
         self._show = show
+        self._hide = hide
+        self._showing = ""  # the tag of what this channel put on the card last
 
     def available(self) -> bool:
         return True
 
-    def send(self, title: str, message: str, *, urgent: bool) -> None:
+    def send(self, title: str, message: str, *, urgent: bool, tag: str = "") -> None:
         self._show(title, message)
+        self._showing = tag
+
+    def withdraw(self, tag: str) -> None:
+        if tag and tag == self._showing:
+            self._showing = ""
+            if self._hide is not None:
+                self._hide()
 
 
 def status_line(state: TrayState) -> str:

@@ -18,7 +18,7 @@ class Channel:
     def available(self) -> bool:
         return self.up
 
-    def send(self, title: str, message: str, *, urgent: bool) -> None:
+    def send(self, title: str, message: str, *, urgent: bool, tag: str = "") -> None:
         self.sent.append(title)
 
 
@@ -51,3 +51,62 @@ def test_nothing_to_show_it_on_is_logged_not_raised() -> None:
     assert not chain.available()
     assert chain.send("lost", "body", urgent=True) == "none"
     assert chain.deliveries == [("none", "lost")]
+
+
+class TakesBack(Channel):
+    """A channel that can take back what it showed (as the desktop's can)."""
+
+    def __init__(self, name: str, available: bool = True) -> None:
+        super().__init__(name, available)
+        self.tags: list[str] = []
+        self.withdrawn: list[str] = []
+
+    def send(self, title: str, message: str, *, urgent: bool, tag: str = "") -> None:
+        super().send(title, message, urgent=urgent, tag=tag)
+        self.tags.append(tag)
+
+    def withdraw(self, tag: str) -> None:
+        self.withdrawn.append(tag)
+
+
+def test_a_tag_reaches_the_channel_and_withdraw_reaches_the_ones_that_showed_it() -> None:
+    desktop, tray, card = TakesBack("desktop"), Channel("tray"), TakesBack("window")
+    chain = NotifierChain([desktop, tray, card])
+    chain.send("nudge", "body", urgent=False, tag="nudge")
+    chain.send("reminder", "body", urgent=False, tag="followup:1")
+    desktop.up = False
+    chain.send("firm nudge", "body", urgent=True, tag="nudge")  # the tray: cannot take back
+    tray.up = False
+    chain.send("firm again", "body", urgent=True, tag="nudge")
+    assert desktop.tags == ["nudge", "followup:1"] and card.tags == ["nudge"]
+    chain.withdraw("nudge")
+    assert desktop.withdrawn == ["nudge"] and card.withdrawn == ["nudge"]
+    chain.withdraw("nudge")  # nothing shown with it any more: nobody is asked again
+    chain.withdraw("never sent")
+    assert desktop.withdrawn == ["nudge"] and card.withdrawn == ["nudge"]
+    chain.withdraw("followup:1")
+    assert desktop.withdrawn == ["nudge", "followup:1"]
+
+
+def test_untagged_notifications_are_never_withdrawn() -> None:
+    desktop = TakesBack("desktop")
+    chain = NotifierChain([desktop])
+    chain.send("Flagged", "body", urgent=False)
+    chain.withdraw("")
+    assert desktop.withdrawn == []
+
+
+def test_the_card_hides_only_what_it_showed_with_that_tag() -> None:
+    from resilience_app.ui.presenters.tray import CardChannel
+
+    shown: list[str] = []
+    hidden: list[bool] = []
+    card = CardChannel(lambda title, body: shown.append(title), hide=lambda: hidden.append(True))
+    card.send("Ready for the next call?", "body", urgent=False, tag="nudge")
+    card.withdraw("followup:1")
+    assert hidden == []
+    card.withdraw("nudge")
+    assert hidden == [True]
+    card.send("Follow-up: Check-in", "body", urgent=False, tag="followup:1")
+    card.withdraw("nudge")  # the card shows a reminder now: it stays
+    assert hidden == [True] and shown == ["Ready for the next call?", "Follow-up: Check-in"]

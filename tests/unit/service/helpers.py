@@ -10,18 +10,35 @@ from resilience_app.service import Service
 
 
 class Channel:
-    """A notification channel that remembers what it was asked to show."""
+    """A notification channel (the OS boundary) that remembers what it was asked to show,
+    with which tag, and which tags it was asked to take back."""
 
     def __init__(self, name: str, available: bool = True) -> None:
         self.name = name
         self._available = available
         self.sent: list[tuple[str, str, bool]] = []
+        self.tags: list[str] = []  # the tag of each one sent, in order
+        self.withdrawn: list[str] = []
+        self._showing: dict[str, str] = {}  # tag -> title
 
     def available(self) -> bool:
         return self._available
 
-    def send(self, title: str, message: str, *, urgent: bool) -> None:
+    def send(self, title: str, message: str, *, urgent: bool, tag: str = "") -> None:
         self.sent.append((title, message, urgent))
+        self.tags.append(tag)
+        if tag:
+            self._showing.pop(tag, None)
+            self._showing[tag] = title
+
+    def withdraw(self, tag: str) -> None:
+        self.withdrawn.append(tag)
+        self._showing.pop(tag, None)
+
+    def on_screen(self) -> list[str]:
+        """The titles of the tagged notifications still shown: a later one with the same
+        tag replaces one, a withdraw takes it away."""
+        return list(self._showing.values())
 
 
 class Speaker:

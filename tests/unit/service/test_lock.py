@@ -62,7 +62,7 @@ class Channel:
     def available(self) -> bool:
         return True
 
-    def send(self, title: str, message: str, *, urgent: bool) -> None:
+    def send(self, title: str, message: str, *, urgent: bool, tag: str = "") -> None:
         self.sent.append((title, message))
 
 

@@ -226,7 +226,7 @@ def test_an_easy_first_call_from_the_reps_own_list(service: Service, clock: Fake
         def available(self) -> bool:
             return True
 
-        def send(self, title: str, message: str, *, urgent: bool) -> None:
+        def send(self, title: str, message: str, *, urgent: bool, tag: str = "") -> None:
             channel_sent.append(message)
 
     service.notifier.add(Channel())
