@@ -31,7 +31,7 @@ test_pkgs=("${desktop_pkgs[@]}" dbus-x11 imagemagick x11-xserver-utils
   desktop-file-utils appstream libglib2.0-bin python3-gi
   weston at-spi2-core python3-pyatspi pulseaudio pulseaudio-utils util-linux
   poppler-utils systemd faketime
-  baresip-core alsa-utils libasound2-plugins pipewire pipewire-pulse wireplumber)
+  baresip-core alsa-utils libasound2-plugins pipewire pipewire-pulse wireplumber chromium)
 package_pkgs=(dpkg-dev patchelf lintian pipx debootstrap)
 windows_pkgs=(wine wine64 gcc-mingw-w64-x86-64-win32 fonts-dejavu-core nsis)
 

@@ -258,3 +258,51 @@ def playback_streams(env: dict[str, str]) -> list[str]:
 def capture_streams(env: dict[str, str]) -> list[str]:
     out = _pactl(env, "list", "short", "source-outputs")
     return [line for line in out.splitlines() if line]
+
+
+DIALER_PAGE = """<!doctype html><title>dialer</title><script>
+async function call() {
+  const mic = await navigator.mediaDevices.getUserMedia({audio: true});
+  const a = new RTCPeerConnection(), b = new RTCPeerConnection();
+  a.onicecandidate = e => e.candidate && b.addIceCandidate(e.candidate);
+  b.onicecandidate = e => e.candidate && a.addIceCandidate(e.candidate);
+  b.ontrack = e => { const s = new Audio(); s.srcObject = e.streams[0]; s.play(); };
+  mic.getTracks().forEach(t => a.addTrack(t, mic));
+  await a.setLocalDescription(await a.createOffer());
+  await b.setRemoteDescription(a.localDescription);
+  await b.setLocalDescription(await b.createAnswer());
+  await a.setRemoteDescription(b.localDescription);
+  document.title = "on a call";
+}
+call().catch(e => document.title = "failed: " + e);
+</script>"""
+
+
+@contextlib.contextmanager
+def browser_dialer(base: Path, env: dict[str, str]) -> Iterator[subprocess.Popen[bytes]]:
+    """A browser dialer on a call: Chromium, headless, capturing from the sound server for
+    real (getUserMedia, sent over an RTCPeerConnection to itself), as web dialers run."""
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.skip("not installed: chromium (scripts/system-deps.sh test)")
+    base.mkdir(parents=True, exist_ok=True)
+    page = base / "dialer.html"
+    page.write_text(DIALER_PAGE)
+    log = (base / "chromium.log").open("ab")
+    proc = subprocess.Popen(
+        [chromium, "--headless=new", "--no-sandbox", "--use-fake-ui-for-media-stream",
+         "--autoplay-policy=no-user-gesture-required", "--disable-gpu", "--no-first-run",
+         f"--user-data-dir={base / 'profile'}", page.as_uri()],
+        env=env, stdout=log, stderr=log,
+    )  # fmt: skip
+    try:
+        wait_for(lambda: capture_streams(env), 60, "Chromium opens the microphone")
+        yield proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
+        log.close()

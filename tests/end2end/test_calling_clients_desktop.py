@@ -15,6 +15,7 @@ import pytest
 
 from tests.end2end.calling import (
     PipeWireServer,
+    browser_dialer,
     capture_streams,
     playback_streams,
     softphones,
@@ -141,3 +142,45 @@ def test_an_app_ignored_by_the_name_the_rep_knows_is_never_a_call(
     assert seen[0]["name"] == "ALSA plug-in [aplay]" and seen[0]["ignored"] is True
     assert status["microphone_in_use_by"] == ["ALSA plug-in [aplay]"]  # seen, shown
     assert status["on_call"] is False  # not counted
+
+
+def test_a_flag_during_a_real_call_starts_its_break_at_the_hang_up(
+    app: RunningApp, desktop: VirtualDesktop, server: Any, tmp_path: Path
+) -> None:
+    env = server.env
+    with softphones(tmp_path / "phones", env) as (rep, customer):
+        rep.command("dial", customer.uri)
+        customer.wait_event("CALL_INCOMING")
+        customer.command("accept")
+        wait_for(lambda: app.status()["on_call"], 15, "the call is seen")
+        flagged = app.cli("flag", "--label", "Acme")
+        assert "Your break starts when this call ends." in flagged.stdout
+        assert app.status()["phase"] == "held"
+        time.sleep(2)
+        assert desktop.find_windows("take a breath") == []  # not over the call
+        rep.command("hangup")
+        hung_up = datetime.now().astimezone()
+        desktop.wait_for_window("take a breath", timeout=10)
+    [record] = app.export()
+    started = datetime.fromisoformat(record["break_started_at"])
+    assert 0 <= (started - hung_up).total_seconds() <= 1.0, (started, hung_up)
+    assert app.status()["phase"] == "break"
+
+
+def test_a_browser_dialer_is_seen_and_ignored_as_chromium(
+    app: RunningApp, server: Any, tmp_path: Path
+) -> None:
+    assert app.cli("config", "set", "calls.ignore_apps", "chromium").returncode == 0
+    with browser_dialer(tmp_path / "browser", server.env):
+        seen = wait_for(lambda: app.status()["apps_seen"], 10, "Chromium is seen")
+        time.sleep(7)  # longer than a call's few seconds
+        assert app.status()["on_call"] is False
+        assert app.cli("config", "set", "calls.ignore_apps", "").returncode == 0
+        wait_for(lambda: app.status()["on_call"], 10, "no longer ignored: a call")
+        call_app = app.status()["call_app"]
+    print(f"{type(server).__name__}: Chromium seen as {seen}")
+    assert [(s["name"], s["program"], s["ignored"]) for s in seen] == [
+        ("Chromium input", "chromium", True)
+    ]
+    assert call_app == "Chromium input"
+    assert app.cli("config", "get", "calls.call_apps").stdout.strip() == "chromium"
