@@ -269,6 +269,24 @@ def windows_virtual_key(key: str) -> int | None:
     return named.get(key)
 
 
+_PORTALS: dict[str, tuple[float, bool]] = {}  # bus -> (when asked, offered)
+PORTAL_ANSWER_KEPT = 10.0  # seconds: both keys, made at start-up, share one ask
+
+
+def _portal_offered() -> bool:
+    """Whether the desktop offers the shortcuts portal; the ask may block for a moment,
+    so both keys made at start-up share one."""
+    import time
+
+    from resilience_app.adapters import portal_shortcuts
+
+    bus = os.environ.get("DBUS_SESSION_BUS_ADDRESS", "")
+    asked = _PORTALS.get(bus)
+    if asked is None or time.monotonic() - asked[0] > PORTAL_ANSWER_KEPT:
+        asked = _PORTALS[bus] = (time.monotonic(), portal_shortcuts.offered())
+    return asked[1]
+
+
 def for_this_system(platform_name: str, command: str = FLAG_COMMAND) -> Any:
     """The backend for Qt's platform plugin (`QGuiApplication.platformName()`), for one
     shortcut; `command` is what a rep can bind instead where the shortcut cannot be had."""
@@ -283,7 +301,7 @@ def for_this_system(platform_name: str, command: str = FLAG_COMMAND) -> Any:
     if platform_name.startswith("wayland"):
         from resilience_app.adapters import portal_shortcuts
 
-        if portal_shortcuts.offered():
+        if _portal_offered():
             dial = command == DIAL_COMMAND
             return portal_shortcuts.PortalGlobalKey(
                 "dial" if dial else "flag",

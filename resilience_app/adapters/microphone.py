@@ -103,7 +103,8 @@ def stream_use(stream: Any, *, playing: bool) -> AudioUse:
         # does not give its name.
         or _("an application")
     )
-    return AudioUse(str(name), program, process_names(props), playing)
+    index = getattr(stream, "index", -1)
+    return AudioUse(str(name), program, process_names(props), playing, int(index))
 
 
 def process_names(props: dict[str, Any], proc: Path = Path("/proc")) -> tuple[str, ...]:

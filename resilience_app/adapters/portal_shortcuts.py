@@ -316,6 +316,8 @@ class PortalGlobalKey(QObject):
             f"type='signal',interface='{SESSION}',member='Closed'",
         ):
             self._send(new_method_call(BUS, "AddMatch", "s", (rule,)))
+        if self._connection is None:  # the bus dropped it on the way
+            raise ConnectionError("the session bus closed the connection")
         self._notifier = QSocketNotifier(connection.sock.fileno(), QSocketNotifier.Type.Read, self)
         self._notifier.activated.connect(self._readable)
 

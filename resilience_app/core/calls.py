@@ -13,9 +13,12 @@ a platform adapter whenever it changes) into calls:
 - such a call app starting to play sound while a dial is awaited (`ringing_counts`: a
   break or its nudges wait for the next call) is the dial too: softphones open the
   microphone only once the other side answers, so the ringback is the first sign of a
-  dial. A call that only rang (never answered) ends like any other, with its dial
-  counted and no offer to flag it. While nothing awaits a dial, playback is ignored (a
-  browser dialer is also the browser the rep watches a video in);
+  dial (once it has played for `MIN_RING`: a notification's blip is no ring; the dial is
+  dated to when it began). A call that only rang (never answered) ends like any other,
+  with its dial counted and no offer to flag it; one that rings on for `RING_LIMIT`
+  without the microphone is over, and that sound starts no other. While nothing awaits a
+  dial, playback is ignored (a browser dialer is also the browser the rep watches a video
+  in), and during a call only the call's own app's sound counts;
 - applications the rep chose to ignore (a softphone that keeps the microphone open all
   shift, voice typing) never count;
 - names the rep types (to ignore, or as call apps) match the application's name, its
@@ -44,6 +47,8 @@ from resilience_app.core.events import Event
 from resilience_app.core.kinds import DialSource
 
 MIN_CALL = timedelta(seconds=5)
+MIN_RING = timedelta(seconds=0.75)  # shorter sound (a notification's blip) is no ring
+RING_LIMIT = timedelta(minutes=2)  # a "ring" nobody answers for this long is over
 END_GRACE = timedelta(seconds=3)
 HOOK_TIMEOUT = timedelta(hours=2)
 HOOK_APP = "your dialer"
@@ -70,6 +75,7 @@ class AudioUse:
     program: str = ""
     executables: tuple[str, ...] = field(default=(), compare=False)
     playing: bool = False
+    stream: int = -1  # the sound server's stream: two streams of one app are two uses
 
     @property
     def labels(self) -> tuple[str, ...]:
@@ -120,6 +126,7 @@ class CallTracker:
         self.hook_timeout = HOOK_TIMEOUT
         self._using: dict[AudioUse, datetime] = {}  # since when each use has been going on
         self._ringing_since: datetime | None = None  # when a dial began to be awaited
+        self._spent: set[AudioUse] = set()  # sound that rang too long: it starts no call
         self._current: Call | None = None
         self._released_at: datetime | None = None  # microphone let go during a call
         self._heard = False  # the microphone was in use during the current hook call
@@ -180,6 +187,7 @@ class CallTracker:
         now = self.clock.now()
         current = {AudioUse.of(app) for app in apps}
         self._using = {use: self._using.get(use, now) for use in current}
+        self._spent &= current
         self._update(now)
 
     def hook_started(self, app: str = "") -> None:
@@ -193,11 +201,17 @@ class CallTracker:
             self._end(self.clock.now())
         self.changed.emit()
 
+    @property
+    def speaking(self) -> bool:
+        """An app not ignored holds the microphone now."""
+        return any(not use.playing for use in self._counted())
+
     def flagged(self) -> None:
-        """The rep flagged a call: a call the hook started is over (its end may never come).
-        A call the microphone shows goes on until the microphone says otherwise."""
+        """The rep flagged a call: a call the hook started is over (its end may never come),
+        unless the microphone still shows it. A call the microphone shows goes on until
+        the microphone says otherwise."""
         current = self._current
-        if current is not None and current.source is DialSource.HOOK:
+        if current is not None and current.source is DialSource.HOOK and not self.speaking:
             self._end(self.clock.now())
             self.changed.emit()
 
@@ -207,11 +221,16 @@ class CallTracker:
         current = self._current
         if current is None:
             counted = self._counted()
-            return min(counted.values()) + MIN_CALL if counted else None
+            due = [
+                since + (MIN_RING if use.playing else MIN_CALL) for use, since in counted.items()
+            ]
+            return min(due) if due else None
         if self._released_at is not None:
             return self._released_at + END_GRACE
         if current.source is DialSource.HOOK:
             return current.started_at + self.hook_timeout
+        if not current.answered:
+            return current.started_at + RING_LIMIT
         return None
 
     def tick(self) -> None:
@@ -234,17 +253,22 @@ class CallTracker:
     def _counted(self) -> dict[AudioUse, datetime]:
         """What counts now: the microphone held by an app not ignored, and a call app's
         playback while ringing counts or during its call (the ringback, the other side)."""
-        during = self._current is not None
+        current = self._current
         since_ring = self._ringing_since
 
-        def rings(since: datetime) -> bool:
-            return during or (since_ring is not None and since >= since_ring)
+        def rings(use: AudioUse, since: datetime) -> bool:
+            if use in self._spent or not self.is_known(use):
+                return False
+            if current is not None:  # the other side of this call, no other app's sound
+                return use.name == current.app or bool(
+                    use.program and use.program == current.program
+                )
+            return since_ring is not None and since >= since_ring
 
         return {
             use: since
             for use, since in self._using.items()
-            if not self.is_ignored(use)
-            and (not use.playing or (rings(since) and self.is_known(use)))
+            if not self.is_ignored(use) and (not use.playing or rings(use, since))
         }
 
     def _update(self, now: datetime) -> None:
@@ -255,7 +279,8 @@ class CallTracker:
             held = [
                 (since, use.name, use)
                 for use, since in counted.items()
-                if use.playing or now - since >= MIN_CALL or self.is_known(use)
+                if now - since >= (MIN_RING if use.playing else MIN_CALL)
+                or (not use.playing and self.is_known(use))
             ]
             if held:
                 since, app, use = min(held, key=lambda h: (h[0], h[1]))
@@ -271,6 +296,15 @@ class CallTracker:
                 self._released_at = now
             elif now - self._released_at >= END_GRACE:
                 self._end(self._released_at)
+        current = self._current
+        if (
+            current is not None
+            and not current.answered
+            and current.source is DialSource.DETECTED
+            and now - current.started_at >= RING_LIMIT
+        ):
+            self._spent |= {use for use in self._using if use.playing}
+            self._end(now)
         if (
             self._current is not None
             and self._current.source is DialSource.HOOK

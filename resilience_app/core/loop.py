@@ -42,6 +42,7 @@ STALE_AFTER = timedelta(minutes=60)
 NOTES_OFFERED_FOR = timedelta(days=30)
 SNOOZE_MINUTES = 2.0
 MAX_BREAK_MINUTES = 10.0
+HELD_AGAIN = timedelta(seconds=30)  # a second flag this long after the first: break now
 # A call still waiting for its next dial after this long (the laptop was shut overnight),
 # or flagged in the future (another machine's clock, an import), is not the one the rep
 # is recovering from now: the app starts calm instead of "waiting" or "on a break".
@@ -153,6 +154,12 @@ class RecoveryLoop:
             if rough is not None and current.rough is None:
                 current.rough = rough
             current.size = size or current.size
+            if current.held and now - current.flagged_at >= HELD_AGAIN:
+                # Flagged again a while later: the rep wants the break now (a call that
+                # seems never to end is often an app that keeps the microphone open).
+                self._start_break(current, now)
+                self.schedule_changed.emit()
+                return current
             self._save_incident(current)
             (self.break_held if current.held else self.break_started).emit(current)
             return current

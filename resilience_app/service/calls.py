@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from resilience_app.core import values
-from resilience_app.core.calls import AudioUse, Call, app_names
+from resilience_app.core.calls import AudioUse, Call, app_names, named
 from resilience_app.core.errors import UserError
 from resilience_app.core.events import Event
 from resilience_app.core.models import DialSource, Phase
@@ -53,6 +53,7 @@ class CallDesk:
         self.key_problems: dict[str, str | None] = dict.fromkeys(HOTKEYS)
         self._held: dict[str, str] = {}
         self.recent: list[AudioUse] = []  # seen using the microphone this session, newest first
+        self._no_offer_for: Call | None = None  # the rep said this "call" was none
 
         settings, calls = ctx.settings, ctx.calls
         calls.set_ignored(app_names(settings.get("calls.ignore_apps")))
@@ -82,6 +83,7 @@ class CallDesk:
         """The microphone adapter: these applications use the microphone (or, `playing`,
         the speakers) now. Adapters that know only names report plain strings."""
         self.ctx.follow_clock()
+        self._sync_ringing()  # a restart restores the phase without telling
         uses = {AudioUse.of(app) for app in apps}
         for use in sorted((u for u in uses if not u.playing), key=lambda u: u.name):
             self.recent = [use, *[u for u in self.recent if u.name != use.name]][:RECENT_APPS]
@@ -112,8 +114,19 @@ class CallDesk:
         if use is None:
             raise UserError(_("{app} has not been seen using the microphone.").format(app=name))
         added = (use.program or use.name).replace(",", " ").strip()
-        listed = [n.strip() for n in str(self.ctx.settings.get("calls.ignore_apps")).split(",")]
-        if self.remember is not None and not self.ctx.calls.is_ignored(use):
+        settings, calls = self.ctx.settings, self.ctx.calls
+        current = calls.current
+        if current is not None and current.app == use.name:
+            self._no_offer_for = current  # it was no call: nothing to offer to flag
+        if self.remember is None:
+            return added
+        # No longer a call app either, under any name that meant it.
+        known = [n.strip() for n in str(settings.get("calls.call_apps")).split(",")]
+        kept = [n for n in known if n and not named([n], use)]
+        if len(kept) != len([n for n in known if n]):
+            self.remember("calls.call_apps", ", ".join(kept))
+        listed = [n.strip() for n in str(settings.get("calls.ignore_apps")).split(",")]
+        if not calls.is_ignored(use):
             self.remember("calls.ignore_apps", ", ".join([*[n for n in listed if n], added]))
         return added
 
@@ -133,8 +146,11 @@ class CallDesk:
         return self.microphone.problem
 
     def _phase_changed(self, phase: Phase) -> None:
-        self.ctx.calls.set_ringing_counts(phase in AWAITING_DIAL)
+        self._sync_ringing()
         self.tell_interest()
+
+    def _sync_ringing(self) -> None:
+        self.ctx.calls.set_ringing_counts(self.ctx.loop.phase in AWAITING_DIAL)
 
     def _call_started(self, call: Call) -> None:
         # The dial is when the call began; one that began before the flag is not the next.
@@ -172,8 +188,11 @@ class CallDesk:
         flagged_during = held is not None or (
             current is not None and current.flagged_at >= call.started_at
         )
-        # A call that only rang (nobody picked up) is no call to flag.
-        if self.ctx.settings.get("calls.offer_flag") and not flagged_during and call.answered:
+        # A call that only rang (nobody picked up), or one the rep said was none, is no
+        # call to flag.
+        disowned, self._no_offer_for = call == self._no_offer_for, None
+        offer = self.ctx.settings.get("calls.offer_flag")
+        if offer and not flagged_during and call.answered and not disowned:
             self.flag_offered.emit(call)
 
     def _call_expired(self, call: Call) -> None:

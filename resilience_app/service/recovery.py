@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from resilience_app.core import journal, sizes, texts, values
+from resilience_app.core.errors import UserError
 from resilience_app.core.events import Event
 from resilience_app.core.models import DialSource, Incident, LossSize, Nudge, NudgeKind, Phase
 from resilience_app.core.playbook import PlaybookEntry
@@ -89,16 +90,27 @@ class Recovery:
         loop, call = self.ctx.loop, self.ctx.calls.current
         already = loop.current is not None and loop.current.on_break
         # The microphone still shows the call (flagged before hanging up): the break
-        # waits for its end. A hook's call is over at a flag (its end may never come).
-        on_call = call is not None and call.source is DialSource.DETECTED
+        # waits for its end. A hook's call is over at a flag (its end may never come),
+        # unless the microphone still shows it.
+        on_call = call is not None and (
+            call.source is DialSource.DETECTED or self.ctx.calls.speaking
+        )
         incident = loop.flag(values.line(label, what=_("The label")), rough, size, on_call=on_call)
         self.ctx.calls.flagged()  # a call that went south is over, whether its hook says so or not
         held = incident.held
         return FlagOutcome(incident, already and not held, self.ctx.settings.break_minutes, held)
 
     def dialed(self) -> Incident | None:
-        """The rep is back on the phone; returns the call it closes, if one was open."""
+        """The rep is back on the phone; returns the call it closes, if one was open. While
+        a flagged call is still on, there is no dial yet (it would throw the break away)."""
         self.ctx.follow_clock()
+        if self.ctx.loop.phase is Phase.HELD:
+            raise UserError(
+                _(
+                    "This call is still going on: your break starts when it ends, and the "
+                    "call after the break is your next dial."
+                )
+            )
         return self.ctx.loop.dialed(source=DialSource.CLICKED)
 
     def end_break(self) -> None:
@@ -170,7 +182,8 @@ class Recovery:
     def _break_held(self, incident: Incident) -> None:
         """Flagged during the call: no window over it; one line says what happens."""
         self._flag_started = None
-        self.ctx.notifier.send(_("Flagged"), _(BREAK_HELD), urgent=False)
+        # Tagged as a nudge: taken back when the break starts (or the rep dials).
+        self.ctx.notifier.send(_("Flagged"), _(BREAK_HELD), urgent=False, tag=NUDGE_TAG)
         self.ctx.journal_changed.emit()
 
     def request_break(self, incident: Incident) -> None:

@@ -92,7 +92,10 @@ class SettingsPresenter(BasePresenter):
         except UserError as exc:
             window.show_result(exc.message)
             return
-        window.ignore_apps.setText(str(self.service.setting("calls.ignore_apps")))
+        # Added to what the field holds (the rep may have typed there, not saved yet).
+        typed = [n.strip() for n in window.ignore_apps.text().split(",") if n.strip()]
+        saved = [n.strip() for n in str(self.service.setting("calls.ignore_apps")).split(",")]
+        window.ignore_apps.setText(", ".join(dict.fromkeys([*typed, *[n for n in saved if n]])))
         window.show_calls(*calls_status(self.service), self.service.apps_seen())
 
     def show_lock(self) -> None:

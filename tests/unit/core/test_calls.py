@@ -8,7 +8,16 @@ from datetime import datetime
 from hypothesis import given
 from hypothesis import strategies as st
 
-from resilience_app.core.calls import END_GRACE, MIN_CALL, AudioUse, Call, CallTracker, named
+from resilience_app.core.calls import (
+    END_GRACE,
+    MIN_CALL,
+    MIN_RING,
+    RING_LIMIT,
+    AudioUse,
+    Call,
+    CallTracker,
+    named,
+)
 from resilience_app.core.clock import FakeClock
 from resilience_app.core.models import DialSource
 
@@ -35,6 +44,10 @@ def test_a_call_app_ringing_is_the_dial_at_once_while_a_dial_is_awaited() -> Non
     calls.set_ringing_counts(True)
     rang_at = clock.advance(2)
     calls.microphone([BARESIP_RING])
+    assert started == [] and calls.maybe_starting  # nudges wait; a blip is no ring
+    assert calls.next_wakeup() == rang_at + MIN_RING
+    clock.advance(MIN_RING.total_seconds())
+    calls.tick()
     assert [(c.app, c.started_at, c.source, c.answered) for c in started] == [
         ("ALSA plug-in [baresip]", rang_at, DialSource.DETECTED, False)
     ]
@@ -55,6 +68,7 @@ def test_a_call_that_only_rang_ends_unanswered_with_its_dial_kept() -> None:
     calls.set_ringing_counts(True)
     calls.microphone([BARESIP_RING])
     clock.advance(30)
+    calls.tick()
     calls.microphone([])  # nobody picked up
     clock.advance(END_GRACE.total_seconds())
     calls.tick()
@@ -87,7 +101,65 @@ def test_sound_already_playing_when_a_dial_began_to_be_awaited_is_not_a_ring() -
     calls.microphone([])
     clock.advance(1)
     calls.microphone([CHROMIUM_SOUND])  # the dialer rings
+    clock.advance(1)
+    calls.tick()
     assert len(started) == 1
+
+
+def test_a_second_stream_of_an_app_already_playing_is_a_ring() -> None:
+    calls, clock, started = tracker(known="chromium")
+    video = AudioUse("Chromium", "chromium", playing=True, stream=3)
+    calls.microphone([video])
+    clock.advance(5)
+    calls.set_ringing_counts(True)
+    clock.advance(30)
+    calls.tick()
+    assert started == []
+    calls.microphone([video, AudioUse("Chromium", "chromium", playing=True, stream=4)])
+    clock.advance(1)
+    calls.tick()
+    assert len(started) == 1
+
+
+def test_a_blip_is_no_ring_and_a_ring_nobody_answers_is_over_after_the_limit() -> None:
+    calls, clock, started = tracker(known="chromium")
+    ended: list[Call] = []
+    calls.ended.connect(lambda call, at: ended.append(call))
+    calls.set_ringing_counts(True)
+    calls.microphone([CHROMIUM_SOUND])  # a notification's sound
+    clock.advance(0.4)
+    calls.microphone([])
+    clock.advance(10)
+    calls.tick()
+    assert started == []
+    calls.microphone([CHROMIUM_SOUND])  # music, say: taken for a ring
+    clock.advance(1)
+    calls.tick()
+    assert len(started) == 1
+    clock.advance(RING_LIMIT.total_seconds())
+    calls.tick()
+    assert [c.answered for c in ended] == [False] and not calls.on_call
+    clock.advance(60)
+    calls.tick()
+    assert len(started) == 1  # that sound starts no other call
+    calls.microphone([])
+    calls.microphone([CHROMIUM_SOUND])  # new sound is a ring again
+    clock.advance(1)
+    calls.tick()
+    assert len(started) == 2
+
+
+def test_during_a_call_only_its_own_apps_sound_keeps_it_going() -> None:
+    calls, clock, _started = tracker(known="baresip,chromium")
+    ended: list[Call] = []
+    calls.ended.connect(lambda call, at: ended.append(call))
+    calls.microphone([BARESIP_MIC, CHROMIUM_SOUND])  # music in the browser meanwhile
+    assert calls.on_call
+    clock.advance(60)
+    calls.microphone([CHROMIUM_SOUND])  # hung up; the music plays on
+    clock.advance(END_GRACE.total_seconds())
+    calls.tick()
+    assert len(ended) == 1 and not calls.on_call
 
 
 def test_a_known_apps_microphone_is_a_call_at_once_an_unknown_one_after_the_minimum() -> None:

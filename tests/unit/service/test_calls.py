@@ -569,6 +569,7 @@ def test_a_call_app_ringing_is_the_dial_and_an_unanswered_call_still_counts(
     settle(app, clock, 4 * 60)
     mic.used_by(RINGBACK)  # the rep dials; it rings
     rang = clock.now()
+    settle(app, clock, 1)
     assert app.calls.on_call and app.phase is Phase.CALM
     settle(app, clock, 25)
     mic.used_by()  # nobody picked up
@@ -600,3 +601,69 @@ def test_the_apps_seen_on_the_microphone_and_this_is_not_a_call(
     app.set_setting("calls.ignore_apps", "")
     app.set_setting("calls.ignore_apps", "arecord")  # typed as the rep knows it
     assert app.call_desk.apps_seen()[0]["ignored"] is True
+
+
+def test_after_a_restart_during_the_wait_a_ring_is_still_the_dial(
+    service: Service, mic: Microphone, clock: FakeClock, data_dir: Any, notifier: NotifierChain
+) -> None:
+    from resilience_app.service.build import open_service
+
+    service.set_setting("calls.call_apps", "baresip")
+    service.flag("Acme")
+    service.end_break()
+    service.close()
+    clock.advance(60)
+    again = open_service(data_dir, clock=clock, notifier=notifier, running=True)
+    again.call_desk.microphone = mic
+    again.start()
+    assert again.phase is Phase.WAITING
+    mic.used_by(RINGBACK)
+    settle(again, clock, 1)
+    assert again.phase is Phase.CALM and again.calls.on_call
+
+
+def test_a_flag_during_a_hook_call_with_the_microphone_open_waits_for_the_call(
+    app: Service, mic: Microphone, clock: FakeClock
+) -> None:
+    app.call_started("Zoiper")
+    mic.used_by("Zoiper")
+    settle(app, clock, 30)
+    outcome = app.flag("Acme")
+    assert outcome.held and app.phase is Phase.HELD and app.calls.on_call
+    mic.used_by()
+    settle(app, clock, 10)
+    assert app.phase is Phase.BREAK
+
+
+def test_while_a_flagged_call_goes_on_there_is_no_dial_and_a_later_flag_starts_the_break(
+    app: Service, mic: Microphone, clock: FakeClock
+) -> None:
+    from resilience_app.core.errors import UserError
+
+    mic.used_by("Talon")  # holds the microphone all shift: it looks like a call
+    settle(app, clock, 10)
+    assert app.flag("Acme").held
+    with pytest.raises(UserError, match="still going on"):
+        app.dialed()  # it would throw the break away
+    settle(app, clock, 10)
+    assert app.flag().held  # a double press keeps waiting
+    settle(app, clock, 25)
+    again = app.flag()
+    assert not again.held and app.phase is Phase.BREAK  # asked again: the break now
+
+
+def test_this_is_not_a_call_on_the_current_call_ends_it_with_no_offer_and_unlearns_it(
+    app: Service, mic: Microphone, clock: FakeClock
+) -> None:
+    app.set_setting("calls.offer_flag", "on")
+    offers: list[Any] = []
+    app.flag_offered.connect(offers.append)
+    zoom = AudioUse("ZOOM VoiceEngine", "zoom", ("zoom",))
+    mic.used_by(zoom)
+    settle(app, clock, 30)
+    assert app.calls.on_call and app.settings.get("calls.call_apps") == "zoom"
+    app.call_desk.not_a_call("ZOOM VoiceEngine")
+    settle(app, clock, 10)
+    assert not app.calls.on_call and offers == []
+    assert app.settings.get("calls.call_apps") == ""
+    assert app.settings.get("calls.ignore_apps") == "zoom"
