@@ -109,7 +109,7 @@ def test_a_softphone_ringing_is_the_dial_answered_or_not(
     print(f"{type(server).__name__}: dial recorded {late:+.3f} s from the ringback, "
           f"the phase calm {seen_after:.3f} s after")  # fmt: skip
     assert abs(late) <= 1.0, (dialed, rang)
-    assert seen_after <= 1.5  # status asked over the channel: a little more than the dial
+    assert seen_after <= 2.5  # a ring counts after 0.75 s; status is asked over the channel
     assert sorted(n["state"] for n in record["nudges"]) == ["cancelled", "cancelled"]
 
 
