@@ -46,9 +46,10 @@ windows-package: deps $(VENV)/.dev-ready
 		--workpath build/windows/pyinstaller
 
 ## test-windows-package: the bundle under Wine: it plays a tone (or says there is no audio device)
+##   (inside a private PulseAudio server whose speaker is recorded, if Debian's pulseaudio is here)
 test-windows-package: deps windows-package
-	scripts/windows/winpy -m pytest -p no:cacheprovider -m package tests/windows/test_bundle.py \
-		$(PYTEST_ARGS)
+	scripts/windows/with-sound-server scripts/windows/winpy -m pytest -p no:cacheprovider \
+		-m package tests/windows/test_bundle.py $(PYTEST_ARGS)
 
 ## windows-installer: dist/Resilience-Setup-<version>.exe, per user, made by NSIS from that bundle
 windows-installer: windows-package $(WIN_SETUP)

@@ -7,12 +7,14 @@ server). Anything else fails, above all a bundle without Qt Multimedia.
 
 Wine 8 gives its audio endpoints no container id (PKEY_Device_ContainerId), which Windows
 always sets and Qt 6.11 needs to list a device; under Wine the test adds one to each
-endpoint, as the icuuc.dll stand-in fills another gap. With a PulseAudio server Wine can
-reach (XDG_RUNTIME_DIR/pulse/native), the tone then plays on it.
+endpoint, as the icuuc.dll stand-in fills another gap. `make test-windows-package` runs
+the tests inside scripts/windows/with-sound-server: a PulseAudio server Wine plays on,
+whose speaker is recorded; then the tone must play, and be in the recording.
 """
 
 from __future__ import annotations
 
+import array
 import ctypes
 import os
 import subprocess
@@ -33,6 +35,9 @@ ENDPOINTS = r"SOFTWARE\Microsoft\Windows\CurrentVersion\MMDevices\Audio\Render"
 CONTAINER_ID = "{8c7ed206-3f8a-4827-b3ab-ae9e1faefc6c},2"
 PLAYED = "Played breath-in.wav on "
 NO_DEVICE = "resilience: No audio device: this computer offers no sound output"
+# with-sound-server's recording of the speaker (raw s16le, mono, 16 kHz), if it runs.
+RECORDING = os.environ.get("RESILIENCE_SPEAKER_RECORDING")
+RATE = 16_000
 
 
 def under_wine() -> bool:
@@ -111,13 +116,33 @@ def test_the_bundle_carries_qt_multimedia_without_ffmpeg(bundle: Path) -> None:
     assert not list(QT.glob("av*.dll")) and not list(QT.glob("sw*.dll"))
 
 
+def recording() -> Path:
+    assert RECORDING is not None
+    return Path("Z:" + RECORDING)  # Wine's drive Z: is the Unix root
+
+
+def heard_since(offset: int) -> float:
+    """Seconds of sound on the speaker in the recording after byte `offset`."""
+    samples = array.array("h", recording().read_bytes()[offset - offset % 2 :])
+    loud = [i for i in range(0, len(samples), RATE // 100) if abs(samples[i]) > 300]
+    return (loud[-1] - loud[0]) / RATE if loud else 0.0
+
+
 def test_the_bundle_plays_a_tone_or_says_there_is_no_audio_device(bundle: Path) -> None:
+    before = recording().stat().st_size if RECORDING else 0
     started = time.monotonic()
     done = play_tone()
     took = time.monotonic() - started
     said = done.stdout + done.stderr
     assert "Traceback" not in said, said
-    if done.returncode == 0:
+    if RECORDING:  # a sound server is there: the tone must play, and be heard
+        assert done.returncode == 0 and done.stdout.startswith(PLAYED), said
+        deadline = time.monotonic() + 5  # parecord writes what it got a moment later
+        while (heard := heard_since(before)) < 0.25 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert 0.25 < heard < 0.6, f"{heard:.2f} s of tone recorded (the file is 0.45 s)"
+        said = f"{said.strip()} ({heard:.2f} s of it recorded from the speaker)"
+    elif done.returncode == 0:
         assert done.stdout.startswith(PLAYED) and done.stderr == "", said
     else:
         # Qt Multimedia missing, the tone refused or cut off: each its own sentence; fail.
