@@ -7,7 +7,7 @@ DEB     := dist/resilience_$(VERSION)_$(shell dpkg --print-architecture 2>/dev/n
 
 .PHONY: run test test-package test-deb test-windows package deb icons install uninstall setup \
 	setup-dev deps lint lock bench screenshots translations clean windows-package windows-installer \
-	test-windows-installer
+	test-windows-installer test-windows-package
 
 # The Debian packages each goal needs, asked for once, in one list (scripts/system-deps.sh).
 # Make hands a target's DEPS to its prerequisites, so `deps` asks for the goal's whole list.
@@ -17,7 +17,7 @@ run setup: DEPS = run python $(NO_SCREEN)
 test screenshots bench translations: DEPS = run python test
 deb: DEPS = run python package
 test-package test-deb: DEPS = run python test package
-test-windows windows-package windows-installer test-windows-installer: DEPS = python windows
+test-windows windows-package test-windows-package windows-installer test-windows-installer: DEPS = python windows
 WIN_BUNDLE := dist/windows/Resilience
 WIN_SETUP  := dist/Resilience-Setup-$(VERSION).exe
 
@@ -44,6 +44,12 @@ windows-package: deps $(VENV)/.dev-ready
 	scripts/windows/setup.sh
 	scripts/windows/winpy packaging/build.py --distpath dist/windows \
 		--workpath build/windows/pyinstaller
+
+## test-windows-package: the bundle under Wine: it plays a tone (or says there is no audio device)
+##   (inside a private PulseAudio server whose speaker is recorded, if Debian's pulseaudio is here)
+test-windows-package: deps windows-package
+	scripts/windows/with-sound-server scripts/windows/winpy -m pytest -p no:cacheprovider \
+		-m package tests/windows/test_bundle.py $(PYTEST_ARGS)
 
 ## windows-installer: dist/Resilience-Setup-<version>.exe, per user, made by NSIS from that bundle
 windows-installer: windows-package $(WIN_SETUP)

@@ -19,6 +19,7 @@ from resilience_app.cli import (
     privacy,
     recovery,
     reports,
+    sound,
     transfer,
     windows,
 )
@@ -53,6 +54,7 @@ COMMANDS = (
     privacy.add_unlock,
     privacy.add_lock,
     privacy.add_passphrase,
+    sound.add_play_tone,  # hidden: a check of the sound cues
 )
 
 
