@@ -19,7 +19,7 @@ from collections.abc import Callable
 from datetime import datetime
 from itertools import pairwise
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import (
     QAccessible,
     QAccessibleAnnouncementEvent,
@@ -204,6 +204,7 @@ class BreakWindow(QWidget):
         content.addWidget(self.positive_card)
         content.addWidget(self.size_choice)
         self.page = windowing.ScrollPage(page)
+        self.page.viewport().installEventFilter(self)  # the guide gives way on a low screen
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 18, 20, 18)
         layout.setSpacing(8)
@@ -366,6 +367,27 @@ class BreakWindow(QWidget):
         self.render_at(self._now())
         if self.focusWidget() is None or not self.focusWidget().isVisible():
             self.first_focus().setFocus()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.page.viewport() and event.type() == QEvent.Type.Resize:
+            self._guide_gives_way()
+        return super().eventFilter(watched, event)
+
+    def _guide_gives_way(self) -> None:
+        """On a low screen (text at 200 %, a scaled desktop) the guide is no taller than
+        lets the instruction and the countdown show under it without scrolling; below
+        them, the choices and the tip may scroll."""
+        above_and_below = [self.title, self.subtitle, self.cue, self.detail, self.countdown]
+        shown = [w for w in above_and_below if not w.isHidden()]
+        spacing = self.page.widget().layout().spacing()
+        taken = sum(
+            w.heightForWidth(self.page.viewport().width())
+            if w.hasHeightForWidth()
+            else w.sizeHint().height()
+            for w in shown
+        )
+        room = self.page.viewport().height() - taken - spacing * len(shown)
+        self.view.setMaximumHeight(max(self.view.minimumHeight(), room))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if not keys.press_focused_button(self, event):

@@ -127,6 +127,11 @@ def probe_break(app: QApplication) -> dict[str, Any]:
         },
         "circle": rect(circle),
         "cue": rect(in_window(window.cue, window)),
+        # Under the guide and seen without scrolling: the instruction and the time left.
+        "guide_text_seen": [
+            shown_part(label, window) == in_window(label, window)
+            for label in (window.cue, window.countdown)
+        ],
         "countdown": rect(in_window(window.countdown, window)),
         "overlaps": overlaps(window),
         "window_obj": window,

@@ -87,6 +87,7 @@ def test_the_break_at_twice_the_text_fits_the_screen_and_keeps_its_text_off_the_
         assert seen["buttons"][name]["seen"], (name, seen)
     assert not intersect(seen["cue"], seen["circle"]), seen  # "Breathe in · 2"
     assert not intersect(seen["countdown"], seen["circle"]), seen  # "2:58 left"
+    assert seen["guide_text_seen"] == [True, True], seen  # without scrolling to them
     assert seen["overlaps"] == [], seen
 
 
@@ -95,6 +96,7 @@ def test_the_break_fits_a_screen_scaled_twice(tmp_path: Path) -> None:
     assert inside(seen["frame"], seen["screen"]), seen
     for name in ("more", "end"):
         assert seen["buttons"][name]["seen"], (name, seen)
+    assert seen["guide_text_seen"] == [True, True], seen
     assert seen["overlaps"] == [], seen
 
 
