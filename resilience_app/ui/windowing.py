@@ -86,7 +86,19 @@ def fit(window: QWidget, least_width: int = 0, least_height: int = 0) -> None:
     screen = window.screen()
     if screen is not None:
         area = screen.availableGeometry()
-        width = min(width, area.width())
+        width = min(width, int(area.width() * 0.95))  # room for the frame
+        height = min(height, int(area.height() * 0.95))
+    window.resize(width, height)
+
+
+def first_size(window: QWidget, width: int, height: int) -> None:
+    """Give a window of lists and charts its usual first size, as far as the screen allows
+    (a low screen, text at 200 %, a desktop scaled twice): there, it is as large as the
+    screen leaves room for, with its frame, and its content scrolls or shrinks."""
+    screen = window.screen()
+    if screen is not None:
+        area = screen.availableGeometry()
+        width = min(width, int(area.width() * 0.95))  # room for the frame
         height = min(height, int(area.height() * 0.95))
     window.resize(width, height)
 

@@ -26,26 +26,7 @@ def probe(
     language: str = "en",
     **env: str,
 ) -> dict[str, Any]:
-    width, height = screen
-    config = tmp_path / "screen.json"
-    config.write_text(
-        json.dumps(
-            {
-                "screens": [
-                    {
-                        "name": "screen",
-                        "x": 0,
-                        "y": 0,
-                        "width": width,
-                        "height": height,
-                        "logicalDpi": 96,
-                        "logicalBaseDpi": 96,
-                        "dpr": 1,
-                    }
-                ]
-            }
-        )
-    )
+    config = screen_config(tmp_path, *screen)
     run_env = {
         **os.environ,
         "QT_QPA_PLATFORM": f"offscreen:configfile={config}",
@@ -73,6 +54,55 @@ def inside(inner: list[int], outer: list[int]) -> bool:
 
 def intersect(a: list[int], b: list[int]) -> bool:
     return a[0] < b[0] + b[2] and b[0] < a[0] + a[2] and a[1] < b[1] + b[3] and b[1] < a[1] + a[3]
+
+
+def screen_config(tmp_path: Path, width: int, height: int) -> Path:
+    config = tmp_path / "screen.json"
+    config.write_text(
+        json.dumps(
+            {
+                "screens": [
+                    {
+                        "name": "screen",
+                        "x": 0,
+                        "y": 0,
+                        "width": width,
+                        "height": height,
+                        "logicalDpi": 96,
+                        "logicalBaseDpi": 96,
+                        "dpr": 1,
+                    }
+                ]
+            }
+        )
+    )
+    return config
+
+
+def test_every_window_at_twice_the_text_fits_a_low_screen(tmp_path: Path) -> None:
+    """The every-window check of test_accessibility.py (frame within the screen, nothing
+    clipped, nothing drawn over anything else) on an 800x600 screen."""
+    config = screen_config(tmp_path, 800, 600)
+    env = {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={config}"}
+    env["PYTHONPATH"] = str(ROOT)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "tests/widgets/test_accessibility.py::test_text_at_twice_the_size_is_never_clipped[200%]",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-3000:]
 
 
 @pytest.mark.parametrize("screen", SCREENS, ids=lambda s: f"{s[0]}x{s[1]}")
