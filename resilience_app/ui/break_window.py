@@ -324,7 +324,9 @@ class BreakWindow(QWidget):
             self._phase = phase
             self._phase_began(state)
         self.detail.setText(state.detail)
-        self.detail.setVisible(bool(state.detail))
+        if self.detail.isHidden() == bool(state.detail):  # a line more or less under the guide
+            self.detail.setVisible(bool(state.detail))
+            self._guide_gives_way()
         if incident.break_ends_at is not None:
             self.countdown.setText(format_left((incident.break_ends_at - now).total_seconds()))
 

@@ -26,7 +26,7 @@ class BreathingView(QWidget):
         super().__init__(parent)
         self._size = 0.0
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setMinimumSize(160, 160)
+        self.setMinimumSize(120, 120)  # it gives way on a low screen (the break window)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAccessibleName(_("Breathing guide"))
 

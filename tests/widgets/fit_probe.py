@@ -6,7 +6,7 @@ Run in its own process by tests/widgets/test_fit_screen.py, because a screen's s
 QT_SCALE_FACTOR) is fixed when Qt starts:
 
     QT_QPA_PLATFORM=offscreen:configfile=screen.json python -m tests.widgets.fit_probe \
-        break 2.0 en
+        break:box 2.0 en
 """
 
 from __future__ import annotations
@@ -93,7 +93,7 @@ def _name(widget: QWidget) -> str:
     return f"{type(widget).__name__} {text[:24]!r}"
 
 
-def probe_break(app: QApplication) -> dict[str, Any]:
+def probe_break(app: QApplication, pattern: str) -> dict[str, Any]:
     from resilience_app.ui.break_window import BreakWindow
 
     clock = FakeClock()
@@ -109,9 +109,9 @@ def probe_break(app: QApplication) -> dict[str, Any]:
     window = BreakWindow(clock.now)
     window.show_break(
         incident,
-        pattern="box",
+        pattern=pattern,
         reduced_motion=False,
-        tip=i18n._("Stand up, roll your shoulders, and drink some water before the next call."),
+        tip="Stand up, roll your shoulders, and drink some water before the next call.",
         positive="Booked a demo with the hardest prospect of the week",
     )
     window.show()
@@ -189,7 +189,8 @@ def main(argv: list[str]) -> None:
     font = QFont(app.font())
     font.setPointSizeF(font.pointSizeF() * scale)
     app.setFont(font)
-    found = probe_break(app) if which == "break" else probe_note(app)
+    kind, _, pattern = which.partition(":")  # "break:pmr": the break with that guide
+    found = probe_break(app, pattern or "box") if kind == "break" else probe_note(app)
     window = found.pop("window_obj")
     screen = window.screen()
     found["screen"] = rect(screen.availableGeometry())

@@ -121,8 +121,9 @@ def test_the_break_at_twice_the_text_fits_the_screen_and_keeps_its_text_off_the_
     assert seen["overlaps"] == [], seen
 
 
-def test_the_break_fits_a_screen_scaled_twice(tmp_path: Path) -> None:
-    seen = probe(tmp_path, "break", (1280, 800), 1.0, QT_SCALE_FACTOR="2")
+@pytest.mark.parametrize("pattern", ["box", "pmr"])  # pmr: a line of detail under the cue
+def test_the_break_fits_a_screen_scaled_twice(tmp_path: Path, pattern: str) -> None:
+    seen = probe(tmp_path, f"break:{pattern}", (1280, 800), 1.0, QT_SCALE_FACTOR="2")
     assert inside(seen["frame"], seen["screen"]), seen
     for name in ("more", "end"):
         assert seen["buttons"][name]["seen"], (name, seen)
