@@ -19,7 +19,7 @@ from collections.abc import Callable
 from datetime import datetime
 from itertools import pairwise
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import (
     QAccessible,
     QAccessibleAnnouncementEvent,
@@ -182,21 +182,33 @@ class BreakWindow(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.end_button)
 
+        # Everything but the buttons scrolls, should the screen be too small for it (text
+        # at 200 %, a low screen): the buttons stay at the bottom, always in reach, and no
+        # row is ever squeezed over another (the cue over the guide, the countdown over
+        # the tip).
+        page = QWidget()
+        page.setObjectName("calmWindow")
+        content = QVBoxLayout(page)
+        content.setContentsMargins(0, 0, 0, 0)
+        content.setSpacing(8)
+        content.addWidget(self.title)
+        content.addWidget(self.subtitle)
+        content.addWidget(self.view, 1)
+        content.addWidget(self.counter, 1)
+        content.addWidget(self.cue)
+        content.addWidget(self.detail)
+        content.addWidget(self.countdown)
+        content.addLayout(choice)
+        content.addLayout(controls)
+        content.addWidget(tip_card)
+        content.addWidget(self.positive_card)
+        content.addWidget(self.size_choice)
+        self.page = windowing.ScrollPage(page)
+        self.page.viewport().installEventFilter(self)  # the guide gives way on a low screen
         layout = QVBoxLayout(self)
         layout.setContentsMargins(20, 18, 20, 18)
         layout.setSpacing(8)
-        layout.addWidget(self.title)
-        layout.addWidget(self.subtitle)
-        layout.addWidget(self.view, 1)
-        layout.addWidget(self.counter, 1)
-        layout.addWidget(self.cue)
-        layout.addWidget(self.detail)
-        layout.addWidget(self.countdown)
-        layout.addLayout(choice)
-        layout.addLayout(controls)
-        layout.addWidget(tip_card)
-        layout.addWidget(self.positive_card)
-        layout.addWidget(self.size_choice)
+        layout.addWidget(self.page, 1)
         layout.addLayout(buttons)
         # Tab goes from the guide through the choices to the buttons, as they are read.
         order = [
@@ -312,7 +324,9 @@ class BreakWindow(QWidget):
             self._phase = phase
             self._phase_began(state)
         self.detail.setText(state.detail)
-        self.detail.setVisible(bool(state.detail))
+        if self.detail.isHidden() == bool(state.detail):  # a line more or less under the guide
+            self.detail.setVisible(bool(state.detail))
+            self._guide_gives_way()
         if incident.break_ends_at is not None:
             self.countdown.setText(format_left((incident.break_ends_at - now).total_seconds()))
 
@@ -355,6 +369,27 @@ class BreakWindow(QWidget):
         self.render_at(self._now())
         if self.focusWidget() is None or not self.focusWidget().isVisible():
             self.first_focus().setFocus()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.page.viewport() and event.type() == QEvent.Type.Resize:
+            self._guide_gives_way()
+        return super().eventFilter(watched, event)
+
+    def _guide_gives_way(self) -> None:
+        """On a low screen (text at 200 %, a scaled desktop) the guide is no taller than
+        lets the instruction and the countdown show under it without scrolling; below
+        them, the choices and the tip may scroll."""
+        above_and_below = [self.title, self.subtitle, self.cue, self.detail, self.countdown]
+        shown = [w for w in above_and_below if not w.isHidden()]
+        spacing = self.page.widget().layout().spacing()
+        taken = sum(
+            w.heightForWidth(self.page.viewport().width())
+            if w.hasHeightForWidth()
+            else w.sizeHint().height()
+            for w in shown
+        )
+        room = self.page.viewport().height() - taken - spacing * len(shown)
+        self.view.setMaximumHeight(max(self.view.minimumHeight(), room))
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if not keys.press_focused_button(self, event):

@@ -7,7 +7,7 @@ has it) so a screen reader can read the guide again at any moment.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen, QRadialGradient
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -26,7 +26,7 @@ class BreathingView(QWidget):
         super().__init__(parent)
         self._size = 0.0
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setMinimumSize(160, 160)
+        self.setMinimumSize(120, 120)  # it gives way on a low screen (the break window)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAccessibleName(_("Breathing guide"))
 
@@ -48,6 +48,13 @@ class BreathingView(QWidget):
 
     def sizeHint(self) -> QSize:
         return QSize(240, 240)
+
+    def guide_rect(self) -> QRect:
+        """Where the guide ring is drawn (the shape never grows past it); no text of the
+        window may sit on it."""
+        full = int(min(self.width(), self.height()) / 2 - 6)
+        centre = self.rect().center()
+        return QRect(centre.x() - full, centre.y() - full, 2 * full + 1, 2 * full + 1)
 
     def radius(self) -> float:
         full = min(self.width(), self.height()) / 2 - 6

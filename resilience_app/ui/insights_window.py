@@ -40,7 +40,7 @@ from resilience_app.core.insights import TARGET_MINUTES, Insights
 from resilience_app.core.kinds import LossReason
 from resilience_app.core.outcomes import FollowUpResults
 from resilience_app.i18n import N_, _, ngettext
-from resilience_app.ui import style
+from resilience_app.ui import style, windowing
 from resilience_app.ui.insights_playbook import PlaybookSection
 from resilience_app.ui.insights_sizes import SizeSection
 
@@ -338,7 +338,7 @@ class InsightsWindow(QWidget):
         layout.setContentsMargins(16, 14, 16, 14)
         layout.addLayout(head)
         layout.addWidget(scroll, 1)
-        self.resize(760, 720)
+        windowing.first_size(self, 760, 720)
 
     def restyle(self) -> None:
         """Follow a theme change: the window's sheet and every chart's theme."""

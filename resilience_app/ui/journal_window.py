@@ -33,7 +33,7 @@ from resilience_app.core.models import Incident, LossReason, MyPart
 from resilience_app.core.playbook import PlaybookEntry
 from resilience_app.i18n import _, ngettext
 from resilience_app.service.views import UpcomingItem
-from resilience_app.ui import keys, style
+from resilience_app.ui import keys, style, windowing
 from resilience_app.ui.journal_model import ID_ROLE, PAGE, CallsModel, PositivesModel
 from resilience_app.ui.playbook_tab import PlaybookTab
 from resilience_app.ui.ticker import Ticker
@@ -158,7 +158,7 @@ class JournalWindow(QWidget):
         layout.setContentsMargins(16, 14, 16, 14)
         layout.addWidget(self.tabs)
         layout.addLayout(bottom)
-        self.resize(620, 640)
+        windowing.first_size(self, 620, 640)
 
     def _changed(self, *_: object) -> None:
         self.refresh_requested.emit()

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from resilience_app.i18n import N_, _
-from resilience_app.ui import style
+from resilience_app.ui import style, windowing
 
 UNLOCK, SET, CHANGE, REMOVE = "unlock", "set", "change", "remove"
 
@@ -156,7 +156,7 @@ class PassphraseDialog(QDialog):
         self.error.hide()
         self.status.hide()
         self.ok_button.setEnabled(True)
-        self.adjustSize()
+        windowing.fit(self)  # as tall as its wrapped text needs, never past the screen
         self.show()
         self.raise_()
         self.activateWindow()
@@ -166,7 +166,7 @@ class PassphraseDialog(QDialog):
         """The answer was no: one sentence, the fields kept for a retry."""
         self.error.setText(message)
         self.error.show()
-        self.adjustSize()
+        windowing.fit(self)
         self.ok_button.setEnabled(True)
         target = self.new if self.mode == SET else self.current
         target.selectAll()
@@ -175,7 +175,7 @@ class PassphraseDialog(QDialog):
     def show_status(self, message: str) -> None:
         self.status.setText(message)
         self.status.show()
-        self.adjustSize()
+        windowing.fit(self)
 
     def finish(self) -> None:
         """It worked: forget what was typed and close."""

@@ -70,9 +70,8 @@ class ReflectionForm(QWidget):
         self.context.setProperty("role", "muted")
 
         self.what = QLineEdit()
-        self.what.setPlaceholderText(
-            _("In a sentence, e.g. “They hung up after my second question.”")
-        )
+        # Translators: keep it short, it must fit the field (about 45 characters).
+        self.what.setPlaceholderText(_("e.g. “They hung up after my second question.”"))
         self.my_part = QComboBox()
         self.my_part.addItem(_("Choose one…"), None)
         for part, label in texts.MY_PART.items():
@@ -96,10 +95,11 @@ class ReflectionForm(QWidget):
         self.positives.setPlaceholderText(
             _("What went right, however small? Getting past the gatekeeper counts.\nOne per line.")
         )
-        # Three lines or so at the rep's text size; it gives a little way on a small screen.
+        # Three lines at least at the rep's text size, so its hint ("One per line" too)
+        # shows whole; the note scrolls on a small screen rather than squeeze it.
         lines = self.positives.fontMetrics().lineSpacing()
-        self.positives.setMinimumHeight(int(lines * 2.2) + 16)
-        self.positives.setMaximumHeight(lines * 4 + 16)
+        self.positives.setMinimumHeight(lines * 3 + 22)
+        self.positives.setMaximumHeight(lines * 5 + 22)
         self.positives.setTabChangesFocus(True)  # Tab moves on, as in every other field
         # How the rep feels: not rated until they touch it. The handle waits, dashed, in
         # the middle, so nothing reads as a score of 0 that nobody gave.
@@ -147,7 +147,8 @@ class ReflectionForm(QWidget):
         # first when that was the rep's part, else here, after the part (`_place_said`).
         self.said = QLineEdit()
         self.said.setMaxLength(values.MAX_LABEL)
-        self.said.setPlaceholderText(_("Their words, one line (optional; the answer can wait)"))
+        # Translators: keep it short, it must fit the field (about 45 characters).
+        self.said.setPlaceholderText(_("Their words, one line (optional)"))
         self.said_box = QWidget()
         said_group = QVBoxLayout(self.said_box)
         said_group.setContentsMargins(0, 0, 0, 0)

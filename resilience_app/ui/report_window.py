@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from resilience_app.core import texts
 from resilience_app.core.report import Choice
 from resilience_app.i18n import _, ngettext
-from resilience_app.ui import style
+from resilience_app.ui import style, windowing
 
 
 class ReportWindow(QWidget):
@@ -111,7 +111,7 @@ class ReportWindow(QWidget):
         layout.addLayout(period)
         layout.addWidget(split, 1)
         layout.addLayout(buttons)
-        self.resize(900, 620)
+        windowing.first_size(self, 900, 620)
 
     def period(self) -> tuple[date, date]:
         return self.first.date().toPython(), self.last.date().toPython()  # type: ignore[return-value]

@@ -15,7 +15,7 @@ import logging
 
 from PySide6.QtCore import QPoint, QSize, Qt
 from PySide6.QtGui import QGuiApplication, QResizeEvent
-from PySide6.QtWidgets import QFrame, QScrollArea, QWidget
+from PySide6.QtWidgets import QFrame, QLayout, QScrollArea, QWidget
 
 log = logging.getLogger(__name__)
 _told = False
@@ -71,7 +71,11 @@ def fit(window: QWidget, least_width: int = 0, least_height: int = 0) -> None:
     if layout is None:
         return
     window.ensurePolished()  # the style sheet's text sizes count, even before the first show
-    layout.invalidate()
+    for part in window.findChildren(QWidget):  # on a scrolled page too
+        part.ensurePolished()
+    for part in [window, *window.findChildren(QWidget)]:
+        if part.layout() is not None:
+            _measure_afresh(part.layout())
     layout.activate()
     width = max(least_width, layout.sizeHint().width(), window.minimumWidth())
     if layout.hasHeightForWidth():
@@ -82,9 +86,31 @@ def fit(window: QWidget, least_width: int = 0, least_height: int = 0) -> None:
     screen = window.screen()
     if screen is not None:
         area = screen.availableGeometry()
-        width = min(width, area.width())
+        width = min(width, int(area.width() * 0.95))  # room for the frame
         height = min(height, int(area.height() * 0.95))
     window.resize(width, height)
+
+
+def first_size(window: QWidget, width: int, height: int) -> None:
+    """Give a window of lists and charts its usual first size, as far as the screen allows
+    (a low screen, text at 200 %, a desktop scaled twice): there, it is as large as the
+    screen leaves room for, with its frame, and its content scrolls or shrinks."""
+    screen = window.screen()
+    if screen is not None:
+        area = screen.availableGeometry()
+        width = min(width, int(area.width() * 0.95))  # room for the frame
+        height = min(height, int(area.height() * 0.95))
+    window.resize(width, height)
+
+
+def _measure_afresh(layout: QLayout) -> None:
+    """Forget the sizes a layout (and each layout inside it) measured before its widgets
+    were polished: a row of buttons measured unstyled is narrower than it is."""
+    layout.invalidate()
+    for index in range(layout.count()):
+        inner = layout.itemAt(index).layout()
+        if inner is not None:
+            _measure_afresh(inner)
 
 
 class ScrollPage(QScrollArea):
@@ -96,6 +122,9 @@ class ScrollPage(QScrollArea):
         self.setWidget(page)
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
+        # A click between the fields leaves the focus where it was (the breathing guide, the
+        # field being typed in); Tab still scrolls each field into view.
+        self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
 
     def _bar(self) -> int:
         return self.verticalScrollBar().sizeHint().width()

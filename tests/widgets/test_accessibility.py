@@ -40,6 +40,7 @@ from resilience_app.ui.break_window import BreakWindow
 from resilience_app.ui.breathing_view import BreathingView
 from resilience_app.ui.presenter import Presenter
 from resilience_app.ui.reflection_form import ReflectionForm
+from tests.widgets.fit_probe import overlaps
 
 CONTROLS = (
     QAbstractButton,
@@ -487,14 +488,17 @@ def test_text_at_twice_the_size_is_never_clipped(
     large_text: float, presenter: Presenter, service: Service, clock: FakeClock, qtbot: QtBot
 ) -> None:
     windows = every_window(presenter, service, clock)
+    presenter.insights.open_report()
+    windows.append(presenter.insights.report_window)
     assert f"{large_text * 1.5:.1f}pt" in presenter.breaks.break_window.styleSheet()  # titles grow
     problems = []
     for window in windows:
         qtbot.wait(20)  # the layouts settle, as they do before the rep sees a frame
         screen = window.screen().availableGeometry()
-        if window.width() > screen.width() or window.height() > screen.height():
-            problems.append(f"{type(window).__name__} {window.size().toTuple()} > screen")
+        if not screen.contains(window.frameGeometry()):
+            problems.append(f"{type(window).__name__} {window.frameGeometry()} beyond {screen}")
         problems += clipped(window)
+        problems += [f"{type(window).__name__}: {pair}" for pair in overlaps(window)]
         tabs = window.findChild(QTabWidget)
         for tab in range(1, tabs.count() if tabs is not None else 0):
             tabs.setCurrentIndex(tab)  # each page of the journal and of the settings
