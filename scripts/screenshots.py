@@ -413,12 +413,17 @@ def main() -> int:
         desktop.type_text(form, "Er hat nach dem Preis aufgelegt")
         desktop.screenshot(OUT / "reflection-form-de-dark.png", desktop.window_geometry(form))
         desktop.key(form, "Escape")  # later: the draft is kept
-        cli("settings")
-        window = desktop.wait_for_window(title[2], timeout=5)
-        desktop.key(window, "ctrl+Tab ctrl+Tab")  # Breaks -> Calls -> Working hours
-        time.sleep(0.5)
-        desktop.screenshot(OUT / "settings-hours-de-dark.png", desktop.window_geometry(window))
-        desktop.key(window, "Escape")
+        with sound.softphone("Zoiper"):  # Calls lists it under "Seen lately"
+            time.sleep(1)
+            cli("settings")
+            window = desktop.wait_for_window(title[2], timeout=5)
+            desktop.key(window, "ctrl+Tab")  # Breaks -> Calls
+            time.sleep(0.5)
+            desktop.screenshot(OUT / "settings-calls-de-dark.png", desktop.window_geometry(window))
+            desktop.key(window, "ctrl+Tab")  # Calls -> Working hours
+            time.sleep(0.5)
+            desktop.screenshot(OUT / "settings-hours-de-dark.png", desktop.window_geometry(window))
+            desktop.key(window, "Escape")
         cli("journal", "--tab", "upcoming")
         journal = desktop.wait_for_window(title[3], timeout=5)
         time.sleep(0.5)
