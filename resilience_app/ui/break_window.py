@@ -231,7 +231,9 @@ class BreakWindow(QWidget):
         if incident.label:
             details.append(incident.label)
         if incident.rough is not None:
-            details.append(_("felt {rough}/10").format(rough=incident.rough))
+            # Translators: how rough the call was, 0 = fine, 10 = awful (the flag's --rough
+            # and the tray's "Rough one?"); a mood score elsewhere runs the other way.
+            details.append(_("rough {rough}/10").format(rough=incident.rough))
         self.subtitle.setText(" · ".join(details))
         self.subtitle.setVisible(bool(details))
         self.size_choice.set_size(incident.size)

@@ -273,7 +273,9 @@ class ReflectionForm(QWidget):
         if incident.label:
             bits.append(incident.label)
         if incident.rough is not None:
-            bits.append(_("before the break it felt {rough}/10").format(rough=incident.rough))
+            # Translators: how rough the call was, 0 = fine, 10 = awful; the mood asked
+            # for just below runs the other way (0 = awful, 10 = great).
+            bits.append(_("before the break: rough {rough}/10").format(rough=incident.rough))
         self.context.setText(" · ".join(bits))
         self.size_choice.set_size(incident.size)
         self.followup_box.reset(incident.flagged_at)
