@@ -17,7 +17,7 @@ from resilience_app.core import outcomes, report
 from resilience_app.core.clock import FakeClock
 from resilience_app.core.kinds import LossReason
 from resilience_app.service import Service
-from resilience_app.ui import keys, language, titles
+from resilience_app.ui import keys, language
 from resilience_app.ui.break_window import BreakWindow
 from resilience_app.ui.journal_window import JournalWindow
 from resilience_app.ui.presenters.settings import calls_status
@@ -76,12 +76,28 @@ def test_a_key_is_written_one_way_in_a_language(
 
 
 def test_a_title_names_the_app_once_with_one_dash(qtbot: QtBot, clock: FakeClock) -> None:
-    """Qt appends " — Resilience" to a title that does not end with it (on Linux)."""
-    for window in (BreakWindow(clock.now), ReflectionForm(), JournalWindow(), SettingsWindow()):
-        qtbot.addWidget(window)
-        title = window.windowTitle()
-        assert title.endswith(titles.SEPARATOR + "Resilience"), title
-        assert title.count("Resilience") == 1 and "–" not in title, title
+    """Qt appends " — Resilience" to a title that does not end with it (on Linux); the
+    dash is the language's own, the one its tray tooltip uses."""
+
+    def shown() -> list[str]:
+        windows = [BreakWindow(clock.now), ReflectionForm(), JournalWindow(), SettingsWindow()]
+        for window in windows:
+            qtbot.addWidget(window)
+        return [window.windowTitle() for window in windows]
+
+    for title in shown():
+        assert title.endswith(" — Resilience") and title.count("Resilience") == 1, title
+    i18n.set_language("de")
+    try:
+        for title in shown():
+            assert title.endswith(" – Resilience") and "—" not in title, title
+        assert tooltip_dash() == "–"
+    finally:
+        i18n.set_language("en")
+
+
+def tooltip_dash() -> str:
+    return i18n._("Resilience — {status}").split()[1]
 
 
 def test_minutes_show_only_the_decimals_they_need(qtbot: QtBot) -> None:
