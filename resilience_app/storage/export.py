@@ -422,7 +422,7 @@ def to_markdown(journal: Journal, now: datetime) -> str:
                 what = texts.follow_up(f.kind)
                 if f.state.value == "cancelled":
                     # Translators: a follow-up in the export that the rep cancelled.
-                    what = _("{followup} (cancelled)").format(followup=what)
+                    what = _("{followup} (canceled)").format(followup=what)
                 lines.append(f"- [{mark}] {_moment(f.due_at)}: {what}")
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"

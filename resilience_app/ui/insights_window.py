@@ -390,7 +390,7 @@ class InsightsWindow(QWidget):
         )
         self.weekdays.bars(i18n.day_names(), [(N_("calls"), list(data.by_weekday), c.accent)])
         self.reasons.bars(
-            [texts.loss_reason_short(r) for r in data.loss_reasons],
+            [texts.loss_reason(r) for r in data.loss_reasons],
             [(N_("notes"), list(data.loss_reasons.values()), c.accent)],
             horizontal=True,
         )

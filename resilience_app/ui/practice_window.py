@@ -27,7 +27,7 @@ class PracticeWindow(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("calmWindow")
-        self.setWindowTitle(titles.title(_("Practise my answers")))
+        self.setWindowTitle(titles.title(_("Practice my answers")))
         self.setStyleSheet(style.sheet())
         self.state = ENDED
         self.progress = QLabel()

@@ -239,7 +239,7 @@ class SettingsWindow(QWidget):
         hours.addRow("", work_hint)
         general = QFormLayout()
         general.addRow(_("Language:"), self.language)
-        general.addRow(_("Colours:"), self.theme)
+        general.addRow(_("Colors:"), self.theme)
         general.addRow("", self.start_at_login)
         privacy = QFormLayout()
         privacy.addRow(_("Passphrase lock:"), self.lock_status)

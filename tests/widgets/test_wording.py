@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QComboBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from resilience_app import i18n
-from resilience_app.core import outcomes, report
+from resilience_app.core import outcomes, report, texts
 from resilience_app.core.clock import FakeClock
 from resilience_app.core.kinds import LossReason
 from resilience_app.service import Service
@@ -178,3 +178,23 @@ def test_the_report_speaks_of_a_choice_below_only_when_there_is_one() -> None:
     assert "nothing I wrote about a call is included." in text
     chosen = report.Choice("lesson:timing:Ask early", "lesson", LossReason.TIMING, "Ask early")
     assert "unless I chose it below" in report.markdown(empty_report([chosen]))
+
+
+@pytest.mark.parametrize("code", ["en", "de"])
+def test_a_loss_reason_has_one_name_in_the_form_the_filter_and_the_charts(
+    qtbot: QtBot, code: str
+) -> None:
+    """Issue 28, item 9: the form said "A need our product doesn't meet", the chart
+    "Product gap"; every place now names each reason from the one table."""
+    i18n.set_language(code)
+    try:
+        form, journal = ReflectionForm(), JournalWindow()
+        qtbot.addWidget(form)
+        qtbot.addWidget(journal)
+        chart = [texts.loss_reason(r) for r in LossReason]  # what Insights labels its bars
+        in_form = [form.reason.itemText(i) for i in range(form.reason.count())]
+        in_filter = [journal.call_reason.itemText(i) for i in range(journal.call_reason.count())]
+        assert in_form[1:] == chart and in_filter[1:] == chart
+        assert len(set(chart)) == len(chart)
+    finally:
+        i18n.set_language("en")
