@@ -383,7 +383,7 @@ class CommandTable:
     def followup_cancel(self, a: Args) -> Reply:
         followup = self.service.followup_cancel(self.service.find_followup(a.text("id")))
         # Translators: {followup} is the kind of follow-up ("Debrief call").
-        message = _("Cancelled: {followup}.")
+        message = _("Canceled: {followup}.")
         return {"message": message.format(followup=texts.follow_up_short(followup.kind))}
 
     def followup_snooze(self, a: Args) -> Reply:

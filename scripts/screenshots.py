@@ -215,7 +215,7 @@ def playbook_shots(
     desktop.key(journal, "Tab Down")  # from the search into the list, then the first entry
     time.sleep(0.4)
     desktop.screenshot(OUT / f"journal-playbook{suffix}.png", desktop.window_geometry(journal))
-    desktop.key(journal, "alt+a")  # Practise my answers
+    desktop.key(journal, "alt+a")  # Practice my answers
     practice = desktop.wait_for_window(practice_title, timeout=5)
     time.sleep(0.3)
     desktop.key(practice, "space")

@@ -46,7 +46,7 @@ def practise(data_dir: Path, *, listing: bool) -> int:
     reply = ask(data_dir, "playbook-due")
     cards: list[dict[str, Any]] = list(reply.get("cards") or [])
     if not cards:
-        out(str(reply.get("message") or _("Nothing to practise now.")))
+        out(str(reply.get("message") or _("Nothing to practice now.")))
         return EXIT_OK
     if listing:
         for card in cards:

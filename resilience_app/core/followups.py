@@ -130,7 +130,7 @@ class FollowUps:
         found = self._get(followup_id)
         if found.state is not FollowUpState.PENDING:
             if found.state is FollowUpState.CANCELLED:
-                raise FollowUpError(_("That follow-up is already cancelled."))
+                raise FollowUpError(_("That follow-up is already canceled."))
             raise FollowUpError(_("That follow-up is already done."))
         return found
 

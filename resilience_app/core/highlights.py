@@ -179,9 +179,9 @@ def highlights(
             # Translators: {lesson} is a lesson the rep wrote in their notes, in quotation marks
             # (use your language's own); {n} how many times they wrote it.
             ngettext(
-                "You wrote “{lesson}” {n} time this month. It may be the one to practise this "
+                "You wrote “{lesson}” {n} time this month. It may be the one to practice this "
                 "week.",
-                "You wrote “{lesson}” {n} times this month. It may be the one to practise this "
+                "You wrote “{lesson}” {n} times this month. It may be the one to practice this "
                 "week.",
                 lesson.count,
             ).format(lesson=lesson.text, n=lesson.count)

@@ -159,3 +159,18 @@ def _highlights(done: list[FollowUp], results: FollowUpResults) -> list[str]:
             ).format(n=results.referrals)
         )
     return said
+
+
+def once_each(lines: list[str]) -> list[tuple[str, int]]:
+    """Each line heard once, with how often (as the lessons show theirs): the same words
+    from several follow-ups, spaced or cased apart, are one line."""
+    counts: dict[str, int] = {}
+    shown: dict[str, str] = {}
+    for line in lines:
+        words = " ".join(line.split())
+        if not words:
+            continue
+        key = words.casefold()
+        shown.setdefault(key, words)
+        counts[key] = counts.get(key, 0) + 1
+    return [(shown[key], n) for key, n in counts.items()]

@@ -250,15 +250,21 @@ def title(report: ManagerReport) -> str:
     return _("Lost calls and follow-ups, {period}").format(period=_period(report))
 
 
-def intro() -> str:
+def intro(report: ManagerReport) -> str:
+    """Where the numbers come from, and whether anything the rep wrote is in (a sentence
+    about a choice "below" only when something was chosen)."""
+    if report.included:
+        return _(
+            "From my own record in Resilience. Counts only: nothing I wrote about a call is "
+            "included unless I chose it below."
+        )
     return _(
-        "From my own record in Resilience. Counts only: nothing I wrote about a call is "
-        "included unless I chose it below."
+        "From my own record in Resilience. Counts only: nothing I wrote about a call is included."
     )
 
 
 def markdown(report: ManagerReport) -> str:
-    lines = [f"# {title(report)}", "", intro(), ""]
+    lines = [f"# {title(report)}", "", intro(report), ""]
     for heading, body in sections(report):
         lines += [f"## {heading}", "", *body, ""]
     return "\n".join(lines).rstrip() + "\n"
@@ -266,7 +272,7 @@ def markdown(report: ManagerReport) -> str:
 
 def to_html(report: ManagerReport) -> str:
     """The same content as simple HTML (for the preview and the PDF)."""
-    parts = [f"<h1>{html.escape(title(report))}</h1>", f"<p>{html.escape(intro())}</p>"]
+    parts = [f"<h1>{html.escape(title(report))}</h1>", f"<p>{html.escape(intro(report))}</p>"]
     for heading, body in sections(report):
         parts.append(f"<h2>{html.escape(heading)}</h2>")
         items = [line[2:] for line in body if line.startswith("- ")]

@@ -70,8 +70,7 @@ SCHEMA: dict[str, Setting] = {
             str,
             "auto",
             N_(
-                "colours: auto follows the desktop (dark, high contrast), or light, dark or "
-                "contrast"
+                "colors: auto follows the desktop (dark, high contrast), or light, dark or contrast"
             ),
             choices=("auto", "light", "dark", "contrast"),
         ),

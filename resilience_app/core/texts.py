@@ -18,27 +18,17 @@ MY_PART: dict[MyPart, str] = {
     MyPart.NOT_ME: N_("Nothing — it wasn't me"),
 }
 
+# One name per reason, the same in the note's drop-down, the journal's filter, the charts,
+# the export and the manager's report (short enough for a chart's axis).
 LOSS_REASON: dict[LossReason, str] = {
     LossReason.MY_APPROACH: N_("My approach"),
-    LossReason.PRODUCT_GAP: N_("A need our product doesn't meet"),
+    # Translators: why a call was lost: a need the product does not meet. Also a chart label.
+    LossReason.PRODUCT_GAP: N_("Product gap"),
     LossReason.PRICE_OR_TERMS: N_("Price or terms"),
     LossReason.TIMING: N_("Timing"),
-    LossReason.PROSPECT_BEHAVIOUR: N_("The prospect's behaviour"),
+    # Translators: why a call was lost: how the prospect behaved. Also a chart label.
+    LossReason.PROSPECT_BEHAVIOUR: N_("The prospect's behavior"),
     LossReason.OTHER: N_("Something else"),
-}
-
-# Short forms for chart axes, where the full sentence would be cut off.
-LOSS_REASON_SHORT: dict[LossReason, str] = {
-    LossReason.MY_APPROACH: N_("My approach"),
-    # Translators: a chart label: the call was lost over a need the product does not meet.
-    LossReason.PRODUCT_GAP: N_("Product gap"),
-    # Translators: a chart label, short for "Price or terms" (why a call was lost).
-    LossReason.PRICE_OR_TERMS: N_("Price, terms"),
-    LossReason.TIMING: N_("Timing"),
-    # Translators: a chart label: the prospect's behaviour (why a call was lost).
-    LossReason.PROSPECT_BEHAVIOUR: N_("Their behaviour"),
-    # Translators: a chart label: another reason why a call was lost.
-    LossReason.OTHER: N_("Other"),
 }
 # Short forms of "what was my part in it" (the rep speaking of themselves), for charts.
 MY_PART_SHORT: dict[MyPart, str] = {
@@ -57,7 +47,7 @@ MY_PART_SHORT: dict[MyPart, str] = {
 # What to do with each kind of reason: a skill to practise, a gap to pass on upwards,
 # or conditions to talk over. Shown under the choice, never as a verdict.
 LOSS_REASON_HINT: dict[LossReason, str] = {
-    LossReason.MY_APPROACH: N_("A skill to practise: a line of script or a question to prepare."),
+    LossReason.MY_APPROACH: N_("A skill to practice: a line of script or a question to prepare."),
     LossReason.PRODUCT_GAP: N_(
         "Not yours to fix. Worth passing on to your manager or product team."
     ),
@@ -91,7 +81,7 @@ BREAK_TIPS: tuple[str, ...] = (
     ),
     N_("Stand up, stretch, or fetch a glass of water. A change of scene helps the body settle."),
     N_("No need to replay the call yet. There will be a moment to look at it calmly."),
-    N_("A hard call is part of the job, not a judgement of you. Every rep gets them."),
+    N_("A hard call is part of the job, not a judgment of you. Every rep gets them."),
     N_("Loosen your shoulders and unclench your jaw. Let the breath do the work."),
 )
 
@@ -180,10 +170,6 @@ def my_part_short(part: MyPart) -> str:
 
 def loss_reason(reason: LossReason) -> str:
     return _(LOSS_REASON[reason])
-
-
-def loss_reason_short(reason: LossReason) -> str:
-    return _(LOSS_REASON_SHORT[reason])
 
 
 def loss_reason_hint(reason: LossReason) -> str:

@@ -179,7 +179,7 @@ class FollowUpDesk:
             return self.followup_done(found.id, outcome, note), True
         if found.state is FollowUpState.CANCELLED:
             raise FollowUpError(
-                _("That follow-up was cancelled; plan a new one if you still want to call.")
+                _("That follow-up was canceled; plan a new one if you still want to call.")
             )
         if outcome is None and not note.strip():
             raise FollowUpError(_("That follow-up is already done."))

@@ -193,10 +193,10 @@ class PlaybookDesk:
 
     def practise(self, entry_id: str, had_it: bool) -> PlaybookEntry:
         """One card practised: "had it" (up a box) or "again" (back to box 1)."""
-        self._need_open(N_("Your journal is locked (to practise your answers)."))
+        self._need_open(N_("Your journal is locked (to practice your answers)."))
         entry = self._active(entry_id)  # not one merged away during the round
         if not entry.answered:
-            raise PlaybookError(_("Write an answer first; then it can be practised."))
+            raise PlaybookError(_("Write an answer first; then it can be practiced."))
         entry = playbook.practised(entry, had_it, self.ctx.clock.now())
         self._save(entry)
         return entry
@@ -206,7 +206,7 @@ class PlaybookDesk:
     ) -> PracticeSession:
         """A practice round (`service/practice.py`): the due cards, or else the answers
         practised least recently; empty when no answer is written yet."""
-        self._need_open(N_("Your journal is locked (to practise your answers)."))
+        self._need_open(N_("Your journal is locked (to practice your answers)."))
         clock = self.ctx.clock
         cards = practice.cards_for_practice(self.ctx.store.playbook_entries(), clock.now(), limit)
         return PracticeSession(cards, elapsed=clock.elapsed, record=self.practise, budget=budget)

@@ -303,38 +303,40 @@ def _facts(rough: int | None, after: int | None, minutes: int | None) -> str:
         if rough is not None and after is not None:
             # Translators: how a call went: {rough} and {after} are scores out of 10, before
             # the break and after writing the note.
-            return _("felt {rough}/10 before the break, {after}/10 after.").format(
+            return _("rough {rough}/10 before the break, mood {after}/10 after.").format(
                 rough=rough, after=after
             )
         if rough is not None:
             # Translators: how rough a call felt, a score out of 10.
-            return _("felt {rough}/10 before the break.").format(rough=rough)
+            return _("rough {rough}/10 before the break.").format(rough=rough)
         if after is not None:
             # Translators: how the rep felt after writing the note, a score out of 10.
-            return _("{after}/10 after.").format(after=after)
+            return _("mood {after}/10 after.").format(after=after)
         return ""
     if rough is not None and after is not None:
         # Translators: how a call went: {rough} and {after} are scores out of 10, before the
         # break and after writing the note; {n} the minutes until the next dial.
         text = ngettext(
-            "felt {rough}/10 before the break, {after}/10 after, back on the phone after {n} min.",
-            "felt {rough}/10 before the break, {after}/10 after, back on the phone after {n} min.",
+            "rough {rough}/10 before the break, mood {after}/10 after, "
+            "back on the phone after {n} min.",
+            "rough {rough}/10 before the break, mood {after}/10 after, "
+            "back on the phone after {n} min.",
             minutes,
         )
     elif rough is not None:
         # Translators: how a call went: {rough} is a score out of 10; {n} the minutes until
         # the next dial.
         text = ngettext(
-            "felt {rough}/10 before the break, back on the phone after {n} min.",
-            "felt {rough}/10 before the break, back on the phone after {n} min.",
+            "rough {rough}/10 before the break, back on the phone after {n} min.",
+            "rough {rough}/10 before the break, back on the phone after {n} min.",
             minutes,
         )
     elif after is not None:
         # Translators: how a call went: {after} is a score out of 10 after writing the note;
         # {n} the minutes until the next dial.
         text = ngettext(
-            "{after}/10 after, back on the phone after {n} min.",
-            "{after}/10 after, back on the phone after {n} min.",
+            "mood {after}/10 after, back on the phone after {n} min.",
+            "mood {after}/10 after, back on the phone after {n} min.",
             minutes,
         )
     else:
@@ -420,7 +422,7 @@ def to_markdown(journal: Journal, now: datetime) -> str:
                 what = texts.follow_up(f.kind)
                 if f.state.value == "cancelled":
                     # Translators: a follow-up in the export that the rep cancelled.
-                    what = _("{followup} (cancelled)").format(followup=what)
+                    what = _("{followup} (canceled)").format(followup=what)
                 lines.append(f"- [{mark}] {_moment(f.due_at)}: {what}")
             lines.append("")
     return "\n".join(lines).rstrip() + "\n"

@@ -45,7 +45,7 @@ from PySide6.QtWidgets import (
 from resilience_app.core.breathing import PATTERNS, BreathState, state_at
 from resilience_app.core.models import Incident
 from resilience_app.i18n import _, ngettext
-from resilience_app.ui import keys, style, windowing
+from resilience_app.ui import fields, keys, style, titles, windowing
 from resilience_app.ui.breathing_view import BreathingView
 from resilience_app.ui.size_choice import SizeChoice
 from resilience_app.ui.ticker import Ticker
@@ -91,7 +91,7 @@ class BreakWindow(QWidget):
         self.frames = 0  # animation frames drawn (make bench reads it through `status`)
         self._awaiting_paint = False
         self.setObjectName("calmWindow")
-        self.setWindowTitle(_("Resilience — take a breath"))
+        self.setWindowTitle(titles.title(_("Take a breath")))
         self.setStyleSheet(style.sheet())
         self.ticker = Ticker("break-frames", FRAME_MS, self._frame, self)
 
@@ -164,13 +164,19 @@ class BreakWindow(QWidget):
         positive_layout.addWidget(self.positive)
 
         self.more_button = QPushButton(_("+1 minute"))
-        self.more_button.setToolTip(_("Make this break a minute longer (Ctrl++)"))
+        # Translators: {key} is a key combination, written the way the desktop does.
+        self.more_button.setToolTip(
+            _("Make this break a minute longer ({key})").format(key=keys.native("Ctrl++"))
+        )
         self.more_button.setAccessibleName(_("One more minute"))
         self.more_button.clicked.connect(self.add_minute_requested.emit)
         self.end_button = QPushButton(_("End break"))
         self.end_button.setProperty("role", "primary")
         self.end_button.setToolTip(
-            _("Finish now and write a short note (Ctrl+Return, or Esc). Nothing is lost.")
+            # Translators: {key} is a key combination, written the way the desktop does.
+            _("Finish now and write a short note ({key}, or Esc). Nothing is lost.").format(
+                key=keys.native("Ctrl+Return")
+            )
         )
         self.end_button.clicked.connect(self.end_requested.emit)
         for key in ("Ctrl+Return", "Ctrl+Enter", "Esc"):
@@ -222,6 +228,7 @@ class BreakWindow(QWidget):
         for first, second in pairwise(order):
             self.setTabOrder(first, second)
         self.size_choice.chain_tabs(self.sounds_box, self.more_button)
+        fields.show_every_item(self)  # no choice cut off in a drop-down
         self.resize(400, 600)
         self._apply_motion()
 
@@ -243,7 +250,9 @@ class BreakWindow(QWidget):
         if incident.label:
             details.append(incident.label)
         if incident.rough is not None:
-            details.append(_("felt {rough}/10").format(rough=incident.rough))
+            # Translators: how rough the call was, 0 = fine, 10 = awful (the flag's --rough
+            # and the tray's "Rough one?"); a mood score elsewhere runs the other way.
+            details.append(_("rough {rough}/10").format(rough=incident.rough))
         self.subtitle.setText(" · ".join(details))
         self.subtitle.setVisible(bool(details))
         self.size_choice.set_size(incident.size)

@@ -11,7 +11,7 @@ from PySide6.QtGui import QGuiApplication, QHideEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from resilience_app.i18n import _
-from resilience_app.ui import style, windowing
+from resilience_app.ui import style, titles, windowing
 from resilience_app.ui.ticker import Ticker
 
 SHOWN_MS = 20_000
@@ -29,7 +29,7 @@ class FlagOffer(QWidget):
             | Qt.WindowType.WindowDoesNotAcceptFocus,
         )
         self.setObjectName("calmWindow")
-        self.setWindowTitle(_("Resilience — rough call?"))
+        self.setWindowTitle(titles.title(_("Rough call?")))
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
         self.setStyleSheet(style.sheet())
         self.question = QLabel(_("Rough one?"))

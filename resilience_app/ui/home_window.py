@@ -14,7 +14,7 @@ from resilience_app.ui.tray import FLAG_TEXT
 
 NO_TRAY = N_(
     "Your desktop has no system tray (on GNOME, the AppIndicator extension adds one), "
-    "so Resilience lives in this small window instead. Keep it open or minimised."
+    "so Resilience lives in this small window instead. Keep it open or minimized."
 )
 
 
@@ -119,7 +119,7 @@ class HomeWindow(QWidget):
         self.ready_button.setText(_("Ready for the next call?…"))
         self.reflection_button.setText(_("Write my note"))
         self.insights_button.setText(_("Insights…"))
-        self.practise_button.setText(_("Practise my answers…"))
+        self.practise_button.setText(_("Practice my answers…"))
         self.playbook_add_button.setText(_("Add to my playbook…"))
         self.settings_button.setText(_("Settings…"))
         self.pause_button.setText(_("Pause nudges for an hour"))

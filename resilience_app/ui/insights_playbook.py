@@ -53,8 +53,8 @@ class PlaybookSection(QFrame):
             # Translators: {practised} of the {answered} answers in the playbook were
             # practised in the period shown.
             practice = ngettext(
-                "Practised in this period: {practised} of your {answered} answer",
-                "Practised in this period: {practised} of your {answered} answers",
+                "Practiced in this period: {practised} of your {answered} answer",
+                "Practiced in this period: {practised} of your {answered} answers",
                 figures.answered_all,
             ).format(practised=figures.practised, answered=figures.answered_all)
             parts.append(f"<p>{html.escape(practice)}</p>")

@@ -35,12 +35,12 @@ from PySide6.QtWidgets import (
 )
 
 from resilience_app import i18n
-from resilience_app.core import scripts, texts
+from resilience_app.core import outcomes, scripts, texts
 from resilience_app.core.insights import TARGET_MINUTES, Insights
 from resilience_app.core.kinds import LossReason
 from resilience_app.core.outcomes import FollowUpResults
 from resilience_app.i18n import N_, _, ngettext
-from resilience_app.ui import style, windowing
+from resilience_app.ui import fields, style, titles, windowing
 from resilience_app.ui.insights_playbook import PlaybookSection
 from resilience_app.ui.insights_sizes import SizeSection
 
@@ -250,7 +250,7 @@ class InsightsWindow(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("calmWindow")
-        self.setWindowTitle(_("Resilience — insights"))
+        self.setWindowTitle(titles.title(_("Insights")))
         self.setStyleSheet(style.sheet())
         title = QLabel(_("Your tough calls, in patterns"))
         title.setProperty("role", "title")
@@ -338,6 +338,7 @@ class InsightsWindow(QWidget):
         layout.setContentsMargins(16, 14, 16, 14)
         layout.addLayout(head)
         layout.addWidget(scroll, 1)
+        fields.show_every_item(self)  # no choice cut off in a drop-down
         windowing.first_size(self, 760, 720)
 
     def restyle(self) -> None:
@@ -389,7 +390,7 @@ class InsightsWindow(QWidget):
         )
         self.weekdays.bars(i18n.day_names(), [(N_("calls"), list(data.by_weekday), c.accent)])
         self.reasons.bars(
-            [texts.loss_reason_short(r) for r in data.loss_reasons],
+            [texts.loss_reason(r) for r in data.loss_reasons],
             [(N_("notes"), list(data.loss_reasons.values()), c.accent)],
             horizontal=True,
         )
@@ -484,7 +485,8 @@ class InsightsWindow(QWidget):
                 for lesson in data.lessons.get(reason, [])[:6]
             )
             heard = "".join(
-                f"<li>“{html.escape(line)}”</li>" for line in self._heard.get(reason, [])[:6]
+                f"<li>“{html.escape(line)}”" + (f" <b>×{times}</b>" if times > 1 else "") + "</li>"
+                for line, times in outcomes.once_each(self._heard.get(reason, []))[:6]
             )
             block = f"<p><i>{html.escape(name)}</i>"
             if rows:

@@ -7,6 +7,7 @@ the presenter asks the service for fresh lists.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
 from PySide6.QtCore import QDate, Qt, Signal
@@ -33,7 +34,7 @@ from resilience_app.core.models import Incident, LossReason, MyPart
 from resilience_app.core.playbook import PlaybookEntry
 from resilience_app.i18n import _, ngettext
 from resilience_app.service.views import UpcomingItem
-from resilience_app.ui import keys, style, windowing
+from resilience_app.ui import fields, keys, style, titles, windowing
 from resilience_app.ui.journal_model import ID_ROLE, PAGE, CallsModel, PositivesModel
 from resilience_app.ui.playbook_tab import PlaybookTab
 from resilience_app.ui.ticker import Ticker
@@ -135,7 +136,7 @@ class JournalWindow(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("calmWindow")
-        self.setWindowTitle(_("Resilience — my journal"))
+        self.setWindowTitle(titles.title(_("My journal")))
         self.setStyleSheet(style.sheet())
         self.tabs = QTabWidget()
         self.tabs.addTab(self._build_positives(), _("Positives"))
@@ -149,15 +150,14 @@ class JournalWindow(QWidget):
         self.export_button = QPushButton(_("Export…"))
         self.export_button.setToolTip(_("Save the calls in the period chosen under Calls"))
         self.export_button.clicked.connect(self._export)
-        self.status = QLabel()
-        self.status.setProperty("role", "muted")
         bottom = QHBoxLayout()
-        bottom.addWidget(self.status, 1)
+        bottom.addStretch(1)
         bottom.addWidget(self.export_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 14, 16, 14)
         layout.addWidget(self.tabs)
         layout.addLayout(bottom)
+        fields.show_every_item(self)  # no choice cut off in a drop-down
         windowing.first_size(self, 620, 640)
 
     def _changed(self, *_: object) -> None:
@@ -236,6 +236,7 @@ class JournalWindow(QWidget):
         self.positives_model.clear()
         self.calls_model.clear()
         self.positive_empty.hide()
+        self.call_empty.hide()
 
     def add_positives(self, entries: list[PositiveEntry]) -> None:
         self.positives_model.add(entries)
@@ -259,6 +260,15 @@ class JournalWindow(QWidget):
                 )
             )
             self.positive_empty.show()
+        if not self.calls_model.found:
+            wanted = self.call_filter()
+            filtered = replace(wanted, text=wanted.text.strip()) != IncidentFilter()
+            self.call_empty.setText(
+                _("No call matches these filters.")
+                if filtered
+                else _("No tough calls yet. When you flag one, it shows here with its note.")
+            )
+            self.call_empty.show()
 
     def positive_texts(self) -> list[str]:
         """The positives shown so far, as the list shows them (newest first)."""
@@ -307,6 +317,13 @@ class JournalWindow(QWidget):
         row3.addStretch(1)
         row3.addWidget(self.call_unfinished)
         self.calls_model = CallsModel(self)
+        # The count of the calls found: on this tab, not under the others (it counts calls).
+        self.status = QLabel()
+        self.status.setProperty("role", "muted")
+        self.call_empty = QLabel()  # what an empty list means, instead of a blank
+        self.call_empty.setWordWrap(True)
+        self.call_empty.setProperty("role", "muted")
+        self.call_empty.hide()
         self.call_list = _list_view(self.calls_model)
         self.call_list.setAccessibleName(_("Calls"))
         self.call_list.setToolTip(_("Enter opens the note; Delete deletes the call (with undo)"))
@@ -339,6 +356,8 @@ class JournalWindow(QWidget):
         layout = QVBoxLayout(page)
         for row in (row1, row2, row3):
             layout.addLayout(row)
+        layout.addWidget(self.status)
+        layout.addWidget(self.call_empty)
         layout.addWidget(self.call_list, 1)
         layout.addLayout(buttons)
         self.hide_undo()

@@ -8,10 +8,18 @@ well as Space.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QPushButton, QToolButton, QWidget
 
 ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
+
+def native(portable: str) -> str:
+    """A key combination as the rep's desktop and language write it ("Strg+Alt+B" in
+    German), the way a key field shows it: settings store the portable form ("Ctrl+Alt+B"),
+    and every text that names a key shows this one, so a window never writes a key two ways."""
+    sequence = QKeySequence.fromString(portable, QKeySequence.SequenceFormat.PortableText)
+    return sequence.toString(QKeySequence.SequenceFormat.NativeText) or portable
 
 
 def press_focused_button(window: QWidget, event: QKeyEvent) -> bool:

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from resilience_app.core.playbook import PlaybookEntry
 from resilience_app.i18n import _
-from resilience_app.ui import style, windowing
+from resilience_app.ui import style, titles, windowing
 from resilience_app.ui.playbook_card import PlaybookCard
 
 
@@ -28,7 +28,7 @@ class NudgeWindow(QWidget):
         # Never activated when shown, but a click gives it the keys (the playbook's card).
         super().__init__(parent, Qt.WindowType.Window | Qt.WindowType.WindowStaysOnTopHint)
         self.setObjectName("calmWindow")
-        self.setWindowTitle(_("Resilience — back to the phone"))
+        self.setWindowTitle(titles.title(_("Back to the phone")))
         self.setStyleSheet(style.sheet())
         self.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating)
         self.title = QLabel()

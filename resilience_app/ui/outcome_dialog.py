@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from resilience_app.core import scripts
 from resilience_app.core.kinds import FollowUpOutcome
 from resilience_app.i18n import _
-from resilience_app.ui import style
+from resilience_app.ui import style, titles
 
 
 class OutcomeDialog(QDialog):
@@ -34,7 +34,7 @@ class OutcomeDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("calmWindow")
-        self.setWindowTitle(_("Resilience — what came of it?"))
+        self.setWindowTitle(titles.title(_("What came of it?")))
         self.setStyleSheet(style.sheet())
         self._followup_id = ""
         self.title = QLabel()

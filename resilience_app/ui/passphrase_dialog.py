@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from resilience_app.i18n import N_, _
-from resilience_app.ui import style, windowing
+from resilience_app.ui import style, titles, windowing
 
 UNLOCK, SET, CHANGE, REMOVE = "unlock", "set", "change", "remove"
 
@@ -35,10 +35,10 @@ _TITLES = {
     REMOVE: N_("Turn off the passphrase lock"),
 }
 _WINDOW_TITLES = {
-    UNLOCK: N_("Resilience — unlock your journal"),
-    SET: N_("Resilience — protect your journal"),
-    CHANGE: N_("Resilience — change your passphrase"),
-    REMOVE: N_("Resilience — turn off the passphrase lock"),
+    UNLOCK: N_("Unlock your journal"),
+    SET: N_("Protect your journal"),
+    CHANGE: N_("Change your passphrase"),
+    REMOVE: N_("Turn off the passphrase lock"),
 }
 _BUTTONS = {
     UNLOCK: N_("Unlock"),
@@ -67,7 +67,7 @@ class PassphraseDialog(QDialog):
         super().__init__(parent, Qt.WindowType.Window)
         self.mode = mode
         self.setObjectName("calmWindow")
-        self.setWindowTitle(_(_WINDOW_TITLES[mode]))
+        self.setWindowTitle(titles.title(_(_WINDOW_TITLES[mode])))
         self.setStyleSheet(style.sheet())
         self.title = QLabel(_(_TITLES[mode]))
         self.title.setProperty("role", "title")

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from resilience_app.core import texts
 from resilience_app.core.playbook import TAGS
 from resilience_app.i18n import _
-from resilience_app.ui import style, windowing
+from resilience_app.ui import style, titles, windowing
 
 
 class PlaybookAddDialog(QDialog):
@@ -35,7 +35,7 @@ class PlaybookAddDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("calmWindow")
-        self.setWindowTitle(_("Resilience — add to my playbook"))
+        self.setWindowTitle(titles.title(_("Add to my playbook")))
         self.setStyleSheet(style.sheet())
         self.said = QLineEdit()
         self.said.setAccessibleName(_("What did they say or ask?"))

@@ -36,6 +36,7 @@ from resilience_app.core import texts
 from resilience_app.core.models import FollowUp, FollowUpState
 from resilience_app.core.playbook import TAGS, PlaybookEntry
 from resilience_app.i18n import _
+from resilience_app.ui import titles
 
 
 def talk_text(talk: FollowUp | None) -> str:
@@ -146,7 +147,7 @@ class MergeDialog(QDialog):
         self.keep = keep
         self._describe = describe  # an entry as the list shows it
         # Translators: the title of the dialog that merges two playbook entries.
-        self.setWindowTitle(_("Merge with…"))
+        self.setWindowTitle(titles.title(_("Merge with…")))
         # Translators: {said} is what a customer said, in the rep's words; keep the
         # quotation marks of your language around it.
         intro = QLabel(

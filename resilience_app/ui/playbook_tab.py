@@ -59,9 +59,9 @@ def entry_text(entry: PlaybookEntry, talk: FollowUp | None = None) -> str:
     if entry.practised_at is not None:
         when = _day(entry.practised_at.astimezone().date(), i18n.language())
         # Translators: {date} is a day, e.g. "Nov 25, 2026".
-        bits.append(_("last practised {date}").format(date=when))
+        bits.append(_("last practiced {date}").format(date=when))
     else:
-        bits.append(_("not practised yet"))
+        bits.append(_("not practiced yet"))
     if talk is not None:
         bits.append(talk_text(talk))
     lines.append(" · ".join(bits))
@@ -161,7 +161,7 @@ class PlaybookTab(QWidget):
         self.split.setStretchFactor(1, 1)
         layout.addWidget(self.split, 1)
         layout.addWidget(self.status)
-        self.practise_button = QPushButton(_("Practise my &answers"))
+        self.practise_button = QPushButton(_("Practice my &answers"))
         self.practise_button.setToolTip(_("A few cards: recall first, then look"))
         self.practise_button.clicked.connect(self.practise_requested.emit)
         layout.addWidget(self.practise_button, 0, Qt.AlignmentFlag.AlignLeft)

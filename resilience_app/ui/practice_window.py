@@ -14,7 +14,7 @@ from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from resilience_app.i18n import _
-from resilience_app.ui import keys, style, windowing
+from resilience_app.ui import keys, style, titles, windowing
 
 RECALL = "recall"  # their words; my answer not shown yet
 REVEALED = "revealed"  # my answer shown; had it or again
@@ -27,7 +27,7 @@ class PracticeWindow(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("calmWindow")
-        self.setWindowTitle(_("Resilience — practise my answers"))
+        self.setWindowTitle(titles.title(_("Practice my answers")))
         self.setStyleSheet(style.sheet())
         self.state = ENDED
         self.progress = QLabel()

@@ -32,7 +32,7 @@ from resilience_app.core import texts, values
 from resilience_app.core.loop import reflection_problems
 from resilience_app.core.models import FollowUpKind, Incident, LossReason, MyPart, Reflection
 from resilience_app.i18n import _
-from resilience_app.ui import keys, style, windowing
+from resilience_app.ui import fields, keys, style, titles, windowing
 from resilience_app.ui.note_followups import FollowUpPicker
 from resilience_app.ui.note_missing import MissingField
 from resilience_app.ui.size_choice import SizeChoice
@@ -54,7 +54,7 @@ class ReflectionForm(QWidget):
         self._incident_id: str | None = None
         self._loading = False
         self.setObjectName("calmWindow")
-        self.setWindowTitle(_("Resilience — a private note"))
+        self.setWindowTitle(titles.title(_("A private note")))
         self.setStyleSheet(style.sheet())
         self.draft_ticker = Ticker("draft-save", DRAFT_DELAY_MS, self._emit_draft, self)
 
@@ -192,7 +192,10 @@ class ReflectionForm(QWidget):
         self.save_button = QPushButton(_("&Save note"))
         self.save_button.setProperty("role", "primary")
         self.save_button.setDefault(True)
-        self.save_button.setToolTip(_("Save the note (Ctrl+Enter)"))
+        # Translators: {key} is a key combination, written the way the desktop does.
+        self.save_button.setToolTip(
+            _("Save the note ({key})").format(key=keys.native("Ctrl+Enter"))
+        )
         for key in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(key), self, activated=self._save)
         QShortcut(QKeySequence("Esc"), self, activated=self._later)
@@ -221,6 +224,7 @@ class ReflectionForm(QWidget):
         layout.setContentsMargins(20, 18, 20, 18)
         layout.addWidget(self.page, 1)
         layout.addLayout(buttons)
+        fields.show_every_item(self)  # no choice cut off in a drop-down
         self.resize(460, 560)
 
         self.save_button.clicked.connect(self._save)
@@ -274,7 +278,9 @@ class ReflectionForm(QWidget):
         if incident.label:
             bits.append(incident.label)
         if incident.rough is not None:
-            bits.append(_("before the break it felt {rough}/10").format(rough=incident.rough))
+            # Translators: how rough the call was, 0 = fine, 10 = awful; the mood asked
+            # for just below runs the other way (0 = awful, 10 = great).
+            bits.append(_("before the break: rough {rough}/10").format(rough=incident.rough))
         self.context.setText(" · ".join(bits))
         self.size_choice.set_size(incident.size)
         self.followup_box.reset(incident.flagged_at)

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from resilience_app.core import texts
 from resilience_app.core.report import Choice
 from resilience_app.i18n import _, ngettext
-from resilience_app.ui import style, windowing
+from resilience_app.ui import style, titles, windowing
 
 
 class ReportWindow(QWidget):
@@ -35,7 +35,7 @@ class ReportWindow(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("calmWindow")
-        self.setWindowTitle(_("Resilience — share with my manager"))
+        self.setWindowTitle(titles.title(_("Share with my manager")))
         self.setStyleSheet(style.sheet())
         title = QLabel(_("A report for your manager"))
         title.setProperty("role", "title")

@@ -29,7 +29,7 @@ from resilience_app.core import workhours
 from resilience_app.core.breathing import PATTERNS
 from resilience_app.core.settings import SCHEMA
 from resilience_app.i18n import _
-from resilience_app.ui import keys, style
+from resilience_app.ui import fields, keys, style, titles
 from resilience_app.ui.settings_calls import AppsSeen, dial_key_field, flag_key_field
 
 
@@ -52,13 +52,12 @@ class SettingsWindow(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("calmWindow")
-        self.setWindowTitle(_("Resilience — settings"))
+        self.setWindowTitle(titles.title(_("Settings")))
         self.setStyleSheet(style.sheet())
 
         def minutes(key: str, step: float) -> QDoubleSpinBox:
             spec = SCHEMA[key]
-            box = QDoubleSpinBox()
-            box.setDecimals(2)
+            box = fields.MinutesBox()  # "3 min", "2.5 min": no "3.00 min"
             box.setSingleStep(step)
             box.setRange(float(spec.minimum or 0), float(spec.maximum or 600))
             # Translators: after a number of minutes in a number field (mind the space).
@@ -240,7 +239,7 @@ class SettingsWindow(QWidget):
         hours.addRow("", work_hint)
         general = QFormLayout()
         general.addRow(_("Language:"), self.language)
-        general.addRow(_("Colours:"), self.theme)
+        general.addRow(_("Colors:"), self.theme)
         general.addRow("", self.start_at_login)
         privacy = QFormLayout()
         privacy.addRow(_("Passphrase lock:"), self.lock_status)
@@ -268,7 +267,10 @@ class SettingsWindow(QWidget):
         self.saved.hide()
         self.save_button = QPushButton(_("Save"))
         self.save_button.setProperty("role", "primary")
-        self.save_button.setToolTip(_("Save these settings (Ctrl+S)"))
+        # Translators: {key} is a key combination, written the way the desktop does.
+        self.save_button.setToolTip(
+            _("Save these settings ({key})").format(key=keys.native("Ctrl+S"))
+        )
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save_button.click)
         self.close_button = QPushButton(_("Close"))
         buttons = QHBoxLayout()
@@ -316,6 +318,7 @@ class SettingsWindow(QWidget):
             area = screen.availableGeometry()
             width = min(width, int(area.width() * 0.95))
             height = min(height, int(area.height() * 0.9))
+        fields.show_every_item(self)  # no choice cut off in a drop-down
         self.resize(max(width, self.minimumSizeHint().width()), height)
 
     def load(self, values: dict[str, Any]) -> None:

@@ -107,7 +107,7 @@ class Tray(QObject):
         self.playbook_add_action.setText(_("Add to my playbook…"))
         self.journal_action.setText(_("My journal…"))
         self.insights_action.setText(_("Insights…"))
-        self.practise_action.setText(_("Practise my answers…"))
+        self.practise_action.setText(_("Practice my answers…"))
         shown, self._upcoming = self._upcoming or [], None  # built again in this language
         self.set_upcoming(shown)
         self.settings_action.setText(_("Settings…"))

@@ -109,6 +109,8 @@ class UpcomingTab(QWidget):
             lambda: self.script_saved.emit(self._script_kind, self.script_edit.toPlainText())
         )
         self.script_default.clicked.connect(lambda: self.script_reset.emit(self._script_kind))
+        self.upcoming_list.currentItemChanged.connect(lambda *_: self._enable_actions())
+        self._enable_actions()
 
         def chosen() -> str | None:
             item = self.upcoming_list.currentItem()
@@ -170,3 +172,18 @@ class UpcomingTab(QWidget):
                 self.upcoming_list.setCurrentRow(0)  # the soonest, with its script
             else:
                 self.script_box.hide()  # nothing left to call
+        self._enable_actions()
+
+    def _enable_actions(self) -> None:
+        """What acts on a follow-up is there to press only while one is chosen."""
+        item = self.upcoming_list.currentItem()
+        chosen = item is not None and bool(item.data(Qt.ItemDataRole.UserRole))
+        for widget in (
+            self.done_button,
+            self.snooze_button,
+            self.tomorrow_button,
+            self.cancel_button,
+            self.move_to,
+            self.move_button,
+        ):
+            widget.setEnabled(chosen)

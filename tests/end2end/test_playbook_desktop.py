@@ -116,13 +116,13 @@ def test_said_reminded_answered_brought_back_practised_exported_reported(
     # Practice, from the journal's Playbook tab: recall, look, "had it".
     app.cli("journal", "--tab", "playbook")
     desktop.wait_for_window("my journal", timeout=10)
-    app.atspi("press", "my journal", "Practise my answers")
-    desktop.wait_for_window("practise my answers", timeout=10)
-    labels = showing_labels(app, "practise my answers")
+    app.atspi("press", "my journal", "Practice my answers")
+    desktop.wait_for_window("practice my answers", timeout=10)
+    labels = showing_labels(app, "practice my answers")
     assert any(SAID in t for t in labels) and not any(ANSWER in t for t in labels)
-    app.atspi("press", "practise my answers", "Show my answer")
-    wait_for(lambda: any(ANSWER in t for t in showing_labels(app, "practise my answers")))
-    app.atspi("press", "practise my answers", "Had it")
+    app.atspi("press", "practice my answers", "Show my answer")
+    wait_for(lambda: any(ANSWER in t for t in showing_labels(app, "practice my answers")))
+    app.atspi("press", "practice my answers", "Had it")
     wait_for(lambda: json.loads(app.cli("playbook", "list", "--json"))[0]["box"] >= 2)
 
     # The export holds it; the report holds the objection's count, the answer only if ticked.

@@ -54,7 +54,7 @@ def test_plan_list_snooze_done(capsys: pytest.CaptureFixture[str], data_dir: Pat
     code, _, _ = run(capsys, *d, "followup", "cancel", debrief)
     assert code == 0
     code, _, err = run(capsys, *d, "followup", "done", debrief)
-    assert code == 1 and "was cancelled" in err and "already done" not in err
+    assert code == 1 and "was canceled" in err and "already done" not in err
     code, _, err = run(capsys, *d, "followup", "done", "zzzz")
     assert code == 1 and "No follow-up has an id starting with 'zzzz'" in err
 

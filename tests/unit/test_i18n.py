@@ -282,3 +282,25 @@ def test_the_catalogs_name_no_tool_version() -> None:
     for path, data in script.plan().items():  # type: ignore[attr-defined]
         assert b"Generated-By" not in data, path.name
         assert b"Generated-By" not in path.read_bytes(), path.name
+
+
+# British spellings the English text once mixed with US dates and "dialing": English is
+# written in US spelling. The command `playbook practise`, a placeholder's name and the
+# stored states ("pending, done or cancelled") are names a rep types or a file holds.
+BRITISH = re.compile(
+    r"\b(behaviour|colour|practis|organis|favour|centre|cancell|judgement|minimis|recognis"
+    r"|analys(?!is)|realis|prioritis|summaris|customis|honour|licence|catalogue|travell)\w*",
+    re.IGNORECASE,
+)
+NAMES_NOT_PROSE = re.compile(r"`[^`]*`|\{\w+\}|pending, done or cancelled")
+
+
+def test_english_is_written_in_us_spelling() -> None:
+    with (i18n.LOCALE_DIR / f"{i18n.DOMAIN}.pot").open("rb") as f:
+        template = read_po(f)
+    british = []
+    for message in template:
+        for text in message.id if isinstance(message.id, tuple | list) else [message.id]:
+            prose = NAMES_NOT_PROSE.sub("", text)
+            british += [(word.group(0), text) for word in BRITISH.finditer(prose)]
+    assert british == []

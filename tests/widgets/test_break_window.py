@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from pytestqt.qtbot import QtBot
 
+from resilience_app import i18n
 from resilience_app.core.clock import FakeClock
 from resilience_app.core.models import Incident
 from resilience_app.ui.break_window import BreakWindow, format_left
@@ -50,7 +51,7 @@ def test_countdown_and_header(qtbot: QtBot, clock: FakeClock) -> None:
     window = make(qtbot, clock)
     window.show_break(incident(clock), pattern="478", reduced_motion=False, tip="Drink some water.")
     assert window.countdown.text() == "3:00 left"
-    assert window.subtitle.text() == "Acme · felt 7/10"
+    assert window.subtitle.text() == "Acme · rough 7/10"
     assert window.tip.text() == "Drink some water."
     assert window.positive_card.isHidden()
     window.render_at(clock.now() + timedelta(seconds=61.5))
@@ -107,3 +108,20 @@ def test_choosing_a_pattern_is_forwarded(qtbot: QtBot, clock: FakeClock) -> None
     with qtbot.waitSignal(window.pattern_chosen) as blocker:
         window.pattern_box.activated.emit(window.pattern_box.findData("coherent"))
     assert blocker.args == ["coherent"]
+
+
+def test_the_break_says_rough_the_way_the_flag_does_in_every_language(
+    qtbot: QtBot, clock: FakeClock
+) -> None:
+    """The break's score runs 0 = fine to 10 = awful, the note's mood the other way: the
+    break names its scale "rough" (as `flag --rough` and "Rough one?" do), never "felt"."""
+    window = make(qtbot, clock)
+    expected = {"en": "rough 7/10", "de": "hart: 7/10", "es": "dureza: 7/10"}
+    expected |= {"fr": "dureté\u00a0: 7/10", "pt_BR": "peso: 7/10"}
+    try:
+        for code, words in expected.items():
+            i18n.set_language(code)
+            window.show_break(incident(clock), pattern="box", reduced_motion=False, tip="")
+            assert window.subtitle.text() == f"Acme · {words}"
+    finally:
+        i18n.set_language("en")

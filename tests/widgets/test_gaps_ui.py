@@ -50,7 +50,7 @@ def test_insights_show_the_playbook_and_the_product_gaps(
     assert shown.index("OBJ-DEARER") < shown.index("OBJ-LATER")
     assert "“OBJ-DEARER” <b>×2</b>" in shown and "“OBJ-LATER” <b>×1</b>" in shown
     assert "Answered: 1 · not yet: 1" in shown
-    assert "Practised in this period: 1 of your 1 answer" in shown
+    assert "Practiced in this period: 1 of your 1 answer" in shown
     assert "gap-outlook <b>×2</b>" in shown and "GAP-SSO <b>×1</b>" in shown
     assert "LABEL-" not in shown and "ANSWER-" not in shown
     assert section.figures.gaps[0].count == 2

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from pytestqt.qtbot import QtBot
 
-from resilience_app.core import insights
+from resilience_app.core import insights, texts
 from resilience_app.core.clock import FakeClock
 from resilience_app.core.models import LossReason
 from resilience_app.service import Service
@@ -51,14 +51,7 @@ def test_charts_show_the_computed_figures(presenter: Presenter, qtbot: QtBot) ->
     assert window.weekdays.values["calls"] == want.by_weekday
     assert window.weekdays.categories == ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
     assert window.reasons.values["notes"] == list(want.loss_reasons.values())
-    assert window.reasons.categories == [
-        "My approach",
-        "Product gap",
-        "Price, terms",
-        "Timing",
-        "Their behaviour",
-        "Other",
-    ]
+    assert window.reasons.categories == [texts.loss_reason(r) for r in LossReason]  # the form's
     assert window.dial.values["median minutes"] == [w.median_minutes for w in want.dial_weeks]
     assert window.mood.values["after the note"] == [m.after for m in want.mood_weeks]
     assert sum(window.per_time.values["calls"]) == want.total > 20

@@ -53,7 +53,7 @@ def test_the_playbook_lists_searches_and_keeps_each_answer(
     assert window.tabs.currentWidget() is tab and window.tabs.tabText(3) == "&Playbook"
     texts = "\n\n".join(shown(tab))
     assert "“Why are you dearer than Globex?”\nNo answer yet\nprice · came up 1 time" in texts
-    assert "Yes, with the standard connector" in texts and "not practised yet" in texts
+    assert "Yes, with the standard connector" in texts and "not practiced yet" in texts
     assert not tab.answer_box.isVisibleTo(tab)  # nothing chosen yet
 
     # Search as the rep types (every word, any case; answers and tags too).
@@ -89,7 +89,7 @@ def test_the_playbook_lists_searches_and_keeps_each_answer(
     assert len(shown(tab)) == 3 and tab.selected() == dearer.id
     playbook.practise(sap.id, had_it=True)
     [practised] = [t for t in shown(tab) if "SAP" in t]
-    assert "last practised " in practised and "not practised" not in practised
+    assert "last practiced " in practised and "not practiced" not in practised
 
     # An empty answer is refused with a sentence; the last one stays.
     tab.answer_edit.setPlainText("   ")

@@ -1,4 +1,4 @@
-"""Practise my answers, offscreen, over the real service: recall first, the answer shown
+"""Practice my answers, offscreen, over the real service: recall first, the answer shown
 on Space, Enter or the button, had it and again recorded (their boxes move), the closing
 line, the empty case, the keyboard only, names, and twice the text size."""
 
@@ -198,8 +198,8 @@ def test_the_tray_menu_opens_practice(
     tray = Tray()
     presenter._connect_actions(tray)
     texts = [a.text() for a in tray.menu.actions()]
-    assert "Practise my answers…" in texts
-    assert texts.index("Practise my answers…") == texts.index("My journal…") + 2  # after Upcoming
+    assert "Practice my answers…" in texts
+    assert texts.index("Practice my answers…") == texts.index("My journal…") + 2  # after Upcoming
     two_answers(service, clock)
     tray.practise_action.trigger()
     window = presenter.practice.practice_window

@@ -93,7 +93,7 @@ def test_every_field_is_read_back(qtbot: QtBot, loop: RecoveryLoop) -> None:
     )
     assert "manager or product team" in form.reason_hint.text()
     assert form.mood_value.text() == "7 / 10"
-    assert "before the break it felt 8/10" in form.context.text()
+    assert "before the break: rough 8/10" in form.context.text()
 
 
 def test_mood_starts_unrated(qtbot: QtBot, loop: RecoveryLoop) -> None:

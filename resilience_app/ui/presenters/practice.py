@@ -41,7 +41,7 @@ class PracticePresenter(BasePresenter):
         return window
 
     def open(self) -> None:
-        self._when_unlocked(_("Type your passphrase to practise your answers."), self.show)
+        self._when_unlocked(_("Type your passphrase to practice your answers."), self.show)
 
     def show(self) -> None:
         """A new round (a round still on screen goes on where it was)."""

@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject
 from resilience_app.core.errors import UserError
 from resilience_app.i18n import _
 from resilience_app.service import Service
+from resilience_app.ui import keys
 from resilience_app.ui.presenters.base import BasePresenter, bring_forward
 
 if TYPE_CHECKING:
@@ -22,12 +23,12 @@ def calls_status(service: Service) -> tuple[str, str]:
     problem = service.detection_problem
     users = service.calls.microphone_users
     if problem:
-        seen = _("Calls are not noticed: {problem}").format(problem=problem)
+        seen = _sentence(problem)  # each reason says that calls go unseen, and why
     elif users:
         seen = _("Microphone in use by: {apps}").format(apps=", ".join(users))
     else:
         seen = _("Microphone not in use. Calls are noticed when a dialer uses it.")
-    key = str(service.setting("hotkey.flag"))
+    key = keys.native(str(service.setting("hotkey.flag")))  # as the key field writes it
     if not key:
         shortcut = _("No global shortcut.")
     elif service.hotkey_problem:
@@ -36,7 +37,7 @@ def calls_status(service: Service) -> tuple[str, str]:
         )
     else:
         shortcut = _("{key} flags a call from anywhere.").format(key=key)
-    dial = str(service.setting("hotkey.dial"))
+    dial = keys.native(str(service.setting("hotkey.dial")))
     if not dial:
         # Translators: “I'm dialing” is the button of the break window and the nudge.
         dialing = _("No global shortcut for “I'm dialing”.")
@@ -49,6 +50,16 @@ def calls_status(service: Service) -> tuple[str, str]:
         # button of the break window and the nudge.
         dialing = _("{key} says “I'm dialing” from anywhere.").format(key=dial)
     return seen, f"{shortcut}\n{dialing}"
+
+
+def _sentence(text: str) -> str:
+    """A reason as a sentence of its own: a capital first and a full stop at the end (the
+    reasons are written to follow a colon, some already as whole sentences)."""
+    text = text.strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    return text if text.endswith((".", "!", "?", "…")) else f"{text}."
 
 
 class SettingsPresenter(BasePresenter):

@@ -18,7 +18,7 @@ def test_highlights_speak_only_when_the_data_holds_them_up() -> None:
     assert "You're back on the phone 4 minutes faster than the month before." in joined
     assert "Every time this month you dialed again within 15 minutes." in joined
     assert "you feel 4.0 points better on average" in joined
-    assert "“A need our product doesn't meet” was behind 6 of 9 lost calls" in joined
+    assert "“Product gap” was behind 6 of 9 lost calls" in joined
     assert "You wrote “Ask about integrations early” 3 times" in joined
     # Three data points say nothing at all.
     assert highlights.highlights(this_month[:3], now, UTC) == []

@@ -275,7 +275,7 @@ def test_the_report_holds_no_private_text_unless_ticked(record: Service) -> None
     text = report.markdown(made) + report.to_html(made)
     assert not [m for m in PRIVATE_MARKERS if m in text]
     assert "5 calls went badly in this period." in text
-    assert "A need our product doesn't meet: 2" in text and "Price or terms: 1" in text
+    assert "Product gap: 2" in text and "Price or terms: 1" in text
     assert "Deals won back: 0" in text and "Talks reopened: 2" in text
     choices = record.report_choices(first, today)
     ticked = {c.key for c in choices if c.text in ("LESSON-3", "HEARD-0")}

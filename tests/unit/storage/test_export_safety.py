@@ -34,3 +34,19 @@ def test_formulas_reach_the_spreadsheet_as_text() -> None:
     row = dict(zip(head, values, strict=True))  # by name: columns may be added
     assert row["label"] == '\'=HYPERLINK("http://evil","x")' and row["what_happened"] == "'+cmd"
     assert row["lesson"] == "'=1+1" and row["positives"] == "'@SUM(A1)"
+
+
+def test_the_two_scores_of_a_call_are_named_apart_in_markdown() -> None:
+    """The score "rough" runs 0 = fine to 10 = awful, the mood after the note 0 = awful to
+    10 = great: one sentence with both says which is which, not "felt 7/10 ..., 4/10 after"."""
+    rough = Incident(
+        "a",
+        WHEN,
+        label="Acme",
+        rough=7,
+        reflection=Reflection("x", mood_after=4),
+        reflection_status=ReflectionStatus.SAVED,
+    )
+    text = to_markdown(Journal([rough]), WHEN)
+    assert "rough 7/10 before the break, mood 4/10 after." in text
+    assert "felt" not in text
