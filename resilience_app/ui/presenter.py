@@ -248,12 +248,14 @@ class Presenter(QObject):
             self.notes.hide("form")
             self.journal.locked()
             self.practice.locked()
-            self.insights.hide("insights_window")
+            self.insights.locked()  # the patterns and the manager's report
+            self.followups.locked()
             self.breaks.locked()
             self.playbook.locked()
         else:
             self.service.warm()
             self.playbook.unlocked()  # the positives a break may show, read now, not at a flag
+            self.lock.unlocked()  # by any path: the question goes, what waited for it opens
         self._lock_shown()
 
     # -- language -------------------------------------------------------------------------

@@ -49,6 +49,11 @@ class InsightsPresenter(BasePresenter):
         window.show()
         bring_forward(window)
 
+    def locked(self) -> None:
+        """Their patterns and the report's lessons leave the screen with the key."""
+        self.hide("insights_window")
+        self.hide("report_window")
+
     def refresh(self) -> None:
         if self.service.locked:
             return
@@ -135,9 +140,18 @@ class InsightsPresenter(BasePresenter):
     # -- a new language, quit -------------------------------------------------------------
 
     def forget(self) -> Callable[[], None]:
-        """Drop the insights window for a new language; the callable shows it again."""
+        """Drop the insights window and the report for a new language; the callable shows
+        again those that were shown."""
         shown = self.visible("insights_window")
-        for window in self.drop("insights_window"):
+        report = self.visible("report_window")
+        for window in self.drop("insights_window", "report_window"):
             window.hide()
             window.deleteLater()
-        return self.show if shown else lambda: None
+
+        def again() -> None:
+            if shown:
+                self.show()
+            if report:
+                self._show_report()
+
+        return again

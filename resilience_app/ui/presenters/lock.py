@@ -81,10 +81,18 @@ class LockPresenter(BasePresenter):
         dialog.finish()
         self._changed()
         if mode == "unlock":
-            pending = list(self._after_unlock)
-            self._after_unlock.clear()
-            for action in pending:
-                action()
+            self.unlocked()  # done already when the service said so; nothing is done twice
+
+    def unlocked(self) -> None:
+        """The journal opened, by this dialog, `resilience unlock` or the keyring: the
+        question goes and what the rep asked for while it was locked opens now."""
+        dialog = self.dialogs.get("unlock")
+        if dialog is not None and dialog.isVisible():
+            dialog.finish()
+        pending = list(self._after_unlock)
+        self._after_unlock.clear()
+        for action in pending:
+            action()
 
     def _export_before_protecting(self) -> None:
         from PySide6.QtWidgets import QFileDialog
