@@ -54,7 +54,7 @@ class Status:
             "call_app": calls.current.app if calls.current else None,
             "microphone_in_use_by": calls.microphone_users,
             "apps_seen": self.call_desk.apps_seen(),
-            "call_detection": self.call_desk.detection_off() or "on",
+            "call_detection": self.call_desk.detection_problem or "on",
             "hotkey": {
                 "shortcut": ctx.settings.get("hotkey.flag"),
                 "problem": self.call_desk.hotkey_problem,

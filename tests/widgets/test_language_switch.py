@@ -1,0 +1,71 @@
+"""A sentence found in one language (the microphone cannot be read, a shortcut is not to
+be had) is shown in the language in use when it is shown: switched while the app runs,
+Settings → Calls speaks the new language through and through."""
+
+from __future__ import annotations
+
+import gettext
+from collections.abc import Iterator
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from resilience_app import i18n
+from resilience_app.adapters import hotkey
+from resilience_app.adapters.microphone import PollingMicrophone
+from resilience_app.adapters.notify import NotifierChain
+from resilience_app.i18n import N_
+from resilience_app.service import Service
+from resilience_app.ui.presenter import Presenter
+
+NO_DISPLAY = N_("No global shortcut on this display ({platform}).")
+
+
+def unreadable() -> frozenset[str]:
+    raise OSError("denied")
+
+
+@pytest.fixture
+def german(service: Service, notifier: NotifierChain) -> Iterator[Presenter]:
+    """The app in German, its microphone settings unreadable and no global shortcut here:
+    both found while German was in use."""
+    service.call_desk.microphone = PollingMicrophone(unreadable)
+    service.call_desk.global_key = hotkey.NullGlobalKey(NO_DISPLAY, platform="offscreen")
+    service.set_setting("ui.language", "de")
+    own = Presenter(service, notifier, tray_available=lambda: False)
+    own.start()
+    service.start()
+    yield own
+    own.shutdown()
+    if own.tray.home is not None:
+        own.tray.home.deleteLater()
+    i18n.set_language("en")
+
+
+def said_in(code: str) -> tuple[str, str]:
+    """The problem and the key's line as they read in `code` (from its catalog, the app's
+    language untouched)."""
+    say = gettext.translation(i18n.DOMAIN, i18n.LOCALE_DIR, languages=[code]).gettext
+    problem = say("the microphone settings could not be read ({reason})").format(reason="denied")
+    seen = say("Calls are not noticed: {problem}").format(problem=problem)
+    return seen, say(NO_DISPLAY).format(platform="offscreen")
+
+
+def test_settings_calls_line_is_all_in_the_language_switched_to(
+    german: Presenter, service: Service, qtbot: QtBot
+) -> None:
+    de_seen, de_why = said_in("de")
+    fr_seen, fr_why = said_in("fr")
+    german.settings.open()
+    text = german.settings.settings_window.calls_status.text()
+    assert de_seen in text and de_why in text
+    old = german.settings.settings_window
+    service.set_setting("ui.language", "fr")  # no restart
+    qtbot.waitUntil(lambda: german.settings.built("settings_window") is not old)
+    window = german.settings.settings_window
+    qtbot.addWidget(window)
+    text = window.calls_status.text()
+    assert fr_seen in text and fr_why in text
+    assert "Mikrofon" not in text and "Tastenkürzel" not in text and "Anzeige" not in text
+    assert "Bind the command" not in text  # nor the English it was written in
+    assert service.status()["call_detection"] in fr_seen  # `status` speaks it too
