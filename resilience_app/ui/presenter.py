@@ -270,7 +270,7 @@ class Presenter(QObject):
         note = self.notes.forget()  # first: the draft is kept before anything goes
         again = [self.breaks.forget(), note, self.settings.forget()]  # the break under the note
         again += [self.journal.forget(), self.insights.forget()]
-        again += [self.practice.forget(), self.playbook.forget()]
+        again += [self.practice.forget(), self.playbook.forget(), self.lock.asked_again()]
         for dialog in self.lock.forget():
             dialog.hide()
             dialog.deleteLater()

@@ -25,13 +25,9 @@ def unreadable() -> frozenset[str]:
     raise OSError("denied")
 
 
-@pytest.fixture
-def german(service: Service, notifier: NotifierChain) -> Iterator[Presenter]:
-    """The app in German, its microphone settings unreadable and no global shortcut here:
-    both found while German was in use."""
-    service.call_desk.microphone = PollingMicrophone(unreadable)
-    service.call_desk.global_key = hotkey.NullGlobalKey(NO_DISPLAY, platform="offscreen")
-    service.set_setting("ui.language", "de")
+def started(service: Service, notifier: NotifierChain) -> Iterator[Presenter]:
+    """A presenter of its own: a new language builds its windows again, so no fixture may
+    hold on to the old ones."""
     own = Presenter(service, notifier, tray_available=lambda: False)
     own.start()
     service.start()
@@ -40,6 +36,21 @@ def german(service: Service, notifier: NotifierChain) -> Iterator[Presenter]:
     if own.tray.home is not None:
         own.tray.home.deleteLater()
     i18n.set_language("en")
+
+
+@pytest.fixture
+def german(service: Service, notifier: NotifierChain) -> Iterator[Presenter]:
+    """The app in German, its microphone settings unreadable and no global shortcut here:
+    both found while German was in use."""
+    service.call_desk.microphone = PollingMicrophone(unreadable)
+    service.call_desk.global_key = hotkey.NullGlobalKey(NO_DISPLAY, platform="offscreen")
+    service.set_setting("ui.language", "de")
+    yield from started(service, notifier)
+
+
+@pytest.fixture
+def english(service: Service, notifier: NotifierChain) -> Iterator[Presenter]:
+    yield from started(service, notifier)
 
 
 def said_in(code: str) -> tuple[str, str]:
@@ -69,3 +80,25 @@ def test_settings_calls_line_is_all_in_the_language_switched_to(
     assert "Mikrofon" not in text and "Tastenkürzel" not in text and "Anzeige" not in text
     assert "Bind the command" not in text  # nor the English it was written in
     assert service.status()["call_detection"] in fr_seen  # `status` speaks it too
+
+
+@pytest.mark.usefixtures("fast_kdf")
+def test_the_unlock_question_on_screen_is_asked_again_in_the_new_language(
+    english: Presenter, service: Service, qtbot: QtBot
+) -> None:
+    presenter = english
+    service.set_passphrase("correct horse battery")
+    service.lock()
+    presenter.journal.open()
+    old = presenter.lock.dialogs["unlock"]
+    assert old.isVisible() and old.reason.text() == "Type your passphrase to read it."
+    say = gettext.translation(i18n.DOMAIN, i18n.LOCALE_DIR, languages=["fr"]).gettext
+    service.set_setting("ui.language", "fr")
+    qtbot.waitUntil(lambda: presenter.lock.dialogs.get("unlock") not in (None, old))
+    dialog = presenter.lock.dialogs["unlock"]
+    assert dialog.isVisible()
+    assert dialog.reason.text() == say("Type your passphrase to read it.")
+    assert dialog.reason.text() != "Type your passphrase to read it."
+    service.unlock("correct horse battery")  # what waited still waits, and opens
+    assert not dialog.isVisible()
+    assert presenter.journal.journal_window.isVisible()

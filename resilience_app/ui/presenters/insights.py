@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject
 
 from resilience_app.core.errors import UserError
-from resilience_app.i18n import _
+from resilience_app.i18n import N_, _
 from resilience_app.service import Service
 from resilience_app.ui.presenters.base import BasePresenter, bring_forward
 
@@ -41,7 +41,7 @@ class InsightsPresenter(BasePresenter):
         return window
 
     def open(self) -> None:
-        self._when_unlocked(_("Type your passphrase to see its patterns."), self.show)
+        self._when_unlocked(N_("Type your passphrase to see its patterns."), self.show)
 
     def show(self) -> None:
         window = self.insights_window
@@ -84,7 +84,7 @@ class InsightsPresenter(BasePresenter):
         return window
 
     def open_report(self) -> None:
-        self._when_unlocked(_("Type your passphrase to prepare the report."), self._show_report)
+        self._when_unlocked(N_("Type your passphrase to prepare the report."), self._show_report)
 
     def _show_report(self) -> None:
         self._report_period()
