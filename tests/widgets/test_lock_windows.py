@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from pytestqt.qtbot import QtBot
 
+from resilience_app.adapters.notify import NotifierChain
 from resilience_app.core.clock import FakeClock
 from resilience_app.core.kinds import FollowUpKind
 from resilience_app.core.models import Reflection
@@ -93,3 +94,28 @@ def test_unlocking_in_the_dialog_opens_what_waited_once(
     qtbot.keyClicks(dialog.current, PASS)
     dialog.ok_button.click()
     assert not dialog.isVisible() and opened == ["asked"]
+
+
+# The offscreen platform has a tray icon but no tray window to say so.
+@pytest.mark.qt_log_ignore("systemTrayWindowChanged")
+def test_the_trays_upcoming_menu_drops_the_calls_label_on_lock(
+    service: Service, notifier: NotifierChain, clock: FakeClock, qtbot: QtBot
+) -> None:
+    protected(service, clock)
+    own = Presenter(service, notifier, tray_available=lambda: True)
+    try:
+        own.start()
+        service.start()
+        tray = own.tray.icon
+        assert tray is not None
+
+        def menu() -> list[str]:
+            return [a.text() for a in tray.upcoming_menu.actions()]
+
+        assert any("SECRET-ACME" in text for text in menu())
+        service.lock()
+        assert menu() and not any("SECRET-ACME" in text for text in menu())
+        service.unlock(PASS)
+        assert any("SECRET-ACME" in text for text in menu())
+    finally:
+        own.shutdown()
