@@ -34,7 +34,7 @@ from typing import Any
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 
 from resilience_app.core.calls import AudioUse
-from resilience_app.i18n import N_, Message, _
+from resilience_app.i18n import N_, Message
 
 log = logging.getLogger(__name__)
 Report = Callable[[frozenset[Any]], None]  # AudioUse, or plain names where that is all
@@ -101,7 +101,7 @@ def stream_use(stream: Any, *, playing: bool) -> AudioUse:
         or getattr(stream, "name", "")
         # Translators: shown as "Microphone in use by: an application" when an app
         # does not give its name.
-        or _("an application")
+        or N_("an application")  # kept as written: translated where it is shown
     )
     index = getattr(stream, "index", -1)
     return AudioUse(str(name), program, process_names(props), playing, int(index))
@@ -383,7 +383,7 @@ def read_coreaudio(audio: Any = None) -> frozenset[str]:  # pragma: no cover - m
             continue  # virtual or aggregate: a loopback, not a microphone
         running = data(device, fourcc("gone"), glob, ctypes.c_uint32)
         if running and running[0]:
-            return frozenset({_("an application")})
+            return frozenset({N_("an application")})
     return frozenset()
 
 

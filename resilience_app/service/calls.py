@@ -24,6 +24,14 @@ MAX_CALL_APPS = 50  # the setting's limit; the oldest learned name goes first
 RECENT_APPS = 8  # the apps seen using the microphone that Settings lists
 AWAITING_DIAL = (Phase.BREAK, Phase.WAITING)  # a call app's ring is the dial then
 HOTKEYS = ("hotkey.flag", "hotkey.dial")  # the global shortcuts' settings
+# The name the microphone adapters give an app that gives none (macOS never says which),
+# kept as written: translated where it is shown, so it follows a new language.
+UNNAMED_APP = N_("an application")
+
+
+def app_label(name: str) -> str:
+    """An app's name as the rep reads it (the unnamed one in the language in use)."""
+    return _(name) if name == UNNAMED_APP else name
 
 
 class CallDesk:
@@ -165,7 +173,7 @@ class CallDesk:
         program's name is kept where known: it names its microphone and its sound alike
         ("chromium" for "Chromium input" and "Chromium")."""
         # "an application" (no name given, or macOS, which never says which) is not one app.
-        unnamed = call.app.casefold() == _("an application").casefold()
+        unnamed = call.app == UNNAMED_APP
         if unnamed or self.remember is None:
             return
         if self.ctx.calls.is_known(AudioUse(call.app, call.program)):

@@ -8,6 +8,7 @@ import gettext
 from collections.abc import Iterator
 
 import pytest
+from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from resilience_app import i18n
@@ -50,6 +51,13 @@ def german(service: Service, notifier: NotifierChain) -> Iterator[Presenter]:
 
 @pytest.fixture
 def english(service: Service, notifier: NotifierChain) -> Iterator[Presenter]:
+    yield from started(service, notifier)
+
+
+@pytest.fixture
+def listening(service: Service, notifier: NotifierChain) -> Iterator[Presenter]:
+    """The app in English, its microphone watched (nobody on it yet)."""
+    service.call_desk.microphone = PollingMicrophone(frozenset)
     yield from started(service, notifier)
 
 
@@ -102,3 +110,28 @@ def test_the_unlock_question_on_screen_is_asked_again_in_the_new_language(
     service.unlock("correct horse battery")  # what waited still waits, and opens
     assert not dialog.isVisible()
     assert presenter.journal.journal_window.isVisible()
+
+
+def test_an_app_that_gives_no_name_is_named_in_the_language_switched_to(
+    listening: Presenter, service: Service, qtbot: QtBot
+) -> None:
+    from types import SimpleNamespace
+
+    from resilience_app.adapters.microphone import stream_use
+
+    service.set_setting("ui.language", "de")
+    qtbot.wait(10)  # the windows are built again after the click that asked
+    unnamed = stream_use(SimpleNamespace(proplist={}, name=""), playing=False)  # seen in German
+    service.call_desk.microphone_used_by(frozenset({unnamed}))
+    service.set_setting("ui.language", "fr")
+    qtbot.wait(10)
+    listening.settings.open()
+    window = listening.settings.settings_window
+    say = gettext.translation(i18n.DOMAIN, i18n.LOCALE_DIR, languages=["fr"]).gettext
+    in_french = say("an application")
+    assert window.calls_status.text().startswith(
+        say("Microphone in use by: {apps}").format(apps=in_french)
+    )
+    listed = " ".join(label.text() for label in window.apps_seen.findChildren(QLabel))
+    assert in_french in listed and "App" not in listed  # German "einer App" is gone
+    assert service.status()["microphone_in_use_by"] == [in_french]
