@@ -7,6 +7,7 @@ import pytest
 from pytestqt.qtbot import QtBot
 
 from resilience_app.adapters.notify import NotifierChain
+from resilience_app.commands import CommandTable
 from resilience_app.core.clock import FakeClock
 from resilience_app.core.kinds import FollowUpKind
 from resilience_app.core.models import Reflection
@@ -67,7 +68,10 @@ def test_an_unlock_from_elsewhere_closes_the_question_and_opens_what_waited(
     dialog = presenter.lock.dialogs["unlock"]
     qtbot.addWidget(dialog)
     assert dialog.isVisible() and presenter.journal.built("journal_window") is None
-    service.unlock(PASS)  # what `resilience unlock` reaches through the channel
+    # `resilience unlock` in a terminal: the running app's command table, as the channel
+    # hands it the request.
+    reply = CommandTable(service).handle("unlock", {"passphrase": PASS})
+    assert reply["message"] == "Your journal is unlocked." and not service.locked
     assert not dialog.isVisible()
     window = presenter.journal.journal_window
     qtbot.addWidget(window)
