@@ -58,6 +58,52 @@ def pgettext(context: str, message: str) -> str:
     return _translations.pgettext(context, message)
 
 
+class Message:
+    """A sentence kept as written (its msgid, marked with N_, and the values for its
+    placeholders) and translated each time it is shown (`str(message)`), so one built in a
+    thread or long before shows in the language in use when it is read. A value may be a
+    Message itself; `then` adds sentences shown after it ("... instead.")."""
+
+    __slots__ = ("after", "text", "values")
+
+    def __init__(self, text: str, /, **values: object) -> None:
+        self.text = text
+        self.values = values
+        self.after: tuple[Message, ...] = ()
+
+    def then(self, *more: Message) -> Message:
+        """This sentence, then `more`, one after the other."""
+        joined = Message(self.text, **self.values)
+        joined.after = (*self.after, *more)
+        return joined
+
+    def __str__(self) -> str:
+        return self._said(_)
+
+    def english(self) -> str:
+        """As written in the code (for the log)."""
+        return self._said(lambda text: text)
+
+    def _said(self, translate: Callable[[str], str]) -> str:
+        values = {
+            name: value._said(translate) if isinstance(value, Message) else value
+            for name, value in self.values.items()
+        }
+        own = translate(self.text).format(**values) if self.text else ""
+        return " ".join(part for part in (own, *(m._said(translate) for m in self.after)) if part)
+
+    def __repr__(self) -> str:
+        return f"Message({self.english()!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Message):
+            return NotImplemented
+        return (self.text, self.values, self.after) == (other.text, other.values, other.after)
+
+    def __hash__(self) -> int:
+        return hash((self.text, tuple(sorted(self.values)), self.after))
+
+
 def language() -> str:
     """The language in use: a key of LANGUAGES."""
     return _language

@@ -31,7 +31,7 @@ from typing import Any, ClassVar
 from PySide6.QtCore import QAbstractNativeEventFilter, QCoreApplication, QObject, Signal
 
 from resilience_app.core import shortcut as shortcuts
-from resilience_app.i18n import N_, _
+from resilience_app.i18n import N_, Message
 
 log = logging.getLogger(__name__)
 
@@ -40,9 +40,9 @@ FLAG_COMMAND = "resilience flag"
 DIAL_COMMAND = "resilience dialed"
 
 
-def _bind(problem: str, command: str) -> str:
+def _bind(problem: Message, command: str) -> Message:
     """A problem with the key, then how to get a shortcut all the same."""
-    return problem + " " + _(BIND_IT_YOURSELF).format(command=command)
+    return problem.then(Message(BIND_IT_YOURSELF, command=command))
 
 
 # Translators: {command} is a command to type as it is ("resilience flag"), not translated.
@@ -52,8 +52,8 @@ BIND_IT_YOURSELF = N_(
 
 
 class NullGlobalKey:
-    """No global shortcut here; `register` says why, in the language in use then
-    (`reason` is a message marked with N_, `values` fill its placeholders), and which
+    """No global shortcut here; `register` says why, kept as written and translated when
+    shown (`reason` is a message marked with N_, `values` fill its placeholders), and which
     command to bind instead."""
 
     def __init__(self, reason: str, command: str = FLAG_COMMAND, **values: str) -> None:
@@ -61,8 +61,8 @@ class NullGlobalKey:
         self.command = command
         self.values = values
 
-    def register(self, shortcut: str, pressed: Callable[[], None]) -> str | None:
-        return _bind(_(self.reason).format(**self.values), self.command)
+    def register(self, shortcut: str, pressed: Callable[[], None]) -> Message | None:
+        return _bind(Message(self.reason, **self.values), self.command)
 
     def unregister(self) -> None:
         pass
@@ -98,7 +98,7 @@ class X11GlobalKey(QObject):
         self._callback: Callable[[], None] | None = None
         self._pressed.connect(self._deliver)
 
-    def register(self, shortcut: str, pressed: Callable[[], None]) -> str | None:
+    def register(self, shortcut: str, pressed: Callable[[], None]) -> Message | None:
         from Xlib import XK, X, error
         from Xlib import display as xdisplay
 
@@ -107,23 +107,27 @@ class X11GlobalKey(QObject):
         if parsed is None:
             return None
         if {"Ctrl", "Alt"} <= parsed.modifiers and parsed.key.startswith("F"):
-            # Translators: {shortcut} is a key combination, as "Ctrl+Alt+F2".
-            return _(
-                "{shortcut} belongs to the system here (Ctrl+Alt with a function key switches "
-                "to a text console); choose another combination."
-            ).format(shortcut=shortcut)
+            return Message(
+                # Translators: {shortcut} is a key combination, as "Ctrl+Alt+F2".
+                N_(
+                    "{shortcut} belongs to the system here (Ctrl+Alt with a function key "
+                    "switches to a text console); choose another combination."
+                ),
+                shortcut=shortcut,
+            )
         try:
             display = xdisplay.Display(self._display_name)
         except Exception as exc:  # python-xlib raises several kinds for "no display"
-            return _("There is no X display to grab the key on ({reason}).").format(
-                reason=type(exc).__name__
+            return Message(
+                N_("There is no X display to grab the key on ({reason})."),
+                reason=type(exc).__name__,
             )
         key = X11_NAMES.get(parsed.key, parsed.key.lower() if len(parsed.key) == 1 else parsed.key)
         keycode = display.keysym_to_keycode(XK.string_to_keysym(key))
         if not keycode:
             display.close()
             return _bind(
-                _("This keyboard has no key for {key}.").format(key=parsed.key), self.command
+                Message(N_("This keyboard has no key for {key}."), key=parsed.key), self.command
             )
         masks = {"Ctrl": X.ControlMask, "Alt": X.Mod1Mask, "Shift": X.ShiftMask,
                  "Meta": X.Mod4Mask}  # fmt: skip
@@ -145,7 +149,7 @@ class X11GlobalKey(QObject):
                 root.ungrab_key(code, mods)
             display.close()
             return _bind(
-                _("Another application already uses {shortcut}.").format(shortcut=shortcut),
+                Message(N_("Another application already uses {shortcut}."), shortcut=shortcut),
                 self.command,
             )
         self._display, self._grabs, self._callback = display, grabs, pressed
@@ -209,7 +213,7 @@ class WindowsGlobalKey(QAbstractNativeEventFilter):  # pragma: no cover - Window
         if app is not None:
             app.installNativeEventFilter(self)
 
-    def register(self, shortcut: str, pressed: Callable[[], None]) -> str | None:
+    def register(self, shortcut: str, pressed: Callable[[], None]) -> Message | None:
         import ctypes
 
         self.unregister()
@@ -219,7 +223,7 @@ class WindowsGlobalKey(QAbstractNativeEventFilter):  # pragma: no cover - Window
         vk = windows_virtual_key(parsed.key)
         if vk is None:
             return _bind(
-                _("Windows has no key code for {key}.").format(key=parsed.key), self.command
+                Message(N_("Windows has no key code for {key}."), key=parsed.key), self.command
             )
         mods = self.MOD_NOREPEAT
         for name in parsed.modifiers:
@@ -229,11 +233,12 @@ class WindowsGlobalKey(QAbstractNativeEventFilter):  # pragma: no cover - Window
             code = ctypes.get_last_error()  # type: ignore[attr-defined]
             if code == 1409:  # ERROR_HOTKEY_ALREADY_REGISTERED
                 return _bind(
-                    _("Another application already uses {shortcut}.").format(shortcut=shortcut),
+                    Message(N_("Another application already uses {shortcut}."), shortcut=shortcut),
                     self.command,
                 )
             return _bind(
-                _("Windows refused the shortcut (error {code}).").format(code=code), self.command
+                Message(N_("Windows refused the shortcut (error {code})."), code=code),
+                self.command,
             )
         self._registered, self._callback = True, pressed
         return None

@@ -34,7 +34,7 @@ from typing import Any
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 
 from resilience_app.core.calls import AudioUse
-from resilience_app.i18n import _
+from resilience_app.i18n import N_, Message
 
 log = logging.getLogger(__name__)
 Report = Callable[[frozenset[Any]], None]  # AudioUse, or plain names where that is all
@@ -44,13 +44,13 @@ SLOW_RETRY_SECONDS = 600.0  # a last resort if the socket's folder cannot be wat
 
 
 class NullMicrophone:
-    """Sees nothing, and says why."""
+    """Sees nothing, and says why (in the language in use when it is shown)."""
 
-    def __init__(self, problem: str) -> None:
-        self.problem: str | None = problem
+    def __init__(self, problem: Message) -> None:
+        self.problem: Message | None = problem
 
     def start(self, report: Report) -> None:
-        log.info("calls are not noticed here: %s", self.problem)
+        log.info("calls are not noticed here: %s", problem_text(self.problem))
 
     def stop(self) -> None:
         pass
@@ -101,7 +101,7 @@ def stream_use(stream: Any, *, playing: bool) -> AudioUse:
         or getattr(stream, "name", "")
         # Translators: shown as "Microphone in use by: an application" when an app
         # does not give its name.
-        or _("an application")
+        or N_("an application")  # kept as written: translated where it is shown
     )
     index = getattr(stream, "index", -1)
     return AudioUse(str(name), program, process_names(props), playing, int(index))
@@ -125,21 +125,26 @@ def process_names(props: dict[str, Any], proc: Path = Path("/proc")) -> tuple[st
     return tuple(dict.fromkeys(n for n in names if n))
 
 
+# Why the server's streams cannot be listed: kept as written, translated when shown.
+NO_SERVER = N_("the sound server is not running, so calls are not noticed until it is back")
+SERVER_GONE = N_("the sound server went away, so calls are not noticed until it is back")
+
+
 class PulseMicrophone(QObject):
     """Capture streams of the PulseAudio (or PipeWire) server, by subscription."""
 
     _seen = Signal(object)  # frozenset[str], from the watching thread
-    _lost = Signal(str)
+    _lost = Signal(object)  # Message: translated when shown, not in the watching thread
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.problem: str | None = None
+        self.problem: Message | None = None
         self._report: Report | None = None
         self._stopping = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
         self._pulse: Any = None
-        self._said: str | None = None
+        self._said: Message | None = None
         # Watches the folder of the server's socket only while the server is missing.
         self._watcher = QFileSystemWatcher(self)
         self._watcher.directoryChanged.connect(lambda _path: self._wake.set())
@@ -181,11 +186,11 @@ class PulseMicrophone(QObject):
         if self._report is not None:
             self._report(apps)
 
-    def _server_gone(self, why: str) -> None:
+    def _server_gone(self, why: Message) -> None:
         self.problem = why
         if self._said != why:  # once per outage
             self._said = why
-            log.warning("calls are not noticed: %s", why)
+            log.warning("calls are not noticed: %s", why.english())
         if self._report is not None:
             self._report(frozenset())
         self._watch_for_server()
@@ -215,9 +220,7 @@ class PulseMicrophone(QObject):
                 if not isinstance(exc, (pulsectl.PulseError, pulsectl.PulseDisconnected)):
                     log.error("watching the sound server failed with %s", type(exc).__name__)
                 self._lost.emit(
-                    _("the sound server is not running, so calls are not noticed until it is back")
-                    if isinstance(exc, pulsectl.PulseError)
-                    else _("the sound server went away, so calls are not noticed until it is back")
+                    Message(NO_SERVER if isinstance(exc, pulsectl.PulseError) else SERVER_GONE)
                 )
                 self._wake.clear()
                 self._wake.wait(SLOW_RETRY_SECONDS)
@@ -255,7 +258,7 @@ class PollingMicrophone(QObject):
 
     def __init__(self, read: Callable[[], frozenset[str]], parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.problem: str | None = None
+        self.problem: Message | None = None
         self._read = read
         self._report: Report | None = None
         self._reported: frozenset[str] = frozenset()
@@ -287,8 +290,8 @@ class PollingMicrophone(QObject):
         try:
             now = self._read()
         except OSError as exc:
-            self.problem = _("the microphone settings could not be read ({reason})").format(
-                reason=exc
+            self.problem = Message(
+                N_("the microphone settings could not be read ({reason})"), reason=str(exc)
             )
             now = frozenset()
         else:
@@ -380,7 +383,7 @@ def read_coreaudio(audio: Any = None) -> frozenset[str]:  # pragma: no cover - m
             continue  # virtual or aggregate: a loopback, not a microphone
         running = data(device, fourcc("gone"), glob, ctypes.c_uint32)
         if running and running[0]:
-            return frozenset({_("an application")})
+            return frozenset({N_("an application")})
     return frozenset()
 
 
@@ -391,11 +394,16 @@ def for_this_system() -> Any:
             import pulsectl  # noqa: F401  (the library and libpulse must both load)
         except (ImportError, OSError) as exc:
             return NullMicrophone(
-                _("the PulseAudio client library is missing ({reason})").format(reason=exc)
+                Message(N_("the PulseAudio client library is missing ({reason})"), reason=str(exc))
             )
         return PulseMicrophone()
     if sys.platform == "win32":
         return PollingMicrophone(read_consent_store)
     if sys.platform == "darwin":
         return PollingMicrophone(read_coreaudio)
-    return NullMicrophone(_("noticing calls is not available on this system"))
+    return NullMicrophone(Message(N_("noticing calls is not available on this system")))
+
+
+def problem_text(problem: Message | None) -> str:
+    """A problem for the log: as written in the code."""
+    return "none" if problem is None else problem.english()

@@ -47,6 +47,7 @@ from PySide6.QtCore import QObject, QSocketNotifier
 
 from resilience_app.core import shortcut as shortcuts
 from resilience_app.i18n import N_, _
+from resilience_app.i18n import Message as Sentence
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +114,7 @@ class PortalGlobalKey(QObject):
         shortcut_id: str = "flag",
         description: str = N_("Flag a call: start a break"),
         *,
-        advise: Callable[[str], str] = lambda problem: problem,
+        advise: Callable[[Sentence], Sentence] = lambda problem: problem,
         address: str | None = None,
         parent: QObject | None = None,
     ) -> None:
@@ -122,8 +123,9 @@ class PortalGlobalKey(QObject):
         self.description = description  # marked with N_, shown by the desktop
         self._advise = advise  # a problem, then what to do instead
         self._address = address  # None: the session bus
-        self.problem: str | None = None  # found after `register` returned
-        self.problem_found: Callable[[str | None], None] | None = None
+        # Found after `register` returned; kept as written, translated when shown.
+        self.problem: Sentence | None = None
+        self.problem_found: Callable[[Sentence | None], None] | None = None
         self._connection: DBusConnection | None = None
         self._notifier: QSocketNotifier | None = None
         self._replies: dict[int, Callable[[Message], None]] = {}
@@ -134,7 +136,7 @@ class PortalGlobalKey(QObject):
         self._round = 0  # a new one at each register/unregister: late answers are ignored
 
     # -- the GlobalKey port
-    def register(self, shortcut: str, pressed: Callable[[], None]) -> str | None:
+    def register(self, shortcut: str, pressed: Callable[[], None]) -> Sentence | None:
         self.unregister()
         trigger = xdg_trigger(shortcut)
         if trigger is None:
@@ -143,8 +145,9 @@ class PortalGlobalKey(QObject):
             self._connect()
         except Exception as exc:
             return self._advise(
-                _("The desktop's shortcut service cannot be reached ({reason}).").format(
-                    reason=type(exc).__name__
+                Sentence(
+                    N_("The desktop's shortcut service cannot be reached ({reason})."),
+                    reason=type(exc).__name__,
                 )
             )
         self._shortcut, self._pressed = shortcut, pressed
@@ -231,32 +234,32 @@ class PortalGlobalKey(QObject):
         granted = {key: info for key, info in results.get("shortcuts", ("", []))[1]}
         if self.shortcut_id not in granted:
             # Translators: {shortcut} is a key combination, as "Ctrl+Alt+B".
-            problem = _("The desktop did not grant {shortcut} to Resilience.")
-            self._report(self._advise(problem.format(shortcut=self._shortcut)))
+            problem = N_("The desktop did not grant {shortcut} to Resilience.")
+            self._report(self._advise(Sentence(problem, shortcut=self._shortcut)))
             return
         given = granted[self.shortcut_id].get("trigger_description", ("s", ""))[1]
         log.info("the desktop bound %s to %s", self.shortcut_id, given or trigger)
         if self.problem is not None:
             self._report(None)
 
-    def _refusal(self, code: int) -> str:
+    def _refusal(self, code: int) -> Sentence:
         if code == 1:
             # Translators: {shortcut} is a key combination, as "Ctrl+Alt+B".
-            return _("{shortcut} was declined in the desktop's dialog.").format(
-                shortcut=self._shortcut
-            )
+            declined = N_("{shortcut} was declined in the desktop's dialog.")
+            return Sentence(declined, shortcut=self._shortcut)
         # Translators: {shortcut} is a key combination, as "Ctrl+Alt+B".
-        return _("The desktop could not set up {shortcut}.").format(shortcut=self._shortcut)
+        return Sentence(N_("The desktop could not set up {shortcut}."), shortcut=self._shortcut)
 
-    def _fail(self, problem: str) -> None:
+    def _fail(self, problem: Sentence) -> None:
         """The key is not to be had: the session (if any) is given back."""
         self.unregister()
         self._report(self._advise(problem))
 
-    def _report(self, problem: str | None) -> None:
+    def _report(self, problem: Sentence | None) -> None:
         log.log(
             logging.WARNING if problem else logging.INFO,
-            "the portal's shortcut %s: %s", self.shortcut_id, problem or "bound",
+            "the portal's shortcut %s: %s", self.shortcut_id,
+            problem.english() if problem else "bound",
         )  # fmt: skip
         self.problem = problem
         if self.problem_found is not None:
@@ -291,8 +294,9 @@ class PortalGlobalKey(QObject):
                 self._responses.pop(expected, None)
                 error = reply.header.fields.get(HeaderFields.error_name, "")
                 self._fail(
-                    _("The desktop's shortcut service answered with an error ({error}).").format(
-                        error=error
+                    Sentence(
+                        N_("The desktop's shortcut service answered with an error ({error})."),
+                        error=error,
                     )
                 )
                 return
@@ -353,7 +357,7 @@ class PortalGlobalKey(QObject):
         self._session = None
         self.close()
         if had_key:
-            self._fail(_("The connection to the desktop's shortcut service was lost."))
+            self._fail(Sentence(N_("The connection to the desktop's shortcut service was lost.")))
 
     def _dispatch(self, message: Message) -> None:
         header = message.header
@@ -384,5 +388,5 @@ class PortalGlobalKey(QObject):
             self._session = None
             self._fail(
                 # Translators: {shortcut} is a key combination, as "Ctrl+Alt+B".
-                _("The desktop ended the shortcut {shortcut}.").format(shortcut=self._shortcut)
+                Sentence(N_("The desktop ended the shortcut {shortcut}."), shortcut=self._shortcut)
             )

@@ -14,7 +14,7 @@ from resilience_app.core.calls import AudioUse, Call, app_names, named
 from resilience_app.core.errors import UserError
 from resilience_app.core.events import Event
 from resilience_app.core.models import DialSource, Phase
-from resilience_app.i18n import N_, _
+from resilience_app.i18n import N_, Message, _
 from resilience_app.service.context import Context
 from resilience_app.service.ports import AnswersLater, GlobalKey, Microphone
 from resilience_app.service.recovery import Recovery
@@ -24,6 +24,14 @@ MAX_CALL_APPS = 50  # the setting's limit; the oldest learned name goes first
 RECENT_APPS = 8  # the apps seen using the microphone that Settings lists
 AWAITING_DIAL = (Phase.BREAK, Phase.WAITING)  # a call app's ring is the dial then
 HOTKEYS = ("hotkey.flag", "hotkey.dial")  # the global shortcuts' settings
+# The name the microphone adapters give an app that gives none (macOS never says which),
+# kept as written: translated where it is shown, so it follows a new language.
+UNNAMED_APP = N_("an application")
+
+
+def app_label(name: str) -> str:
+    """An app's name as the rep reads it (the unnamed one in the language in use)."""
+    return _(name) if name == UNNAMED_APP else name
 
 
 class CallDesk:
@@ -50,7 +58,8 @@ class CallDesk:
         self.flag_offered: Event[[Call]] = Event()  # a call ended: offer one-click flagging
         self.watching = False  # the microphone adapter is running
         # Why each shortcut (by its setting) is not registered, and what each one holds.
-        self.key_problems: dict[str, str | None] = dict.fromkeys(HOTKEYS)
+        # Kept as written: each is translated when shown, in the language in use then.
+        self.key_problems: dict[str, Message | None] = dict.fromkeys(HOTKEYS)
         self._held: dict[str, str] = {}
         self.recent: list[AudioUse] = []  # seen using the microphone this session, newest first
         self._no_offer_for: Call | None = None  # the rep said this "call" was none
@@ -132,17 +141,17 @@ class CallDesk:
 
     @property
     def detection_problem(self) -> str | None:
-        """Why calls are not noticed by themselves right now (in the rep's language), or
-        None when they are."""
+        """Why calls are not noticed by themselves right now (in the language in use now,
+        whenever it was found), or None when they are."""
         problem = self.detection_off()
-        return None if problem is None else _(problem)
+        return None if problem is None else str(problem)
 
-    def detection_off(self) -> str | None:
-        """Why calls are not noticed, as written in the code (English, for `status`)."""
+    def detection_off(self) -> Message | None:
+        """Why calls are not noticed, kept as written (translated when shown)."""
         if not self.ctx.settings.get("calls.detect"):
-            return N_("Call detection is off in Settings.")
+            return Message(N_("Call detection is off in Settings."))
         if self.microphone is None:
-            return N_("This way of starting Resilience does not watch the microphone.")
+            return Message(N_("This way of starting Resilience does not watch the microphone."))
         return self.microphone.problem
 
     def _phase_changed(self, phase: Phase) -> None:
@@ -164,7 +173,7 @@ class CallDesk:
         program's name is kept where known: it names its microphone and its sound alike
         ("chromium" for "Chromium input" and "Chromium")."""
         # "an application" (no name given, or macOS, which never says which) is not one app.
-        unnamed = call.app.casefold() == _("an application").casefold()
+        unnamed = call.app == UNNAMED_APP
         if unnamed or self.remember is None:
             return
         if self.ctx.calls.is_known(AudioUse(call.app, call.program)):
@@ -231,13 +240,17 @@ class CallDesk:
 
     @property
     def hotkey_problem(self) -> str | None:
-        """Why the flag key is not registered, or None."""
-        return self.key_problems["hotkey.flag"]
+        """Why the flag key is not registered (in the language in use now), or None."""
+        return self._key_problem("hotkey.flag")
 
     @property
     def dial_key_problem(self) -> str | None:
-        """Why the dial key is not registered, or None."""
-        return self.key_problems["hotkey.dial"]
+        """Why the dial key is not registered (in the language in use now), or None."""
+        return self._key_problem("hotkey.dial")
+
+    def _key_problem(self, name: str) -> str | None:
+        problem = self.key_problems[name]
+        return None if problem is None else str(problem)
 
     def _keys(self) -> dict[str, tuple[GlobalKey | None, Callable[[], None]]]:
         return {
@@ -264,10 +277,10 @@ class CallDesk:
             problem = key.register(shortcut, pressed) if shortcut else None
             self.key_problems[name], self._held[name] = problem, shortcut
             if problem:
-                log.warning("the shortcut %s is not available: %s", shortcut, problem)
+                log.warning("the shortcut %s is not available: %s", shortcut, problem.english())
         self.calls_changed.emit()  # the settings window says what each key does
 
-    def _key_problem_found(self, name: str, problem: str | None) -> None:
+    def _key_problem_found(self, name: str, problem: Message | None) -> None:
         """The desktop answered late (the rep declined in the portal's dialog): the
         Settings line and `resilience status` say so from now on."""
         self.key_problems[name] = problem

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol, runtime_checkable
 
+from resilience_app.i18n import Message
+
 
 class Notifier(Protocol):
     """Shows a notification through the first channel that works; `tag` names it so that
@@ -27,8 +29,8 @@ class Microphone(Protocol):
     """Which applications use the microphone (never what they hear)."""
 
     @property
-    def problem(self) -> str | None:
-        """Why the microphone cannot be watched here, or None."""
+    def problem(self) -> Message | None:
+        """Why the microphone cannot be watched here (translated when shown), or None."""
         ...
 
     def start(self, report: Callable[[frozenset[str]], None]) -> None: ...
@@ -58,8 +60,8 @@ class Vault(Protocol):
 class GlobalKey(Protocol):
     """A shortcut that works with any app in front."""
 
-    def register(self, shortcut: str, pressed: Callable[[], None]) -> str | None:
-        """None when registered, else a sentence saying why not."""
+    def register(self, shortcut: str, pressed: Callable[[], None]) -> Message | None:
+        """None when registered, else a sentence saying why not (translated when shown)."""
         ...
 
     def unregister(self) -> None: ...
@@ -71,4 +73,4 @@ class AnswersLater(Protocol):
     ask the rep in a dialog first): it calls `problem_found` with the sentence saying why
     the key is not there after all (`CallDesk` sets it before registering)."""
 
-    problem_found: Callable[[str | None], None] | None
+    problem_found: Callable[[Message | None], None] | None

@@ -11,7 +11,7 @@ from resilience_app.core.loop import incidents_on
 from resilience_app.core.models import Phase
 from resilience_app.i18n import _
 from resilience_app.service.availability import Availability
-from resilience_app.service.calls import CallDesk
+from resilience_app.service.calls import CallDesk, app_label
 from resilience_app.service.context import Context
 
 
@@ -51,10 +51,10 @@ class Status:
             "protected": store.protected,
             "locked": store.locked,
             "on_call": calls.on_call,
-            "call_app": calls.current.app if calls.current else None,
-            "microphone_in_use_by": calls.microphone_users,
+            "call_app": app_label(calls.current.app) if calls.current else None,
+            "microphone_in_use_by": [app_label(name) for name in calls.microphone_users],
             "apps_seen": self.call_desk.apps_seen(),
-            "call_detection": self.call_desk.detection_off() or "on",
+            "call_detection": self.call_desk.detection_problem or "on",
             "hotkey": {
                 "shortcut": ctx.settings.get("hotkey.flag"),
                 "problem": self.call_desk.hotkey_problem,

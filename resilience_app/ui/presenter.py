@@ -248,12 +248,14 @@ class Presenter(QObject):
             self.notes.hide("form")
             self.journal.locked()
             self.practice.locked()
-            self.insights.hide("insights_window")
+            self.insights.locked()  # the patterns and the manager's report
+            self.followups.locked()
             self.breaks.locked()
             self.playbook.locked()
         else:
             self.service.warm()
             self.playbook.unlocked()  # the positives a break may show, read now, not at a flag
+            self.lock.unlocked()  # by any path: the question goes, what waited for it opens
         self._lock_shown()
 
     # -- language -------------------------------------------------------------------------
@@ -268,7 +270,7 @@ class Presenter(QObject):
         note = self.notes.forget()  # first: the draft is kept before anything goes
         again = [self.breaks.forget(), note, self.settings.forget()]  # the break under the note
         again += [self.journal.forget(), self.insights.forget()]
-        again += [self.practice.forget(), self.playbook.forget()]
+        again += [self.practice.forget(), self.playbook.forget(), self.lock.asked_again()]
         for dialog in self.lock.forget():
             dialog.hide()
             dialog.deleteLater()

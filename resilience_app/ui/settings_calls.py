@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from resilience_app.i18n import _
+from resilience_app.service.calls import app_label
 
 
 class AppsSeen(QWidget):
@@ -50,11 +51,12 @@ class AppsSeen(QWidget):
         line = QHBoxLayout(row)
         line.setContentsMargins(0, 0, 0, 0)
         name, program = str(app["name"]), str(app["program"])
+        named = app_label(name)  # as the rep reads it (the name is what a click hands back)
         shown = (
-            name
+            named
             if not program or program.casefold() == name.casefold()
             # Translators: an app as the sound server names it, and its program's name.
-            else (_("{name} (program: {program})").format(name=name, program=program))
+            else (_("{name} (program: {program})").format(name=named, program=program))
         )
         if app["ignored"]:
             # Translators: after an app's name in Settings: its use of the microphone is
@@ -74,7 +76,7 @@ class AppsSeen(QWidget):
         line.addWidget(label, 1)
         if not app["ignored"]:
             button = QPushButton(_("This is not a call"))
-            button.setAccessibleName(_("{app} is not a call").format(app=name))
+            button.setAccessibleName(_("{app} is not a call").format(app=named))
             button.clicked.connect(lambda _checked=False, n=name: self.not_a_call.emit(n))
             line.addWidget(button)
         return row

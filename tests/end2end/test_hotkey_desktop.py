@@ -38,7 +38,7 @@ def test_the_flag_key_and_the_dial_key_are_grabbed_at_once(
         qtbot.waitUntil(lambda: pressed == ["dial", "flag"], timeout=5000)
         # One combination twice is X's to refuse (the settings never ask for it); the
         # sentence names the command of the key that was refused.
-        assert again.register("Ctrl+Alt+N", lambda: pressed.append("again")) == (
+        assert str(again.register("Ctrl+Alt+N", lambda: pressed.append("again"))) == (
             "Another application already uses Ctrl+Alt+N. Bind the command "
             "`resilience dialed` to a key in your desktop's keyboard settings instead."
         )

@@ -70,7 +70,7 @@ def test_a_combination_another_program_holds_is_taken(qtbot: QtBot, key: Windows
     )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
-        said = key.register("Ctrl+Alt+J", lambda: None)
+        said = str(key.register("Ctrl+Alt+J", lambda: None))
         bind = BIND_IT_YOURSELF.format(command="resilience flag")
         assert said == f"Another application already uses Ctrl+Alt+J. {bind}"
     finally:
@@ -83,7 +83,7 @@ def test_a_combination_another_program_holds_is_taken(qtbot: QtBot, key: Windows
 
 def test_a_key_windows_has_no_code_for_is_a_sentence(key: WindowsGlobalKey) -> None:
     said = key.register("Ctrl+Alt+\u00e7", lambda: None)
-    assert said is not None and said.startswith("Windows has no key code for")
+    assert said is not None and str(said).startswith("Windows has no key code for")
 
 
 def test_the_flag_key_and_the_dial_key_work_at_once(qtbot: QtBot, key: WindowsGlobalKey) -> None:

@@ -136,7 +136,9 @@ def test_no_consent_store_is_a_sentence_not_a_crash(qtbot: QtBot, consent_store:
     seen: list[frozenset[str]] = []
     watch.start(seen.append)
     watch.stop()
-    assert watch.problem is not None and "microphone settings could not be read" in watch.problem
+    assert watch.problem is not None and "microphone settings could not be read" in str(
+        watch.problem
+    )
 
 
 def test_a_call_is_seen_from_the_registry_and_an_ignored_app_is_not(

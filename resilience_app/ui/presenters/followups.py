@@ -40,6 +40,14 @@ class FollowUpPresenter(BasePresenter):
         titles = {i.followup.id: i.title for i in self.service.upcoming()}
         self.outcome_dialog.ask(followup_id, titles.get(followup_id, ""))
 
+    def locked(self) -> None:
+        """The line heard, half typed, leaves the screen with the key (it cannot be kept
+        while the journal is locked)."""
+        dialog = self.built("outcome_dialog")
+        if dialog is not None and dialog.isVisible():
+            dialog.heard.clear()
+            dialog.reject()
+
     def _outcome_chosen(self, followup_id: str, outcome: str, heard: str) -> None:
         from resilience_app.core.kinds import FollowUpOutcome
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject
 
 from resilience_app.core.errors import UserError
-from resilience_app.i18n import _
+from resilience_app.i18n import N_, _
 from resilience_app.service import Service
 from resilience_app.ui.presenters.base import BasePresenter, bring_forward
 
@@ -41,13 +41,18 @@ class InsightsPresenter(BasePresenter):
         return window
 
     def open(self) -> None:
-        self._when_unlocked(_("Type your passphrase to see its patterns."), self.show)
+        self._when_unlocked(N_("Type your passphrase to see its patterns."), self.show)
 
     def show(self) -> None:
         window = self.insights_window
         self.refresh()
         window.show()
         bring_forward(window)
+
+    def locked(self) -> None:
+        """Their patterns and the report's lessons leave the screen with the key."""
+        self.hide("insights_window")
+        self.hide("report_window")
 
     def refresh(self) -> None:
         if self.service.locked:
@@ -79,7 +84,7 @@ class InsightsPresenter(BasePresenter):
         return window
 
     def open_report(self) -> None:
-        self._when_unlocked(_("Type your passphrase to prepare the report."), self._show_report)
+        self._when_unlocked(N_("Type your passphrase to prepare the report."), self._show_report)
 
     def _show_report(self) -> None:
         self._report_period()
@@ -135,9 +140,18 @@ class InsightsPresenter(BasePresenter):
     # -- a new language, quit -------------------------------------------------------------
 
     def forget(self) -> Callable[[], None]:
-        """Drop the insights window for a new language; the callable shows it again."""
+        """Drop the insights window and the report for a new language; the callable shows
+        again those that were shown."""
         shown = self.visible("insights_window")
-        for window in self.drop("insights_window"):
+        report = self.visible("report_window")
+        for window in self.drop("insights_window", "report_window"):
             window.hide()
             window.deleteLater()
-        return self.show if shown else lambda: None
+
+        def again() -> None:
+            if shown:
+                self.show()
+            if report:
+                self._show_report()
+
+        return again

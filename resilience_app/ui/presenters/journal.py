@@ -15,7 +15,7 @@ from PySide6.QtCore import QObject, Qt
 from resilience_app.core import texts
 from resilience_app.core.errors import UserError
 from resilience_app.core.models import Incident
-from resilience_app.i18n import _, ngettext
+from resilience_app.i18n import N_, _, ngettext
 from resilience_app.service import Service
 from resilience_app.ui.presenters.base import BasePresenter, attempt, bring_forward
 from resilience_app.ui.presenters.playbook_actions import PlaybookActions
@@ -95,7 +95,7 @@ class JournalPresenter(BasePresenter):
         return search
 
     def open(self, tab: str | None = None) -> None:
-        self._when_unlocked(_("Type your passphrase to read it."), self.show)
+        self._when_unlocked(N_("Type your passphrase to read it."), self.show)
         if tab is not None:
             tabs = self.journal_window.tabs
             tabs.setCurrentIndex(JOURNAL_TABS.get(tab, 0))

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject
 
 from resilience_app.core.errors import UserError
-from resilience_app.i18n import _, ngettext
+from resilience_app.i18n import N_, _, ngettext
 from resilience_app.service import Service
 from resilience_app.ui.presenters.base import BasePresenter
 
@@ -24,17 +24,22 @@ class LockPresenter(BasePresenter):
         super().__init__(service, owner)
         self._changed = changed  # the lock's state, shown again (settings, tray)
         self._after_unlock: list[Callable[[], None]] = []  # what the rep asked for, locked
+        self._reason = ""  # why the unlock dialog asks, as written (N_): shown translated
         self.dialogs: dict[str, PassphraseDialog] = {}  # by mode, built on first use
 
     def when_unlocked(self, reason: str, action: Callable[[], None]) -> None:
-        """Run `action` now, or once the rep has typed the passphrase (if they do)."""
+        """Run `action` now, or once the rep has typed the passphrase (if they do);
+        `reason` is a sentence marked with N_, translated when shown."""
         if not self.service.locked:
             action()
             return
         self._after_unlock.append(action)
+        self._reason = reason or N_("Type your passphrase to read and write your notes.")
+        self._ask_unlock()
+
+    def _ask_unlock(self) -> None:
         self.dialog("unlock").ask(
-            reason or _("Type your passphrase to read and write your notes."),
-            remember=bool(self.service.setting("lock.remember")),
+            _(self._reason), remember=bool(self.service.setting("lock.remember"))
         )
 
     def dialog(self, mode: str) -> PassphraseDialog:
@@ -81,10 +86,18 @@ class LockPresenter(BasePresenter):
         dialog.finish()
         self._changed()
         if mode == "unlock":
-            pending = list(self._after_unlock)
-            self._after_unlock.clear()
-            for action in pending:
-                action()
+            self.unlocked()  # done already when the service said so; nothing is done twice
+
+    def unlocked(self) -> None:
+        """The journal opened, by this dialog, `resilience unlock` or the keyring: the
+        question goes and what the rep asked for while it was locked opens now."""
+        dialog = self.dialogs.get("unlock")
+        if dialog is not None and dialog.isVisible():
+            dialog.finish()
+        pending = list(self._after_unlock)
+        self._after_unlock.clear()
+        for action in pending:
+            action()
 
     def _export_before_protecting(self) -> None:
         from PySide6.QtWidgets import QFileDialog
@@ -118,3 +131,18 @@ class LockPresenter(BasePresenter):
         """The dialogs, forgotten (built again in the new language when next asked)."""
         dialogs, self.dialogs = list(self.dialogs.values()), {}
         return dialogs
+
+    def asked_again(self) -> Callable[[], None]:
+        """For a new language: the callable asks again, in it, what a dialog on screen
+        asks now (what waits for the unlock still waits)."""
+        shown = [mode for mode, dialog in self.dialogs.items() if dialog.isVisible()]
+
+        def again() -> None:
+            for mode in shown:
+                if mode == "unlock":
+                    if self.service.locked:
+                        self._ask_unlock()
+                else:
+                    self.ask_passphrase(mode)
+
+        return again

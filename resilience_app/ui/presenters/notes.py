@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject
 
 from resilience_app.core.errors import UserError
 from resilience_app.core.models import FollowUpKind, Incident, Reflection
-from resilience_app.i18n import _
+from resilience_app.i18n import N_
 from resilience_app.service import Service
 from resilience_app.ui.presenters.base import BasePresenter, attempt, bring_forward
 
@@ -54,7 +54,7 @@ class NotePresenter(BasePresenter):
 
     def open_note(self, incident: Incident) -> None:
         self._when_unlocked(
-            _("Type your passphrase to write your note. Until then it waits for you."),
+            N_("Type your passphrase to write your note. Until then it waits for you."),
             lambda: self.show_note(incident.id),
         )
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject
 
 from resilience_app.core.errors import UserError
-from resilience_app.i18n import _
+from resilience_app.i18n import N_, _
 from resilience_app.service import Service
 from resilience_app.service.practice import PracticeSession
 from resilience_app.ui.presenters.base import BasePresenter, bring_forward
@@ -41,7 +41,7 @@ class PracticePresenter(BasePresenter):
         return window
 
     def open(self) -> None:
-        self._when_unlocked(_("Type your passphrase to practice your answers."), self.show)
+        self._when_unlocked(N_("Type your passphrase to practice your answers."), self.show)
 
     def show(self) -> None:
         """A new round (a round still on screen goes on where it was)."""

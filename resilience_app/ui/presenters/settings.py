@@ -11,6 +11,7 @@ from PySide6.QtCore import QObject
 from resilience_app.core.errors import UserError
 from resilience_app.i18n import _
 from resilience_app.service import Service
+from resilience_app.service.calls import app_label
 from resilience_app.ui import keys
 from resilience_app.ui.presenters.base import BasePresenter, bring_forward
 
@@ -25,7 +26,7 @@ def calls_status(service: Service) -> tuple[str, str]:
     if problem:
         seen = _sentence(problem)  # each reason says that calls go unseen, and why
     elif users:
-        seen = _("Microphone in use by: {apps}").format(apps=", ".join(users))
+        seen = _("Microphone in use by: {apps}").format(apps=", ".join(map(app_label, users)))
     else:
         seen = _("Microphone not in use. Calls are noticed when a dialer uses it.")
     key = keys.native(str(service.setting("hotkey.flag")))  # as the key field writes it

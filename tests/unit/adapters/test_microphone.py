@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from pytestqt.qtbot import QtBot
 
+from resilience_app import i18n
 from resilience_app.adapters.microphone import (
     CONSENT_KEY,
     PollingMicrophone,
@@ -161,6 +162,37 @@ def test_no_sound_server_at_all_is_a_sentence(
         assert "not running" in str(watch.problem) and seen == [frozenset()]
     finally:
         watch.stop()
+
+
+@pulse
+def test_no_sound_server_found_in_german_reads_in_french_once_switched(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The watching thread finds the server missing while German is in use; the sentence
+    is kept as written, so Settings shows it in French after a switch (not "der
+    Soundserver läuft nicht" inside a French line)."""
+    empty = tmp_path / "runtime"
+    empty.mkdir(mode=0o700)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(empty))
+    monkeypatch.delenv("PULSE_SERVER", raising=False)
+    watch = PulseMicrophone()
+    i18n.set_language("de")
+    try:
+        watch.start(lambda apps: None)
+        qtbot.waitUntil(lambda: watch.problem is not None, timeout=5000)
+        assert "Soundserver" in str(watch.problem)
+        i18n.set_language("fr")
+        french = str(watch.problem)
+        assert "Soundserver" not in french and "läuft" not in french
+        assert french == i18n._(
+            "the sound server is not running, so calls are not noticed until it is back"
+        )
+        assert (
+            french != "the sound server is not running, so calls are not noticed until it is back"
+        )
+    finally:
+        watch.stop()
+        i18n.set_language("en")
 
 
 @pulse

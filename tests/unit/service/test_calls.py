@@ -14,6 +14,7 @@ from resilience_app.core.calls import END_GRACE, MIN_CALL, AudioUse
 from resilience_app.core.clock import FakeClock
 from resilience_app.core.models import DialSource, FollowUpKind, NudgeState, Phase
 from resilience_app.core.settings import SettingError
+from resilience_app.i18n import Message
 from resilience_app.service import Service
 from tests.doubles import Shown
 
@@ -21,7 +22,7 @@ from tests.doubles import Shown
 class Microphone:
     """The OS boundary: which apps use the microphone, set by the test."""
 
-    problem: str | None = None
+    problem: Message | None = None
 
     def __init__(self) -> None:
         self.report: Callable[[frozenset[str]], None] | None = None
@@ -46,16 +47,16 @@ class Keyboard:
     `grabs` (one window system) exclude each other, as X11's and Windows' do."""
 
     def __init__(self, grabs: dict[str, Keyboard] | None = None) -> None:
-        self.refuse: str | None = None
+        self.refuse: Message | None = None
         self.grabs = {} if grabs is None else grabs
         self.registered: str | None = None
         self.pressed: Callable[[], None] | None = None
 
-    def register(self, shortcut: str, pressed: Callable[[], None]) -> str | None:
+    def register(self, shortcut: str, pressed: Callable[[], None]) -> Message | None:
         if self.refuse:
             return self.refuse
         if self.grabs.get(shortcut, self) is not self:
-            return f"Another application already uses {shortcut}."
+            return Message("Another application already uses {shortcut}.", shortcut=shortcut)
         self.grabs[shortcut] = self
         self.registered, self.pressed = shortcut, pressed
         return None
@@ -326,7 +327,7 @@ def test_the_shortcut_flags_and_a_refusal_is_said(
     assert keys.registered == "Ctrl+Shift+F9"
     app.set_setting("hotkey.flag", "")
     assert keys.registered is None and app.hotkey_problem is None
-    keys.refuse = "Another application already uses Ctrl+Alt+B."
+    keys.refuse = Message("Another application already uses {shortcut}.", shortcut="Ctrl+Alt+B")
     app.set_setting("hotkey.flag", "Ctrl+Alt+B")
     assert app.status()["hotkey"]["problem"].startswith("Another application")
 
@@ -386,7 +387,9 @@ def test_status_says_which_dial_key_and_why_it_is_not_there(
     app: Service, dial_keys: Keyboard
 ) -> None:
     assert app.status()["dial_hotkey"] == {"shortcut": "Ctrl+Alt+N", "problem": None}
-    dial_keys.refuse = "Another application already uses Ctrl+Alt+M."
+    dial_keys.refuse = Message(
+        "Another application already uses {shortcut}.", shortcut="Ctrl+Alt+M"
+    )
     app.set_setting("hotkey.dial", "Ctrl+Alt+M")
     status = app.status()
     assert status["dial_hotkey"] == {
@@ -406,7 +409,7 @@ class LateKeyboard(Keyboard):
 
     def __init__(self) -> None:
         super().__init__()
-        self.problem_found: Callable[[str | None], None] | None = None
+        self.problem_found: Callable[[Message | None], None] | None = None
 
 
 def test_a_refusal_that_comes_later_is_said_and_a_later_grant_clears_it(
@@ -420,7 +423,9 @@ def test_a_refusal_that_comes_later_is_said_and_a_later_grant_clears_it(
     assert keys.registered == "Ctrl+Alt+B" and service.hotkey_problem is None
     assert keys.problem_found is not None
     before = len(changes)
-    keys.problem_found("Ctrl+Alt+B was declined in the desktop's dialog.")
+    keys.problem_found(
+        Message("{shortcut} was declined in the desktop's dialog.", shortcut="Ctrl+Alt+B")
+    )
     assert (
         service.status()["hotkey"]["problem"] == "Ctrl+Alt+B was declined in the desktop's dialog."
     )
