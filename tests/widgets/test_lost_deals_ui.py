@@ -3,7 +3,7 @@ and the report preview that shows exactly what the file holds."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -16,7 +16,9 @@ from resilience_app.ui.presenter import Presenter
 
 
 def seed(service: Service, clock: FakeClock) -> None:
-    clock.set(datetime(2026, 11, 10, 9, tzinfo=UTC))
+    # A few days ago: the report window's period ends today, by the computer's calendar.
+    start = datetime.now(UTC).replace(hour=9, minute=0, second=0, microsecond=0)
+    clock.set(start - timedelta(days=5))
     for n, reason in enumerate([LossReason.PRODUCT_GAP, LossReason.TIMING, LossReason.TIMING]):
         incident = service.flag(f"LABEL-{n}").incident
         clock.advance(minutes=3)
