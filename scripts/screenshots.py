@@ -206,7 +206,7 @@ def playbook_shots(
     cli: Any,
     suffix: str,
     journal_title: str = "my journal",
-    practice_title: str = "practise my answers",
+    practice_title: str = "practice my answers",
 ) -> None:
     """The Playbook tab with an entry chosen, then practice with the answer shown."""
     cli("journal", "--tab", "playbook")
@@ -234,7 +234,7 @@ def in_german(*titles: str) -> list[str]:
 
     i18n.set_language("de")
     try:
-        return [re.escape(i18n._(t).split("—", 1)[-1].strip()) for t in titles]
+        return [re.escape(i18n._(t)) for t in titles]
     finally:
         i18n.set_language("en")
 
@@ -395,12 +395,7 @@ def main() -> int:
             ("break.pattern", "box"),
         ):
             cli("config", "set", key, value)
-        title = in_german(
-            "Resilience — take a breath",
-            "Resilience — a private note",
-            "Resilience — settings",
-            "Resilience — my journal",
-        )
+        title = in_german("Take a breath", "A private note", "Settings", "My journal")
         app = desktop.spawn(command, env=desktop.env)
         desktop.wait_for_tray_icons(1, timeout=15)
         cli("flag", "--label", "Contoso", "--rough", "7")
@@ -429,7 +424,7 @@ def main() -> int:
         time.sleep(0.5)
         desktop.screenshot(OUT / "journal-upcoming-de-dark.png", journal)
         playbook_shots(
-            desktop, cli, "-de-dark", title[3], in_german("Resilience — practise my answers")[0]
+            desktop, cli, "-de-dark", title[3], in_german("Practice my answers")[0]
         )
         cli("config", "set", "nudge.first_minutes", "0.04")
         cli("config", "set", "work.limit", "off")
@@ -438,7 +433,7 @@ def main() -> int:
         desktop.key(window, "ctrl+Return")
         form = desktop.wait_for_window(title[1], timeout=5)
         desktop.key(form, "Escape")
-        card = desktop.wait_for_window(in_german("Resilience — back to the phone")[0], timeout=15)
+        card = desktop.wait_for_window(in_german("Back to the phone")[0], timeout=15)
         reveal_card(desktop, card)
         desktop.screenshot(OUT / "nudge-card-answer-de-dark.png", desktop.window_geometry(card))
         cli("dialed")

@@ -283,8 +283,11 @@ def _portal_offered() -> bool:
     so both keys made at start-up share one."""
     import time
 
-    from resilience_app.adapters import portal_shortcuts
-
+    try:
+        from resilience_app.adapters import portal_shortcuts
+    except ImportError as exc:  # jeepney missing (it comes with the Linux install)
+        log.info("no shortcuts portal: %s", exc)
+        return False
     bus = os.environ.get("DBUS_SESSION_BUS_ADDRESS", "")
     asked = _PORTALS.get(bus)
     if asked is None or time.monotonic() - asked[0] > PORTAL_ANSWER_KEPT:
@@ -304,9 +307,9 @@ def for_this_system(platform_name: str, command: str = FLAG_COMMAND) -> Any:
             return NullGlobalKey(N_("The X11 library (python-xlib) is missing."), command)
         return X11GlobalKey(command=command)
     if platform_name.startswith("wayland"):
-        from resilience_app.adapters import portal_shortcuts
-
         if _portal_offered():
+            from resilience_app.adapters import portal_shortcuts
+
             dial = command == DIAL_COMMAND
             return portal_shortcuts.PortalGlobalKey(
                 "dial" if dial else "flag",
