@@ -423,9 +423,7 @@ def main() -> int:
         journal = desktop.wait_for_window(title[3], timeout=5)
         time.sleep(0.5)
         desktop.screenshot(OUT / "journal-upcoming-de-dark.png", journal)
-        playbook_shots(
-            desktop, cli, "-de-dark", title[3], in_german("Practice my answers")[0]
-        )
+        playbook_shots(desktop, cli, "-de-dark", title[3], in_german("Practice my answers")[0])
         cli("config", "set", "nudge.first_minutes", "0.04")
         cli("config", "set", "work.limit", "off")
         cli("flag")
