@@ -215,11 +215,17 @@ ctrl_tcp_listen 127.0.0.1:{self.ctrl_port}
         body = json.dumps({"command": command, "params": params, "token": command}).encode()
         self.sock.sendall(str(len(body)).encode() + b":" + body + b",")
 
-    def event_at(self, kind: str) -> float | None:
-        return next((t for t, e in self.events if e.get("type") == kind), None)
+    def event_at(self, kind: str, after: int = 0) -> float | None:
+        """When the event came (the one after `after` earlier ones of its kind)."""
+        times = [t for t, e in self.events if e.get("type") == kind]
+        return times[after] if len(times) > after else None
 
-    def wait_event(self, kind: str, timeout: float = 15) -> float:
-        return float(wait_for(lambda: self.event_at(kind), timeout, f"{self.name}: {kind}"))
+    def wait_event(self, kind: str, timeout: float = 15, after: int = 0) -> float:
+        return float(wait_for(lambda: self.event_at(kind, after), timeout, f"{self.name}: {kind}"))
+
+    def log_tail(self, size: int = 1500) -> str:
+        self.log.flush()
+        return (self.home / "baresip.log").read_text(errors="replace")[-size:]
 
     def stop(self) -> None:
         with contextlib.suppress(OSError):
