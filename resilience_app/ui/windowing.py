@@ -83,12 +83,7 @@ def fit(window: QWidget, least_width: int = 0, least_height: int = 0) -> None:
     else:
         height = layout.sizeHint().height()
     height = max(height, layout.minimumSize().height(), least_height)
-    screen = window.screen()
-    if screen is not None:
-        area = screen.availableGeometry()
-        width = min(width, int(area.width() * 0.95))  # room for the frame
-        height = min(height, int(area.height() * 0.95))
-    window.resize(width, height)
+    first_size(window, width, height)
 
 
 def first_size(window: QWidget, width: int, height: int) -> None:

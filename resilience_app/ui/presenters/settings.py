@@ -29,28 +29,33 @@ def calls_status(service: Service) -> tuple[str, str]:
         seen = _("Microphone in use by: {apps}").format(apps=", ".join(map(app_label, users)))
     else:
         seen = _("Microphone not in use. Calls are noticed when a dialer uses it.")
-    key = keys.native(str(service.setting("hotkey.flag")))  # as the key field writes it
-    if not key:
-        shortcut = _("No global shortcut.")
-    elif service.hotkey_problem:
-        shortcut = _("{key} is not available: {problem}").format(
-            key=key, problem=service.hotkey_problem
-        )
-    else:
-        shortcut = _("{key} flags a call from anywhere.").format(key=key)
-    dial = keys.native(str(service.setting("hotkey.dial")))
-    if not dial:
+    shortcut = _key_line(
+        str(service.setting("hotkey.flag")),
+        service.hotkey_problem,
+        _("No global shortcut."),
+        # Translators: {key} is a key combination ("Ctrl+Alt+B").
+        _("{key} flags a call from anywhere."),
+    )
+    dialing = _key_line(
+        str(service.setting("hotkey.dial")),
+        service.dial_key_problem,
         # Translators: “I'm dialing” is the button of the break window and the nudge.
-        dialing = _("No global shortcut for “I'm dialing”.")
-    elif service.dial_key_problem:
-        dialing = _("{key} is not available: {problem}").format(
-            key=dial, problem=service.dial_key_problem
-        )
-    else:
+        _("No global shortcut for “I'm dialing”."),
         # Translators: {key} is a key combination ("Ctrl+Alt+N"); “I'm dialing” is the
         # button of the break window and the nudge.
-        dialing = _("{key} says “I'm dialing” from anywhere.").format(key=dial)
+        _("{key} says “I'm dialing” from anywhere."),
+    )
     return seen, f"{shortcut}\n{dialing}"
+
+
+def _key_line(setting: str, problem: str | None, none: str, works: str) -> str:
+    """One global key's line: off, not available (and why), or what it does."""
+    key = keys.native(setting)  # as the key field writes it
+    if not key:
+        return none
+    if problem:
+        return _("{key} is not available: {problem}").format(key=key, problem=problem)
+    return works.format(key=key)
 
 
 def _sentence(text: str) -> str:
